@@ -1,0 +1,104 @@
+# Hezhang (河长制) QGIS plugin. `make demo` and `make test` set everything up on a fresh
+# Debian 12/13 machine (as root, or with sudo): QGIS from the OS packages, .venv from the
+# system Python with system site packages.
+
+SHELL := /bin/bash
+PLUGIN := hezhang_plugin
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+SYS_PYTHON := /usr/bin/python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.deps-stamp
+export PROJ_DATA ?= /usr/share/proj
+
+APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-venv python3-pip \
+	python3-pyproj python3-openpyxl python3-pandas python3-fiona python3-geopandas \
+	fonts-wqy-zenhei fonts-noto-cjk xvfb xauth xdotool imagemagick poppler-utils \
+	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: deps test lint scan transup transcompile package validate deploy run demo bench clean help
+
+help:
+	@echo "make demo | test | lint | scan | transup | transcompile | package | validate | deploy | run | bench | clean"
+
+deps: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing OS packages:$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@[ -x $(PY) ] || $(SYS_PYTHON) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --upgrade "pip>=25.1"
+	@qv=$$($(SYS_PYTHON) -c "from qgis.core import Qgis; print(Qgis.QGIS_VERSION_INT)"); \
+	if [ "$$qv" -lt 33400 ]; then group=qgis-lt-334; else group=qgis-ge-334; fi; \
+	echo "QGIS $$qv: installing dev group and $$group"; \
+	$(PY) -m pip install -q --group dev --group $$group
+	@if ls -d $(VENV)/lib/python3*/site-packages/PyQt5 >/dev/null 2>&1; then \
+	  echo "error: pip installed PyQt5 into $(VENV); QGIS must use the system PyQt5" >&2; exit 1; fi
+	@$(PY) -c "from osgeo import gdal_array; import qgis.core, shapely, numpy; assert numpy.__version__ < '2', numpy.__version__"
+	@touch $@
+
+test: deps transcompile
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: deps
+	$(PY) -m ruff check $(PLUGIN) test bench
+	$(PY) -m flake8 --select=QGS --extend-ignore=QGS105,QGS106 $(PLUGIN)
+
+scan: deps
+	$(PY) -m bandit -q -r $(PLUGIN) -c pyproject.toml
+	$(PY) -m detect_secrets scan --all-files $(PLUGIN) metadata.txt README.md | \
+	  $(PY) -c "import json,sys; r=json.load(sys.stdin)['results']; print(r or 'detect-secrets: no findings'); sys.exit(1 if r else 0)"
+
+TR_SOURCES := $(shell find $(PLUGIN) -name '*.py' -not -path '*/__pycache__/*' | sort)
+
+transup: deps
+	pylupdate5 -noobsolete $(TR_SOURCES) -ts i18n/$(PLUGIN)_zh_CN.ts
+
+transcompile: $(PLUGIN)/i18n/$(PLUGIN)_zh_CN.qm
+
+$(PLUGIN)/i18n/$(PLUGIN)_zh_CN.qm: i18n/$(PLUGIN)_zh_CN.ts
+	@mkdir -p $(PLUGIN)/i18n
+	lrelease -silent $< -qm $@
+
+package: deps transcompile
+	$(PY) .ci/package.py --version $(VERSION) --out dist/$(PLUGIN)-$(VERSION).zip
+
+validate: package
+	$(PY) .ci/validate_zip.py dist/$(PLUGIN)-$(VERSION).zip
+
+QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
+deploy: package
+	mkdir -p $(QGIS_PROFILE_DIR)/python/plugins
+	rm -rf $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)
+	unzip -q -o dist/$(PLUGIN)-$(VERSION).zip -d $(QGIS_PROFILE_DIR)/python/plugins
+	@echo "Deployed to $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN); enable it in Plugins > Manage."
+
+# QGIS desktop with the plugin straight from the checkout, in a profile of its own, seeing
+# the same Python packages as the tests (.venv's site-packages ahead of the system's).
+RUN_PROFILES := build/qgis-profiles
+run: deps transcompile
+	@mkdir -p build/plugins $(RUN_PROFILES)/default/QGIS
+	@ln -sfn $(CURDIR)/$(PLUGIN) build/plugins/$(PLUGIN)
+	@$(PY) .ci/run_profile.py $(RUN_PROFILES)/default/QGIS/QGIS3.ini
+	PYTHONPATH=$$($(PY) -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"):$(CURDIR) \
+	QGIS_PLUGINPATH=$(CURDIR)/build/plugins \
+	qgis --profiles-path $(CURDIR)/$(RUN_PROFILES) --nologo --noversioncheck $(RUN_ARGS)
+
+demo: deps transcompile
+	QT_QPA_PLATFORM=offscreen $(PY) -m $(PLUGIN).demo build/demo
+
+bench: deps
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --out docs/benchmarks.md
+
+clean:
+	rm -rf build dist $(PLUGIN)/i18n/*.qm
+	find . -name __pycache__ -prune -exec rm -rf {} +

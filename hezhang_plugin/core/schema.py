@@ -1,0 +1,293 @@
+"""The one declaration of the workspace data model.
+
+Every backend table, QGIS form, style category and schema test is generated from or
+checked against the objects in this module. Stored values are stable English keys;
+labels in both languages live beside them so the UI can show either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+#: Version written into ``hz_meta.schema_version`` by this code. A workspace with a
+#: higher version was written by a newer plugin and is refused, a lower one is migrated.
+SCHEMA_VERSION = 2
+
+#: Default workspace CRS: CGCS2000 geographic.
+DEFAULT_CRS = "EPSG:4490"
+#: CGCS2000 3-degree Gauss-Kruger zones without zone prefix (CM 75E ... 135E).
+GK3_CRS_RANGE = range(4534, 4555)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class ValueList:
+    key: str
+    choices: tuple[Choice, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def label(self, value: str, lang: str = "zh") -> str:
+        for c in self.choices:
+            if c.value == value:
+                return c.zh if lang == "zh" else c.en
+        return value
+
+    def lookup(self, text: str) -> Optional[str]:
+        """Stored value for a key, an English or a Chinese label (case-insensitive)."""
+        t = (text or "").strip().lower()
+        for c in self.choices:
+            if t in (c.value.lower(), c.en.lower(), c.zh):
+                return c.value
+        return None
+
+
+LEVELS = ValueList(
+    "level",
+    (
+        Choice("district", "District", "区级"),
+        Choice("town", "Town", "镇级"),
+        Choice("village", "Village", "村级"),
+    ),
+)
+
+BANKS = ValueList(
+    "bank",
+    (
+        Choice("both", "Both banks", "两岸"),
+        Choice("left", "Left bank", "左岸"),
+        Choice("right", "Right bank", "右岸"),
+    ),
+)
+
+ROLES = ValueList(
+    "role",
+    (
+        Choice("first_chief", "First chief", "第一河长"),
+        Choice("general_chief", "General chief", "总河长"),
+        Choice("deputy_general_chief", "Deputy general chief", "副总河长"),
+        Choice("chief", "Chief", "河长"),
+        Choice("police_chief", "Police chief", "警长"),
+        Choice("procurator", "Procurator", "检察长"),
+        Choice("volunteer", "Volunteer chief", "民间河长"),
+    ),
+)
+
+RIVER_GRADES = ValueList(
+    "river_grade",
+    (
+        Choice("province", "Provincial", "省级"),
+        Choice("city", "City", "市级"),
+        Choice("county", "County", "县级"),
+        Choice("town", "Town", "乡级"),
+        Choice("village", "Village", "村级"),
+    ),
+)
+
+VALUE_LISTS = {vl.key: vl for vl in (LEVELS, BANKS, ROLES, RIVER_GRADES)}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field whose values are keys of another layer (a value relation in forms)."""
+
+    layer: str
+    key: str
+    display: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # text | integer | real | date | datetime | boolean
+    en: str
+    zh: str
+    length: int = 0
+    not_null: bool = False
+    unique: bool = False
+    #: QGIS expression evaluated for new features in forms (None: no default).
+    default: Optional[str] = None
+    values: Optional[str] = None  # key into VALUE_LISTS
+    ref: Optional[Reference] = None
+    #: name of a format rule in core.codes.FORMAT_RULES checked in forms and by R7
+    check: Optional[str] = None
+    since: int = 1
+
+    @property
+    def value_list(self) -> Optional[ValueList]:
+        return VALUE_LISTS[self.values] if self.values else None
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    geometry: Optional[str]  # MultiPolygon | MultiLineString | Point | None
+    en: str
+    zh: str
+    group: str
+    fields: tuple[Field, ...] = field(default_factory=tuple)
+    since: int = 1
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def fields_at(self, version: int) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.since <= version)
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    en: str
+    zh: str
+    child: str
+    child_field: str
+    parent: str
+    parent_field: str
+
+
+# Layer tree groups of the workspace project, top to bottom.
+GROUP_UNITS = "行政区划"
+GROUP_RIVERS = "河流与河段"
+GROUP_CHIEFS = "河长"
+GROUP_IMAGERY = "遥感影像"
+GROUPS = (GROUP_UNITS, GROUP_RIVERS, GROUP_CHIEFS, GROUP_IMAGERY)
+
+_UNIT_REF = Reference("admin_units", "code", "name")
+_SEG_REF = Reference("segments", "seg_code", "name")
+_CHIEF_REF = Reference("chiefs", "chief_id", "name")
+_RIVER_REF = Reference("rivers", "river_code", "name")
+_VALID_FROM = Field("valid_from", "date", "Valid from", "起始日期", not_null=True, default="now()")
+_VALID_TO = Field("valid_to", "date", "Valid to", "终止日期")
+
+LAYERS: tuple[Layer, ...] = (
+    Layer(
+        "admin_units", "MultiPolygon", "Administrative units", "行政区划", GROUP_UNITS,
+        (
+            Field("code", "text", "Statistical code", "统计用区划代码", 12, True, True, check="unit_code"),
+            Field("name", "text", "Name", "名称", 50, True, check="name"),
+            Field("level", "text", "Level", "级别", 10, True, values="level"),
+            Field("parent_code", "text", "Parent code", "上级区划代码", 12, ref=_UNIT_REF),
+        ),
+    ),
+    Layer(
+        "rivers", "MultiLineString", "Rivers", "河流", GROUP_RIVERS,
+        (
+            Field("river_code", "text", "River code", "河流编码", 30, True, True),
+            Field("name", "text", "Name", "河流名称", 50, True, check="name"),
+            Field("grade", "text", "Grade", "河流等级", 10, values="river_grade"),
+            Field("parent_river_code", "text", "Parent river", "上级河流", 30, ref=_RIVER_REF),
+            Field("length_km", "real", "Length (km)", "长度(公里)",
+                  default="round($length / 1000.0, 3)"),
+        ),
+    ),
+    Layer(
+        "segments", "MultiLineString", "Segments", "河段", GROUP_RIVERS,
+        (
+            Field("seg_code", "text", "Segment code", "河段编码", 12, True, True,
+                  default=("left(@hz_district_code, 6) || lpad(to_string(coalesce(aggregate("
+                           "layer:=@layer, aggregate:='max', expression:=to_int(right(\"seg_code\", 6))"
+                           "), 0) + 1), 6, '0')"),
+                  check="seg_code"),
+            Field("river_code", "text", "River", "所属河流", 30, True, ref=_RIVER_REF),
+            Field("name", "text", "Name", "河段名称", 80, True, check="name"),
+            Field("bank", "text", "Bank", "岸别", 5, True, default="'both'", values="bank"),
+            Field("unit_code", "text", "Responsible unit", "责任区划", 12, True, ref=_UNIT_REF,
+                  check="unit_code"),
+            Field("start_name", "text", "Start", "起点", 80),
+            Field("end_name", "text", "End", "终点", 80),
+            Field("length_km", "real", "Length (km)", "长度(公里)"),
+            Field("target", "text", "Governance target", "治理目标", 254, since=2),
+            _VALID_FROM,
+            _VALID_TO,
+        ),
+    ),
+    Layer(
+        "chiefs", None, "Chiefs", "河长", GROUP_CHIEFS,
+        (
+            Field("chief_id", "text", "Chief id", "河长编号", 32, True, True,
+                  default="'C' || format_date(now(), 'yyyyMMddhhmmsszzz')"),
+            Field("name", "text", "Name", "姓名", 30, True, check="name"),
+            Field("level", "text", "Level", "级别", 10, True, values="level"),
+            Field("role", "text", "Role", "河长类型", 24, True, default="'chief'", values="role"),
+            Field("position", "text", "Position", "职务", 60),
+            Field("organisation", "text", "Organisation", "单位", 80),
+            Field("unit_code", "text", "Unit", "所属区划", 12, True, ref=_UNIT_REF, check="unit_code"),
+            Field("phone", "text", "Phone", "联系电话", 20, check="phone"),
+            Field("active", "boolean", "Active", "在任", not_null=True, default="true"),
+        ),
+    ),
+    Layer(
+        "assignments", None, "Assignments", "河长任命", GROUP_CHIEFS,
+        (
+            Field("seg_code", "text", "Segment", "河段", 12, True, ref=_SEG_REF),
+            Field("chief_id", "text", "Chief", "河长", 32, True, ref=_CHIEF_REF),
+            Field("level", "text", "Level", "级别", 10, True, values="level"),
+            Field("role", "text", "Role", "河长类型", 24, True, default="'chief'", values="role"),
+            Field("duty", "text", "Duty", "职责", 254),
+            _VALID_FROM,
+            _VALID_TO,
+        ),
+    ),
+    Layer(
+        "notice_boards", "Point", "Notice boards", "公示牌", GROUP_RIVERS,
+        (
+            Field("board_code", "text", "Board code", "公示牌编号", 20, True, True),
+            Field("seg_code", "text", "Segment", "河段", 12, True, ref=_SEG_REF),
+            Field("hotline", "text", "Supervision hotline", "监督电话", 20, check="phone", since=2),
+            Field("installed_on", "date", "Installed on", "设立日期"),
+            Field("content_date", "date", "Content date", "内容日期"),
+        ),
+    ),
+    Layer(
+        "hz_meta", None, "Workspace metadata", "工作空间信息", GROUP_CHIEFS,
+        (
+            Field("schema_version", "integer", "Schema version", "数据结构版本", not_null=True),
+            Field("district_code", "text", "District code", "区县代码", 12, True, check="unit_code"),
+            Field("district_name", "text", "District name", "区县名称", 50, True),
+            Field("crs", "text", "Workspace CRS", "坐标系", 20, True),
+            Field("created", "datetime", "Created", "创建时间", not_null=True),
+            Field("updated", "datetime", "Updated", "更新时间", not_null=True),
+        ),
+    ),
+)
+
+RELATIONS: tuple[Relation, ...] = (
+    Relation("segment_assignments", "Segment assignments", "河段河长", "assignments", "seg_code",
+             "segments", "seg_code"),
+    Relation("chief_assignments", "Chief assignments", "河长任命", "assignments", "chief_id",
+             "chiefs", "chief_id"),
+    Relation("segment_boards", "Segment notice boards", "河段公示牌", "notice_boards", "seg_code",
+             "segments", "seg_code"),
+    Relation("river_segments", "River segments", "河流河段", "segments", "river_code",
+             "rivers", "river_code"),
+    Relation("unit_children", "Child units", "下级区划", "admin_units", "parent_code",
+             "admin_units", "code"),
+)
+
+LAYER_BY_NAME = {layer.name: layer for layer in LAYERS}
+
+
+def layer(name: str) -> Layer:
+    return LAYER_BY_NAME[name]
+
+
+def data_layers() -> tuple[Layer, ...]:
+    """Layers a user sees in the project (hz_meta stays out of the layer tree)."""
+    return tuple(lyr for lyr in LAYERS if lyr.name != "hz_meta")

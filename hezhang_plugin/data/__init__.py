@@ -1,0 +1,1 @@
+"""data package of the Hezhang plugin."""

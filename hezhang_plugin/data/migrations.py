@@ -1,0 +1,69 @@
+"""Schema migrations of workspace GeoPackages.
+
+Each migration brings a workspace from version N-1 to N. Migrating works on a copy
+beside the file and replaces the original only when every step succeeded, so a failing
+migration leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from typing import Callable
+
+from osgeo import ogr
+
+from hezhang_plugin.core import schema
+from hezhang_plugin.data import gpkg
+
+
+@dataclass(frozen=True)
+class Migration:
+    to_version: int
+    description: str
+    apply: Callable[[ogr.DataSource], list[str]]
+
+
+def _to_2(ds: ogr.DataSource) -> list[str]:
+    # Version 2 added the governance target of segments (治理目标, printed on boards)
+    # and the supervision hotline of notice boards.
+    return gpkg.add_fields_since(ds, 2)
+
+
+MIGRATIONS: dict[int, Migration] = {
+    2: Migration(2, "add segments.target and notice_boards.hotline", _to_2),
+}
+
+
+def pending(version: int) -> list[Migration]:
+    return [MIGRATIONS[v] for v in range(version + 1, schema.SCHEMA_VERSION + 1)]
+
+
+def migrate(path: str, update_project: Callable[[str, list[str], str], None] | None = None) -> list[str]:
+    """Migrate ``path`` to the current schema version; returns what was changed."""
+    info = gpkg.read_workspace_info(path)
+    steps = pending(info.schema_version)
+    if not steps:
+        return []
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".hezhang-migrate-", suffix=".gpkg", dir=folder)
+    os.close(fd)
+    changes: list[str] = []
+    try:
+        shutil.copyfile(path, tmp)
+        ds = ogr.Open(tmp, 1)
+        try:
+            for step in steps:
+                changes += step.apply(ds)
+                gpkg.touch_updated(ds, step.to_version)
+        finally:
+            ds = None
+        if update_project is not None:
+            update_project(tmp, changes, os.path.abspath(path))
+        os.replace(tmp, path)
+    except BaseException:
+        gpkg.remove_with_sidecars(tmp)
+        raise
+    return changes

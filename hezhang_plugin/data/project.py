@@ -1,0 +1,452 @@
+"""The QGIS project stored inside a workspace GeoPackage, generated from the schema.
+
+Builds layers, the layer tree groups, styles and Chinese labels, attribute forms
+(aliases, value maps, value relations, relation editors, constraints, defaults),
+relations, snapping and topological editing, then writes the project into the file.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import (
+    QgsAttributeEditorContainer,
+    QgsAttributeEditorField,
+    QgsAttributeEditorRelation,
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
+    QgsDefaultValue,
+    QgsEditFormConfig,
+    QgsEditorWidgetSetup,
+    QgsExpressionContextUtils,
+    QgsFieldConstraints,
+    QgsLineSymbol,
+    QgsFillSymbol,
+    QgsMarkerSymbol,
+    QgsPalLayerSettings,
+    QgsPathResolver,
+    QgsProject,
+    QgsRelation,
+    QgsRelationContext,
+    QgsRendererCategory,
+    QgsRuleBasedLabeling,
+    QgsRuleBasedRenderer,
+    QgsSnappingConfig,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsUnitTypes,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtGui import QColor, QFont
+
+from hezhang_plugin import compat
+from hezhang_plugin.core import codes, schema
+
+PROJECT_NAME = "hezhang"
+#: CGCS2000 ellipsoid in QGIS's ellipsoid list.
+CGCS2000_ELLIPSOID = "EPSG:1024"
+LABEL_FONT = "WenQuanYi Zen Hei"
+
+TOWN_COLOURS = ["#e6c39a", "#a9d18e", "#9dc3e6", "#f4b183", "#c9b3e6", "#ffe699", "#b4c7e7"]
+
+
+def project_uri(gpkg_path: str) -> str:
+    return f"geopackage:{gpkg_path}?projectName={PROJECT_NAME}"
+
+
+def layer_source(gpkg_path: str, name: str) -> str:
+    return f"{gpkg_path}|layername={name}"
+
+
+def layer_title(lyr: schema.Layer, lang: str) -> str:
+    return lyr.zh if lang == "zh" else lyr.en
+
+
+# ---------------------------------------------------------------- styles
+
+def _text_format(size: float, colour: str, bold: bool = False, italic: bool = False,
+                 buffer: float = 0.8) -> QgsTextFormat:
+    fmt = QgsTextFormat()
+    font = QFont(LABEL_FONT)
+    font.setBold(bold)
+    font.setItalic(italic)
+    fmt.setFont(font)
+    fmt.setSize(size)
+    fmt.setColor(QColor(colour))
+    buf = QgsTextBufferSettings()
+    buf.setEnabled(True)
+    buf.setSize(buffer)
+    buf.setColor(QColor("white"))
+    fmt.setBuffer(buf)
+    return fmt
+
+
+def _label(field_expr: str, size: float, colour: str, *, line: bool = False, bold=False,
+           italic=False, is_expression=False) -> QgsPalLayerSettings:
+    s = QgsPalLayerSettings()
+    s.fieldName = field_expr
+    s.isExpression = is_expression
+    s.setFormat(_text_format(size, colour, bold, italic))
+    if line:
+        s.placement = QgsPalLayerSettings.Curved
+    return s
+
+
+def style_units(vl: QgsVectorLayer) -> None:
+    cats = []
+    specs = {
+        "district": {"color": "255,255,255,0", "outline_color": "#303030", "outline_width": "0.9",
+                     "outline_style": "solid"},
+        "town": {"color": "255,255,255,0", "outline_color": "#8c5a2b", "outline_width": "0.5",
+                 "outline_style": "dash"},
+        "village": {"color": "246,242,228,160", "outline_color": "#a8a8a8", "outline_width": "0.2",
+                    "outline_style": "solid"},
+    }
+    for choice in schema.LEVELS.choices:
+        sym = QgsFillSymbol.createSimple(specs[choice.value])
+        cats.append(QgsRendererCategory(choice.value, sym, choice.zh))
+    # Villages first, so town and district outlines draw over them.
+    cats.reverse()
+    renderer = QgsCategorizedSymbolRenderer("level", cats)
+    vl.setRenderer(renderer)
+    root = QgsRuleBasedLabeling.Rule(None)
+    for level, size, colour, bold in (("village", 7.5, "#5a5a5a", False), ("town", 10, "#6b3f12", True)):
+        rule = QgsRuleBasedLabeling.Rule(_label("name", size, colour, bold=bold))
+        rule.setFilterExpression(f"\"level\" = '{level}'")
+        rule.setDescription(schema.LEVELS.label(level))
+        root.appendChild(rule)
+    vl.setLabeling(QgsRuleBasedLabeling(root))
+    vl.setLabelsEnabled(True)
+
+
+def style_rivers(vl: QgsVectorLayer) -> None:
+    vl.renderer().setSymbol(QgsLineSymbol.createSimple(
+        {"line_color": "#8ec5ee", "line_width": "1.2", "capstyle": "round"}))
+    vl.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 9, "#1f5fa8", line=True, italic=True)))
+    vl.setLabelsEnabled(True)
+
+
+def current_assignment_count_expr(assign_layer_id: str) -> str:
+    """Expression counting the current assignments of the segment being rendered."""
+    return ("aggregate(layer:='{lid}', aggregate:='count', expression:=\"fid\", "
+            "filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND "
+            "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now())))").format(lid=assign_layer_id)
+
+
+def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
+    root = QgsRuleBasedRenderer.Rule(None)
+    if assign_layer_id:
+        uncovered = QgsRuleBasedRenderer.Rule(
+            QgsLineSymbol.createSimple({"line_color": "#e02020", "line_width": "1.0",
+                                        "line_style": "dash"}),
+            0, 0, current_assignment_count_expr(assign_layer_id) + " = 0", "未落实河长 Uncovered")
+        root.appendChild(uncovered)
+    colours = {"both": "#1f4e9c", "left": "#117a65", "right": "#7d3c98"}
+    # Single-bank segments are drawn offset towards their own bank: QGIS offsets positive
+    # values to the left of the line direction (lines run downstream).
+    offsets = {"both": "0", "left": "0.9", "right": "-0.9"}
+    for choice in schema.BANKS.choices:
+        sym = QgsLineSymbol.createSimple({"line_color": colours[choice.value], "line_width": "0.8",
+                                          "offset": offsets[choice.value], "capstyle": "flat"})
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, f"\"bank\" = '{choice.value}'", choice.zh)
+        if assign_layer_id:
+            rule.setIsElse(False)
+        root.appendChild(rule)
+    if assign_layer_id:
+        # The bank rules apply only where the uncovered rule did not.
+        root.children()[0].setDescription("未落实河长 Uncovered")
+        for child in root.children()[1:]:
+            child.setFilterExpression(f"({child.filterExpression()}) AND NOT ("
+                                      f"{current_assignment_count_expr(assign_layer_id)} = 0)")
+    vl.setRenderer(QgsRuleBasedRenderer(root))
+    vl.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#0d3a73", line=True)))
+    vl.setLabelsEnabled(True)
+
+
+def style_boards(vl: QgsVectorLayer) -> None:
+    vl.renderer().setSymbol(QgsMarkerSymbol.createSimple(
+        {"name": "square", "color": "#f5a623", "outline_color": "#6b4500", "size": "2.6"}))
+
+
+# ---------------------------------------------------------------- forms
+
+def _value_map(vlist: schema.ValueList, lang: str, allow_null: bool) -> QgsEditorWidgetSetup:
+    entries = [{(c.zh if lang == "zh" else c.en): c.value} for c in vlist.choices]
+    if allow_null:
+        entries.insert(0, {"<NULL>": "{2839923C-8B7D-419E-B84B-CA2FE9B80EC7}"})
+    return QgsEditorWidgetSetup("ValueMap", {"map": entries})
+
+
+def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: str,
+                     only: Optional[set] = None) -> None:
+    """Aliases, widgets, defaults and constraints of one layer from the schema."""
+    vl_fields = vl.fields()
+    fid = vl_fields.indexFromName("fid")
+    if fid >= 0 and only is None:
+        vl.setEditorWidgetSetup(fid, QgsEditorWidgetSetup("Hidden", {}))
+    for f in lyr.fields:
+        if only is not None and f.name not in only:
+            continue
+        idx = vl_fields.indexFromName(f.name)
+        if idx < 0:
+            continue
+        vl.setFieldAlias(idx, f.zh if lang == "zh" else f.en)
+        if f.value_list:
+            vl.setEditorWidgetSetup(idx, _value_map(f.value_list, lang, not f.not_null))
+        elif f.ref and f.ref.layer in layers and f.ref.layer != lyr.name:
+            target = layers[f.ref.layer]
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueRelation", {
+                "Layer": target.id(), "LayerName": target.name(), "LayerSource": target.source(),
+                "LayerProviderName": "ogr", "Key": f.ref.key, "Value": f.ref.display,
+                "AllowNull": not f.not_null, "OrderByValue": True, "UseCompleter": True,
+                "AllowMulti": False, "FilterExpression": "",
+            }))
+        elif f.ref and f.ref.layer == lyr.name:
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueRelation", {
+                "Layer": vl.id(), "LayerName": vl.name(), "Key": f.ref.key, "Value": f.ref.display,
+                "AllowNull": True, "OrderByValue": True, "UseCompleter": True, "AllowMulti": False,
+                "FilterExpression": "",
+            }))
+        elif f.type == "date":
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
+                "field_format": "yyyy-MM-dd", "display_format": "yyyy-MM-dd",
+                "calendar_popup": True, "allow_null": not f.not_null}))
+        elif f.type == "boolean":
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))
+        if f.default:
+            apply_on_update = f.name == "length_km"
+            vl.setDefaultValueDefinition(idx, QgsDefaultValue(f.default, apply_on_update))
+        if f.not_null:
+            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintNotNull,
+                                  QgsFieldConstraints.ConstraintStrengthHard)
+        if f.unique:
+            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintUnique,
+                                  QgsFieldConstraints.ConstraintStrengthHard)
+        if f.check:
+            expr = codes.FORMAT_EXPRESSIONS[f.check].format(f=f.name)
+            if not f.not_null and f.check != "phone":
+                expr = f"\"{f.name}\" IS NULL OR ({expr})"
+            vl.setConstraintExpression(idx, expr, constraint_message(f.check, lang))
+            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintExpression,
+                                  QgsFieldConstraints.ConstraintStrengthHard)
+    if lyr.name == "admin_units" and (only is None):
+        idx = vl_fields.indexFromName("code")
+        expr = ("CASE WHEN \"level\" = 'district' THEN right(\"code\", 6) = '000000' "
+                "WHEN \"level\" = 'town' THEN right(\"code\", 3) = '000' AND right(\"code\", 6) <> '000000' "
+                "AND left(\"code\", 6) = left(\"parent_code\", 6) "
+                "ELSE right(\"code\", 3) <> '000' AND left(\"code\", 9) = left(\"parent_code\", 9) END "
+                "AND regexp_match(\"code\", '^[0-9]{12}$')")
+        vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
+    if lyr.name in ("segments", "rivers"):
+        vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+
+
+def _readonly(vl: QgsVectorLayer, names: list[str]) -> QgsEditFormConfig:
+    cfg = vl.editFormConfig()
+    for n in names:
+        idx = vl.fields().indexFromName(n)
+        if idx >= 0:
+            cfg.setReadOnly(idx, True)
+    return cfg
+
+
+_MESSAGES = {
+    "unit_code": ("12-digit statistical division code", "须为12位统计用区划代码"),
+    "seg_code": ("12 digits: county code + 6-digit sequence", "须为12位：区县代码+6位顺序号"),
+    "phone": ("mobile 1[3-9]xxxxxxxxx or landline 0xxx-xxxxxxxx", "手机号(1[3-9]开头11位)或带区号的固定电话"),
+    "name": ("must not be empty", "不能为空"),
+    "unit_hierarchy": ("the code must match the level and start with the parent's prefix",
+                       "代码须与级别一致，并以上级区划代码前缀开头"),
+}
+
+
+def constraint_message(rule: str, lang: str) -> str:
+    en, zh = _MESSAGES[rule]
+    return zh if lang == "zh" else en
+
+
+def _relation_form(vl: QgsVectorLayer, lyr: schema.Layer, relations: list[QgsRelation], lang: str) -> None:
+    cfg = vl.editFormConfig()
+    cfg.setLayout(QgsEditFormConfig.TabLayout)
+    cfg.clearTabs()
+    main = QgsAttributeEditorContainer(lyr.zh if lang == "zh" else lyr.en, None)
+    main.setIsGroupBox(False)
+    for f in lyr.fields:
+        idx = vl.fields().indexFromName(f.name)
+        if idx >= 0:
+            main.addChildElement(QgsAttributeEditorField(f.name, idx, main))
+    cfg.addTab(main)
+    for rel in relations:
+        tab = QgsAttributeEditorContainer(rel.name(), None)
+        tab.setIsGroupBox(False)
+        tab.addChildElement(QgsAttributeEditorRelation(rel, tab))
+        cfg.addTab(tab)
+    vl.setEditFormConfig(cfg)
+
+
+# ---------------------------------------------------------------- project
+
+def build_project(gpkg_path: str, district_code: str, district_name: str, crs: str,
+                  lang: str = "zh", version: int = schema.SCHEMA_VERSION) -> QgsProject:
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem(crs))
+    project.setEllipsoid(CGCS2000_ELLIPSOID)
+    project.setDistanceUnits(QgsUnitTypes.DistanceKilometers)
+    project.setTitle(f"{district_name} 河长制" if lang == "zh" else f"{district_name} river chiefs")
+    QgsExpressionContextUtils.setProjectVariable(project, "hz_district_code", district_code)
+    QgsExpressionContextUtils.setProjectVariable(project, "hz_district_name", district_name)
+    project.writeEntry("hezhang", "district_code", district_code)
+    project.writeEntry("hezhang", "schema_version", version)
+
+    root = project.layerTreeRoot()
+    groups = {g: root.addGroup(g) for g in schema.GROUPS}
+    layers: dict[str, QgsVectorLayer] = {}
+    order = ["notice_boards", "segments", "rivers", "admin_units", "chiefs", "assignments"]
+    for name in order:
+        lyr = schema.layer(name)
+        vl = QgsVectorLayer(layer_source(gpkg_path, name), layer_title(lyr, lang), "ogr")
+        if not vl.isValid():
+            raise RuntimeError(f"layer {name} of {gpkg_path} is not valid")
+        layers[name] = vl
+        project.addMapLayer(vl, False)
+        groups[lyr.group].addLayer(vl)
+
+    rel_objs: dict[str, QgsRelation] = {}
+    for r in schema.RELATIONS:
+        rel = QgsRelation(QgsRelationContext(project))
+        rel.setId(r.id)
+        rel.setName(r.zh if lang == "zh" else r.en)
+        rel.setReferencingLayer(layers[r.child].id())
+        rel.setReferencedLayer(layers[r.parent].id())
+        rel.addFieldPair(r.child_field, r.parent_field)
+        if not rel.isValid():
+            raise RuntimeError(f"relation {r.id} is not valid")
+        project.relationManager().addRelation(rel)
+        rel_objs[r.id] = rel
+
+    for name, vl in layers.items():
+        configure_fields(vl, schema.layer(name), layers, lang)
+    _relation_form(layers["segments"], schema.layer("segments"),
+                   [rel_objs["segment_assignments"], rel_objs["segment_boards"]], lang)
+    _relation_form(layers["chiefs"], schema.layer("chiefs"), [rel_objs["chief_assignments"]], lang)
+    _relation_form(layers["rivers"], schema.layer("rivers"), [rel_objs["river_segments"]], lang)
+
+    style_units(layers["admin_units"])
+    style_rivers(layers["rivers"])
+    style_segments(layers["segments"], layers["assignments"].id())
+    style_boards(layers["notice_boards"])
+    for vl in layers.values():
+        vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
+    layers["assignments"].setDisplayExpression('"seg_code" || \' - \' || "chief_id"')
+    layers["notice_boards"].setDisplayExpression('"board_code"')
+
+    snap = QgsSnappingConfig(project)
+    snap.setEnabled(True)
+    snap.setMode(compat.snapping_mode_advanced())
+    for name in ("admin_units", "rivers", "segments"):
+        snap.setIndividualLayerSettings(layers[name], QgsSnappingConfig.IndividualLayerSettings(
+            True, compat.snapping_vertex_and_segment(), 12, compat.tolerance_pixels(), 0.0, 0.0))
+    for name in ("notice_boards",):
+        snap.setIndividualLayerSettings(layers[name], QgsSnappingConfig.IndividualLayerSettings(
+            False, compat.snapping_vertex_and_segment(), 12, compat.tolerance_pixels(), 0.0, 0.0))
+    snap.setIntersectionSnapping(True)
+    project.setSnappingConfig(snap)
+    project.setTopologicalEditing(True)
+    return project
+
+
+def save_styles_to_gpkg(project: QgsProject) -> None:
+    """Store each layer's style as the default in the GeoPackage's layer_styles table."""
+    for vl in project.mapLayers().values():
+        if isinstance(vl, QgsVectorLayer):
+            vl.saveStyleToDatabase(vl.name(), "Hezhang default style", True, "")
+
+
+def write_project(project: QgsProject, gpkg_path: str, final_path: Optional[str] = None) -> None:
+    """Write ``project`` into ``gpkg_path``; layer paths name ``final_path`` when given.
+
+    A workspace is written under a temporary name and renamed at the end, so the layer
+    sources written into the project must already carry the final file name.
+    """
+    writer_id = None
+    if final_path and os.path.basename(final_path) != os.path.basename(gpkg_path):
+        tmp_name, final_name = os.path.basename(gpkg_path), os.path.basename(final_path)
+
+        def rename(path: str) -> str:
+            return path.replace(tmp_name, final_name)
+
+        writer_id = QgsPathResolver.setPathWriter(rename)
+    try:
+        ok = project.write(project_uri(gpkg_path))
+    finally:
+        if writer_id is not None:
+            QgsPathResolver.removePathWriter(writer_id)
+    if not ok:
+        raise RuntimeError(f"could not write the project into {gpkg_path}: {project.error()}")
+
+
+class WorkspacePathFixer:
+    """Rewrites layer sources of a workspace project to the file being opened.
+
+    Projects keep the path their layers had when written (a temporary name during
+    creation, or wherever the file was before it was copied or moved); every GeoPackage
+    source whose layer is one of the schema's is pointed at the workspace being read.
+    """
+
+    def __init__(self, gpkg_path: str):
+        self.gpkg_path = gpkg_path
+        self.names = {lyr.name for lyr in schema.LAYERS}
+        self._id = None
+
+    def __call__(self, path: str) -> str:
+        if "|layername=" not in path:
+            return path
+        file_part, _, rest = path.partition("|layername=")
+        layer_name = rest.split("|", 1)[0]
+        if layer_name in self.names and file_part.lower().endswith(".gpkg"):
+            return f"{self.gpkg_path}|layername={rest}"
+        return path
+
+    def __enter__(self):
+        self._id = QgsPathResolver.setPathPreprocessor(self)
+        return self
+
+    def __exit__(self, *exc):
+        QgsPathResolver.removePathPreprocessor(self._id)
+        return False
+
+
+class NoWalWrites:
+    """Keep QGIS from switching a file it opens for writing to SQLite WAL mode.
+
+    Workspaces are written under a temporary name and renamed at the end; a WAL file
+    held by QGIS's connection pool would keep part of the data under the old name.
+    """
+
+    KEY = "qgis/walForSqlite3"
+
+    def __enter__(self):
+        from qgis.core import QgsSettings
+
+        settings = QgsSettings()
+        self._had = settings.contains(self.KEY)
+        self._old = settings.value(self.KEY, True, type=bool)
+        settings.setValue(self.KEY, False)
+        return self
+
+    def __exit__(self, *exc):
+        from qgis.core import QgsSettings
+
+        settings = QgsSettings()
+        if self._had:
+            settings.setValue(self.KEY, self._old)
+        else:
+            settings.remove(self.KEY)
+        return False
+
+
+def read_project(project: QgsProject, gpkg_path: str) -> bool:
+    with WorkspacePathFixer(os.path.abspath(gpkg_path)):
+        return project.read(project_uri(os.path.abspath(gpkg_path)))

@@ -1,0 +1,51 @@
+"""Translation: the plugin follows the QGIS locale (zh_CN, zh-Hans, zh → Simplified Chinese)."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+I18N_DIR = os.path.dirname(__file__)
+
+
+def qgis_locale() -> str:
+    settings = QgsSettings()
+    if settings.value("locale/overrideFlag", False, type=bool):
+        return settings.value("locale/userLocale", "", type=str) or "en"
+    from qgis.PyQt.QtCore import QLocale
+
+    return QLocale.system().name()
+
+
+def translation_for(locale: str) -> Optional[str]:
+    """The .qm file serving ``locale``, or None for English and unknown locales."""
+    loc = (locale or "").replace("-", "_").lower()
+    if loc in ("zh", "zh_cn", "zh_hans", "zh_hans_cn", "zh_sg") or loc.startswith("zh_hans"):
+        path = os.path.join(I18N_DIR, "hezhang_plugin_zh_CN.qm")
+        return path if os.path.exists(path) else None
+    return None
+
+
+def ui_language() -> str:
+    """'zh' when the plugin shows Chinese, else 'en' (used for stored project labels)."""
+    loc = qgis_locale().replace("-", "_").lower()
+    return "zh" if loc.startswith("zh") and not loc.startswith(("zh_tw", "zh_hk", "zh_hant")) else "en"
+
+
+def install_translator(locale: Optional[str] = None) -> Optional[QTranslator]:
+    path = translation_for(locale if locale is not None else qgis_locale())
+    if not path:
+        return None
+    translator = QTranslator()
+    if not translator.load(path):
+        return None
+    QCoreApplication.installTranslator(translator)
+    return translator
+
+
+def remove_translator(translator: Optional[QTranslator]) -> None:
+    if translator is not None:
+        QCoreApplication.removeTranslator(translator)

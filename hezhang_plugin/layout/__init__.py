@@ -1,0 +1,1 @@
+"""layout package of the Hezhang plugin."""

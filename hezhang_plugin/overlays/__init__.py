@@ -1,0 +1,1 @@
+"""overlays package of the Hezhang plugin."""

@@ -1,0 +1,105 @@
+"""Plugin wiring: what initGui adds, unload removes, in reverse order."""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from hezhang_plugin import i18n, log
+
+ICON = os.path.join(os.path.dirname(__file__), "icons", "hezhang.svg")
+MENU = "河长制 / River Chiefs"
+DOCK_OBJECT_NAME = "HezhangDock"
+TOOLBAR_OBJECT_NAME = "HezhangToolbar"
+
+
+class HezhangPlugin:
+    def __init__(self, iface):
+        self.iface = iface
+        self.translator = None
+        self.log_handler = None
+        self.provider = None
+        self.dock = None
+        self.toolbar = None
+        self.actions: list[QAction] = []
+        self.toggle_action = None
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("HezhangPlugin", text)
+
+    def initProcessing(self):
+        from hezhang_plugin.processing.provider import HezhangProvider
+
+        if self.provider is None:
+            self.provider = HezhangProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self):
+        self.translator = i18n.install_translator()
+        self.log_handler = log.install_handler()
+        self.initProcessing()
+
+        from hezhang_plugin.gui.dock import HezhangDock
+
+        self.dock = HezhangDock(self.iface, self.iface.mainWindow())
+        self.dock.setObjectName(DOCK_OBJECT_NAME)
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.toolbar = self.iface.addToolBar(self.tr("River Chiefs"))
+        self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+
+        self.toggle_action = QAction(QIcon(ICON), self.tr("River Chiefs panel"), self.iface.mainWindow())
+        self.toggle_action.setObjectName("HezhangToggleDock")
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.toggled.connect(self.dock.setUserVisible)
+        self.dock.visibilityChanged.connect(self.toggle_action.setChecked)
+        self._add_action(self.toggle_action)
+
+        new_ws = QAction(self.tr("New workspace…"), self.iface.mainWindow())
+        new_ws.setObjectName("HezhangNewWorkspace")
+        new_ws.triggered.connect(self.dock.new_workspace)
+        self._add_action(new_ws, toolbar=False)
+        open_ws = QAction(self.tr("Open workspace…"), self.iface.mainWindow())
+        open_ws.setObjectName("HezhangOpenWorkspace")
+        open_ws.triggered.connect(self.dock.open_workspace_dialog)
+        self._add_action(open_ws, toolbar=False)
+        for action in self.dock.toolbar_actions():
+            self._add_action(action)
+
+    def _add_action(self, action: QAction, toolbar: bool = True) -> None:
+        self.iface.addPluginToMenu(MENU, action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.actions.append(action)
+
+    def unload(self):
+        for action in reversed(self.actions):
+            self.iface.removePluginMenu(MENU, action)
+            if self.toolbar is not None:
+                self.toolbar.removeAction(action)
+        self.actions.clear()
+        if self.toggle_action is not None:
+            self.toggle_action.deleteLater()
+            self.toggle_action = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.dock is not None:
+            self.dock.teardown()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.log_handler is not None:
+            log.remove_handler(self.log_handler)
+            self.log_handler = None
+        i18n.remove_translator(self.translator)
+        self.translator = None

@@ -1,0 +1,38 @@
+"""Shared fixtures. Plugin modules are imported inside fixtures, after pytest-qgis has
+started QGIS, never at conftest import time."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+os.environ.setdefault("PROJ_DATA", "/usr/share/proj")
+
+
+@pytest.fixture
+def workspace_path(tmp_path, qgis_app):
+    """A new empty workspace GeoPackage for the demo district code."""
+    from hezhang_plugin.data.workspace import create_workspace
+
+    path = tmp_path / "ws.gpkg"
+    create_workspace(str(path), "411171", "测试区", None)
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def processing_ready(qgis_app, qgis_processing):
+    """Processing initialised with the hezhang provider registered once."""
+    from qgis.core import QgsApplication
+
+    from hezhang_plugin.processing.provider import HezhangProvider
+
+    reg = QgsApplication.processingRegistry()
+    if reg.providerById("hezhang") is None:
+        provider = HezhangProvider()
+        reg.addProvider(provider)
+    yield reg

@@ -1,0 +1,271 @@
+"""Workspace GeoPackage: layers, fields, constraints, CRS, stored project, validator, bad files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from osgeo import ogr
+
+from hezhang_plugin.core import schema
+
+VALIDATOR_CANDIDATES = [
+    "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py",
+    "/usr/share/doc/python3-gdal/examples/validate_gpkg.py",
+]
+
+
+def _ogr_fields(path, name):
+    ds = ogr.Open(path)
+    lyr = ds.GetLayerByName(name)
+    defn = lyr.GetLayerDefn()
+    out = {}
+    for i in range(defn.GetFieldCount()):
+        d = defn.GetFieldDefn(i)
+        out[d.GetName()] = {"nullable": bool(d.IsNullable()), "unique": bool(d.IsUnique()),
+                            "width": d.GetWidth()}
+    srs = lyr.GetSpatialRef()
+    epsg = srs.GetAuthorityCode(None) if srs else None
+    gtype = lyr.GetGeomType()
+    ds = None
+    return out, epsg, gtype
+
+
+def test_every_layer_and_field_from_schema(workspace_path):
+    for lyr in schema.LAYERS:
+        fields, epsg, gtype = _ogr_fields(workspace_path, lyr.name)
+        assert list(fields) == list(lyr.field_names), lyr.name
+        for f in lyr.fields:
+            d = fields[f.name]
+            assert d["nullable"] is (not f.not_null), f"{lyr.name}.{f.name} nullability"
+            assert d["unique"] is f.unique, f"{lyr.name}.{f.name} unique"
+            if f.type == "text" and f.length:
+                assert d["width"] == f.length
+        if lyr.geometry:
+            assert epsg == "4490"
+            assert ogr.GeometryTypeToName(gtype).replace(" ", "").lower() == lyr.geometry.lower()
+        else:
+            assert gtype == ogr.wkbNone
+
+
+def test_spatial_indexes_and_metadata(workspace_path):
+    con = sqlite3.connect(workspace_path)
+    idx = {r[0] for r in con.execute("SELECT table_name FROM gpkg_extensions WHERE extension_name='gpkg_rtree_index'")}
+    assert idx == {lyr.name for lyr in schema.LAYERS if lyr.geometry}
+    row = con.execute("SELECT schema_version, district_code, district_name, crs FROM hz_meta").fetchone()
+    assert row == (schema.SCHEMA_VERSION, "411171000000", "测试区", "EPSG:4490")
+
+
+def test_unique_and_not_null_enforced_by_database(workspace_path):
+    ds = ogr.Open(workspace_path, 1)
+    lyr = ds.GetLayerByName("chiefs")
+    f = ogr.Feature(lyr.GetLayerDefn())
+    for k, v in {"chief_id": "C1", "name": "张三", "level": "village", "role": "chief",
+                 "unit_code": "411171100001", "active": 1}.items():
+        f.SetField(k, v)
+    assert lyr.CreateFeature(f) == 0
+    f2 = ogr.Feature(lyr.GetLayerDefn())
+    f2.SetField("chief_id", "C1")
+    f2.SetField("name", "李四")
+    with pytest.raises(RuntimeError):
+        lyr.CreateFeature(f2)  # duplicate chief_id and missing level
+
+
+def test_gdal_validator_passes(workspace_path):
+    script = next((p for p in VALIDATOR_CANDIDATES if os.path.exists(p)), None)
+    assert script, "GDAL's validate_gpkg.py is not installed (python3-gdal)"
+    res = subprocess.run([sys.executable, script, workspace_path], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_project_stored_inside_geopackage(workspace_path):
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from hezhang_plugin.data import workspace as ws
+
+    con = sqlite3.connect(workspace_path)
+    assert con.execute("SELECT name FROM qgis_projects").fetchall() == [("hezhang",)]
+    prj = QgsProject()
+    info = ws.open_workspace(workspace_path, prj)
+    assert info.district_name == "测试区"
+    layers = {lyr.source().split("layername=")[1]: lyr for lyr in prj.mapLayers().values()}
+    assert set(layers) == {lyr.name for lyr in schema.data_layers()}
+    assert all(lyr.isValid() for lyr in layers.values())
+    assert prj.crs().authid() == "EPSG:4490"
+    assert prj.ellipsoid() == "EPSG:1024"
+    root = prj.layerTreeRoot()
+    assert [g.name() for g in root.children()] == list(schema.GROUPS)
+    assert [n.layer().name() for n in root.findGroup("行政区划").findLayers()] == ["行政区划"]
+    assert prj.topologicalEditing()
+    rels = prj.relationManager().relations()
+    assert {"segment_assignments", "chief_assignments", "segment_boards"} <= set(rels)
+    seg = layers["segments"]
+    assert isinstance(seg, QgsVectorLayer)
+    bank = seg.fields().indexFromName("bank")
+    setup = seg.editorWidgetSetup(bank)
+    assert setup.type() == "ValueMap"
+    assert {"两岸": "both"} in setup.config()["map"]
+    unit = seg.editorWidgetSetup(seg.fields().indexFromName("unit_code"))
+    assert unit.type() == "ValueRelation" and unit.config()["Layer"] == layers["admin_units"].id()
+    chief = layers["assignments"].editorWidgetSetup(layers["assignments"].fields().indexFromName("chief_id"))
+    assert chief.type() == "ValueRelation" and chief.config()["Key"] == "chief_id"
+    assert seg.fieldConstraints  # constraint messages present
+    phone = layers["chiefs"].fields().indexFromName("phone")
+    assert "手机" in layers["chiefs"].constraintDescription(phone)
+    assert seg.fields().field("seg_code").alias() == "河段编码"
+    assert seg.labelsEnabled() and seg.renderer().type() == "RuleRenderer"
+    assert layers["admin_units"].renderer().type() == "categorizedSymbol"
+    snap = prj.snappingConfig()
+    assert snap.enabled()
+    assert snap.individualLayerSettings(layers["segments"]).enabled()
+    prj.clear()
+
+
+def test_segment_code_default_expression(workspace_path):
+    from qgis.core import QgsExpressionContextUtils, QgsFeature, QgsProject
+
+    from hezhang_plugin.data import workspace as ws
+
+    prj = QgsProject()
+    ws.open_workspace(workspace_path, prj)
+    seg = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=segments"))
+    ctx = seg.createExpressionContext()
+    ctx.appendScope(QgsExpressionContextUtils.projectScope(prj))
+    idx = seg.fields().indexFromName("seg_code")
+    assert seg.defaultValue(idx, QgsFeature(), ctx) == "411171000001"
+    seg.startEditing()
+    f = QgsFeature(seg.fields())
+    for k, v in {"seg_code": "411171000041", "river_code": "R1", "name": "沙河周庄村段",
+                 "bank": "both", "unit_code": "411171100001", "valid_from": "2024-01-01"}.items():
+        f[k] = v
+    seg.addFeature(f)
+    assert seg.commitChanges(), seg.commitErrors()
+    ctx = seg.createExpressionContext()  # a context caches aggregates: a form makes a new one
+    ctx.appendScope(QgsExpressionContextUtils.projectScope(prj))
+    assert seg.defaultValue(idx, QgsFeature(), ctx) == "411171000042"
+    prj.clear()
+
+
+def test_project_layers_follow_a_moved_file(workspace_path, tmp_path):
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.data import workspace as ws
+
+    moved = tmp_path / "elsewhere" / "renamed.gpkg"
+    moved.parent.mkdir()
+    shutil.copy(workspace_path, moved)
+    os.remove(workspace_path)
+    prj = QgsProject()
+    ws.open_workspace(str(moved), prj)
+    assert all(lyr.isValid() and str(moved) in lyr.source() for lyr in prj.mapLayers().values())
+    prj.clear()
+
+
+def test_gauss_kruger_crs(tmp_path, qgis_app):
+    from hezhang_plugin.data.workspace import create_workspace
+
+    info = create_workspace(str(tmp_path / "gk.gpkg"), "411171", "测试区", "EPSG:4546")
+    assert info.crs == "EPSG:4546"
+    assert _ogr_fields(info.path, "segments")[1] == "4546"
+
+
+@pytest.mark.parametrize("code,name,crs,match", [
+    ("41117", "区", None, "district code"),
+    ("411171100000", "区", None, "not a county-level"),
+    ("411171", "  ", None, "name is empty"),
+    ("411171", "区", "EPSG:3857", "not CGCS2000"),
+])
+def test_create_refuses_bad_arguments_and_writes_nothing(tmp_path, qgis_app, code, name, crs, match):
+    from hezhang_plugin.data.workspace import WorkspaceError, create_workspace
+
+    with pytest.raises(WorkspaceError, match=match):
+        create_workspace(str(tmp_path / "x.gpkg"), code, name, crs)
+    assert os.listdir(tmp_path) == []
+
+
+def _bad_files(tmp_path, workspace_path):
+    text = tmp_path / "notes.gpkg"
+    text.write_text("河长名单\n张三,13800000000\n", encoding="utf-8")
+    other = tmp_path / "other.gpkg"
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(other))
+    ds.CreateLayer("roads", None, ogr.wkbLineString)
+    ds = None
+    truncated = tmp_path / "truncated.gpkg"
+    with open(workspace_path, "rb") as fh:
+        data = fh.read()
+    truncated.write_bytes(data[: len(data) // 3])
+    newer = tmp_path / "newer.gpkg"
+    shutil.copy(workspace_path, newer)
+    con = sqlite3.connect(newer)
+    con.execute("UPDATE hz_meta SET schema_version = ?", (schema.SCHEMA_VERSION + 1,))
+    con.commit()
+    con.close()
+    return {
+        "text": (text, "not a GeoPackage"),
+        "other": (other, "not a Hezhang workspace"),
+        "truncated": (truncated, "damaged"),
+        "newer": (newer, "newer Hezhang"),
+        "missing": (tmp_path / "missing.gpkg", "does not exist"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["text", "other", "truncated", "newer", "missing"])
+def test_bad_files_are_refused_and_untouched(tmp_path, workspace_path, kind):
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.data import workspace as ws
+
+    path, match = _bad_files(tmp_path, workspace_path)[kind]
+    before = path.read_bytes() if path.exists() else None
+    mtime = path.stat().st_mtime_ns if path.exists() else None
+    prj = QgsProject()
+    with pytest.raises(ws.WorkspaceError, match=match):
+        ws.open_workspace(str(path), prj)
+    if before is not None:
+        assert path.read_bytes() == before
+        assert path.stat().st_mtime_ns == mtime
+    assert not prj.mapLayers()
+
+
+def test_migration_from_version_1(tmp_path, qgis_app):
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.data import migrations
+    from hezhang_plugin.data import workspace as ws
+
+    path = str(tmp_path / "old.gpkg")
+    ws.create_workspace(path, "411171", "测试区", None, version=1)
+    assert ws.check_workspace(path).schema_version == 1
+    assert "target" not in _ogr_fields(path, "segments")[0]
+    assert [m.to_version for m in migrations.pending(1)] == [2]
+    prj = QgsProject()
+    info = ws.open_workspace(path, prj)
+    assert info.schema_version == 2
+    assert "target" in _ogr_fields(path, "segments")[0]
+    assert "hotline" in _ogr_fields(path, "notice_boards")[0]
+    seg = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=segments"))
+    assert seg.fields().field("target").alias() == "治理目标"
+    assert not [f for f in os.listdir(tmp_path) if f.startswith(".hezhang")]
+    prj.clear()
+
+
+def test_failed_migration_leaves_file_unchanged(tmp_path, qgis_app, monkeypatch):
+    from hezhang_plugin.data import migrations
+    from hezhang_plugin.data import workspace as ws
+
+    path = tmp_path / "old.gpkg"
+    ws.create_workspace(str(path), "411171", "测试区", None, version=1)
+    before = path.read_bytes()
+
+    def boom(ds):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(migrations.MIGRATIONS, 2, migrations.Migration(2, "boom", boom))
+    with pytest.raises(RuntimeError, match="disk full"):
+        migrations.migrate(str(path))
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["old.gpkg"]
