@@ -1,0 +1,60 @@
+"""Runs every benchmark of bench/ and writes docs/benchmarks.md.
+
+Each bench module ``bench/bench_<name>.py`` has ``main(quick: bool) -> str`` returning a
+Markdown section (its tables of times, memory and ratios to the peer tools measured in the
+same run). Sections are joined in the order of BENCHES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import os
+import platform
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path[:0] = [ROOT, HERE]
+
+#: bench modules, run in this order
+BENCHES: list[str] = []
+
+
+def machine() -> str:
+    from qgis.core import Qgis
+
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"QGIS {Qgis.QGIS_VERSION}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    ap.add_argument("--quick", action="store_true", help="small scales only")
+    ap.add_argument("--only", nargs="*", help="bench module names to run")
+    args = ap.parse_args()
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    sections = []
+    for name in BENCHES:
+        if args.only and name not in args.only:
+            continue
+        mod = importlib.import_module(name)
+        print(f"running {name}", flush=True)
+        sections.append(mod.main(args.quick))
+    head = (f"# Benchmarks\n\nMeasured by `make bench` on {dt.date.today().isoformat()} ({machine()}).\n"
+            "Every row compares Hezhang with the tool a user would otherwise use, on the same data in\n"
+            "the same run. Ratios above 1 mean Hezhang is faster (or uses less memory).\n\n")
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write(head + "\n\n".join(sections) + "\n")
+    print(f"wrote {args.out}")
+    app.exitQgis()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Reading and writing workspace tables as plain rows and shapely geometries (via OGR).
+
+Batch operations (segmentation, imports, checks, exports) read whole tables at once and
+write their results in a single GeoPackage transaction: either all rows land or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterable, Iterator, Optional, Sequence
+
+import numpy as np
+from osgeo import ogr, osr
+
+ogr.UseExceptions()
+
+
+class WriteError(Exception):
+    """A batch write that was rolled back; the message names the row that failed."""
+
+
+@contextlib.contextmanager
+def open_gpkg(path: str, update: bool = False) -> Iterator[ogr.DataSource]:
+    ds = ogr.Open(path, 1 if update else 0)
+    if ds is None:
+        raise OSError(f"cannot open {path}")
+    try:
+        yield ds
+    finally:
+        ds = None
+
+
+def layer_crs(path: str, layer: str) -> Optional[str]:
+    with open_gpkg(path) as ds:
+        srs = ds.GetLayerByName(layer).GetSpatialRef()
+        if srs is None:
+            return None
+        srs.AutoIdentifyEPSG()
+        code = srs.GetAuthorityCode(None)
+        return f"EPSG:{code}" if code else srs.ExportToWkt()
+
+
+def _value(feat: ogr.Feature, i: int, defn: ogr.FieldDefn) -> Any:
+    if not feat.IsFieldSetAndNotNull(i):
+        return None
+    t = defn.GetType()
+    if t == ogr.OFTInteger and defn.GetSubType() == ogr.OFSTBoolean:
+        return bool(feat.GetFieldAsInteger(i))
+    if t in (ogr.OFTInteger, ogr.OFTInteger64):
+        return feat.GetFieldAsInteger64(i)
+    if t == ogr.OFTReal:
+        return feat.GetFieldAsDouble(i)
+    if t == ogr.OFTDate:
+        y, m, d, *_ = feat.GetFieldAsDateTime(i)
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return feat.GetFieldAsString(i)
+
+
+def read_rows(path: str, layer: str, where: Optional[str] = None,
+              with_geometry: bool = True) -> list[dict]:
+    """All rows of a table as dicts (``fid`` included; ``geom`` as a shapely geometry
+    or None when the layer is spatial and ``with_geometry``). ``where`` is an OGR
+    attribute filter written by the caller from constants, never from user text."""
+    import shapely
+
+    rows = []
+    wkbs = []
+    with open_gpkg(path) as ds:
+        lyr = ds.GetLayerByName(layer)
+        if lyr is None:
+            raise KeyError(f"{path} has no layer {layer}")
+        if where:
+            lyr.SetAttributeFilter(where)
+        defn = lyr.GetLayerDefn()
+        fdefs = [defn.GetFieldDefn(i) for i in range(defn.GetFieldCount())]
+        names = [d.GetName() for d in fdefs]
+        spatial = with_geometry and lyr.GetGeomType() != ogr.wkbNone
+        for feat in lyr:
+            row = {"fid": feat.GetFID()}
+            for i, name in enumerate(names):
+                row[name] = _value(feat, i, fdefs[i])
+            if spatial:
+                g = feat.GetGeometryRef()
+                wkbs.append(bytes(g.ExportToIsoWkb()) if g is not None and not g.IsEmpty() else None)
+            rows.append(row)
+    if spatial:
+        geoms = shapely.from_wkb(np.array(wkbs, dtype=object))
+        for row, g in zip(rows, geoms):
+            row["geom"] = g
+    return rows
+
+
+def _set_fields(feat: ogr.Feature, row: dict, names: set) -> None:
+    for k, v in row.items():
+        if k in ("fid", "geom") or k not in names:
+            continue
+        if v is None:
+            feat.SetFieldNull(k)
+        elif isinstance(v, bool):
+            feat.SetField(k, int(v))
+        else:
+            feat.SetField(k, v)
+
+
+def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_where: Optional[str] = None,
+               delete_all: bool = False, update_by_fid: bool = False) -> int:
+    """Insert (or with ``update_by_fid`` update) rows in one transaction.
+
+    ``geom`` may be a shapely geometry. On any failure the transaction is rolled back and
+    :class:`WriteError` names the row. Returns the number of rows written.
+    """
+    import shapely
+
+    count = 0
+    with open_gpkg(path, update=True) as ds:
+        lyr = ds.GetLayerByName(layer)
+        if lyr is None:
+            raise KeyError(f"{path} has no layer {layer}")
+        defn = lyr.GetLayerDefn()
+        names = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+        ds.StartTransaction()
+        try:
+            if delete_all:
+                ds.ExecuteSQL(f'DELETE FROM "{layer}"')  # nosec B608 - layer name from the schema
+            elif delete_where:
+                ds.ExecuteSQL(f'DELETE FROM "{layer}" WHERE {delete_where}')  # nosec B608
+            for n, row in enumerate(rows, start=1):
+                if update_by_fid:
+                    feat = lyr.GetFeature(int(row["fid"]))
+                    if feat is None:
+                        raise WriteError(f"{layer}: no feature with fid {row['fid']}")
+                else:
+                    feat = ogr.Feature(defn)
+                _set_fields(feat, row, names)
+                geom = row.get("geom")
+                if geom is not None and lyr.GetGeomType() != ogr.wkbNone:
+                    g = ogr.CreateGeometryFromWkb(shapely.to_wkb(geom))
+                    if lyr.GetGeomType() in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
+                        g = ogr.ForceTo(g, lyr.GetGeomType())
+                    feat.SetGeometry(g)
+                try:
+                    if update_by_fid:
+                        lyr.SetFeature(feat)
+                    else:
+                        lyr.CreateFeature(feat)
+                except RuntimeError as exc:
+                    raise WriteError(f"{layer} row {n}: {exc}") from exc
+                count += 1
+            ds.CommitTransaction()
+        except BaseException:
+            ds.RollbackTransaction()
+            raise
+    return count
+
+
+def geometries_to_wkb(geoms: Sequence) -> list:
+    import shapely
+
+    return list(shapely.to_wkb(np.asarray(geoms, dtype=object)))
+
+
+def srs_of(crs: str) -> osr.SpatialReference:
+    srs = osr.SpatialReference()
+    srs.SetFromUserInput(crs)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return srs
