@@ -34,9 +34,12 @@ class HezhangPlugin:
     def initProcessing(self):
         from hezhang_plugin.processing.provider import HezhangProvider
 
-        if self.provider is None:
-            self.provider = HezhangProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+        registry = QgsApplication.processingRegistry()
+        if self.provider is None and registry.providerById("hezhang") is None:
+            provider = HezhangProvider()
+            # addProvider deletes a provider it refuses, so keep it only when accepted.
+            if registry.addProvider(provider):
+                self.provider = provider
 
     def initGui(self):
         self.translator = i18n.install_translator()

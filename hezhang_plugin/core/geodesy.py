@@ -12,6 +12,20 @@ import sys
 import numpy as np
 
 
+def _proj_env() -> None:
+    # A virtualenv's sys.prefix hides the system PROJ database from pyproj; name it before
+    # pyproj is first imported so pyproj does not warn.
+    if os.environ.get("PROJ_DATA") or os.environ.get("PROJ_LIB"):
+        return
+    for candidate in (os.path.join(sys.base_prefix, "share", "proj"), "/usr/share/proj"):
+        if os.path.exists(os.path.join(candidate, "proj.db")):
+            os.environ["PROJ_DATA"] = candidate
+            return
+
+
+_proj_env()
+
+
 def ensure_proj_data() -> None:
     """Point pyproj at the system PROJ database when a virtualenv hides it."""
     import pyproj

@@ -162,12 +162,13 @@ class Relation:
     parent_field: str
 
 
-# Layer tree groups of the workspace project, top to bottom.
+# Layer tree groups of the workspace project, top to bottom: rivers and segments draw
+# over the unit polygons, and imagery lies below every vector layer.
 GROUP_UNITS = "行政区划"
 GROUP_RIVERS = "河流与河段"
 GROUP_CHIEFS = "河长"
 GROUP_IMAGERY = "遥感影像"
-GROUPS = (GROUP_UNITS, GROUP_RIVERS, GROUP_CHIEFS, GROUP_IMAGERY)
+GROUPS = (GROUP_RIVERS, GROUP_UNITS, GROUP_CHIEFS, GROUP_IMAGERY)
 
 _UNIT_REF = Reference("admin_units", "code", "name")
 _SEG_REF = Reference("segments", "seg_code", "name")

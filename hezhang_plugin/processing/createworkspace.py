@@ -9,13 +9,15 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
 class CreateWorkspaceAlgorithm(HezhangAlgorithm):
     ALG_ID = "createworkspace"
-    DISPLAY = "Create workspace"
-    HELP = ("Creates a river-chief workspace: one GeoPackage holding administrative units, "
+    DISPLAY = QT_TRANSLATE_NOOP("CreateWorkspaceAlgorithm", "Create workspace")
+    HELP = QT_TRANSLATE_NOOP("CreateWorkspaceAlgorithm", "Creates a river-chief workspace: one GeoPackage holding administrative units, "
             "rivers, segments, chiefs, assignments and notice boards, with the QGIS project "
             "(styles, forms, relations, snapping) stored inside it. DISTRICT_CODE is the "
             "6-digit GB/T 2260 code or the 12-digit statistical code of the district. CRS is "
