@@ -86,9 +86,9 @@ deploy: package
 # the same Python packages as the tests (.venv's site-packages ahead of the system's).
 RUN_PROFILES := build/qgis-profiles
 run: deps transcompile
-	@mkdir -p build/plugins $(RUN_PROFILES)/default/QGIS
+	@mkdir -p build/plugins $(RUN_PROFILES)/profiles/default/QGIS
 	@ln -sfn $(CURDIR)/$(PLUGIN) build/plugins/$(PLUGIN)
-	@$(PY) .ci/run_profile.py $(RUN_PROFILES)/default/QGIS/QGIS3.ini
+	@$(PY) .ci/run_profile.py $(RUN_PROFILES)/profiles/default/QGIS/QGIS3.ini
 	PYTHONPATH=$$($(PY) -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"):$(CURDIR) \
 	QGIS_PLUGINPATH=$(CURDIR)/build/plugins \
 	qgis --profiles-path $(CURDIR)/$(RUN_PROFILES) --nologo --noversioncheck $(RUN_ARGS)
