@@ -28,3 +28,12 @@ def tolerance_pixels():
 def geometry_type(layer):
     """Point/Line/Polygon of a vector layer as a plain int (0, 1, 2), any version."""
     return int(layer.geometryType())
+
+
+def scalebar_fit_width():
+    """Scale bar segment mode "fit width" (an enum of Qgis from 3.24 on)."""
+    if hasattr(Qgis, "ScaleBarSegmentSizeMode"):  # 3.24+
+        return Qgis.ScaleBarSegmentSizeMode.FitWidth
+    from qgis.core import QgsScaleBarSettings
+
+    return QgsScaleBarSettings.SegmentSizeFitWidth

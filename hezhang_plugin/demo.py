@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -35,8 +34,10 @@ VILLAGE_NAMES = [
     "董庄", "马寨", "黄桥", "高庙", "陈岗", "宋湾", "许营", "郑楼", "范庄", "潘河",
     "姬石", "邓寨", "彭店", "韩岗", "冯营", "曹湾", "赵桥", "魏庄",
 ]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "建国伟强军平华明红霞丽芳敏静秀英志刚海涛斌磊勇超鹏辉宇杰婷娜燕玲兰凤玉梅春生德福文武新民国庆立军振华永刚长河长林晓东红梅"
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+            "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN = ("建国伟强军平华明红霞丽芳敏静秀英志刚海涛斌磊勇超鹏辉宇杰婷娜燕玲兰凤玉梅"
+         "春生德福文武新民国庆立军振华永刚长河长林晓东红梅")
 
 
 @dataclass
@@ -75,7 +76,8 @@ def build_geography(seed: int = 20240301) -> tuple:
     from shapely.ops import linemerge, split
 
     # The Sha River flows west to east; the district lies south of it.
-    sha = _meander([(113.86, 33.640), (113.95, 33.628), (114.03, 33.622), (114.15, 33.600)], 0.006, 3.0, seed)
+    sha = _meander([(113.86, 33.640), (113.95, 33.628), (114.03, 33.622), (114.15, 33.600)],
+                   0.006, 3.0, seed)
     west, east, south = 113.915, 114.105, 33.478
     # District boundary: the Sha River between the west and east edges, then south.
     cut = split(sha, LineString([(west, 33.5), (west, 33.75)]))
@@ -87,8 +89,8 @@ def build_geography(seed: int = 20240301) -> tuple:
     district = Polygon(ring).buffer(0)
     # Tributary (澧河 in the demo) from the south-west corner to the Sha River.
     mouth = along.interpolate(0.78, normalized=True)
-    li = _meander([(west - 0.03, south + 0.005), (west + 0.05, 33.52), (114.0, 33.55), (mouth.x, mouth.y - 0.02),
-                   (mouth.x, mouth.y)], 0.004, 5.0, seed + 1)
+    li = _meander([(west - 0.03, south + 0.005), (west + 0.05, 33.52), (114.0, 33.55),
+                   (mouth.x, mouth.y - 0.02), (mouth.x, mouth.y)], 0.004, 5.0, seed + 1)
     li = LineString(list(li.coords[:-1]) + [(mouth.x, mouth.y)])
     # Villages: Voronoi cells of seeded points, clipped to the district.
     rng = np.random.default_rng(seed)
@@ -148,8 +150,8 @@ def build_roster(towns, village_units, seed: int = 7) -> list[dict]:
     add("district", "procurator", "检察院检察长", f"{DISTRICT_NAME}人民检察院", DISTRICT_CODE)
     for code, name in towns:
         add("town", "chief", "党委书记" if not name.endswith("街道") else "党工委书记", name, code)
-        add("town", "chief", "镇长" if name.endswith("镇") else ("乡长" if name.endswith("乡") else "办事处主任"),
-            name, code)
+        head = {"镇": "镇长", "乡": "乡长"}.get(name[-1], "办事处主任")
+        add("town", "chief", head, name, code)
     for code, name in village_units:
         add("village", "chief", "村党支部书记" if name.endswith("村") else "社区党支部书记", name, code)
     add("village", "volunteer", "退休教师（民间河长）", village_units[0][1], village_units[0][0])

@@ -102,11 +102,12 @@ def _set_fields(feat: ogr.Feature, row: dict, names: set) -> None:
             feat.SetField(k, v)
 
 
-def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_where: Optional[str] = None,
+def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iterable[int] = (),
                delete_all: bool = False, update_by_fid: bool = False) -> int:
     """Insert (or with ``update_by_fid`` update) rows in one transaction.
 
-    ``geom`` may be a shapely geometry. On any failure the transaction is rolled back and
+    ``delete_fids`` or ``delete_all`` remove rows first, in the same transaction. ``geom``
+    may be a shapely geometry. On any failure the transaction is rolled back and
     :class:`WriteError` names the row. Returns the number of rows written.
     """
     import shapely
@@ -121,9 +122,9 @@ def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_where: Opt
         ds.StartTransaction()
         try:
             if delete_all:
-                ds.ExecuteSQL(f'DELETE FROM "{layer}"')  # nosec B608 - layer name from the schema
-            elif delete_where:
-                ds.ExecuteSQL(f'DELETE FROM "{layer}" WHERE {delete_where}')  # nosec B608
+                delete_fids = [f.GetFID() for f in lyr]
+            for fid in delete_fids:
+                lyr.DeleteFeature(int(fid))
             for n, row in enumerate(rows, start=1):
                 if update_by_fid:
                     feat = lyr.GetFeature(int(row["fid"]))

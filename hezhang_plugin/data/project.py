@@ -21,8 +21,8 @@ from qgis.core import (
     QgsEditorWidgetSetup,
     QgsExpressionContextUtils,
     QgsFieldConstraints,
-    QgsLineSymbol,
     QgsFillSymbol,
+    QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsPathResolver,
@@ -130,9 +130,9 @@ def style_rivers(vl: QgsVectorLayer) -> None:
 
 def current_assignment_count_expr(assign_layer_id: str) -> str:
     """Expression counting the current assignments of the segment being rendered."""
-    return ("aggregate(layer:='{lid}', aggregate:='count', expression:=\"fid\", "
+    return (f"aggregate(layer:='{assign_layer_id}', aggregate:='count', expression:=\"fid\", "
             "filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND "
-            "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now())))").format(lid=assign_layer_id)
+            "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now())))")
 
 
 def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:

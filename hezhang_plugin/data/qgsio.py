@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 import numpy as np
-
 from qgis.core import QgsFeature, QgsFeatureRequest, QgsGeometry
 
 

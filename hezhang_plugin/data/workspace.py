@@ -9,7 +9,8 @@ from typing import Optional
 from qgis.core import QgsProject, QgsVectorLayer
 
 from hezhang_plugin.core import codes, schema
-from hezhang_plugin.data import gpkg, migrations, project as wsproject
+from hezhang_plugin.data import gpkg, migrations
+from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data.gpkg import WorkspaceError, WorkspaceInfo
 
 __all__ = ["WorkspaceError", "WorkspaceInfo", "create_workspace", "open_workspace",

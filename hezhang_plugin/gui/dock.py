@@ -218,7 +218,8 @@ class HezhangDock(QgsDockWidget):
             uri = wsproject.project_uri(os.path.abspath(path))
             add_project = getattr(self.iface, "addProject", None)
             ok = add_project(uri) if add_project is not None else QgsProject.instance().read(uri)
-            if ok is None or (ok is False and workspace_path_of(QgsProject.instance()) != os.path.abspath(path)):
+            opened = workspace_path_of(QgsProject.instance()) == os.path.abspath(path)
+            if ok is None or (ok is False and not opened):
                 ok = QgsProject.instance().read(uri)
         if not ok:
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(

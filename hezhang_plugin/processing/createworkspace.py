@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
 )
-
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
@@ -17,11 +16,13 @@ from hezhang_plugin.processing.base import HezhangAlgorithm
 class CreateWorkspaceAlgorithm(HezhangAlgorithm):
     ALG_ID = "createworkspace"
     DISPLAY = QT_TRANSLATE_NOOP("CreateWorkspaceAlgorithm", "Create workspace")
-    HELP = QT_TRANSLATE_NOOP("CreateWorkspaceAlgorithm", "Creates a river-chief workspace: one GeoPackage holding administrative units, "
-            "rivers, segments, chiefs, assignments and notice boards, with the QGIS project "
-            "(styles, forms, relations, snapping) stored inside it. DISTRICT_CODE is the "
-            "6-digit GB/T 2260 code or the 12-digit statistical code of the district. CRS is "
-            "CGCS2000 (EPSG:4490) or a CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554).")
+    HELP = QT_TRANSLATE_NOOP(
+        "CreateWorkspaceAlgorithm",
+        "Creates a river-chief workspace: one GeoPackage holding administrative units, "
+        "rivers, segments, chiefs, assignments and notice boards, with the QGIS project "
+        "(styles, forms, relations, snapping) stored inside it. DISTRICT_CODE is the "
+        "6-digit GB/T 2260 code or the 12-digit statistical code of the district. CRS is "
+        "CGCS2000 (EPSG:4490) or a CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554).")
 
     def flags(self):
         # Builds a QgsProject; keep it on the thread that owns the QGIS objects it creates.
