@@ -23,6 +23,7 @@ class HezhangPlugin:
         self.translator = None
         self.log_handler = None
         self.provider = None
+        self.key_injector = False
         self.dock = None
         self.toolbar = None
         self.actions: list[QAction] = []
@@ -45,6 +46,11 @@ class HezhangPlugin:
         self.translator = i18n.install_translator()
         self.log_handler = log.install_handler()
         self.initProcessing()
+        from hezhang_plugin.overlays import sources
+
+        # Tianditu layers carry only an auth config id; the key is added to their requests.
+        sources.install_key_injector()
+        self.key_injector = True
 
         from hezhang_plugin.gui.dock import HezhangDock
 
@@ -98,6 +104,11 @@ class HezhangPlugin:
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
+        if self.key_injector:
+            from hezhang_plugin.overlays import sources
+
+            sources.remove_key_injector()
+            self.key_injector = False
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -59,6 +59,11 @@ def test_load_and_unload_twice_leaves_nothing(iface):
         assert iface._submenu("河长制 / River Chiefs", False) is None
         assert (registry.providerById("hezhang") is not None) == had_provider
         assert logging.getLogger("hezhang_plugin").handlers == []
+        from hezhang_plugin.overlays import sources
+
+        assert sources._injector_id is None, "the Tianditu key preprocessor is removed"
+        assert iface.canvas.mapTool() is None or not type(iface.canvas.mapTool()).__module__.startswith(
+            "hezhang_plugin"), "no Hezhang map tool stays on the canvas"
 
 
 def test_provider_registers_algorithms(iface):

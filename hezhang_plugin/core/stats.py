@@ -1,0 +1,208 @@
+"""Length statistics of current segments per river, unit, town and chief, with single-bank
+counting (单侧计算), and their export to CSV and XLSX.
+
+A river stretch that is split into a left-bank and a right-bank segment (a river along a
+boundary) is one stretch of river: each bank segment counts half where the opposite bank
+of the same river covers it, fully where it does not (a river along the district edge
+has only the inside bank). Both-bank segments count fully. So a river's counted length is
+the length of river managed, whatever the bank split.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from hezhang_plugin.core import schema
+
+
+@dataclass
+class Table:
+    name: str
+    columns: tuple  # (key, en, zh)
+    rows: list
+
+    def headers(self, lang: str = "zh") -> list[str]:
+        return [c[2] if lang == "zh" else c[1] for c in self.columns]
+
+    def values(self) -> list[list]:
+        return [[r.get(c[0]) for c in self.columns] for r in self.rows]
+
+
+RIVER_COLUMNS = (("river_code", "River code", "河流编码"), ("river_name", "River", "河流名称"),
+                 ("segments", "Segments", "河段数"), ("units", "Units", "涉及区划数"),
+                 ("both_km", "Both banks (km)", "两岸河段(公里)"), ("left_km", "Left bank (km)", "左岸河段(公里)"),
+                 ("right_km", "Right bank (km)", "右岸河段(公里)"),
+                 ("length_km", "Length, single-bank counting (km)", "长度(单侧计算,公里)"))
+UNIT_COLUMNS = (("unit_code", "Unit code", "区划代码"), ("unit_name", "Unit", "区划名称"),
+                ("level", "Level", "级别"), ("rivers", "Rivers", "河流数"), ("segments", "Segments", "河段数"),
+                ("length_km", "Length, single-bank counting (km)", "长度(单侧计算,公里)"))
+TOWN_COLUMNS = (("town_code", "Town code", "镇街代码"), ("town_name", "Town", "镇街名称"),
+                ("units", "Units with segments", "有河段的区划数"), ("rivers", "Rivers", "河流数"),
+                ("segments", "Segments", "河段数"),
+                ("length_km", "Length, single-bank counting (km)", "长度(单侧计算,公里)"))
+CHIEF_COLUMNS = (("chief_id", "Chief id", "河长编号"), ("chief_name", "Chief", "姓名"),
+                 ("level", "Level", "级别"), ("role", "Role", "河长类型"), ("segments", "Segments", "河段数"),
+                 ("length_km", "Length, single-bank counting (km)", "长度(单侧计算,公里)"))
+
+
+def _current(row: dict, date: str) -> bool:
+    start = row.get("valid_from")
+    end = row.get("valid_to")
+    return (not start or str(start) <= date) and (not end or str(end) > date)
+
+
+def counted_lengths(segments: Sequence[dict], crs: str = "EPSG:4490") -> np.ndarray:
+    """Length of each segment under single-bank counting (km)."""
+    import shapely
+
+    n = len(segments)
+    out = np.array([float(s.get("length_km") or 0.0) for s in segments])
+    eps = 1e-6 if crs.upper() in ("EPSG:4490", "EPSG:4326") else 0.1
+    by_river = defaultdict(lambda: {"left": [], "right": []})
+    for i, s in enumerate(segments):
+        if s.get("bank") in ("left", "right"):
+            by_river[s.get("river_code")][s["bank"]].append(i)
+    for banks in by_river.values():
+        for side, other in (("left", "right"), ("right", "left")):
+            if not banks[side]:
+                continue
+            others = [segments[j].get("geom") for j in banks[other] if segments[j].get("geom") is not None]
+            if not others:
+                continue
+            zone = shapely.buffer(shapely.union_all(others), eps, quad_segs=1)
+            idx = np.array(banks[side])
+            geoms = np.array([segments[i].get("geom") for i in idx], dtype=object)
+            have = np.array([g is not None for g in geoms])
+            frac = np.zeros(len(idx))
+            if have.any():
+                full = shapely.length(geoms[have])
+                shared = shapely.length(shapely.intersection(geoms[have], zone))
+                frac[have] = np.where(full > 0, np.clip(shared / np.where(full > 0, full, 1), 0, 1), 0)
+            out[idx] *= 1.0 - 0.5 * frac
+    return out if n else np.zeros(0)
+
+
+def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rivers: Sequence[dict] = (),
+                      chiefs: Sequence[dict] = (), assignments: Sequence[dict] = (),
+                      crs: str = "EPSG:4490", date: Optional[str] = None) -> dict[str, Table]:
+    """Tables ``rivers``, ``units``, ``towns`` and ``chiefs`` for the segments current on ``date``."""
+    date = date or _dt.date.today().isoformat()
+    segs = [s for s in segments if _current(s, date)]
+    counted = counted_lengths(segs, crs)
+    unit_by_code = {u.get("code"): u for u in units}
+    river_name = {r.get("river_code"): r.get("name") for r in rivers}
+
+    per_river = defaultdict(lambda: {"segments": 0, "units": set(), "both_km": 0.0, "left_km": 0.0,
+                                     "right_km": 0.0, "length_km": 0.0})
+    per_unit = defaultdict(lambda: {"segments": 0, "rivers": set(), "length_km": 0.0})
+    for s, c in zip(segs, counted):
+        r = per_river[s.get("river_code")]
+        r["segments"] += 1
+        r["units"].add(s.get("unit_code"))
+        r[f"{s.get('bank') or 'both'}_km"] += float(s.get("length_km") or 0.0)
+        r["length_km"] += c
+        u = per_unit[s.get("unit_code")]
+        u["segments"] += 1
+        u["rivers"].add(s.get("river_code"))
+        u["length_km"] += c
+    river_rows = [{"river_code": k, "river_name": river_name.get(k, ""), "segments": v["segments"],
+                   "units": len(v["units"]), "both_km": round(v["both_km"], 3), "left_km": round(v["left_km"], 3),
+                   "right_km": round(v["right_km"], 3), "length_km": round(v["length_km"], 3)}
+                  for k, v in sorted(per_river.items(), key=lambda kv: str(kv[0]))]
+    unit_rows = []
+    per_town = defaultdict(lambda: {"units": 0, "rivers": set(), "segments": 0, "length_km": 0.0})
+    for code, v in sorted(per_unit.items(), key=lambda kv: str(kv[0])):
+        unit = unit_by_code.get(code, {})
+        level = unit.get("level") or ""
+        unit_rows.append({"unit_code": code, "unit_name": unit.get("name", ""), "level":
+                          schema.LEVELS.label(level, "zh") if level else "", "rivers": len(v["rivers"]),
+                          "segments": v["segments"], "length_km": round(v["length_km"], 3)})
+        town = code if level == "town" else (unit.get("parent_code") or (str(code)[:9] + "000" if code else None))
+        t = per_town[town]
+        t["units"] += 1
+        t["rivers"] |= v["rivers"]
+        t["segments"] += v["segments"]
+        t["length_km"] += v["length_km"]
+    town_rows = [{"town_code": k, "town_name": unit_by_code.get(k, {}).get("name", ""), "units": v["units"],
+                  "rivers": len(v["rivers"]), "segments": v["segments"], "length_km": round(v["length_km"], 3)}
+                 for k, v in sorted(per_town.items(), key=lambda kv: str(kv[0]))]
+    seg_len = {s.get("seg_code"): c for s, c in zip(segs, counted)}
+    chief_by_id = {c.get("chief_id"): c for c in chiefs}
+    per_chief = defaultdict(lambda: {"segments": set(), "length_km": 0.0})
+    for a in assignments:
+        if not _current(a, date) or a.get("seg_code") not in seg_len:
+            continue
+        pc = per_chief[a.get("chief_id")]
+        if a["seg_code"] not in pc["segments"]:
+            pc["segments"].add(a["seg_code"])
+            pc["length_km"] += seg_len[a["seg_code"]]
+    chief_rows = []
+    for cid, v in sorted(per_chief.items(), key=lambda kv: str(kv[0])):
+        ch = chief_by_id.get(cid, {})
+        chief_rows.append({"chief_id": cid, "chief_name": ch.get("name", ""),
+                           "level": schema.LEVELS.label(ch.get("level") or "", "zh") if ch.get("level") else "",
+                           "role": schema.ROLES.label(ch.get("role") or "", "zh") if ch.get("role") else "",
+                           "segments": len(v["segments"]), "length_km": round(v["length_km"], 3)})
+    return {"rivers": Table("rivers", RIVER_COLUMNS, river_rows),
+            "units": Table("units", UNIT_COLUMNS, unit_rows),
+            "towns": Table("towns", TOWN_COLUMNS, town_rows),
+            "chiefs": Table("chiefs", CHIEF_COLUMNS, chief_rows)}
+
+
+def workspace_statistics(path: str, date: Optional[str] = None) -> dict[str, Table]:
+    from hezhang_plugin.data import io
+
+    crs = io.layer_crs(path, "segments") or "EPSG:4490"
+    return length_statistics(io.read_rows(path, "segments"), io.read_rows(path, "admin_units", with_geometry=False),
+                             io.read_rows(path, "rivers", with_geometry=False),
+                             io.read_rows(path, "chiefs"), io.read_rows(path, "assignments"), crs, date)
+
+
+SHEET_TITLES = {"rivers": ("Rivers", "河流"), "units": ("Units", "区划"), "towns": ("Towns", "镇街"),
+                "chiefs": ("Chiefs", "河长")}
+
+
+def export_csv(tables: dict[str, Table], path: str, lang: str = "zh") -> list[str]:
+    """One UTF-8 (with BOM, so Excel reads Chinese) CSV per table: ``<stem>_<table>.csv``.
+
+    With a single table the file is written to ``path`` itself. Returns the files written.
+    """
+    stem, ext = os.path.splitext(path)
+    ext = ext or ".csv"
+    written = []
+    for name, table in tables.items():
+        target = path if len(tables) == 1 else f"{stem}_{name}{ext}"
+        with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(table.headers(lang))
+            w.writerows(table.values())
+        written.append(target)
+    return written
+
+
+def export_xlsx(tables: dict[str, Table], path: str, lang: str = "zh") -> str:
+    """One worksheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, table in tables.items():
+        en, zh = SHEET_TITLES.get(name, (name, name))
+        ws = wb.create_sheet(zh if lang == "zh" else en)
+        ws.append(table.headers(lang))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in table.values():
+            ws.append(row)
+        for i, col in enumerate(table.columns, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(table.headers(lang)[i - 1]) * 2)
+    wb.save(path)
+    return path

@@ -1,0 +1,216 @@
+"""The "Draw segment on river" map tool, driven by simulated canvas clicks."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture
+def scene(qgis_app):
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsFeature,
+        QgsField,
+        QgsGeometry,
+        QgsPointXY,
+        QgsRectangle,
+        QgsVectorLayer,
+    )
+    from qgis.gui import QgsMapCanvas
+    from qgis.PyQt.QtCore import QVariant
+
+    from hezhang_plugin.processing.segmentrivers import segment_fields
+
+    # river in CGCS2000 lon/lat, flowing east then north then east
+    pts = [(113.50, 34.50), (113.51, 34.50), (113.51, 34.51), (113.53, 34.51)]
+    rivers = QgsVectorLayer("MultiLineString?crs=EPSG:4490", "rivers", "memory")
+    rivers.dataProvider().addAttributes([QgsField("river_code", QVariant.String), QgsField("name", QVariant.String)])
+    rivers.updateFields()
+    f = QgsFeature(rivers.fields())
+    f["river_code"], f["name"] = "R1", "沙河"
+    f.setGeometry(QgsGeometry.fromMultiPolylineXY([[QgsPointXY(x, y) for x, y in pts]]))
+    rivers.dataProvider().addFeature(f)
+    units = QgsVectorLayer("MultiPolygon?crs=EPSG:4490", "units", "memory")
+    units.dataProvider().addAttributes([QgsField("code", QVariant.String), QgsField("name", QVariant.String),
+                                        QgsField("level", QVariant.String)])
+    units.updateFields()
+    for code, name, rect in (("411171100001", "周庄村", (113.49, 34.49, 113.515, 34.52)),
+                             ("411171100002", "李庄村", (113.515, 34.49, 113.54, 34.52))):
+        u = QgsFeature(units.fields())
+        u["code"], u["name"], u["level"] = code, name, "village"
+        u.setGeometry(QgsGeometry.fromRect(QgsRectangle(*rect)))
+        units.dataProvider().addFeature(u)
+    segments = QgsVectorLayer("MultiLineString?crs=EPSG:4546", "segments", "memory")
+    segments.dataProvider().addAttributes(segment_fields().toList())
+    segments.updateFields()
+    canvas = QgsMapCanvas()
+    canvas.resize(800, 600)
+    canvas.show()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4546"))  # project CRS differs
+    canvas.setLayers([rivers, units])
+    tr = canvas.mapSettings().layerTransform(rivers)
+    canvas.setExtent(tr.transformBoundingBox(QgsRectangle(113.495, 34.495, 113.535, 34.515)))
+    canvas.refresh()
+    yield canvas, rivers, units, segments, pts
+    canvas.hide()
+    canvas.deleteLater()
+
+
+def _click(canvas, tool, lonlat, layer, kind="release"):
+    from qgis.core import QgsPointXY
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    tr = canvas.mapSettings().layerTransform(layer)
+    mp = tr.transform(QgsPointXY(*lonlat))
+    px = canvas.getCoordinateTransform().transform(mp)
+    pos = QPoint(int(round(px.x())), int(round(px.y())))
+    etype = QEvent.MouseButtonRelease if kind == "release" else QEvent.MouseMove
+    ev = QgsMapMouseEvent(canvas, etype, pos, Qt.LeftButton, Qt.LeftButton, Qt.NoModifier)
+    if kind == "release":
+        tool.canvasReleaseEvent(ev)
+    else:
+        tool.canvasMoveEvent(ev)
+    # the point the tool really received, in the rivers' CRS
+    back = tr.transform(ev.mapPoint(), tr.ReverseTransform)
+    return back
+
+
+def test_draw_segment_gives_exact_substring_and_undo_removes_it(scene):
+    from qgis.core import QgsGeometry, QgsPointXY
+
+    from hezhang_plugin.gui.segment_tool import DrawSegmentTool
+
+    canvas, rivers, units, segments, pts = scene
+    tool = DrawSegmentTool(canvas, rivers, segments, units, district_code="411171")
+    canvas.setMapTool(tool)
+    _click(canvas, tool, (113.505, 34.50), rivers)  # pick the river
+    assert tool.river_feature is not None and tool.river_feature["river_code"] == "R1"
+    # clicked from downstream to upstream: the segment still follows the flow
+    first_click = _click(canvas, tool, (113.52, 34.51), rivers)
+    assert tool.preview.numberOfVertices() == 0  # no preview before the first point is known
+    _click(canvas, tool, (113.515, 34.5101), rivers, kind="move")
+    assert tool.preview.numberOfVertices() == 2  # rubber band along the river to the cursor
+    second_click = _click(canvas, tool, (113.505, 34.50), rivers, kind="release")
+    assert segments.featureCount() == 1
+    feat = next(segments.getFeatures())
+    # expected substring computed independently with QGIS on the river geometry
+    river = next(rivers.getFeatures()).geometry()
+    line = river.constGet().geometryN(0)
+    a = river.lineLocatePoint(QgsGeometry.fromPointXY(QgsPointXY(first_click)))
+    b = river.lineLocatePoint(QgsGeometry.fromPointXY(QgsPointXY(second_click)))
+    expected = QgsGeometry(line.curveSubstring(min(a, b), max(a, b)))
+    got = QgsGeometry(feat.geometry())
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+
+    got.transform(QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4546"),
+                                         QgsCoordinateReferenceSystem("EPSG:4490"), QgsProject.instance()))
+    gv = [QgsPointXY(v) for v in got.vertices()]
+    ev = [QgsPointXY(v) for v in expected.vertices()]
+    assert len(gv) == len(ev) == 4
+    for p, q in zip(gv, ev):
+        assert p.distance(q) < 2e-7  # about 2 cm
+    # the interior vertices are the river's own (through a GK projection round trip)
+    assert gv[1].distance(QgsPointXY(*pts[1])) < 1e-9 and gv[2].distance(QgsPointXY(*pts[2])) < 1e-9
+    assert gv[0].x() < gv[-1].x()  # in flow direction
+    assert feat["seg_code"] == "411171000001"
+    assert feat["river_code"] == "R1" and feat["bank"] == "both"
+    assert feat["unit_code"] == "411171100001"  # 周庄村 holds most of it
+    assert feat["name"] == "沙河周庄村段"
+    assert feat["start_name"] == "" and feat["end_name"] == "李庄村界"
+    from pyproj import Geod
+
+    geod_km = Geod(ellps="GRS80").line_length([p.x() for p in gv], [p.y() for p in gv]) / 1000
+    assert feat["length_km"] == pytest.approx(geod_km, rel=1e-4)
+    assert segments.undoStack().count() == 1
+    segments.undoStack().undo()
+    assert segments.featureCount() == 0
+    tool.remove_bands()
+
+
+def test_preview_escape_and_left_bank(scene):
+    from qgis.PyQt.QtCore import QEvent, Qt
+    from qgis.PyQt.QtGui import QKeyEvent
+
+    from hezhang_plugin.gui.segment_tool import PICK_END, PICK_RIVER, DrawSegmentTool
+
+    canvas, rivers, units, segments, pts = scene
+    tool = DrawSegmentTool(canvas, rivers, segments, units, district_code="411171")
+    tool.set_bank("left")
+    _click(canvas, tool, (113.51, 34.505), rivers)
+    _click(canvas, tool, (113.51, 34.503), rivers)
+    assert tool.state == PICK_END
+    _click(canvas, tool, (113.52, 34.51), rivers, kind="move")
+    assert tool.preview.numberOfVertices() >= 3  # follows the bend
+    tool.keyPressEvent(QKeyEvent(QEvent.KeyPress, Qt.Key_Escape, Qt.NoModifier))
+    assert tool.state == PICK_RIVER and tool.preview.numberOfVertices() == 0
+    assert segments.featureCount() == 0
+    _click(canvas, tool, (113.51, 34.505), rivers)
+    _click(canvas, tool, (113.51, 34.503), rivers)
+    _click(canvas, tool, (113.529, 34.51), rivers)
+    feat = next(segments.getFeatures())
+    assert feat["bank"] == "left" and feat["name"].endswith("（左岸）")
+    assert feat["unit_code"] == "411171100002"  # 李庄村 holds 1.28 km of it, 周庄村 1.24 km
+    tool.remove_bands()
+
+
+def test_segments_page_runs_segmentation_filters_and_syncs_selection(workspace_path, tmp_path):
+    import time
+
+    import shapely
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtCore import QCoreApplication
+    from shapely.geometry import LineString, box
+
+    from hezhang_plugin.core import segmentation as seg
+    from hezhang_plugin.data import io
+    from hezhang_plugin.data import workspace as ws
+    from hezhang_plugin.gui.segments_page import SegmentsPage
+
+    def geo(g):
+        return seg.transform_geoms([shapely.affinity.translate(g, 500000, 3760000)], "EPSG:4546", "EPSG:4490")[0]
+
+    io.write_rows(workspace_path, "admin_units", [
+        {"code": "411171100001", "name": "甲村", "level": "village", "parent_code": "411171100000",
+         "geom": geo(box(0, 0, 1000, 1000))},
+        {"code": "411171100002", "name": "乙村", "level": "village", "parent_code": "411171100000",
+         "geom": geo(box(1000, 0, 2000, 1000))}])
+    io.write_rows(workspace_path, "rivers", [
+        {"river_code": "R1", "name": "沙河", "geom": geo(LineString([(100, 500), (1900, 500)]))},
+        {"river_code": "R2", "name": "泥河", "geom": geo(LineString([(100, 200), (900, 200)]))}])
+    ws.open_workspace(workspace_path, QgsProject.instance())
+    page = SegmentsPage(None)
+    page.set_workspace(workspace_path)
+    assert page.list.rowCount() == 0 and page.layer is not None
+    task = page.run_segmentation()
+    deadline = time.time() + 60
+    while page.task is not None and time.time() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert page.task is None, "segmentation task did not finish"
+    assert "3 segments" in page.result_label.text()
+    assert page.list.rowCount() == 3
+    page.river_filter.setCurrentIndex(page.river_filter.findData("R1"))
+    assert page.list.rowCount() == 2
+    page.unit_filter.setCurrentIndex(page.unit_filter.findData("411171100002"))
+    assert page.list.rowCount() == 1 and page.list.item(0, 1).text() == "沙河乙村段"
+    # list -> map
+    page.list.selectRow(0)
+    fid = page.list.item(0, 0).data(0x0100)
+    assert page.layer.selectedFeatureIds() == [fid]
+    # map -> list
+    page.river_filter.setCurrentIndex(0)
+    page.unit_filter.setCurrentIndex(0)
+    other = [f.id() for f in page.layer.getFeatures() if f.id() != fid][0]
+    page.layer.selectByIds([other])
+    assert page.selected_fids() == [other]
+    # statistics and export
+    page.stats_combo.setCurrentIndex(page.stats_combo.findData("rivers"))
+    assert page.stats_table.rowCount() == 2
+    files = page.export_stats(str(tmp_path / "len.xlsx"))
+    assert os.path.exists(files[0])
+    page.teardown()
+    QgsProject.instance().clear()
+    del task
