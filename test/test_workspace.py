@@ -269,3 +269,34 @@ def test_failed_migration_leaves_file_unchanged(tmp_path, qgis_app, monkeypatch)
         migrations.migrate(str(path))
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["old.gpkg"]
+
+
+def test_unit_drawn_in_a_town_gets_level_parent_and_next_code(workspace_path):
+    """A village drawn with QGIS's digitising tools: the form proposes level, parent and code."""
+    import shapely
+    from qgis.core import QgsExpressionContextUtils, QgsGeometry, QgsProject, QgsVectorLayerUtils
+
+    from hezhang_plugin.data import io as wio
+    from hezhang_plugin.data import workspace as ws
+
+    box = shapely.geometry.box
+    wio.write_rows(workspace_path, "admin_units", [
+        {"code": "411171000000", "name": "测试区", "level": "district", "geom": shapely.multipolygons([box(0, 0, 10, 10)])},
+        {"code": "411171101000", "name": "柳营镇", "level": "town", "parent_code": "411171000000",
+         "geom": shapely.multipolygons([box(0, 0, 5, 10)])},
+        {"code": "411171101201", "name": "周庄村", "level": "village", "parent_code": "411171101000",
+         "geom": shapely.multipolygons([box(0, 0, 5, 5)])},
+    ])
+    prj = QgsProject()
+    ws.open_workspace(workspace_path, prj)
+    units = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=admin_units"))
+
+    def proposed(wkt):
+        ctx = units.createExpressionContext()
+        ctx.appendScope(QgsExpressionContextUtils.projectScope(prj))
+        feat = QgsVectorLayerUtils.createFeature(units, QgsGeometry.fromWkt(wkt), {}, ctx)
+        return feat["level"], feat["parent_code"], feat["code"]
+
+    assert proposed("POLYGON((1 6, 4 6, 4 9, 1 9, 1 6))") == ("village", "411171101000", "411171101202")
+    assert proposed("POLYGON((6 1, 9 1, 9 9, 6 9, 6 1))") == ("town", "411171000000", "411171102000")
+    prj.clear()

@@ -171,6 +171,31 @@ GROUP_IMAGERY = "遥感影像"
 GROUPS = (GROUP_RIVERS, GROUP_UNITS, GROUP_CHIEFS, GROUP_IMAGERY)
 
 _UNIT_REF = Reference("admin_units", "code", "name")
+
+
+def _containing(level: str) -> str:
+    """QGIS expression: code of the unit of ``level`` holding the new polygon."""
+    return ("aggregate(layer:=@layer, aggregate:='max', expression:=\"code\", "
+            f"filter:=\"level\" = '{level}' AND "
+            "contains($geometry, point_on_surface(geometry(@parent))))")
+
+
+# Form defaults of a unit drawn with QGIS's digitising tools: the level and parent follow
+# from the unit the new polygon lies in, the code is the parent's next free code (a town
+# block counts from 100, a village from 001 under a street (街道) or 201 under a town).
+UNIT_LEVEL_DEFAULT = (f"CASE WHEN {_containing('town')} IS NOT NULL THEN 'village' "
+                      f"WHEN {_containing('district')} IS NOT NULL THEN 'town' ELSE 'district' END")
+UNIT_PARENT_DEFAULT = f"coalesce({_containing('town')}, {_containing('district')})"
+UNIT_CODE_DEFAULT = (
+    f"with_variable('p', {UNIT_PARENT_DEFAULT}, "
+    "CASE WHEN @p IS NULL THEN NULL "
+    "WHEN right(@p, 6) = '000000' THEN left(@p, 6) || lpad(to_string(coalesce(aggregate("
+    "layer:=@layer, aggregate:='max', expression:=to_int(substr(\"code\", 7, 3)), "
+    "filter:=\"parent_code\" = @p), 99) + 1), 3, '0') || '000' "
+    "ELSE left(@p, 9) || lpad(to_string(coalesce(aggregate("
+    "layer:=@layer, aggregate:='max', expression:=to_int(right(\"code\", 3)), "
+    "filter:=\"parent_code\" = @p), CASE WHEN to_int(substr(@p, 7, 3)) < 100 THEN 0 ELSE 200 END) + 1), "
+    "3, '0') END)")
 _SEG_REF = Reference("segments", "seg_code", "name")
 _CHIEF_REF = Reference("chiefs", "chief_id", "name")
 _RIVER_REF = Reference("rivers", "river_code", "name")
@@ -181,10 +206,12 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         "admin_units", "MultiPolygon", "Administrative units", "行政区划", GROUP_UNITS,
         (
-            Field("code", "text", "Statistical code", "统计用区划代码", 12, True, True, check="unit_code"),
+            Field("code", "text", "Statistical code", "统计用区划代码", 12, True, True, check="unit_code",
+                  default=UNIT_CODE_DEFAULT),
             Field("name", "text", "Name", "名称", 50, True, check="name"),
-            Field("level", "text", "Level", "级别", 10, True, values="level"),
-            Field("parent_code", "text", "Parent code", "上级区划代码", 12, ref=_UNIT_REF),
+            Field("level", "text", "Level", "级别", 10, True, values="level", default=UNIT_LEVEL_DEFAULT),
+            Field("parent_code", "text", "Parent code", "上级区划代码", 12, ref=_UNIT_REF,
+                  default=UNIT_PARENT_DEFAULT),
         ),
     ),
     Layer(
