@@ -1,0 +1,256 @@
+"""The dock's Export tab: coverage map, town atlas and notice boards to PDF, PNG or SVG.
+
+The export runs as a QgsTask. The task drives a separate QGIS process (``python -m
+hezhang_plugin.layout.worker export``), so the project open in QGIS is never touched from
+a worker thread and cancel stops the export at once; when no Python with QGIS is found,
+the task runs the export in its thread on a private copy of the workspace project.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from typing import Optional
+
+from qgis.core import Qgis, QgsApplication, QgsTask
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hezhang_plugin.log import get_logger
+
+PRODUCTS = ("coverage", "atlas", "boards")
+FORMATS = ("pdf", "png", "svg")
+PAGE_SIZES = ("A3", "A4", "A0")
+
+
+class ExportTask(QgsTask):
+    """Exports in a child process (or, without one, in this task's thread)."""
+
+    def __init__(self, workspace: str, products: list, fmt: str, folder: str, dpi: int, page_size: str,
+                 one_file_per_page: bool):
+        super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.CanCancel)
+        self.args = (workspace, products, fmt, folder, dpi, page_size, one_file_per_page)
+        self.files: list = []
+        self.error = ""
+        self.warnings: list = []
+
+    def run(self) -> bool:
+        from hezhang_plugin.layout import export
+
+        workspace, products, fmt, folder, dpi, page_size, per_page = self.args
+        python = export.worker_python()
+        try:
+            if python:
+                return self._run_child(python)
+            return self._run_here()
+        except Exception as exc:  # shown in finished(), on the main thread
+            self.error = str(exc)
+            return False
+
+    def _run_child(self, python: str) -> bool:
+        from hezhang_plugin.layout import export
+
+        workspace, products, fmt, folder, dpi, page_size, per_page = self.args
+        cmd = [python, "-m", "hezhang_plugin.layout.worker", "export", "--workspace", workspace,
+               "--products", ",".join(products), "--format", fmt, "--out", folder, "--dpi", str(dpi),
+               "--page-size", page_size]
+        if per_page:
+            cmd.append("--one-file-per-page")
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=export.worker_env(), start_new_session=True)
+        for line in proc.stdout:
+            if self.isCanceled():
+                # The export's own workers share its session: stop them all.
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait()
+                return False
+            kind, _, rest = line.rstrip("\n").partition(" ")
+            if kind == "PROGRESS":
+                self.setProgress(float(rest))
+            elif kind == "FILE":
+                self.files.append(rest)
+            elif kind == "WARNING":
+                self.warnings.append(rest)
+        err = proc.stderr.read()
+        if proc.wait() != 0:
+            self.error = err.strip() or "export failed"
+            return False
+        return True
+
+    def _run_here(self) -> bool:
+        from hezhang_plugin.layout.export import Canceled, export_products
+
+        workspace, products, fmt, folder, dpi, page_size, per_page = self.args
+        task = self
+
+        class Feedback:
+            def isCanceled(self):
+                return task.isCanceled()
+
+            def setProgress(self, value):
+                task.setProgress(value)
+
+            def pushInfo(self, text):
+                get_logger().info(text)
+
+            def reportError(self, text, fatal=False):
+                task.warnings.append(text)
+
+        try:
+            self.files = export_products(workspace, products, fmt, folder, Feedback(), dpi=dpi,
+                                         page_size=page_size, one_file_per_page=per_page, parallel=1,
+                                         isolated=True)
+        except Canceled:
+            return False
+        return True
+
+
+class ExportPage(QWidget):
+    """Products, format, resolution, page size and output folder; Export and Cancel."""
+
+    export_finished = pyqtSignal(list)
+
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.workspace: Optional[str] = None
+        self.task: Optional[ExportTask] = None
+        layout = QVBoxLayout(self)
+        box = QGroupBox(self.tr("Products"))
+        vbox = QVBoxLayout(box)
+        self.product_checks = {}
+        labels = {"coverage": self.tr("Coverage map (河长制一张图)"),
+                  "atlas": self.tr("Town atlas (one page per town)"),
+                  "boards": self.tr("Notice boards (one page per segment)")}
+        for key in PRODUCTS:
+            check = QCheckBox(labels[key])
+            check.setObjectName(f"product_{key}")
+            check.setChecked(True)
+            check.toggled.connect(self._update_buttons)
+            self.product_checks[key] = check
+            vbox.addWidget(check)
+        layout.addWidget(box)
+        form = QFormLayout()
+        self.format_combo = QComboBox()
+        self.format_combo.setObjectName("formatCombo")
+        for fmt in FORMATS:
+            self.format_combo.addItem(fmt.upper(), fmt)
+        self.format_combo.currentIndexChanged.connect(self._update_buttons)
+        form.addRow(self.tr("Format"), self.format_combo)
+        self.dpi_spin = QSpinBox()
+        self.dpi_spin.setObjectName("dpiSpin")
+        self.dpi_spin.setRange(50, 1200)
+        self.dpi_spin.setValue(300)
+        self.dpi_spin.setSuffix(" dpi")
+        form.addRow(self.tr("Resolution"), self.dpi_spin)
+        self.page_combo = QComboBox()
+        self.page_combo.setObjectName("pageCombo")
+        for size in PAGE_SIZES:
+            self.page_combo.addItem(size, size)
+        form.addRow(self.tr("Map page size"), self.page_combo)
+        self.per_page_check = QCheckBox(self.tr("One PDF per town / segment"))
+        self.per_page_check.setObjectName("perPageCheck")
+        form.addRow("", self.per_page_check)
+        self.folder_widget = QgsFileWidget()
+        self.folder_widget.setObjectName("folderWidget")
+        self.folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_widget.fileChanged.connect(self._update_buttons)
+        form.addRow(self.tr("Output folder"), self.folder_widget)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(self.tr("Export"))
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.clicked.connect(self.cancel_export)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.setRange(0, 100)
+        layout.addWidget(self.progress)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("exportStatus")
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+        self._update_buttons()
+
+    # ------------------------------------------------------------ state
+
+    def set_workspace(self, path: Optional[str]) -> None:
+        self.workspace = path or None
+        if self.workspace and not self.folder_widget.filePath():
+            self.folder_widget.setFilePath(os.path.join(os.path.dirname(self.workspace), "maps"))
+        self._update_buttons()
+
+    def selected_products(self) -> list:
+        return [k for k, check in self.product_checks.items() if check.isChecked()]
+
+    def _update_buttons(self, *_args) -> None:
+        running = self.task is not None
+        ready = bool(self.workspace and self.selected_products() and self.folder_widget.filePath())
+        self.export_button.setEnabled(ready and not running)
+        self.cancel_button.setEnabled(running)
+
+    # ------------------------------------------------------------ run
+
+    def start_export(self) -> Optional[ExportTask]:
+        if not self.workspace or self.task is not None:
+            return None
+        folder = self.folder_widget.filePath()
+        os.makedirs(folder, exist_ok=True)
+        task = ExportTask(self.workspace, self.selected_products(), self.format_combo.currentData(), folder,
+                          self.dpi_spin.value(), self.page_combo.currentData(), self.per_page_check.isChecked())
+        task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        task.taskCompleted.connect(lambda: self._finished(task, True))
+        task.taskTerminated.connect(lambda: self._finished(task, False))
+        self.task = task
+        self.progress.setValue(0)
+        self.status_label.setText(self.tr("Exporting…"))
+        self._update_buttons()
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_export(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _finished(self, task: ExportTask, ok: bool) -> None:
+        self.task = None
+        self._update_buttons()
+        bar = self.iface.messageBar() if self.iface is not None else None
+        for warning in task.warnings:
+            get_logger().warning(warning)
+            if bar is not None:
+                bar.pushMessage(self.tr("Export"), warning, Qgis.Warning, 10)
+        if ok:
+            self.progress.setValue(100)
+            msg = self.tr("{0} file(s) written to {1}").format(len(task.files), task.args[3])
+            self.status_label.setText(msg)
+            get_logger().info(msg)
+            if bar is not None:
+                bar.pushMessage(self.tr("Export"), msg, Qgis.Success, 8)
+        else:
+            msg = task.error or self.tr("Export canceled")
+            self.status_label.setText(msg)
+            get_logger().warning(msg)
+            if bar is not None:
+                bar.pushMessage(self.tr("Export"), msg, Qgis.Critical if task.error else Qgis.Info, 10)
+        self.export_finished.emit(list(task.files))

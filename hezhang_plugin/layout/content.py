@@ -1,0 +1,114 @@
+"""What the maps print, read from a workspace as plain rows (no Qt): district, towns,
+current chiefs with their segments and kilometres."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from hezhang_plugin.core import schema
+from hezhang_plugin.core.boards import is_current
+from hezhang_plugin.data import io
+
+LEVEL_ORDER = {"district": 0, "town": 1, "village": 2}
+ROLE_ORDER = {c.value: i for i, c in enumerate(schema.ROLES.choices)}
+
+
+@dataclass
+class ChiefLine:
+    level: str
+    role: str
+    name: str
+    position: str
+    phone: str
+    unit_name: str
+    seg_names: list = field(default_factory=list)
+    km: float = 0.0
+
+
+@dataclass
+class MapContent:
+    district_code: str
+    district_name: str
+    crs: str
+    on: dt.date
+    data_date: str
+    towns: list  # (code, name) sorted by code
+    segment_count: int
+    uncovered: list  # seg codes without a current chief
+    total_km: float
+    chiefs_by_town: dict  # town code ('' = district level) -> [ChiefLine]
+    centre_lon: Optional[float] = None
+
+
+def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
+    on = on or dt.date.today()
+    meta = io.read_rows(path, "hz_meta")[0]
+    units = io.read_rows(path, "admin_units", with_geometry=True)
+    segments = [s for s in io.read_rows(path, "segments", with_geometry=True) if is_current(s, on)]
+    chiefs = {c["chief_id"]: c for c in io.read_rows(path, "chiefs")}
+    assignments = [a for a in io.read_rows(path, "assignments") if is_current(a, on)]
+    unit_by_code = {u["code"]: u for u in units}
+    towns = sorted((u["code"], u["name"]) for u in units if u["level"] == "town")
+    seg_by_code = {s["seg_code"]: s for s in segments}
+    covered = {a["seg_code"] for a in assignments if a["chief_id"] in chiefs}
+    uncovered = sorted(s["seg_code"] for s in segments if s["seg_code"] not in covered)
+    lines: dict[tuple, ChiefLine] = {}
+    for a in assignments:
+        c = chiefs.get(a["chief_id"])
+        if c is None:
+            continue
+        key = (a["chief_id"], a["role"])
+        if key not in lines:
+            unit = unit_by_code.get(c["unit_code"] or "", {})
+            lines[key] = ChiefLine(a["level"] or c["level"], a["role"] or c["role"], c["name"],
+                                   c.get("position") or "", c.get("phone") or "", unit.get("name", ""))
+        seg = seg_by_code.get(a["seg_code"])
+        if seg is not None and seg["name"] not in lines[key].seg_names:
+            lines[key].seg_names.append(seg["name"])
+            lines[key].km += float(seg.get("length_km") or 0.0)
+    by_town: dict[str, list] = {}
+    for (chief_id, _role), line in lines.items():
+        unit_code = chiefs[chief_id]["unit_code"] or ""
+        town = "" if line.level == "district" else unit_code[:9] + "000"
+        by_town.setdefault(town, []).append(line)
+    for rows in by_town.values():
+        rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 9), ROLE_ORDER.get(r.role, 99), r.name))
+    dates = [str(s.get("valid_from") or "") for s in segments] + [str(a.get("valid_from") or "")
+                                                                 for a in assignments]
+    data_date = max([d for d in dates if d] or [on.isoformat()])
+    centre = None
+    geoms = [u["geom"] for u in units if u.get("geom") is not None]
+    if geoms:
+        import shapely
+
+        centre = float(shapely.union_all(geoms).centroid.x) if len(geoms) < 200 else float(
+            geoms[0].centroid.x)
+    return MapContent(meta["district_code"], meta["district_name"], meta["crs"], on, data_date,
+                      towns, len(segments), uncovered,
+                      sum(float(s.get("length_km") or 0) for s in segments), by_town, centre)
+
+
+def coverage_table_rows(content: MapContent, max_rows: int) -> list[list[str]]:
+    """Rows of the coverage map's table of chiefs by town: the district's chiefs, then
+    each town's own chiefs (name, position, phone, segments, km); village chiefs are
+    counted in their town's row summary when the table is short of room."""
+    rows: list[list[str]] = []
+    names = dict(content.towns)
+    for town in [""] + [c for c, _ in content.towns]:
+        lines = content.chiefs_by_town.get(town, [])
+        own = [ln for ln in lines if ln.level in ("district", "town")]
+        village = [ln for ln in lines if ln.level == "village"]
+        area = content.district_name if town == "" else names.get(town, town)
+        for ln in own:
+            rows.append([area, schema.ROLES.label(ln.role), ln.name, ln.position, ln.phone,
+                         str(len(ln.seg_names)), f"{ln.km:.2f}"])
+            area = ""
+        if village:
+            km = sum(ln.km for ln in village)
+            segs = len({s for ln in village for s in ln.seg_names})
+            rows.append([area, "村级河长", f"{len(village)} 人", "", "", str(segs), f"{km:.2f}"])
+    if len(rows) > max_rows:
+        rows = rows[: max_rows - 1] + [["…", "", "", "", "", "", ""]]
+    return rows

@@ -1,0 +1,127 @@
+"""Worker process: export a run of atlas pages of a workspace layout to one PDF.
+
+``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --first K1 --last K2
+--out PART.pdf [--dpi 300]`` starts its own QGIS, reads the workspace's project and the layout template, keeps the
+atlas pages whose sort value lies in [K1, K2] and writes them. It reports ``PAGE n`` lines
+on stdout as pages are done and ``RSS kb`` (its peak memory) at the end.
+
+``python -m hezhang_plugin.layout.worker export --workspace WS --out FOLDER [--products
+coverage,atlas,boards --format pdf --dpi 300 --page-size A3]`` runs a whole export (the dock's
+background task uses it, so QGIS desktop's own project is never touched from a thread);
+it reports ``PROGRESS p``, ``INFO text``, ``WARNING text`` and ``FILE path`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+
+
+def _parse_key(text: str):
+    return text
+
+
+def run(args) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication, QgsProject
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        from hezhang_plugin.data import workspace as ws
+        from hezhang_plugin.layout import builders, export
+        from hezhang_plugin.layout.content import read_content
+
+        # Layout expressions find layers through the project instance (QGIS 3.22).
+        project = QgsProject.instance()
+        ws.open_workspace(args.workspace, project, migrate=False)
+        builders.prepare_themes(project, read_content(args.workspace), args.imagery)
+        layout = export.load_template(project, args.template)
+        export.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
+
+        def progress(k: int) -> None:
+            sys.stdout.write(f"PAGE {k}\n")
+            sys.stdout.flush()
+
+        export.export_atlas_pdf(layout, args.out, args.dpi, progress)
+        project.clear()
+        return 0
+    except Exception as exc:  # reported to the parent, which names the worker
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        return 1
+    finally:
+        sys.stdout.write(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n")
+        sys.stdout.flush()
+        app.exitQgis()
+
+
+class _LineFeedback:
+    """Processing-like feedback reporting on stdout for the parent process."""
+
+    def isCanceled(self) -> bool:
+        return False
+
+    def setProgress(self, value: float) -> None:
+        sys.stdout.write(f"PROGRESS {value:.1f}\n")
+        sys.stdout.flush()
+
+    def pushInfo(self, text: str) -> None:
+        sys.stdout.write(f"INFO {text}\n")
+        sys.stdout.flush()
+
+    def reportError(self, text: str, fatal: bool = False) -> None:
+        sys.stdout.write(f"WARNING {text}\n")
+        sys.stdout.flush()
+
+
+def run_export(args) -> int:
+    """Whole export (all products) in this process: used by the dock's background task."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        from hezhang_plugin.layout.export import export_products
+
+        files = export_products(args.workspace, args.products.split(","), args.format, args.out,
+                                _LineFeedback(), dpi=args.dpi, page_size=args.page_size,
+                                one_file_per_page=args.one_file_per_page)
+        for f in files:
+            sys.stdout.write(f"FILE {f}\n")
+        sys.stdout.flush()
+        return 0
+    except Exception as exc:  # reported to the parent task
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    finally:
+        app.exitQgis()
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "export":
+        ep = argparse.ArgumentParser(prog="python -m hezhang_plugin.layout.worker export")
+        ep.add_argument("--workspace", required=True)
+        ep.add_argument("--products", default="coverage,atlas,boards")
+        ep.add_argument("--format", default="pdf")
+        ep.add_argument("--out", required=True)
+        ep.add_argument("--dpi", type=int, default=300)
+        ep.add_argument("--page-size", default="A3")
+        ep.add_argument("--one-file-per-page", action="store_true")
+        return run_export(ep.parse_args(argv[1:]))
+    ap = argparse.ArgumentParser(prog="python -m hezhang_plugin.layout.worker")
+    ap.add_argument("--workspace", required=True)
+    ap.add_argument("--template", required=True, help="the layout's .qpt template")
+    ap.add_argument("--imagery", action="store_true")
+    ap.add_argument("--first", required=True)
+    ap.add_argument("--last", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--dpi", type=int, default=300)
+    return run(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

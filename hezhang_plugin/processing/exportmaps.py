@@ -1,0 +1,79 @@
+"""hezhang:exportmaps — coverage map, town atlas and notice boards to PDF, PNG or SVG."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+)
+
+from hezhang_plugin.processing.base import HezhangAlgorithm
+
+PRODUCT_KEYS = ("coverage", "atlas", "boards")
+FORMAT_KEYS = ("pdf", "png", "svg")
+PAGE_KEYS = ("A3", "A4", "A0")
+
+
+class ExportMapsAlgorithm(HezhangAlgorithm):
+    ALG_ID = "exportmaps"
+    DISPLAY = "Export maps and notice boards"
+    GROUP = "Maps"
+    GROUP_ID = "maps"
+    HELP = ("Exports the district coverage map (河长制一张图), the town atlas (one page per town) "
+            "and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board "
+            "proportions) of a workspace. PDF gives one multi-page file per product, or one file "
+            "per town / segment named by code; PNG and SVG give one file per page. The layouts are "
+            "stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, "
+            "so they can be restyled in the layout designer and exported again.")
+
+    def flags(self):
+        # Layout expressions resolve layers through the project instance (QGIS 3.22).
+        return super().flags() | self.FlagNoThreading
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFile(
+            "WORKSPACE", self.tr("Workspace"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterEnum(
+            "PRODUCTS", self.tr("Products"),
+            options=[self.tr("Coverage map"), self.tr("Town atlas"), self.tr("Notice boards")],
+            allowMultiple=True, defaultValue=[0, 1, 2]))
+        self.addParameter(QgsProcessingParameterEnum(
+            "FORMAT", self.tr("Format"), options=["PDF", "PNG", "SVG"], defaultValue=0))
+        self.addParameter(QgsProcessingParameterFolderDestination(
+            "OUTPUT_FOLDER", self.tr("Output folder")))
+        self.addParameter(QgsProcessingParameterNumber(
+            "DPI", self.tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer, 300, True, 50, 1200))
+        self.addParameter(QgsProcessingParameterEnum(
+            "PAGE_SIZE", self.tr("Page size of the coverage map and town atlas"), options=list(PAGE_KEYS),
+            defaultValue=0, optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "ONE_FILE_PER_PAGE", self.tr("One PDF file per town / segment"), False, True))
+        self.addOutput(QgsProcessingOutputMultipleLayers("FILES", self.tr("Files written")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        from hezhang_plugin.data.workspace import WorkspaceError
+        from hezhang_plugin.layout.export import Canceled, ExportError, export_products
+
+        path = self.parameterAsFile(parameters, "WORKSPACE", context)
+        products = [PRODUCT_KEYS[i] for i in self.parameterAsEnums(parameters, "PRODUCTS", context)]
+        if not products:
+            raise QgsProcessingException(self.tr("Choose at least one product"))
+        fmt = FORMAT_KEYS[self.parameterAsEnum(parameters, "FORMAT", context)]
+        folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        dpi = self.parameterAsInt(parameters, "DPI", context) or 300
+        page = PAGE_KEYS[self.parameterAsEnum(parameters, "PAGE_SIZE", context)]
+        per_page = self.parameterAsBool(parameters, "ONE_FILE_PER_PAGE", context)
+        try:
+            files = export_products(path, products, fmt, folder, feedback, dpi=dpi, page_size=page,
+                                    one_file_per_page=per_page)
+        except Canceled:
+            raise QgsProcessingException(self.tr("Export canceled"))
+        except (ExportError, WorkspaceError) as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.pushInfo(self.tr("{0} file(s) written to {1}").format(len(files), folder))
+        return {"OUTPUT_FOLDER": folder, "FILES": files}

@@ -1,0 +1,88 @@
+"""hezhang:placeboards — a notice board for each segment lacking one, content dates, stale boards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from hezhang_plugin.processing.base import HezhangAlgorithm
+
+
+class PlaceBoardsAlgorithm(HezhangAlgorithm):
+    ALG_ID = "placeboards"
+    DISPLAY = "Place notice boards"
+    GROUP = "Maps"
+    GROUP_ID = "maps"
+    HELP = ("Places a notice board (公示牌) on every current segment lacking one, following the "
+            "common provincial rule: one board per river per village, plus one for each further "
+            "KM_PER_BOARD km (default 8) of the segment. Boards are put at evenly spaced points on "
+            "the segment and can be moved afterwards. With REFRESH_DATES, boards whose chiefs "
+            "changed after their content date get today's content date (they are to be reprinted). "
+            "Lists stale boards: boards older than their chiefs' current appointments.")
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFile("WORKSPACE", self.tr("Workspace"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterNumber(
+            "KM_PER_BOARD", self.tr("One more board per (km)"), QgsProcessingParameterNumber.Double, 8.0,
+            True, 0.5))
+        self.addParameter(QgsProcessingParameterString(
+            "HOTLINE", self.tr("Supervision hotline for new boards"), "12345", optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "REFRESH_DATES", self.tr("Refresh content dates of stale boards"), False, True))
+        self.addParameter(QgsProcessingParameterDateTime(
+            "DATE", self.tr("Date (default today)"), QgsProcessingParameterDateTime.Date, optional=True))
+        self.addOutput(QgsProcessingOutputNumber("PLACED", self.tr("Boards placed")))
+        self.addOutput(QgsProcessingOutputNumber("STALE", self.tr("Stale boards")))
+        self.addOutput(QgsProcessingOutputString("STALE_CODES", self.tr("Stale board codes")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        from hezhang_plugin.core import boards, codes
+        from hezhang_plugin.data import io
+        from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
+
+        path = self.parameterAsFile(parameters, "WORKSPACE", context)
+        try:
+            check_workspace(path)
+        except WorkspaceError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        km = self.parameterAsDouble(parameters, "KM_PER_BOARD", context) or boards.KM_PER_BOARD
+        hotline = codes.normalise_phone(self.parameterAsString(parameters, "HOTLINE", context) or "")
+        err = codes.check_phone(hotline) if hotline else None
+        if err:
+            raise QgsProcessingException(self.tr("Hotline: {0}").format(err))
+        qdate = self.parameterAsDateTime(parameters, "DATE", context)
+        on = dt.date(qdate.date().year(), qdate.date().month(), qdate.date().day()) \
+            if qdate is not None and qdate.isValid() else dt.date.today()
+        segments = [s for s in io.read_rows(path, "segments") if boards.is_current(s, on)]
+        existing = io.read_rows(path, "notice_boards")
+        assignments = io.read_rows(path, "assignments", with_geometry=False)
+        plan = boards.plan_boards(segments, existing, km)
+        if plan:
+            from shapely.geometry import Point
+
+            io.write_rows(path, "notice_boards", [
+                {"board_code": p.board_code, "seg_code": p.seg_code, "hotline": hotline or None,
+                 "installed_on": None, "content_date": None, "geom": Point(p.x, p.y)} for p in plan])
+        feedback.pushInfo(self.tr("{0} notice board(s) placed").format(len(plan)))
+        all_boards = io.read_rows(path, "notice_boards", with_geometry=False)
+        stale = boards.stale_boards(all_boards, assignments, on)
+        for s in stale:
+            feedback.pushInfo(self.tr("Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}").format(
+                s.board_code, s.seg_code, s.content_date or "—", s.changed_on,
+                self.tr(", {0} days past the update deadline").format(s.days_overdue) if s.overdue else ""))
+        if self.parameterAsBool(parameters, "REFRESH_DATES", context):
+            updates = boards.refreshed_content_dates(all_boards, assignments, on)
+            if updates:
+                io.write_rows(path, "notice_boards", updates, update_by_fid=True)
+            feedback.pushInfo(self.tr("{0} board content date(s) refreshed").format(len(updates)))
+        return {"PLACED": len(plan), "STALE": len(stale), "STALE_CODES": ",".join(s.board_code for s in stale)}

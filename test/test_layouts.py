@@ -1,0 +1,361 @@
+"""Printable maps: coverage map, town atlas and notice boards, read back from the PDFs with
+poppler's tools; the layouts in the project; board placement and stale boards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+
+import pytest
+
+from test import layout_fixture as fx
+
+
+def _pdf_pages(path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def _pdf_text(path, page=None) -> str:
+    cmd = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        cmd += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(cmd + [str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _fill(tmp_path_factory, name):
+    from hezhang_plugin.data.workspace import create_workspace
+
+    path = str(tmp_path_factory.mktemp(name) / "ws.gpkg")
+    create_workspace(path, "411171", "测试区", None)
+    fx.fill_workspace(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def exported(qgis_app, tmp_path_factory):
+    """The filled workspace exported once to PDF (all three products)."""
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout.export import ExportStats, export_products
+
+    QgsProject.instance().clear()
+    ws = _fill(tmp_path_factory, "maps")
+    out = tmp_path_factory.mktemp("out")
+    stats = ExportStats()
+    files = export_products(ws, fmt="pdf", out_folder=str(out), parallel=1, stats=stats)
+    return ws, out, files, stats
+
+
+def test_three_pdfs_with_page_counts(exported):
+    _ws, _out, files, _stats = exported
+    names = [os.path.basename(f) for f in files]
+    assert names == ["coverage_411171.pdf", "town_atlas_411171.pdf", "notice_boards_411171.pdf"]
+    assert _pdf_pages(files[0]) == 1
+    assert _pdf_pages(files[1]) == 2  # towns
+    assert _pdf_pages(files[2]) == len(fx.SEGMENTS)  # one board per current segment
+
+
+def test_cjk_font_embedded(exported):
+    for f in exported[2]:
+        out = subprocess.run(["pdffonts", f], capture_output=True, text=True, check=True).stdout
+        rows = [line for line in out.splitlines() if "WenQuanYi" in line]
+        assert rows, out
+        assert all(" yes " in row for row in rows), out  # emb column
+
+
+def test_boards_show_chiefs_phones_and_segments(exported):
+    boards = exported[2][2]
+    for page, (code, seg) in enumerate(sorted(fx.SEGMENTS.items()), start=1):
+        text = _pdf_text(boards, page)
+        assert seg[1] in text and code in text
+        assert "河长" in text and "⻓" not in text
+        assert seg[4] in text and seg[5] in text  # start and end
+        assert "禁止" in text and "监督举报电话" in text
+    first = _pdf_text(boards, 1)
+    for name, phone in (("李明华", "13912345679"), ("孙志勇", "0375-2345678"), ("陈刚", "13600000001")):
+        assert name in first and phone in first
+    assert "警长" in first
+    assert "内容日期：2023-06-01" in first and "411171000001-01" in first
+    third = _pdf_text(boards, 3)
+    assert "检察长" in third and "民间河长" in third and "吴霞" in third
+    # The segment without current chiefs says so, and shows no former chief.
+    last = _pdf_text(boards, 5)
+    assert "河长待落实" in last and "杨丽" not in last
+
+
+def test_coverage_and_atlas_text(exported):
+    _ws, _out, files, _stats = exported
+    cov = _pdf_text(files[0])
+    assert "测试区河长制一张图" in cov
+    for needle in ("王建国", "13812345678", "柳营镇", "河湾乡", "未落实河长 1 段", "EPSG:4547", "图"):
+        assert needle in cov, needle
+    atlas1, atlas2 = _pdf_text(files[1], 1), _pdf_text(files[1], 2)
+    assert "柳营镇" in atlas1 and "张伟" in atlas1 and "13700000001" in atlas1 and "沙河周庄村段" in atlas1
+    assert "河湾乡" in atlas2 and "刘芳" in atlas2 and "张伟" not in atlas2
+
+
+def test_layouts_stored_with_legend_scalebar_north_arrow_table(exported):
+    from qgis.core import (
+        QgsLayoutItemAttributeTable,
+        QgsLayoutItemLegend,
+        QgsLayoutItemManualTable,
+        QgsLayoutItemPicture,
+        QgsLayoutItemScaleBar,
+        QgsProject,
+        QgsUnitTypes,
+    )
+
+    from hezhang_plugin.data import workspace as ws
+    from hezhang_plugin.layout import common
+
+    prj = QgsProject()
+    ws.open_workspace(exported[0], prj)
+    names = {lay.name() for lay in prj.layoutManager().printLayouts()}
+    assert {common.LAYOUT_COVERAGE, common.LAYOUT_ATLAS, common.LAYOUT_BOARDS} <= names
+    for name, table_cls in ((common.LAYOUT_COVERAGE, QgsLayoutItemManualTable),
+                            (common.LAYOUT_ATLAS, QgsLayoutItemAttributeTable),
+                            (common.LAYOUT_BOARDS, QgsLayoutItemAttributeTable)):
+        layout = prj.layoutManager().layoutByName(name)
+        items = layout.items()
+        assert any(isinstance(i, QgsLayoutItemLegend) for i in items) or name == common.LAYOUT_BOARDS
+        bars = [i for i in items if isinstance(i, QgsLayoutItemScaleBar)]
+        assert bars and bars[0].units() == QgsUnitTypes.DistanceKilometers
+        arrows = [i for i in items if isinstance(i, QgsLayoutItemPicture)]
+        assert arrows and "NorthArrow" in arrows[0].picturePath()
+        assert any(isinstance(mf, table_cls) for mf in layout.multiFrames()), name
+    cov = prj.layoutManager().layoutByName(common.LAYOUT_COVERAGE)
+    page = cov.pageCollection().page(0).pageSize()
+    assert (round(page.width()), round(page.height())) == (420, 297)
+    boards = prj.layoutManager().layoutByName(common.LAYOUT_BOARDS).pageCollection().page(0).pageSize()
+    assert boards.width() / boards.height() == pytest.approx(1.5)
+    prj.clear()
+
+
+def test_templates_written_and_loadable(exported):
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout import common
+    from hezhang_plugin.layout.export import load_template
+
+    folder = exported[1] / "templates"
+    for name in (common.LAYOUT_COVERAGE, common.LAYOUT_ATLAS, common.LAYOUT_BOARDS):
+        assert (folder / f"{name}.qpt").exists()
+    layout = load_template(QgsProject(), str(folder / f"{common.LAYOUT_BOARDS}.qpt"))
+    assert layout.atlas().enabled() and layout.itemById("map") is not None
+
+
+def test_parallel_boards_identical_to_single_process(qgis_app, tmp_path_factory):
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout.export import ExportStats, export_products
+
+    QgsProject.instance().clear()
+    ws = _fill(tmp_path_factory, "par")
+    single = tmp_path_factory.mktemp("single")
+    par = tmp_path_factory.mktemp("par_out")
+    f1 = export_products(ws, ("boards",), "pdf", str(single), parallel=1)[0]
+    stats = ExportStats()
+    f2 = export_products(ws, ("boards",), "pdf", str(par), parallel=2, stats=stats)[0]
+    assert stats.workers == 2 and all(r > 0 for r in stats.worker_rss_kb)
+    assert _pdf_pages(f1) == _pdf_pages(f2) == len(fx.SEGMENTS)
+    for page in range(1, len(fx.SEGMENTS) + 1):
+        assert _pdf_text(f1, page) == _pdf_text(f2, page)
+
+
+def test_png_export_renders(qgis_app, tmp_path_factory):
+    import numpy as np
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtGui import QImage
+
+    from hezhang_plugin.layout.export import export_products
+
+    QgsProject.instance().clear()
+    ws = _fill(tmp_path_factory, "png")
+    out = tmp_path_factory.mktemp("png_out")
+    files = export_products(ws, ("coverage", "boards"), "png", str(out), dpi=40)
+    names = sorted(os.path.basename(f) for f in files)
+    assert "coverage_411171.png" in names
+    assert [n for n in names if n.startswith("board_")] == sorted(f"board_{c}.png" for c in fx.SEGMENTS)
+    for f in files:
+        img = QImage(f)
+        assert not img.isNull() and img.width() > 100
+        ptr = img.convertToFormat(QImage.Format_RGB32).constBits()
+        ptr.setsize(img.width() * img.height() * 4)
+        px = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]
+        # Non-blank: many distinct colours, and the board's blue header / map lines present.
+        assert len(np.unique(px, axis=0)) > 20, f
+
+
+def test_svg_and_one_pdf_per_town(qgis_app, tmp_path_factory):
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout.export import export_products
+
+    QgsProject.instance().clear()
+    ws = _fill(tmp_path_factory, "svg")
+    out = tmp_path_factory.mktemp("svg_out")
+    files = export_products(ws, ("atlas",), "pdf", str(out), one_file_per_page=True)
+    assert sorted(os.path.basename(f) for f in files) == ["town_411171100000.pdf", "town_411171101000.pdf"]
+    svg = export_products(ws, ("coverage",), "svg", str(out))
+    assert svg[0].endswith(".svg") and "测试区河长制一张图" in open(svg[0], encoding="utf-8").read()
+
+
+def test_missing_font_warns(qgis_app, monkeypatch):
+    from qgis.core import QgsProcessingFeedback
+
+    from hezhang_plugin.layout import common
+
+    class Feedback(QgsProcessingFeedback):
+        errors: list = []
+
+        def reportError(self, error, fatalError=False):
+            self.errors.append(error)
+
+    monkeypatch.setattr(common, "cjk_font_available", lambda: False)
+    fb = Feedback()
+    assert common.check_cjk_font(fb) is False
+    assert fb.errors and "WenQuanYi Zen Hei" in fb.errors[0] and "fonts-wqy-zenhei" in fb.errors[0]
+
+
+def test_exportmaps_algorithm(processing_ready, tmp_path_factory):
+    from qgis import processing
+    from qgis.core import QgsProject
+
+    QgsProject.instance().clear()
+    ws = _fill(tmp_path_factory, "alg")
+    out = tmp_path_factory.mktemp("alg_out")
+    res = processing.run("hezhang:exportmaps", {"WORKSPACE": ws, "PRODUCTS": [1, 2], "FORMAT": 0,
+                                                "OUTPUT_FOLDER": str(out), "DPI": 100})
+    assert [os.path.basename(f) for f in res["FILES"]] == ["town_atlas_411171.pdf", "notice_boards_411171.pdf"]
+    assert _pdf_pages(res["FILES"][1]) == len(fx.SEGMENTS)
+
+
+# ---------------------------------------------------------------- boards rule
+
+def test_boards_needed_rule():
+    from hezhang_plugin.core.boards import boards_needed
+
+    assert [boards_needed(km) for km in (None, 0.5, 8.0, 8.1, 16.0, 20.0)] == [1, 1, 1, 2, 2, 3]
+
+
+def test_plan_boards_and_stale(qgis_app):
+    from shapely.geometry import MultiLineString, Point
+
+    from hezhang_plugin.core import boards
+
+    segs = [{"seg_code": "411171000001", "length_km": 20.0,
+             "geom": MultiLineString([[(0, 0), (10, 0)]])},
+            {"seg_code": "411171000002", "length_km": 3.0, "geom": MultiLineString([[(0, 1), (1, 1)]])},
+            {"seg_code": "411171000003", "length_km": 3.0, "geom": None}]
+    have = [{"board_code": "411171000002-01", "seg_code": "411171000002", "geom": Point(0.5, 1),
+             "content_date": "2024-01-01", "fid": 1}]
+    plan = boards.plan_boards(segs, have)
+    assert [p.board_code for p in plan] == ["411171000001-01", "411171000001-02", "411171000001-03"]
+    assert [round(p.x, 3) for p in plan] == [1.667, 5.0, 8.333] and all(p.y == 0 for p in plan)
+    # A board already on the long segment: the two new ones go where it is not.
+    have2 = have + [{"board_code": "411171000001-01", "seg_code": "411171000001", "geom": Point(5, 0)}]
+    plan2 = boards.plan_boards(segs, have2)
+    assert sorted(round(p.x, 3) for p in plan2) == [1.667, 8.333]
+    assert {p.board_code for p in plan2} == {"411171000001-02", "411171000001-03"}
+    assigns = [{"seg_code": "411171000002", "valid_from": "2023-05-01", "valid_to": "2024-02-29"},
+               {"seg_code": "411171000002", "valid_from": "2024-03-01", "valid_to": None}]
+    on = dt.date(2024, 4, 1)
+    stale = boards.stale_boards(have, assigns, on)
+    assert [(s.board_code, s.changed_on, s.days_overdue) for s in stale] == [
+        ("411171000002-01", dt.date(2024, 3, 1), 31 - 15)]
+    assert boards.refreshed_content_dates(have, assigns, on) == [{"fid": 1, "content_date": "2024-04-01"}]
+    fresh = [dict(have[0], content_date="2024-03-05")]
+    assert boards.stale_boards(fresh, assigns, on) == []
+
+
+def test_placeboards_algorithm(processing_ready, tmp_path_factory):
+    from qgis import processing
+
+    from hezhang_plugin.data import io
+
+    ws = _fill(tmp_path_factory, "place")
+    res = processing.run("hezhang:placeboards", {"WORKSPACE": ws, "REFRESH_DATES": True,
+                                                 "DATE": "2024-04-01"})
+    rows = io.read_rows(ws, "notice_boards")
+    per_seg = {}
+    for r in rows:
+        per_seg.setdefault(r["seg_code"], []).append(r)
+    # Every segment has its boards: 9.3 km segments need 2, the others 1.
+    for code, seg in fx.SEGMENTS.items():
+        assert per_seg.get(code), code
+    assert res["PLACED"] == len(rows) - len(fx.BOARDS)
+    assert len(per_seg["411171000001"]) == 2 and len(per_seg["411171000004"]) == 1
+    # The 2023 board of segment 1 predates the 2024-03-01 appointments: stale, then refreshed.
+    assert "411171000001-01" in res["STALE_CODES"].split(",")
+    refreshed = next(r for r in rows if r["board_code"] == "411171000001-01")
+    assert refreshed["content_date"] == "2024-04-01"
+    # New boards lie on their segment.
+    import shapely
+
+    segs = {s["seg_code"]: s["geom"] for s in io.read_rows(ws, "segments")}
+    fixture_codes = {b[0] for b in fx.BOARDS}
+    for r in rows:
+        if r["board_code"] not in fixture_codes:
+            assert shapely.distance(r["geom"], segs[r["seg_code"]]) < 1e-9
+    again = processing.run("hezhang:placeboards", {"WORKSPACE": ws, "DATE": "2024-04-01"})
+    assert again["PLACED"] == 0 and again["STALE"] == 0
+
+
+# ---------------------------------------------------------------- dock Export tab
+
+def _wait_for(page, seconds=240):
+    import time
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.time() + seconds
+    while page.task is not None and time.time() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.05)
+    assert page.task is None, "export task did not finish"
+
+
+@pytest.mark.gui
+def test_export_page_runs_task(qgis_app, tmp_path_factory):
+    from hezhang_plugin.gui.export_page import ExportPage
+
+    ws = _fill(tmp_path_factory, "gui")
+    out = tmp_path_factory.mktemp("gui_out")
+    page = ExportPage(None)
+    assert not page.export_button.isEnabled()
+    page.set_workspace(ws)
+    page.folder_widget.setFilePath(str(out))
+    page.product_checks["atlas"].setChecked(False)
+    page.product_checks["boards"].setChecked(False)
+    page.format_combo.setCurrentIndex(page.format_combo.findData("png"))
+    page.dpi_spin.setValue(40)
+    assert page.export_button.isEnabled()
+    results = []
+    page.export_finished.connect(results.append)
+    task = page.start_export()
+    assert task is not None and page.cancel_button.isEnabled() and not page.export_button.isEnabled()
+    _wait_for(page)
+    assert results and [os.path.basename(f) for f in results[0]] == ["coverage_411171.png"], page.status_label.text()
+    assert os.path.exists(results[0][0]) and page.progress.value() == 100
+    page.deleteLater()
+
+
+@pytest.mark.gui
+def test_export_page_cancel(qgis_app, tmp_path_factory):
+    from hezhang_plugin.gui.export_page import ExportPage
+
+    ws = _fill(tmp_path_factory, "gui_cancel")
+    out = tmp_path_factory.mktemp("gui_cancel_out")
+    page = ExportPage(None)
+    page.set_workspace(ws)
+    page.folder_widget.setFilePath(str(out))
+    results = []
+    page.export_finished.connect(results.append)
+    page.start_export()
+    page.cancel_export()
+    _wait_for(page)
+    assert results == [[]]
+    assert not (out / "notice_boards_411171.pdf").exists()
+    page.deleteLater()
