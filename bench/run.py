@@ -19,7 +19,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, HERE]
 
 #: bench modules, run in this order
-BENCHES: list[str] = []
+BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export"]
 
 
 def machine() -> str:

@@ -198,7 +198,6 @@ def write_base_workspace(path: str) -> DemoData:
         r["length_km"] = round(float(km), 3)
     wio.write_rows(path, "rivers", river_rows)
     roster = build_roster(town_units, village_units)
-    wio.write_rows(path, "chiefs", roster)
     return DemoData(district, town_units, village_units, river_rows, roster)
 
 
@@ -210,28 +209,138 @@ def _multi(geom):
     return shapely.multipolygons([geom])
 
 
+DUTIES = {
+    "chief": "组织领导河段管理保护，定期巡河，协调解决重大问题",
+    "police_chief": "依法打击涉河违法犯罪，维护河道治安秩序",
+    "procurator": "开展涉河公益诉讼，监督行政执法",
+    "volunteer": "日常巡河，发现并报告问题，宣传河湖保护",
+}
+
+
+def appointments(roster: list[dict], segments: list[dict], units: list[dict]) -> tuple[list, str]:
+    """Roster rows with the segment each chief answers for (one row per appointment).
+
+    Every current segment gets its village (where its unit is a village), town and
+    district chiefs and the partner roles; one segment deliberately lacks its village
+    chief, the gap the coverage check must find. Returns the rows and that segment's code.
+    """
+    parent = {u["code"]: u["parent_code"] for u in units}
+    by_unit_role = {}
+    for c in roster:
+        by_unit_role.setdefault((c["unit_code"], c["role"]), []).append(c)
+    river_chief = {"HZ-SH": next(c for c in roster if "沙河" in c["position"]),
+                   "HZ-LH": next(c for c in roster if "澧河" in c["position"])}
+    district = DISTRICT_CODE
+    rows = []
+    current = sorted((s for s in segments if not s.get("valid_to")), key=lambda s: s["seg_code"])
+    gap = current[len(current) // 2]["seg_code"]
+    listed = set()
+
+    def row(chief, seg):
+        listed.add(chief["chief_id"])
+        rows.append(dict(chief, seg_code=seg["seg_code"] if seg else "",
+                         duty=DUTIES.get(chief["role"], DUTIES["chief"]) if seg else "",
+                         valid_from=APPOINTED))
+
+    for seg in current:
+        unit = seg["unit_code"]
+        town = unit if parent.get(unit) == district else parent.get(unit)
+        if parent.get(unit) != district and seg["seg_code"] != gap:
+            row(by_unit_role[(unit, "chief")][0], seg)
+            for volunteer in by_unit_role.get((unit, "volunteer"), []):
+                row(volunteer, seg)
+        row(by_unit_role[(town, "chief")][0], seg)
+        row(river_chief[seg["river_code"]], seg)
+        row(by_unit_role[(district, "police_chief")][0], seg)
+        row(by_unit_role[(district, "procurator")][0], seg)
+    for chief in roster:  # chiefs without a segment of their own (first chief, deputies, …)
+        if chief["chief_id"] not in listed:
+            row(chief, None)
+    return rows, gap
+
+
+ROSTER_HEADERS = ["河长编号", "姓名", "级别", "河长类型", "职务", "单位", "行政区划代码", "联系电话",
+                  "河段编码", "职责", "任职日期"]
+
+
 def write_roster_csv(rows: list[dict], path: str, encoding: str = "gbk") -> None:
-    """The roster as a bureau sends it: Chinese headers, GBK-encoded CSV."""
+    """The roster as a bureau sends it: Chinese headers and labels, GBK-encoded CSV."""
     from hezhang_plugin.core import schema
 
-    headers = ["河长编号", "姓名", "级别", "河长类型", "职务", "单位", "行政区划代码", "联系电话"]
     with open(path, "w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(headers)
+        w.writerow(ROSTER_HEADERS)
         for r in rows:
             w.writerow([r["chief_id"], r["name"], schema.LEVELS.label(r["level"]),
                         schema.ROLES.label(r["role"]), r["position"], r["organisation"], r["unit_code"],
-                        r["phone"]])
+                        r["phone"], r.get("seg_code", ""), r.get("duty", ""), r.get("valid_from", "")])
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def run(out_folder: str) -> dict:
+    """The main job end to end: workspace, segmentation, roster import, boards, check, maps."""
+    from hezhang_plugin.core.segmentation import segment_workspace
+    from hezhang_plugin.data import gpkg
+    from hezhang_plugin.data import io as wio
+
     os.makedirs(out_folder, exist_ok=True)
     path = os.path.abspath(os.path.join(out_folder, DEMO_FILE))
     data = write_base_workspace(path)
-    write_roster_csv(data.chiefs, os.path.join(out_folder, "roster_gbk.csv"))
-    from hezhang_plugin.data import gpkg
+    _say(f"1/6 workspace {DISTRICT_NAME}: {len(data.villages)} villages, {len(data.rivers)} rivers")
 
-    return {"workspace": path, "counts": gpkg.table_counts(path)}
+    report = segment_workspace(path, unit_level="village", boundary_tolerance=30.0, min_length=200.0,
+                               today=APPOINTED)
+    segments = wio.read_rows(path, "segments", with_geometry=False)
+    banks = {}
+    for s in segments:
+        banks.setdefault((s["river_code"], s["bank"]), 0.0)
+        banks[(s["river_code"], s["bank"])] += s["length_km"] or 0.0
+    _say(f"2/6 segmented: {len(segments)} segments; " + ", ".join(
+        f"{code} {bank} {km:.2f} km" for (code, bank), km in sorted(banks.items())))
+    result = {"workspace": path, "segmentation": report, "bank_km": banks}
+
+    units = wio.read_rows(path, "admin_units", with_geometry=False)
+    rows, gap = appointments(data.chiefs, segments, units)
+    roster_csv = os.path.join(out_folder, "roster_gbk.csv")
+    write_roster_csv(rows, roster_csv)
+    result["roster_csv"] = roster_csv
+    result["gap"] = gap
+    result.update(_import_and_check(path, roster_csv, out_folder))
+    result["counts"] = gpkg.table_counts(path)
+    return result
+
+
+def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
+    from hezhang_plugin.core.roster import import_roster
+
+    report = import_roster(path, roster_csv, mode="replace", as_of=APPOINTED)
+    _say(f"3/6 roster imported from {os.path.basename(roster_csv)}: {report.summary()}")
+    if not report.ok:
+        raise RuntimeError(report.to_text())
+    out = {"roster": report}
+    from qgis import processing
+
+    placed = processing.run("hezhang:placeboards", {"WORKSPACE": path, "HOTLINE": "12345",
+                                                    "REFRESH_DATES": True})
+    _say(f"4/6 notice boards placed: {placed['PLACED']}")
+    from hezhang_plugin.core.coverage import check_coverage
+
+    findings, summary = check_coverage(path)
+    out["findings"], out["summary"] = findings, summary
+    _say(f"5/6 coverage check: {len(findings)} finding(s), {summary.segments_complete} of "
+         f"{summary.segments} segments complete")
+    for f in findings:
+        _say(f"    {f.rule} {f.severity} {f.seg_code or ''} {f.message('zh')}")
+    maps = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [0, 1, 2], "FORMAT": 0,
+                                                 "OUTPUT_FOLDER": os.path.abspath(out_folder)})
+    files = sorted(f for f in os.listdir(out_folder) if f.endswith(".pdf"))
+    out["maps"] = maps
+    _say("6/6 maps exported: " + ", ".join(files))
+    return out
 
 
 def main(argv=None) -> int:
@@ -242,13 +351,23 @@ def main(argv=None) -> int:
 
     app = QgsApplication([], False)
     app.initQgis()
+    plugins = os.path.join(app.pkgDataPath(), "python", "plugins")
+    if plugins not in sys.path:
+        sys.path.append(plugins)
+    from processing.core.Processing import Processing
+
+    from hezhang_plugin.processing.provider import HezhangProvider
+
+    Processing.initialize()
+    provider = HezhangProvider()  # keep the Python object alive while it is registered
+    QgsApplication.processingRegistry().addProvider(provider)
     try:
         result = run(args.out)
     finally:
         app.exitQgis()
-    sys.stdout.write(f"Demo workspace: {result['workspace']}\n")
+    _say(f"Demo workspace: {result['workspace']}")
     for name, count in result["counts"].items():
-        sys.stdout.write(f"  {name}: {count}\n")
+        _say(f"  {name}: {count}")
     return 0
 
 

@@ -309,3 +309,39 @@ def test_length_statistics_single_bank_and_export(tmp_path):
     wb = load_workbook(tmp_path / "len.xlsx")
     assert wb.sheetnames == ["河流", "区划", "镇街", "河长"]
     assert wb["河流"]["B2"].value == "沙河"
+
+
+def test_bank_ends_are_exact_at_a_boundary_junction():
+    units = [unit("100001", "甲村", box(0, 0, 1500, 1000), GK),
+             unit("100002", "乙村", box(1500, 0, 3000, 1000), GK),
+             unit("100003", "丙村", box(0, 1000, 3000, 2000), GK)]
+    line = LineString([(100, 1002), (2900, 1002)])  # 2 m north of the 甲|丙 and 乙|丙 boundary
+    res = run([river("R1", "沙河", line, GK)], units, GK)
+    segs = by_unit(res)
+    assert set(segs) == {("003", "left"), ("001", "right"), ("002", "right")}
+    end_x = shapely.get_coordinates(segs[("001", "right")]["geom"])[-1, 0] - X0
+    start_x = shapely.get_coordinates(segs[("002", "right")]["geom"])[0, 0] - X0
+    # the junction of the three villages projects onto the river at x = 1500 exactly
+    assert end_x == pytest.approx(1500.0, abs=1e-6) and start_x == pytest.approx(1500.0, abs=1e-6)
+    assert segs[("001", "right")]["end_name"] == "乙村界"
+    # the left bank (丙村) is one segment per stretch with a different unit opposite
+    left = [r for r in res.segments if r["bank"] == "left"]
+    assert [r["name"] for r in left] == ["沙河丙村1段（左岸）", "沙河丙村2段（左岸）"]
+    assert sum(r["length_km"] for r in left) == pytest.approx(2.8, rel=1e-3)
+
+
+def test_edge_lengths_agree_with_pyproj_geodesic():
+    import numpy as np
+    from pyproj import Geod
+
+    rng = np.random.default_rng(3)
+    lon = 73.0 + np.cumsum(rng.uniform(-0.05, 0.05, 400)) + 40.0
+    lat = 30.0 + np.cumsum(rng.uniform(-0.05, 0.05, 400))
+    ours = seg.edge_lengths_m(lon, lat)
+    _, _, ref = Geod(ellps="GRS80").inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    assert ours == pytest.approx(np.asarray(ref), rel=1e-7)
+    # short edges (the short-line formula) too
+    short = seg.edge_lengths_m(lon[:50] * 0 + 114.0 + np.arange(50) * 1e-3, lat[:50] * 0 + 34.0)
+    _, _, ref2 = Geod(ellps="GRS80").inv(np.full(49, 114.0) + np.arange(49) * 1e-3, np.full(49, 34.0),
+                                         np.full(49, 114.0) + np.arange(1, 50) * 1e-3, np.full(49, 34.0))
+    assert short == pytest.approx(np.asarray(ref2), rel=1e-8)

@@ -8,13 +8,19 @@ that axis. Intervals are labelled, merged and turned back into exact sub-lines o
 original geometry (original vertices, in flow direction), so output segments follow the
 river exactly whatever CRS it is stored in.
 
-* Interior stretches belong to the unit holding them (bank ``both``).
-* Stretches longer than the bank threshold that stay within the boundary tolerance of a
-  unit boundary are sampled: each sample looks to its left and right (facing downstream,
-  i.e. along the digitised direction) and finds the unit there. Where the two sides differ,
-  the stretch yields one single-bank segment per side (``left`` / ``right``); a side outside
-  the district yields nothing, so a river along the district edge gives one single-bank
-  segment of the inside unit.
+* No polygon clipping: river edges and the (deduplicated) unit boundary edges are paired by
+  one bulk STRtree query; a vectorised segment-segment test gives the crossings (cuts on the
+  axis) and, for each pair, the exact stretch of the river edge within the boundary tolerance
+  of the boundary edge (line x capsule). Pieces between cuts belong to the unit holding their
+  midpoint (bank ``both``).
+* Stretches within the tolerance of a boundary that are longer than the bank threshold are
+  cut at the projections of nearby boundary vertices; each piece looks to its left and right
+  (facing downstream, i.e. along the digitised direction) and finds the unit there. Where the
+  two sides differ over at least the bank threshold, the stretch yields one single-bank
+  segment per side (``left`` / ``right``); a side outside the district yields nothing, so a
+  river along the district edge gives one single-bank segment of the inside unit. Bank ends
+  are exact (tolerance-band ends, crossings or projected boundary vertices), not sampled.
+* Lengths are ellipsoidal (CGCS2000) per river edge, pro-rated within the cut edges.
 * Pieces shorter than the minimum length join a neighbour (preferring one of the same unit).
 
 No Qt here: the functions take plain rows (dicts with a shapely ``geom``) and a duck-typed
@@ -27,7 +33,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -56,14 +62,27 @@ class SegmentationCancelled(Exception):
     """The user cancelled the run; nothing was written."""
 
 
-@dataclass
 class SegmentationResult:
-    #: new or updated current segments (schema fields + ``geom`` in the rivers CRS;
-    #: rows updating an existing segment carry its ``fid``)
-    segments: list = field(default_factory=list)
-    #: existing segments that no longer exist: their rows with ``valid_to`` set
-    retired: list = field(default_factory=list)
-    report: dict = field(default_factory=dict)
+    """The outcome of a run.
+
+    ``table`` holds the new or updated current segments as columns (schema fields, ``fid``
+    for rows updating an existing segment); ``segments`` gives the same as row dicts with a
+    shapely ``geom`` in the rivers CRS (built on first use). ``retired`` are existing segments
+    that no longer exist, with ``valid_to`` set.
+    """
+
+    def __init__(self, table: Optional["SegmentTable"] = None, retired: Optional[list] = None,
+                 report: Optional[dict] = None):
+        self.table = table
+        self.retired = retired if retired is not None else []
+        self.report = report if report is not None else {}
+        self._rows: Optional[list] = None
+
+    @property
+    def segments(self) -> list:
+        if self._rows is None:
+            self._rows = self.table.rows() if self.table is not None else []
+        return self._rows
 
 
 # --------------------------------------------------------------------------- feedback
@@ -129,10 +148,12 @@ def choose_metric_crs(geoms, crs: str) -> str:
 
     if _is_gk3(crs):
         return crs.upper()
-    valid = [g for g in geoms if g is not None and not g.is_empty]
-    if not valid:
+    geoms = np.asarray(geoms, dtype=object)
+    valid = geoms[~shapely.is_missing(geoms)] if len(geoms) else geoms
+    valid = valid[~shapely.is_empty(valid)] if len(valid) else valid
+    if not len(valid):
         return "EPSG:4545"
-    x0, y0, x1, y1 = shapely.total_bounds(np.asarray(valid, dtype=object))
+    x0, y0, x1, y1 = shapely.total_bounds(valid)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     if crs.upper() not in ("EPSG:4490", "EPSG:4326"):
         cx, cy = _transformer(crs, "EPSG:4490").transform(cx, cy)
@@ -165,16 +186,15 @@ def clean_geometries(rows: Sequence[dict], kind: str, dims: int):
     """
     import shapely
 
-    geoms = np.array([r.get("geom") for r in rows], dtype=object)
-    keep = np.ones(len(rows), dtype=bool)
+    geoms = np.empty(len(rows), dtype=object)
+    geoms[:] = [r.get("geom") for r in rows]
+    missing = shapely.is_missing(geoms)
+    empty = ~missing & shapely.is_empty(geoms)
+    keep = ~(missing | empty)
     repaired, invalid = [], []
-    for i, g in enumerate(geoms):
-        if g is None:
-            invalid.append(f"{_label(rows[i], kind)}: no geometry (null)")
-            keep[i] = False
-        elif g.is_empty:
-            invalid.append(f"{_label(rows[i], kind)}: empty geometry")
-            keep[i] = False
+    for i in np.flatnonzero(~keep):
+        kind_text = "no geometry (null)" if missing[i] else "empty geometry"
+        invalid.append(f"{_label(rows[i], kind)}: {kind_text}")
     idx = np.flatnonzero(keep)
     if len(idx):
         bad = idx[~shapely.is_valid(geoms[idx])]
@@ -190,7 +210,8 @@ def clean_geometries(rows: Sequence[dict], kind: str, dims: int):
                 continue
             geoms[i] = (shapely.multipolygons(parts) if dims == 2 else shapely.multilinestrings(parts))
             repaired.append(f"{_label(rows[i], kind)}: repaired invalid geometry ({reason})")
-        wrong = [i for i in np.flatnonzero(keep) if shapely.get_dimensions(geoms[i]) != dims]
+        kept = np.flatnonzero(keep)
+        wrong = kept[shapely.get_dimensions(geoms[kept]) != dims] if len(kept) else kept
         for i in wrong:
             invalid.append(f"{_label(rows[i], kind)}: geometry is a {geoms[i].geom_type}, "
                            f"expected {'polygons' if dims == 2 else 'lines'}")
@@ -198,52 +219,14 @@ def clean_geometries(rows: Sequence[dict], kind: str, dims: int):
     return geoms, keep, repaired, invalid
 
 
-# --------------------------------------------------------------------------- substrings
-
-
-def substrings_on_axis(coords: np.ndarray, gcum: np.ndarray, part_of_vertex: np.ndarray,
-                       starts: np.ndarray, ends: np.ndarray):
-    """Exact sub-lines for intervals [starts, ends] on the global measure axis.
-
-    ``coords`` are vertex coordinates (any CRS) in axis order, ``gcum`` their measures.
-    Interior vertices are copied, the end points interpolated linearly within their edge.
-    Each interval must lie within one part.
-    """
-    import shapely
-
-    n = len(starts)
-    if n == 0:
-        return np.array([], dtype=object)
-    i0 = np.searchsorted(gcum, starts, side="right")  # first vertex after the start
-    i1 = np.searchsorted(gcum, ends, side="left")  # first vertex at or after the end
-    i0 = np.clip(i0, 1, len(gcum) - 1)
-    i1 = np.clip(i1, 1, len(gcum) - 1)
-
-    def interp(pos, j):
-        a, b = gcum[j - 1], gcum[j]
-        den = b - a
-        t = np.where(den > 0, (pos - a) / np.where(den > 0, den, 1.0), 0.0)
-        t = np.clip(t, 0.0, 1.0)
-        return coords[j - 1] + (coords[j] - coords[j - 1]) * t[:, None]
-
-    p_start = interp(starts, i0)
-    p_end = interp(ends, i1)
-    inner = np.maximum(i1 - i0, 0)
-    counts = inner + 2
-    total = int(counts.sum())
-    out = np.empty((total, coords.shape[1]))
-    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    out[first] = p_start
-    out[first + counts - 1] = p_end
-    if inner.sum():
-        owner = np.repeat(np.arange(n), inner)
-        within = np.arange(int(inner.sum())) - np.repeat(np.cumsum(inner) - inner, inner)
-        out[first[owner] + 1 + within] = coords[i0[owner] + within]
-    ids = np.repeat(np.arange(n), counts)
-    return shapely.linestrings(out, indices=ids)
-
-
 # --------------------------------------------------------------------------- the engine
+#
+# No polygon clipping: river edges and (deduplicated) unit boundary edges are paired with one
+# bulk STRtree query; a vectorised segment-segment test gives the crossings (cut positions on
+# the axis) and, for edges within the tolerance, the exact stretch of the river edge lying
+# within BOUNDARY_TOLERANCE of the boundary edge (line x capsule). Pieces between cuts are
+# labelled by a point-in-polygon test of their midpoint; along the boundary, by the units a
+# little to the left and right of it.
 
 
 @dataclass
@@ -283,86 +266,150 @@ def _build_axis(river_geoms_o, river_geoms_m) -> _Axis:
     return _Axis(parts_m, parts_o, owner, offset, length, co, gcum, pidx, cm)
 
 
-def _chunked(fn, *arrays, threads: int = 2, min_chunk: int = 2000):
-    """Apply a vectorised shapely function over chunks in threads (GEOS releases the GIL)."""
-    n = len(arrays[0])
-    if threads <= 1 or n < 2 * min_chunk:
-        return fn(*arrays)
-    bounds = np.linspace(0, n, threads * 4 + 1).astype(int)
+def _threaded(fn, n: int, threads: int, chunk: int):
+    """Run ``fn(lo, hi)`` over [0, n) in chunks, on ``threads`` threads (numpy and GEOS release
+    the GIL). Returns the list of results in chunk order."""
+    bounds = list(range(0, n, max(chunk, 1))) + [n]
+    spans = list(zip(bounds[:-1], bounds[1:])) or [(0, 0)]
+    if threads <= 1 or len(spans) == 1:
+        return [fn(lo, hi) for lo, hi in spans]
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        chunks = list(pool.map(lambda ab: fn(*(a[ab[0]:ab[1]] for a in arrays)),
-                               zip(bounds[:-1], bounds[1:])))
-    return np.concatenate(chunks)
+        return list(pool.map(lambda s: fn(*s), spans))
 
 
-def _intervals(axis: _Axis, pair_part, polys, pair_poly, threads):
-    """Axis intervals [start, end] of the parts inside the given polygons, with polygon index."""
+def _boundary_edges(units_m):
+    """Unit boundary edges (start, end), each shared edge once (direction-independent)."""
     import shapely
 
-    if len(pair_part) == 0:
-        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=int)
-    lines = axis.parts_m[pair_part]
-    inside = _chunked(shapely.contains_properly, polys[pair_poly], lines, threads=threads)
-    starts = [axis.offset[pair_part[inside]]]
-    ends = [axis.offset[pair_part[inside]] + axis.length[pair_part[inside]]]
-    who = [pair_poly[inside]]
-    cut = ~inside
-    if cut.any():
-        pieces = _chunked(shapely.intersection, lines[cut], polys[pair_poly[cut]], threads=threads)
-        sub, k = shapely.get_parts(pieces, return_index=True)
-        sub2, k2 = shapely.get_parts(sub, return_index=True)
-        k = k[k2]
-        is_line = (shapely.get_type_id(sub2) == 1) & (shapely.length(sub2) > 0)
-        sub2, k = sub2[is_line], k[is_line]
-        p = pair_part[cut][k]
-        host = axis.parts_m[p]
-        a = shapely.line_locate_point(host, shapely.get_point(sub2, 0))
-        b = shapely.line_locate_point(host, shapely.get_point(sub2, -1))
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        ok = hi > lo
-        starts.append(axis.offset[p][ok] + lo[ok])
-        ends.append(axis.offset[p][ok] + hi[ok])
-        who.append(pair_poly[cut][k][ok])
-    s, e, w = np.concatenate(starts), np.concatenate(ends), np.concatenate(who)
-    order = np.argsort(s, kind="stable")
-    return s[order], e[order], w[order]
+    rings = shapely.get_rings(shapely.get_parts(units_m))
+    c, ri = shapely.get_coordinates(rings, return_index=True)
+    if len(c) < 2:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    same = ri[1:] == ri[:-1]
+    a, b = c[:-1][same], c[1:][same]
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    key = np.where(swap[:, None], np.hstack([b, a]), np.hstack([a, b]))
+    key = key[(key[:, 0] != key[:, 2]) | (key[:, 1] != key[:, 3])]
+    key = key[np.lexsort((key[:, 3], key[:, 2], key[:, 1], key[:, 0]))]
+    dup = np.zeros(len(key), dtype=bool)
+    dup[1:] = np.all(key[1:] == key[:-1], axis=1)
+    key = key[~dup]
+    return key[:, :2], key[:, 2:]
 
 
-def _covering(starts, ends, who, pos, look_back: int = 3):
-    """Index of a polygon whose interval covers each position (-1 when none)."""
-    out = np.full(len(pos), -1, dtype=int)
-    if len(starts) == 0:
-        return out
-    k = np.searchsorted(starts, pos, side="right") - 1
-    for back in range(look_back):
-        j = k - back
-        ok = (out < 0) & (j >= 0)
-        jj = np.where(ok, j, 0)
-        hit = ok & (ends[jj] > pos)
-        out[hit] = who[jj[hit]]
-    if look_back and (out < 0).any():
-        # overlapping intervals (rivers on a boundary) can hide a cover further back
-        miss = np.flatnonzero(out < 0)
-        cummax_end = np.maximum.accumulate(ends)
-        for i in miss:
-            j = k[i]
-            if j < 0 or cummax_end[j] <= pos[i]:
-                continue
-            while j >= 0 and cummax_end[j] > pos[i]:
-                if ends[j] > pos[i]:
-                    out[i] = who[j]
-                    break
-                j -= 1
+def _linear_range(a, b, lo, hi, eps):
+    """Parameter range of t where lo <= a + b t <= hi (empty: lo > hi)."""
+    nz = np.abs(b) > eps
+    bb = np.where(nz, b, 1.0)
+    t1, t2 = (lo - a) / bb, (hi - a) / bb
+    inside = (a >= lo) & (a <= hi)
+    tlo = np.where(nz, np.minimum(t1, t2), np.where(inside, -np.inf, np.inf))
+    thi = np.where(nz, np.maximum(t1, t2), np.where(inside, np.inf, -np.inf))
+    return tlo, thi
+
+
+def _disc_range(f, d, dd, r):
+    """Parameter range of t where |f + t d| <= r (empty: lo > hi)."""
+    b = np.einsum("ij,ij->i", d, f)
+    c = np.einsum("ij,ij->i", f, f) - r * r
+    disc = b * b - dd * c
+    ok = disc >= 0
+    s = np.sqrt(np.where(ok, disc, 0.0))
+    return np.where(ok, (-b - s) / dd, np.inf), np.where(ok, (-b + s) / dd, -np.inf)
+
+
+def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads):
+    """Crossings and near stretches of river edges (p0 -> p1) with boundary edges (q0 - q1).
+
+    Returns axis positions of crossings, near intervals (start, end) where a river edge lies
+    within ``tol`` of a boundary edge, and the projections of boundary vertices lying within
+    ``tol`` of a river edge.
+    """
+    import shapely
+
+    empty = np.zeros(0)
+    if len(p0) == 0 or len(q0) == 0:
+        return empty, empty, empty, empty
+    lo_xy = np.minimum(p0, p1) - tol
+    hi_xy = np.maximum(p0, p1) + tol
+    tree = shapely.STRtree(shapely.linestrings(np.stack([q0, q1], axis=1)))
+
+    def query(lo, hi):
+        boxes = shapely.box(lo_xy[lo:hi, 0], lo_xy[lo:hi, 1], hi_xy[lo:hi, 0], hi_xy[lo:hi, 1])
+        ii, jj = tree.query(boxes)
+        return ii + lo, jj
+
+    found = _threaded(query, len(p0), threads, 100000)
+    pair_i = np.concatenate([f[0] for f in found])
+    pair_j = np.concatenate([f[1] for f in found])
+
+    def run(lo, hi):
+        ii, jj = pair_i[lo:hi], pair_j[lo:hi]
+        P0, Q0 = p0[ii], q0[jj]
+        D, E = p1[ii] - P0, q1[jj] - Q0
+        W = Q0 - P0
+        den = D[:, 0] * E[:, 1] - D[:, 1] * E[:, 0]
+        wxe = W[:, 0] * E[:, 1] - W[:, 1] * E[:, 0]
+        wxd = W[:, 0] * D[:, 1] - W[:, 1] * D[:, 0]
+        dd = np.einsum("ij,ij->i", D, D)
+        ee = np.einsum("ij,ij->i", E, E)
+        ok = np.abs(den) > 1e-12 * np.sqrt(dd * ee)
+        dens = np.where(ok, den, 1.0)
+        t, u = wxe / dens, wxd / dens
+        cross = ok & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
+        cuts = pos0[ii[cross]] + t[cross] * elen[ii[cross]]
+        # the part of the river edge within tol of the boundary edge: line x capsule
+        L = np.sqrt(ee)
+        eps = 1e-12 * np.sqrt(dd)
+        s_lo, s_hi = _linear_range(-(W[:, 0] * E[:, 0] + W[:, 1] * E[:, 1]) / L,
+                                   (D[:, 0] * E[:, 0] + D[:, 1] * E[:, 1]) / L, 0.0, L, eps)
+        v_lo, v_hi = _linear_range(-wxe / L, den / L, -tol, tol, eps)
+        b_lo, b_hi = np.maximum(s_lo, v_lo), np.minimum(s_hi, v_hi)
+        b_lo, b_hi = np.where(b_lo <= b_hi, b_lo, np.inf), np.where(b_lo <= b_hi, b_hi, -np.inf)
+        a_lo, a_hi = _disc_range(-W, D, dd, tol)
+        c_lo, c_hi = _disc_range(P0 - q1[jj], D, dd, tol)
+        n_lo = np.clip(np.minimum(np.minimum(a_lo, b_lo), c_lo), 0.0, 1.0)
+        n_hi = np.clip(np.maximum(np.maximum(a_hi, b_hi), c_hi), 0.0, 1.0)
+        near = n_hi > n_lo
+        ni = ii[near]
+        ns = pos0[ni] + n_lo[near] * elen[ni]
+        ne = pos0[ni] + n_hi[near] * elen[ni]
+        # boundary vertices near the river edge, projected onto it
+        vps = []
+        for Q in (Q0[near], q1[jj[near]]):
+            Dn, Pn = D[near], P0[near]
+            tq = np.einsum("ij,ij->i", Q - Pn, Dn) / dd[near]
+            foot = Pn + Dn * tq[:, None]
+            close = (tq > 0) & (tq < 1) & (np.einsum("ij,ij->i", Q - foot, Q - foot) <= tol * tol)
+            vps.append(pos0[ni[close]] + tq[close] * elen[ni[close]])
+        return cuts, ns, ne, np.concatenate(vps)
+
+    chunks = _threaded(run, len(pair_i), threads, 200000)
+    return tuple(np.concatenate([c[k] for c in chunks]) for k in range(4))
+
+
+def _point_in_units(tree, units_m, xy, threads):
+    """Index of a unit containing each point (-1 when none)."""
+    import shapely
+
+    out = np.full(len(xy), -1, dtype=np.int64)
+
+    def run(lo, hi):
+        if hi <= lo:
+            return
+        ip, iu = tree.query(shapely.points(xy[lo:hi]))
+        hit = shapely.contains_xy(units_m[iu], xy[lo + ip, 0], xy[lo + ip, 1])
+        # the first unit found wins (overlapping units are a data error reported elsewhere)
+        out[lo + ip[hit][::-1]] = iu[hit][::-1]
+
+    _threaded(run, len(xy), threads, 50000)
     return out
 
 
-def _side_units(axis: _Axis, units_m, tree, pos, offset_m):
-    """Units left and right (facing along the line) of axis positions."""
-    import shapely
-
+def _points_at(axis: _Axis, pos):
+    """Metric points at axis positions and the unit left normal of the river there."""
     g = axis.gcum
     j = np.clip(np.searchsorted(g, pos, side="right"), 1, len(g) - 1)
-    # skip zero-length edges: step back to the last edge with length
     a, b = g[j - 1], g[j]
     den = np.where(b > a, b - a, 1.0)
     t = np.clip((pos - a) / den, 0.0, 1.0)
@@ -371,17 +418,31 @@ def _side_units(axis: _Axis, units_m, tree, pos, offset_m):
     pc = c[j - 1] + d * t[:, None]
     norm = np.hypot(d[:, 0], d[:, 1])
     norm[norm == 0] = 1.0
-    left_n = np.column_stack([-d[:, 1], d[:, 0]]) / norm[:, None]
-    out = []
-    for pts in (pc + left_n * offset_m, pc - left_n * offset_m):
-        lab = np.full(len(pos), -1, dtype=int)
-        if len(pts):
-            geoms = shapely.points(pts)
-            ip, iu = tree.query(geoms)  # bounding boxes only; the prepared test follows
-            hit = shapely.contains_xy(units_m[iu], pts[ip, 0], pts[ip, 1]) if len(ip) else np.zeros(0, bool)
-            lab[ip[hit]] = iu[hit]
-        out.append(lab)
-    return out[0], out[1]
+    return pc, np.column_stack([-d[:, 1], d[:, 0]]) / norm[:, None]
+
+
+def _elementary(axis: _Axis, cuts, eps: float = 1e-6):
+    """Intervals between consecutive break points that lie within a part: (start, end, part).
+
+    Break points closer than ``eps`` (the same crossing found from two edges) count once.
+    """
+    ends = np.concatenate([axis.offset, axis.offset + axis.length])
+    pts = np.unique(np.concatenate(list(cuts))) if len(cuts) else np.zeros(0)
+    if len(pts):
+        keep = np.ones(len(pts), dtype=bool)
+        keep[1:] = np.diff(pts) > eps
+        pts = pts[keep]
+        se = np.sort(ends)
+        k = np.clip(np.searchsorted(se, pts), 1, len(se) - 1)
+        near_end = (np.abs(se[k] - pts) <= eps) | (np.abs(se[k - 1] - pts) <= eps)
+        pts = pts[~near_end]
+    bp = np.unique(np.concatenate([ends, pts]))
+    a, b = bp[:-1], bp[1:]
+    mid = (a + b) / 2
+    p = np.searchsorted(axis.offset, mid, side="right") - 1
+    pc = np.maximum(p, 0)
+    keep = (p >= 0) & (mid < axis.offset[pc] + axis.length[pc]) & (b - a > 1e-9)
+    return a[keep], b[keep], p[keep]
 
 
 def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, threads: int = 2,
@@ -396,97 +457,64 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
     bank_min = max(5.0 * eff_tol, float(min_length), 1.0)
     tree = shapely.STRtree(units_m)
     shapely.prepare(units_m)
-    pair_part, pair_unit = tree.query(axis.parts_m, predicate="intersects")
+    g, pv, cm = axis.gcum, axis.part_of_vertex, axis.coords_m
+    ei = np.flatnonzero((pv[1:] == pv[:-1]) & (g[1:] > g[:-1])) if len(g) > 1 else np.zeros(0, int)
+    q0, q1 = _boundary_edges(units_m)
+    cuts, ns, ne, vproj = _edge_pairs(cm[ei], cm[ei + 1], g[ei], g[ei + 1] - g[ei], q0, q1,
+                                      eff_tol, threads)
     if progress:
-        progress.step(25)
-    us, ue, uw = _intervals(axis, pair_part, units_m, pair_unit, threads)
-    if progress:
-        progress.step(45)
-    used = np.unique(pair_unit)
-    inner = np.empty(len(units_m), dtype=object)
-    inner[:] = None
-    if len(used):
-        inner[used] = _chunked(lambda g: shapely.buffer(g, -eff_tol, quad_segs=2, join_style="mitre"),
-                               units_m[used], threads=threads, min_chunk=500)
-        shapely.prepare(inner[used])
-    ok = ~shapely.is_missing(inner[pair_unit]) & ~shapely.is_empty(inner[pair_unit]) \
-        if len(pair_unit) else np.zeros(0, dtype=bool)
-    cs, ce, cw = _intervals(axis, pair_part[ok], inner, pair_unit[ok], threads)
-    if progress:
-        progress.step(65)
-    # elementary intervals between all break points
-    a, b, p = _elementary(axis, [us, ue, cs, ce])
+        progress.step(40)
+    # stretches within the tolerance of a boundary, long enough to be a bank
+    cs, ce = np.zeros(0), np.zeros(0)
+    if len(ns):
+        o = np.argsort(ns, kind="stable")
+        ns, ne = ns[o], ne[o]
+        run_end = np.maximum.accumulate(ne)
+        new = np.ones(len(ns), dtype=bool)
+        new[1:] = ns[1:] > run_end[:-1] + 1e-6
+        starts = np.flatnonzero(new)
+        gs, ge = ns[starts], np.maximum.reduceat(ne, starts)
+        cand = ge - gs >= bank_min
+        cs, ce = gs[cand], ge[cand]
+
+    def in_stretch(pos):
+        k = np.searchsorted(cs, pos, side="right") - 1
+        return (k >= 0) & (pos < ce[np.maximum(k, 0)]) if len(cs) else np.zeros(len(pos), dtype=bool)
+
+    a, b, p = _elementary(axis, [cuts, cs, ce, vproj[in_stretch(vproj)]])
     mid = (a + b) / 2
-    core = _covering(cs, ce, cw, mid, look_back=1)
-    unit = _covering(us, ue, uw, mid)
-    near = core < 0
-    # group consecutive near intervals into stretches; long ones may run along a boundary
-    new_group = np.ones(len(a), dtype=bool)
-    if len(a) > 1:
-        new_group[1:] = ~(near[1:] & near[:-1] & (p[1:] == p[:-1]) & np.isclose(a[1:], b[:-1]))
-    gid = np.cumsum(new_group) - 1
-    glen = np.bincount(gid, weights=b - a)
-    is_cand = near & (glen[gid] >= bank_min)
-    bs, be, bl, br = _bank_runs(axis, units_m, tree, a, b, gid, is_cand, eff_tol, bank_min)
+    pc, nrm = _points_at(axis, mid)
+    unit = _point_in_units(tree, units_m, pc, threads)
+    # a piece lying exactly on a boundary: take the unit just to its left, else right
+    on_edge = np.flatnonzero(unit < 0)
+    if len(on_edge):
+        nudge = min(0.05, eff_tol / 10.0)
+        for sign in (1.0, -1.0):
+            lab = _point_in_units(tree, units_m, pc[on_edge] + sign * nudge * nrm[on_edge], threads)
+            fill = (unit[on_edge] < 0) & (lab >= 0)
+            unit[on_edge[fill]] = lab[fill]
+    if progress:
+        progress.step(60)
+    left, right = unit.copy(), unit.copy()
+    cand = np.flatnonzero(in_stretch(mid))
+    if len(cand):
+        off = 2.0 * eff_tol + 0.5
+        sl = _point_in_units(tree, units_m, pc[cand] + nrm[cand] * off, threads)
+        sr = _point_in_units(tree, units_m, pc[cand] - nrm[cand] * off, threads)
+        bank = np.zeros(len(a), dtype=bool)
+        lb, rb = np.full(len(a), -1), np.full(len(a), -1)
+        bank[cand] = sl != sr
+        lb[cand], rb[cand] = sl, sr
+        # bank runs (same units either side) shorter than bank_min are not banks
+        brk = np.ones(len(a), dtype=bool)
+        brk[1:] = ~(bank[1:] & bank[:-1] & (lb[1:] == lb[:-1]) & (rb[1:] == rb[:-1]) & (p[1:] == p[:-1]))
+        gid = np.cumsum(brk) - 1
+        glen = np.bincount(gid, weights=b - a)
+        bank &= glen[gid] >= bank_min - 1e-9
+        left[bank], right[bank] = lb[bank], rb[bank]
     if progress:
         progress.step(70)
-    # final labels: bank runs where found, else the interior unit, else the unit holding it
-    if len(bs):
-        a, b, p = _elementary(axis, [us, ue, cs, ce, bs, be])
-        mid = (a + b) / 2
-        core = _covering(cs, ce, cw, mid, look_back=1)
-        unit = _covering(us, ue, uw, mid)
-    left = np.where(core >= 0, core, unit)
-    right = left.copy()
-    if len(bs):
-        k = np.searchsorted(bs, mid, side="right") - 1
-        kk = np.maximum(k, 0)
-        inbank = (k >= 0) & (be[kk] > mid)
-        left[inbank] = bl[kk[inbank]]
-        right[inbank] = br[kk[inbank]]
-    if progress:
-        progress.step(75)
     return _merge_runs(a, b, p, left, right, float(min_length))
-
-
-def _elementary(axis: _Axis, cuts):
-    """Intervals between consecutive break points that lie within a part: (start, end, part)."""
-    bp = np.unique(np.concatenate([axis.offset, axis.offset + axis.length] + list(cuts)))
-    a, b = bp[:-1], bp[1:]
-    mid = (a + b) / 2
-    p = np.searchsorted(axis.offset, mid, side="right") - 1
-    pc = np.maximum(p, 0)
-    keep = (p >= 0) & (mid < axis.offset[pc] + axis.length[pc]) & (b - a > 1e-9)
-    return a[keep], b[keep], p[keep]
-
-
-def _bank_runs(axis, units_m, tree, a, b, gid, is_cand, eff_tol, bank_min):
-    """Sample candidate stretches left and right; keep runs with different units either side
-    that are at least ``bank_min`` long. Returns sorted (start, end, left unit, right unit)."""
-    empty = (np.zeros(0), np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, dtype=int))
-    groups = np.unique(gid[is_cand])
-    if len(groups) == 0:
-        return empty
-    g_first = np.searchsorted(gid, groups, side="left")
-    g_last = np.searchsorted(gid, groups, side="right") - 1
-    gs, ge = a[g_first], b[g_last]
-    step = max(2.0 * eff_tol, 5.0)
-    nsamp = np.clip(np.ceil((ge - gs) / step).astype(int), 2, 500)
-    owner = np.repeat(np.arange(len(gs)), nsamp)
-    i = np.arange(int(nsamp.sum())) - np.repeat(np.cumsum(nsamp) - nsamp, nsamp)
-    width = (ge - gs) / nsamp
-    spos = gs[owner] + (i + 0.5) * width[owner]
-    sl, sr = _side_units(axis, units_m, tree, spos, 2.0 * eff_tol + 0.5)
-    change = np.ones(len(spos), dtype=bool)
-    change[1:] = (owner[1:] != owner[:-1]) | (sl[1:] != sl[:-1]) | (sr[1:] != sr[:-1])
-    ridx = np.flatnonzero(change)
-    rend = np.concatenate([ridx[1:], [len(spos)]]) - 1
-    r_start = np.where(i[ridx] == 0, gs[owner[ridx]], spos[ridx] - width[owner[ridx]] / 2)
-    last = i[rend] == nsamp[owner[rend]] - 1
-    r_end = np.where(last, ge[owner[rend]], spos[rend] + width[owner[rend]] / 2)
-    rl, rr = sl[ridx], sr[ridx]
-    keep = (rl != rr) & (r_end - r_start >= bank_min)
-    return r_start[keep], r_end[keep], rl[keep], rr[keep]
 
 
 def _merge_runs(s, e, p, left, right, min_length):
@@ -553,6 +581,268 @@ def _merge_runs(s, e, p, left, right, min_length):
     return arr[:, 0], arr[:, 1], arr[:, 2].astype(int), arr[:, 3].astype(int), arr[:, 4].astype(int)
 
 
+# --------------------------------------------------------------------------- segments as columns
+
+#: CGCS2000 (= GRS80) ellipsoid
+_ELL_A = 6378137.0
+_ELL_F = 1.0 / 298.257222101
+_ELL_E2 = _ELL_F * (2.0 - _ELL_F)
+#: edges longer than this (m) get the exact geodesic instead of the short-line formula
+_SHORT_EDGE_M = 2000.0
+
+
+def edge_lengths_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Ellipsoidal (CGCS2000) lengths of the edges between consecutive lon/lat points.
+
+    Short edges use the ellipsoid's meridional and prime-vertical radii of curvature at the
+    mid latitude (relative error below 1e-8 for edges under 2 km); longer edges use the exact
+    geodesic (pyproj). Vectorised; ``len(lon) - 1`` lengths.
+    """
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    if len(lon) < 2:
+        return np.zeros(0)
+    phi = np.radians(lat)
+    dphi = np.diff(phi)
+    dlam = np.radians(np.diff(lon))
+    pm = (phi[1:] + phi[:-1]) / 2.0
+    w2 = 1.0 - _ELL_E2 * np.sin(pm) ** 2
+    w = np.sqrt(w2)
+    m_rad = _ELL_A * (1.0 - _ELL_E2) / (w2 * w)
+    n_rad = _ELL_A / w
+    s = np.hypot(m_rad * dphi, n_rad * np.cos(pm) * dlam)
+    long_ = np.flatnonzero(s > _SHORT_EDGE_M)
+    if len(long_):
+        _, _, dist = geodesy._geod().inv(lon[long_], lat[long_], lon[long_ + 1], lat[long_ + 1])
+        s[long_] = np.asarray(dist)
+    return s
+
+
+def _geodesic_measure(axis: _Axis, rivers_crs: str) -> np.ndarray:
+    """Cumulative ellipsoidal length (m) at each axis vertex, restarting at every part."""
+    c = axis.coords_o
+    if len(c) == 0:
+        return np.zeros(0)
+    lon, lat = c[:, 0], c[:, 1]
+    if rivers_crs.upper() not in ("EPSG:4490", "EPSG:4326"):
+        lon, lat = geodesy.transformer_to_lonlat(rivers_crs).transform(lon, lat)
+    step = np.zeros(len(c))
+    if len(c) > 1:
+        same = axis.part_of_vertex[1:] == axis.part_of_vertex[:-1]
+        step[1:] = np.where(same, edge_lengths_m(lon, lat), 0.0)
+    return np.cumsum(step)
+
+
+def _interp_on_axis(values: np.ndarray, gcum: np.ndarray, pos: np.ndarray, side: str):
+    """Per-vertex values (coordinates or measures) interpolated at axis positions.
+
+    ``side='right'`` for interval starts, ``'left'`` for ends (the edge holding the position)."""
+    j = np.clip(np.searchsorted(gcum, pos, side=side), 1, len(gcum) - 1)
+    a, b = gcum[j - 1], gcum[j]
+    den = b - a
+    t = np.clip(np.where(den > 0, (pos - a) / np.where(den > 0, den, 1.0), 0.0), 0.0, 1.0)
+    if values.ndim == 2:
+        return values[j - 1] + (values[j] - values[j - 1]) * t[:, None], j
+    return values[j - 1] + (values[j] - values[j - 1]) * t, j
+
+
+def substring_coords(coords: np.ndarray, gcum: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    """Vertices of the exact sub-lines [starts, ends] on the measure axis: (coords, counts).
+
+    Interior vertices are copied, the end points interpolated linearly within their edge.
+    Each interval must lie within one part.
+    """
+    n = len(starts)
+    if n == 0:
+        return np.zeros((0, coords.shape[1])), np.zeros(0, dtype=np.int64)
+    p_start, i0 = _interp_on_axis(coords, gcum, starts, "right")  # i0: first vertex after start
+    p_end, i1 = _interp_on_axis(coords, gcum, ends, "left")  # i1: first vertex at or after end
+    inner = np.maximum(i1 - i0, 0)
+    counts = inner + 2
+    out = np.empty((int(counts.sum()), coords.shape[1]))
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    out[first] = p_start
+    out[first + counts - 1] = p_end
+    if inner.sum():
+        owner = np.repeat(np.arange(n), inner)
+        within = np.arange(int(inner.sum())) - np.repeat(np.cumsum(inner) - inner, inner)
+        out[first[owner] + 1 + within] = coords[i0[owner] + within]
+    return out, counts
+
+
+def substrings_on_axis(coords: np.ndarray, gcum: np.ndarray, part_of_vertex: np.ndarray,
+                       starts: np.ndarray, ends: np.ndarray):
+    """Exact sub-lines (shapely LineStrings) for intervals [starts, ends] on the measure axis."""
+    import shapely
+
+    if len(starts) == 0:
+        return np.array([], dtype=object)
+    out, counts = substring_coords(coords, gcum, np.asarray(starts, float), np.asarray(ends, float))
+    return shapely.linestrings(out, indices=np.repeat(np.arange(len(counts)), counts))
+
+
+def multilinestring_wkb(coords: np.ndarray, counts: np.ndarray) -> list:
+    """ISO WKB (little endian) of one single-part MultiLineString per run of ``counts`` vertices."""
+    n = len(counts)
+    if n == 0:
+        return []
+    counts = np.asarray(counts, dtype=np.int64)
+    hdr = np.zeros((n, 18), dtype=np.uint8)
+    hdr[:, 0], hdr[:, 1], hdr[:, 5] = 1, 5, 1  # little endian, MultiLineString, 1 part
+    hdr[:, 9], hdr[:, 10] = 1, 2  # little endian, LineString
+    hdr[:, 14:18] = counts.astype("<u4").view(np.uint8).reshape(n, 4)
+    body = np.ascontiguousarray(coords[:, :2], dtype="<f8").view(np.uint8).ravel()
+    before = 16 * (np.cumsum(counts) - counts)
+    buf = np.insert(body, np.repeat(before, 18), hdr.ravel()).tobytes()
+    size = 18 + 16 * counts
+    start = np.concatenate([[0], np.cumsum(size)[:-1]]).tolist()
+    return [buf[s:s + k] for s, k in zip(start, size.tolist())]
+
+
+_BANKS = np.array(["both", "left", "right"], dtype=object)
+
+
+class SegmentTable:
+    """Segments as columns (field name -> list, one entry per segment), geometries as flat
+    vertex arrays in the rivers CRS (``geom_of_row`` picks a geometry, shared by the two
+    single-bank rows of a stretch)."""
+
+    def __init__(self, columns: dict, geom_of_row: np.ndarray, coords: np.ndarray, counts: np.ndarray):
+        self.columns = columns
+        self.geom_of_row = np.asarray(geom_of_row, dtype=np.int64)
+        self.coords = coords
+        self.counts = np.asarray(counts, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.geom_of_row)
+
+    def reorder(self, order) -> None:
+        order = np.asarray(order, dtype=np.int64)
+        for k, col in self.columns.items():
+            self.columns[k] = [col[i] for i in order.tolist()]
+        self.geom_of_row = self.geom_of_row[order]
+
+    def wkb(self) -> list:
+        """MultiLineString WKB of each row."""
+        per_geom = multilinestring_wkb(self.coords, self.counts)
+        return [per_geom[i] for i in self.geom_of_row.tolist()]
+
+    def geoms(self) -> np.ndarray:
+        """Shapely MultiLineString of each row."""
+        import shapely
+
+        if len(self.counts) == 0:
+            return np.array([], dtype=object)
+        lines = shapely.linestrings(self.coords, indices=np.repeat(np.arange(len(self.counts)), self.counts))
+        multi = shapely.multilinestrings(lines, indices=np.arange(len(lines)))
+        return multi[self.geom_of_row]
+
+    def rows(self) -> list:
+        names = list(self.columns)
+        geoms = self.geoms()
+        out = []
+        for i, vals in enumerate(zip(*(self.columns[k] for k in names))):
+            row = dict(zip(names, vals))
+            if row.get("fid") is None:
+                row.pop("fid", None)
+            if "target" in row and row["target"] is None:
+                row.pop("target")
+            row["geom"] = geoms[i]
+            out.append(row)
+        return out
+
+
+def _end_units(p, left, right, direction: int):
+    """What lies beyond each run's start (direction -1) or end (+1) within its part: a unit
+    index, or -3 for outside the district. ``inside`` is False where the part ends there."""
+    n = len(p)
+    j = np.arange(n) + direction
+    jj = np.clip(j, 0, max(n - 1, 0))
+    inside = (j >= 0) & (j < n) & (p[jj] == p)
+    lo, hi = np.minimum(left[jj], right[jj]), np.maximum(left[jj], right[jj])
+    c1 = np.where(lo >= 0, lo, hi)
+    c2 = np.where((lo >= 0) & (hi != lo), hi, -1)
+    mine1 = (c1 == left) | (c1 == right)
+    mine2 = (c2 == left) | (c2 == right)
+    # a unit other than the run's own, the lowest first; else the neighbour's own
+    pick = np.where(~mine1, c1, np.where((c2 >= 0) & ~mine2, c2, c1))
+    return np.where(c1 < 0, -3, pick), inside
+
+
+def _segment_table(runs, axis: _Axis, river_rows, unit_rows, rivers_crs: str, today: str) -> SegmentTable:
+    """Segment columns (without codes) from labelled runs."""
+    s, e, p, left, right = runs
+    # rows: one per both-bank run, one per inside side of a single-bank run
+    both = (left == right) & (left >= 0)
+    single = left != right
+    kinds = [(np.flatnonzero(both), 0, left), (np.flatnonzero(single & (left >= 0)), 1, left),
+             (np.flatnonzero(single & (right >= 0)), 2, right)]
+    run = np.concatenate([k[0] for k in kinds]).astype(np.int64)
+    bank = np.concatenate([np.full(len(k[0]), k[1]) for k in kinds]).astype(np.int64)
+    unit = np.concatenate([k[2][k[0]] for k in kinds]).astype(np.int64)
+    order = np.lexsort((bank, run))
+    run, bank, unit = run[order], bank[order], unit[order]
+    used = np.unique(run)  # runs that give rows, in axis order
+    geom_index = np.searchsorted(used, run)
+    coords, counts = substring_coords(axis.coords_o, axis.gcum, s[used], e[used])
+    gd = _geodesic_measure(axis, rivers_crs)
+    g_start, _ = _interp_on_axis(gd, axis.gcum, s[used], "right")
+    g_end, _ = _interp_on_axis(gd, axis.gcum, e[used], "left")
+    length_km = np.round((g_end - g_start) / 1000.0, 6)[geom_index]
+    # start and end names
+    start_u, inside = _end_units(p, left, right, -1)
+    at_source = ~inside & (np.abs(s - axis.offset[p]) < 1e-6)
+    start_u = np.where(inside, start_u, np.where(at_source, -2, -3))
+    end_u, inside = _end_units(p, left, right, +1)
+    at_mouth = ~inside & (np.abs(e - (axis.offset[p] + axis.length[p])) < 1e-6)
+    end_u = np.where(inside, end_u, np.where(at_mouth, -2, -3))
+    unit_names = [u.get("name") or "" for u in unit_rows]
+    beyond = [NAME_BOUNDARY.format(unit=nm) for nm in unit_names]
+
+    def end_text(codes, special):
+        return [beyond[c] if c >= 0 else (special if c == -2 else NAME_DISTRICT_EDGE) for c in codes.tolist()]
+
+    start_names = end_text(start_u[run], NAME_SOURCE)
+    end_names = end_text(end_u[run], NAME_MOUTH)
+    river = axis.river_of_part[p[run]]
+    # names: river + unit (+ number when a unit holds several segments of the river and bank)
+    grp_order = np.lexsort((np.arange(len(run)), bank, unit, river))
+    key = np.column_stack([river, unit, bank])[grp_order]
+    new = np.ones(len(run), dtype=bool)
+    new[1:] = np.any(key[1:] != key[:-1], axis=1)
+    gid = np.cumsum(new) - 1
+    first = np.flatnonzero(new)
+    rank_sorted = np.arange(len(run)) - first[gid]
+    size_sorted = np.bincount(gid)[gid]
+    rank = np.empty(len(run), dtype=np.int64)
+    size = np.empty(len(run), dtype=np.int64)
+    rank[grp_order], size[grp_order] = rank_sorted + 1, size_sorted
+    river_names = [r.get("name") or "" for r in river_rows]
+    river_codes = [r.get("river_code") for r in river_rows]
+    unit_codes = [u.get("code") for u in unit_rows]
+    suffix = [BANK_SUFFIX[b] for b in _BANKS]
+    names = [(NAME_SEGMENT.format(river=river_names[r], unit=unit_names[u]) if sz == 1 else
+              NAME_SEGMENT_NUMBERED.format(river=river_names[r], unit=unit_names[u], n=rk)) + suffix[b]
+             for r, u, b, rk, sz in zip(river.tolist(), unit.tolist(), bank.tolist(), rank.tolist(),
+                                        size.tolist())]
+    m = len(run)
+    columns = {
+        "seg_code": [None] * m,
+        "river_code": [river_codes[r] for r in river.tolist()],
+        "name": names,
+        "bank": list(_BANKS[bank]),
+        "unit_code": [unit_codes[u] for u in unit.tolist()],
+        "start_name": start_names,
+        "end_name": end_names,
+        "length_km": length_km.tolist(),
+        "valid_from": [today] * m,
+        "valid_to": [None] * m,
+        "fid": [None] * m,
+        "target": [None] * m,
+    }
+    return SegmentTable(columns, geom_index, coords, counts)
+
+
 # --------------------------------------------------------------------------- whole run
 
 
@@ -568,73 +858,6 @@ def _district_of(units: Sequence[dict], district_code: Optional[str]) -> str:
     if not prefixes:
         raise SegmentationError("the district code is unknown: give DISTRICT_CODE or units with codes")
     return prefixes.most_common(1)[0][0] + "000000"
-
-
-def _segment_rows(runs, axis, river_rows, unit_rows, rivers_crs, today):
-    """Segment rows (without codes) from labelled runs."""
-    import shapely
-
-    s, e, p, left, right = runs
-    geoms = substrings_on_axis(axis.coords_o, axis.gcum, axis.part_of_vertex, s, e)
-    rows = []
-    n = len(s)
-    for k in range(n):
-        l_u, r_u = int(left[k]), int(right[k])
-        if l_u < 0 and r_u < 0:
-            continue
-        sides = [(l_u, "both")] if l_u == r_u else [(u, b) for u, b in ((l_u, "left"), (r_u, "right")) if u >= 0]
-        river = river_rows[axis.river_of_part[p[k]]]
-        start_name = _end_name(runs, k, -1, axis, unit_rows, (l_u, r_u))
-        end_name = _end_name(runs, k, +1, axis, unit_rows, (l_u, r_u))
-        for u, bank in sides:
-            rows.append({
-                "river_code": river.get("river_code"),
-                "_river_name": river.get("name") or "",
-                "_unit_name": unit_rows[u].get("name") or "",
-                "unit_code": unit_rows[u].get("code"),
-                "bank": bank,
-                "start_name": start_name,
-                "end_name": end_name,
-                "valid_from": today,
-                "valid_to": None,
-                "geom": geoms[k],
-                "_part": int(p[k]),
-                "_start": float(s[k]),
-            })
-    if rows:
-        lengths = geodesy.geometry_lengths_km([r["geom"] for r in rows], rivers_crs)
-        multi = shapely.multilinestrings(np.array([r["geom"] for r in rows], dtype=object),
-                                         indices=np.arange(len(rows)))
-        for r, km, g in zip(rows, lengths, multi):
-            r["length_km"] = round(float(km), 6)
-            r["geom"] = g
-    # names: river + unit (+ number when a unit holds several segments of the river)
-    groups = defaultdict(list)
-    for r in rows:
-        groups[(r["river_code"], r["unit_code"], r["bank"])].append(r)
-    for grp in groups.values():
-        grp.sort(key=lambda r: (r["_part"], r["_start"]))
-        for n_, r in enumerate(grp, start=1):
-            tmpl = NAME_SEGMENT if len(grp) == 1 else NAME_SEGMENT_NUMBERED
-            r["name"] = tmpl.format(river=r["_river_name"], unit=r["_unit_name"], n=n_) + BANK_SUFFIX[r["bank"]]
-    return rows
-
-
-def _end_name(runs, k, direction, axis, unit_rows, mine):
-    s, e, p, left, right = runs
-    j = k + direction
-    here = s[k] if direction < 0 else e[k]
-    part = p[k]
-    if 0 <= j < len(s) and p[j] == part:
-        other = {int(left[j]), int(right[j])} - {-1}
-        if not other:
-            return NAME_DISTRICT_EDGE
-        foreign = sorted(other - set(mine)) or sorted(other)
-        return NAME_BOUNDARY.format(unit=unit_rows[foreign[0]].get("name") or "")
-    at_end = axis.offset[part] if direction < 0 else axis.offset[part] + axis.length[part]
-    if abs(here - at_end) < 1e-6:
-        return NAME_SOURCE if direction < 0 else NAME_MOUTH
-    return NAME_DISTRICT_EDGE
 
 
 def match_existing(new_rows, existing_rows, crs: str, tolerance: float):
@@ -736,50 +959,62 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
         except (TypeError, shapely.errors.UnsupportedGEOSVersionError):
             pass
     metric = choose_metric_crs(rgeoms, rivers_crs)
-    rg_m = transform_geoms(rgeoms, rivers_crs, metric)
-    ug_m = transform_geoms(ugeoms, units_crs, metric)
+    if threads > 1 and len(rgeoms) + len(ugeoms) > 2000:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            fr = pool.submit(transform_geoms, rgeoms, rivers_crs, metric)
+            fu = pool.submit(transform_geoms, ugeoms, units_crs, metric)
+            rg_m, ug_m = fr.result(), fu.result()
+    else:
+        rg_m = transform_geoms(rgeoms, rivers_crs, metric)
+        ug_m = transform_geoms(ugeoms, units_crs, metric)
     axis = _build_axis(rgeoms, rg_m)
     progress.step(15)
-    runs = label_axis(axis, ug_m, boundary_tolerance, min_length, threads, progress)
-    rows = _segment_rows(runs, axis, river_rows, unit_rows, rivers_crs, today)
+    runs = label_axis(axis, np.asarray(ug_m, dtype=object), boundary_tolerance, min_length, threads,
+                      progress)
+    table = _segment_table(runs, axis, river_rows, unit_rows, rivers_crs, today)
     progress.step(85)
+    cols = table.columns
     # stable codes
     processed = {r.get("river_code") for r in river_rows}
     existing = list(existing or [])
     current = [r for r in existing if not r.get("valid_to") and r.get("river_code") in processed]
-    matches = match_existing(rows, current, rivers_crs, boundary_tolerance)
+    matches = {}
+    if current and len(table):
+        geoms = table.geoms()
+        probe = [{"river_code": rc, "unit_code": uc, "bank": bk, "geom": g}
+                 for rc, uc, bk, g in zip(cols["river_code"], cols["unit_code"], cols["bank"], geoms)]
+        matches = match_existing(probe, current, rivers_crs, boundary_tolerance)
     matched_j = set()
     for i, (j, status) in matches.items():
         old = current[j]
-        rows[i]["seg_code"] = old.get("seg_code")
-        rows[i]["fid"] = old.get("fid")
-        rows[i]["valid_from"] = old.get("valid_from") or today
+        cols["seg_code"][i] = old.get("seg_code")
+        cols["fid"][i] = old.get("fid")
+        cols["valid_from"][i] = old.get("valid_from") or today
         if "target" in old:
-            rows[i]["target"] = old.get("target")
+            cols["target"][i] = old.get("target")
         report[status].append(old.get("seg_code"))
         matched_j.add(j)
-    fresh = [i for i in range(len(rows)) if i not in matches]
+    fresh = [i for i in range(len(table)) if i not in matches]
     new_codes = hzcodes.next_seg_codes(district, [r.get("seg_code") for r in existing], len(fresh)) \
         if fresh else []
     for i, code in zip(fresh, new_codes):
-        rows[i]["seg_code"] = code
-        report["added"].append(code)
+        cols["seg_code"][i] = code
+    report["added"] = list(new_codes)
     for j, old in enumerate(current):
         if j not in matched_j:
             retired = dict(old)
             retired["valid_to"] = today
             result.retired.append(retired)
             report["retired"].append(old.get("seg_code"))
-    for r in rows:
-        for k in [k for k in r if k.startswith("_")]:
-            del r[k]
-    rows.sort(key=lambda r: r["seg_code"])
-    result.segments = rows
-    report["segments"] = len(rows)
+    codes = cols["seg_code"]
+    if any(codes[i] > codes[i + 1] for i in range(len(codes) - 1)):
+        table.reorder(sorted(range(len(table)), key=codes.__getitem__))
+    result.table = table
+    report["segments"] = len(table)
     report["rivers"] = len(river_rows)
     report["units"] = len(unit_rows)
     report["metric_crs"] = metric
-    report["single_bank"] = sum(1 for r in rows if r["bank"] != "both")
+    report["single_bank"] = sum(1 for b in table.columns["bank"] if b != "both")
     progress.step(100)
     return result
 
@@ -919,3 +1154,4 @@ def segment_workspace(path: str, unit_level: str = "village", boundary_tolerance
     retired = [{"fid": r["fid"], "valid_to": r["valid_to"]} for r in result.retired]
     segments_store.apply(path, rows, retired)
     return result.report
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Optional
 
@@ -107,6 +108,16 @@ class WorkspacePage(QWidget):
             label.setText(str(counts.get(name, 0)))
 
 
+#: Pages of the dock after the workspace page: (module, class, title). Each page class takes
+#: (iface, parent) and has set_workspace(path or None).
+PAGES = (
+    ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
+    ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
+    ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
+    ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
+)
+
+
 class HezhangDock(QgsDockWidget):
     """Dock with one tab per task; later capabilities add their own pages."""
 
@@ -124,6 +135,14 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.new_requested.connect(self.new_workspace)
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
+        self.pages: dict[str, QWidget] = {}
+        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"),
+                  "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
+        for module, cls, title in PAGES:
+            page = getattr(importlib.import_module(module), cls)(iface, self)
+            page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
+            self.pages[cls] = page
+            self.tabs.addTab(page, titles[title])
         self.setWidget(self.tabs)
         self._project = QgsProject.instance()
         self._project.readProject.connect(self._on_project_read)
@@ -135,9 +154,15 @@ class HezhangDock(QgsDockWidget):
         self.tabs.addTab(widget, title)
 
     def toolbar_actions(self) -> list:
-        return []
+        actions = []
+        for page in self.pages.values():
+            actions += getattr(page, "toolbar_actions", lambda: [])()
+        return actions
 
     def teardown(self) -> None:
+        for page in self.pages.values():
+            if hasattr(page, "teardown"):
+                page.teardown()
         try:
             self._project.readProject.disconnect(self._on_project_read)
             self._project.cleared.disconnect(self._on_project_cleared)
@@ -154,6 +179,8 @@ class HezhangDock(QgsDockWidget):
     def refresh(self) -> None:
         counts = wsgpkg.table_counts(self.info.path) if self.info else {}
         self.workspace_page.show_workspace(self.info, counts)
+        for page in self.pages.values():
+            page.set_workspace(self.info.path if self.info else None)
 
     def _on_project_read(self, *args) -> None:
         path = workspace_path_of(self._project)

@@ -12,6 +12,13 @@ from hezhang_plugin.processing.base import ICON
 #: (module, class) of every algorithm; modules are imported when the provider loads.
 ALGORITHMS = [
     ("hezhang_plugin.processing.createworkspace", "CreateWorkspaceAlgorithm"),
+    ("hezhang_plugin.processing.importroster", "ImportRosterAlgorithm"),
+    ("hezhang_plugin.processing.checkcoverage", "CheckCoverageAlgorithm"),
+    ("hezhang_plugin.processing.gcj02convert", "Gcj02ConvertAlgorithm"),
+    ("hezhang_plugin.processing.waterchange", "WaterChangeAlgorithm"),
+    ("hezhang_plugin.processing.segmentrivers", "SegmentRiversAlgorithm"),
+    ("hezhang_plugin.processing.exportmaps", "ExportMapsAlgorithm"),
+    ("hezhang_plugin.processing.placeboards", "PlaceBoardsAlgorithm"),
 ]
 
 

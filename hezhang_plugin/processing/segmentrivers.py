@@ -87,7 +87,7 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core import segmentation as seg
-        from hezhang_plugin.data.qgsio import feature_from, source_to_arrays
+        from hezhang_plugin.data.qgsio import source_to_arrays
 
         rivers = self.parameterAsSource(parameters, "RIVERS", context)
         units = self.parameterAsSource(parameters, "UNITS", context)
@@ -140,18 +140,14 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
                                           QgsWkbTypes.MultiLineString, rivers.sourceCrs())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
-        rows = list(result.segments)
+        extra = []
         if existing:
             # the output is the whole table: unchanged history and retired rows stay
-            touched = {r.get("fid") for r in rows if r.get("fid") is not None}
+            touched = {f for f in result.table.columns["fid"] if f is not None} if result.table else set()
             retired = {r["fid"]: r for r in result.retired}
-            for row in existing:
-                if row["fid"] in touched:
-                    continue
-                rows.append(retired.get(row["fid"], row))
-        for row in rows:
-            values = {k: _qvalue(k, v) for k, v in row.items() if k not in ("fid", "geom")}
-            sink.addFeature(feature_from(fields, values, row.get("geom")), QgsFeatureSink.FastInsert)
+            extra = [retired.get(row["fid"], row) for row in existing if row["fid"] not in touched]
+        if not _write_segments(sink, fields, result.table, extra, feedback):
+            return {}
         rep = result.report
         for text in rep["repaired"]:
             feedback.pushWarning(self.tr("Repaired: {0}").format(text))
@@ -165,6 +161,54 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
                 "CHANGED": len(rep["changed"]), "UNCHANGED": len(rep["unchanged"]),
                 "RETIRED": len(rep["retired"]), "SINGLE_BANK": rep.get("single_bank", 0),
                 "REPAIRED": len(rep["repaired"]), "INVALID": len(rep["invalid"])}
+
+
+#: features handed to the sink at once
+_CHUNK = 20000
+#: fields whose values repeat a lot (one QVariant per distinct value is built once)
+_REPEATED = ("river_code", "bank", "unit_code", "start_name", "end_name", "target", "valid_from",
+             "valid_to")
+
+
+def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
+    """Add the segment table (and whole extra rows) to the sink in chunks. False if cancelled."""
+    from qgis.core import QgsFeature, QgsGeometry
+    from qgis.PyQt.QtCore import QVariant
+
+    from hezhang_plugin.data.qgsio import feature_from
+
+    names = [f.name() for f in fields]
+    n = len(table) if table is not None else 0
+    columns = []
+    for name in names:
+        col = table.columns.get(name) if n else None
+        if col is None:
+            col = [None] * n
+        elif name in _REPEATED:
+            # one QVariant per distinct value: the sink copies it cheaply
+            variants = {v: (None if v is None else QVariant(_qvalue(name, v))) for v in set(col)}
+            col = [variants[v] for v in col]
+        columns.append(col)
+    wkbs = table.wkb() if n else []
+    # one feature and one geometry, refilled per segment: the sink copies what it is given
+    add = sink.addFeature
+    flag = QgsFeatureSink.FastInsert
+    feat = QgsFeature()
+    geom = QgsGeometry()
+    for k, (attrs, wkb) in enumerate(zip(zip(*columns), wkbs), start=1):
+        feat.setAttributes(list(attrs))
+        geom.fromWkb(wkb)
+        feat.setGeometry(geom)
+        if not add(feat, flag):
+            raise QgsProcessingException(f"could not write segment {attrs[0]}")
+        if k % _CHUNK == 0:
+            if feedback.isCanceled():
+                return False
+            feedback.setProgress(90.0 + 10.0 * k / max(n, 1))
+    for row in extra_rows:
+        values = {k: _qvalue(k, v) for k, v in row.items() if k not in ("fid", "geom")}
+        sink.addFeature(feature_from(fields, values, row.get("geom")), flag)
+    return True
 
 
 def _plain(value):

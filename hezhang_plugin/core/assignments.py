@@ -1,0 +1,537 @@
+"""Chief appointments over time: assign chiefs to segments, end assignments, deactivate
+chiefs, and answer "who was responsible for this segment on date D".
+
+Dates are ISO ``YYYY-MM-DD`` strings; ``valid_to`` is the last day an appointment holds
+(inclusive, as in the project's segment style) and an empty ``valid_to`` means current.
+History is never deleted: ending an appointment writes its ``valid_to``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from typing import Iterable, Optional
+
+from hezhang_plugin.core import codes, schema
+
+#: Roles that make a segment "covered" at their level (partner roles sit beside them).
+LEAD_ROLES = ("chief", "first_chief", "general_chief", "deputy_general_chief")
+LEVEL_ORDER = ("district", "town", "village")
+
+
+class AssignmentError(ValueError):
+    """An assignment that cannot be made; the message says which segment or chief."""
+
+
+def today() -> str:
+    return _dt.date.today().isoformat()
+
+
+def parse_date(value) -> Optional[str]:
+    """ISO date text from a date, datetime, QDate-like object or common Chinese/ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if hasattr(value, "toPyDate"):  # QDate / QDateTime without importing Qt
+        if hasattr(value, "isNull") and value.isNull():
+            return None
+        return value.toPyDate().isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    for ch in ("年", "月", "/", "."):
+        text = text.replace(ch, "-")
+    text = text.replace("日", "").split("T")[0].split(" ")[0]
+    parts = text.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        try:
+            return _dt.date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+        except ValueError:
+            return None
+    if len(text) == 8 and text.isdigit():
+        try:
+            return _dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def day_before(iso: str) -> str:
+    return (_dt.date.fromisoformat(iso) - _dt.timedelta(days=1)).isoformat()
+
+
+def is_current(row: dict, date: str) -> bool:
+    """True when a row with valid_from/valid_to holds on ``date``."""
+    start = row.get("valid_from")
+    end = row.get("valid_to")
+    return (not start or start <= date) and (not end or end >= date)
+
+
+def current_rows(rows: Iterable[dict], date: Optional[str] = None) -> list[dict]:
+    date = date or today()
+    return [r for r in rows if is_current(r, date)]
+
+
+def responsible_on(
+    assignments: Iterable[dict], seg_code: str, date: Optional[str] = None, chiefs: Optional[dict] = None
+) -> list[dict]:
+    """The appointments holding on ``seg_code`` on ``date`` (with the chief row merged in
+    under ``chief`` when a chief_id → row dict is given), sorted by level then role."""
+    date = date or today()
+    out = []
+    for a in assignments:
+        if a.get("seg_code") == seg_code and is_current(a, date):
+            item = dict(a)
+            if chiefs is not None:
+                item["chief"] = chiefs.get(a.get("chief_id"))
+            out.append(item)
+    order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+    return sorted(out, key=lambda a: (order.get(a.get("level"), 9), a.get("role") or ""))
+
+
+def by_segment(assignments: Iterable[dict], date: Optional[str] = None) -> dict[str, list[dict]]:
+    """Current appointments grouped by segment code."""
+    date = date or today()
+    out: dict[str, list[dict]] = defaultdict(list)
+    for a in assignments:
+        if is_current(a, date):
+            out[a.get("seg_code")].append(a)
+    return out
+
+
+def required_levels(unit_level: Optional[str]) -> tuple[str, ...]:
+    """Chief levels a segment of a unit at ``unit_level`` must have (R1)."""
+    if unit_level == "village":
+        return ("district", "town", "village")
+    if unit_level == "town":
+        return ("district", "town")
+    return ("district",)
+
+
+def missing_levels(
+    seg_unit_level: Optional[str], seg_assignments: Iterable[dict], active_chiefs: Optional[set] = None
+) -> list[str]:
+    """Levels of R1 not held by a current lead-role appointment of an active chief."""
+    have = {
+        a.get("level")
+        for a in seg_assignments
+        if a.get("role") in LEAD_ROLES and (active_chiefs is None or a.get("chief_id") in active_chiefs)
+    }
+    return [lv for lv in required_levels(seg_unit_level) if lv not in have]
+
+
+def unit_ancestor(unit_code: str, level: str, units: dict) -> Optional[str]:
+    """The unit at ``level`` containing ``unit_code``: by parent codes when known, else
+    by the statistical code prefix (district 6 digits + 000000, town 9 digits + 000)."""
+    code = unit_code
+    seen = set()
+    while code and code not in seen:
+        seen.add(code)
+        row = units.get(code)
+        lv = row.get("level") if row else codes.unit_level(code)
+        if lv == level:
+            return code
+        if row is None or not row.get("parent_code"):
+            break
+        code = row.get("parent_code")
+    if codes.check_unit_code(unit_code):
+        return None
+    if level == "district":
+        return unit_code[:6] + "000000"
+    if level == "town" and codes.unit_level(unit_code) in ("town", "village"):
+        return unit_code[:9] + "000"
+    if level == "village" and codes.unit_level(unit_code) == "village":
+        return unit_code
+    return None
+
+
+def validate_chief(row: dict, units: dict) -> list[str]:
+    """Reasons (English) why a chief record is not acceptable; empty when it is fine.
+
+    ``units`` maps unit code → admin unit row (with ``level``)."""
+    errors = []
+    err = codes.check_name(row.get("name"))
+    if err:
+        errors.append(err)
+    level = row.get("level")
+    if level not in schema.LEVELS.values:
+        errors.append(f"level {level!r} is not one of {', '.join(schema.LEVELS.values)}")
+    role = row.get("role")
+    if role not in schema.ROLES.values:
+        errors.append(f"role {role!r} is not one of {', '.join(schema.ROLES.values)}")
+    unit = row.get("unit_code")
+    err = codes.check_unit_code(unit)
+    if err:
+        errors.append(err)
+    elif units is not None and unit not in units:
+        errors.append(f"unit code {unit} is not an administrative unit of the workspace")
+    elif level in schema.LEVELS.values:
+        unit_lv = (units.get(unit) or {}).get("level") if units else None
+        unit_lv = unit_lv or codes.unit_level(unit)
+        if unit_lv != level:
+            errors.append(f"a {level} chief must belong to a {level} unit; {unit} is a {unit_lv} unit")
+    phone = row.get("phone")
+    if phone:
+        err = codes.check_phone(phone)
+        if err:
+            errors.append(err)
+    return errors
+
+
+def new_chief_id(unit_code: str, taken: set) -> str:
+    """A stable new chief id: C + unit code + 3-digit sequence not in ``taken`` (added to it)."""
+    n = 1
+    while True:
+        cid = f"C{unit_code}{n:03d}"
+        if cid not in taken:
+            taken.add(cid)
+            return cid
+        n += 1
+
+
+def plan_assignment(
+    existing: Iterable[dict],
+    seg_codes: Iterable[str],
+    chief: dict,
+    valid_from: str,
+    duty: Optional[str] = None,
+    replace_current: bool = True,
+    level: Optional[str] = None,
+    role: Optional[str] = None,
+):
+    """Rows to insert and (fid, valid_to) ends to apply for assigning ``chief`` to segments.
+
+    An appointment of another chief at the same level and role still open on
+    ``valid_from`` is ended the day before (when ``replace_current``), so the segment
+    has one answer per level and role on every date. A segment already held by this
+    chief at that level and role is left as it is.
+    """
+    level = level or chief.get("level")
+    role = role or chief.get("role") or "chief"
+    if not parse_date(valid_from):
+        raise AssignmentError(f"start date {valid_from!r} is not a date")
+    valid_from = parse_date(valid_from)
+    by_seg: dict[str, list[dict]] = defaultdict(list)
+    for a in existing:
+        if (
+            a.get("level") == level
+            and a.get("role") == role
+            and (not a.get("valid_to") or a.get("valid_to") >= valid_from)
+        ):
+            by_seg[a.get("seg_code")].append(a)
+    inserts, ends = [], []
+    prev = day_before(valid_from)
+    for seg in dict.fromkeys(seg_codes):
+        held = by_seg.get(seg, [])
+        if any(
+            a.get("chief_id") == chief["chief_id"] and (a.get("valid_from") or "") <= valid_from for a in held
+        ):
+            continue
+        if replace_current:
+            for a in held:
+                if a.get("chief_id") == chief["chief_id"]:
+                    continue
+                end = prev if (a.get("valid_from") or "") <= prev else a.get("valid_from")
+                ends.append((a.get("fid"), end))
+        inserts.append(
+            {
+                "seg_code": seg,
+                "chief_id": chief["chief_id"],
+                "level": level,
+                "role": role,
+                "duty": duty or None,
+                "valid_from": valid_from,
+                "valid_to": None,
+            }
+        )
+    return inserts, ends
+
+
+def plan_deactivation(assignments: Iterable[dict], chief_id: str, end_date: str) -> list[tuple]:
+    """(fid, valid_to) for every appointment of ``chief_id`` still open on ``end_date``."""
+    end_date = parse_date(end_date)
+    if not end_date:
+        raise AssignmentError("an end date is needed to deactivate a chief")
+    out = []
+    for a in assignments:
+        if a.get("chief_id") == chief_id and (not a.get("valid_to") or a.get("valid_to") > end_date):
+            start = a.get("valid_from") or end_date
+            out.append((a.get("fid"), max(start, end_date)))
+    return out
+
+
+# ------------------------------------------------------------------ workspace writes
+
+
+def apply_changes(path: str, inserts: Optional[dict] = None, updates: Optional[dict] = None) -> None:
+    """Insert rows and update fields of rows by fid in several tables, in ONE transaction.
+
+    ``inserts``: layer → list of row dicts; ``updates``: layer → list of (fid, {field: value}).
+    Any failure rolls everything back and names the table and row.
+    """
+    from osgeo import ogr
+
+    from hezhang_plugin.data.io import WriteError, open_gpkg
+
+    inserts = inserts or {}
+    updates = updates or {}
+    with open_gpkg(path, update=True) as ds:
+        ds.StartTransaction()
+        try:
+            for layer, changes in updates.items():
+                lyr = ds.GetLayerByName(layer)
+                for n, (fid, values) in enumerate(changes, start=1):
+                    feat = lyr.GetFeature(int(fid))
+                    if feat is None:
+                        raise WriteError(f"{layer}: no row with fid {fid}")
+                    for k, v in values.items():
+                        if v is None:
+                            feat.SetFieldNull(k)
+                        else:
+                            feat.SetField(k, int(v) if isinstance(v, bool) else v)
+                    try:
+                        lyr.SetFeature(feat)
+                    except RuntimeError as exc:
+                        raise WriteError(f"{layer} update {n} (fid {fid}): {exc}") from exc
+            for layer, rows in inserts.items():
+                lyr = ds.GetLayerByName(layer)
+                defn = lyr.GetLayerDefn()
+                names = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+                for n, row in enumerate(rows, start=1):
+                    feat = ogr.Feature(defn)
+                    for k, v in row.items():
+                        if k in ("fid", "geom") or k not in names:
+                            continue
+                        if v is None:
+                            feat.SetFieldNull(k)
+                        else:
+                            feat.SetField(k, int(v) if isinstance(v, bool) else v)
+                    try:
+                        lyr.CreateFeature(feat)
+                    except RuntimeError as exc:
+                        raise WriteError(f"{layer} row {n}: {exc}") from exc
+            ds.CommitTransaction()
+        except BaseException:
+            ds.RollbackTransaction()
+            raise
+
+
+def _chief_row(path: str, chief_id: str) -> dict:
+    from hezhang_plugin.data.io import read_rows
+
+    for c in read_rows(path, "chiefs"):
+        if c["chief_id"] == chief_id:
+            return c
+    raise AssignmentError(f"no chief with id {chief_id}")
+
+
+def assign(
+    path: str,
+    seg_codes: Iterable[str],
+    chief_id: str,
+    valid_from: Optional[str] = None,
+    duty: Optional[str] = None,
+    replace_current: bool = True,
+) -> int:
+    """Assign a chief (at its level and role) to segments of a workspace; returns the
+    number of new appointments."""
+    from hezhang_plugin.data.io import read_rows
+
+    seg_codes = list(seg_codes)
+    chief = _chief_row(path, chief_id)
+    if not chief.get("active", True):
+        raise AssignmentError(f"chief {chief_id} ({chief.get('name')}) is not active")
+    known = {s["seg_code"] for s in read_rows(path, "segments", with_geometry=False)}
+    unknown = [s for s in seg_codes if s not in known]
+    if unknown:
+        raise AssignmentError(f"unknown segment code(s): {', '.join(unknown[:5])}")
+    existing = read_rows(path, "assignments")
+    inserts, ends = plan_assignment(existing, seg_codes, chief, valid_from or today(), duty, replace_current)
+    apply_changes(
+        path, {"assignments": inserts}, {"assignments": [(fid, {"valid_to": end}) for fid, end in ends]}
+    )
+    return len(inserts)
+
+
+def end_assignments(path: str, fids: Iterable[int], end_date: str) -> int:
+    end_date = parse_date(end_date)
+    if not end_date:
+        raise AssignmentError("an end date is needed")
+    changes = [(fid, {"valid_to": end_date}) for fid in fids]
+    apply_changes(path, updates={"assignments": changes})
+    return len(changes)
+
+
+def deactivate_chief(path: str, chief_id: str, end_date: Optional[str] = None) -> int:
+    """Mark a chief inactive and end its open appointments on ``end_date`` (nothing deleted).
+    Returns the number of appointments ended."""
+    from hezhang_plugin.data.io import read_rows
+
+    chief = _chief_row(path, chief_id)
+    ends = plan_deactivation(read_rows(path, "assignments"), chief_id, end_date or today())
+    apply_changes(
+        path,
+        updates={
+            "chiefs": [(chief["fid"], {"active": False})],
+            "assignments": [(fid, {"valid_to": end}) for fid, end in ends],
+        },
+    )
+    return len(ends)
+
+
+def who_was_responsible(path: str, seg_code: str, date: Optional[str] = None) -> list[dict]:
+    """Appointments of a workspace segment on ``date`` with their chief rows."""
+    from hezhang_plugin.data.io import read_rows
+
+    chiefs = {c["chief_id"]: c for c in read_rows(path, "chiefs")}
+    return responsible_on(read_rows(path, "assignments"), seg_code, date, chiefs)
+
+
+# ------------------------------------------------------------------ hierarchy for the dock
+
+
+class Hierarchy:
+    """District → towns → villages with their chiefs, segments and per-node statistics.
+
+    Built from plain rows (no geometry) so the dock can show a province at once and fill
+    tree nodes only when they are expanded. River km per node are counted on one bank:
+    per river, both-bank segments plus the larger of the left and right bank sums.
+    """
+
+    def __init__(
+        self, units: list, segments: list, chiefs: list, assignments: list, date: Optional[str] = None
+    ):
+        self.date = parse_date(date) or today()
+        self.units = {u["code"]: u for u in units if u.get("code")}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        self.roots: list[str] = []
+        for code, u in self.units.items():
+            parent = u.get("parent_code")
+            if parent and parent in self.units and parent != code:
+                self.children[parent].append(code)
+            else:
+                self.roots.append(code)
+        for kids in self.children.values():
+            kids.sort()
+        self.roots.sort()
+        self.segments = [s for s in segments if is_current(s, self.date)]
+        self.seg_by_code = {s["seg_code"]: s for s in self.segments}
+        self.segments_of: dict[str, list[dict]] = defaultdict(list)
+        for s in self.segments:
+            self.segments_of[s.get("unit_code")].append(s)
+        for segs in self.segments_of.values():
+            segs.sort(key=lambda s: s["seg_code"])
+        self.chiefs = {c["chief_id"]: c for c in chiefs}
+        self.chiefs_of: dict[str, list[dict]] = defaultdict(list)
+        for c in chiefs:
+            if c.get("active", True):
+                self.chiefs_of[c.get("unit_code")].append(c)
+        order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
+        roles = {r: i for i, r in enumerate(schema.ROLES.values)}
+        for cs in self.chiefs_of.values():
+            cs.sort(
+                key=lambda c: (
+                    order.get(c.get("level"), 9),
+                    roles.get(c.get("role"), 99),
+                    c.get("name") or "",
+                )
+            )
+        self.current = by_segment(assignments, self.date)
+        active = {cid for cid, c in self.chiefs.items() if c.get("active", True)}
+        self.missing: dict[str, list[str]] = {}
+        for s in self.segments:
+            apps = [
+                a
+                for a in self.current.get(s["seg_code"], [])
+                if a.get("chief_id") in active or a.get("valid_to")
+            ]
+            lv = (self.units.get(s.get("unit_code")) or {}).get("level") or codes.unit_level(
+                s.get("unit_code") or ""
+            )
+            self.missing[s["seg_code"]] = missing_levels(lv, apps)
+        self._stats: dict[str, tuple] = {}
+        self._aggregate()
+
+    def _ancestors(self, code: str) -> list[str]:
+        out, seen = [], set()
+        while code and code in self.units and code not in seen:
+            seen.add(code)
+            out.append(code)
+            code = self.units[code].get("parent_code")
+        return out
+
+    def _aggregate(self) -> None:
+        # (unit, river, bank) → km; each segment adds to its unit and every ancestor.
+        km: dict[tuple, float] = defaultdict(float)
+        count: dict[str, int] = defaultdict(int)
+        missing: dict[str, set] = defaultdict(set)
+        chain_cache: dict[str, list[str]] = {}
+        for s in self.segments:
+            unit = s.get("unit_code")
+            chain = chain_cache.get(unit)
+            if chain is None:
+                chain = chain_cache[unit] = self._ancestors(unit)
+            bank = s.get("bank") if s.get("bank") in ("left", "right") else "both"
+            length = float(s.get("length_km") or 0.0)
+            miss = self.missing.get(s["seg_code"], [])
+            for code in chain:
+                km[(code, s.get("river_code"), bank)] += length
+                count[code] += 1
+                if miss:
+                    missing[code].update(miss)
+        per_unit: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0]))
+        idx = {"both": 0, "left": 1, "right": 2}
+        for (code, river, bank), v in km.items():
+            per_unit[code][river][idx[bank]] += v
+        for code in self.units:
+            rivers = per_unit.get(code, {})
+            total = sum(b + max(left, right) for b, left, right in rivers.values())
+            self._stats[code] = (
+                total,
+                count.get(code, 0),
+                [lv for lv in LEVEL_ORDER if lv in missing.get(code, set())],
+            )
+
+    def stats(self, code: str) -> tuple[float, int, list[str]]:
+        """(river km on one bank, segment count, missing chief levels) under a unit."""
+        return self._stats.get(code, (0.0, 0, []))
+
+    def unit_of_segment(self, seg_code: str) -> Optional[str]:
+        s = self.seg_by_code.get(seg_code)
+        return s.get("unit_code") if s else None
+
+    def path_to(self, code: str) -> list[str]:
+        """Unit codes from the root down to ``code``."""
+        return list(reversed(self._ancestors(code)))
+
+    def segments_under(self, code: str) -> list[dict]:
+        out, stack = [], [code]
+        while stack:
+            c = stack.pop()
+            out.extend(self.segments_of.get(c, []))
+            stack.extend(self.children.get(c, []))
+        return out
+
+    def search(self, text: str, limit: int = 200) -> list[tuple[str, str]]:
+        """(kind, key) of units, chiefs and segments whose name, code or phone contains ``text``."""
+        t = (text or "").strip().lower()
+        if not t:
+            return []
+        out = []
+        for code, u in self.units.items():
+            if t in code or t in (u.get("name") or "").lower():
+                out.append(("unit", code))
+        for cid, c in self.chiefs.items():
+            if c.get("active", True) and (
+                t in (c.get("name") or "").lower() or t in (c.get("phone") or "") or t in cid.lower()
+            ):
+                out.append(("chief", cid))
+        for code, s in self.seg_by_code.items():
+            if t in code or t in (s.get("name") or "").lower():
+                out.append(("segment", code))
+            if len(out) >= limit:
+                break
+        return out[:limit]

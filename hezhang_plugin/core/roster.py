@@ -1,0 +1,612 @@
+"""Chief rosters from spreadsheets: read CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX,
+map Chinese or English headers and labels to the schema, validate every row, write chiefs
+and appointments in one transaction, and export the roster back to the same formats.
+
+Row numbers in reports are spreadsheet row numbers: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from hezhang_plugin.core import assignments as amod
+from hezhang_plugin.core import codes, schema
+
+#: Roster columns in export order (canonical names = chiefs/assignments field names).
+COLUMNS = (
+    "chief_id",
+    "name",
+    "level",
+    "role",
+    "position",
+    "organisation",
+    "unit_code",
+    "phone",
+    "seg_code",
+    "duty",
+    "valid_from",
+)
+
+HEADERS_ZH = {
+    "chief_id": "河长编号",
+    "name": "姓名",
+    "level": "级别",
+    "role": "河长类型",
+    "position": "职务",
+    "organisation": "单位",
+    "unit_code": "行政区划代码",
+    "phone": "联系电话",
+    "seg_code": "河段编码",
+    "duty": "职责",
+    "valid_from": "任职日期",
+}
+HEADERS_EN = {c: c for c in COLUMNS}
+
+_HEADER_ALIASES = {
+    "chief_id": ("河长编号", "编号", "河长id", "chief_id", "chief id", "chiefid", "id"),
+    "name": ("姓名", "河长姓名", "名字", "name", "chief name", "chief"),
+    "level": ("级别", "河长级别", "层级", "level", "chief level"),
+    "role": ("河长类型", "类型", "角色", "河长角色", "role", "type", "chief type"),
+    "position": ("职务", "职位", "行政职务", "position", "post", "title"),
+    "organisation": ("单位", "工作单位", "所在单位", "organisation", "organization", "org", "unit name"),
+    "unit_code": (
+        "行政区划代码",
+        "区划代码",
+        "所属区划",
+        "所属区划代码",
+        "统计用区划代码",
+        "unit_code",
+        "unit code",
+        "unit",
+        "admin code",
+        "division code",
+    ),
+    "phone": ("联系电话", "电话", "手机", "手机号码", "联系方式", "phone", "telephone", "mobile", "tel"),
+    "seg_code": ("河段编码", "河段代码", "河段", "seg_code", "segment code", "segment", "seg code"),
+    "duty": ("职责", "工作职责", "duty", "duties"),
+    "valid_from": (
+        "任职日期",
+        "任命日期",
+        "起始日期",
+        "任职时间",
+        "valid_from",
+        "valid from",
+        "start date",
+        "appointed",
+        "appointed on",
+        "from",
+    ),
+}
+_HEADER_LOOKUP = {
+    re.sub(r"[\s_]+", "", a.lower()): canon for canon, aliases in _HEADER_ALIASES.items() for a in aliases
+}
+
+_LEVEL_EXTRA = {
+    "区": "district",
+    "县": "district",
+    "县级": "district",
+    "区县级": "district",
+    "镇": "town",
+    "乡": "town",
+    "乡级": "town",
+    "乡镇级": "town",
+    "街道": "town",
+    "街道级": "town",
+    "村": "village",
+    "社区": "village",
+    "村(社区)级": "village",
+}
+_ROLE_EXTRA = {
+    "河长+警长": "police_chief",
+    "河湖警长": "police_chief",
+    "河长+检察长": "procurator",
+    "志愿者": "volunteer",
+    "民间河长": "volunteer",
+    "河长+志愿者": "volunteer",
+    "河湖长": "chief",
+    "第一总河长": "first_chief",
+    "副河长": "chief",
+}
+
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gbk": "GBK", "gb18030": "GB18030"}
+
+
+class RosterError(ValueError):
+    """A roster file that cannot be read at all (format, encoding, headers)."""
+
+
+@dataclass
+class Rejection:
+    row: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    source: str
+    file_format: str = ""
+    encoding: str = ""
+    mode: str = "append"
+    rows: int = 0
+    accepted_rows: int = 0
+    rejected: list = field(default_factory=list)
+    ignored_columns: list = field(default_factory=list)
+    chiefs_added: int = 0
+    chiefs_updated: int = 0
+    chiefs_deactivated: int = 0
+    assignments_added: int = 0
+    assignments_ended: int = 0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        enc = f", {ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
+        head = (
+            f"{os.path.basename(self.source)} ({self.file_format}{enc}): {self.rows} rows, "
+            f"{self.accepted_rows} valid, {len(self.rejected)} rejected. "
+        )
+        if not self.written:
+            return head + "Nothing was written."
+        return head + (
+            f"Written ({self.mode}): {self.chiefs_added} chiefs added, {self.chiefs_updated} "
+            f"updated, {self.chiefs_deactivated} deactivated; {self.assignments_added} "
+            f"appointments added, {self.assignments_ended} ended."
+        )
+
+    def to_text(self) -> str:
+        lines = [self.summary()]
+        if self.ignored_columns:
+            lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
+        for rej in self.rejected:
+            lines.append(f"row {rej.row}: {rej.reason}")
+        return "\n".join(lines) + "\n"
+
+    def write_csv(self, path: str) -> None:
+        """The rejected rows (row, reason) as a UTF-8 BOM CSV that Excel opens correctly."""
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["row", "reason"])
+            for rej in self.rejected:
+                w.writerow([rej.row, rej.reason])
+            w.writerow([])
+            w.writerow(["summary", self.summary()])
+
+
+# ------------------------------------------------------------------ reading files
+
+
+def detect_encoding(data: bytes) -> str:
+    """'utf-8-sig', 'utf-8', 'gbk' or 'gb18030' — the first that decodes the bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for enc in ("utf-8", "gbk", "gb18030"):
+        try:
+            data.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    raise RosterError("the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or as XLSX")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(path: str) -> tuple[list[str], list[list[str]], str, str]:
+    """(header cells, data rows, file format, encoding) of a CSV or XLSX file."""
+    if not os.path.isfile(path):
+        raise RosterError(f"{path} does not exist")
+    ext = os.path.splitext(path)[1].lower()
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if ext in (".xlsx", ".xlsm") or data[:2] == b"PK":
+        try:
+            import openpyxl
+
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for broken files
+            raise RosterError(f"{os.path.basename(path)} cannot be read as an XLSX workbook: {exc}") from exc
+        ws = wb.worksheets[0]
+        table = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        wb.close()
+        fmt, enc = "XLSX", ""
+    elif ext == ".xls":
+        raise RosterError(f"{os.path.basename(path)} is an old Excel 97 .xls file; save it as .xlsx or CSV")
+    else:
+        enc = detect_encoding(data)
+        text = data.decode(enc)
+        sample = text[:4096]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        fmt = "CSV"
+    # Drop fully empty rows at the end (Excel leaves them), keep row numbering inside.
+    while table and not any(table[-1]):
+        table.pop()
+    if not table:
+        raise RosterError(f"{os.path.basename(path)} is empty")
+    return table[0], table[1:], fmt, enc
+
+
+def map_headers(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Column index → canonical field, and the header cells that were not recognised."""
+    mapping, ignored, seen = {}, [], set()
+    for i, cell in enumerate(header):
+        key = re.sub(r"[\s_]+", "", (cell or "").strip().lower().replace("\ufeff", ""))
+        key = re.sub(r"[（(].*?[)）]", "", key) or key
+        canon = _HEADER_LOOKUP.get(key)
+        if canon and canon not in seen:
+            mapping[i] = canon
+            seen.add(canon)
+        elif cell:
+            ignored.append(cell)
+    return mapping, ignored
+
+
+def lookup_level(text: str) -> Optional[str]:
+    t = (text or "").strip()
+    return schema.LEVELS.lookup(t) or _LEVEL_EXTRA.get(t)
+
+
+def lookup_role(text: str) -> Optional[str]:
+    t = (text or "").strip()
+    return schema.ROLES.lookup(t) or _ROLE_EXTRA.get(t)
+
+
+# ------------------------------------------------------------------ validation
+
+
+@dataclass
+class _Plan:
+    chiefs_new: list = field(default_factory=list)
+    chiefs_update: list = field(default_factory=list)
+    assignments_new: list = field(default_factory=list)
+    assignments_end: list = field(default_factory=list)
+    deactivate: list = field(default_factory=list)
+
+
+def _chief_key(r: dict) -> tuple:
+    return (r.get("name"), r.get("unit_code"), r.get("level"), r.get("role"))
+
+
+def validate_rows(
+    header: list[str],
+    rows: list[list[str]],
+    units: dict,
+    segments: dict,
+    existing_chiefs: list[dict],
+    default_date: str,
+) -> tuple[list[tuple[int, dict]], list[Rejection], list[str]]:
+    """Each data row as (row number, normalised dict) when valid, else a rejection."""
+    mapping, ignored = map_headers(header)
+    have = set(mapping.values())
+    missing = [c for c in ("name", "unit_code") if c not in have]
+    if missing:
+        raise RosterError(
+            "the header row lacks the column(s) "
+            + ", ".join(f"{HEADERS_ZH[c]}/{c}" for c in missing)
+            + f"; found: {', '.join(h for h in header if h)}"
+        )
+    by_id = {c["chief_id"]: c for c in existing_chiefs}
+    good: list[tuple[int, dict]] = []
+    rejected: list[Rejection] = []
+    seen_rows: dict[tuple, int] = {}
+    seen_ids: dict[str, tuple] = {}
+    seat: dict[tuple, tuple] = {}
+    for n, cells in enumerate(rows, start=2):
+        if not any(cells):
+            continue
+        raw = {canon: (cells[i] if i < len(cells) else "") for i, canon in mapping.items()}
+        r: dict = {}
+        errors = []
+        r["name"] = raw.get("name", "").strip()
+        if codes.check_name(r["name"]):
+            errors.append("the name is empty")
+        r["unit_code"] = re.sub(r"\s", "", raw.get("unit_code", ""))
+        if len(r["unit_code"]) == 6 and r["unit_code"].isdigit():
+            r["unit_code"] += "000000"
+        err = codes.check_unit_code(r["unit_code"])
+        if err:
+            errors.append(err)
+        elif r["unit_code"] not in units:
+            errors.append(f"unknown unit code {r['unit_code']} (not an administrative unit of the workspace)")
+        unit_level = (units.get(r["unit_code"]) or {}).get("level") or codes.unit_level(r["unit_code"])
+        lv_text = raw.get("level", "").strip()
+        r["level"] = lookup_level(lv_text) if lv_text else unit_level
+        if lv_text and r["level"] is None:
+            errors.append(f"level {lv_text!r} is not district/town/village (区级/镇级/村级)")
+        elif r["level"] and unit_level and r["level"] != unit_level and not err:
+            errors.append(
+                f"a {r['level']} chief cannot belong to {r['unit_code']}, which is a {unit_level} unit"
+            )
+        role_text = raw.get("role", "").strip()
+        r["role"] = lookup_role(role_text) if role_text else "chief"
+        if r["role"] is None:
+            errors.append(f"role {role_text!r} is not a chief role (e.g. 河长, 警长, 检察长, 民间河长)")
+        r["phone"] = codes.normalise_phone(raw.get("phone", ""))
+        if r["phone"]:
+            perr = codes.check_phone(r["phone"])
+            if perr:
+                errors.append(perr)
+        r["position"] = raw.get("position", "").strip() or None
+        r["organisation"] = raw.get("organisation", "").strip() or None
+        r["duty"] = raw.get("duty", "").strip() or None
+        r["seg_code"] = re.sub(r"\s", "", raw.get("seg_code", "")) or None
+        if r["seg_code"] and r["seg_code"] not in segments:
+            errors.append(f"unknown segment code {r['seg_code']}")
+        date_text = raw.get("valid_from", "").strip()
+        r["valid_from"] = amod.parse_date(date_text) if date_text else default_date
+        if r["valid_from"] is None:
+            errors.append(f"appointment date {date_text!r} is not a date (use 2024-03-01)")
+        r["chief_id"] = raw.get("chief_id", "").strip() or None
+        if r["chief_id"] and len(r["chief_id"]) > 32:
+            errors.append(f"chief id {r['chief_id']!r} is longer than 32 characters")
+        if not errors:
+            key = _chief_key(r)
+            if r["chief_id"]:
+                prev = seen_ids.get(r["chief_id"])
+                if prev is not None and prev != key:
+                    errors.append(f"chief id {r['chief_id']} is used for two different people in this file")
+                old = by_id.get(r["chief_id"])
+                if old is not None and (old.get("unit_code"), old.get("level")) != (
+                    r["unit_code"],
+                    r["level"],
+                ):
+                    errors.append(
+                        f"chief id {r['chief_id']} belongs to {old.get('name')} of unit "
+                        f"{old.get('unit_code')} in the workspace"
+                    )
+            full = key + (r["phone"], r["seg_code"], r["chief_id"])
+            if full in seen_rows:
+                errors.append(f"duplicate of row {seen_rows[full]}")
+            if r["seg_code"] and not errors:
+                s = (r["seg_code"], r["level"], r["role"])
+                if s in seat and seat[s][1] != key and r["role"] != "volunteer":
+                    errors.append(
+                        f"segment {r['seg_code']} already gets a {r['level']} {r['role']} "
+                        f"in row {seat[s][0]}"
+                    )
+                seat.setdefault(s, (n, key))
+        if errors:
+            rejected.append(Rejection(n, "; ".join(errors)))
+            continue
+        seen_rows[_chief_key(r) + (r["phone"], r["seg_code"], r["chief_id"])] = n
+        if r["chief_id"]:
+            seen_ids[r["chief_id"]] = _chief_key(r)
+        good.append((n, r))
+    return good, rejected, ignored
+
+
+def plan_import(
+    good: list[tuple[int, dict]], chiefs: list[dict], assignments: list[dict], mode: str, as_of: str
+) -> _Plan:
+    """What to write for the valid rows: new and updated chiefs, appointments to add and end."""
+    plan = _Plan()
+    by_id = {c["chief_id"]: c for c in chiefs}
+    by_key = {}
+    for c in chiefs:
+        if c.get("active", True):
+            by_key.setdefault(_chief_key(c), c)
+    taken = set(by_id)
+    roster_ids: dict[tuple, str] = {}
+    updated = set()
+    open_keys = {
+        (a["seg_code"], a["chief_id"], a["level"], a["role"]): a
+        for a in assignments
+        if not a.get("valid_to") or a.get("valid_to") >= as_of
+    }
+    keep_open = set()
+    planned_assign = set()
+    for _n, r in good:
+        key = _chief_key(r)
+        cid = r["chief_id"] or roster_ids.get(key)
+        old = by_id.get(cid) if cid else by_key.get(key)
+        if old is not None:
+            cid = old["chief_id"]
+            values = {
+                k: r[k]
+                for k in ("name", "level", "role", "position", "organisation", "unit_code", "phone")
+                if r.get(k) and r.get(k) != old.get(k)
+            }
+            if not old.get("active", True):
+                values["active"] = True
+            if values and cid not in updated:
+                plan.chiefs_update.append((old["fid"], values))
+                updated.add(cid)
+        elif cid is None or cid not in roster_ids.values():
+            cid = cid or amod.new_chief_id(r["unit_code"], taken)
+            taken.add(cid)
+            plan.chiefs_new.append(
+                {
+                    "chief_id": cid,
+                    "name": r["name"],
+                    "level": r["level"],
+                    "role": r["role"],
+                    "position": r["position"],
+                    "organisation": r["organisation"],
+                    "unit_code": r["unit_code"],
+                    "phone": r["phone"] or None,
+                    "active": True,
+                }
+            )
+        roster_ids[key] = cid
+        if r["seg_code"]:
+            akey = (r["seg_code"], cid, r["level"], r["role"])
+            if akey in open_keys:
+                keep_open.add(akey)
+            elif akey not in planned_assign:
+                planned_assign.add(akey)
+                plan.assignments_new.append(
+                    {
+                        "seg_code": r["seg_code"],
+                        "chief_id": cid,
+                        "level": r["level"],
+                        "role": r["role"],
+                        "duty": r["duty"],
+                        "valid_from": r["valid_from"],
+                        "valid_to": None,
+                    }
+                )
+    if mode == "replace":
+        # The file is the whole current roster: what it does not list ends the day before.
+        end = amod.day_before(as_of)
+        for akey, a in open_keys.items():
+            if akey not in keep_open:
+                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+        listed = set(roster_ids.values())
+        for c in chiefs:
+            if c.get("active", True) and c["chief_id"] not in listed:
+                plan.deactivate.append((c["fid"], {"active": False}))
+    else:
+        # A new appointment of another chief in the same seat ends the open one.
+        seats = {
+            (a["seg_code"], a["level"], a["role"]): a
+            for a in plan.assignments_new
+            if a["role"] != "volunteer"
+        }
+        for akey, a in open_keys.items():
+            s = (a["seg_code"], a["level"], a["role"])
+            new = seats.get(s)
+            if new is not None and new["chief_id"] != a["chief_id"] and akey not in keep_open:
+                end = amod.day_before(new["valid_from"])
+                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+    return plan
+
+
+def import_roster(
+    workspace_path: str,
+    roster_path: str,
+    mode: str = "append",
+    valid_rows_only: bool = False,
+    as_of: Optional[str] = None,
+) -> ImportReport:
+    """Import chiefs and appointments from a CSV or XLSX roster into a workspace.
+
+    All-or-nothing by default: one rejected row and nothing is written. With
+    ``valid_rows_only`` the valid rows are written and the others reported. The write is
+    one GeoPackage transaction.
+    """
+    from hezhang_plugin.data.io import read_rows
+
+    if mode not in ("append", "replace"):
+        raise RosterError(f"mode {mode!r} is not 'append' or 'replace'")
+    as_of = amod.parse_date(as_of) if as_of else amod.today()
+    report = ImportReport(source=roster_path, mode=mode)
+    header, rows, report.file_format, report.encoding = read_table(roster_path)
+    report.rows = sum(1 for r in rows if any(r))
+    units = {u["code"]: u for u in read_rows(workspace_path, "admin_units", with_geometry=False)}
+    segments = {s["seg_code"]: s for s in read_rows(workspace_path, "segments", with_geometry=False)}
+    chiefs = read_rows(workspace_path, "chiefs")
+    assigns = read_rows(workspace_path, "assignments")
+    good, rejected, ignored = validate_rows(header, rows, units, segments, chiefs, as_of)
+    report.rejected = rejected
+    report.ignored_columns = ignored
+    report.accepted_rows = len(good)
+    if (rejected and not valid_rows_only) or not good:
+        return report
+    plan = plan_import(good, chiefs, assigns, mode, as_of)
+    amod.apply_changes(
+        workspace_path,
+        inserts={"chiefs": plan.chiefs_new, "assignments": plan.assignments_new},
+        updates={
+            "chiefs": plan.chiefs_update + plan.deactivate,
+            "assignments": [(fid, {"valid_to": end}) for fid, end in plan.assignments_end],
+        },
+    )
+    report.chiefs_added = len(plan.chiefs_new)
+    report.chiefs_updated = len(plan.chiefs_update)
+    report.chiefs_deactivated = len(plan.deactivate)
+    report.assignments_added = len(plan.assignments_new)
+    report.assignments_ended = len(plan.assignments_end)
+    report.written = True
+    return report
+
+
+# ------------------------------------------------------------------ export
+
+
+def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "zh") -> list[list[str]]:
+    """Header + one row per current appointment of an active chief (chiefs without any
+    appointment get one row with an empty segment code)."""
+    from hezhang_plugin.data.io import read_rows
+
+    date = date or amod.today()
+    headers = HEADERS_ZH if lang == "zh" else HEADERS_EN
+    chiefs = [c for c in read_rows(workspace_path, "chiefs") if c.get("active", True)]
+    per_chief: dict[str, list[dict]] = {}
+    for a in read_rows(workspace_path, "assignments"):
+        if amod.is_current(a, date):
+            per_chief.setdefault(a["chief_id"], []).append(a)
+    out = [[headers[c] for c in COLUMNS]]
+    for c in sorted(chiefs, key=lambda c: (c.get("unit_code") or "", c["chief_id"])):
+        base = {
+            "chief_id": c["chief_id"],
+            "name": c.get("name") or "",
+            "level": schema.LEVELS.label(c.get("level"), lang) if lang == "zh" else c.get("level") or "",
+            "role": schema.ROLES.label(c.get("role"), lang) if lang == "zh" else c.get("role") or "",
+            "position": c.get("position") or "",
+            "organisation": c.get("organisation") or "",
+            "unit_code": c.get("unit_code") or "",
+            "phone": c.get("phone") or "",
+        }
+        apps = sorted(per_chief.get(c["chief_id"], []), key=lambda a: a["seg_code"]) or [None]
+        for a in apps:
+            row = dict(
+                base,
+                seg_code=a["seg_code"] if a else "",
+                duty=(a.get("duty") or "") if a else "",
+                valid_from=(a.get("valid_from") or "") if a else "",
+            )
+            out.append([row[k] for k in COLUMNS])
+    return out
+
+
+def export_roster(
+    workspace_path: str,
+    out_path: str,
+    encoding: str = "utf-8-sig",
+    lang: str = "zh",
+    date: Optional[str] = None,
+) -> int:
+    """Write the current roster to CSV (``encoding`` utf-8-sig or gbk) or XLSX (by the
+    file extension), with the import headers. Returns the number of data rows."""
+    table = roster_table(workspace_path, date, lang)
+    tmp = out_path + ".part"
+    try:
+        if out_path.lower().endswith(".xlsx"):
+            import openpyxl
+
+            wb = openpyxl.Workbook()
+            ws = wb.active
+            ws.title = "河长名单" if lang == "zh" else "Roster"
+            for row in table:
+                ws.append(row)
+            # Codes and phones stay text in Excel (no 4.1117E+11).
+            for col in ws.iter_cols(min_row=2):
+                for cell in col:
+                    cell.number_format = "@"
+            wb.save(tmp)
+        else:
+            with open(tmp, "w", encoding=encoding, newline="") as fh:
+                csv.writer(fh).writerows(table)
+        os.replace(tmp, out_path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return len(table) - 1
