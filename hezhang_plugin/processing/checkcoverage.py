@@ -19,7 +19,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
@@ -49,10 +49,11 @@ def output_fields() -> QgsFields:
 
 class CheckCoverageAlgorithm(HezhangAlgorithm):
     ALG_ID = "checkcoverage"
-    DISPLAY = "Check coverage"
+    DISPLAY = QT_TRANSLATE_NOOP("CheckCoverageAlgorithm", "Check coverage")
     GROUP = "Chiefs and coverage"
     GROUP_ID = "chiefs"
-    HELP = (
+    HELP = QT_TRANSLATE_NOOP(
+        "CheckCoverageAlgorithm",
         "Checks the river-chief coverage on a date (default today): R1 every current segment has "
         "district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment's "
         "unit or its ancestor; R3 each river is covered on each bank by segments without gaps or "

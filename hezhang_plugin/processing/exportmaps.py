@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
@@ -21,10 +22,10 @@ PAGE_KEYS = ("A3", "A4", "A0")
 
 class ExportMapsAlgorithm(HezhangAlgorithm):
     ALG_ID = "exportmaps"
-    DISPLAY = "Export maps and notice boards"
+    DISPLAY = QT_TRANSLATE_NOOP("ExportMapsAlgorithm", "Export maps and notice boards")
     GROUP = "Maps"
     GROUP_ID = "maps"
-    HELP = ("Exports the district coverage map (河长制一张图), the town atlas (one page per town) "
+    HELP = QT_TRANSLATE_NOOP("ExportMapsAlgorithm", "Exports the district coverage map (河长制一张图), the town atlas (one page per town) "
             "and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board "
             "proportions) of a workspace. PDF gives one multi-page file per product, or one file "
             "per town / segment named by code; PNG and SVG give one file per page. The layouts are "

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
@@ -18,10 +19,10 @@ DIRECTIONS = ("to_gcj02", "from_gcj02")
 
 class Gcj02ConvertAlgorithm(HezhangAlgorithm):
     ALG_ID = "gcj02convert"
-    DISPLAY = "Convert between GCJ-02 and WGS84/CGCS2000"
+    DISPLAY = QT_TRANSLATE_NOOP("Gcj02ConvertAlgorithm", "Convert between GCJ-02 and WGS84/CGCS2000")
     GROUP = "Imagery"
     GROUP_ID = "imagery"
-    HELP = ("Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, "
+    HELP = QT_TRANSLATE_NOOP("Gcj02ConvertAlgorithm", "Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, "
             "Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 "
             "(exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto "
             "them. The layer keeps its CRS; projected layers are converted through CGCS2000 "

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
@@ -18,10 +19,11 @@ MODES = ("append", "replace")
 
 class ImportRosterAlgorithm(HezhangAlgorithm):
     ALG_ID = "importroster"
-    DISPLAY = "Import chief roster"
+    DISPLAY = QT_TRANSLATE_NOOP("ImportRosterAlgorithm", "Import chief roster")
     GROUP = "Chiefs and coverage"
     GROUP_ID = "chiefs"
-    HELP = (
+    HELP = QT_TRANSLATE_NOOP(
+        "ImportRosterAlgorithm",
         "Imports chiefs and their segment appointments from a roster spreadsheet: CSV in UTF-8, "
         "UTF-8 with BOM or GBK/GB18030 (detected), or XLSX. Headers may be Chinese or English "
         "(姓名/name, 级别/level, 职务/position, 河长类型/role, 行政区划代码/unit_code, 联系电话/phone, "

@@ -14,16 +14,17 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
 class PlaceBoardsAlgorithm(HezhangAlgorithm):
     ALG_ID = "placeboards"
-    DISPLAY = "Place notice boards"
+    DISPLAY = QT_TRANSLATE_NOOP("PlaceBoardsAlgorithm", "Place notice boards")
     GROUP = "Maps"
     GROUP_ID = "maps"
-    HELP = ("Places a notice board (公示牌) on every current segment lacking one, following the "
+    HELP = QT_TRANSLATE_NOOP("PlaceBoardsAlgorithm", "Places a notice board (公示牌) on every current segment lacking one, following the "
             "common provincial rule: one board per river per village, plus one for each further "
             "KM_PER_BOARD km (default 8) of the segment. Boards are put at evenly spaced points on "
             "the segment and can be moved afterwards. With REFRESH_DATES, boards whose chiefs "

@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDate, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate, QVariant
 
 from hezhang_plugin.core import schema
 from hezhang_plugin.processing.base import HezhangAlgorithm
@@ -42,10 +42,10 @@ def _crs_text(crs) -> str:
 
 class SegmentRiversAlgorithm(HezhangAlgorithm):
     ALG_ID = "segmentrivers"
-    DISPLAY = "Segment rivers"
+    DISPLAY = QT_TRANSLATE_NOOP("SegmentRiversAlgorithm", "Segment rivers")
     GROUP = "Segments"
     GROUP_ID = "segments"
-    HELP = ("Cuts every river into segments (河段) by administrative units: one segment per river "
+    HELP = QT_TRANSLATE_NOOP("SegmentRiversAlgorithm", "Cuts every river into segments (河段) by administrative units: one segment per river "
             "per unit, separate segments where the river leaves and re-enters a unit, pieces "
             "shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary "
             "between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, "

@@ -17,17 +17,17 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
 class WaterChangeAlgorithm(HezhangAlgorithm):
     ALG_ID = "waterchange"
-    DISPLAY = "Water changes between two dates"
+    DISPLAY = QT_TRANSLATE_NOOP("WaterChangeAlgorithm", "Water changes between two dates")
     GROUP = "Imagery"
     GROUP_ID = "imagery"
-    HELP = ("Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) "
+    HELP = QT_TRANSLATE_NOOP("WaterChangeAlgorithm", "Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) "
             "inside a buffer of BUFFER metres around the segments, and outputs the areas where "
             "water was lost or gained as polygons with their ellipsoidal area (m²), the date "
             "pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for "
