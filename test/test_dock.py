@@ -40,6 +40,22 @@ def test_open_workspace_shows_district_and_counts(dock, workspace_path):
     assert dock.warnings == []
 
 
+def test_dock_has_a_page_per_task_and_pages_follow_the_workspace(dock, workspace_path):
+    tabs = dock.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles == ["Workspace", "Chiefs", "Segments", "Imagery", "Export"]
+    assert dock.open_workspace(workspace_path)
+    import os
+
+    assert dock.pages["ExportPage"].workspace == workspace_path
+    assert dock.pages["SegmentsPage"].path == os.path.abspath(workspace_path)
+    assert dock.pages["ChiefsPage"].path == os.path.abspath(workspace_path)
+    assert dock.pages["OverlaysPage"].workspace == workspace_path
+    QgsProject.instance().clear()
+    assert dock.workspace_page.district_label.text() == "No workspace open."
+    assert dock.pages["ExportPage"].workspace is None
+
+
 def test_open_refuses_a_foreign_file_with_a_message(dock, tmp_path):
     bad = tmp_path / "roster.gpkg"
     bad.write_text("姓名,电话\n", encoding="gbk")

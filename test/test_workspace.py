@@ -300,3 +300,34 @@ def test_unit_drawn_in_a_town_gets_level_parent_and_next_code(workspace_path):
     assert proposed("POLYGON((1 6, 4 6, 4 9, 1 9, 1 6))") == ("village", "411171101000", "411171101202")
     assert proposed("POLYGON((6 1, 9 1, 9 9, 6 9, 6 1))") == ("town", "411171000000", "411171102000")
     prj.clear()
+
+
+def test_segments_are_drawn_by_bank_and_uncovered_in_red(workspace_path):
+    """Every segment matches exactly one rule of the style: its bank, or uncovered."""
+    import shapely
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils, QgsProject
+
+    from hezhang_plugin.data import io as wio
+    from hezhang_plugin.data import workspace as ws
+
+    line = shapely.multilinestrings([shapely.LineString([(114.0, 33.5), (114.01, 33.5)])])
+    base = {"river_code": "R1", "unit_code": "411171100001", "valid_from": "2024-01-01", "geom": line}
+    wio.write_rows(workspace_path, "segments", [
+        dict(base, seg_code="411171000001", name="甲段", bank="left"),
+        dict(base, seg_code="411171000002", name="乙段", bank="both"),
+    ])
+    wio.write_rows(workspace_path, "assignments", [
+        {"seg_code": "411171000001", "chief_id": "C1", "level": "village", "role": "chief",
+         "valid_from": "2024-01-01"}])
+    prj = QgsProject.instance()
+    ws.open_workspace(workspace_path, prj)
+    seg = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=segments"))
+    rules = seg.renderer().rootRule().children()
+    matched = {}
+    for feat in seg.getFeatures():
+        ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(seg))
+        ctx.setFeature(feat)
+        matched[feat["seg_code"]] = [r.label() for r in rules
+                                     if QgsExpression(r.filterExpression()).evaluate(ctx)]
+    prj.clear()
+    assert matched == {"411171000001": ["左岸"], "411171000002": ["未落实河长 Uncovered"]}

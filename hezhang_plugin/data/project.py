@@ -150,9 +150,8 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
     for choice in schema.BANKS.choices:
         sym = QgsLineSymbol.createSimple({"line_color": colours[choice.value], "line_width": "0.8",
                                           "offset": offsets[choice.value], "capstyle": "flat"})
+        # (Rule.setIsElse(False) would replace the filter by "ELSE" in QGIS 3.22: not called.)
         rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, f"\"bank\" = '{choice.value}'", choice.zh)
-        if assign_layer_id:
-            rule.setIsElse(False)
         root.appendChild(rule)
     if assign_layer_id:
         # The bank rules apply only where the uncovered rule did not.
