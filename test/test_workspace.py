@@ -317,8 +317,9 @@ def test_segments_are_drawn_by_bank_and_uncovered_in_red(workspace_path):
         dict(base, seg_code="411171000002", name="乙段", bank="both"),
     ])
     wio.write_rows(workspace_path, "assignments", [
-        {"seg_code": "411171000001", "chief_id": "C1", "level": "village", "role": "chief",
-         "valid_from": "2024-01-01"}])
+        {"seg_code": seg, "chief_id": f"C{level}", "level": level, "role": "chief", "valid_from": "2024-01-01"}
+        for level in ("district", "town", "village") for seg in ("411171000001", "411171000002")
+        if not (seg == "411171000002" and level == "village")])
     prj = QgsProject.instance()
     ws.open_workspace(workspace_path, prj)
     seg = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=segments"))
@@ -330,4 +331,5 @@ def test_segments_are_drawn_by_bank_and_uncovered_in_red(workspace_path):
         matched[feat["seg_code"]] = [r.label() for r in rules
                                      if QgsExpression(r.filterExpression()).evaluate(ctx)]
     prj.clear()
-    assert matched == {"411171000001": ["左岸"], "411171000002": ["未落实河长 Uncovered"]}
+    # The second segment lies in a village and lacks its village chief (rule R1).
+    assert matched == {"411171000001": ["左岸"], "411171000002": ["河长未落实 Chiefs missing"]}

@@ -128,11 +128,24 @@ def style_rivers(vl: QgsVectorLayer) -> None:
     vl.setLabelsEnabled(True)
 
 
-def current_assignment_count_expr(assign_layer_id: str) -> str:
-    """Expression counting the current assignments of the segment being rendered."""
+def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None) -> str:
+    """Expression counting the current lead-role appointments of the segment being drawn
+    (of one chief level when ``level`` is given)."""
+    from hezhang_plugin.core.assignments import LEAD_ROLES
+
+    roles = ", ".join(f"'{r}'" for r in LEAD_ROLES)
+    level_filter = f"\"level\" = '{level}' AND " if level else ""
     return (f"aggregate(layer:='{assign_layer_id}', aggregate:='count', expression:=\"fid\", "
-            "filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND "
+            f"filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND {level_filter}\"role\" IN ({roles}) AND "
             "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now())))")
+
+
+def chiefs_missing_expr(assign_layer_id: str) -> str:
+    """True for a segment lacking a level of chiefs that rule R1 asks for today: district
+    and town always, village where the segment's unit is a village."""
+    count = current_assignment_count_expr
+    return (f"({count(assign_layer_id, 'district')} = 0 OR {count(assign_layer_id, 'town')} = 0 OR "
+            f"(right(\"unit_code\", 3) <> '000' AND {count(assign_layer_id, 'village')} = 0))")
 
 
 def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
@@ -141,7 +154,7 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
         uncovered = QgsRuleBasedRenderer.Rule(
             QgsLineSymbol.createSimple({"line_color": "#e02020", "line_width": "1.0",
                                         "line_style": "dash"}),
-            0, 0, current_assignment_count_expr(assign_layer_id) + " = 0", "未落实河长 Uncovered")
+            0, 0, chiefs_missing_expr(assign_layer_id), "河长未落实 Chiefs missing")
         root.appendChild(uncovered)
     colours = {"both": "#1f4e9c", "left": "#117a65", "right": "#7d3c98"}
     # Single-bank segments are drawn offset towards their own bank: QGIS offsets positive
@@ -154,11 +167,10 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
         rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, f"\"bank\" = '{choice.value}'", choice.zh)
         root.appendChild(rule)
     if assign_layer_id:
-        # The bank rules apply only where the uncovered rule did not.
-        root.children()[0].setDescription("未落实河长 Uncovered")
+        # The bank rules apply only where the chiefs-missing rule did not.
         for child in root.children()[1:]:
-            child.setFilterExpression(f"({child.filterExpression()}) AND NOT ("
-                                      f"{current_assignment_count_expr(assign_layer_id)} = 0)")
+            child.setFilterExpression(f"({child.filterExpression()}) AND NOT "
+                                      f"{chiefs_missing_expr(assign_layer_id)}")
     vl.setRenderer(QgsRuleBasedRenderer(root))
     vl.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#0d3a73", line=True)))
     vl.setLabelsEnabled(True)
