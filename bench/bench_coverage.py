@@ -330,7 +330,13 @@ def _step_tree(path):
     page.show()
     from qgis.PyQt.QtWidgets import QApplication
 
+    from qgis.PyQt.QtCore import QEventLoop
+
     QApplication.processEvents()
+    t_responsive = time.perf_counter()
+    # The tree is built in a background task; wait until it is filled (bounded).
+    while page.loading and time.perf_counter() - t1 < 300:
+        QApplication.processEvents(QEventLoop.AllEvents, 20)
     t2 = time.perf_counter()
     first_town = page.hierarchy.children[DISTRICT][0]
     page.tree.expand(page.unit_item(first_town).index())
@@ -338,6 +344,7 @@ def _step_tree(path):
     t3 = time.perf_counter()
     return {
         "project_s": t1 - t0,
+        "responsive_s": t_responsive - t1,
         "first_display_s": t2 - t1,
         "expand_town_s": t3 - t2,
         "top_rows": page.model.item(0).rowCount(),
@@ -460,7 +467,9 @@ def main(quick: bool) -> str:
             "qgis_r1",
             f"{r['qgis_r1']['r1']} R1 findings",
         ),
-        "| Chiefs tree: first display (read layers, hierarchy, top level) | "
+        f"| Chiefs tree: panel responsive again (tree loading in a background task) | "
+        f"{r['tree']['responsive_s']:.3f} | – | |",
+        "| Chiefs tree: first display filled (read layers, hierarchy, top level) | "
         f"{r['tree']['first_display_s']:.2f} "
         f"| {mem('tree'):.0f} | {r['tree']['top_rows']} rows under the district |",
         f"| Chiefs tree: expand one town (lazy fill) | {r['tree']['expand_town_s']:.3f} | – | |",

@@ -148,37 +148,110 @@ def unit_ancestor(unit_code: str, level: str, units: dict) -> Optional[str]:
     return None
 
 
-def validate_chief(row: dict, units: dict) -> list[str]:
-    """Reasons (English) why a chief record is not acceptable; empty when it is fine.
+# ------------------------------------------------------------------ bilingual reasons
+
+_QUOTES = "'\""
+_Q = r"""(['"])(.*)\1"""
+#: The English messages of core.codes, each with its Chinese wording (same placeholders).
+_CODE_MESSAGES_ZH = (
+    (r"^phone " + _Q + r": a mobile number has 11 digits, this has (\d+)$",
+     lambda m: f"电话“{m.group(2)}”：手机号码应为11位，此号码为{m.group(3)}位"),
+    (r"^phone " + _Q + r" is neither a mainland mobile number.*$",
+     lambda m: f"电话“{m.group(2)}”既不是大陆手机号码（11位，13x–19x），"
+     "也不是带区号的固定电话（0xx-xxxxxxxx）"),
+    (r"^unit code (.*) is not a 12-digit statistical division code$",
+     lambda m: f"行政区划代码“{m.group(1).strip(_QUOTES)}”不是12位统计用区划代码"),
+    (r"^unit code (\S+) is the code of a (\S+) unit, not of a (\S+) unit$",
+     lambda m: f"行政区划代码{m.group(1)}是{_lv(m.group(2))}单位的代码，不是{_lv(m.group(3))}单位的代码"),
+    (r"^(\S+) unit (\S+) has no parent code$",
+     lambda m: f"{_lv(m.group(1))}单位{m.group(2)}没有上级代码"),
+    (r"^parent (\S+) of (\S+) unit (\S+) is not a (\S+) unit$",
+     lambda m: f"{_lv(m.group(2))}单位{m.group(3)}的上级{m.group(1)}不是{_lv(m.group(4))}单位"),
+    (r"^unit code (\S+) does not start with its parent's prefix (\S+)$",
+     lambda m: f"行政区划代码{m.group(1)}不以上级代码前缀{m.group(2)}开头"),
+    (r"^segment code (.*) is not 12 digits \(county code \+ 6-digit sequence\)$",
+     lambda m: f"河段编码“{m.group(1).strip(_QUOTES)}”不是12位（县级代码+6位序号）"),
+    (r"^segment code (\S+) does not start with the county code (\S+)$",
+     lambda m: f"河段编码{m.group(1)}不以县级代码{m.group(2)}开头"),
+    (r"^name is empty$", lambda m: "名称为空"),
+)
+
+
+def _lv(level) -> str:
+    return schema.LEVELS.label(level, "zh") if level else "?"
+
+
+def code_message_zh(message_en: Optional[str]) -> Optional[str]:
+    """The Chinese wording of a message returned by a ``core.codes`` check (the English
+    text itself when the message is not one of them)."""
+    import re
+
+    if message_en is None:
+        return None
+    for pattern, build in _CODE_MESSAGES_ZH:
+        m = re.match(pattern, message_en)
+        if m:
+            return build(m)
+    return message_en
+
+
+def chief_problems(row: dict, units: dict) -> list[tuple[str, str]]:
+    """(English, Chinese) reasons why a chief record is not acceptable; empty when fine.
 
     ``units`` maps unit code → admin unit row (with ``level``)."""
-    errors = []
+    out = []
     err = codes.check_name(row.get("name"))
     if err:
-        errors.append(err)
+        out.append((err, "姓名为空"))
     level = row.get("level")
     if level not in schema.LEVELS.values:
-        errors.append(f"level {level!r} is not one of {', '.join(schema.LEVELS.values)}")
+        out.append(
+            (
+                f"level {level!r} is not one of {', '.join(schema.LEVELS.values)}",
+                f"级别“{level}”不是{'、'.join(c.zh for c in schema.LEVELS.choices)}之一",
+            )
+        )
     role = row.get("role")
     if role not in schema.ROLES.values:
-        errors.append(f"role {role!r} is not one of {', '.join(schema.ROLES.values)}")
+        out.append(
+            (
+                f"role {role!r} is not one of {', '.join(schema.ROLES.values)}",
+                f"河长类型“{role}”不是{'、'.join(c.zh for c in schema.ROLES.choices)}之一",
+            )
+        )
     unit = row.get("unit_code")
     err = codes.check_unit_code(unit)
     if err:
-        errors.append(err)
+        out.append((err, code_message_zh(err)))
     elif units is not None and unit not in units:
-        errors.append(f"unit code {unit} is not an administrative unit of the workspace")
+        out.append(
+            (
+                f"unit code {unit} is not an administrative unit of the workspace",
+                f"行政区划代码{unit}不是本工作空间的行政区划",
+            )
+        )
     elif level in schema.LEVELS.values:
         unit_lv = (units.get(unit) or {}).get("level") if units else None
         unit_lv = unit_lv or codes.unit_level(unit)
         if unit_lv != level:
-            errors.append(f"a {level} chief must belong to a {level} unit; {unit} is a {unit_lv} unit")
+            out.append(
+                (
+                    f"a {level} chief must belong to a {level} unit; {unit} is a {unit_lv} unit",
+                    f"{_lv(level)}河长必须属于{_lv(level)}单位；{unit}是{_lv(unit_lv)}单位",
+                )
+            )
     phone = row.get("phone")
     if phone:
         err = codes.check_phone(phone)
         if err:
-            errors.append(err)
-    return errors
+            out.append((err, code_message_zh(err)))
+    return out
+
+
+def validate_chief(row: dict, units: dict, lang: str = "en") -> list[str]:
+    """Reasons why a chief record is not acceptable, in ``lang`` ('en' or 'zh'); empty when
+    it is fine. ``units`` maps unit code → admin unit row (with ``level``)."""
+    return [zh if lang == "zh" else en for en, zh in chief_problems(row, units)]
 
 
 def new_chief_id(unit_code: str, taken: set) -> str:

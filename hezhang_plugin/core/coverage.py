@@ -66,7 +66,7 @@ MESSAGES = {
         "Segment {seg} has {n} {level} chiefs of role {role} on {date}: {chiefs}",
         "河段{seg}在{date}有{n}名{level_zh}{role_zh}：{chiefs}",
     ),
-    "R7": ("{what}: {problem}", "{what_zh}：{problem}"),
+    "R7": ("{what}: {problem}", "{what_zh}：{problem_zh}"),
 }
 
 SEVERITY = {
@@ -602,7 +602,9 @@ def _r5(data: CoverageData, segs: list, findings: list) -> None:
 
 
 def _r7(data: CoverageData, segs: list, findings: list) -> None:
-    def add(what_en, what_zh, problem, geom=None, seg=None, chief=None, unit=None, severity="warning"):
+    def add(what_en, what_zh, problem, geom=None, seg=None, chief=None, unit=None, severity="warning",
+            problem_zh=None):
+        # ``problem`` is English; without ``problem_zh`` it is a core.codes message translated here.
         findings.append(
             _finding(
                 "R7",
@@ -615,6 +617,7 @@ def _r7(data: CoverageData, segs: list, findings: list) -> None:
                 what=what_en,
                 what_zh=what_zh,
                 problem=problem,
+                problem_zh=problem_zh or amod.code_message_zh(problem),
             )
         )
 
@@ -627,8 +630,13 @@ def _r7(data: CoverageData, segs: list, findings: list) -> None:
             if u.get("level") in schema.LEVELS.values
             else f"level {u.get('level')!r} is not district/town/village"
         )
+        err_zh = (
+            amod.code_message_zh(err)
+            if u.get("level") in schema.LEVELS.values
+            else f"级别“{u.get('level')}”不是区级、镇级或村级"
+        )
         if err:
-            add(f"unit {code}", f"行政区划{code}", err, geom, unit=code, severity="error")
+            add(f"unit {code}", f"行政区划{code}", err, geom, unit=code, severity="error", problem_zh=err_zh)
         if codes.check_name(u.get("name")):
             add(f"unit {code}", f"行政区划{code}", "name is empty", geom, unit=code)
     for r in data.rivers:
@@ -639,6 +647,7 @@ def _r7(data: CoverageData, segs: list, findings: list) -> None:
                 "river code is empty",
                 r.get("geom"),
                 severity="error",
+                problem_zh="河流编码为空",
             )
         if codes.check_name(r.get("name")):
             add(f"river {r.get('river_code')}", f"河流{r.get('river_code')}", "name is empty", r.get("geom"))
@@ -657,18 +666,26 @@ def _r7(data: CoverageData, segs: list, findings: list) -> None:
                 seg=code,
                 unit=s.get("unit_code"),
                 severity="error",
+                problem_zh=f"所属行政区划“{s.get('unit_code') or ''}”不是本工作空间的行政区划",
             )
         if codes.check_name(s.get("name")):
             add(what, what_zh, "name is empty", s.get("geom"), seg=code)
         if s.get("bank") not in schema.BANKS.values:
-            add(what, what_zh, f"bank {s.get('bank')!r} is not both/left/right", s.get("geom"), seg=code)
+            add(
+                what,
+                what_zh,
+                f"bank {s.get('bank')!r} is not both/left/right",
+                s.get("geom"),
+                seg=code,
+                problem_zh=f"岸别“{s.get('bank') or ''}”不是两岸、左岸或右岸",
+            )
     for c in data.chiefs:
         if not c.get("active", True):
             continue
         cid = c.get("chief_id")
         what, what_zh = f"chief {cid} ({c.get('name') or ''})", f"河长{c.get('name') or ''}（{cid}）"
-        for err in amod.validate_chief(c, units):
-            add(what, what_zh, err, chief=cid, unit=c.get("unit_code"))
+        for err, err_zh in amod.chief_problems(c, units):
+            add(what, what_zh, err, chief=cid, unit=c.get("unit_code"), problem_zh=err_zh)
     for b in data.boards:
         if b.get("hotline") and codes.check_phone(b["hotline"]):
             add(

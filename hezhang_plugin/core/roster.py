@@ -120,10 +120,32 @@ class RosterError(ValueError):
     """A roster file that cannot be read at all (format, encoding, headers)."""
 
 
+def _ui_lang() -> str:
+    """'zh' or 'en' as the QGIS user interface shows (English outside QGIS)."""
+    try:
+        from hezhang_plugin.i18n import ui_language
+
+        return ui_language()
+    except Exception:  # no QGIS settings available: plain Python use
+        return "en"
+
+
 @dataclass
 class Rejection:
+    """A rejected row with its reasons in English and in Chinese."""
+
     row: int
-    reason: str
+    reason_en: str
+    reason_zh: str = ""
+
+    def text(self, lang: Optional[str] = None) -> str:
+        lang = lang or _ui_lang()
+        return self.reason_zh if lang == "zh" and self.reason_zh else self.reason_en
+
+    @property
+    def reason(self) -> str:
+        """The reason in the user interface language."""
+        return self.text()
 
 
 @dataclass
@@ -147,8 +169,23 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
-    def summary(self) -> str:
+    def summary(self, lang: Optional[str] = None) -> str:
+        lang = lang or _ui_lang()
         enc = f", {ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
+        if lang == "zh":
+            enc_zh = f"，{ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
+            head = (
+                f"{os.path.basename(self.source)}（{self.file_format}{enc_zh}）：共{self.rows}行，"
+                f"有效{self.accepted_rows}行，拒绝{len(self.rejected)}行。"
+            )
+            if not self.written:
+                return head + "未写入任何数据。"
+            mode = "追加" if self.mode == "append" else "替换"
+            return head + (
+                f"已写入（{mode}）：新增河长{self.chiefs_added}名，更新{self.chiefs_updated}名，"
+                f"停用{self.chiefs_deactivated}名；新增任命{self.assignments_added}条，"
+                f"终止{self.assignments_ended}条。"
+            )
         head = (
             f"{os.path.basename(self.source)} ({self.file_format}{enc}): {self.rows} rows, "
             f"{self.accepted_rows} valid, {len(self.rejected)} rejected. "
@@ -161,23 +198,32 @@ class ImportReport:
             f"appointments added, {self.assignments_ended} ended."
         )
 
-    def to_text(self) -> str:
-        lines = [self.summary()]
+    def to_text(self, lang: Optional[str] = None) -> str:
+        """Summary, ignored columns and one line per rejected row, in ``lang`` (default:
+        the user interface language)."""
+        lang = lang or _ui_lang()
+        lines = [self.summary(lang)]
         if self.ignored_columns:
-            lines.append("Ignored columns: " + ", ".join(self.ignored_columns))
+            label = "忽略的列：" if lang == "zh" else "Ignored columns: "
+            lines.append(label + ", ".join(self.ignored_columns))
         for rej in self.rejected:
-            lines.append(f"row {rej.row}: {rej.reason}")
+            if lang == "zh":
+                lines.append(f"第{rej.row}行：{rej.text(lang)}")
+            else:
+                lines.append(f"row {rej.row}: {rej.text(lang)}")
         return "\n".join(lines) + "\n"
 
-    def write_csv(self, path: str) -> None:
-        """The rejected rows (row, reason) as a UTF-8 BOM CSV that Excel opens correctly."""
+    def write_csv(self, path: str, lang: Optional[str] = None) -> None:
+        """The rejected rows (row, reason) as a UTF-8 BOM CSV that Excel opens correctly,
+        in ``lang`` (default: the user interface language)."""
+        lang = lang or _ui_lang()
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["row", "reason"])
+            w.writerow(["行号", "原因"] if lang == "zh" else ["row", "reason"])
             for rej in self.rejected:
-                w.writerow([rej.row, rej.reason])
+                w.writerow([rej.row, rej.text(lang)])
             w.writerow([])
-            w.writerow(["summary", self.summary()])
+            w.writerow(["汇总" if lang == "zh" else "summary", self.summary(lang)])
 
 
 # ------------------------------------------------------------------ reading files
@@ -259,6 +305,10 @@ def map_headers(header: list[str]) -> tuple[dict[int, str], list[str]]:
     return mapping, ignored
 
 
+def _lv_zh(level) -> str:
+    return schema.LEVELS.label(level, "zh") if level else "?"
+
+
 def lookup_level(text: str) -> Optional[str]:
     t = (text or "").strip()
     return schema.LEVELS.lookup(t) or _LEVEL_EXTRA.get(t)
@@ -317,74 +367,115 @@ def validate_rows(
         errors = []
         r["name"] = raw.get("name", "").strip()
         if codes.check_name(r["name"]):
-            errors.append("the name is empty")
+            errors.append(("the name is empty", "姓名为空"))
         r["unit_code"] = re.sub(r"\s", "", raw.get("unit_code", ""))
         if len(r["unit_code"]) == 6 and r["unit_code"].isdigit():
             r["unit_code"] += "000000"
         err = codes.check_unit_code(r["unit_code"])
         if err:
-            errors.append(err)
+            errors.append((err, amod.code_message_zh(err)))
         elif r["unit_code"] not in units:
-            errors.append(f"unknown unit code {r['unit_code']} (not an administrative unit of the workspace)")
+            errors.append(
+                (
+                    f"unknown unit code {r['unit_code']} (not an administrative unit of the workspace)",
+                    f"未知的行政区划代码{r['unit_code']}（不是本工作空间的行政区划）",
+                )
+            )
         unit_level = (units.get(r["unit_code"]) or {}).get("level") or codes.unit_level(r["unit_code"])
         lv_text = raw.get("level", "").strip()
         r["level"] = lookup_level(lv_text) if lv_text else unit_level
         if lv_text and r["level"] is None:
-            errors.append(f"level {lv_text!r} is not district/town/village (区级/镇级/村级)")
+            errors.append(
+                (
+                    f"level {lv_text!r} is not district/town/village (区级/镇级/村级)",
+                    f"级别“{lv_text}”不是区级、镇级或村级",
+                )
+            )
         elif r["level"] and unit_level and r["level"] != unit_level and not err:
             errors.append(
-                f"a {r['level']} chief cannot belong to {r['unit_code']}, which is a {unit_level} unit"
+                (
+                    f"a {r['level']} chief cannot belong to {r['unit_code']}, which is a {unit_level} unit",
+                    f"{_lv_zh(r['level'])}河长不能属于{r['unit_code']}，该单位是{_lv_zh(unit_level)}单位",
+                )
             )
         role_text = raw.get("role", "").strip()
         r["role"] = lookup_role(role_text) if role_text else "chief"
         if r["role"] is None:
-            errors.append(f"role {role_text!r} is not a chief role (e.g. 河长, 警长, 检察长, 民间河长)")
+            errors.append(
+                (
+                    f"role {role_text!r} is not a chief role (e.g. 河长, 警长, 检察长, 民间河长)",
+                    f"河长类型“{role_text}”无法识别（例如：河长、警长、检察长、民间河长）",
+                )
+            )
         r["phone"] = codes.normalise_phone(raw.get("phone", ""))
         if r["phone"]:
             perr = codes.check_phone(r["phone"])
             if perr:
-                errors.append(perr)
+                errors.append((perr, amod.code_message_zh(perr)))
         r["position"] = raw.get("position", "").strip() or None
         r["organisation"] = raw.get("organisation", "").strip() or None
         r["duty"] = raw.get("duty", "").strip() or None
         r["seg_code"] = re.sub(r"\s", "", raw.get("seg_code", "")) or None
         if r["seg_code"] and r["seg_code"] not in segments:
-            errors.append(f"unknown segment code {r['seg_code']}")
+            errors.append((f"unknown segment code {r['seg_code']}", f"未知的河段编码{r['seg_code']}"))
         date_text = raw.get("valid_from", "").strip()
         r["valid_from"] = amod.parse_date(date_text) if date_text else default_date
         if r["valid_from"] is None:
-            errors.append(f"appointment date {date_text!r} is not a date (use 2024-03-01)")
+            errors.append(
+                (
+                    f"appointment date {date_text!r} is not a date (use 2024-03-01)",
+                    f"任职日期“{date_text}”不是有效日期（请写作2024-03-01）",
+                )
+            )
         r["chief_id"] = raw.get("chief_id", "").strip() or None
         if r["chief_id"] and len(r["chief_id"]) > 32:
-            errors.append(f"chief id {r['chief_id']!r} is longer than 32 characters")
+            errors.append(
+                (
+                    f"chief id {r['chief_id']!r} is longer than 32 characters",
+                    f"河长编号“{r['chief_id']}”超过32个字符",
+                )
+            )
         if not errors:
             key = _chief_key(r)
             if r["chief_id"]:
                 prev = seen_ids.get(r["chief_id"])
                 if prev is not None and prev != key:
-                    errors.append(f"chief id {r['chief_id']} is used for two different people in this file")
+                    errors.append(
+                        (
+                            f"chief id {r['chief_id']} is used for two different people in this file",
+                            f"河长编号{r['chief_id']}在本文件中用于两个不同的人",
+                        )
+                    )
                 old = by_id.get(r["chief_id"])
                 if old is not None and (old.get("unit_code"), old.get("level")) != (
                     r["unit_code"],
                     r["level"],
                 ):
                     errors.append(
-                        f"chief id {r['chief_id']} belongs to {old.get('name')} of unit "
-                        f"{old.get('unit_code')} in the workspace"
+                        (
+                            f"chief id {r['chief_id']} belongs to {old.get('name')} of unit "
+                            f"{old.get('unit_code')} in the workspace",
+                            f"河长编号{r['chief_id']}在工作空间中属于{old.get('unit_code')}的"
+                            f"{old.get('name')}",
+                        )
                     )
             full = key + (r["phone"], r["seg_code"], r["chief_id"])
             if full in seen_rows:
-                errors.append(f"duplicate of row {seen_rows[full]}")
+                errors.append((f"duplicate of row {seen_rows[full]}", f"与第{seen_rows[full]}行重复"))
             if r["seg_code"] and not errors:
                 s = (r["seg_code"], r["level"], r["role"])
                 if s in seat and seat[s][1] != key and r["role"] != "volunteer":
                     errors.append(
-                        f"segment {r['seg_code']} already gets a {r['level']} {r['role']} "
-                        f"in row {seat[s][0]}"
+                        (
+                            f"segment {r['seg_code']} already gets a {r['level']} {r['role']} "
+                            f"in row {seat[s][0]}",
+                            f"河段{r['seg_code']}已在第{seat[s][0]}行指定了{_lv_zh(r['level'])}"
+                            f"{schema.ROLES.label(r['role'], 'zh')}",
+                        )
                     )
                 seat.setdefault(s, (n, key))
         if errors:
-            rejected.append(Rejection(n, "; ".join(errors)))
+            rejected.append(Rejection(n, "; ".join(e for e, _ in errors), "；".join(z for _, z in errors)))
             continue
         seen_rows[_chief_key(r) + (r["phone"], r["seg_code"], r["chief_id"])] = n
         if r["chief_id"]:

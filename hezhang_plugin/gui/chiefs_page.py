@@ -9,6 +9,7 @@ layer edit buffer inside one edit command per user action, so Ctrl+Z undoes it.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Optional
 
@@ -22,8 +23,9 @@ from qgis.core import (
     QgsProject,
     QgsTask,
     QgsVectorLayer,
+    QgsVectorLayerFeatureSource,
 )
-from qgis.PyQt.QtCore import QDate, Qt, QTimer
+from qgis.PyQt.QtCore import QDate, QMimeData, Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +55,8 @@ KIND_ROLE = Qt.UserRole + 1
 KEY_ROLE = Qt.UserRole + 2
 LOADED_ROLE = Qt.UserRole + 3
 PLACEHOLDER = "placeholder"
+#: Mime type of a chief dragged in the tree: JSON list of chief ids.
+CHIEF_MIME = "application/x-hezhang-chief-ids"
 
 _READ_FIELDS = {
     "admin_units": ("code", "name", "level", "parent_code"),
@@ -116,6 +120,168 @@ def layer_rows(layer: QgsVectorLayer, names) -> list[dict]:
             row["active"] = row["active"] in (True, 1, "1", "true", None)
         out.append(row)
     return out
+
+
+def source_rows(source, fields, names) -> list[dict]:
+    """Like :func:`layer_rows` but from a QgsVectorLayerFeatureSource (safe in a worker
+    thread); ``fields`` are the layer's fields copied in the main thread."""
+    have = [n for n in names if fields.lookupField(n) >= 0]
+    idx = [fields.lookupField(n) for n in have]
+    req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(idx)
+    out = []
+    for feat in source.getFeatures(req):
+        attrs = feat.attributes()
+        row = {"fid": feat.id()}
+        for n, i in zip(have, idx):
+            row[n] = _plain(attrs[i])
+        if "active" in row:
+            row["active"] = row["active"] in (True, 1, "1", "true", None)
+        out.append(row)
+    return out
+
+
+class LayerSnapshot:
+    """What a worker thread needs to read one layer: made in the main thread, it holds the
+    file path for a fast SQLite read when the edit buffer is clean, and always a feature
+    source (a copy of the provider and edit buffer state) to fall back on."""
+
+    def __init__(self, path: str, name: str, layer: Optional[QgsVectorLayer]):
+        self.path, self.name = path, name
+        self.fields = None
+        self.source = None
+        self.from_file = False
+        if layer is None or not layer.isValid():
+            return
+        self.fields = layer.fields()
+        self.source = QgsVectorLayerFeatureSource(layer)
+        self.from_file = not (layer.isEditable() and layer.isModified()) and not layer.subsetString()
+
+    def rows(self) -> list[dict]:
+        if self.source is None:
+            return []
+        if self.from_file:
+            # Nothing pending in the edit buffer: the file is the truth, and SQLite reads
+            # a province's appointments many times faster than feature iteration.
+            from hezhang_plugin.core.coverage import read_attributes
+
+            try:
+                return read_attributes(self.path, self.name)
+            except Exception as exc:  # locked or unusual file: fall back to the source
+                log.get_logger().info("reading %s through the layer: %s", self.name, exc)
+        return source_rows(self.source, self.fields, _READ_FIELDS[self.name])
+
+
+def build_hierarchy(snapshots: dict, date: str, task: Optional[QgsTask] = None) -> Optional[amod.Hierarchy]:
+    """The hierarchy from layer snapshots (no widget, no live layer: runs in a task)."""
+    rows = {}
+    for n, name in enumerate(("admin_units", "segments", "chiefs", "assignments")):
+        if task is not None:
+            if task.isCanceled():
+                return None
+            task.setProgress(20.0 * n)
+        rows[name] = snapshots[name].rows()
+    if task is not None and task.isCanceled():
+        return None
+    return amod.Hierarchy(rows["admin_units"], rows["segments"], rows["chiefs"], rows["assignments"], date)
+
+
+class HierarchyTask(QgsTask):
+    """Reads the workspace rows and builds the hierarchy in the background; the page fills
+    the tree from :attr:`hierarchy` in :meth:`finished` (main thread)."""
+
+    def __init__(self, description: str, snapshots: dict, date: str, generation: int, on_done):
+        super().__init__(description, QgsTask.CanCancel)
+        self.snapshots = snapshots
+        self.date = date
+        self.generation = generation
+        self.on_done = on_done
+        self.hierarchy: Optional[amod.Hierarchy] = None
+        self.error: Optional[BaseException] = None
+
+    def run(self) -> bool:
+        try:
+            self.hierarchy = build_hierarchy(self.snapshots, self.date, self)
+        except Exception as exc:  # reported in finished() on the main thread
+            self.error = exc
+            return False
+        return self.hierarchy is not None
+
+    def finished(self, ok: bool) -> None:
+        self.snapshots = {}
+        callback, self.on_done = self.on_done, None
+        if callback is not None:
+            callback(self, ok)
+
+
+class ChiefsTreeModel(QStandardItemModel):
+    """The tree's model: chiefs drag, units and segments accept a dropped chief."""
+
+    def __init__(self, page: ChiefsPage):
+        super().__init__(0, 2, page)
+        self._page = page
+
+    def supportedDragActions(self):
+        return Qt.CopyAction
+
+    def supportedDropActions(self):
+        return Qt.CopyAction
+
+    def mimeTypes(self):
+        return [CHIEF_MIME]
+
+    def mimeData(self, indexes):
+        ids = []
+        for idx in indexes:
+            if idx.data(KIND_ROLE) == "chief" and idx.data(KEY_ROLE) not in ids:
+                ids.append(idx.data(KEY_ROLE))
+        if not ids:
+            return None
+        data = QMimeData()
+        data.setData(CHIEF_MIME, json.dumps(ids[:1]).encode("utf-8"))
+        return data
+
+    @staticmethod
+    def chief_ids(data) -> list[str]:
+        if data is None or not data.hasFormat(CHIEF_MIME):
+            return []
+        try:
+            ids = json.loads(bytes(data.data(CHIEF_MIME)).decode("utf-8"))
+        except ValueError:
+            return []
+        return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+    @staticmethod
+    def _target(row: int, parent):
+        # Only a drop ON an item (row == -1) means "this unit / this segment".
+        if row != -1 or not parent.isValid():
+            return None
+        kind = parent.data(KIND_ROLE)
+        return (kind, parent.data(KEY_ROLE)) if kind in ("unit", "segment") else None
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        target = self._target(row, parent)
+        ids = self.chief_ids(data)
+        if target is None or not ids or action != Qt.CopyAction:
+            return False
+        return bool(self._page.drop_targets(ids[0], *target))
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
+        if action == Qt.IgnoreAction:
+            return True
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        kind, key = self._target(row, parent)
+        return self._page.drop_chief(self.chief_ids(data)[0], kind, key) is not None
+
+
+def _same(a, b) -> bool:
+    """True when two Python wrappers hold the same C++ object."""
+    from qgis.PyQt import sip
+
+    try:
+        return a is b or (b is not None and sip.unwrapinstance(a) == sip.unwrapinstance(b))
+    except TypeError:
+        return False
 
 
 def workspace_layers(path: str, project: Optional[QgsProject] = None) -> dict[str, QgsVectorLayer]:
@@ -194,7 +360,7 @@ class ChiefDialog(QDialog):
         }
 
     def errors(self) -> list[str]:
-        return amod.validate_chief(self.values(), self.units)
+        return amod.validate_chief(self.values(), self.units, _lang())
 
     def accept(self) -> None:
         errors = self.errors()
@@ -249,6 +415,12 @@ class ChiefsPage(QWidget):
         self._unit_items: dict[str, QStandardItem] = {}
         self._syncing = False
         self._task = None
+        self._load_task: Optional[HierarchyTask] = None
+        self._generation = 0
+        self._torn_down = False
+        self._links: list[dict] = []
+        self._link_serial = 0
+        self._linking = False
         self._connected: list = []
 
         layout = QVBoxLayout(self)
@@ -267,7 +439,7 @@ class ChiefsPage(QWidget):
         top.addWidget(self.date_edit)
         layout.addLayout(top)
 
-        self.model = QStandardItemModel(0, 2, self)
+        self.model = ChiefsTreeModel(self)
         self.model.setHorizontalHeaderLabels(
             [self.tr("Unit / chief / segment"), self.tr("River km · segments · chiefs")]
         )
@@ -277,6 +449,12 @@ class ChiefsPage(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        # Drag a chief onto a segment or a unit node to assign it there.
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDrop)
+        self.tree.setDefaultDropAction(Qt.CopyAction)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection)
 
@@ -336,6 +514,8 @@ class ChiefsPage(QWidget):
 
     def set_workspace(self, path: Optional[str]) -> None:
         self._disconnect()
+        self._links = []
+        self.hierarchy = None  # a new workspace: "loading…" until its task finishes
         self.path = os.path.abspath(path) if path else None
         self.layers = workspace_layers(self.path) if self.path else {}
         if self.path:
@@ -357,18 +537,30 @@ class ChiefsPage(QWidget):
                 continue
             for signal in (lyr.layerModified, lyr.afterRollBack, lyr.afterCommitChanges):
                 signal.connect(self._schedule_reload)
-                self._connected.append((signal, self._schedule_reload))
+                self._connected.append((lyr, signal, self._schedule_reload))
             stack = lyr.undoStack()
             if stack is not None:
                 stack.indexChanged.connect(self._schedule_reload)
-                self._connected.append((stack.indexChanged, self._schedule_reload))
+                self._connected.append((stack, stack.indexChanged, self._schedule_reload))
+                if name in ("chiefs", "assignments"):
+                    stack.indexChanged.connect(self._sync_links)
+                    self._connected.append((stack, stack.indexChanged, self._sync_links))
+            if name in ("chiefs", "assignments"):
+                for signal in (lyr.afterRollBack, lyr.afterCommitChanges, lyr.editingStopped):
+                    signal.connect(self._drop_links)
+                    self._connected.append((lyr, signal, self._drop_links))
         seg = self.layers.get("segments")
         if seg is not None:
             seg.selectionChanged.connect(self._on_map_selection)
-            self._connected.append((seg.selectionChanged, self._on_map_selection))
+            self._connected.append((seg, seg.selectionChanged, self._on_map_selection))
 
     def _disconnect(self) -> None:
-        for signal, slot in self._connected:
+        from qgis.PyQt import sip
+
+        for owner, signal, slot in self._connected:
+            # A layer removed with the project is already deleted: its signals are gone too.
+            if sip.isdeleted(owner):
+                continue
             try:
                 signal.disconnect(slot)
             except (TypeError, RuntimeError):
@@ -377,43 +569,102 @@ class ChiefsPage(QWidget):
         self._own_layers = []
 
     def teardown(self) -> None:
+        self._torn_down = True
         self._disconnect()
         self._reload_timer.stop()
+        self._cancel_load()
+        self._links = []
 
     def _schedule_reload(self, *args) -> None:
         self._reload_timer.start()
 
-    def _rows(self, name: str) -> list[dict]:
-        lyr = self.layers.get(name)
-        if lyr is None or not lyr.isValid():
-            return []
-        if not (lyr.isEditable() and lyr.isModified()) and not lyr.subsetString():
-            # Nothing pending in the edit buffer: the file is the truth, and SQLite reads
-            # a province's appointments many times faster than feature iteration.
-            from hezhang_plugin.core.coverage import read_attributes
+    @property
+    def loading(self) -> bool:
+        """True while a rebuild of the hierarchy is scheduled or running."""
+        return self._load_task is not None or self._reload_timer.isActive()
 
+    def _snapshots(self) -> dict:
+        return {
+            name: LayerSnapshot(self.path, name, self.layers.get(name))
+            for name in ("admin_units", "segments", "chiefs", "assignments")
+        }
+
+    def _cancel_load(self) -> None:
+        task, self._load_task = self._load_task, None
+        if task is not None:
+            task.on_done = None
             try:
-                return read_attributes(self.path, name)
-            except Exception as exc:  # locked or unusual file: fall back to the layer
-                log.get_logger().info("reading %s through the layer: %s", name, exc)
-        return layer_rows(lyr, _READ_FIELDS[name])
+                task.cancel()
+            except RuntimeError:  # already finished and deleted by the task manager
+                pass
 
     def reload(self) -> None:
-        """Rebuild the hierarchy from the layers and the tree's loaded nodes."""
-        expanded = self._expanded_units()
-        selected = self._selected_keys()
+        """Rebuild the hierarchy in a background task; the tree keeps showing the previous
+        state (or a "loading…" row on first display) until the task finishes."""
+        self._reload_timer.stop()
+        self._cancel_load()
+        self._generation += 1
+        if not self.path:
+            self.model.removeRows(0, self.model.rowCount())
+            self._unit_items = {}
+            self.hierarchy = None
+            return
+        if self.hierarchy is None:
+            self._show_placeholder()
+        task = HierarchyTask(
+            self.tr("Loading the river-chief hierarchy"),
+            self._snapshots(),  # copied here, in the main thread
+            self.as_of(),
+            self._generation,
+            self._on_loaded,
+        )
+        self._load_task = task
+        QgsApplication.taskManager().addTask(task)
+
+    def _show_placeholder(self) -> None:
         self.model.removeRows(0, self.model.rowCount())
         self._unit_items = {}
+        ph = QStandardItem(self.tr("loading…"))
+        ph.setData(PLACEHOLDER, KIND_ROLE)
+        ph.setFlags(Qt.ItemIsEnabled)
+        self.model.appendRow([ph, QStandardItem()])
+
+    def _on_loaded(self, task: HierarchyTask, ok: bool) -> None:
+        if self._torn_down or task.generation != self._generation:
+            return  # superseded by a newer reload, or the page is gone
+        self._load_task = None
+        if not ok or task.hierarchy is None:
+            if task.error is not None:
+                log.get_logger().warning("loading the hierarchy failed: %s", task.error)
+                self._message(self.tr("Loading the chiefs failed: {0}").format(task.error), Qgis.Critical)
+            return
+        self._apply_hierarchy(task.hierarchy)
+
+    def reload_now(self) -> None:
+        """Rebuild the hierarchy in this thread (used before an edit needs current data)."""
+        self._reload_timer.stop()
+        self._cancel_load()
+        self._generation += 1
         if not self.path:
             self.hierarchy = None
             return
-        self.hierarchy = amod.Hierarchy(
-            self._rows("admin_units"),
-            self._rows("segments"),
-            self._rows("chiefs"),
-            self._rows("assignments"),
-            self.as_of(),
-        )
+        self._apply_hierarchy(build_hierarchy(self._snapshots(), self.as_of()))
+
+    def _ensure_current(self) -> amod.Hierarchy:
+        """The hierarchy of the layers as they are now (rebuilt at once if a load is pending)."""
+        if self.hierarchy is None or self.loading:
+            self.reload_now()
+        if self.hierarchy is None:
+            raise RuntimeError("no workspace is open")
+        return self.hierarchy
+
+    def _apply_hierarchy(self, hierarchy: amod.Hierarchy) -> None:
+        """Fill the tree's top level from a built hierarchy, keeping expansion and selection."""
+        expanded = self._expanded_units() if self.hierarchy is not None else set()
+        selected = self._selected_keys() if self.hierarchy is not None else []
+        self.model.removeRows(0, self.model.rowCount())
+        self._unit_items = {}
+        self.hierarchy = hierarchy
         for code in self.hierarchy.roots:
             self.model.appendRow(self._unit_row(code))
         if not expanded and len(self.hierarchy.roots) == 1:
@@ -447,6 +698,9 @@ class ChiefsPage(QWidget):
         )
         info.setData("unit", KIND_ROLE)
         info.setData(code, KEY_ROLE)
+        for it in (item, info):  # a chief can be dropped on a unit
+            it.setDragEnabled(False)
+            it.setDropEnabled(True)
         if count and missing:
             info.setForeground(QBrush(QColor("#b00020")))
         elif count:
@@ -454,6 +708,7 @@ class ChiefsPage(QWidget):
         if h.children.get(code) or h.segments_of.get(code) or h.chiefs_of.get(code):
             ph = QStandardItem(self.tr("loading…"))
             ph.setData(PLACEHOLDER, KIND_ROLE)
+            ph.setFlags(Qt.ItemIsEnabled)
             item.appendRow([ph, QStandardItem()])
         self._unit_items[code] = item
         return [item, info]
@@ -471,6 +726,9 @@ class ChiefsPage(QWidget):
         info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone")) if x))
         info.setData("chief", KIND_ROLE)
         info.setData(c["chief_id"], KEY_ROLE)
+        for it in (item, info):  # a chief is dragged onto units and segments
+            it.setDragEnabled(True)
+            it.setDropEnabled(False)
         return [item, info]
 
     def _segment_row(self, s: dict) -> list[QStandardItem]:
@@ -496,6 +754,9 @@ class ChiefsPage(QWidget):
         info = QStandardItem(text)
         info.setData("segment", KIND_ROLE)
         info.setData(s["seg_code"], KEY_ROLE)
+        for it in (item, info):  # a chief can be dropped on a segment
+            it.setDragEnabled(False)
+            it.setDropEnabled(True)
         if missing:
             info.setForeground(QBrush(QColor("#b00020")))
         return [item, info]
@@ -692,7 +953,7 @@ class ChiefsPage(QWidget):
         self, seg_codes, chief_id: str, valid_from: Optional[str] = None, duty: Optional[str] = None
     ) -> int:
         """Assign a chief to segments as ONE undoable edit command on the assignments layer."""
-        h = self.hierarchy
+        h = self._ensure_current()
         chief = h.chiefs.get(chief_id)
         if chief is None or not chief.get("active", True):
             raise amod.AssignmentError(f"chief {chief_id} is unknown or inactive")
@@ -719,11 +980,54 @@ class ChiefsPage(QWidget):
             layer.destroyEditCommand()
             raise
         layer.endEditCommand()
-        self.reload()
+        self._schedule_reload()
         return len(inserts)
 
+    # ------------------------------------------------------------ drag and drop
+    def drop_targets(self, chief_id: str, kind: str, key: str) -> list[str]:
+        """Segments a chief dropped on a tree node would be assigned: the segment, or every
+        current segment under the unit, kept to those inside the chief's own unit (R2)."""
+        h = self.hierarchy
+        if h is None or not key:
+            return []
+        chief = h.chiefs.get(chief_id)
+        if chief is None or not chief.get("active", True) or chief.get("level") not in amod.LEVEL_ORDER:
+            return []
+        if kind == "segment":
+            segs = [h.seg_by_code[key]] if key in h.seg_by_code else []
+        elif kind == "unit":
+            segs = h.segments_under(key)
+        else:
+            return []
+        level, unit = chief["level"], chief.get("unit_code")
+        return sorted(
+            s["seg_code"]
+            for s in segs
+            if amod.unit_ancestor(s.get("unit_code") or "", level, h.units) == unit
+        )
+
+    def drop_chief(self, chief_id: str, kind: str, key: str) -> Optional[int]:
+        """A chief dropped on a segment or unit node: assign it there (one edit command).
+        Returns the number of new appointments, or None when nothing could be assigned."""
+        segs = self.drop_targets(chief_id, kind, key)
+        if not segs:
+            return None
+        chief = self.hierarchy.chiefs[chief_id]
+        try:
+            n = self.assign_segments(segs, chief_id, self.as_of())
+        except (amod.AssignmentError, RuntimeError) as exc:
+            self._message(str(exc), Qgis.Warning)
+            return None
+        self._message(
+            self.tr("{0} assigned to {1} segments ({2} new appointments)").format(
+                chief.get("name"), len(segs), n
+            ),
+            Qgis.Success,
+        )
+        return n
+
     def village_chief(self, village_code: str) -> Optional[dict]:
-        for c in self.hierarchy.chiefs_of.get(village_code, []):
+        for c in self._ensure_current().chiefs_of.get(village_code, []):
             if c.get("level") == "village" and c.get("role") == "chief":
                 return c
         return None
@@ -738,7 +1042,8 @@ class ChiefsPage(QWidget):
 
     def save_chief(self, values: dict, chief_id: Optional[str] = None) -> str:
         """Add (no ``chief_id``) or change a chief as one edit command; returns its id."""
-        errors = amod.validate_chief(values, self.hierarchy.units)
+        h = self._ensure_current()
+        errors = amod.validate_chief(values, h.units, _lang())
         if errors:
             raise amod.AssignmentError("; ".join(errors))
         layer = self._editable("chiefs")
@@ -746,11 +1051,11 @@ class ChiefsPage(QWidget):
         layer.beginEditCommand(self.tr("Edit chief") if chief_id else self.tr("Add chief"))
         try:
             if chief_id:
-                fid = self.hierarchy.chiefs[chief_id]["fid"]
+                fid = h.chiefs[chief_id]["fid"]
                 for k, v in values.items():
                     layer.changeAttributeValue(fid, fields.lookupField(k), v)
             else:
-                chief_id = amod.new_chief_id(values["unit_code"], set(self.hierarchy.chiefs))
+                chief_id = amod.new_chief_id(values["unit_code"], set(h.chiefs))
                 feat = QgsFeature(fields)
                 for k, v in dict(values, chief_id=chief_id, active=True).items():
                     feat.setAttribute(fields.lookupField(k), v)
@@ -760,26 +1065,89 @@ class ChiefsPage(QWidget):
             layer.destroyEditCommand()
             raise
         layer.endEditCommand()
-        self.reload()
+        self._schedule_reload()
         return chief_id
 
     def deactivate_chief(self, chief_id: str, end_date: Optional[str] = None) -> int:
-        """Mark a chief inactive and end its open appointments (nothing deleted)."""
+        """Mark a chief inactive and end its open appointments (nothing deleted), as ONE
+        undo step.
+
+        QGIS keeps one undo stack per layer and no command can span two layers' edit
+        buffers, so the change is one edit command on each layer and the two are linked:
+        undoing (or redoing) either one undoes (or redoes) the other, whichever layer's
+        Ctrl+Z the user presses.
+        """
+        h = self._ensure_current()
         end_date = end_date or self.as_of()
+        if chief_id not in h.chiefs:
+            raise amod.AssignmentError(f"no chief with id {chief_id}")
         chiefs = self._editable("chiefs")
         assigns = self._editable("assignments")
         ends = amod.plan_deactivation(layer_rows(assigns, _READ_FIELDS["assignments"]), chief_id, end_date)
-        fid = self.hierarchy.chiefs[chief_id]["fid"]
-        chiefs.beginEditCommand(self.tr("Deactivate chief"))
-        chiefs.changeAttributeValue(fid, chiefs.fields().lookupField("active"), False)
-        chiefs.endEditCommand()
-        i_to = assigns.fields().lookupField("valid_to")
-        assigns.beginEditCommand(self.tr("End appointments"))
-        for afid, end in ends:
-            assigns.changeAttributeValue(afid, i_to, self._qdate(end))
-        assigns.endEditCommand()
-        self.reload()
+        fid = h.chiefs[chief_id]["fid"]
+        self._link_serial += 1
+        text = self.tr("Deactivate {0}").format(h.chiefs[chief_id].get("name") or chief_id)
+        text = f"{text} [#{self._link_serial}]"
+        self._linking = True
+        try:
+            chiefs.beginEditCommand(text)
+            chiefs.changeAttributeValue(fid, chiefs.fields().lookupField("active"), False)
+            chiefs.endEditCommand()
+            link = {"chiefs": (chiefs.undoStack(), chiefs.undoStack().index(), text)}
+            if ends:
+                i_to = assigns.fields().lookupField("valid_to")
+                assigns.beginEditCommand(text)
+                try:
+                    for afid, end in ends:
+                        assigns.changeAttributeValue(afid, i_to, self._qdate(end))
+                except Exception:
+                    assigns.destroyEditCommand()
+                    chiefs.undoStack().undo()
+                    raise
+                assigns.endEditCommand()
+                link["assignments"] = (assigns.undoStack(), assigns.undoStack().index(), text)
+                self._links.append(link)
+        finally:
+            self._linking = False
+        self._schedule_reload()
         return len(ends)
+
+    # ------------------------------------------------------------ linked undo (two layers)
+    @staticmethod
+    def _link_state(entry) -> Optional[bool]:
+        """Whether a linked command is applied on its stack, None when it is gone."""
+        stack, index, text = entry
+        if stack.count() < index or stack.text(index - 1) != text:
+            return None
+        return stack.index() >= index
+
+    def _sync_links(self, *args) -> None:
+        """Keep the two halves of each linked edit in step after an undo or redo."""
+        if self._linking or not self._links:
+            return
+        sender_stack = self.sender()
+        self._linking = True
+        try:
+            for link in list(self._links):
+                states = {name: self._link_state(entry) for name, entry in link.items()}
+                if None in states.values():
+                    self._links.remove(link)  # discarded by a newer edit after an undo
+                    continue
+                if len(set(states.values())) == 1:
+                    continue
+                # The stack that moved leads; the other follows.
+                lead = next((n for n, e in link.items() if _same(e[0], sender_stack)), None)
+                if lead is None:
+                    continue
+                applied = states[lead]
+                for name, (stack, index, _text) in link.items():
+                    if name != lead and states[name] != applied:
+                        stack.setIndex(index if applied else index - 1)
+        finally:
+            self._linking = False
+
+    def _drop_links(self, *args) -> None:
+        self._links = []
 
     def save_edits(self) -> None:
         for name in ("chiefs", "assignments"):
