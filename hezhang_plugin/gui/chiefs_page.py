@@ -675,6 +675,9 @@ class ChiefsPage(QWidget):
                 self.tree.expand(item.index())
         if selected:
             self._select_keys(selected)
+        # Names and codes first: wide enough for the top levels, within reason.
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 220), 360))
 
     # ------------------------------------------------------------ tree building
     def _badge(self, missing: list[str], count: int) -> str:
