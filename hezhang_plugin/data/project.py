@@ -94,7 +94,7 @@ def _label(field_expr: str, size: float, colour: str, *, line: bool = False, bol
     return s
 
 
-def style_units(vl: QgsVectorLayer) -> None:
+def style_units(vl: QgsVectorLayer, lang: str = "zh") -> None:
     cats = []
     specs = {
         "district": {"color": "255,255,255,0", "outline_color": "#303030", "outline_width": "0.9",
@@ -106,7 +106,7 @@ def style_units(vl: QgsVectorLayer) -> None:
     }
     for choice in schema.LEVELS.choices:
         sym = QgsFillSymbol.createSimple(specs[choice.value])
-        cats.append(QgsRendererCategory(choice.value, sym, choice.zh))
+        cats.append(QgsRendererCategory(choice.value, sym, choice.zh if lang == "zh" else choice.en))
     # Villages first, so town and district outlines draw over them.
     cats.reverse()
     renderer = QgsCategorizedSymbolRenderer("level", cats)
@@ -148,13 +148,13 @@ def chiefs_missing_expr(assign_layer_id: str) -> str:
             f"(right(\"unit_code\", 3) <> '000' AND {count(assign_layer_id, 'village')} = 0))")
 
 
-def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
+def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str = "zh") -> None:
     root = QgsRuleBasedRenderer.Rule(None)
     if assign_layer_id:
         uncovered = QgsRuleBasedRenderer.Rule(
             QgsLineSymbol.createSimple({"line_color": "#e02020", "line_width": "1.0",
                                         "line_style": "dash"}),
-            0, 0, chiefs_missing_expr(assign_layer_id), "河长未落实 Chiefs missing")
+            0, 0, chiefs_missing_expr(assign_layer_id), "河长未落实" if lang == "zh" else "Chiefs missing")
         root.appendChild(uncovered)
     colours = {"both": "#1f4e9c", "left": "#117a65", "right": "#7d3c98"}
     # Single-bank segments are drawn offset towards their own bank: QGIS offsets positive
@@ -164,7 +164,8 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str]) -> None:
         sym = QgsLineSymbol.createSimple({"line_color": colours[choice.value], "line_width": "0.8",
                                           "offset": offsets[choice.value], "capstyle": "flat"})
         # (Rule.setIsElse(False) would replace the filter by "ELSE" in QGIS 3.22: not called.)
-        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, f"\"bank\" = '{choice.value}'", choice.zh)
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, f"\"bank\" = '{choice.value}'",
+                                         choice.zh if lang == "zh" else choice.en)
         root.appendChild(rule)
     if assign_layer_id:
         # The bank rules apply only where the chiefs-missing rule did not.
@@ -344,9 +345,9 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
     _relation_form(layers["chiefs"], schema.layer("chiefs"), [rel_objs["chief_assignments"]], lang)
     _relation_form(layers["rivers"], schema.layer("rivers"), [rel_objs["river_segments"]], lang)
 
-    style_units(layers["admin_units"])
+    style_units(layers["admin_units"], lang)
     style_rivers(layers["rivers"])
-    style_segments(layers["segments"], layers["assignments"].id())
+    style_segments(layers["segments"], layers["assignments"].id(), lang)
     style_boards(layers["notice_boards"])
     for vl in layers.values():
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
