@@ -328,9 +328,8 @@ def _step_tree(path):
     page.set_workspace(path)
     page.resize(500, 800)
     page.show()
-    from qgis.PyQt.QtWidgets import QApplication
-
     from qgis.PyQt.QtCore import QEventLoop
+    from qgis.PyQt.QtWidgets import QApplication
 
     QApplication.processEvents()
     t_responsive = time.perf_counter()

@@ -223,7 +223,8 @@ def main(quick: bool = False) -> str:
            "loaded first). hezhang:segmentrivers also does banks (BOUNDARY_TOLERANCE 10 m), codes, "
            "names and ellipsoidal lengths; MIN_LENGTH 0 so pieces are comparable. Peak memory = "
            "peak RSS growth during the run. Length conservation = output km / river km inside the "
-           "villages (hezhang: with single-bank counting, and per bank both+left / both+right, which miss the outer bank of rivers on the district edge).", "",
+           "villages (hezhang: with single-bank counting, and per bank both+left / both+right, "
+           "which miss the outer bank of rivers on the district edge).", "",
            "| scale | rivers | villages | tool | time (s) | pieces | pieces/s | peak memory (MB) | "
            "length conservation |",
            "|---|---:|---:|---|---:|---:|---:|---:|---|"]

@@ -4,22 +4,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="212" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="378" />
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="230" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="396" />
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="231" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="397" />
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="398" />
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -120,47 +120,47 @@
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="141" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="307" />
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="141" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="307" />
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="157" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="323" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="158" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="324" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="159" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="325" />
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="160" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="326" />
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="161" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="327" />
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="162" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="328" />
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="163" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="329" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -168,189 +168,204 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="258" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430" />
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="261" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="271" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="443" />
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="271" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="443" />
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="284" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="462" />
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="285" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="463" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="464" />
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="287" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="465" />
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="288" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="466" />
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="289" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="467" />
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="290" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="468" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="306" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="484" />
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="316" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="494" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="316" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="494" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="316" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="494" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="685" />
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="687" />
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="689" />
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="445" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="699" />
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="455" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="712" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="493" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="754" />
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="706" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="970" />
         <source>Assign {0} to {1} segments</source>
         <translation>任命 {0} 负责 {1} 个河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="746" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1054" />
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="746" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1054" />
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="842" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1213" />
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="777" />
-        <source>End appointments</source>
-        <translation>终止任命</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="789" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1160" />
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="794" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1165" />
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="836" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1207" />
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="839" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1210" />
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="848" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1219" />
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="882" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1253" />
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="875" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1246" />
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="887" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1258" />
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="896" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1267" />
         <source>Unsaved edits are not checked: save them first</source>
         <translation>未保存的编辑不会被检查：请先保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="913" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1284" />
         <source>Coverage check failed: {0}</source>
         <translation>覆盖检查失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="917" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1288" />
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="614" />
+        <source>Loading the river-chief hierarchy</source>
+        <translation>正在加载河长制层级</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="639" />
+        <source>Loading the chiefs failed: {0}</source>
+        <translation>加载河长失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1024" />
+        <source>{0} assigned to {1} segments ({2} new appointments)</source>
+        <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1092" />
+        <source>Deactivate {0}</source>
+        <translation>停用 {0}</translation>
     </message>
 </context>
 <context>
@@ -452,72 +467,72 @@
 <context>
     <name>ExportMapsAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="40" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
         <source>Coverage map</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
         <source>Town atlas</source>
         <translation>镇（乡、街道）图集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="46" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="48" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="48" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="50" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="50" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="52" />
         <source>Resolution (dpi)</source>
         <translation>分辨率（dpi）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="52" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="54" />
         <source>Page size of the coverage map and town atlas</source>
         <translation>河长制一张图和镇（乡、街道）图集的页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="55" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="57" />
         <source>One PDF file per town / segment</source>
         <translation>每个镇/河段一个 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="57" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="59" />
         <source>Files written</source>
         <translation>已写入的文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="66" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="68" />
         <source>Choose at least one product</source>
         <translation>请至少选择一种产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="76" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="78" />
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="79" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="81" />
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
@@ -616,47 +631,47 @@
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="32" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34" />
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="33" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="33" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="33" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="37" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39" />
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="53" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55" />
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="59" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61" />
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="81" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83" />
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="86" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88" />
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
@@ -1459,67 +1474,67 @@
 <context>
     <name>PlaceBoardsAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="35" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="37" />
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="36" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="38" />
         <source>One more board per (km)</source>
         <translation>每增设一块公示牌的河段长度（km）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="39" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="41" />
         <source>Supervision hotline for new boards</source>
         <translation>新公示牌的监督电话</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="41" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="43" />
         <source>Refresh content dates of stale boards</source>
         <translation>更新过期公示牌的内容日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="43" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="45" />
         <source>Date (default today)</source>
         <translation>日期（默认今天）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="45" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="47" />
         <source>Boards placed</source>
         <translation>已放置公示牌数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="46" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="48" />
         <source>Stale boards</source>
         <translation>过期公示牌数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="47" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="49" />
         <source>Stale board codes</source>
         <translation>过期公示牌编码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="63" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="65" />
         <source>Hotline: {0}</source>
         <translation>监督电话：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="77" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="79" />
         <source>{0} notice board(s) placed</source>
         <translation>已放置 {0} 块公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="81" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="83" />
         <source>Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}</source>
         <translation>过期公示牌 {0}（河段 {1}）：内容日期 {2}，河长变更日期 {3}{4}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="81" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="83" />
         <source>, {0} days past the update deadline</source>
         <translation>，已超过更新期限 {0} 天</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="88" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="90" />
         <source>{0} board content date(s) refreshed</source>
         <translation>已更新 {0} 块公示牌的内容日期</translation>
     </message>
@@ -1545,82 +1560,82 @@
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="64" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66" />
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68" />
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="72" />
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="72" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74" />
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76" />
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79" />
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="95" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="97" />
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="104" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="106" />
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="106" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="108" />
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="153" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="155" />
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="155" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="157" />
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="156" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="158" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -1785,87 +1800,87 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WaterChangeAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="39" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="41" />
         <source>Imagery, before</source>
         <translation>前期遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="40" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="42" />
         <source>Date of the before image (YYYY-MM-DD)</source>
         <translation>前期影像日期（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="42" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="44" />
         <source>Imagery, after</source>
         <translation>后期遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="43" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="45" />
         <source>Date of the after image (YYYY-MM-DD)</source>
         <translation>后期影像日期（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="45" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="47" />
         <source>Green band number</source>
         <translation>绿波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="47" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="49" />
         <source>Near-infrared band number</source>
         <translation>近红外波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="49" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="51" />
         <source>NDWI water threshold</source>
         <translation>NDWI 水体阈值</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="52" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="54" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="54" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="56" />
         <source>Buffer around the segments (m)</source>
         <translation>河段周围缓冲距离（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="57" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="59" />
         <source>Smallest change kept (m²)</source>
         <translation>保留的最小变化面积（m²）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="60" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="62" />
         <source>Workspace (for the chiefs concerned)</source>
         <translation>工作空间（用于查找相关河长）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="63" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="65" />
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="86" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="88" />
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="93" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="95" />
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="97" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="99" />
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="128" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="130" />
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="134" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="136" />
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>

@@ -283,7 +283,7 @@ def test_placeboards_algorithm(processing_ready, tmp_path_factory):
     for r in rows:
         per_seg.setdefault(r["seg_code"], []).append(r)
     # Every segment has its boards: 9.3 km segments need 2, the others 1.
-    for code, seg in fx.SEGMENTS.items():
+    for code in fx.SEGMENTS:
         assert per_seg.get(code), code
     assert res["PLACED"] == len(rows) - len(fx.BOARDS)
     assert len(per_seg["411171000001"]) == 2 and len(per_seg["411171000004"]) == 1

@@ -71,7 +71,7 @@ class SegmentationResult:
     that no longer exist, with ``valid_to`` set.
     """
 
-    def __init__(self, table: Optional["SegmentTable"] = None, retired: Optional[list] = None,
+    def __init__(self, table: Optional[SegmentTable] = None, retired: Optional[list] = None,
                  report: Optional[dict] = None):
         self.table = table
         self.retired = retired if retired is not None else []
@@ -524,7 +524,6 @@ def _merge_runs(s, e, p, left, right, min_length):
     brk = np.ones(len(s), dtype=bool)
     brk[1:] = (p[1:] != p[:-1]) | (left[1:] != left[:-1]) | (right[1:] != right[:-1]) | \
         ~np.isclose(s[1:], e[:-1])
-    g = np.cumsum(brk) - 1
     first = np.flatnonzero(brk)
     last = np.concatenate([first[1:], [len(s)]]) - 1
     s, e, p, left, right = s[first], e[last], p[first], left[first], right[first]
@@ -1125,8 +1124,7 @@ def segment_workspace(path: str, unit_level: str = "village", boundary_tolerance
     Reads admin_units and rivers, keeps stable codes against the stored segments, and
     writes inserts, updates and retirements in one transaction. Returns the report.
     """
-    from hezhang_plugin.data import gpkg, io
-    from hezhang_plugin.data import segments_store
+    from hezhang_plugin.data import gpkg, io, segments_store
 
     if unit_level not in ("village", "town"):
         raise SegmentationError(f"unit level {unit_level!r} is not village or town")

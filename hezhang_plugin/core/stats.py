@@ -202,7 +202,7 @@ def export_xlsx(tables: dict[str, Table], path: str, lang: str = "zh") -> str:
             cell.font = Font(bold=True)
         for row in table.values():
             ws.append(row)
-        for i, col in enumerate(table.columns, start=1):
+        for i in range(1, len(table.columns) + 1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(table.headers(lang)[i - 1]) * 2)
     wb.save(path)
     return path

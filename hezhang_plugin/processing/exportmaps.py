@@ -25,12 +25,14 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
     DISPLAY = QT_TRANSLATE_NOOP("ExportMapsAlgorithm", "Export maps and notice boards")
     GROUP = "Maps"
     GROUP_ID = "maps"
-    HELP = QT_TRANSLATE_NOOP("ExportMapsAlgorithm", "Exports the district coverage map (河长制一张图), the town atlas (one page per town) "
-            "and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board "
-            "proportions) of a workspace. PDF gives one multi-page file per product, or one file "
-            "per town / segment named by code; PNG and SVG give one file per page. The layouts are "
-            "stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, "
-            "so they can be restyled in the layout designer and exported again.")
+    HELP = QT_TRANSLATE_NOOP(
+        "ExportMapsAlgorithm",
+        "Exports the district coverage map (河长制一张图), the town atlas (one page per town) "
+        "and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board "
+        "proportions) of a workspace. PDF gives one multi-page file per product, or one file "
+        "per town / segment named by code; PNG and SVG give one file per page. The layouts are "
+        "stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, "
+        "so they can be restyled in the layout designer and exported again.")
 
     def flags(self):
         # Layout expressions resolve layers through the project instance (QGIS 3.22).
@@ -72,8 +74,8 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         try:
             files = export_products(path, products, fmt, folder, feedback, dpi=dpi, page_size=page,
                                     one_file_per_page=per_page)
-        except Canceled:
-            raise QgsProcessingException(self.tr("Export canceled"))
+        except Canceled as exc:
+            raise QgsProcessingException(self.tr("Export canceled")) from exc
         except (ExportError, WorkspaceError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         feedback.pushInfo(self.tr("{0} file(s) written to {1}").format(len(files), folder))

@@ -22,11 +22,13 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
     DISPLAY = QT_TRANSLATE_NOOP("Gcj02ConvertAlgorithm", "Convert between GCJ-02 and WGS84/CGCS2000")
     GROUP = "Imagery"
     GROUP_ID = "imagery"
-    HELP = QT_TRANSLATE_NOOP("Gcj02ConvertAlgorithm", "Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, "
-            "Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 "
-            "(exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto "
-            "them. The layer keeps its CRS; projected layers are converted through CGCS2000 "
-            "longitudes and latitudes. Points outside China are left unchanged.")
+    HELP = QT_TRANSLATE_NOOP(
+        "Gcj02ConvertAlgorithm",
+        "Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, "
+        "Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 "
+        "(exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto "
+        "them. The layer keeps its CRS; projected layers are converted through CGCS2000 "
+        "longitudes and latitudes. Points outside China are left unchanged.")
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource("INPUT", self.tr("Input layer")))

@@ -24,12 +24,14 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
     DISPLAY = QT_TRANSLATE_NOOP("PlaceBoardsAlgorithm", "Place notice boards")
     GROUP = "Maps"
     GROUP_ID = "maps"
-    HELP = QT_TRANSLATE_NOOP("PlaceBoardsAlgorithm", "Places a notice board (公示牌) on every current segment lacking one, following the "
-            "common provincial rule: one board per river per village, plus one for each further "
-            "KM_PER_BOARD km (default 8) of the segment. Boards are put at evenly spaced points on "
-            "the segment and can be moved afterwards. With REFRESH_DATES, boards whose chiefs "
-            "changed after their content date get today's content date (they are to be reprinted). "
-            "Lists stale boards: boards older than their chiefs' current appointments.")
+    HELP = QT_TRANSLATE_NOOP(
+        "PlaceBoardsAlgorithm",
+        "Places a notice board (公示牌) on every current segment lacking one, following the "
+        "common provincial rule: one board per river per village, plus one for each further "
+        "KM_PER_BOARD km (default 8) of the segment. Boards are put at evenly spaced points on "
+        "the segment and can be moved afterwards. With REFRESH_DATES, boards whose chiefs "
+        "changed after their content date get today's content date (they are to be reprinted). "
+        "Lists stale boards: boards older than their chiefs' current appointments.")
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile("WORKSPACE", self.tr("Workspace"), extension="gpkg"))

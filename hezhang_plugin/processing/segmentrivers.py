@@ -45,20 +45,22 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
     DISPLAY = QT_TRANSLATE_NOOP("SegmentRiversAlgorithm", "Segment rivers")
     GROUP = "Segments"
     GROUP_ID = "segments"
-    HELP = QT_TRANSLATE_NOOP("SegmentRiversAlgorithm", "Cuts every river into segments (河段) by administrative units: one segment per river "
-            "per unit, separate segments where the river leaves and re-enters a unit, pieces "
-            "shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary "
-            "between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, "
-            "the left bank (facing downstream, i.e. in digitising direction) to the unit on the "
-            "left; along the district's outer edge it becomes one single-bank segment of the "
-            "inside unit. Segment codes (county code + 6-digit sequence), names, start and end "
-            "names and ellipsoidal CGCS2000 lengths are filled.\n\n"
-            "RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it "
-            "has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current "
-            "segments) to keep the codes of segments that did not materially change: the output "
-            "is then the complete new segments table, with retired segments kept and given an "
-            "end date. Invalid geometries are repaired and reported per feature, null and empty "
-            "ones reported.")
+    HELP = QT_TRANSLATE_NOOP(
+        "SegmentRiversAlgorithm",
+        "Cuts every river into segments (河段) by administrative units: one segment per river "
+        "per unit, separate segments where the river leaves and re-enters a unit, pieces "
+        "shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary "
+        "between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, "
+        "the left bank (facing downstream, i.e. in digitising direction) to the unit on the "
+        "left; along the district's outer edge it becomes one single-bank segment of the "
+        "inside unit. Segment codes (county code + 6-digit sequence), names, start and end "
+        "names and ellipsoidal CGCS2000 lengths are filled.\n\n"
+        "RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it "
+        "has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current "
+        "segments) to keep the codes of segments that did not materially change: the output "
+        "is then the complete new segments table, with retired segments kept and given an "
+        "end date. Invalid geometries are repaired and reported per feature, null and empty "
+        "ones reported.")
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(

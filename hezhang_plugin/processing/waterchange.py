@@ -27,13 +27,15 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
     DISPLAY = QT_TRANSLATE_NOOP("WaterChangeAlgorithm", "Water changes between two dates")
     GROUP = "Imagery"
     GROUP_ID = "imagery"
-    HELP = QT_TRANSLATE_NOOP("WaterChangeAlgorithm", "Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) "
-            "inside a buffer of BUFFER metres around the segments, and outputs the areas where "
-            "water was lost or gained as polygons with their ellipsoidal area (m²), the date "
-            "pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for "
-            "it on the after date. The AFTER raster is resampled onto the BEFORE grid when they "
-            "differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, "
-            "building, sand mining).")
+    HELP = QT_TRANSLATE_NOOP(
+        "WaterChangeAlgorithm",
+        "Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) "
+        "inside a buffer of BUFFER metres around the segments, and outputs the areas where "
+        "water was lost or gained as polygons with their ellipsoidal area (m²), the date "
+        "pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for "
+        "it on the after date. The AFTER raster is resampled onto the BEFORE grid when they "
+        "differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, "
+        "building, sand mining).")
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterRasterLayer("BEFORE", self.tr("Imagery, before")))
