@@ -1,0 +1,76 @@
+"""`make demo` end to end: the demo district, segmented, staffed, checked and printed."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, qgis_app, qgis_processing):
+    from qgis.core import QgsApplication, QgsProject
+
+    from hezhang_plugin import demo as demo_mod
+    from hezhang_plugin.processing.provider import HezhangProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = None
+    if registry.providerById("hezhang") is None:
+        provider = HezhangProvider()
+        registry.addProvider(provider)
+    QgsProject.instance().clear()
+    out = tmp_path_factory.mktemp("demo")
+    result = demo_mod.run(str(out))
+    yield out, result
+    if provider is not None:
+        registry.removeProvider(provider)
+
+
+def _pages(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_demo_district_shape(demo):
+    from hezhang_plugin.data import io as wio
+
+    _, result = demo
+    units = wio.read_rows(result["workspace"], "admin_units", with_geometry=False)
+    levels = [u["level"] for u in units]
+    assert levels.count("district") == 1 and levels.count("town") == 3 and levels.count("village") == 28
+    from hezhang_plugin.core import codes
+
+    assert all(codes.check_child_code(u["code"], u["level"], u["parent_code"]) is None for u in units)
+    rivers = {r["name"]: r for r in wio.read_rows(result["workspace"], "rivers", with_geometry=False)}
+    assert set(rivers) == {"沙河", "澧河"}
+
+
+def test_sha_river_is_single_bank_and_tributary_both(demo):
+    _, result = demo
+    banks = {code: bank for code, bank in result["bank_km"]}
+    assert {bank for (code, bank) in result["bank_km"] if code == "HZ-SH"} == {"right"}
+    assert {bank for (code, bank) in result["bank_km"] if code == "HZ-LH"} == {"both"}
+    assert banks
+    assert result["bank_km"][("HZ-LH", "both")] == pytest.approx(26, abs=7)
+
+
+def test_roster_imported_and_only_the_deliberate_gap_found(demo):
+    _, result = demo
+    assert result["roster"].ok and result["roster"].encoding in ("gbk", "gb18030")
+    findings = result["findings"]
+    assert [(f.rule, f.seg_code) for f in findings] == [("R1", result["gap"])]
+    assert "村级" in findings[0].message("zh")
+
+
+def test_maps_exported(demo):
+    out, result = demo
+    from hezhang_plugin.data import gpkg
+
+    counts = gpkg.table_counts(result["workspace"])
+    assert _pages(out / "coverage_411171.pdf") == 1
+    assert _pages(out / "town_atlas_411171.pdf") == 3
+    assert _pages(out / "notice_boards_411171.pdf") == counts["segments"]
+    text = subprocess.run(["pdftotext", str(out / "notice_boards_411171.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "河长" in text and "\u2ed3" not in text
