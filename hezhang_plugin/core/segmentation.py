@@ -318,7 +318,28 @@ def _disc_range(f, d, dd, r):
     return np.where(ok, (-b - s) / dd, np.inf), np.where(ok, (-b + s) / dd, -np.inf)
 
 
-def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads):
+#: consecutive river edges queried together when pairing them with boundary edges
+_GROUP = 4
+
+
+def _built_tree(geoms):
+    """An STRtree that is already built (GEOS builds it lazily on the first query; the first
+    query is made here, in one thread, before threads share the tree)."""
+    import shapely
+
+    tree = shapely.STRtree(geoms)
+    tree.query(shapely.points(0.0, 0.0))
+    return tree
+
+
+def _boundary_tree(q0, q1):
+    """STRtree of the boundary edges (2-point lines: cheaper to build than boxes)."""
+    import shapely
+
+    return _built_tree(shapely.linestrings(np.stack([q0, q1], axis=1)))
+
+
+def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads, part=None, btree=None):
     """Crossings and near stretches of river edges (p0 -> p1) with boundary edges (q0 - q1).
 
     Returns axis positions of crossings, near intervals (start, end) where a river edge lies
@@ -330,16 +351,37 @@ def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads):
     empty = np.zeros(0)
     if len(p0) == 0 or len(q0) == 0:
         return empty, empty, empty, empty
-    lo_xy = np.minimum(p0, p1) - tol
-    hi_xy = np.maximum(p0, p1) + tol
-    tree = shapely.STRtree(shapely.linestrings(np.stack([q0, q1], axis=1)))
+    # Pairing: a tree of the boundary edges, queried with the envelopes (grown by tol) of runs of
+    # _GROUP consecutive river edges (a 2-point diagonal line per run: building one geometry per
+    # river edge costs more than the query), then refined per edge in numpy.
+    lo_xy, hi_xy = np.minimum(p0, p1), np.maximum(p0, p1)
+    blo, bhi = np.minimum(q0, q1) - tol, np.maximum(q0, q1) + tol
+    tree = btree if btree is not None else _boundary_tree(q0, q1)
+    n_edges = len(p0)
+    # runs never span two parts (their envelope would cover the gap between rivers)
+    if part is None:
+        part = np.zeros(n_edges, dtype=np.int64)
+    newpart = np.ones(n_edges, dtype=bool)
+    newpart[1:] = part[1:] != part[:-1]
+    pstart = np.flatnonzero(newpart)
+    rank = np.arange(n_edges) - pstart[np.cumsum(newpart) - 1]
+    first = np.flatnonzero(rank % _GROUP == 0)
+    size = np.diff(np.append(first, n_edges))
+    glo = np.minimum.reduceat(lo_xy, first, axis=0) - tol
+    ghi = np.maximum.reduceat(hi_xy, first, axis=0) + tol
 
     def query(lo, hi):
-        boxes = shapely.box(lo_xy[lo:hi, 0], lo_xy[lo:hi, 1], hi_xy[lo:hi, 0], hi_xy[lo:hi, 1])
-        ii, jj = tree.query(boxes)
-        return ii + lo, jj
+        diag = shapely.linestrings(np.stack([glo[lo:hi], ghi[lo:hi]], axis=1))
+        gi, jj = tree.query(diag)
+        gi = gi + lo
+        ii = (first[gi][:, None] + np.arange(_GROUP)).ravel()
+        ok = (np.arange(_GROUP)[None, :] < size[gi][:, None]).ravel()
+        ii, jj = ii[ok], np.repeat(jj, _GROUP)[ok]
+        hit = (lo_xy[ii, 0] <= bhi[jj, 0]) & (hi_xy[ii, 0] >= blo[jj, 0]) & \
+            (lo_xy[ii, 1] <= bhi[jj, 1]) & (hi_xy[ii, 1] >= blo[jj, 1])
+        return ii[hit], jj[hit]
 
-    found = _threaded(query, len(p0), threads, 100000)
+    found = _threaded(query, len(first), threads, 40000)
     pair_i = np.concatenate([f[0] for f in found])
     pair_j = np.concatenate([f[1] for f in found])
 
@@ -445,23 +487,43 @@ def _elementary(axis: _Axis, cuts, eps: float = 1e-6):
     return a[keep], b[keep], p[keep]
 
 
+def _unit_index(units_m):
+    """What the cutting needs of the units: (STRtree, boundary edge starts, ends, STRtree of the
+    boundary edges)."""
+    import shapely
+
+    tree = _built_tree(units_m)
+    shapely.prepare(units_m)
+    # prepared polygons build their point-in-area index lazily on first use; two threads doing
+    # that first use at once corrupt the heap (aborts such as "unaligned tcache chunk" at
+    # province scale). Build every index here, in one thread, before the threaded tests.
+    xy, owner = shapely.get_coordinates(units_m, return_index=True)
+    if len(xy):
+        first = np.searchsorted(owner, np.arange(len(units_m)))
+        has = first < len(owner)
+        shapely.contains_xy(units_m[has], xy[first[has], 0], xy[first[has], 1])
+    q0, q1 = _boundary_edges(units_m)
+    return tree, q0, q1, _boundary_tree(q0, q1)
+
+
+def _eff_tol(tolerance: float) -> float:
+    return max(float(tolerance), 0.01)
+
+
 def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, threads: int = 2,
-               progress: Optional[_Progress] = None):
+               progress: Optional[_Progress] = None, index=None):
     """Runs along the axis: arrays (start, end, part, left unit, right unit).
 
     Unit -1 means outside every unit. A run with left == right is a both-bank run.
+    ``index`` is ``_unit_index(units_m)`` when already built.
     """
-    import shapely
-
-    eff_tol = max(float(tolerance), 0.01)
+    eff_tol = _eff_tol(tolerance)
     bank_min = max(5.0 * eff_tol, float(min_length), 1.0)
-    tree = shapely.STRtree(units_m)
-    shapely.prepare(units_m)
+    tree, q0, q1, btree = index if index is not None else _unit_index(units_m)
     g, pv, cm = axis.gcum, axis.part_of_vertex, axis.coords_m
     ei = np.flatnonzero((pv[1:] == pv[:-1]) & (g[1:] > g[:-1])) if len(g) > 1 else np.zeros(0, int)
-    q0, q1 = _boundary_edges(units_m)
     cuts, ns, ne, vproj = _edge_pairs(cm[ei], cm[ei + 1], g[ei], g[ei + 1] - g[ei], q0, q1,
-                                      eff_tol, threads)
+                                      eff_tol, threads, part=pv[ei], btree=btree)
     if progress:
         progress.step(40)
     # stretches within the tolerance of a boundary, long enough to be a bank
@@ -691,11 +753,16 @@ def multilinestring_wkb(coords: np.ndarray, counts: np.ndarray) -> list:
     hdr[:, 9], hdr[:, 10] = 1, 2  # little endian, LineString
     hdr[:, 14:18] = counts.astype("<u4").view(np.uint8).reshape(n, 4)
     body = np.ascontiguousarray(coords[:, :2], dtype="<f8").view(np.uint8).ravel()
-    before = 16 * (np.cumsum(counts) - counts)
-    buf = np.insert(body, np.repeat(before, 18), hdr.ravel()).tobytes()
     size = 18 + 16 * counts
-    start = np.concatenate([[0], np.cumsum(size)[:-1]]).tolist()
-    return [buf[s:s + k] for s, k in zip(start, size.tolist())]
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    # headers at each record's start, vertex bytes everywhere else (in order)
+    is_hdr = np.zeros(int(size.sum()), dtype=bool)
+    is_hdr[(start[:, None] + np.arange(18)).ravel()] = True
+    arr = np.empty(len(is_hdr), dtype=np.uint8)
+    arr[is_hdr] = hdr.ravel()
+    arr[~is_hdr] = body
+    buf = arr.tobytes()
+    return [buf[s:s + k] for s, k in zip(start.tolist(), size.tolist())]
 
 
 _BANKS = np.array(["both", "left", "right"], dtype=object)
@@ -908,22 +975,31 @@ def match_existing(new_rows, existing_rows, crs: str, tolerance: float):
     return out
 
 
-def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs: str,
-                   units_crs: Optional[str] = None, boundary_tolerance: float = 10.0,
-                   min_length: float = 50.0, district_code: Optional[str] = None,
-                   existing: Optional[Sequence[dict]] = None, today: Optional[str] = None,
-                   feedback=None, threads: int = 2) -> SegmentationResult:
-    """Cut ``rivers`` (rows with river_code, name, geom) by ``units`` (code, name, geom).
+@dataclass
+class _Prepared:
+    """Cleaned inputs and the unit index, shared by every chunk of rivers."""
+    report: dict
+    district: str
+    river_rows: list
+    rgeoms: np.ndarray
+    rgeoms_m: np.ndarray
+    unit_rows: list
+    units_m: np.ndarray
+    index: tuple
+    metric: str
+    rivers_crs: str
+    tolerance: float
+    min_length: float
+    threads: int
+    today: str
 
-    ``existing`` are segment rows (geometry in ``rivers_crs``) from an earlier run: segments
-    that did not materially change keep their code (and fid), changed ones keep their code
-    with new extent, new ones get the next free codes, and existing current segments of the
-    processed rivers that are gone are returned as retired (``valid_to`` = ``today``).
-    """
+
+def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_length, district_code,
+             threads, today) -> tuple:
+    """Check and clean the inputs, transform and index the units. Returns (prepared or None when
+    there is nothing to cut, report)."""
     import shapely
 
-    progress = _Progress(feedback)
-    today = today or _dt.date.today().isoformat()
     units_crs = units_crs or rivers_crs
     if boundary_tolerance < 0 or min_length < 0:
         raise SegmentationError("BOUNDARY_TOLERANCE and MIN_LENGTH cannot be negative")
@@ -945,11 +1021,9 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
     river_rows = [r for r, k in zip(rivers, rkeep) if k]
     unit_rows = [u for u, k in zip(units, ukeep) if k]
     rgeoms, ugeoms = rgeoms[rkeep], ugeoms[ukeep]
-    progress.step(5, None)
-    result = SegmentationResult(report=report)
     if len(river_rows) == 0 or len(unit_rows) == 0:
         report["segments"] = 0
-        return result
+        return None, report
     # directed merge joins parts digitised end to start without flipping flow direction
     multi = shapely.get_num_geometries(rgeoms) > 1
     if multi.any():
@@ -966,11 +1040,48 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
     else:
         rg_m = transform_geoms(rgeoms, rivers_crs, metric)
         ug_m = transform_geoms(ugeoms, units_crs, metric)
-    axis = _build_axis(rgeoms, rg_m)
-    progress.step(15)
-    runs = label_axis(axis, np.asarray(ug_m, dtype=object), boundary_tolerance, min_length, threads,
-                      progress)
-    table = _segment_table(runs, axis, river_rows, unit_rows, rivers_crs, today)
+    ug_m = np.asarray(ug_m, dtype=object)
+    prep = _Prepared(report, district, river_rows, rgeoms, np.asarray(rg_m, dtype=object), unit_rows, ug_m,
+                     _unit_index(ug_m), metric, rivers_crs, boundary_tolerance,
+                     min_length, threads, today)
+    report["rivers"] = len(river_rows)
+    report["units"] = len(unit_rows)
+    report["metric_crs"] = metric
+    return prep, report
+
+
+def _cut(prep: _Prepared, lo: int, hi: int, progress: Optional[_Progress] = None) -> SegmentTable:
+    """Segments (without codes) of the prepared rivers ``lo:hi``."""
+    axis = _build_axis(prep.rgeoms[lo:hi], prep.rgeoms_m[lo:hi])
+    if progress:
+        progress.step(15)
+    runs = label_axis(axis, prep.units_m, prep.tolerance, prep.min_length, prep.threads, progress,
+                      index=prep.index)
+    return _segment_table(runs, axis, prep.river_rows[lo:hi], prep.unit_rows, prep.rivers_crs, prep.today)
+
+
+def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs: str,
+                   units_crs: Optional[str] = None, boundary_tolerance: float = 10.0,
+                   min_length: float = 50.0, district_code: Optional[str] = None,
+                   existing: Optional[Sequence[dict]] = None, today: Optional[str] = None,
+                   feedback=None, threads: int = 2) -> SegmentationResult:
+    """Cut ``rivers`` (rows with river_code, name, geom) by ``units`` (code, name, geom).
+
+    ``existing`` are segment rows (geometry in ``rivers_crs``) from an earlier run: segments
+    that did not materially change keep their code (and fid), changed ones keep their code
+    with new extent, new ones get the next free codes, and existing current segments of the
+    processed rivers that are gone are returned as retired (``valid_to`` = ``today``).
+    """
+    progress = _Progress(feedback)
+    today = today or _dt.date.today().isoformat()
+    prep, report = _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_length,
+                            district_code, threads, today)
+    progress.step(5, None)
+    result = SegmentationResult(report=report)
+    if prep is None:
+        return result
+    district, river_rows = prep.district, prep.river_rows
+    table = _cut(prep, 0, len(river_rows), progress)
     progress.step(85)
     cols = table.columns
     # stable codes
@@ -1010,9 +1121,6 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
         table.reorder(sorted(range(len(table)), key=codes.__getitem__))
     result.table = table
     report["segments"] = len(table)
-    report["rivers"] = len(river_rows)
-    report["units"] = len(unit_rows)
-    report["metric_crs"] = metric
     report["single_bank"] = sum(1 for b in table.columns["bank"] if b != "both")
     progress.step(100)
     return result

@@ -167,15 +167,13 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
 
 #: features handed to the sink at once
 _CHUNK = 20000
-#: fields whose values repeat a lot (one QVariant per distinct value is built once)
-_REPEATED = ("river_code", "bank", "unit_code", "start_name", "end_name", "target", "valid_from",
-             "valid_to")
+#: date fields (ISO text in the table, QDate in the sink)
+_DATES = ("valid_from", "valid_to")
 
 
 def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
     """Add the segment table (and whole extra rows) to the sink in chunks. False if cancelled."""
     from qgis.core import QgsFeature, QgsGeometry
-    from qgis.PyQt.QtCore import QVariant
 
     from hezhang_plugin.data.qgsio import feature_from
 
@@ -186,10 +184,11 @@ def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
         col = table.columns.get(name) if n else None
         if col is None:
             col = [None] * n
-        elif name in _REPEATED:
-            # one QVariant per distinct value: the sink copies it cheaply
-            variants = {v: (None if v is None else QVariant(_qvalue(name, v))) for v in set(col)}
-            col = [variants[v] for v in col]
+        elif name in _DATES:
+            # dates are few distinct ISO strings: one QDate each (plain Python values elsewhere:
+            # wrapping them in QVariants first costs more than the sink's own conversion)
+            dates = {v: _qvalue(name, v) for v in set(col)}
+            col = [dates[v] for v in col]
         columns.append(col)
     wkbs = table.wkb() if n else []
     # one feature and one geometry, refilled per segment: the sink copies what it is given
