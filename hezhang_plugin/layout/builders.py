@@ -384,6 +384,13 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     m.setAtlasDriven(True)
     m.setAtlasScalingMode(QgsLayoutItemMap.Auto)
     m.setAtlasMargin(0.12)
+    # The page's town stands out: its villages alone are drawn (clipped to the town); rivers,
+    # segments and boards run on beyond it for orientation (segments on the town's edge lie
+    # on the clip boundary and would be cut away).
+    clip = m.atlasClippingSettings()
+    clip.setEnabled(True)
+    clip.setRestrictToLayers(True)
+    clip.setLayersToClip([units])
     c.add_north_arrow(layout, m, M + map_w - 17 * s, top + 4 * s, 12 * s, 17 * s)
     c.add_scale_bar(layout, m, M + 4 * s, top + map_h - 13 * s, 8 * s, 55 * s)
     rx = W - M - right_w
