@@ -2,21 +2,32 @@
 
 Layouts live in the workspace's project (built on first export, then reused as the
 district restyled them) and are also written as .qpt templates beside the outputs.
-Large atlases export in parallel worker processes (``python -m
-hezhang_plugin.layout.worker``), each rendering a contiguous run of pages, and the
-parts are joined with ``pdfunite`` (poppler) or pypdf. Without either, or without a
-Python that can import QGIS (inside QGIS desktop), export runs in this process.
+Large atlases export in parallel: the pages are cut into contiguous chunks (big ones at
+both ends, small ones in the middle); this process renders chunks from the front while
+worker processes (``python -m hezhang_plugin.layout.worker``, started first so their
+start-up overlaps this process's work) take chunks from the back; each chunk is claimed by
+creating a file, so nobody waits for anybody. The parts are joined in page order with
+``pdfunite`` (poppler) or pypdf. Without either, or without a Python that can import QGIS,
+export runs in this process only.
+
+Per page, QGIS re-applies a map theme's layer styles by parsing their XML (for every map
+item, every page); when the project is ours, the themes' styles are applied once for the
+whole export instead (:func:`resolved_map_themes`): the pages are the same, rendered
+about twice as fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
@@ -27,6 +38,8 @@ from qgis.core import (
     QgsExpressionContextUtils,
     QgsFeatureRequest,
     QgsLayoutExporter,
+    QgsLayoutItemMap,
+    QgsLayoutObject,
     QgsProject,
     QgsReadWriteContext,
 )
@@ -44,6 +57,10 @@ PRODUCTS = ("coverage", "atlas", "boards")
 FORMATS = ("pdf", "png", "svg")
 #: Below this many pages a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 24
+#: Smallest chunk of pages handed to one process (each chunk is one part PDF).
+MIN_CHUNK = 8
+#: Largest chunk: cancelling takes effect between chunks.
+MAX_CHUNK = 100
 
 _PLUGIN_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -182,14 +199,27 @@ def atlas_keys(layout) -> list:
     return keys
 
 
-def restrict_atlas(layout, first, last) -> None:
-    """Keep only the pages whose sort value lies in [first, last]."""
+def restrict_atlas(layout, first, last, base: Optional[str] = None) -> None:
+    """Keep only the pages whose sort value lies in [first, last] (of the atlas's own filter,
+    or of ``base`` when given: the filter before an earlier restriction)."""
     atlas = layout.atlas()
     key = atlas.sortExpression() or "$id"
-    base = atlas.filterExpression() if atlas.filterFeatures() and atlas.filterExpression() else "TRUE"
+    if base is None:
+        base = atlas.filterExpression() if atlas.filterFeatures() and atlas.filterExpression() else "TRUE"
     atlas.setFilterFeatures(True)
     atlas.setFilterExpression(f"({base}) AND ({key}) >= {QgsExpression.quotedValue(first)} "
                               f"AND ({key}) <= {QgsExpression.quotedValue(last)}")
+
+
+def atlas_filter(layout) -> tuple:
+    """(filter on, filter expression) of a layout's atlas, to restore after restricting."""
+    atlas = layout.atlas()
+    return atlas.filterFeatures(), atlas.filterExpression()
+
+
+def set_atlas_filter(layout, state: tuple) -> None:
+    layout.atlas().setFilterFeatures(state[0])
+    layout.atlas().setFilterExpression(state[1])
 
 
 def export_atlas_pdf(layout, path: str, dpi: int, progress: Optional[Callable[[int], None]] = None) -> int:
@@ -198,11 +228,172 @@ def export_atlas_pdf(layout, path: str, dpi: int, progress: Optional[Callable[[i
     count = atlas.updateFeatures()
     if count == 0:
         raise ExportError(_tr("{0}: no pages to export").format(layout.name()))
+    slot = None
     if progress is not None:
-        atlas.featureChanged.connect(lambda _f: progress(atlas.currentFeatureNumber() + 1))
-    result = QgsLayoutExporter.exportToPdf(atlas, path, pdf_settings(dpi))
+        slot = lambda _f: progress(atlas.currentFeatureNumber() + 1)  # noqa: E731
+        atlas.featureChanged.connect(slot)
+    try:
+        result = QgsLayoutExporter.exportToPdf(atlas, path, pdf_settings(dpi))
+    finally:
+        if slot is not None:
+            atlas.featureChanged.disconnect(slot)
     _check(result, layout.name())
     return count
+
+
+# ---------------------------------------------------------------- map themes resolved once
+
+def _map_style_plan(layout):
+    """(layer style overrides shared by the layout's maps, [(map, theme layers or None)]),
+    or None when the maps' styles cannot be applied once for the whole export (maps
+    with different styles for one layer, data-defined themes or layers)."""
+    project = layout.project()
+    themes = project.mapThemeCollection()
+    shared: Optional[dict] = None
+    maps, plain = [], []
+    for item in layout.items():
+        if not isinstance(item, QgsLayoutItemMap):
+            continue
+        props = item.dataDefinedProperties()
+        if props.isActive(QgsLayoutObject.MapStylePreset) or props.isActive(QgsLayoutObject.MapLayers):
+            return None
+        if item.followVisibilityPreset():
+            name = item.followVisibilityPresetName()
+            if not themes.hasMapTheme(name):
+                return None
+            overrides = dict(themes.mapThemeStyleOverrides(name))
+            maps.append((item, themes.mapThemeVisibleLayers(name)))
+        elif item.keepLayerStyles():
+            overrides = dict(item.layerStyleOverrides())
+            maps.append((item, None))
+        else:
+            plain.append(item)
+            continue
+        if shared is None:
+            shared = overrides
+        elif overrides != shared:
+            return None
+    if not shared:
+        return None
+    for item in plain:  # a map drawing an overridden layer in its own style
+        layers = item.layers() or list(project.layerTreeRoot().checkedLayers())
+        if any(lyr is not None and lyr.id() in shared for lyr in layers):
+            return None
+    return shared, maps
+
+
+@contextmanager
+def resolved_map_themes(layout, enabled: bool = True):
+    """Apply the styles of the layout's map theme(s) to the layers once, for the whole
+    export, instead of QGIS re-reading them from XML for every map on every page.
+
+    Only for a project this process owns (a worker's, or a workspace read for the export):
+    the layers' styles change until the export ends and are then restored.
+    """
+    plan = _map_style_plan(layout) if enabled else None
+    if plan is None:
+        yield False
+        return
+    overrides, maps = plan
+    project = layout.project()
+    applied, saved = [], []
+    try:
+        for layer_id, xml in overrides.items():
+            layer = project.mapLayer(layer_id)
+            if layer is None:
+                continue
+            if not layer.styleManager().setOverrideStyle(xml):
+                raise ExportError(_tr("Could not apply the map style of layer {0}").format(layer.name()))
+            applied.append(layer)
+        for item, layers in maps:
+            saved.append((item, item.followVisibilityPreset(), item.followVisibilityPresetName(), item.layers(),
+                          item.keepLayerStyles()))
+            if layers is not None:
+                item.setFollowVisibilityPreset(False)
+                item.setLayers(layers)
+            item.setKeepLayerStyles(False)
+        yield True
+    finally:
+        for item, follow, name, layers, keep in saved:
+            item.setLayers(layers)
+            item.setKeepLayerStyles(keep)
+            item.setFollowVisibilityPresetName(name)
+            item.setFollowVisibilityPreset(follow)
+        for layer in applied:
+            layer.styleManager().restoreOverrideStyle()
+
+
+# ---------------------------------------------------------------- chunks of pages
+
+def plan_chunks(n: int, processes: int, min_chunk: int = MIN_CHUNK, max_chunk: int = MAX_CHUNK) -> list:
+    """Contiguous [start, end) page ranges: big at both ends, small in the middle, where
+    this process (taking chunks from the front) and the workers (from the back) meet."""
+    lo, hi, front, back, turn = 0, n, [], [], 0
+    while lo < hi:
+        r = hi - lo
+        size = min(r, max_chunk, max(min_chunk, math.ceil(r / (2 * max(1, processes)))))
+        if turn == 0:
+            front.append((lo, lo + size))
+            lo += size
+        else:
+            back.append((hi - size, hi))
+            hi -= size
+        turn ^= 1
+    return front + back[::-1]
+
+
+def key_chunks(keys: list, processes: int, min_chunk: int = MIN_CHUNK) -> list:
+    """[first key, last key, pages] per chunk; pages sharing a sort value stay in one chunk."""
+    out = []
+    start = 0
+    for _lo, hi in plan_chunks(len(keys), processes, min_chunk):
+        if hi <= start:
+            continue
+        while hi < len(keys) and keys[hi] == keys[hi - 1]:
+            hi += 1
+        out.append([keys[start], keys[hi - 1], hi - start])
+        start = hi
+    return out
+
+
+def part_path(folder: str, k: int) -> str:
+    return os.path.join(folder, f"part{k:04d}.pdf")
+
+
+def claim_chunk(folder: str, k: int) -> bool:
+    """True for the one process that claims chunk ``k`` first (atomic file creation)."""
+    try:
+        fd = os.open(os.path.join(folder, f"claim{k:04d}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def render_chunks(layout, plan: dict, order: Sequence[int], progress: Optional[Callable[[int], None]] = None,
+                  stop: Optional[Callable[[], bool]] = None) -> int:
+    """Render the chunks of ``plan`` (see :func:`export_atlas_parallel`) that this process
+    claims, going through them in ``order``; returns the pages rendered."""
+    folder, dpi = plan["dir"], plan["dpi"]
+    state = atlas_filter(layout)
+    base = state[1] if state[0] and state[1] else "TRUE"
+    done = 0
+    try:
+        for k in order:
+            if (stop is not None and stop()) or os.path.exists(os.path.join(folder, "cancel")):
+                break
+            if not claim_chunk(folder, k):
+                continue
+            first, last, _pages = plan["chunks"][k]
+            restrict_atlas(layout, first, last, base)
+            final = part_path(folder, k)
+            offset = done
+            done += export_atlas_pdf(layout, final + ".tmp", dpi,
+                                     (lambda i: progress(offset + i)) if progress is not None else None)
+            os.replace(final + ".tmp", final)
+    finally:
+        set_atlas_filter(layout, state)
+    return done
 
 
 _PYTHON_CACHE: dict = {}
@@ -234,8 +425,8 @@ def worker_python() -> Optional[str]:
 
 def worker_env() -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([_PLUGIN_PARENT] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep)
-                                                             if p])
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join([_PLUGIN_PARENT] + rest)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.setdefault("PROJ_DATA", "/usr/share/proj")
     return env
@@ -268,64 +459,127 @@ def can_merge() -> bool:
 
 
 def export_atlas_parallel(workspace_path: str, layout, template: str, path: str, dpi: int, workers: int, python: str,
-                          feedback=None, stats: Optional[ExportStats] = None) -> int:
-    """Split the atlas into ``workers`` runs of pages, render them in worker processes,
-    and join the parts in page order."""
+                          feedback=None, stats: Optional[ExportStats] = None, themes_stored: bool = False,
+                          own_styles: bool = False, imagery: bool = False) -> int:
+    """The atlas rendered by ``workers`` processes in all (this one and ``workers - 1``
+    worker processes), chunk by chunk, and the parts joined in page order.
+
+    ``themes_stored``: the workspace's stored project already holds the layouts' map
+    themes (the workers need not rebuild them); ``own_styles``: this process may apply
+    the map themes' styles to the project's layers for the export (its own project).
+    """
     keys = atlas_keys(layout)
     if not keys:
         raise ExportError(_tr("{0}: no pages to export").format(layout.name()))
     n = len(keys)
     workers = max(1, min(workers, n))
-    bounds = [(n * i) // workers for i in range(workers + 1)]
+    chunks = key_chunks(keys, workers)
     tmpdir = tempfile.mkdtemp(prefix="hezhang-export-", dir=os.path.dirname(os.path.abspath(path)))
-    procs, parts = [], []
-    done = [0] * workers
-    rss = [0] * workers
+    plan = {"chunks": chunks, "dir": tmpdir, "dpi": dpi}
+    plan_file = os.path.join(tmpdir, "plan.json")
+    with open(plan_file, "w", encoding="utf-8") as fh:
+        json.dump(plan, fh, ensure_ascii=False)
+    procs: list = []
+    helpers = workers - 1
+    done = [0] * (helpers + 1)
+    rss = [0] * helpers
+    errors: list[str] = [""] * helpers
+
+    def pump(i, proc):
+        for line in proc.stdout:
+            if line.startswith("PAGE "):
+                done[i + 1] = int(line.split()[1])
+            elif line.startswith("RSS "):
+                rss[i] = int(line.split()[1])
+
+    def drain(i, proc):  # read as it comes, so a talkative worker never blocks on a full pipe
+        for line in proc.stderr:
+            errors[i] = (errors[i] + line)[-4000:]
+
+    def canceled() -> bool:
+        return feedback is not None and feedback.isCanceled()
+
+    def report(k: int) -> None:
+        done[0] = k
+        if feedback is not None:
+            feedback.setProgress(100.0 * min(n, sum(done)) / n)
+
+    threads = []
     try:
-        for i in range(workers):
-            first, last = keys[bounds[i]], keys[bounds[i + 1] - 1]
-            part = os.path.join(tmpdir, f"part{i:02d}.pdf")
-            parts.append(part)
+        # Workers first: their start-up (QGIS, the project) overlaps this process's pages.
+        for i in range(helpers):
             cmd = [python, "-m", "hezhang_plugin.layout.worker", "--workspace", workspace_path,
-                   "--template", template, "--first", str(first), "--last", str(last),
-                   "--dpi", str(dpi), "--out", part]
+                   "--template", template, "--plan", plan_file, "--from-back"]
+            if themes_stored:
+                cmd.append("--themes-stored")
+            elif imagery:
+                cmd.append("--imagery")
             procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                           env=worker_env()))
-        errors: list[str] = [""] * workers
-
-        def pump(i, proc):
-            for line in proc.stdout:
-                if line.startswith("PAGE "):
-                    done[i] = int(line.split()[1])
-                elif line.startswith("RSS "):
-                    rss[i] = int(line.split()[1])
-            errors[i] = proc.stderr.read()
-
-        threads = [threading.Thread(target=pump, args=(i, p), daemon=True) for i, p in enumerate(procs)]
+        threads = [threading.Thread(target=fn, args=(i, p), daemon=True) for i, p in enumerate(procs)
+                   for fn in (pump, drain)]
         for t in threads:
             t.start()
+        with resolved_map_themes(layout, own_styles):
+            render_chunks(layout, plan, range(len(chunks)), report, canceled)
         while any(t.is_alive() for t in threads):
-            if feedback is not None:
-                if feedback.isCanceled():
-                    for p in procs:
-                        p.terminate()
-                    raise Canceled()
-                feedback.setProgress(100.0 * sum(done) / n)
+            if canceled():
+                break
+            report(done[0])
             for t in threads:
                 t.join(0.2)
-        for i, p in enumerate(procs):
-            if p.wait() != 0:
-                raise ExportError(_tr("Export worker {0} failed: {1}").format(i + 1, errors[i].strip()[-2000:]))
-        merge_pdfs(parts, path)
+        if canceled():
+            raise Canceled()
+        failed = [i for i, p in enumerate(procs) if p.wait() != 0]
+        missing = [k for k in range(len(chunks)) if not os.path.exists(part_path(tmpdir, k))]
+        if failed and not missing:
+            get_logger().warning("export worker %d failed: %s", failed[0] + 1, errors[failed[0]].strip()[-500:])
+        if missing:
+            if failed:
+                get_logger().warning("export worker %d failed (%s); rendering its pages here", failed[0] + 1,
+                                     errors[failed[0]].strip()[-500:])
+            # Chunks a failed worker claimed but did not finish.
+            for k in missing:
+                try:
+                    os.remove(os.path.join(tmpdir, f"claim{k:04d}"))
+                except OSError:
+                    pass
+            before = done[0]
+            with resolved_map_themes(layout, own_styles):
+                render_chunks(layout, plan, missing, lambda k: report(before + k), canceled)
+            missing = [k for k in range(len(chunks)) if not os.path.exists(part_path(tmpdir, k))]
+            if missing:
+                if canceled():
+                    raise Canceled()
+                raise ExportError(_tr("Export of {0}: pages missing after the workers ended").format(layout.name()))
+        parts = [part_path(tmpdir, k) for k in range(len(chunks))]
+        if len(parts) == 1:
+            os.replace(parts[0], path)
+        else:
+            merge_pdfs(parts, path)
         if stats is not None:
             stats.workers = workers
             stats.worker_rss_kb = rss
         return n
     finally:
+        try:
+            open(os.path.join(tmpdir, "cancel"), "w").close()  # workers claim nothing more
+        except OSError:
+            pass
         for p in procs:
             if p.poll() is None:
-                p.kill()
-                p.wait()
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        for t in threads:
+            t.join(1)
+        for p in procs:
+            for pipe in (p.stdout, p.stderr):
+                if pipe is not None:
+                    pipe.close()
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
@@ -339,8 +593,13 @@ def _file_stem(product: str, district_code: str) -> str:
 def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folder: str, district_code: str,
                   dpi: int = 300, one_file_per_page: bool = False, parallel: Optional[int] = None,
                   feedback=None, stats: Optional[ExportStats] = None,
-                  template: Optional[str] = None) -> list[str]:
-    """Files written for one product's layout."""
+                  template: Optional[str] = None, own_styles: bool = False,
+                  themes_stored: bool = False, imagery: bool = False) -> list[str]:
+    """Files written for one product's layout.
+
+    ``own_styles``: the project is this export's own (not the one open in QGIS desktop),
+    so map themes may be applied to its layers once for the whole export.
+    """
     stem = _file_stem(product, district_code)
     files: list[str] = []
     if product == "coverage":
@@ -362,11 +621,13 @@ def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folde
         python = worker_python() if workers > 1 else None
         if workers > 1 and template and python and can_merge():
             n = export_atlas_parallel(workspace_path, layout, template, path, dpi, workers, python, feedback,
-                                      stats)
+                                      stats, themes_stored=themes_stored, own_styles=own_styles,
+                                      imagery=imagery)
         else:
-            n = export_atlas_pdf(layout, path, dpi,
-                                 (lambda k: feedback.setProgress(100.0 * k / max(1, atlas.count())))
-                                 if feedback is not None else None)
+            with resolved_map_themes(layout, own_styles):
+                n = export_atlas_pdf(layout, path, dpi,
+                                     (lambda k: feedback.setProgress(100.0 * k / max(1, atlas.count())))
+                                     if feedback is not None else None)
         if stats is not None:
             stats.pages[product] = n
         return [path]
@@ -376,12 +637,13 @@ def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folde
     if n == 0:
         raise ExportError(_tr("{0}: no pages to export").format(layout.name()))
     base = os.path.join(folder, "page")
-    if fmt == "pdf":
-        result = QgsLayoutExporter.exportToPdfs(atlas, base, pdf_settings(dpi))
-    elif fmt == "png":
-        result = QgsLayoutExporter.exportToImage(atlas, base, "png", image_settings(dpi))
-    else:
-        result = QgsLayoutExporter.exportToSvg(atlas, base, svg_settings(dpi))
+    with resolved_map_themes(layout, own_styles):
+        if fmt == "pdf":
+            result = QgsLayoutExporter.exportToPdfs(atlas, base, pdf_settings(dpi))
+        elif fmt == "png":
+            result = QgsLayoutExporter.exportToImage(atlas, base, "png", image_settings(dpi))
+        else:
+            result = QgsLayoutExporter.exportToSvg(atlas, base, svg_settings(dpi))
     _check(result, layout.name())
     files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith("." + fmt))
     if stats is not None:
@@ -390,6 +652,7 @@ def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folde
 
 
 def auto_workers(pages: int) -> int:
+    """Processes to render ``pages`` atlas pages with (this one included)."""
     if pages < PARALLEL_MIN_PAGES:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
@@ -460,7 +723,8 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
     project, owned = open_project(workspace_path, isolated)
     try:
         layouts, content, changed = ensure_layouts(project, workspace_path, products, page_size, rebuild, imagery)
-        if save_project and changed and owned:
+        stored = bool(save_project and changed and owned)
+        if stored:
             with wsproject.NoWalWrites():
                 wsproject.write_project(project, workspace_path)
         templates = {p: save_template(lay, os.path.join(out_folder, "templates")) for p, lay in layouts.items()}
@@ -474,7 +738,8 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
             sub = _SubFeedback(feedback, i, len(products)) if feedback is not None else None
             written = export_layout(workspace_path, product, layouts[product], fmt, out_folder,
                                     info.district_code, dpi, one_file_per_page, parallel, sub, stats,
-                                    template=templates[product])
+                                    template=templates[product], own_styles=owned, themes_stored=stored,
+                                    imagery=imagery)
             files.extend(written)
             log.info("exported %s: %d file(s), %s page(s)", product, len(written), stats.pages.get(product))
         stats.files = files

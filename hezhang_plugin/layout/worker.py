@@ -1,9 +1,17 @@
-"""Worker process: export a run of atlas pages of a workspace layout to one PDF.
+"""Worker process: export atlas pages of a workspace layout to PDF parts.
+
+``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --plan PLAN.json
+[--from-back] [--themes-stored]`` starts its own QGIS, reads the workspace's project and the
+layout template, then renders the chunks of pages listed in the plan (written by
+``export.export_atlas_parallel``) that it claims first, from the back of the list with
+``--from-back``, each into its own part PDF in the plan's folder. ``--themes-stored``: the
+stored project already holds the map themes (not rebuilt here).
 
 ``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --first K1 --last K2
---out PART.pdf [--dpi 300]`` starts its own QGIS, reads the workspace's project and the layout template, keeps the
-atlas pages whose sort value lies in [K1, K2] and writes them. It reports ``PAGE n`` lines
-on stdout as pages are done and ``RSS kb`` (its peak memory) at the end.
+--out PART.pdf [--dpi 300]`` keeps the atlas pages whose sort value lies in [K1, K2] and
+writes them to one PDF.
+
+Both report ``PAGE n`` lines on stdout as pages are done and ``RSS kb`` (peak memory) at the end.
 
 ``python -m hezhang_plugin.layout.worker export --workspace WS --out FOLDER [--products
 coverage,atlas,boards --format pdf --dpi 300 --page-size A3]`` runs a whole export (the dock's
@@ -14,6 +22,7 @@ it reports ``PROGRESS p``, ``INFO text``, ``WARNING text`` and ``FILE path`` lin
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -37,15 +46,26 @@ def run(args) -> int:
         # Layout expressions find layers through the project instance (QGIS 3.22).
         project = QgsProject.instance()
         ws.open_workspace(args.workspace, project, migrate=False)
-        builders.prepare_themes(project, read_content(args.workspace), args.imagery)
+        if not args.themes_stored:
+            builders.prepare_themes(project, read_content(args.workspace), args.imagery)
         layout = export.load_template(project, args.template)
-        export.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
 
         def progress(k: int) -> None:
             sys.stdout.write(f"PAGE {k}\n")
             sys.stdout.flush()
 
-        export.export_atlas_pdf(layout, args.out, args.dpi, progress)
+        # This process's own project: the map themes' styles are applied once, not per page.
+        with export.resolved_map_themes(layout):
+            if args.plan:
+                with open(args.plan, encoding="utf-8") as fh:
+                    plan = json.load(fh)
+                order = range(len(plan["chunks"]))
+                export.render_chunks(layout, plan, order[::-1] if args.from_back else order, progress)
+            else:
+                if args.first is None or args.last is None or not args.out:
+                    raise ValueError("--first, --last and --out are needed without --plan")
+                export.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
+                export.export_atlas_pdf(layout, args.out, args.dpi, progress)
         project.clear()
         return 0
     except Exception as exc:  # reported to the parent, which names the worker
@@ -116,9 +136,12 @@ def main(argv=None) -> int:
     ap.add_argument("--workspace", required=True)
     ap.add_argument("--template", required=True, help="the layout's .qpt template")
     ap.add_argument("--imagery", action="store_true")
-    ap.add_argument("--first", required=True)
-    ap.add_argument("--last", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--plan", help="chunks of pages to claim and render (JSON)")
+    ap.add_argument("--from-back", action="store_true", help="claim the plan's chunks from the last one")
+    ap.add_argument("--themes-stored", action="store_true", help="the stored project holds the map themes")
+    ap.add_argument("--first")
+    ap.add_argument("--last")
+    ap.add_argument("--out")
     ap.add_argument("--dpi", type=int, default=300)
     return run(ap.parse_args(argv))
 
