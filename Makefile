@@ -51,7 +51,9 @@ test: deps transcompile
 
 lint: deps
 	$(PY) -m ruff check $(PLUGIN) test bench
-	$(PY) -m flake8 --select=QGS --extend-ignore=QGS105,QGS106 $(PLUGIN)
+	@# Not applied: QGS105 (only the plugin class gets iface and hands it on, by design), QGS201/202
+	@# (experimental return-value checks) and QGS402/403 (Qt 6 enum spellings that QGIS 3.22's PyQt5 lacks).
+	$(PY) -m flake8 --select=QGS --extend-ignore=QGS105,QGS201,QGS202,QGS402,QGS403 $(PLUGIN)
 
 scan: deps
 	$(PY) -m bandit -q -r $(PLUGIN) -c pyproject.toml

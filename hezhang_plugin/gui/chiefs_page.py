@@ -1189,7 +1189,7 @@ class ChiefsPage(QWidget):
             },
             self,
         )
-        if dialog.exec_():
+        if dialog.exec():
             self.save_chief(dialog.values())
 
     def edit_chief_dialog(self) -> None:
@@ -1198,7 +1198,7 @@ class ChiefsPage(QWidget):
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
         dialog = ChiefDialog(self.hierarchy.units, self.hierarchy.chiefs[cid], self)
-        if dialog.exec_():
+        if dialog.exec():
             self.save_chief(dialog.values(), cid)
 
     def deactivate_chief_dialog(self) -> None:
@@ -1227,7 +1227,7 @@ class ChiefsPage(QWidget):
             ),
         )
         dialog = AssignDialog(chiefs, len(segs), self.date_edit.date(), self)
-        if dialog.exec_():
+        if dialog.exec():
             try:
                 n = self.assign_segments(
                     segs,

@@ -202,7 +202,7 @@ class HezhangDock(QgsDockWidget):
         from hezhang_plugin.gui.workspace_dialog import NewWorkspaceDialog
 
         dialog = NewWorkspaceDialog(self)
-        if not dialog.exec_():
+        if not dialog.exec():
             return
         values = dialog.values()
         try:

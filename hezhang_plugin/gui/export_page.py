@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404 - runs the plugin's own export worker, no shell
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsTask
@@ -70,7 +70,7 @@ class ExportTask(QgsTask):
                "--page-size", page_size]
         if per_page:
             cmd.append("--one-file-per-page")
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
                                 env=export.worker_env(), start_new_session=True)
         for line in proc.stdout:
             if self.isCanceled():

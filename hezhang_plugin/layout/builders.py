@@ -406,8 +406,9 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     table.setFeatureFilter(
         "\"active\" AND \"level\" <> 'district' AND left(\"unit_code\", 9) = "
         "left(attribute(@atlas_feature, 'code'), 9)")
-    seg_names = (f"aggregate(layer:='{assign.id()}', aggregate:='concatenate', expression:=attribute(get_feature('{segs.id()}', "
-                 "'seg_code', \"seg_code\"), 'name'), filter:=\"chief_id\" = attribute(@parent, 'chief_id') "
+    seg_names = (f"aggregate(layer:='{assign.id()}', aggregate:='concatenate', "
+                 f"expression:=attribute(get_feature('{segs.id()}', 'seg_code', \"seg_code\"), 'name'), "
+                 "filter:=\"chief_id\" = attribute(@parent, 'chief_id') "
                  f"AND {current}, concatenator:='、')")
     seg_km = (f"format_number(coalesce(aggregate(layer:='{assign.id()}', aggregate:='sum', expression:=attribute("
               f"get_feature('{segs.id()}', 'seg_code', \"seg_code\"), 'length_km'), filter:=\"chief_id\" = "

@@ -23,7 +23,7 @@ import json
 import math
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 - runs the plugin's own export worker, no shell
 import sys
 import tempfile
 import threading
@@ -387,9 +387,8 @@ def render_chunks(layout, plan: dict, order: Sequence[int], progress: Optional[C
             first, last, _pages = plan["chunks"][k]
             restrict_atlas(layout, first, last, base)
             final = part_path(folder, k)
-            offset = done
             done += export_atlas_pdf(layout, final + ".tmp", dpi,
-                                     (lambda i: progress(offset + i)) if progress is not None else None)
+                                     (lambda i, offset=done: progress(offset + i)) if progress is not None else None)
             os.replace(final + ".tmp", final)
     finally:
         set_atlas_filter(layout, state)
@@ -414,7 +413,7 @@ def worker_python() -> Optional[str]:
     ok = None
     if found:
         try:
-            res = subprocess.run([found, "-c", "import qgis.core"], capture_output=True, timeout=60,
+            res = subprocess.run([found, "-c", "import qgis.core"], capture_output=True, timeout=60,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
                                  env=worker_env())
             ok = found if res.returncode == 0 else None
         except (OSError, subprocess.TimeoutExpired):
@@ -435,7 +434,7 @@ def worker_env() -> dict:
 def merge_pdfs(parts: list[str], out: str) -> None:
     tool = shutil.which("pdfunite")
     if tool:
-        res = subprocess.run([tool, *parts, out], capture_output=True, text=True)
+        res = subprocess.run([tool, *parts, out], capture_output=True, text=True)  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
         if res.returncode != 0:
             raise ExportError(_tr("pdfunite failed: {0}").format(res.stderr.strip()))
         return
@@ -507,14 +506,14 @@ def export_atlas_parallel(workspace_path: str, layout, template: str, path: str,
     threads = []
     try:
         # Workers first: their start-up (QGIS, the project) overlaps this process's pages.
-        for i in range(helpers):
+        for _ in range(helpers):
             cmd = [python, "-m", "hezhang_plugin.layout.worker", "--workspace", workspace_path,
                    "--template", template, "--plan", plan_file, "--from-back"]
             if themes_stored:
                 cmd.append("--themes-stored")
             elif imagery:
                 cmd.append("--imagery")
-            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
                                           env=worker_env()))
         threads = [threading.Thread(target=fn, args=(i, p), daemon=True) for i, p in enumerate(procs)
                    for fn in (pump, drain)]
