@@ -22,16 +22,9 @@ KEY = "0123456789abcdef0123456789abcdef"  # a fake Tianditu key  # pragma: allow
 
 @pytest.fixture(scope="module")
 def tile_png(qgis_app):
-    from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
-    from qgis.PyQt.QtGui import QColor, QImage
+    from test.images import png_bytes
 
-    img = QImage(256, 256, QImage.Format_RGB32)
-    img.fill(QColor(*TILE_RGB))
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.WriteOnly)
-    img.save(buf, "PNG")
-    return bytes(data)
+    return png_bytes(256, 256, TILE_RGB)
 
 
 @pytest.fixture

@@ -39,16 +39,9 @@ COLOUR = (30, 160, 90)
 
 
 def _png(width, height):
-    from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
-    from qgis.PyQt.QtGui import QColor, QImage
+    from test.images import png_bytes
 
-    img = QImage(width, height, QImage.Format_ARGB32)
-    img.fill(QColor(*COLOUR))
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.WriteOnly)
-    img.save(buf, "PNG")
-    return bytes(data)
+    return png_bytes(width, height, COLOUR)
 
 
 @pytest.fixture

@@ -106,20 +106,7 @@ def _plain(value):
 
 def layer_rows(layer: QgsVectorLayer, names) -> list[dict]:
     """Attribute rows of a layer (edit buffer included), without geometry, fid included."""
-    fields = layer.fields()
-    have = [n for n in names if fields.lookupField(n) >= 0]
-    idx = [fields.lookupField(n) for n in have]
-    req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(idx)
-    out = []
-    for feat in layer.getFeatures(req):
-        attrs = feat.attributes()
-        row = {"fid": feat.id()}
-        for n, i in zip(have, idx):
-            row[n] = _plain(attrs[i])
-        if "active" in row:
-            row["active"] = row["active"] in (True, 1, "1", "true", None)
-        out.append(row)
-    return out
+    return source_rows(layer, layer.fields(), names)
 
 
 def source_rows(source, fields, names) -> list[dict]:
