@@ -4,22 +4,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="378" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="345" />
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="396" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="363" />
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="397" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364" />
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="398" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="365" />
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -120,47 +120,47 @@
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="307" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274" />
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="307" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274" />
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="323" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="290" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="324" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="291" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="325" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="292" />
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="326" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293" />
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="327" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="294" />
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="295" />
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="329" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -168,202 +168,202 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="397" />
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="400" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="443" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410" />
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="443" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410" />
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="462" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="429" />
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="463" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="464" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431" />
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="465" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="432" />
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="466" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433" />
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="467" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="434" />
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="468" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="484" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451" />
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="494" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="494" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="494" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="685" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="652" />
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="687" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="654" />
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="689" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="656" />
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="699" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666" />
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="712" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="679" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="754" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="721" />
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="970" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="937" />
         <source>Assign {0} to {1} segments</source>
         <translation>任命 {0} 负责 {1} 个河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1054" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021" />
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1054" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021" />
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1213" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1180" />
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1160" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1127" />
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1165" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1132" />
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1207" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1174" />
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1210" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1177" />
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1219" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1186" />
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1253" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1220" />
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1246" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1213" />
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1258" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1225" />
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1267" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1234" />
         <source>Unsaved edits are not checked: save them first</source>
         <translation>未保存的编辑不会被检查：请先保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1284" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1251" />
         <source>Coverage check failed: {0}</source>
         <translation>覆盖检查失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1288" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1255" />
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="614" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="581" />
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="639" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="606" />
         <source>Loading the chiefs failed: {0}</source>
         <translation>加载河长失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1024" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="991" />
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1092" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1059" />
         <source>Deactivate {0}</source>
         <translation>停用 {0}</translation>
     </message>

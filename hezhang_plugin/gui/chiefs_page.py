@@ -58,30 +58,10 @@ PLACEHOLDER = "placeholder"
 #: Mime type of a chief dragged in the tree: JSON list of chief ids.
 CHIEF_MIME = "application/x-hezhang-chief-ids"
 
+#: Fields the page reads of each layer: all of the schema's but the free texts it never shows.
 _READ_FIELDS = {
-    "admin_units": ("code", "name", "level", "parent_code"),
-    "segments": (
-        "seg_code",
-        "river_code",
-        "name",
-        "bank",
-        "unit_code",
-        "length_km",
-        "valid_from",
-        "valid_to",
-    ),
-    "chiefs": (
-        "chief_id",
-        "name",
-        "level",
-        "role",
-        "position",
-        "organisation",
-        "unit_code",
-        "phone",
-        "active",
-    ),
-    "assignments": ("seg_code", "chief_id", "level", "role", "duty", "valid_from", "valid_to"),
+    name: tuple(f for f in schema.layer(name).field_names if f not in ("start_name", "end_name", "target"))
+    for name in ("admin_units", "segments", "chiefs", "assignments")
 }
 
 
