@@ -90,7 +90,7 @@ def build_geography(seed: int = 20240301) -> tuple:
     # Tributary (澧河 in the demo) from the south-west corner to the Sha River.
     mouth = along.interpolate(0.78, normalized=True)
     li = _meander([(west - 0.03, south + 0.005), (west + 0.05, 33.52), (114.0, 33.55),
-                   (mouth.x, mouth.y - 0.02), (mouth.x, mouth.y)], 0.004, 5.0, seed + 1)
+                   (mouth.x, mouth.y - 0.02), (mouth.x, mouth.y)], 0.0075, 6.0, seed + 1)
     li = LineString(list(li.coords[:-1]) + [(mouth.x, mouth.y)])
     # Villages: Voronoi cells of seeded points, clipped to the district.
     rng = np.random.default_rng(seed)

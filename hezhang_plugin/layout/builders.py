@@ -68,9 +68,10 @@ def _rank(field: str, vlist: schema.ValueList) -> str:
 
 
 def _uncovered_expr(assign_id: str) -> str:
-    return (f"aggregate(layer:='{assign_id}', aggregate:='count', expression:=\"fid\", "
-            "filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND "
-            "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now()))) = 0")
+    # The same test as the workspace style and rule R1: a level of chiefs is missing.
+    from hezhang_plugin.data.project import chiefs_missing_expr
+
+    return chiefs_missing_expr(assign_id)
 
 
 def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] = None) -> QgsLineSymbol:
@@ -89,7 +90,7 @@ def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] =
 
 def segments_by_town_renderer(content: MapContent, assign_id: str) -> QgsRuleBasedRenderer:
     """Segments coloured by responsible town, single-bank ones offset onto their bank,
-    uncovered ones (no current chief) in red dashes."""
+    uncovered ones (a level of current chiefs missing) in red dashes."""
     root = QgsRuleBasedRenderer.Rule(None)
     uncovered = _uncovered_expr(assign_id)
     groups = [(content.district_code[:6] + "000", content.district_name + "（区级）")] + [

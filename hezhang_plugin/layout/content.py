@@ -36,7 +36,7 @@ class MapContent:
     data_date: str
     towns: list  # (code, name) sorted by code
     segment_count: int
-    uncovered: list  # seg codes without a current chief
+    uncovered: list  # seg codes lacking a level of current chiefs (rule R1)
     total_km: float
     chiefs_by_town: dict  # town code ('' = district level) -> [ChiefLine]
     centre_lon: Optional[float] = None
@@ -52,8 +52,17 @@ def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
     unit_by_code = {u["code"]: u for u in units}
     towns = sorted((u["code"], u["name"]) for u in units if u["level"] == "town")
     seg_by_code = {s["seg_code"]: s for s in segments}
-    covered = {a["seg_code"] for a in assignments if a["chief_id"] in chiefs}
-    uncovered = sorted(s["seg_code"] for s in segments if s["seg_code"] not in covered)
+    # Uncovered as rule R1 has it: a level of chiefs missing (village level in villages).
+    from hezhang_plugin.core import assignments as amod
+
+    active = {cid for cid, c in chiefs.items() if c.get("active", True)}
+    by_seg: dict[str, list] = {}
+    for a in assignments:
+        by_seg.setdefault(a["seg_code"], []).append(a)
+    uncovered = sorted(
+        s["seg_code"] for s in segments
+        if amod.missing_levels((unit_by_code.get(s["unit_code"]) or {}).get("level"),
+                               by_seg.get(s["seg_code"], []), active))
     lines: dict[tuple, ChiefLine] = {}
     for a in assignments:
         c = chiefs.get(a["chief_id"])
