@@ -517,22 +517,22 @@
         <translation>每个镇/河段一个 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="59" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="62" />
         <source>Files written</source>
         <translation>已写入的文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="68" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="71" />
         <source>Choose at least one product</source>
         <translation>请至少选择一种产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="78" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="82" />
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="81" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="85" />
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
@@ -546,78 +546,88 @@
         <source>Exports the district coverage map (河长制一张图), the town atlas (one page per town) and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board proportions) of a workspace. PDF gives one multi-page file per product, or one file per town / segment named by code; PNG and SVG give one file per page. The layouts are stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, so they can be restyled in the layout designer and exported again.</source>
         <translation>导出工作空间的河长制一张图、镇（乡、街道）图集（每个镇一页）和公示牌（每个现行河段一页，按 1.5 m x 1.0 m 的公示牌比例）。PDF 格式每种产品输出一个多页文件，或按编码命名、每个镇/河段输出一个文件；PNG 和 SVG 格式每页输出一个文件。版式保存在工作空间的工程中，并以 .qpt 模板保存在 OUTPUT_FOLDER/templates 中，可在布局设计器中调整样式后再次导出。</translation>
     </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="59" />
+        <source>Imagery background on the coverage map and town atlas (遥感影像 group)</source>
+        <translation>河长制一张图和乡镇图集加遥感影像底图（遥感影像组）</translation>
+    </message>
 </context>
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="133" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="136" />
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="136" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="139" />
         <source>Coverage map (河长制一张图)</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="137" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="140" />
         <source>Town atlas (one page per town)</source>
         <translation>镇（乡、街道）图集（每个镇一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="138" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="141" />
         <source>Notice boards (one page per segment)</source>
         <translation>公示牌（每个河段一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="153" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="156" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="159" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="162" />
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="164" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="167" />
         <source>Map page size</source>
         <translation>地图页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="165" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="168" />
         <source>One PDF per town / segment</source>
         <translation>每个镇/河段一个 PDF</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="172" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="178" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="255" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="262" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="178" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="184" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="226" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="233" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="245" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="252" />
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="251" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="258" />
         <source>Export canceled</source>
         <translation>导出已取消</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="171" />
+        <source>Imagery background (遥感影像 group)</source>
+        <translation>遥感影像底图（遥感影像组）</translation>
     </message>
 </context>
 <context>

@@ -359,3 +359,79 @@ def test_export_page_cancel(qgis_app, tmp_path_factory):
     assert results == [[]]
     assert not (out / "notice_boards_411171.pdf").exists()
     page.deleteLater()
+
+
+def _scene_pixels(path) -> int:
+    """Pixels of the test scene's colour, magenta (200, 0, 200), which no map symbol uses."""
+    import numpy as np
+    from qgis.PyQt.QtGui import QImage
+
+    img = QImage(str(path)).convertToFormat(QImage.Format_RGB32)
+    ptr = img.constBits()
+    ptr.setsize(img.width() * img.height() * 4)
+    bgr = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]
+    diff = np.abs(bgr.astype(int) - np.array([200, 0, 200])).max(axis=1)  # BGR order, symmetric colour
+    return int((diff <= 12).sum())
+
+
+def _workspace_with_scene(tmp_path_factory):
+    """The filled workspace with a magenta GeoTIFF scene in its 遥感影像 group (stored project)."""
+    import numpy as np
+    from osgeo import gdal, osr
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    from hezhang_plugin.data import project as wsproject
+    from hezhang_plugin.data.workspace import open_workspace
+    from hezhang_plugin.overlays import placement
+
+    QgsProject.instance().clear()
+    ws = _fill(tmp_path_factory, "imagery")
+    folder = tmp_path_factory.mktemp("scene")
+    tif = str(folder / "scene.tif")
+    ds = gdal.GetDriverByName("GTiff").Create(tif, 200, 200, 3, gdal.GDT_Byte)
+    ds.SetGeoTransform((113.0, 0.01, 0, 35.0, 0, -0.01))  # 2 x 2 degrees around the test district
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4490)
+    ds.SetProjection(srs.ExportToWkt())
+    for band, value in zip((1, 2, 3), (200, 0, 200)):
+        ds.GetRasterBand(band).WriteArray(np.full((200, 200), value, dtype=np.uint8))
+    ds = None
+    prj = QgsProject()
+    open_workspace(ws, prj)
+    placement.add_overlay(prj, QgsRasterLayer(tif, "scene"), "2024-05-01")
+    wsproject.write_project(prj, ws)
+    prj.clear()
+    return ws
+
+
+def test_coverage_map_with_imagery_background(processing_ready, tmp_path_factory):
+    """A scene in the 遥感影像 group prints under the coverage map when IMAGERY is on."""
+    from qgis import processing
+    from qgis.core import QgsProject
+
+    ws = _workspace_with_scene(tmp_path_factory)
+    counts = {}
+    for flag in (False, True):
+        out = tmp_path_factory.mktemp(f"img_{flag}")
+        QgsProject.instance().clear()
+        res = processing.run("hezhang:exportmaps", {"WORKSPACE": ws, "PRODUCTS": [0], "FORMAT": 1, "DPI": 50,
+                                                    "OUTPUT_FOLDER": str(out), "IMAGERY": flag})
+        counts[flag] = _scene_pixels(res["FILES"][0])
+    assert counts[False] == 0, counts
+    assert counts[True] > 2000, counts
+
+
+def test_export_tab_worker_prints_imagery(qgis_app, tmp_path_factory):
+    """The Export tab's child process (python -m hezhang_plugin.layout.worker export --imagery)."""
+    import sys
+
+    from hezhang_plugin.layout import export
+
+    ws = _workspace_with_scene(tmp_path_factory)
+    out = tmp_path_factory.mktemp("tab_img")
+    res = subprocess.run([sys.executable, "-m", "hezhang_plugin.layout.worker", "export", "--workspace", ws,
+                          "--products", "coverage", "--format", "png", "--out", str(out), "--dpi", "50",
+                          "--imagery"], capture_output=True, text=True, env=export.worker_env(), timeout=300)
+    assert res.returncode == 0, res.stderr
+    files = [line[5:] for line in res.stdout.splitlines() if line.startswith("FILE ")]
+    assert len(files) == 1 and _scene_pixels(files[0]) > 2000

@@ -41,9 +41,10 @@ class ExportTask(QgsTask):
     """Exports in a child process (or, without one, in this task's thread)."""
 
     def __init__(self, workspace: str, products: list, fmt: str, folder: str, dpi: int, page_size: str,
-                 one_file_per_page: bool):
+                 one_file_per_page: bool, imagery: bool = False):
         super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.CanCancel)
         self.args = (workspace, products, fmt, folder, dpi, page_size, one_file_per_page)
+        self.imagery = imagery
         self.files: list = []
         self.error = ""
         self.warnings: list = []
@@ -70,6 +71,8 @@ class ExportTask(QgsTask):
                "--page-size", page_size]
         if per_page:
             cmd.append("--one-file-per-page")
+        if self.imagery:
+            cmd.append("--imagery")
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
                                 env=export.worker_env(), start_new_session=True)
         for line in proc.stdout:
@@ -113,7 +116,7 @@ class ExportTask(QgsTask):
         try:
             self.files = export_products(workspace, products, fmt, folder, Feedback(), dpi=dpi,
                                          page_size=page_size, one_file_per_page=per_page, parallel=1,
-                                         isolated=True)
+                                         isolated=True, imagery=self.imagery)
         except Canceled:
             return False
         return True
@@ -165,6 +168,9 @@ class ExportPage(QWidget):
         self.per_page_check = QCheckBox(self.tr("One PDF per town / segment"))
         self.per_page_check.setObjectName("perPageCheck")
         form.addRow("", self.per_page_check)
+        self.imagery_check = QCheckBox(self.tr("Imagery background (遥感影像 group)"))
+        self.imagery_check.setObjectName("imageryCheck")
+        form.addRow("", self.imagery_check)
         self.folder_widget = QgsFileWidget()
         self.folder_widget.setObjectName("folderWidget")
         self.folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
@@ -217,7 +223,8 @@ class ExportPage(QWidget):
         folder = self.folder_widget.filePath()
         os.makedirs(folder, exist_ok=True)
         task = ExportTask(self.workspace, self.selected_products(), self.format_combo.currentData(), folder,
-                          self.dpi_spin.value(), self.page_combo.currentData(), self.per_page_check.isChecked())
+                          self.dpi_spin.value(), self.page_combo.currentData(), self.per_page_check.isChecked(),
+                          self.imagery_check.isChecked())
         task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
         task.taskCompleted.connect(lambda: self._finished(task, True))
         task.taskTerminated.connect(lambda: self._finished(task, False))

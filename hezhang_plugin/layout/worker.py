@@ -108,7 +108,7 @@ def run_export(args) -> int:
 
         files = export_products(args.workspace, args.products.split(","), args.format, args.out,
                                 _LineFeedback(), dpi=args.dpi, page_size=args.page_size,
-                                one_file_per_page=args.one_file_per_page)
+                                one_file_per_page=args.one_file_per_page, imagery=args.imagery)
         for f in files:
             sys.stdout.write(f"FILE {f}\n")
         sys.stdout.flush()
@@ -131,6 +131,7 @@ def main(argv=None) -> int:
         ep.add_argument("--dpi", type=int, default=300)
         ep.add_argument("--page-size", default="A3")
         ep.add_argument("--one-file-per-page", action="store_true")
+        ep.add_argument("--imagery", action="store_true")
         return run_export(ep.parse_args(argv[1:]))
     ap = argparse.ArgumentParser(prog="python -m hezhang_plugin.layout.worker")
     ap.add_argument("--workspace", required=True)

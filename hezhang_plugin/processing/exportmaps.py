@@ -56,6 +56,9 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
             defaultValue=0, optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             "ONE_FILE_PER_PAGE", self.tr("One PDF file per town / segment"), False, True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "IMAGERY", self.tr("Imagery background on the coverage map and town atlas (遥感影像 group)"),
+            False, True))
         self.addOutput(QgsProcessingOutputMultipleLayers("FILES", self.tr("Files written")))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -71,9 +74,10 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         dpi = self.parameterAsInt(parameters, "DPI", context) or 300
         page = PAGE_KEYS[self.parameterAsEnum(parameters, "PAGE_SIZE", context)]
         per_page = self.parameterAsBool(parameters, "ONE_FILE_PER_PAGE", context)
+        imagery = self.parameterAsBool(parameters, "IMAGERY", context)
         try:
             files = export_products(path, products, fmt, folder, feedback, dpi=dpi, page_size=page,
-                                    one_file_per_page=per_page)
+                                    one_file_per_page=per_page, imagery=imagery)
         except Canceled as exc:
             raise QgsProcessingException(self.tr("Export canceled")) from exc
         except (ExportError, WorkspaceError) as exc:
