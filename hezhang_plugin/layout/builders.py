@@ -257,6 +257,13 @@ def _frame(layout, table, x, y, w, h) -> QgsLayoutFrame:
     return frame
 
 
+def _wrap_cjk(expr: str, width_mm: float, size_pt: float) -> str:
+    """Break ``expr`` into lines that fit a cell: QGIS wraps table text at spaces only, and
+    Chinese has none. A CJK glyph is about 1 em wide (1 pt = 0.3528 mm)."""
+    per_line = max(int(width_mm / (size_pt * 0.3528)) - 1, 2)
+    return f"regexp_replace({expr}, '(.{{{per_line}}})(?=.)', '\\\\1\\n')"
+
+
 def _column(heading: str, expr: str, width: float, align=Qt.AlignLeft) -> QgsLayoutTableColumn:
     col = QgsLayoutTableColumn(heading)
     col.setAttribute(expr)
@@ -494,9 +501,9 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
         _column("级别", _case("level", schema.LEVELS), 15 * s),
         _column("河长类型", _case("role", schema.ROLES), 22 * s),
         _column("姓名", chief.format(f="name"), 20 * s),
-        _column("职务", chief.format(f="position"), 44 * s),
+        _column("职务", _wrap_cjk(chief.format(f="position"), 44 * s, 12.5 * s), 44 * s),
         _column("联系电话", chief.format(f="phone"), 34 * s),
-        _column("职责", "coalesce(\"duty\", '')", 70 * s),
+        _column("职责", _wrap_cjk("coalesce(\"duty\", '')", 70 * s, 12.5 * s), 70 * s),
     ])
     if hasattr(table, "setSortColumns"):
         table.setSortColumns([_column("", f"{_rank('level', schema.LEVELS)} * 100 + {_rank('role', schema.ROLES)}",
