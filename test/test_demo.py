@@ -75,3 +75,7 @@ def test_maps_exported(demo):
     text = subprocess.run(["pdftotext", str(out / "notice_boards_411171.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "河长" in text and "\u2ed3" not in text
+    # The board of the deliberate gap says what is missing; the others do not.
+    pages = text.split("\f")
+    flagged = [p for p in pages if "村级河长待落实" in p]
+    assert len(flagged) == 1 and result["gap"] in flagged[0]

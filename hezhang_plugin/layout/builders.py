@@ -490,6 +490,18 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
             "责任区域：[% {unit} %]").format(river=river, bank=_case("bank", schema.BANKS), unit=unit)
     c.add_label(layout, "segment_info", info, lx, 67 * s, lw, 48 * s, 15 * s, "#202020", valign=Qt.AlignTop)
     c.add_label(layout, "chiefs_title", "河长及职责", lx, 117 * s, lw, 10 * s, 17 * s, c.BOARD_BLUE, True)
+    # A level of chiefs missing (rule R1) is said on the board, not left as a silent gap.
+    from hezhang_plugin.data.project import current_assignment_count_expr as count
+
+    aid = lyr["assignments"].id()
+    missing = ("trim(" + " || ".join(
+        f"CASE WHEN {cond} THEN '{label}河长待落实　' ELSE '' END" for cond, label in (
+            (f"{count(aid, 'district')} = 0", "区级"),
+            (f"{count(aid, 'town')} = 0", "镇级"),
+            (f"right(\"unit_code\", 3) <> '000' AND {count(aid, 'village')} = 0", "村级"))) + ")")
+    table_w = (15 + 22 + 20 + 44 + 34 + 70) * s  # the chief table's columns, below
+    c.add_label(layout, "chiefs_missing", f"[% {missing} %]", lx, 117 * s, table_w, 10 * s, 13 * s,
+                c.UNCOVERED_COLOUR, True, Qt.AlignRight)
     table = QgsLayoutItemAttributeTable(layout)
     layout.addMultiFrame(table)
     table.setSource(QgsLayoutItemAttributeTable.RelationChildren)
