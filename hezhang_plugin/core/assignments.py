@@ -345,51 +345,13 @@ def apply_changes(path: str, inserts: Optional[dict] = None, updates: Optional[d
     ``inserts``: layer → list of row dicts; ``updates``: layer → list of (fid, {field: value}).
     Any failure rolls everything back and names the table and row.
     """
-    from osgeo import ogr
+    from hezhang_plugin.data import io
 
-    from hezhang_plugin.data.io import WriteError, open_gpkg
-
-    inserts = inserts or {}
-    updates = updates or {}
-    with open_gpkg(path, update=True) as ds:
-        ds.StartTransaction()
-        try:
-            for layer, changes in updates.items():
-                lyr = ds.GetLayerByName(layer)
-                for n, (fid, values) in enumerate(changes, start=1):
-                    feat = lyr.GetFeature(int(fid))
-                    if feat is None:
-                        raise WriteError(f"{layer}: no row with fid {fid}")
-                    for k, v in values.items():
-                        if v is None:
-                            feat.SetFieldNull(k)
-                        else:
-                            feat.SetField(k, int(v) if isinstance(v, bool) else v)
-                    try:
-                        lyr.SetFeature(feat)
-                    except RuntimeError as exc:
-                        raise WriteError(f"{layer} update {n} (fid {fid}): {exc}") from exc
-            for layer, rows in inserts.items():
-                lyr = ds.GetLayerByName(layer)
-                defn = lyr.GetLayerDefn()
-                names = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
-                for n, row in enumerate(rows, start=1):
-                    feat = ogr.Feature(defn)
-                    for k, v in row.items():
-                        if k in ("fid", "geom") or k not in names:
-                            continue
-                        if v is None:
-                            feat.SetFieldNull(k)
-                        else:
-                            feat.SetField(k, int(v) if isinstance(v, bool) else v)
-                    try:
-                        lyr.CreateFeature(feat)
-                    except RuntimeError as exc:
-                        raise WriteError(f"{layer} row {n}: {exc}") from exc
-            ds.CommitTransaction()
-        except BaseException:
-            ds.RollbackTransaction()
-            raise
+    with io.transaction(path) as ds:
+        for layer, changes in (updates or {}).items():
+            io.write_to(ds, layer, [{**values, "fid": fid} for fid, values in changes], update_by_fid=True)
+        for layer, rows in (inserts or {}).items():
+            io.write_to(ds, layer, [{k: v for k, v in row.items() if k != "fid"} for row in rows])
 
 
 def _chief_row(path: str, chief_id: str) -> dict:

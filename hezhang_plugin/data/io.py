@@ -102,56 +102,89 @@ def _set_fields(feat: ogr.Feature, row: dict, names: set) -> None:
             feat.SetField(k, v)
 
 
-def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iterable[int] = (),
-               delete_all: bool = False, update_by_fid: bool = False) -> int:
-    """Insert (or with ``update_by_fid`` update) rows in one transaction.
+#: Fields that name a row in error messages, in order of preference.
+_ROW_KEYS = ("seg_code", "chief_id", "board_code", "code", "river_code")
 
-    ``delete_fids`` or ``delete_all`` remove rows first, in the same transaction. ``geom``
-    may be a shapely geometry. On any failure the transaction is rolled back and
-    :class:`WriteError` names the row. Returns the number of rows written.
-    """
-    import shapely
 
-    count = 0
+def _row_label(layer: str, n: int, row: dict) -> str:
+    key = next((row[k] for k in _ROW_KEYS if row.get(k)), None)
+    return f"{layer} row {n}" + (f" ({key})" if key else "")
+
+
+@contextlib.contextmanager
+def transaction(path: str) -> Iterator[ogr.DataSource]:
+    """The workspace opened for writing inside one GeoPackage transaction: committed when
+    the block ends, rolled back (nothing written) when it raises."""
     with open_gpkg(path, update=True) as ds:
-        lyr = ds.GetLayerByName(layer)
-        if lyr is None:
-            raise KeyError(f"{path} has no layer {layer}")
-        defn = lyr.GetLayerDefn()
-        names = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
         ds.StartTransaction()
         try:
-            if delete_all:
-                delete_fids = [f.GetFID() for f in lyr]
-            for fid in delete_fids:
-                lyr.DeleteFeature(int(fid))
-            for n, row in enumerate(rows, start=1):
-                if update_by_fid:
-                    feat = lyr.GetFeature(int(row["fid"]))
-                    if feat is None:
-                        raise WriteError(f"{layer}: no feature with fid {row['fid']}")
-                else:
-                    feat = ogr.Feature(defn)
-                _set_fields(feat, row, names)
-                geom = row.get("geom")
-                if geom is not None and lyr.GetGeomType() != ogr.wkbNone:
-                    g = ogr.CreateGeometryFromWkb(shapely.to_wkb(geom))
-                    if lyr.GetGeomType() in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
-                        g = ogr.ForceTo(g, lyr.GetGeomType())
-                    feat.SetGeometry(g)
-                try:
-                    if update_by_fid:
-                        lyr.SetFeature(feat)
-                    else:
-                        lyr.CreateFeature(feat)
-                except RuntimeError as exc:
-                    raise WriteError(f"{layer} row {n}: {exc}") from exc
-                count += 1
+            yield ds
             ds.CommitTransaction()
         except BaseException:
             ds.RollbackTransaction()
             raise
+
+
+def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_fid: bool = False,
+             delete_fids: Iterable[int] = ()) -> int:
+    """Write rows into ``layer`` of an open data source (inside :func:`transaction`).
+
+    With ``update_by_fid`` a row carrying a ``fid`` updates that feature (only the fields it
+    names, and its geometry when it has one); other rows are inserted. ``geom`` may be a
+    shapely geometry. :class:`WriteError` names the row that failed.
+    """
+    import shapely
+
+    lyr = ds.GetLayerByName(layer)
+    if lyr is None:
+        raise KeyError(f"the workspace has no layer {layer}")
+    defn = lyr.GetLayerDefn()
+    names = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+    gtype = lyr.GetGeomType()
+    for fid in delete_fids:
+        lyr.DeleteFeature(int(fid))
+    count = 0
+    for n, row in enumerate(rows, start=1):
+        update = update_by_fid and row.get("fid") is not None
+        if update:
+            feat = lyr.GetFeature(int(row["fid"]))
+            if feat is None:
+                raise WriteError(f"{_row_label(layer, n, row)}: no feature with fid {row['fid']}")
+        else:
+            feat = ogr.Feature(defn)
+        _set_fields(feat, row, names)
+        geom = row.get("geom")
+        if geom is not None and gtype != ogr.wkbNone:
+            g = ogr.CreateGeometryFromWkb(shapely.to_wkb(geom))
+            if gtype in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
+                g = ogr.ForceTo(g, gtype)
+            feat.SetGeometry(g)
+        try:
+            if update:
+                lyr.SetFeature(feat)
+            else:
+                lyr.CreateFeature(feat)
+        except RuntimeError as exc:
+            raise WriteError(f"{_row_label(layer, n, row)}: {exc}") from exc
+        count += 1
     return count
+
+
+def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iterable[int] = (),
+               delete_all: bool = False, update_by_fid: bool = False) -> int:
+    """Insert (or with ``update_by_fid`` update, by each row's ``fid``) rows in one transaction.
+
+    ``delete_fids`` or ``delete_all`` remove rows first, in the same transaction. On any
+    failure the transaction is rolled back and :class:`WriteError` names the row. Returns
+    the number of rows written.
+    """
+    with transaction(path) as ds:
+        if delete_all:
+            lyr = ds.GetLayerByName(layer)
+            if lyr is None:
+                raise KeyError(f"{path} has no layer {layer}")
+            delete_fids = [f.GetFID() for f in lyr]
+        return write_to(ds, layer, rows, update_by_fid=update_by_fid, delete_fids=delete_fids)
 
 
 def geometries_to_wkb(geoms: Sequence) -> list:

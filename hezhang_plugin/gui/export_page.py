@@ -30,11 +30,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from hezhang_plugin.layout.common import FORMATS, PAGE_CHOICES, PRODUCTS
 from hezhang_plugin.log import get_logger
-
-PRODUCTS = ("coverage", "atlas", "boards")
-FORMATS = ("pdf", "png", "svg")
-PAGE_SIZES = ("A3", "A4", "A0")
 
 
 class ExportTask(QgsTask):
@@ -162,7 +159,7 @@ class ExportPage(QWidget):
         form.addRow(self.tr("Resolution"), self.dpi_spin)
         self.page_combo = QComboBox()
         self.page_combo.setObjectName("pageCombo")
-        for size in PAGE_SIZES:
+        for size in PAGE_CHOICES:
             self.page_combo.addItem(size, size)
         form.addRow(self.tr("Map page size"), self.page_combo)
         self.per_page_check = QCheckBox(self.tr("One PDF per town / segment"))

@@ -35,6 +35,11 @@ CJK_FONT = "WenQuanYi Zen Hei"
 #: Page sizes in mm, landscape (width, height).
 PAGE_SIZES = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "A0": (1189.0, 841.0)}
 DEFAULT_PAGE = "A3"
+#: The products, formats and page sizes offered, in the order the algorithm and the Export
+#: tab list them (the algorithm's enum indexes follow this order).
+PRODUCTS = ("coverage", "atlas", "boards")
+FORMATS = ("pdf", "png", "svg")
+PAGE_CHOICES = (DEFAULT_PAGE, "A4", "A0")
 #: A notice board is 1.5 m x 1.0 m; its page keeps those proportions at this scale.
 BOARD_SIZE_MM = (1500.0, 1000.0)
 BOARD_SCALE = 0.3

@@ -53,8 +53,8 @@ from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import read_content
 from hezhang_plugin.log import get_logger
 
-PRODUCTS = ("coverage", "atlas", "boards")
-FORMATS = ("pdf", "png", "svg")
+PRODUCTS = c.PRODUCTS
+FORMATS = c.FORMATS
 #: Below this many pages a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 24
 #: Smallest chunk of pages handed to one process (each chunk is one part PDF).

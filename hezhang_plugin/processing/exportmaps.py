@@ -13,11 +13,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.layout.common import FORMATS as FORMAT_KEYS
+from hezhang_plugin.layout.common import PAGE_CHOICES as PAGE_KEYS
+from hezhang_plugin.layout.common import PRODUCTS as PRODUCT_KEYS
 from hezhang_plugin.processing.base import HezhangAlgorithm
-
-PRODUCT_KEYS = ("coverage", "atlas", "boards")
-FORMAT_KEYS = ("pdf", "png", "svg")
-PAGE_KEYS = ("A3", "A4", "A0")
 
 
 class ExportMapsAlgorithm(HezhangAlgorithm):
