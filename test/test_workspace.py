@@ -241,10 +241,10 @@ def test_migration_from_version_1(tmp_path, qgis_app):
     ws.create_workspace(path, "411171", "测试区", None, version=1)
     assert ws.check_workspace(path).schema_version == 1
     assert "target" not in _ogr_fields(path, "segments")[0]
-    assert [m.to_version for m in migrations.pending(1)] == [2]
+    assert [m.to_version for m in migrations.pending(1)] == list(range(2, schema.SCHEMA_VERSION + 1))
     prj = QgsProject()
     info = ws.open_workspace(path, prj)
-    assert info.schema_version == 2
+    assert info.schema_version == schema.SCHEMA_VERSION
     assert "target" in _ogr_fields(path, "segments")[0]
     assert "hotline" in _ogr_fields(path, "notice_boards")[0]
     seg = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=segments"))
@@ -333,3 +333,35 @@ def test_segments_are_drawn_by_bank_and_uncovered_in_red(workspace_path):
     prj.clear()
     # The second segment lies in a village and lacks its village chief (rule R1).
     assert matched == {"411171000001": ["左岸"], "411171000002": ["河长未落实"]}
+
+
+def test_migration_adds_layers_declared_later(tmp_path, qgis_app, monkeypatch):
+    """A layer declared ``since`` the current version appears in an older workspace's file
+    and project when it is migrated, with its form configured from the schema."""
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.data import workspace as ws
+
+    added = schema.Layer("test_added", "Point", "Added later", "后加图层", schema.GROUP_RIVERS, (
+        schema.Field("note", "text", "Note", "备注", 20, True),), since=schema.SCHEMA_VERSION)
+    monkeypatch.setattr(schema, "LAYERS", (*schema.LAYERS, added))
+    monkeypatch.setitem(schema.LAYER_BY_NAME, "test_added", added)
+    path = str(tmp_path / "old.gpkg")
+    ws.create_workspace(path, "411171", "测试区", None, version=schema.SCHEMA_VERSION - 1)
+    assert "test_added" not in _ogr_layers(path)
+    prj = QgsProject()
+    ws.open_workspace(path, prj)
+    assert "test_added" in _ogr_layers(path)
+    vl = next(lyr for lyr in prj.mapLayers().values() if lyr.source().endswith("=test_added"))
+    assert vl.isValid() and vl.name() == "后加图层"
+    assert vl.fields().field("note").alias() == "备注"
+    assert prj.layerTreeRoot().findGroup(schema.GROUP_RIVERS).findLayer(vl.id()) is not None
+    assert os.path.basename(vl.source().split("|")[0]) == "old.gpkg"
+    prj.clear()
+
+
+def _ogr_layers(path):
+    ds = ogr.Open(path)
+    names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
+    ds = None
+    return names

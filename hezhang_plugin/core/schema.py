@@ -12,7 +12,7 @@ from typing import Optional
 
 #: Version written into ``hz_meta.schema_version`` by this code. A workspace with a
 #: higher version was written by a newer plugin and is refused, a lower one is migrated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Default workspace CRS: CGCS2000 geographic.
 DEFAULT_CRS = "EPSG:4490"

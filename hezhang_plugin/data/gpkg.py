@@ -87,6 +87,20 @@ def check_crs(crs: Optional[str]) -> str:
     return crs
 
 
+def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReference,
+                 version: int = schema.SCHEMA_VERSION) -> ogr.Layer:
+    """One schema layer (with the fields it has as of ``version``) in an open GeoPackage."""
+    opts = ["FID=fid", f"DESCRIPTION={lyr.zh} {lyr.en}", f"IDENTIFIER={lyr.name}"]
+    if lyr.geometry:
+        opts += ["GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
+        ol = ds.CreateLayer(lyr.name, srs, _GEOM[lyr.geometry], options=opts)
+    else:
+        ol = ds.CreateLayer(lyr.name, None, ogr.wkbNone, options=opts)
+    for f in lyr.fields_at(version):
+        ol.CreateField(_field_defn(f))
+    return ol
+
+
 def create_tables(path: str, district_code: str, district_name: str, crs: str,
                   version: int = schema.SCHEMA_VERSION) -> None:
     """Write every layer of the schema (as of ``version``) and the metadata row."""
@@ -96,16 +110,8 @@ def create_tables(path: str, district_code: str, district_name: str, crs: str,
         raise WorkspaceError(f"cannot create {path}")
     srs = _srs(crs)
     for lyr in schema.LAYERS:
-        if lyr.since > version:
-            continue
-        opts = ["FID=fid", f"DESCRIPTION={lyr.zh} {lyr.en}", f"IDENTIFIER={lyr.name}"]
-        if lyr.geometry:
-            opts += ["GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES"]
-            ol = ds.CreateLayer(lyr.name, srs, _GEOM[lyr.geometry], options=opts)
-        else:
-            ol = ds.CreateLayer(lyr.name, None, ogr.wkbNone, options=opts)
-        for f in lyr.fields_at(version):
-            ol.CreateField(_field_defn(f))
+        if lyr.since <= version:
+            create_layer(ds, lyr, srs, version)
     now = _dt.datetime.now().replace(microsecond=0)
     meta = ds.GetLayerByName("hz_meta")
     feat = ogr.Feature(meta.GetLayerDefn())
@@ -195,6 +201,16 @@ def touch_updated(ds: ogr.DataSource, version: Optional[int] = None) -> None:
     if version is not None:
         feat.SetField("schema_version", version)
     meta.SetFeature(feat)
+
+
+def add_layers_since(ds: ogr.DataSource, version: int, crs: str) -> list[str]:
+    """Create the layers the schema introduced in ``version`` (``layer:<name>`` each)."""
+    added = []
+    for lyr in schema.LAYERS:
+        if lyr.since == version and ds.GetLayerByName(lyr.name) is None:
+            create_layer(ds, lyr, _srs(crs), version)
+            added.append(f"layer:{lyr.name}")
+    return added
 
 
 def add_fields_since(ds: ogr.DataSource, version: int) -> list[str]:

@@ -32,8 +32,25 @@ def _to_2(ds: ogr.DataSource) -> list[str]:
     return gpkg.add_fields_since(ds, 2)
 
 
+def _workspace_crs(ds: ogr.DataSource) -> str:
+    meta = ds.GetLayerByName("hz_meta")
+    meta.ResetReading()
+    feat = meta.GetNextFeature()
+    return (feat.GetField("crs") if feat is not None else None) or schema.DEFAULT_CRS
+
+
+def _added_in(version: int) -> Callable[[ogr.DataSource], list[str]]:
+    """A migration that adds the layers and fields the schema declares ``since=version``."""
+    def apply(ds: ogr.DataSource) -> list[str]:
+        return gpkg.add_layers_since(ds, version, _workspace_crs(ds)) + gpkg.add_fields_since(ds, version)
+    return apply
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: Migration(2, "add segments.target and notice_boards.hotline", _to_2),
+    # Round 2: the layers and fields declared since=3 in core.schema (edit tracking,
+    # patrols, problems, assessment); each declaration documents itself there.
+    3: Migration(3, "add the round-2 layers and fields (schema version 3)", _added_in(3)),
 }
 
 

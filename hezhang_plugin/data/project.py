@@ -300,6 +300,29 @@ def _relation_form(vl: QgsVectorLayer, lyr: schema.Layer, relations: list[QgsRel
 
 # ---------------------------------------------------------------- project
 
+#: Draw order (top first) of the round-1 layers; layers declared later follow in schema order.
+_FIRST_LAYERS = ("notice_boards", "segments", "rivers", "admin_units", "chiefs", "assignments")
+
+
+def project_layer_order(version: int = schema.SCHEMA_VERSION) -> list[str]:
+    """Names of the layers a workspace project shows, top to bottom within their groups."""
+    later = [lyr.name for lyr in schema.data_layers() if lyr.name not in _FIRST_LAYERS]
+    return [n for n in (*_FIRST_LAYERS, *later) if schema.layer(n).since <= version]
+
+
+def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, lang: str,
+                        groups: Optional[dict] = None) -> QgsVectorLayer:
+    """Add one workspace table as a layer at the bottom of its layer tree group."""
+    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), "ogr")
+    if not vl.isValid():
+        raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
+    project.addMapLayer(vl, False)
+    root = project.layerTreeRoot()
+    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or root.addGroup(lyr.group)
+    group.addLayer(vl)
+    return vl
+
+
 def build_project(gpkg_path: str, district_code: str, district_name: str, crs: str,
                   lang: str = "zh", version: int = schema.SCHEMA_VERSION) -> QgsProject:
     project = QgsProject()
@@ -315,15 +338,8 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
     root = project.layerTreeRoot()
     groups = {g: root.addGroup(g) for g in schema.GROUPS}
     layers: dict[str, QgsVectorLayer] = {}
-    order = ["notice_boards", "segments", "rivers", "admin_units", "chiefs", "assignments"]
-    for name in order:
-        lyr = schema.layer(name)
-        vl = QgsVectorLayer(layer_source(gpkg_path, name), layer_title(lyr, lang), "ogr")
-        if not vl.isValid():
-            raise RuntimeError(f"layer {name} of {gpkg_path} is not valid")
-        layers[name] = vl
-        project.addMapLayer(vl, False)
-        groups[lyr.group].addLayer(vl)
+    for name in project_layer_order(version):
+        layers[name] = add_workspace_layer(project, gpkg_path, schema.layer(name), lang, groups)
 
     rel_objs: dict[str, QgsRelation] = {}
     for r in schema.RELATIONS:

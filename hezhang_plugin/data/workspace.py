@@ -86,7 +86,11 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
     if not wsproject.read_project(prj, tmp_path):
         return
     by_layer: dict[str, set] = {}
+    new_layers = []
     for item in changes:
+        if item.startswith("layer:"):
+            new_layers.append(item[len("layer:"):])
+            continue
         lname, fname = item.split(".", 1)
         by_layer.setdefault(lname, set()).add(fname)
     layers = {}
@@ -96,6 +100,12 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
             vl.reload()
             layers[name] = vl
     lang = "zh" if any(vl.name() in {lyr.zh for lyr in schema.LAYERS} for vl in layers.values()) else "en"
+    for lname in new_layers:
+        if lname not in layers and schema.layer(lname) in schema.data_layers():
+            layers[lname] = wsproject.add_workspace_layer(prj, tmp_path, schema.layer(lname), lang)
+    for lname in new_layers:
+        if lname in layers:
+            wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang)
     for lname, fields in by_layer.items():
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang, only=fields)
