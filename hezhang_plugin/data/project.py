@@ -227,8 +227,12 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "calendar_popup": True, "allow_null": not f.not_null}))
         elif f.type == "boolean":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))
+        if f.name in schema.TRACKING_NAMES[:2]:
+            # uid and the row version are bookkeeping (the version holds a negative claim
+            # while a feature is edited); who and when stay visible, read-only.
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("Hidden", {}))
         if f.default:
-            apply_on_update = f.name == "length_km"
+            apply_on_update = f.on_update or f.name == "length_km"
             vl.setDefaultValueDefinition(idx, QgsDefaultValue(f.default, apply_on_update))
         if f.not_null:
             vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintNotNull,
@@ -251,8 +255,11 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "ELSE right(\"code\", 3) <> '000' AND left(\"code\", 9) = left(\"parent_code\", 9) END "
                 "AND regexp_match(\"code\", '^[0-9]{12}$')")
         vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
-    if lyr.name in ("segments", "rivers"):
-        vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+    readonly = [n for n in schema.TRACKING_NAMES[2:] if only is None or n in only]
+    if lyr.name in ("segments", "rivers") and only is None:
+        readonly.append("length_km")
+    if readonly:
+        vl.setEditFormConfig(_readonly(vl, readonly))
 
 
 def _readonly(vl: QgsVectorLayer, names: list[str]) -> QgsEditFormConfig:
