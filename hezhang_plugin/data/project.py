@@ -53,11 +53,33 @@ TOWN_COLOURS = ["#e6c39a", "#a9d18e", "#9dc3e6", "#f4b183", "#c9b3e6", "#ffe699"
 
 
 def project_uri(gpkg_path: str) -> str:
+    """Where the workspace's project is stored: inside the GeoPackage, or in the PostgreSQL
+    workspace's system schema (``postgresql:?service=NAME&schema=hz_sys&project=hezhang``)."""
+    from hezhang_plugin.data.postgres import connection
+
+    if connection.is_postgres(gpkg_path):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.project_uri(gpkg_path)
     return f"geopackage:{gpkg_path}?projectName={PROJECT_NAME}"
 
 
 def layer_source(gpkg_path: str, name: str) -> str:
+    """QGIS source of a workspace layer: ``path|layername=name`` for a GeoPackage, a
+    service-only PostgreSQL source for a ``service=NAME`` workspace."""
+    from hezhang_plugin.data.postgres import connection
+
+    if connection.is_postgres(gpkg_path):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.layer_source(gpkg_path, name)
     return f"{gpkg_path}|layername={name}"
+
+
+def layer_provider(workspace: str) -> str:
+    from hezhang_plugin.data.postgres import connection
+
+    return "postgres" if connection.is_postgres(workspace) else "ogr"
 
 
 def layer_title(lyr: schema.Layer, lang: str) -> str:
@@ -211,7 +233,7 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
             target = layers[f.ref.layer]
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueRelation", {
                 "Layer": target.id(), "LayerName": target.name(), "LayerSource": target.source(),
-                "LayerProviderName": "ogr", "Key": f.ref.key, "Value": f.ref.display,
+                "LayerProviderName": target.providerType(), "Key": f.ref.key, "Value": f.ref.display,
                 "AllowNull": not f.not_null, "OrderByValue": True, "UseCompleter": True,
                 "AllowMulti": False, "FilterExpression": "",
             }))
@@ -320,7 +342,7 @@ def project_layer_order(version: int = schema.SCHEMA_VERSION) -> list[str]:
 def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, lang: str,
                         groups: Optional[dict] = None) -> QgsVectorLayer:
     """Add one workspace table as a layer at the bottom of its layer tree group."""
-    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), "ogr")
+    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), layer_provider(gpkg_path))
     if not vl.isValid():
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
