@@ -67,3 +67,145 @@ def test_project_stored_in_database_names_only_the_service(pg_workspace):
     assert seg.fields().field("bank").alias() == "岸别"
     assert seg.featureCount() == 0
     prj.clear()
+
+
+DISTRICT = "411171000000"
+TOWN_A = "411171101000"
+TOWN_B = "411171102000"
+SEG = "411171000001"
+
+
+def _seed(uri):
+    """Units, a river and one segment in town A, written by the workspace owner."""
+    import psycopg2
+
+    con = psycopg2.connect(uri)
+    with con.cursor() as cur:
+        for code, name, level, parent in ((DISTRICT, "测试区", "district", None),
+                                          (TOWN_A, "甲镇", "town", DISTRICT), (TOWN_B, "乙镇", "town", DISTRICT)):
+            cur.execute("INSERT INTO hz_data.admin_units (code, name, level, parent_code) VALUES (%s, %s, %s, %s)",
+                        (code, name, level, parent))
+        cur.execute("INSERT INTO hz_data.rivers (river_code, name) VALUES ('R1', '沙河')")
+        cur.execute("INSERT INTO hz_data.segments (seg_code, river_code, name, bank, unit_code, valid_from, geom) "
+                    "VALUES (%s, 'R1', '沙河甲镇段', 'both', %s, '2024-01-01', "
+                    "ST_GeomFromText('MULTILINESTRING((113.0 33.0, 113.1 33.0))', 4490))", (SEG, TOWN_A))
+    con.commit()
+    con.close()
+
+
+def _user_layer(server, dbname, login, layer="segments"):
+    """The layer as QGIS loads it for ``login`` (a service of its own), with the project's
+    defaults (row version claimed on update)."""
+    from qgis.core import QgsVectorLayer
+
+    from hezhang_plugin.data import project as wsproject
+    from hezhang_plugin.data.postgres import qgis_sources
+
+    svc = server.add_service(f"{dbname}_{login}", dbname, login)
+    vl = QgsVectorLayer(qgis_sources.layer_source(svc, layer), login, "postgres")
+    assert vl.isValid(), login
+    wsproject.configure_fields(vl, schema.layer(layer), {}, "zh")
+    return vl
+
+
+def _feature(vl, seg_code=SEG):
+    from qgis.core import QgsFeatureRequest
+
+    return next(vl.getFeatures(QgsFeatureRequest().setFilterExpression(f"\"seg_code\" = '{seg_code}'")))
+
+
+def _row(uri, *cols):
+    import psycopg2
+
+    con = psycopg2.connect(uri)
+    with con.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(cols) + " FROM hz_data.segments WHERE seg_code = %s", (SEG,))
+        row = cur.fetchone()
+    con.close()
+    return row
+
+
+@pytest.fixture
+def shared_segment(pg_workspace):
+    from hezhang_plugin.data.postgres import users
+
+    server, uri, dbname = pg_workspace
+    _seed(uri)
+    users.add_user(uri, "wang", "town_editor", TOWN_A, "王工")
+    users.add_user(uri, "li", "town_editor", TOWN_A, "李工")
+    users.add_user(uri, "zhao", "town_editor", TOWN_B, "赵工")
+    return server, uri, dbname
+
+
+def test_second_of_two_conflicting_saves_fails_and_keeps_the_edit(shared_segment):
+    from qgis.core import QgsGeometry
+
+    server, uri, dbname = shared_segment
+    wang = _user_layer(server, dbname, "wang")
+    li = _user_layer(server, dbname, "li")
+    assert _feature(wang)["row_version"] == 1 and _feature(li)["row_version"] == 1
+
+    # Both edit the segment in their edit buffers (different fields); wang saves first.
+    wang.startEditing()
+    li.startEditing()
+    fw = _feature(wang)
+    # Two edits of one feature before saving (attribute, then geometry): one claim of v1.
+    assert wang.changeAttributeValue(fw.id(), wang.fields().indexOf("name"), "沙河甲镇段（王）")
+    assert wang.changeGeometry(fw.id(), QgsGeometry.fromWkt("MultiLineString ((113.0 33.0, 113.05 33.01, 113.1 33.0))"))
+    fl = _feature(li)
+    assert li.changeAttributeValue(fl.id(), li.fields().indexOf("target"), "水质达到III类")
+    assert wang.commitChanges(), wang.commitErrors()
+
+    assert not li.commitChanges()
+    errors = "\n".join(li.commitErrors())
+    assert "was changed by wang" in errors and "已于" in errors and "被 wang 修改" in errors
+    assert li.isEditable() and li.isModified()
+    assert _feature(li)["target"] == "水质达到III类"  # the edit is still in the buffer
+    # Nothing of li's save reached the database; wang's stays.
+    assert _row(uri, "name", "target", "row_version", "updated_by") == ("沙河甲镇段（王）", None, 2, "wang")
+
+    # Reload the feature and apply the edit again: now it is saved.
+    li.rollBack()
+    li.reload()
+    li.startEditing()
+    fl = _feature(li)
+    assert fl["row_version"] == 2 and fl["name"] == "沙河甲镇段（王）"
+    li.changeAttributeValue(fl.id(), li.fields().indexOf("target"), "水质达到III类")
+    assert li.commitChanges(), li.commitErrors()
+    assert _row(uri, "name", "target", "row_version", "updated_by") == ("沙河甲镇段（王）", "水质达到III类", 3, "li")
+
+
+def test_change_log_shows_both_users_edits(shared_segment):
+    import psycopg2
+
+    server, uri, dbname = shared_segment
+    for login, field, value in (("wang", "name", "王改"), ("li", "target", "李改")):
+        vl = _user_layer(server, dbname, login)
+        vl.startEditing()
+        f = _feature(vl)
+        vl.changeAttributeValue(f.id(), vl.fields().indexOf(field), value)
+        assert vl.commitChanges(), vl.commitErrors()
+    con = psycopg2.connect(uri)
+    with con.cursor() as cur:
+        cur.execute("SELECT changed_by, action, old_values, new_values FROM hz_sys.change_log "
+                    "WHERE layer = 'segments' AND row_key = %s ORDER BY fid", (SEG,))
+        rows = cur.fetchall()
+    con.close()
+    assert rows[0][:2] == ("postgres", "insert")
+    assert rows[0][3]["name"] == "沙河甲镇段" and rows[0][3]["geom"]["type"] == "MultiLineString"
+    assert rows[1:] == [("wang", "update", {"name": "沙河甲镇段"}, {"name": "王改"}),
+                        ("li", "update", {"target": None}, {"target": "李改"})]
+
+
+def test_town_editor_cannot_save_another_towns_segment(shared_segment):
+    server, uri, dbname = shared_segment
+    zhao = _user_layer(server, dbname, "zhao")
+    zhao.startEditing()
+    f = _feature(zhao)
+    zhao.changeAttributeValue(f.id(), zhao.fields().indexOf("name"), "改名")
+    assert not zhao.commitChanges()
+    errors = "\n".join(zhao.commitErrors())
+    assert "not in your area" in errors and "不在您的管辖范围内" in errors
+    assert TOWN_A in errors and "甲镇" in errors and "411171102" in errors
+    assert zhao.isModified()
+    assert _row(uri, "name", "row_version") == ("沙河甲镇段", 1)

@@ -181,6 +181,7 @@ DECLARE
   prefix text;
   units text[] := ARRAY[]::text[];
   unit text;
+  args text[] := ARRAY(SELECT unnest(TG_ARGV));  -- 1-based (TG_ARGV counts from 0)
 BEGIN
   IF hz_sys.unrestricted(session_user) THEN
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
@@ -192,8 +193,8 @@ BEGIN
       MESSAGE = format('登录名 %s 没有分配管辖范围，不能修改数据 / login %s has no area assigned and cannot edit',
                        session_user, session_user);
   END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN units := units || hz_sys.row_unit(to_jsonb(NEW), TG_ARGV); END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN units := units || hz_sys.row_unit(to_jsonb(OLD), TG_ARGV); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN units := units || hz_sys.row_unit(to_jsonb(NEW), args); END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN units := units || hz_sys.row_unit(to_jsonb(OLD), args); END IF;
   FOREACH unit IN ARRAY units LOOP
     IF unit IS NULL OR left(unit, length(prefix)) <> prefix THEN
       RAISE EXCEPTION USING ERRCODE = '42501',
