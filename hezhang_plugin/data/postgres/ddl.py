@@ -49,7 +49,8 @@ _TYPES = {
     "integer": "integer",
     "real": "double precision",
     "date": "date",
-    "datetime": "timestamptz",
+    # Milliseconds, as a GeoPackage stores them: times move both ways unchanged.
+    "datetime": "timestamptz(3)",
     "boolean": "boolean",
     "uuid": "uuid",
     "json": "jsonb",
