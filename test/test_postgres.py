@@ -209,3 +209,74 @@ def test_town_editor_cannot_save_another_towns_segment(shared_segment):
     assert TOWN_A in errors and "甲镇" in errors and "411171102" in errors
     assert zhao.isModified()
     assert _row(uri, "name", "row_version") == ("沙河甲镇段", 1)
+
+
+def test_algorithms_migrate_adduser_history(workspace_path, pg_database, processing_ready, tmp_path):
+    """hezhang:migrateworkspace, hezhang:adduser and hezhang:history through Processing, and
+    "who changed segment X between D1 and D2" on both backends."""
+    import datetime as dt
+
+    import psycopg2
+    from qgis import processing
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    server, uri, dbname = pg_database
+    res = processing.run("hezhang:migrateworkspace", {"INPUT": workspace_path, "OUTPUT": uri})
+    assert res["OUTPUT"] == uri
+    with pytest.raises(QgsProcessingException, match="already holds a Hezhang workspace"):
+        processing.run("hezhang:migrateworkspace", {"INPUT": workspace_path, "OUTPUT": uri})
+    _seed(uri)
+
+    with pytest.raises(QgsProcessingException, match="town code"):
+        processing.run("hezhang:adduser", {"WORKSPACE": uri, "LOGIN": "sun", "ROLE": 2, "UNIT_CODE": DISTRICT})
+    processing.run("hezhang:adduser", {"WORKSPACE": uri, "LOGIN": "sun", "ROLE": 2, "UNIT_CODE": TOWN_B})
+    con = psycopg2.connect(uri)
+    with con.cursor() as cur:
+        cur.execute("SELECT pg_has_role('sun', 'hezhang_town_editor', 'MEMBER'), "
+                    "pg_has_role('sun', 'hezhang_district_manager', 'MEMBER'), "
+                    "(SELECT unit_prefix FROM hz_sys.users WHERE login = 'sun')")
+        assert cur.fetchone() == (True, False, "411171102")
+    con.close()
+    # sun may edit town B's rows only: moving the town-A segment into town B is refused too.
+    sun = _user_layer(server, dbname, "sun")
+    sun.startEditing()
+    f = _feature(sun)
+    sun.changeAttributeValue(f.id(), sun.fields().indexOf("unit_code"), TOWN_B)
+    assert not sun.commitChanges() and "not in your area" in "\n".join(sun.commitErrors())
+    sun.rollBack()
+
+    processing.run("hezhang:adduser", {"WORKSPACE": uri, "LOGIN": "wang", "ROLE": 2, "UNIT_CODE": TOWN_A})
+    wang = _user_layer(server, dbname, "wang")
+    wang.startEditing()
+    f = _feature(wang)
+    wang.changeAttributeValue(f.id(), wang.fields().indexOf("valid_to"), "2024-06-30")
+    assert wang.commitChanges(), wang.commitErrors()
+
+    cst_today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()  # days are China's
+    today = cst_today.isoformat()
+    out = str(tmp_path / "history.csv")
+    processing.run("hezhang:history", {"WORKSPACE": uri, "START": today, "END": today,
+                                       "LAYER": 2, "KEY": SEG, "OUTPUT": out})
+    rows = [f.attributes() for f in QgsVectorLayer(out, "h", "ogr").getFeatures()]
+    assert [r[1] for r in rows if r[4] == "end"] == ["wang"]
+    assert [r[5:] for r in rows if r[4] == "end"] == [["valid_to", "", "2024-06-30"]]
+    assert {r[1] for r in rows if r[4] == "insert"} == {"postgres"}
+    # A day before: nothing.
+    yesterday = (cst_today - dt.timedelta(days=1)).isoformat()
+    processing.run("hezhang:history", {"WORKSPACE": uri, "START": yesterday, "END": yesterday,
+                                       "OUTPUT": str(tmp_path / "none.csv")})
+    assert QgsVectorLayer(str(tmp_path / "none.csv"), "h", "ogr").featureCount() == 0
+
+    # The same question on the GeoPackage, whose change log triggers write the same shape.
+    from hezhang_plugin.data import io as wio
+
+    wio.write_rows(workspace_path, "segments", [{"seg_code": SEG, "river_code": "R1", "name": "甲段",
+                                                 "bank": "both", "unit_code": TOWN_A, "valid_from": "2024-01-01"}])
+    fid = wio.read_rows(workspace_path, "segments", with_geometry=False)[0]["fid"]
+    wio.write_rows(workspace_path, "segments", [{"fid": fid, "valid_to": "2024-06-30"}], update_by_fid=True)
+    out = str(tmp_path / "history_gpkg.csv")
+    processing.run("hezhang:history", {"WORKSPACE": workspace_path, "START": today, "END": today,
+                                       "LAYER": 2, "KEY": SEG, "OUTPUT": out})
+    rows = [f.attributes() for f in QgsVectorLayer(out, "h", "ogr").getFeatures()]
+    assert [r[4:] for r in rows if r[4] == "end"] == [["end", "valid_to", "", "2024-06-30"]]
+    assert ["insert", "name", "", "甲段"] in [r[4:] for r in rows]

@@ -93,6 +93,8 @@ def _rows(path, name):
 
 
 def _styles(path):
+    import xml.etree.ElementTree as ET
+
     from qgis.core import QgsProject
     from qgis.PyQt.QtXml import QDomDocument
 
@@ -104,7 +106,8 @@ def _styles(path):
     for vl in prj.mapLayers().values():
         doc = QDomDocument()
         vl.exportNamedStyle(doc)
-        out[vl.name()] = doc.toString()
+        # Canonical XML: Qt writes attributes in hash order, which varies between documents.
+        out[vl.name()] = ET.canonicalize(doc.toString().partition("\n")[2])
     layouts = {lay.name(): len(lay.items()) for lay in prj.layoutManager().layouts()}
     relations = sorted(r.id() for r in prj.relationManager().relations().values())
     prj.clear()

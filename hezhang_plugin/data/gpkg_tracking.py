@@ -49,7 +49,7 @@ def _json_value(lyr: schema.Layer, alias: str, name: str) -> str:
     """SQL giving the JSON text of one column (booleans as true/false, geometry as hex)."""
     col = f"{alias}.{_q(name)}"
     if name == "geom":
-        return f"json_quote(hex({col}))"
+        return f"CASE WHEN {col} IS NULL THEN 'null' ELSE json_quote(hex({col})) END"
     f = lyr.field(name)
     if f.type == "boolean":
         return f"CASE WHEN {col} IS NULL THEN 'null' WHEN {col} THEN 'true' ELSE 'false' END"

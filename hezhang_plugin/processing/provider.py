@@ -19,6 +19,9 @@ ALGORITHMS = [
     ("hezhang_plugin.processing.segmentrivers", "SegmentRiversAlgorithm"),
     ("hezhang_plugin.processing.exportmaps", "ExportMapsAlgorithm"),
     ("hezhang_plugin.processing.placeboards", "PlaceBoardsAlgorithm"),
+    ("hezhang_plugin.processing.migrateworkspace", "MigrateWorkspaceAlgorithm"),
+    ("hezhang_plugin.processing.adduser", "AddUserAlgorithm"),
+    ("hezhang_plugin.processing.history", "HistoryAlgorithm"),
 ]
 
 
