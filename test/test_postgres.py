@@ -280,3 +280,38 @@ def test_algorithms_migrate_adduser_history(workspace_path, pg_database, process
     rows = [f.attributes() for f in QgsVectorLayer(out, "h", "ogr").getFeatures()]
     assert [r[4:] for r in rows if r[4] == "end"] == [["end", "valid_to", "", "2024-06-30"]]
     assert ["insert", "name", "", "甲段"] in [r[4:] for r in rows]
+
+
+def test_batch_write_takes_the_same_path(shared_segment):
+    """A batch (the plugin's write path) that read a row before someone else saved it is
+    refused whole, naming who changed it; read again, it succeeds."""
+    import psycopg2
+
+    from hezhang_plugin.data.postgres import connection, rows
+
+    server, uri, dbname = shared_segment
+    wang_uri = server.add_service(f"{dbname}_wang", dbname, "wang")
+    li_uri = server.add_service(f"{dbname}_li", dbname, "li")
+    batch = rows.read_rows(wang_uri, "segments")
+    assert batch[0]["row_version"] == 1 and batch[0]["geom"].geom_type == "MultiLineString"
+    # li saves in between (an unmodified QGIS or any client that does not send a version)
+    con = psycopg2.connect(li_uri)
+    with con.cursor() as cur:
+        cur.execute("UPDATE hz_data.segments SET start_name = '周庄' WHERE seg_code = %s", (SEG,))
+    con.commit()
+    con.close()
+    new_row = {"seg_code": "411171000002", "river_code": "R1", "name": "新段", "bank": "both",
+               "unit_code": TOWN_A, "valid_from": "2024-07-01"}
+    with pytest.raises(connection.ConflictError, match="was changed by li"):
+        rows.write_rows(wang_uri, "segments", [new_row, {**batch[0], "end_name": "李庄"}], update_by_fid=True)
+    assert [r["seg_code"] for r in rows.read_rows(uri, "segments", with_geometry=False)] == [SEG]
+    fresh = rows.read_rows(wang_uri, "segments")[0]
+    assert fresh["row_version"] == 2 and fresh["start_name"] == "周庄"
+    rows.write_rows(wang_uri, "segments", [new_row, {"fid": fresh["fid"], "row_version": 2, "end_name": "李庄"}],
+                    update_by_fid=True)
+    got = {r["seg_code"]: r for r in rows.read_rows(uri, "segments", with_geometry=False)}
+    assert got[SEG]["start_name"] == "周庄" and got[SEG]["end_name"] == "李庄" and got[SEG]["row_version"] == 3
+    assert got["411171000002"]["created_by"] == "wang" and got["411171000002"]["row_version"] == 1
+    # and outside the area, the batch is refused naming the unit
+    with pytest.raises(connection.NotInAreaError, match="not in your area"):
+        rows.write_rows(wang_uri, "segments", [{**new_row, "seg_code": "411171000003", "unit_code": TOWN_B}])
