@@ -19,7 +19,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, HERE]
 
 #: bench modules, run in this order
-BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export"]
+BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export", "bench_postgres"]
 
 
 def machine() -> str:

@@ -71,11 +71,11 @@ def _instant(text):
 
 
 def _rows(path, name):
+    import json
+
     import shapely
 
     from hezhang_plugin.data import io as wio
-
-    import json
 
     times = [f.name for f in schema.layer(name).fields if f.type == "datetime"]
     # JSON values compare as JSON (PostgreSQL's jsonb keeps objects, not their key order).

@@ -199,7 +199,8 @@ BEGIN
   FOREACH unit IN ARRAY units LOOP
     IF unit IS NULL OR left(unit, length(prefix)) <> prefix THEN
       RAISE EXCEPTION USING ERRCODE = '42501',
-        MESSAGE = format('%s 不在您的管辖范围内（单位 %s %s；您的范围 %s） / not in your area: %s belongs to unit %s %s, your area is %s',
+        MESSAGE = format('%s 不在您的管辖范围内（单位 %s %s；您的范围 %s） / '
+                         'not in your area: %s belongs to unit %s %s, your area is %s',
                          TG_TABLE_NAME || coalesce(' ' || hz_sys.row_label(TG_TABLE_NAME, coalesce(NEW, OLD)), ''),
                          coalesce(unit, '-'), hz_sys.unit_name(unit), prefix,
                          TG_TABLE_NAME || coalesce(' ' || hz_sys.row_label(TG_TABLE_NAME, coalesce(NEW, OLD)), ''),
@@ -220,7 +221,8 @@ BEGIN
   IF claimed IS DISTINCT FROM OLD.row_version THEN
     RAISE EXCEPTION USING ERRCODE = '40001',
       MESSAGE = format('%s 已于 %s 被 %s 修改（当前版本 %s，您编辑的是版本 %s），请重新加载该要素后再修改 / '
-                       '%s was changed by %s at %s (now version %s, you edited version %s); reload it and apply your edit again',
+                       '%s was changed by %s at %s (now version %s, you edited version %s); '
+                       'reload it and apply your edit again',
                        TG_TABLE_NAME || coalesce(' ' || hz_sys.row_label(TG_TABLE_NAME, OLD), ''),
                        to_char(OLD.updated_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS'),
                        coalesce(OLD.updated_by, '?'), OLD.row_version, coalesce(claimed::text, '?'),
@@ -260,12 +262,14 @@ DECLARE
 BEGIN
   IF TG_OP = 'INSERT' THEN
     n := to_jsonb(NEW) - noise;
-    INSERT INTO hz_sys.change_log (changed_at, changed_by, layer, row_uid, row_fid, row_key, action, old_values, new_values)
+    INSERT INTO hz_sys.change_log (changed_at, changed_by, layer, row_uid, row_fid, row_key, action,
+                                   old_values, new_values)
     VALUES (now(), session_user, TG_TABLE_NAME, NEW.uid, NEW.fid, n ->> TG_ARGV[0], 'insert', NULL, n);
     RETURN NULL;
   ELSIF TG_OP = 'DELETE' THEN
     o := to_jsonb(OLD) - noise;
-    INSERT INTO hz_sys.change_log (changed_at, changed_by, layer, row_uid, row_fid, row_key, action, old_values, new_values)
+    INSERT INTO hz_sys.change_log (changed_at, changed_by, layer, row_uid, row_fid, row_key, action,
+                                   old_values, new_values)
     VALUES (now(), session_user, TG_TABLE_NAME, OLD.uid, OLD.fid, o ->> TG_ARGV[0], 'delete', o, NULL);
     RETURN NULL;
   END IF;
@@ -277,7 +281,8 @@ BEGIN
   act := CASE WHEN (o ? 'valid_to' AND o -> 'valid_to' = 'null'::jsonb AND n -> 'valid_to' <> 'null'::jsonb)
                 OR (o -> 'active' = 'true'::jsonb AND n -> 'active' = 'false'::jsonb)
               THEN 'end' ELSE 'update' END;
-  INSERT INTO hz_sys.change_log (changed_at, changed_by, layer, row_uid, row_fid, row_key, action, old_values, new_values)
+  INSERT INTO hz_sys.change_log (changed_at, changed_by, layer, row_uid, row_fid, row_key, action,
+                                   old_values, new_values)
   VALUES (now(), session_user, TG_TABLE_NAME, NEW.uid, NEW.fid, n ->> TG_ARGV[0], act, od, nd);
   RETURN NULL;
 END $f$;

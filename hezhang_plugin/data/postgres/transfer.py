@@ -33,7 +33,7 @@ from hezhang_plugin.data.postgres import connection, ddl, project_store
 Progress = Callable[[float, str], None]
 
 
-class TransferCancelled(WorkspaceError):
+class TransferCancelledError(WorkspaceError):
     pass
 
 
@@ -270,7 +270,7 @@ def gpkg_to_postgres(path: str, uri: str, progress: Optional[Progress] = None,
 
     def check():
         if cancelled():
-            raise TransferCancelled("cancelled: nothing was written to the target")
+            raise TransferCancelledError("cancelled: nothing was written to the target")
 
     con = connection.connect(uri)
     try:
@@ -379,7 +379,7 @@ def postgres_to_gpkg(uri: str, path: str, progress: Optional[Progress] = None,
 
     def check():
         if cancelled():
-            raise TransferCancelled("cancelled: nothing was written to the target")
+            raise TransferCancelledError("cancelled: nothing was written to the target")
 
     report = TransferReport(uri, path)
     fd, tmp = tempfile.mkstemp(prefix=".hezhang-move-", suffix=".gpkg", dir=folder)

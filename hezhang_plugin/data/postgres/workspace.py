@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Optional
 
+from psycopg2 import sql
+
 from hezhang_plugin.core import schema
 from hezhang_plugin.data.gpkg import WorkspaceError, WorkspaceInfo
 from hezhang_plugin.data.postgres import connection, ddl
@@ -65,10 +67,10 @@ def finish_in(con) -> None:
             cur.execute(stmt)
         # Serial keys continue after the highest copied fid.
         for lyr in schema.LAYERS:
-            cur.execute("SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
-                        "greatest(1, (SELECT coalesce(max(fid), 0) FROM " +  # noqa: S608  # nosec B608
-                        ddl.qualified(lyr.name).as_string(con) + ")), "
-                        "(SELECT count(*) > 0 FROM " + ddl.qualified(lyr.name).as_string(con) + "))",
+            t = ddl.qualified(lyr.name)
+            cur.execute(sql.SQL("SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
+                                "greatest(1, (SELECT coalesce(max(fid), 0) FROM {})), "
+                                "(SELECT count(*) > 0 FROM {}))").format(t, t),
                         (f"{ddl.table_schema(lyr.name)}.{lyr.name}",))
         for stmt in ddl.access_ddl():
             cur.execute(stmt)
@@ -112,8 +114,8 @@ def read_workspace_info(uri: str, con=None) -> WorkspaceInfo:
 def drop_workspace(uri: str) -> None:
     """Remove a workspace's schemas (used to undo a creation that failed after commit)."""
     with connection.transaction(uri) as con, con.cursor() as cur:
-        for s in ddl.SCHEMAS:
-            cur.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")  # constant names  # noqa: S608  # nosec B608
+        for name in ddl.SCHEMAS:
+            cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
 
 
 def create_workspace(uri: str, district_code: str, district_name: str, crs: Optional[str] = None,
