@@ -33,8 +33,11 @@ class AddUserAlgorithm(HezhangAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("PostgreSQL workspace (service=NAME)")))
         self.addParameter(QgsProcessingParameterString("LOGIN", self.tr("Login")))
-        self.addParameter(QgsProcessingParameterEnum(
-            "ROLE", self.tr("Role"), options=[self.tr(r.en) for r in scope.ROLES], defaultValue=2))
+        # In the order of core.scope.ROLES.
+        roles = [self.tr("Viewer"), self.tr("Village editor"), self.tr("Town editor"),
+                 self.tr("District manager"), self.tr("Administrator")]
+        assert len(roles) == len(scope.ROLES)
+        self.addParameter(QgsProcessingParameterEnum("ROLE", self.tr("Role"), options=roles, defaultValue=2))
         self.addParameter(QgsProcessingParameterString(
             "UNIT_CODE", self.tr("Unit code of the area (12 digits)"), optional=True))
         self.addParameter(QgsProcessingParameterString("FULL_NAME", self.tr("Full name"), optional=True))
