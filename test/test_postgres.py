@@ -315,3 +315,28 @@ def test_batch_write_takes_the_same_path(shared_segment):
     # and outside the area, the batch is refused naming the unit
     with pytest.raises(connection.NotInAreaError, match="not in your area"):
         rows.write_rows(wang_uri, "segments", [{**new_row, "seg_code": "411171000003", "unit_code": TOWN_B}])
+
+
+def test_conflict_reload_and_reapply_keeps_both_edits(shared_segment):
+    """The dock's offer after a refused save: the conflicting feature is named with who changed
+    it, and reapplying keeps this user's field on top of the other user's saved change."""
+    from hezhang_plugin.data.postgres import conflicts
+
+    server, uri, dbname = shared_segment
+    wang = _user_layer(server, dbname, "wang")
+    li = _user_layer(server, dbname, "li")
+    wang.startEditing()
+    li.startEditing()
+    fw, fl = _feature(wang), _feature(li)
+    wang.changeAttributeValue(fw.id(), wang.fields().indexOf("name"), "王改名")
+    li.changeAttributeValue(fl.id(), li.fields().indexOf("target"), "李定目标")
+    li.changeAttributeValue(fl.id(), li.fields().indexOf("start_name"), "李庄")
+    assert wang.commitChanges(), wang.commitErrors()
+    assert not li.commitChanges()
+    found = conflicts.conflicts(li)
+    assert [(c.fid, c.claimed, c.stored, c.updated_by) for c in found] == [(fl.id(), 1, 2, "wang")]
+    assert set(found[0].fields) == {"target", "start_name"}
+    assert conflicts.reapply(li, fl.id())
+    assert conflicts.conflicts(li) == []
+    assert li.commitChanges(), li.commitErrors()
+    assert _row(uri, "name", "target", "start_name", "row_version") == ("王改名", "李定目标", "李庄", 3)
