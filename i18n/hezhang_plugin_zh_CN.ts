@@ -80,6 +80,114 @@
     </message>
 </context>
 <context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="65"/>
+        <source>Login</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="66"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="45"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="68"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="62"/>
+        <source>12-digit code of the village, town or district</source>
+        <translation>村、镇或区县的12位代码</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="67"/>
+        <source>Area (unit code)</source>
+        <translation>区域（区划代码）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="71"/>
+        <source>Add or update user</source>
+        <translation>添加或更新用户</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="74"/>
+        <source>Remove rights</source>
+        <translation>撤销权限</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="89"/>
+        <source>Viewer</source>
+        <translation>查看者</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="89"/>
+        <source>Village editor</source>
+        <translation>村级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="89"/>
+        <source>Town editor</source>
+        <translation>镇级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="90"/>
+        <source>District manager</source>
+        <translation>区级管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="90"/>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="104"/>
+        <source>No workspace open.</source>
+        <translation>未打开工作空间。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="108"/>
+        <source>A GeoPackage workspace has one writer and no logins. Move it to PostgreSQL (hezhang:migrateworkspace) to give each maintainer a login, a role and an area.</source>
+        <translation>GeoPackage 工作空间只有一个写入者，没有登录名。将其迁移到 PostgreSQL（hezhang:migrateworkspace）后，可为每位维护人员分配登录名、角色和区域。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="113"/>
+        <source>Logins of {0}: editors change only rows inside their area; everybody reads the whole workspace. Passwords are set on the server, never here.</source>
+        <translation>{0} 的登录名：编辑人员只能修改其区域内的记录；所有人均可查看整个工作空间。密码在服务器上设置，不在此处设置。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="129"/>
+        <source>The users could not be read: {0}</source>
+        <translation>无法读取用户：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="165"/>
+        <source>The user was not saved: {0}</source>
+        <translation>用户未保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="167"/>
+        <source>{0} saved: {1}, area {2}</source>
+        <translation>已保存 {0}：{1}，区域 {2}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="179"/>
+        <source>The rights were not removed: {0}</source>
+        <translation>权限未撤销：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="181"/>
+        <source>{0} can no longer edit or read the workspace (the login stays for the history).</source>
+        <translation>{0} 已不能再编辑或查看工作空间（登录名保留，用于历史记录）。</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <location filename="../hezhang_plugin/gui/chiefs_page.py" line="345"/>
@@ -447,6 +555,32 @@
     </message>
 </context>
 <context>
+    <name>ConflictWatcher</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/conflict_watch.py" line="63"/>
+        <source>{0}: changed by {1} at {2} (version {3}); your changes: {4}</source>
+        <translation>{0}：已于 {2} 被 {1} 修改（版本 {3}）；您的修改：{4}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/conflict_watch.py" line="65"/>
+        <source>Someone saved these features after you started editing them:
+
+{0}
+
+Reload them and apply your changes again? Their other changes are kept; the fields you changed take your values. Then save again.</source>
+        <translation>在您开始编辑后，其他人已保存了以下要素：
+
+{0}
+
+是否重新加载这些要素并再次应用您的修改？他人的其他修改将保留；您修改过的字段取您的值。然后请再次保存。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/conflict_watch.py" line="74"/>
+        <source>Edit conflict</source>
+        <translation>编辑冲突</translation>
+    </message>
+</context>
+<context>
     <name>CreateWorkspaceAlgorithm</name>
     <message>
         <location filename="../hezhang_plugin/processing/createworkspace.py" line="32"/>
@@ -714,6 +848,79 @@
         <location filename="../hezhang_plugin/gui/export_page.py" line="42"/>
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
+    </message>
+</context>
+<context>
+    <name>FeatureHistoryDialog</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="24"/>
+        <source>History of {0}</source>
+        <translation>{0} 的变更历史</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Who</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="43"/>
+        <source>created</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="43"/>
+        <source>changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="43"/>
+        <source>ended</source>
+        <translation>终止</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="44"/>
+        <source>deleted</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="53"/>
+        <source>The history could not be read: {0}</source>
+        <translation>无法读取变更历史：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="62"/>
+        <source>(geometry)</source>
+        <translation>（几何）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="67"/>
+        <source>{0} changes of {1} by {2}</source>
+        <translation>{1} 共 {0} 处变更，修改人：{2}</translation>
     </message>
 </context>
 <context>

@@ -84,3 +84,26 @@ def pg_database(pg_server, request):
     uri = pg_server.add_service(dbname, dbname)
     yield pg_server, uri, dbname
     pg_server.drop_database(dbname)
+
+
+@pytest.fixture
+def pg_workspace(pg_database, qgis_app):
+    """A new empty PostgreSQL workspace for the demo district code: (server, uri, dbname)."""
+    from hezhang_plugin.data.postgres import workspace as pgws
+
+    server, uri, dbname = pg_database
+    pgws.create_workspace(uri, "411171", "测试区", None)
+    return server, uri, dbname
+
+
+@pytest.fixture
+def shared_segment(pg_workspace):
+    from hezhang_plugin.data.postgres import users
+    from test.pg_helpers import TOWN_A, TOWN_B, _seed
+
+    server, uri, dbname = pg_workspace
+    _seed(uri)
+    users.add_user(uri, "wang", "town_editor", TOWN_A, "王工")
+    users.add_user(uri, "li", "town_editor", TOWN_A, "李工")
+    users.add_user(uri, "zhao", "town_editor", TOWN_B, "赵工")
+    return server, uri, dbname

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test.test_postgres import SEG, TOWN_A, _feature, _row, _user_layer, pg_workspace, shared_segment  # noqa: F401
+from test.pg_helpers import SEG, TOWN_A, _feature, _row, _user_layer
 
 pytestmark = pytest.mark.gui
 
