@@ -263,3 +263,51 @@ def test_conflict_reload_and_reapply_keeps_both_edits(shared_segment):
     assert conflicts.conflicts(li) == []
     assert li.commitChanges(), li.commitErrors()
     assert _row(uri, "name", "target", "start_name", "row_version") == ("王改名", "李定目标", "李庄", 3)
+
+
+def test_editor_adds_a_feature_in_area_and_is_stamped(shared_segment):
+    """A new segment drawn by a town editor in QGIS gets its uid, version 1 and creator from
+    the server; the same in another town is refused; rivers are for district managers."""
+    import uuid
+
+    from qgis.core import QgsFeature, QgsGeometry
+
+    server, uri, dbname = shared_segment
+    wang = _user_layer(server, dbname, "wang")
+    wang.startEditing()
+    f = QgsFeature(wang.fields())
+    for name, value in (("seg_code", "411171000009"), ("river_code", "R1"), ("name", "新段"), ("bank", "both"),
+                        ("unit_code", TOWN_A), ("valid_from", "2024-07-01")):
+        f[name] = value
+    f.setGeometry(QgsGeometry.fromWkt("MultiLineString ((113.1 33.0, 113.2 33.0))"))
+    assert wang.addFeature(f)
+    assert wang.commitChanges(), wang.commitErrors()
+    import psycopg2
+
+    con = psycopg2.connect(uri)
+    with con.cursor() as cur:
+        cur.execute("SELECT uid, row_version, created_by, updated_by FROM hz_data.segments "
+                    "WHERE seg_code = '411171000009'")
+        uid, version, created_by, updated_by = cur.fetchone()
+    con.close()
+    assert uuid.UUID(str(uid)).version == 4 and version == 1 and created_by == updated_by == "wang"
+
+    wang.startEditing()
+    g = QgsFeature(wang.fields())
+    for name, value in (("seg_code", "411171000010"), ("river_code", "R1"), ("name", "越界段"), ("bank", "both"),
+                        ("unit_code", TOWN_B), ("valid_from", "2024-07-01")):
+        g[name] = value
+    assert wang.addFeature(g)
+    assert not wang.commitChanges()
+    assert "not in your area" in "\n".join(wang.commitErrors())
+    wang.rollBack()
+
+    # Rivers belong to no unit: a town editor has no right to change them, and QGIS, seeing
+    # the table's privileges, does not even offer to edit the layer.
+    from qgis.core import QgsVectorDataProvider
+
+    rivers = _user_layer(server, dbname, "wang", "rivers")
+    assert not rivers.dataProvider().capabilities() & QgsVectorDataProvider.ChangeAttributeValues
+    assert not rivers.startEditing()
+    manager = _user_layer(server, dbname, "postgres", "rivers")
+    assert manager.dataProvider().capabilities() & QgsVectorDataProvider.ChangeAttributeValues

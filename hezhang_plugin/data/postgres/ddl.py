@@ -370,6 +370,9 @@ def grants(tracked: list[schema.Layer]) -> list[sql.Composable]:
         sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(ident(SYS), ident(PROJECT_TABLE), manager),
         sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.users TO {}").format(ident(SYS), admin),
         sql.SQL("GRANT UPDATE ON {}.hz_meta TO {}").format(ident(SYS), manager),
+        # Helpers of the SECURITY DEFINER scope check, not for calling directly.
+        sql.SQL("REVOKE EXECUTE ON FUNCTION {}.row_unit(jsonb, text[]), {}.unit_name(text), "
+                "{}.unrestricted(name) FROM PUBLIC").format(ident(SYS), ident(SYS), ident(SYS)),
     ]
     for lyr in tracked:
         t = qualified(lyr.name)
