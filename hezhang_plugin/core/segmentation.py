@@ -40,6 +40,7 @@ import numpy as np
 
 from hezhang_plugin.core import codes as hzcodes
 from hezhang_plugin.core import geodesy
+from hezhang_plugin.core.textcheck import garbled_values
 
 #: Data conventions for generated names (segment names are data, not UI text).
 NAME_SEGMENT = "{river}{unit}段"
@@ -55,7 +56,16 @@ _AXIS_GAP = 1000.0
 
 
 class SegmentationError(Exception):
-    """Input that cannot be segmented; the message says which feature and why."""
+    """Input that cannot be segmented; the message says which feature and why.
+
+    ``key`` and ``values``, when set, say the same for a translated message (the English
+    text stays the exception's message).
+    """
+
+    def __init__(self, message: str, key: Optional[str] = None, **values):
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 class SegmentationCancelled(Exception):
@@ -219,6 +229,180 @@ def clean_geometries(rows: Sequence[dict], kind: str, dims: int):
     return geoms, keep, repaired, invalid
 
 
+# --------------------------------------------------------------------------- flow direction
+
+
+def _part_chains(ends, lengths, snap: float) -> list:
+    """Chains of river parts joined end to end: a list of [(part, reversed), ...] in flow order.
+
+    ``ends`` is an (n, 2, 2) array of each part's start and end point (metres), ``lengths``
+    the parts' lengths. Part ends closer than ``snap`` are joined, unless three or more ends
+    meet there (a branch: the chains stop). Each chain runs in the direction that most of its
+    length was digitised in; on a tie, in the direction of its first-listed part.
+    """
+    n = len(ends)
+    pts = ends.reshape(n * 2, 2)  # node 2i = start of part i, 2i + 1 = its end
+    d = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+    same_part = np.arange(2 * n)[:, None] // 2 == np.arange(2 * n)[None, :] // 2
+    close = (d <= snap) & ~same_part
+    degree = close.sum(axis=1)
+    link = np.full(2 * n, -1)
+    for i, j in zip(*np.nonzero(close & (degree[:, None] == 1) & (degree[None, :] == 1))):
+        link[i] = j
+    seen = np.zeros(n, dtype=bool)
+    chains = []
+
+    def walk(first_part, enter_node):
+        chain, part, enter = [], first_part, enter_node
+        while part >= 0 and not seen[part]:
+            seen[part] = True
+            chain.append((part, enter % 2 == 1))  # entered at its end: runs backwards
+            out = enter ^ 1
+            nxt = link[out]
+            part, enter = (nxt // 2, nxt) if nxt >= 0 else (-1, -1)
+        return chain
+
+    for i in range(n):  # chains start at a free end, in listing order
+        if seen[i]:
+            continue
+        if link[2 * i] < 0:
+            chains.append(walk(i, 2 * i))
+        elif link[2 * i + 1] < 0:
+            chains.append(walk(i, 2 * i + 1))
+    for i in range(n):  # what is left are rings
+        if not seen[i]:
+            chains.append(walk(i, 2 * i))
+    out = []
+    for chain in chains:
+        against = sum(lengths[k] for k, rev in chain if rev)
+        along = sum(lengths[k] for k, rev in chain if not rev)
+        first = min(chain)[1]  # the first-listed part's orientation in this chain
+        if against > along or (against == along and first):
+            chain = [(k, not rev) for k, rev in reversed(chain)]
+        out.append(chain)
+    out.sort(key=lambda c: min(k for k, _ in c))
+    return out
+
+
+def _reversed_line(line):
+    import shapely
+
+    return shapely.linestrings(shapely.get_coordinates(line)[::-1])
+
+
+def orient_rivers(rows: Sequence[dict], geoms, geoms_m, tolerance: float):
+    """Put every river in flow direction (source to mouth) and its parts in flow order.
+
+    * Parts of a multi-part river are joined end to end (ends within ``tolerance`` metres) and
+      each chain runs the way most of its length was digitised (parts digitised the other
+      way are reversed).
+    * A tributary (``parent_river_code`` naming a river of ``rows``) must end where it meets
+      its parent: when only its start meets the parent, the whole river is reversed.
+
+    ``geoms`` are the rivers in their CRS, ``geoms_m`` the same in metres (same vertices).
+    Returns (geoms, geoms_m, notes, mouths): the oriented geometries, report notes
+    (``parts_reversed``, ``river_reversed``, ``flow_unchecked``) and, per river index meeting
+    its parent within ``tolerance``, (mouth point in metres, metres from the mouth back to
+    where the river is farther than ``tolerance`` from its parent).
+    """
+    import shapely
+
+    geoms = np.array(geoms, dtype=object)
+    geoms_m = np.array(geoms_m, dtype=object)
+    notes, mouths = [], {}
+    if len(geoms) == 0:
+        return geoms, geoms_m, notes, mouths
+    snap = _eff_tol(tolerance)
+    index = {r.get("river_code"): i for i, r in enumerate(rows)}
+    nparts = shapely.get_num_geometries(geoms_m)
+    chains_of = {}
+    for i in np.flatnonzero(nparts > 1):
+        parts_m = shapely.get_parts(geoms_m[i])
+        ends = np.stack([shapely.get_coordinates(shapely.get_point(parts_m, k))
+                         for k in (0, -1)], axis=1)
+        chains = _part_chains(ends, shapely.length(parts_m), snap)
+        flipped = sorted(k + 1 for c in chains for k, rev in c if rev)
+        if flipped:
+            notes.append(_note("parts_reversed", rows[i], parts=flipped))
+        chains_of[i] = chains
+    for i, r in enumerate(rows):
+        parent = r.get("parent_river_code")
+        if not parent:
+            continue
+        j = index.get(parent)
+        if j is None or j == i:
+            notes.append(_note("flow_unchecked", r, parent=parent, reason="parent_missing"))
+            continue
+        chains = chains_of.get(i) or [[(k, False) for k in range(int(nparts[i]))]]
+        parts_m = shapely.get_parts(geoms_m[i])
+        starts = [_chain_point(parts_m, c, 0) for c in chains]
+        ends = [_chain_point(parts_m, c, -1) for c in chains]
+        d_end = shapely.distance(shapely.points(np.array(ends)), geoms_m[j])
+        d_start = shapely.distance(shapely.points(np.array(starts)), geoms_m[j])
+        if d_end.min() <= snap:
+            last = int(np.argmin(d_end))
+        elif d_start.min() <= snap:
+            chains = [[(k, not rev) for k, rev in reversed(c)] for c in reversed(chains)]
+            notes.append(_note("river_reversed", r, parent=parent))
+            last = len(chains) - 1 - int(np.argmin(d_start))
+        else:
+            notes.append(_note("flow_unchecked", r, parent=parent, reason="mouth_not_on_parent",
+                               distance_m=round(float(min(d_end.min(), d_start.min())), 1)))
+            chains_of[i] = chains if i in chains_of else None
+            continue
+        chains_of[i] = chains
+        k, rev = chains[last][-1]
+        last_part = parts_m[k] if not rev else _reversed_line(parts_m[k])
+        mouths[i] = (shapely.get_coordinates(last_part)[-1], _confluence_length(last_part, geoms_m[j], snap))
+    for i, chains in chains_of.items():
+        if chains is None:
+            continue
+        order = [kr for c in chains for kr in c]
+        if all(not rev for _, rev in order) and [k for k, _ in order] == list(range(len(order))):
+            continue
+        for arr in (geoms, geoms_m):
+            parts = shapely.get_parts(arr[i])
+            arr[i] = shapely.multilinestrings([_reversed_line(parts[k]) if rev else parts[k] for k, rev in order])
+    return geoms, geoms_m, notes, mouths
+
+
+def _chain_point(parts, chain, which: int):
+    import shapely
+
+    k, rev = chain[0] if which == 0 else chain[-1]
+    end = (which == 0) == rev  # the chain's start is the part's end when the part runs backwards
+    return shapely.get_coordinates(parts[k])[-1 if end else 0]
+
+
+def _confluence_length(line, parent, tol: float) -> float:
+    """Metres from the end of ``line`` back to where it is farther than ``tol`` from ``parent``."""
+    import shapely
+
+    c = shapely.get_coordinates(line)[::-1]
+    d = shapely.distance(shapely.points(c), parent)
+    far = np.flatnonzero(d > tol)
+    step = np.hypot(*np.diff(c, axis=0).T)
+    if len(far) == 0:
+        return float(step.sum())
+    k = int(far[0])
+    if k == 0:
+        return 0.0
+    lo, hi = 0.0, 1.0  # along the edge c[k - 1] -> c[k], the distance grows past tol
+    for _ in range(40):
+        t = (lo + hi) / 2
+        pt = shapely.points(c[k - 1] + t * (c[k] - c[k - 1]))
+        if shapely.distance(pt, parent) <= tol:
+            lo = t
+        else:
+            hi = t
+    return float(step[:k - 1].sum() + lo * step[k - 1])
+
+
+def _note(key: str, row: dict, **values) -> dict:
+    """A report note: a key and its values (the river's code and name, and what happened)."""
+    return {"key": key, "river_code": row.get("river_code"), "name": row.get("name") or "", **values}
+
+
 # --------------------------------------------------------------------------- the engine
 #
 # No polygon clipping: river edges and (deduplicated) unit boundary edges are paired with one
@@ -278,24 +462,35 @@ def _threaded(fn, n: int, threads: int, chunk: int):
 
 
 def _boundary_edges(units_m):
-    """Unit boundary edges (start, end), each shared edge once (direction-independent)."""
+    """Unit boundary edges (start, end, owners), each shared edge once (direction-independent).
+
+    ``owners`` is an (n, 2) array of the units having each edge on their boundary (-1 for the
+    second where only one unit has it).
+    """
     import shapely
 
-    rings = shapely.get_rings(shapely.get_parts(units_m))
+    parts, unit_of_part = shapely.get_parts(units_m, return_index=True)
+    rings, part_of_ring = shapely.get_rings(parts, return_index=True)
     c, ri = shapely.get_coordinates(rings, return_index=True)
     if len(c) < 2:
-        return np.zeros((0, 2)), np.zeros((0, 2))
+        return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2), dtype=np.int64)
     same = ri[1:] == ri[:-1]
     a, b = c[:-1][same], c[1:][same]
+    owner = unit_of_part[part_of_ring[ri[:-1][same]]]
     swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
     key = np.where(swap[:, None], np.hstack([b, a]), np.hstack([a, b]))
-    key = key[(key[:, 0] != key[:, 2]) | (key[:, 1] != key[:, 3])]
-    key = key[np.lexsort((key[:, 3], key[:, 2], key[:, 1], key[:, 0]))]
+    real = (key[:, 0] != key[:, 2]) | (key[:, 1] != key[:, 3])
+    key, owner = key[real], owner[real]
+    o = np.lexsort((key[:, 3], key[:, 2], key[:, 1], key[:, 0]))
+    key, owner = key[o], owner[o]
     dup = np.zeros(len(key), dtype=bool)
     dup[1:] = np.all(key[1:] == key[:-1], axis=1)
-    key = key[~dup]
-    return key[:, :2], key[:, 2:]
-
+    first = ~dup
+    second = np.full(len(key), -1, dtype=np.int64)
+    second[:-1] = np.where(dup[1:], owner[1:], -1)
+    owners = np.column_stack([owner, second])[first]
+    key = key[first]
+    return key[:, :2], key[:, 2:], owners
 
 def _linear_range(a, b, lo, hi, eps):
     """Parameter range of t where lo <= a + b t <= hi (empty: lo > hi)."""
@@ -344,13 +539,14 @@ def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads, part=None, btree=None)
 
     Returns axis positions of crossings, near intervals (start, end) where a river edge lies
     within ``tol`` of a boundary edge, and the projections of boundary vertices lying within
-    ``tol`` of a river edge.
+    ``tol`` of a river edge with those vertices' coordinates and, for each, 2 x the boundary
+    edge's index + the end of the edge it is (0 start, 1 end).
     """
     import shapely
 
     empty = np.zeros(0)
     if len(p0) == 0 or len(q0) == 0:
-        return empty, empty, empty, empty
+        return empty, empty, empty, empty, np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
     # Pairing: a tree of the boundary edges, queried with the envelopes (grown by tol) of runs of
     # _GROUP consecutive river edges (a 2-point diagonal line per run: building one geometry per
     # river edge costs more than the query), then refined per edge in numpy.
@@ -417,17 +613,20 @@ def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads, part=None, btree=None)
         ns = pos0[ni] + n_lo[near] * elen[ni]
         ne = pos0[ni] + n_hi[near] * elen[ni]
         # boundary vertices near the river edge, projected onto it
-        vps = []
-        for Q in (Q0[near], q1[jj[near]]):
+        vps, vxy, vedge = [], [], []
+        for end, Q in enumerate((Q0[near], q1[jj[near]])):
             Dn, Pn = D[near], P0[near]
             tq = np.einsum("ij,ij->i", Q - Pn, Dn) / dd[near]
             foot = Pn + Dn * tq[:, None]
-            close = (tq > 0) & (tq < 1) & (np.einsum("ij,ij->i", Q - foot, Q - foot) <= tol * tol)
+            # a vertex projecting onto a river vertex counts once, from the edge starting there
+            close = (tq >= 0) & (tq < 1) & (np.einsum("ij,ij->i", Q - foot, Q - foot) <= tol * tol)
             vps.append(pos0[ni[close]] + tq[close] * elen[ni[close]])
-        return cuts, ns, ne, np.concatenate(vps)
+            vxy.append(Q[close])
+            vedge.append(jj[near][close] * 2 + end)
+        return cuts, ns, ne, np.concatenate(vps), np.concatenate(vxy), np.concatenate(vedge)
 
     chunks = _threaded(run, len(pair_i), threads, 200000)
-    return tuple(np.concatenate([c[k] for c in chunks]) for k in range(4))
+    return tuple(np.concatenate([c[k] for c in chunks]) for k in range(6))
 
 
 def _point_in_units(tree, units_m, xy, threads):
@@ -489,7 +688,7 @@ def _elementary(axis: _Axis, cuts, eps: float = 1e-6):
 
 def _unit_index(units_m):
     """What the cutting needs of the units: (STRtree, boundary edge starts, ends, STRtree of the
-    boundary edges)."""
+    boundary edges, the edges' owners)."""
     import shapely
 
     tree = _built_tree(units_m)
@@ -502,8 +701,8 @@ def _unit_index(units_m):
         first = np.searchsorted(owner, np.arange(len(units_m)))
         has = first < len(owner)
         shapely.contains_xy(units_m[has], xy[first[has], 0], xy[first[has], 1])
-    q0, q1 = _boundary_edges(units_m)
-    return tree, q0, q1, _boundary_tree(q0, q1)
+    q0, q1, owners = _boundary_edges(units_m)
+    return tree, q0, q1, _boundary_tree(q0, q1), owners
 
 
 def _eff_tol(tolerance: float) -> float:
@@ -511,22 +710,27 @@ def _eff_tol(tolerance: float) -> float:
 
 
 def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, threads: int = 2,
-               progress: Optional[_Progress] = None, index=None):
+               progress: Optional[_Progress] = None, index=None, exclude=None, info: Optional[dict] = None):
     """Runs along the axis: arrays (start, end, part, left unit, right unit).
 
     Unit -1 means outside every unit. A run with left == right is a both-bank run.
-    ``index`` is ``_unit_index(units_m)`` when already built.
+    ``index`` is ``_unit_index(units_m)`` when already built. ``exclude`` are sorted axis
+    intervals (starts, ends) that never become bank stretches (a tributary's confluence with
+    its parent river). ``info``, when given, receives ``noise``: (part, length in metres) of
+    the pieces that fell in a gap or an overlap of the units narrower than the tolerance and
+    were given to the units either side.
     """
     eff_tol = _eff_tol(tolerance)
     bank_min = max(5.0 * eff_tol, float(min_length), 1.0)
-    tree, q0, q1, btree = index if index is not None else _unit_index(units_m)
+    tree, q0, q1, btree, owners = index if index is not None else _unit_index(units_m)
     g, pv, cm = axis.gcum, axis.part_of_vertex, axis.coords_m
     ei = np.flatnonzero((pv[1:] == pv[:-1]) & (g[1:] > g[:-1])) if len(g) > 1 else np.zeros(0, int)
-    cuts, ns, ne, vproj = _edge_pairs(cm[ei], cm[ei + 1], g[ei], g[ei + 1] - g[ei], q0, q1,
+    cuts, ns, ne, vproj, vxy, vedge = _edge_pairs(cm[ei], cm[ei + 1], g[ei], g[ei + 1] - g[ei], q0, q1,
                                       eff_tol, threads, part=pv[ei], btree=btree)
     if progress:
         progress.step(40)
-    # stretches within the tolerance of a boundary, long enough to be a bank
+    # stretches within the tolerance of a boundary (gs, ge); those long enough to be a bank (cs, ce)
+    gs, ge = np.zeros(0), np.zeros(0)
     cs, ce = np.zeros(0), np.zeros(0)
     if len(ns):
         o = np.argsort(ns, kind="stable")
@@ -536,14 +740,19 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
         new[1:] = ns[1:] > run_end[:-1] + 1e-6
         starts = np.flatnonzero(new)
         gs, ge = ns[starts], np.maximum.reduceat(ne, starts)
-        cand = ge - gs >= bank_min
-        cs, ce = gs[cand], ge[cand]
+        cs, ce = gs, ge
+        if exclude is not None and len(exclude[0]):
+            cs, ce = _subtract_intervals(cs, ce, exclude[0], exclude[1])
+        cand = ce - cs >= bank_min
+        cs, ce = cs[cand], ce[cand]
 
     def in_stretch(pos):
         k = np.searchsorted(cs, pos, side="right") - 1
         return (k >= 0) & (pos < ce[np.maximum(k, 0)]) if len(cs) else np.zeros(len(pos), dtype=bool)
 
-    a, b, p = _elementary(axis, [cuts, cs, ce, vproj[in_stretch(vproj)]])
+    keep = in_stretch(vproj)
+    vproj, vxy, vedge = vproj[keep], vxy[keep], vedge[keep]
+    a, b, p = _elementary(axis, [cuts, cs, ce, vproj])
     mid = (a + b) / 2
     pc, nrm = _points_at(axis, mid)
     unit = _point_in_units(tree, units_m, pc, threads)
@@ -555,6 +764,10 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
             lab = _point_in_units(tree, units_m, pc[on_edge] + sign * nudge * nrm[on_edge], threads)
             fill = (unit[on_edge] < 0) & (lab >= 0)
             unit[on_edge[fill]] = lab[fill]
+    a, b, p, unit = _close_noise(a, b, p, unit, pc, gs, ge, ~in_stretch(mid), tree, units_m, info)
+    if len(unit) != len(mid):
+        mid = (a + b) / 2
+        pc, nrm = _points_at(axis, mid)
     if progress:
         progress.step(60)
     left, right = unit.copy(), unit.copy()
@@ -563,6 +776,18 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
         off = 2.0 * eff_tol + 0.5
         sl = _point_in_units(tree, units_m, pc[cand] + nrm[cand] * off, threads)
         sr = _point_in_units(tree, units_m, pc[cand] - nrm[cand] * off, threads)
+        # sampled that far out, a unit border leaving the river at an angle moves the change of
+        # unit along the river: put it back where the border meets the river
+        # (a border at 15 degrees to the river is met within 4 offsets of where it was sampled)
+        reach = 4.0 * off
+        if len(vproj):
+            _, vnrm = _points_at(axis, vproj)
+            far = np.where((vedge % 2 == 0)[:, None], q1[vedge // 2], q0[vedge // 2])
+            # how far the other end of each vertex's edge lies to the left of the river
+            lean = np.einsum("ij,ij->i", far - vxy, vnrm)
+            vown = owners[vedge // 2]
+            sl, sr = (_snap_side_changes(cand, sl, a, b, p, vproj, vown, lean, eff_tol, reach),
+                      _snap_side_changes(cand, sr, a, b, p, vproj, vown, -lean, eff_tol, reach))
         bank = np.zeros(len(a), dtype=bool)
         lb, rb = np.full(len(a), -1), np.full(len(a), -1)
         bank[cand] = sl != sr
@@ -577,6 +802,170 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
     if progress:
         progress.step(70)
     return _merge_runs(a, b, p, left, right, float(min_length))
+
+
+def _snap_side_changes(cand, lab, a, b, p, vpos, vown, lean, tol: float, reach: float):
+    """Move each change of the unit on one side of a bank stretch to where the border between
+    the two units leaves the river on that side.
+
+    ``cand`` are the indices of the bank-stretch pieces (in axis order) and ``lab`` the unit
+    sampled on that side of each. ``vpos`` are the projections of boundary vertices near the
+    river, each coming from one boundary edge with owners ``vown`` (two units, -1 for none)
+    whose other end lies ``lean`` metres out on this side. A change from unit u1 to u2 moves to
+    the vertex of an edge owned by u1 and u2 that reaches farther than ``tol`` out on this side
+    (a border leaving the river, not one running along it), looking between the neighbouring
+    changes (within the run of contiguous pieces) and no farther than ``reach`` metres; the
+    nearest such vertex wins. Returns the corrected labels (a change with no such vertex stays
+    where it was sampled).
+    """
+    n = len(cand)
+    if n < 2 or len(vpos) == 0:
+        return lab
+    cont = (p[cand[1:]] == p[cand[:-1]]) & np.isclose(a[cand[1:]], b[cand[:-1]])
+    change = np.flatnonzero(cont & (lab[1:] != lab[:-1]) & (lab[1:] >= 0) & (lab[:-1] >= 0))
+    if len(change) == 0:
+        return lab
+    border = lean > tol
+    if not border.any():
+        return lab
+    vpos, vown = vpos[border], vown[border]
+    order = np.argsort(vpos, kind="stable")
+    vpos, vown = vpos[order], vown[order]
+    lab = lab.copy()
+    idx = np.arange(n)
+    run_first = np.maximum.accumulate(np.where(np.r_[True, ~cont], idx, 0))
+    run_last = np.minimum.accumulate(np.where(np.r_[~cont, True], idx, n - 1)[::-1])[::-1]
+    lo = np.maximum(np.r_[-1, change[:-1]] + 1, run_first[change])
+    hi = np.minimum(np.r_[change[1:], n - 1], run_last[change])
+    u1, u2 = lab[change], lab[change + 1]
+    pos = a[cand[change + 1]]
+    i0 = np.searchsorted(vpos, np.maximum(a[cand[lo]], pos - reach))
+    i1 = np.searchsorted(vpos, np.minimum(b[cand[hi]], pos + reach))
+    counts = np.maximum(i1 - i0, 0)
+    if counts.sum() == 0:
+        return lab
+    cid = np.repeat(np.arange(len(change)), counts)
+    vi = i0[cid] + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    own = vown[vi]
+    pair = ((own[:, 0] == u1[cid]) & (own[:, 1] == u2[cid])) | ((own[:, 0] == u2[cid]) & (own[:, 1] == u1[cid]))
+    cid, vi = cid[pair], vi[pair]
+    if len(cid) == 0:
+        return lab
+    dist = np.abs(vpos[vi] - pos[cid])
+    o = np.lexsort((dist, cid))
+    found, first = np.unique(cid[o], return_index=True)
+    at = vpos[vi[o[first]]]
+    # only the pieces between the sampled and the true change change sides
+    mids = (a[cand] + b[cand]) / 2
+    m0 = np.maximum(np.searchsorted(mids, np.minimum(pos[found], at)), lo[found])
+    m1 = np.minimum(np.searchsorted(mids, np.maximum(pos[found], at)), hi[found] + 1)
+    k = np.maximum(m1 - m0, 0)
+    if k.sum():
+        owner = np.repeat(np.arange(len(found)), k)
+        j = m0[owner] + np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+        lab[j] = np.where(mids[j] < at[owner], u1[found][owner], u2[found][owner])
+    return lab
+
+def _subtract_intervals(s, e, xs, xe):
+    """Sorted, disjoint intervals [s, e) minus sorted, disjoint intervals [xs, xe)."""
+    if len(s) == 0 or len(xs) == 0:
+        return s, e
+    out_s, out_e = [], []
+    lo = np.searchsorted(xe, s, side="right")  # first exclusion ending after each start
+    hi = np.searchsorted(xs, e, side="left")  # exclusions starting before each end
+    plain = lo >= hi
+    for k in np.flatnonzero(~plain):
+        a = s[k]
+        for j in range(lo[k], hi[k]):
+            if xs[j] > a:
+                out_s.append(a)
+                out_e.append(xs[j])
+            a = max(a, xe[j])
+        if a < e[k]:
+            out_s.append(a)
+            out_e.append(e[k])
+    rs = np.concatenate([s[plain], np.asarray(out_s, dtype=float)])
+    re_ = np.concatenate([e[plain], np.asarray(out_e, dtype=float)])
+    o = np.argsort(rs, kind="stable")
+    return rs[o], re_[o]
+
+
+def _units_containing(tree, units_m, xy):
+    """How many units contain each point."""
+    import shapely
+
+    count = np.zeros(len(xy), dtype=np.int64)
+    if len(xy):
+        ip, iu = tree.query(shapely.points(xy))
+        hit = shapely.contains_xy(units_m[iu], xy[ip, 0], xy[ip, 1])
+        np.add.at(count, ip[hit], 1)
+    return count
+
+
+def _close_noise(a, b, p, unit, pc, gs, ge, free, tree, units_m, info=None):
+    """Give pieces lying in a gap or an overlap between neighbouring units to the units either side.
+
+    Topology noise: a piece outside every unit (a gap) or inside two units (an overlap) that
+    lies wholly within the boundary tolerance of unit boundaries (inside a stretch gs..ge)
+    is not a boundary of its own. A run of such pieces between two units is split at its
+    middle between them; at a part's end, or next to a stretch outside the district, it goes
+    to the one unit beside it. ``pc`` are the pieces' metric midpoints; only pieces where
+    ``free`` is set are considered (bank stretches are labelled by their sides instead).
+    Returns the new (a, b, p, unit).
+    """
+    if len(a) == 0 or len(gs) == 0:
+        return a, b, p, unit
+    k = np.searchsorted(gs, a + 1e-9, side="right") - 1
+    kk = np.maximum(k, 0)
+    within = (k >= 0) & (b <= ge[kk] + 1e-6) & free
+    if not within.any():
+        return a, b, p, unit
+    amb = within & (unit < 0)
+    inside = np.flatnonzero(within & (unit >= 0))
+    if len(inside):
+        amb[inside[_units_containing(tree, units_m, pc[inside]) > 1]] = True
+    if not amb.any():
+        return a, b, p, unit
+    n = len(a)
+    # runs of ambiguous pieces (contiguous, within one part)
+    brk = np.ones(n, dtype=bool)
+    brk[1:] = ~(amb[1:] & amb[:-1] & (p[1:] == p[:-1]) & np.isclose(a[1:], b[:-1]))
+    splits = []
+    assign = unit.copy()
+    noise = []
+    for k0 in np.flatnonzero(amb & brk):
+        k1 = k0
+        while k1 + 1 < n and amb[k1 + 1] and not brk[k1 + 1]:
+            k1 += 1
+
+        # the unit of the unambiguous piece touching the run on each side (-1: none)
+        j = k0 - 1
+        before = int(unit[j]) if j >= 0 and p[j] == p[k0] and not amb[j] and np.isclose(b[j], a[k0]) else -1
+        j = k1 + 1
+        after = int(unit[j]) if j < n and p[j] == p[k0] and not amb[j] and np.isclose(a[j], b[k1]) else -1
+        if before < 0 and after < 0:
+            continue
+        noise.append((int(p[k0]), float(b[k1] - a[k0])))
+        if before < 0 or after < 0 or before == after:
+            assign[k0:k1 + 1] = before if before >= 0 else after
+            continue
+        m = (a[k0] + b[k1]) / 2
+        for j in range(k0, k1 + 1):
+            assign[j] = before if (a[j] + b[j]) / 2 < m else after
+            if a[j] + 1e-9 < m < b[j] - 1e-9:
+                splits.append((j, m, before, after))
+    if splits:
+        idx = np.array([sp[0] for sp in splits])
+        at = np.array([sp[1] for sp in splits])
+        a2 = np.insert(a, idx + 1, at)
+        b2 = np.insert(b, idx, at)
+        p2 = np.insert(p, idx + 1, p[idx])
+        u2 = np.insert(assign, idx + 1, [sp[3] for sp in splits])
+        u2[idx + np.arange(len(idx))] = [sp[2] for sp in splits]
+        a, b, p, assign = a2, b2, p2, u2
+    if info is not None:
+        info["noise"] = noise
+    return a, b, p, assign
 
 
 def _merge_runs(s, e, p, left, right, min_length):
@@ -992,6 +1381,21 @@ class _Prepared:
     min_length: float
     threads: int
     today: str
+    #: river index -> (mouth point in metres, length of its confluence with the parent river)
+    mouths: dict
+
+
+def _refuse_garbled(rows: Sequence[dict], fields: Sequence[str], layer: str) -> None:
+    """Raise SegmentationError (key ``garbled_text``) when text of ``rows`` looks wrongly decoded:
+    segment names are built from it, and nothing garbled may be written."""
+    bad = [(rows[i].get("fid"), f, value) for f in fields
+           for i, value, _ in garbled_values([r.get(f) for r in rows])]
+    if bad:
+        fid, field, value = bad[0]
+        raise SegmentationError(
+            f"{layer}: {len(bad)} text value(s) look garbled (e.g. feature {fid}, {field}: {value!r}); "
+            "the layer was read with the wrong text encoding", key="garbled_text", layer=layer,
+            count=len(bad), fid=fid, field=field, value=value)
 
 
 def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_length, district_code,
@@ -1005,7 +1409,7 @@ def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_lengt
         raise SegmentationError("BOUNDARY_TOLERANCE and MIN_LENGTH cannot be negative")
     district = _district_of(units, district_code)
     report: dict[str, Any] = {"repaired": [], "invalid": [], "added": [], "changed": [],
-                              "unchanged": [], "retired": [], "district_code": district}
+                              "unchanged": [], "retired": [], "notes": [], "district_code": district}
     codes_seen = Counter(r.get("river_code") for r in rivers)
     for r in rivers:
         if not r.get("river_code"):
@@ -1013,6 +1417,8 @@ def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_lengt
     dup = sorted(c for c, n in codes_seen.items() if c and n > 1)
     if dup:
         raise SegmentationError(f"river codes are not unique: {', '.join(map(str, dup[:10]))}")
+    _refuse_garbled(rivers, ("river_code", "name", "parent_river_code"), "rivers")
+    _refuse_garbled(units, ("code", "name"), "units")
     rgeoms, rkeep, rrep, rinv = clean_geometries(rivers, "river", 1)
     ugeoms, ukeep, urep, uinv = clean_geometries(units, "unit", 2)
     rkeep &= np.array([bool(r.get("river_code")) for r in rivers], dtype=bool) if len(rivers) else rkeep
@@ -1024,14 +1430,28 @@ def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_lengt
     if len(river_rows) == 0 or len(unit_rows) == 0:
         report["segments"] = 0
         return None, report
-    # directed merge joins parts digitised end to start without flipping flow direction
+    metric = choose_metric_crs(rgeoms, rivers_crs)
+    # flow direction: parts of multi-part rivers, and tributaries against their parent rivers
     multi = shapely.get_num_geometries(rgeoms) > 1
+    codes = [r.get("river_code") for r in river_rows]
+    parents = {r.get("parent_river_code") for r in river_rows} - {None, ""}
+    check = multi | np.array([bool(r.get("parent_river_code")) or c in parents
+                              for r, c in zip(river_rows, codes)], dtype=bool)
+    mouths = {}
+    sub = np.flatnonzero(check)
+    if len(sub):
+        sub_m = transform_geoms(rgeoms[sub], rivers_crs, metric)
+        oriented, _, notes, sub_mouths = orient_rivers([river_rows[i] for i in sub], rgeoms[sub], sub_m,
+                                                       boundary_tolerance)
+        rgeoms[sub] = oriented
+        report["notes"] += notes
+        mouths = {int(sub[k]): v for k, v in sub_mouths.items()}
+    # directed merge joins parts digitised end to start without flipping flow direction
     if multi.any():
         try:
             rgeoms[multi] = shapely.line_merge(rgeoms[multi], directed=True)
         except (TypeError, shapely.errors.UnsupportedGEOSVersionError):
             pass
-    metric = choose_metric_crs(rgeoms, rivers_crs)
     if threads > 1 and len(rgeoms) + len(ugeoms) > 2000:
         with ThreadPoolExecutor(max_workers=2) as pool:
             fr = pool.submit(transform_geoms, rgeoms, rivers_crs, metric)
@@ -1043,7 +1463,7 @@ def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_lengt
     ug_m = np.asarray(ug_m, dtype=object)
     prep = _Prepared(report, district, river_rows, rgeoms, np.asarray(rg_m, dtype=object), unit_rows, ug_m,
                      _unit_index(ug_m), metric, rivers_crs, boundary_tolerance,
-                     min_length, threads, today)
+                     min_length, threads, today, mouths)
     report["rivers"] = len(river_rows)
     report["units"] = len(unit_rows)
     report["metric_crs"] = metric
@@ -1055,9 +1475,39 @@ def _cut(prep: _Prepared, lo: int, hi: int, progress: Optional[_Progress] = None
     axis = _build_axis(prep.rgeoms[lo:hi], prep.rgeoms_m[lo:hi])
     if progress:
         progress.step(15)
+    info: dict = {}
     runs = label_axis(axis, prep.units_m, prep.tolerance, prep.min_length, prep.threads, progress,
-                      index=prep.index)
+                      index=prep.index, exclude=_confluences(axis, prep.mouths, lo, hi), info=info)
+    noise = defaultdict(lambda: [0, 0.0])
+    for part, length in info.get("noise", ()):
+        acc = noise[int(axis.river_of_part[part]) + lo]
+        acc[0] += 1
+        acc[1] += length
+    for i, (count, length) in sorted(noise.items()):
+        prep.report["notes"].append(_note("topology_noise", prep.river_rows[i], pieces=count,
+                                          length_m=round(length, 2)))
     return _segment_table(runs, axis, prep.river_rows[lo:hi], prep.unit_rows, prep.rivers_crs, prep.today)
+
+
+def _confluences(axis: _Axis, mouths: dict, lo: int, hi: int):
+    """Axis intervals where tributaries of rivers ``lo:hi`` run into their parent rivers."""
+    xs, xe = [], []
+    if not mouths or len(axis.offset) == 0:
+        return np.zeros(0), np.zeros(0)
+    last = np.searchsorted(axis.part_of_vertex, np.arange(len(axis.offset)), side="right") - 1
+    end_xy = axis.coords_m[last]
+    for i, (xy, length) in mouths.items():
+        if not lo <= i < hi or length <= 0:
+            continue
+        parts = np.flatnonzero(axis.river_of_part == i - lo)
+        if not len(parts):
+            continue
+        k = parts[np.argmin(np.hypot(*(end_xy[parts] - xy).T))]
+        end = axis.offset[k] + axis.length[k]
+        xs.append(end - min(length, axis.length[k]))
+        xe.append(end)
+    o = np.argsort(xs)
+    return np.asarray(xs, dtype=float)[o], np.asarray(xe, dtype=float)[o]
 
 
 def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs: str,

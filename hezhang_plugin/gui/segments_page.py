@@ -68,6 +68,10 @@ class SegmentationTask(QgsTask):
             return True
         except seg.SegmentationCancelled:
             self.error = _tr("Segmentation cancelled; the workspace was not changed.")
+        except seg.SegmentationError as exc:
+            from hezhang_plugin.processing.segnotes import error_text
+
+            self.error = error_text(exc)
         except Exception as exc:  # reported to the user; the write is one transaction
             self.error = str(exc)
         return False
@@ -354,8 +358,11 @@ class SegmentsPage(QWidget):
             report.get("segments", 0), report.get("single_bank", 0), len(report["added"]),
             len(report["changed"]), len(report["unchanged"]), len(report["retired"]),
             len(report["repaired"]), len(report["invalid"]))
-        self.result_label.setText(text)
-        for line in report["repaired"] + report["invalid"]:
+        from hezhang_plugin.processing.segnotes import note_text
+
+        notes = [note_text(n) for n in report.get("notes", [])]
+        self.result_label.setText("\n".join([text] + notes))
+        for line in report["repaired"] + report["invalid"] + notes:
             log.get_logger().warning(line)
         self._message(text, Qgis.Success)
         if self.layer is not None:
