@@ -92,17 +92,17 @@
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="152" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="158" />
         <source>Give a WORKSPACE or the layers {0}</source>
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="188" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="194" />
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="204" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="210" />
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -115,6 +115,11 @@
         <location filename="../hezhang_plugin/processing/checkcoverage.py" line="55" />
         <source>Checks the river-chief coverage on a date (default today): R1 every current segment has district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment's unit or its ancestor; R3 each river is covered on each bank by segments without gaps or overlaps; R4 every village a river crosses has a segment; R5 every segment has a notice board; R6 no two chiefs of the same level and role on one segment; R7 formats of codes, phones and names. Give a WORKSPACE, or the SEGMENTS, CHIEFS, ASSIGNMENTS and UNITS layers (RIVERS and NOTICE_BOARDS enable R3/R4 and R5). OUTPUT holds one feature per finding with rule, severity and a message in the UI language; the geometry is the gap, the overlap, the river part or the segment concerned.</source>
         <translation>检查指定日期（默认今天）的河长覆盖情况：R1 每个现行河段都有区级、镇级和（位于村内时）村级河长；R2 河长属于河段所在行政区划或其上级区划；R3 每条河流的每一岸均由河段覆盖，无缺口、无重叠；R4 河流流经的每个村（社区）都有河段；R5 每个河段都有公示牌；R6 同一河段上没有两名级别和河长类型均相同的河长；R7 代码、电话和姓名格式正确。请提供 WORKSPACE，或 SEGMENTS、CHIEFS、ASSIGNMENTS 和 UNITS 图层（提供 RIVERS 和 NOTICE_BOARDS 时分别启用 R3/R4 和 R5）。OUTPUT 中每条检查结果对应一个要素，包含规则、严重程度和以界面语言给出的说明；几何为相关的缺口、重叠、河流部分或河段。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="139" />
+        <source>the findings' geometries</source>
+        <translation>检查结果的几何</translation>
     </message>
 </context>
 <context>
@@ -467,87 +472,87 @@
 <context>
     <name>ExportMapsAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="41" />
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43" />
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43" />
         <source>Coverage map</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43" />
         <source>Town atlas</source>
         <translation>镇（乡、街道）图集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43" />
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="48" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="47" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="50" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="49" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="52" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="51" />
         <source>Resolution (dpi)</source>
         <translation>分辨率（dpi）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="54" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="53" />
         <source>Page size of the coverage map and town atlas</source>
         <translation>河长制一张图和镇（乡、街道）图集的页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="57" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="56" />
         <source>One PDF file per town / segment</source>
         <translation>每个镇/河段一个 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="62" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="61" />
         <source>Files written</source>
         <translation>已写入的文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="71" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="70" />
         <source>Choose at least one product</source>
         <translation>请至少选择一种产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="82" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="81" />
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="85" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="84" />
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="25" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="24" />
         <source>Export maps and notice boards</source>
         <translation>导出地图和公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="28" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="27" />
         <source>Exports the district coverage map (河长制一张图), the town atlas (one page per town) and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board proportions) of a workspace. PDF gives one multi-page file per product, or one file per town / segment named by code; PNG and SVG give one file per page. The layouts are stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, so they can be restyled in the layout designer and exported again.</source>
         <translation>导出工作空间的河长制一张图、镇（乡、街道）图集（每个镇一页）和公示牌（每个现行河段一页，按 1.5 m x 1.0 m 的公示牌比例）。PDF 格式每种产品输出一个多页文件，或按编码命名、每个镇/河段输出一个文件；PNG 和 SVG 格式每页输出一个文件。版式保存在工作空间的工程中，并以 .qpt 模板保存在 OUTPUT_FOLDER/templates 中，可在布局设计器中调整样式后再次导出。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="59" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="58" />
         <source>Imagery background on the coverage map and town atlas (遥感影像 group)</source>
         <translation>河长制一张图和乡镇图集加遥感影像底图（遥感影像组）</translation>
     </message>
@@ -555,77 +560,77 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="136" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="133" />
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="139" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="136" />
         <source>Coverage map (河长制一张图)</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="140" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="137" />
         <source>Town atlas (one page per town)</source>
         <translation>镇（乡、街道）图集（每个镇一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="141" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="138" />
         <source>Notice boards (one page per segment)</source>
         <translation>公示牌（每个河段一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="156" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="153" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="162" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="159" />
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="167" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="164" />
         <source>Map page size</source>
         <translation>地图页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="168" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="165" />
         <source>One PDF per town / segment</source>
         <translation>每个镇/河段一个 PDF</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="178" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="175" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="262" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="259" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="184" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="181" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="233" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="230" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="252" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="249" />
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="258" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="255" />
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="171" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="168" />
         <source>Imagery background (遥感影像 group)</source>
         <translation>遥感影像底图（遥感影像组）</translation>
     </message>
@@ -633,7 +638,7 @@
 <context>
     <name>ExportTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="45" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="42" />
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
     </message>
@@ -641,47 +646,47 @@
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36" />
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36" />
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36" />
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="40" />
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="56" />
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="66" />
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="91" />
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="96" />
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
@@ -692,8 +697,8 @@
     </message>
     <message>
         <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25" />
-        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged.</source>
-        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。</translation>
+        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged. Only X and Y move: Z and M values and curves are kept as they are.</source>
+        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。只移动 X 和 Y：Z、M 值和曲线保持不变。</translation>
     </message>
 </context>
 <context>
@@ -704,7 +709,7 @@
         <translation>此数据源使用 GCJ-02 坐标：与 CGCS2000/WGS84 数据相比，最多偏移数百米。请勿在其上数字化；在其上数字化的数据请使用 hezhang:gcj02convert 转换。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/common.py" line="74" />
+        <location filename="../hezhang_plugin/layout/common.py" line="79" />
         <source>The font "{0}" is not installed: Chinese text in the maps would print as empty boxes. Install it (Debian: apt install fonts-wqy-zenhei) and export again.</source>
         <translation>未安装字体“{0}”：地图中的中文将显示为空白方框。请安装该字体（Debian：apt install fonts-wqy-zenhei）后重新导出。</translation>
     </message>
@@ -867,27 +872,27 @@
 <context>
     <name>HezhangAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="85" />
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="85" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="85" />
         <source>Chiefs and coverage</source>
         <translation>河长与覆盖检查</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="85" />
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="85" />
         <source>Maps</source>
         <translation>地图输出</translation>
     </message>
@@ -977,6 +982,39 @@
         <location filename="../hezhang_plugin/gui/dock.py" line="140" />
         <source>Export</source>
         <translation>导出</translation>
+    </message>
+</context>
+<context>
+    <name>HezhangInputs</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/inputs.py" line="52" />
+        <source>{0} (layer “{1}”)</source>
+        <translation>{0}（图层“{1}”）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/inputs.py" line="59" />
+        <source>{0} has no CRS; set it first (Layer Properties › Source › Assigned coordinate reference system, or Layer › Set CRS of Layer).</source>
+        <translation>{0} 没有坐标参照系，请先设置（图层属性 › 源 › 指定的坐标参照系，或 图层 › 设置图层坐标参照系）。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/inputs.py" line="69" />
+        <source>{0} is labelled {1}, a geographic CRS in degrees, but its coordinates reach x {2:.0f} … {3:.0f}, y {4:.0f} … {5:.0f}: degrees lie within ±180/±90, so these are not degrees. Set the layer's real CRS (for metres in China usually a CGCS2000 Gauss–Krüger zone, EPSG:4534–4554) in Layer Properties › Source and run again.</source>
+        <translation>{0} 标注为 {1}（以度为单位的地理坐标系），但其坐标达到 x {2:.0f} … {3:.0f}、y {4:.0f} … {5:.0f}：经纬度应在 ±180/±90 以内，因此这些坐标不是度。请在 图层属性 › 源 中设置图层真实的坐标参照系（国内以米为单位的数据通常是 CGCS2000 高斯-克吕格分带，EPSG:4534–4554），然后重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/inputs.py" line="90" />
+        <source>{0} is labelled {1}, but its coordinates (x {2:.3f} … {3:.3f}, y {4:.3f} … {5:.3f}) lie far outside the area that CRS is made for. The layer's CRS is probably wrong (degrees stored under a projected CRS?): set the real one in Layer Properties › Source and run again.</source>
+        <translation>{0} 标注为 {1}，但其坐标（x {2:.3f} … {3:.3f}，y {4:.3f} … {5:.3f}）远在该坐标参照系的适用范围之外。图层的坐标参照系可能有误（投影坐标系下存的是经纬度？）：请在 图层属性 › 源 中设置真实的坐标参照系，然后重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/inputs.py" line="172" />
+        <source>{0}: {1} text value(s) look garbled (e.g. feature {2}, field {3}: “{4}”): the layer is read with the wrong text encoding. Set it in Layer Properties › Source › Data source encoding (GBK or GB18030 for most Chinese shapefiles without a .cpg file) and run again; nothing was written.</source>
+        <translation>{0}：有 {1} 个文本值像是乱码（例如要素 {2}，字段 {3}：“{4}”）：图层的文本编码设置有误。请在 图层属性 › 源 › 数据源编码 中设置（没有 .cpg 文件的中文 Shapefile 大多为 GBK 或 GB18030），然后重新运行；未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/inputs.py" line="197" />
+        <source>{0} has {1} values; {2} are two-dimensional, so they are not carried over.</source>
+        <translation>{0} 带有 {1} 值；{2}为二维，因此这些值不会保留。</translation>
     </message>
 </context>
 <context>
@@ -1570,82 +1608,82 @@
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74" />
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76" />
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="72" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80" />
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82" />
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="84" />
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87" />
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="90" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="97" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="107" />
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="106" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="116" />
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="108" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="118" />
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="155" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="183" />
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="157" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="185" />
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="158" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="188" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -1658,151 +1696,213 @@
         <location filename="../hezhang_plugin/processing/segmentrivers.py" line="48" />
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
-RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.</source>
+RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.
+
+What is repaired, with a note: gaps and overlaps between neighbouring units narrower than BOUNDARY_TOLERANCE (not boundaries: the piece goes to the units either side); parts of a multi-part river digitised against the flow (reversed); a tributary (parent_river_code) digitised from its mouth to its source (reversed when its start, not its end, meets its parent river); curves (arcs) replaced by straight segments at most 0.1 m away. What is refused: a layer without a CRS or whose coordinates do not fit its CRS, and names read with the wrong text encoding (set the layer's Data source encoding). Segments are two-dimensional: Z and M values are not carried over.</source>
         <translation>按行政区划将每条河流划分为河段：每条河流在每个行政区划内为一个河段，河流离开某区划后再次进入时分为不同河段，短于 MIN_LENGTH 的片段并入相邻河段。河流沿两个区划的边界流经（在 BOUNDARY_TOLERANCE 范围内）时，划分为两个单侧河段，左岸（面向下游，即数字化方向）归左侧区划；沿区的外边界流经时，划为内侧区划的一个单侧河段。自动填写河段编码（区县代码 + 6位序号）、名称、起止点名称及 CGCS2000 椭球长度。
 
-RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。</translation>
+RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。
+
+会修复并说明的情况：相邻区划之间窄于 BOUNDARY_TOLERANCE 的缝隙和重叠（不视为边界，其中的河段片归两侧区划）；多段河流中与水流方向相反数字化的部分（予以反转）；从河口向源头数字化的支流（parent_river_code，其起点而非终点与上级河流相接时予以反转）；曲线（圆弧）替换为偏差不超过 0.1 米的直线段。会拒绝的情况：没有坐标参照系或坐标与坐标参照系不符的图层，以及文本编码错误的名称（请设置图层的数据源编码）。河段为二维：Z 和 M 值不会保留。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="148" />
+        <source>segments</source>
+        <translation>河段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="200" />
+        <source>{0}: {1} curved geometries (arcs) were replaced by straight segments at most {2} m from the curve.</source>
+        <translation>{0}：{1} 个曲线几何（圆弧）已替换为直线段，与曲线的偏差不超过 {2} 米。</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentationNotes</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="24" />
+        <source>{0}: part(s) {1} were digitised against the flow of the rest and were reversed.</source>
+        <translation>{0}：第 {1} 部分的数字化方向与其余部分的水流方向相反，已反转。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="29" />
+        <source>{0} was digitised from mouth to source (its start meets its parent river {1}); it was reversed.</source>
+        <translation>{0} 是从河口向源头数字化的（其起点与上级河流 {1} 相接），已反转。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="34" />
+        <source>{0}: its parent river {1} is not among the rivers, so its flow direction could not be checked; it is taken as digitised.</source>
+        <translation>{0}：其上级河流 {1} 不在河流图层中，无法核对流向；按数字化方向处理。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="39" />
+        <source>{0}: neither end meets its parent river {1} (nearest {2} m), so its flow direction could not be checked; it is taken as digitised.</source>
+        <translation>{0}：两端都不与上级河流 {1} 相接（最近 {2} 米），无法核对流向；按数字化方向处理。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="45" />
+        <source>{0}: {1} place(s), {2} m in all, lie in gaps or overlaps between units narrower than the boundary tolerance; they were given to the units on either side (correct the unit boundaries to be exact).</source>
+        <translation>{0}：有 {1} 处、共 {2} 米位于相邻区划之间窄于边界容差的缝隙或重叠中，已分给两侧的区划（请修正区划边界使其严密相接）。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="50" />
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="58" />
+        <source>Rivers</source>
+        <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="59" />
+        <source>Units</source>
+        <translation>行政区划</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/segnotes.py" line="61" />
+        <source>{0}: {1} text value(s) look garbled (e.g. feature {2}, field {3}: “{4}”): the data was read with the wrong text encoding. Set the layer's encoding (Layer Properties › Source › Data source encoding, GBK for most Chinese shapefiles without a .cpg file), load it again and run again; nothing was written.</source>
+        <translation>{0}：有 {1} 个文本值像是乱码（例如要素 {2}，字段 {3}：“{4}”）：数据读取时使用了错误的文本编码。请设置图层编码（图层属性 › 源 › 数据源编码，没有 .cpg 文件的中文 Shapefile 大多为 GBK），重新加载后再运行；未写入任何数据。</translation>
     </message>
 </context>
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="101" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="105" />
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="103" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="107" />
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="115" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="119" />
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="117" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="121" />
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="128" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="132" />
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="131" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="135" />
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="132" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="136" />
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="141" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="145" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="142" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="146" />
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="143" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="147" />
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="145" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="149" />
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="147" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="151" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="161" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="165" />
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="169" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="173" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="236" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="313" />
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="325" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="329" />
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="332" />
         <source>Save or discard the edits of the segments layer first.</source>
         <translation>请先保存或放弃河段图层的编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="352" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="356" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="405" />
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="405" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="405" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="412" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="407" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="414" />
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="412" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="419" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
@@ -1870,27 +1970,27 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="88" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="89" />
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="95" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="96" />
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="99" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="100" />
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="130" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="135" />
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="136" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="141" />
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
@@ -1903,6 +2003,11 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <location filename="../hezhang_plugin/processing/waterchange.py" line="30" />
         <source>Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) inside a buffer of BUFFER metres around the segments, and outputs the areas where water was lost or gained as polygons with their ellipsoidal area (m²), the date pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for it on the after date. The AFTER raster is resampled onto the BEFORE grid when they differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, building, sand mining).</source>
         <translation>在河段周围 BUFFER 米的缓冲区内，逐日期生成水体掩膜（NDWI = (green - NIR) / (green + NIR) 大于 THRESHOLD），并将水体减少或增加的区域输出为多边形，附带椭球面积（m²）、日期对、最近的河段，以及（提供 WORKSPACE 时）后期日期该河段的责任河长。两期栅格网格不一致时，AFTER 栅格将重采样到 BEFORE 网格。可将这些多边形作为“四乱”排查（乱占、乱堆、乱建、乱采）的线索。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="106" />
+        <source>the water-change polygons</source>
+        <translation>水体变化多边形</translation>
     </message>
 </context>
 <context>
