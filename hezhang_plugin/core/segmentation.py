@@ -54,6 +54,16 @@ NAME_DISTRICT_EDGE = "区界"
 #: Gap between parts on the global measure axis (metres).
 _AXIS_GAP = 1000.0
 
+#: Defaults of a run, the one place the dock, hezhang:segmentrivers and the demo take them from.
+DEFAULT_UNIT_LEVEL = "village"
+#: metres: how far a river may lie from a unit boundary and still run along it
+DEFAULT_BOUNDARY_TOLERANCE = 10.0
+#: metres: shorter pieces join a neighbour
+DEFAULT_MIN_LENGTH = 50.0
+#: metres: a segment whose new extent is this close to its stored one (Hausdorff distance) and
+#: whose names are the same is unchanged, and is not written again
+SAME_EXTENT_M = 0.001
+
 
 class SegmentationError(Exception):
     """Input that cannot be segmented; the message says which feature and why.
@@ -75,23 +85,33 @@ class SegmentationCancelled(Exception):
 class SegmentationResult:
     """The outcome of a run.
 
-    ``table`` holds the new or updated current segments as columns (schema fields, ``fid``
-    for rows updating an existing segment); ``segments`` gives the same as row dicts with a
-    shapely ``geom`` in the rivers CRS (built on first use). ``retired`` are existing segments
-    that no longer exist, with ``valid_to`` set.
+    ``table`` holds the new and the changed current segments as columns (schema fields,
+    ``fid`` for rows updating an existing segment); ``changes`` gives the same as row dicts
+    with a shapely ``geom`` in the rivers CRS. ``unchanged`` are the existing rows that the run
+    found again exactly (same extent within :data:`SAME_EXTENT_M`, same names): they need no
+    write. ``segments`` is both together. ``retired`` are existing segments that no longer
+    exist, with ``valid_to`` set.
     """
 
     def __init__(self, table: Optional[SegmentTable] = None, retired: Optional[list] = None,
-                 report: Optional[dict] = None):
+                 report: Optional[dict] = None, unchanged: Optional[list] = None):
         self.table = table
         self.retired = retired if retired is not None else []
         self.report = report if report is not None else {}
+        self.unchanged = unchanged if unchanged is not None else []
         self._rows: Optional[list] = None
 
     @property
+    def changes(self) -> list:
+        """Rows to write: added segments (no ``fid``) and changed ones (their ``fid``)."""
+        return self.table.rows() if self.table is not None else []
+
+    @property
     def segments(self) -> list:
+        """Every current segment of the processed rivers: the changes and, as they were
+        given, the unchanged existing rows."""
         if self._rows is None:
-            self._rows = self.table.rows() if self.table is not None else []
+            self._rows = self.changes + [dict(r) for r in self.unchanged]
         return self._rows
 
 
@@ -1318,9 +1338,9 @@ def _district_of(units: Sequence[dict], district_code: Optional[str]) -> str:
 def match_existing(new_rows, existing_rows, crs: str, tolerance: float):
     """Pair new segments with current existing ones of the same river, unit and bank.
 
-    Returns {new index: (existing index, 'unchanged' | 'changed')}. Unchanged: every point of
-    each lies within ``tolerance`` of the other (Hausdorff); changed: they still share most
-    of their extent.
+    Returns {new index: (existing index, 'same' | 'changed')}. Same: every point of each lies
+    within :data:`SAME_EXTENT_M` of the other (Hausdorff); changed: within ``tolerance`` of
+    the other, or still sharing most of their extent.
     """
     import shapely
 
@@ -1352,9 +1372,9 @@ def match_existing(new_rows, existing_rows, crs: str, tolerance: float):
         i, j = int(ci[k]), int(cj[k])
         if i in used_i or j in used_j:
             continue
-        if hd[k] <= tol:
-            status = "unchanged"
-        elif ratio[k] >= 0.5:
+        if hd[k] <= SAME_EXTENT_M:
+            status = "same"
+        elif hd[k] <= tol or ratio[k] >= 0.5:
             status = "changed"
         else:
             continue
@@ -1362,6 +1382,10 @@ def match_existing(new_rows, existing_rows, crs: str, tolerance: float):
         used_j.add(j)
         out[i] = (j, status)
     return out
+
+
+#: what a segment is called; an unchanged segment has the same values
+_NAMED = ("name", "start_name", "end_name")
 
 
 @dataclass
@@ -1511,16 +1535,19 @@ def _confluences(axis: _Axis, mouths: dict, lo: int, hi: int):
 
 
 def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs: str,
-                   units_crs: Optional[str] = None, boundary_tolerance: float = 10.0,
-                   min_length: float = 50.0, district_code: Optional[str] = None,
+                   units_crs: Optional[str] = None, boundary_tolerance: float = DEFAULT_BOUNDARY_TOLERANCE,
+                   min_length: float = DEFAULT_MIN_LENGTH, district_code: Optional[str] = None,
                    existing: Optional[Sequence[dict]] = None, today: Optional[str] = None,
                    feedback=None, threads: int = 2) -> SegmentationResult:
     """Cut ``rivers`` (rows with river_code, name, geom) by ``units`` (code, name, geom).
 
-    ``existing`` are segment rows (geometry in ``rivers_crs``) from an earlier run: segments
-    that did not materially change keep their code (and fid), changed ones keep their code
-    with new extent, new ones get the next free codes, and existing current segments of the
+    ``existing`` are segment rows (geometry in ``rivers_crs``) from an earlier run, reconciled
+    with the new cut so that unchanged inputs change nothing: a segment found again with the
+    same extent and names is unchanged (returned as it was, not to be written), one of the
+    same river, unit and bank whose extent moved keeps its code (and fid) with the new extent
+    and names, new ones get the next free codes, and existing current segments of the
     processed rivers that are gone are returned as retired (``valid_to`` = ``today``).
+    Defaults: :data:`DEFAULT_BOUNDARY_TOLERANCE`, :data:`DEFAULT_MIN_LENGTH` (metres).
     """
     progress = _Progress(feedback)
     today = today or _dt.date.today().isoformat()
@@ -1545,15 +1572,21 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
                  for rc, uc, bk, g in zip(cols["river_code"], cols["unit_code"], cols["bank"], geoms)]
         matches = match_existing(probe, current, rivers_crs, boundary_tolerance)
     matched_j = set()
+    same = []
     for i, (j, status) in matches.items():
         old = current[j]
+        matched_j.add(j)
+        if status == "same" and all(old.get(k) == cols[k][i] for k in _NAMED):
+            result.unchanged.append(old)
+            report["unchanged"].append(old.get("seg_code"))
+            same.append(i)
+            continue
         cols["seg_code"][i] = old.get("seg_code")
         cols["fid"][i] = old.get("fid")
         cols["valid_from"][i] = old.get("valid_from") or today
         if "target" in old:
             cols["target"][i] = old.get("target")
-        report[status].append(old.get("seg_code"))
-        matched_j.add(j)
+        report["changed"].append(old.get("seg_code"))
     fresh = [i for i in range(len(table)) if i not in matches]
     new_codes = hzcodes.next_seg_codes(district, [r.get("seg_code") for r in existing], len(fresh)) \
         if fresh else []
@@ -1566,12 +1599,13 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
             retired["valid_to"] = today
             result.retired.append(retired)
             report["retired"].append(old.get("seg_code"))
-    codes = cols["seg_code"]
-    if any(codes[i] > codes[i + 1] for i in range(len(codes) - 1)):
-        table.reorder(sorted(range(len(table)), key=codes.__getitem__))
+    keep = sorted(set(range(len(table))) - set(same), key=cols["seg_code"].__getitem__)
+    if keep != list(range(len(table))):
+        table.reorder(keep)
     result.table = table
-    report["segments"] = len(table)
-    report["single_bank"] = sum(1 for b in table.columns["bank"] if b != "both")
+    report["segments"] = len(table) + len(result.unchanged)
+    report["single_bank"] = sum(1 for b in table.columns["bank"] if b != "both") + \
+        sum(1 for r in result.unchanged if r.get("bank") != "both")
     progress.step(100)
     return result
 
@@ -1675,11 +1709,13 @@ def drawn_segment_attributes(segment, crs: str, river: dict, units: Sequence[dic
 # --------------------------------------------------------------------------- workspace
 
 
-def segment_workspace(path: str, unit_level: str = "village", boundary_tolerance: float = 10.0,
-                      min_length: float = 50.0, feedback=None, today: Optional[str] = None) -> dict:
+def segment_workspace(path: str, unit_level: str = DEFAULT_UNIT_LEVEL,
+                      boundary_tolerance: float = DEFAULT_BOUNDARY_TOLERANCE,
+                      min_length: float = DEFAULT_MIN_LENGTH, feedback=None, today: Optional[str] = None) -> dict:
     """Segment every river of a workspace by its units of ``unit_level`` and store the result.
 
-    Reads admin_units and rivers, keeps stable codes against the stored segments, and
+    Reads admin_units and rivers, reconciles the cut with the stored segments (stable codes;
+    unchanged segments are not written, so unchanged inputs leave the file as it was) and
     writes inserts, updates and retirements in one transaction. Returns the report.
     """
     from hezhang_plugin.data import gpkg, io, segments_store
@@ -1703,11 +1739,12 @@ def segment_workspace(path: str, unit_level: str = "village", boundary_tolerance
                             boundary_tolerance=boundary_tolerance, min_length=min_length,
                             district_code=info.district_code, existing=existing, today=today,
                             feedback=feedback)
-    rows = result.segments
+    rows = result.changes  # unchanged segments are left as they are
     if crs_s != crs_r:
         for r, g in zip(rows, transform_geoms([r["geom"] for r in rows], crs_r, crs_s)):
             r["geom"] = g
     retired = [{"fid": r["fid"], "valid_to": r["valid_to"]} for r in result.retired]
-    segments_store.apply(path, rows, retired)
+    if rows or retired:  # unchanged inputs: nothing to write, the file is not touched
+        segments_store.apply(path, rows, retired)
     return result.report
 

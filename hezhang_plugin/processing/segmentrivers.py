@@ -71,16 +71,19 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         "encoding). Segments are two-dimensional: Z and M values are not carried over.")
 
     def initAlgorithm(self, config=None):
+        from hezhang_plugin.core import segmentation as seg  # the defaults, shared with the dock
+
         self.addParameter(QgsProcessingParameterFeatureSource(
             "RIVERS", self.tr("Rivers"), [QgsProcessing.TypeVectorLine]))
         self.addParameter(QgsProcessingParameterFeatureSource(
             "UNITS", self.tr("Administrative units"), [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterEnum(
-            "UNIT_LEVEL", self.tr("Unit level"), [self.tr("Village"), self.tr("Town")], defaultValue=0))
+            "UNIT_LEVEL", self.tr("Unit level"), [self.tr("Village"), self.tr("Town")],
+            defaultValue=LEVELS.index(seg.DEFAULT_UNIT_LEVEL)))
         self.addParameter(QgsProcessingParameterDistance(
-            "BOUNDARY_TOLERANCE", self.tr("Boundary tolerance (m)"), 10.0, minValue=0.0))
+            "BOUNDARY_TOLERANCE", self.tr("Boundary tolerance (m)"), seg.DEFAULT_BOUNDARY_TOLERANCE, minValue=0.0))
         self.addParameter(QgsProcessingParameterDistance(
-            "MIN_LENGTH", self.tr("Minimum segment length (m)"), 50.0, minValue=0.0))
+            "MIN_LENGTH", self.tr("Minimum segment length (m)"), seg.DEFAULT_MIN_LENGTH, minValue=0.0))
         self.addParameter(QgsProcessingParameterFeatureSource(
             "EXISTING", self.tr("Existing segments (keep their codes)"),
             [QgsProcessing.TypeVectorLine], optional=True))
