@@ -17,11 +17,11 @@ import pytest
 def demo_segmented(tmp_path_factory, qgis_app):
     """The demo workspace after its first segmentation (with the shared defaults)."""
     from hezhang_plugin import demo
-    from hezhang_plugin.core import segmentation as seg
+    from hezhang_plugin.services.segmentation import segment_workspace
 
     path = str(tmp_path_factory.mktemp("reseg") / "demo.gpkg")
     demo.write_base_workspace(path)
-    report = seg.segment_workspace(path, today=demo.APPOINTED)
+    report = segment_workspace(path, today=demo.APPOINTED)
     assert report["added"] and report["notes"] == []
     return path
 
@@ -60,10 +60,10 @@ def test_the_defaults_come_from_one_place(qgis_app, processing_ready):
 
 @pytest.mark.parametrize("params", [(10.0, 50.0), (30.0, 200.0), (5.0, 20.0)])
 def test_core_rerun_changes_nothing_whatever_the_parameters(demo_copy, params):
-    from hezhang_plugin.core import segmentation as seg
+    from hezhang_plugin.services.segmentation import segment_workspace
 
     before = _stored(demo_copy)
-    report = seg.segment_workspace(demo_copy, "village", *params, today="2025-06-01")
+    report = segment_workspace(demo_copy, "village", *params, today="2025-06-01")
     assert (report["added"], report["changed"], report["retired"]) == ([], [], [])
     assert len(report["unchanged"]) == report["segments"] == len(before)
     assert _stored(demo_copy) == before

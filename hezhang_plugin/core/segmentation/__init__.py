@@ -19,8 +19,9 @@ The package, along its seams:
 * :mod:`.table` — the segment table (columns, WKB);
 * :mod:`.reconcile` — matching stored segments, stable codes, unchanged, retirement;
 * :mod:`.run` — a whole run (:func:`segment_rivers`);
-* :mod:`.drawing` — helpers of the draw-segment map tool;
-* :mod:`.workspace` — segmenting a workspace file (:func:`segment_workspace`).
+* :mod:`.drawing` — helpers of the draw-segment map tool.
+
+Segmenting a workspace (reading and storing) is ``hezhang_plugin.services.segmentation``.
 
 No Qt here: the functions take plain rows (dicts with a shapely ``geom``) and a duck-typed
 ``feedback`` (``setProgress``, ``isCanceled``, ``pushInfo``), so they run in Processing, in a
@@ -61,7 +62,6 @@ from hezhang_plugin.core.segmentation.names import (
 from hezhang_plugin.core.segmentation.reconcile import SAME_EXTENT_M, match_existing, reconcile
 from hezhang_plugin.core.segmentation.run import SegmentationResult, segment_rivers
 from hezhang_plugin.core.segmentation.table import SegmentTable, multilinestring_wkb
-from hezhang_plugin.core.segmentation.workspace import segment_workspace
 
 __all__ = [
     "BANK_SUFFIX", "DEFAULT_BOUNDARY_TOLERANCE", "DEFAULT_MIN_LENGTH", "DEFAULT_UNIT_LEVEL",
@@ -69,7 +69,7 @@ __all__ = [
     "NAME_SOURCE", "SAME_EXTENT_M", "SegmentTable", "SegmentationCancelled", "SegmentationError",
     "SegmentationResult", "choose_metric_crs", "clean_geometries", "drawn_segment_attributes",
     "edge_lengths_m", "label_axis", "match_existing", "metric_crs_for", "multilinestring_wkb",
-    "nearest_index", "orient_rivers", "reconcile", "segment_rivers", "segment_workspace",
+    "nearest_index", "orient_rivers", "reconcile", "segment_rivers",
     "substring_between", "substring_coords", "substrings_on_axis", "transform_geoms",
     "unit_with_most_length",
 ]

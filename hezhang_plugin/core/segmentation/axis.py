@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import geodesy
 
 #: Gap between parts on the global measure axis (metres).
@@ -111,7 +112,7 @@ def _geodesic_measure(axis: _Axis, rivers_crs: str) -> np.ndarray:
     if len(c) == 0:
         return np.zeros(0)
     lon, lat = c[:, 0], c[:, 1]
-    if rivers_crs.upper() not in ("EPSG:4490", "EPSG:4326"):
+    if not crsmod.is_cgcs2000_lonlat(rivers_crs):
         lon, lat = geodesy.transformer_to_lonlat(rivers_crs).transform(lon, lat)
     step = np.zeros(len(c))
     if len(c) > 1:

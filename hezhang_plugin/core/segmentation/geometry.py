@@ -8,19 +8,17 @@ from typing import Sequence
 
 import numpy as np
 
+from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import geodesy
 
 
 def metric_crs_for(lon: float, lat: float) -> str:
     """The CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554) around a longitude."""
-    zone = int(round((float(lon) - 75.0) / 3.0))
-    zone = min(max(zone, 0), 20)
-    return f"EPSG:{4534 + zone}"
+    return crsmod.gk_zone_crs(lon)
 
 
 def _is_gk3(crs: str) -> bool:
-    crs = (crs or "").upper()
-    return crs.startswith("EPSG:") and crs[5:].isdigit() and 4534 <= int(crs[5:]) <= 4554
+    return bool(crs) and crsmod.is_gk3(crs)
 
 
 def _transformer(src: str, dst: str):
@@ -59,8 +57,8 @@ def choose_metric_crs(geoms, crs: str) -> str:
         return "EPSG:4545"
     x0, y0, x1, y1 = shapely.total_bounds(valid)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if crs.upper() not in ("EPSG:4490", "EPSG:4326"):
-        cx, cy = _transformer(crs, "EPSG:4490").transform(cx, cy)
+    if not crsmod.is_cgcs2000_lonlat(crs):
+        cx, cy = _transformer(crs, crsmod.CGCS2000).transform(cx, cy)
     return metric_crs_for(cx, cy)
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 import numpy as np
 
 from hezhang_plugin.core import codes as hzcodes
+from hezhang_plugin.core import validity
 from hezhang_plugin.core.segmentation.geometry import choose_metric_crs, transform_geoms
 
 #: metres: a segment whose new extent is this close to its stored one (Hausdorff distance) and
@@ -78,7 +79,8 @@ def reconcile(table, existing, processed, district: str, crs: str, tolerance: fl
     unchanged — its row is dropped from ``table`` and returned as it was; a matched one whose
     extent or names changed keeps its code, fid, valid_from and target with the new extent;
     the others get the next free codes of ``district``. Current existing segments left
-    unmatched are retired (``valid_to`` = ``today``). ``table`` ends sorted by code;
+    unmatched are retired: ``valid_to`` is the day before ``today``, the first day of their
+    successors (:func:`hezhang_plugin.core.validity.end_date`). ``table`` ends sorted by code;
     ``report``'s added/changed/unchanged/retired lists receive the codes. Returns (unchanged
     rows, retired rows).
     """
@@ -117,7 +119,7 @@ def reconcile(table, existing, processed, district: str, crs: str, tolerance: fl
     for j, old in enumerate(current):
         if j not in matched_j:
             gone = dict(old)
-            gone["valid_to"] = today
+            gone["valid_to"] = validity.end_date(old.get("valid_from"), today)
             retired.append(gone)
             report["retired"].append(old.get("seg_code"))
     keep = sorted(set(range(len(table))) - set(same), key=cols["seg_code"].__getitem__)

@@ -211,7 +211,8 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
     same extent and names is unchanged (returned as it was, not to be written), one of the
     same river, unit and bank whose extent moved keeps its code (and fid) with the new extent
     and names, new ones get the next free codes, and existing current segments of the
-    processed rivers that are gone are returned as retired (``valid_to`` = ``today``).
+    processed rivers that are gone are returned as retired (``valid_to`` = the day before
+    ``today``, the first day of their successors: :func:`validity.end_date`).
     Defaults: :data:`DEFAULT_BOUNDARY_TOLERANCE`, :data:`DEFAULT_MIN_LENGTH` (metres).
     """
     progress = _Progress(feedback)
