@@ -4,22 +4,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="345" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364" />
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="363" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="382" />
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="383" />
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="365" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="384" />
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -97,12 +97,12 @@
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="194" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="195" />
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="210" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="211" />
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -116,56 +116,51 @@
         <source>Checks the river-chief coverage on a date (default today): R1 every current segment has district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment's unit or its ancestor; R3 each river is covered on each bank by segments without gaps or overlaps; R4 every village a river crosses has a segment; R5 every segment has a notice board; R6 no two chiefs of the same level and role on one segment; R7 formats of codes, phones and names. Give a WORKSPACE, or the SEGMENTS, CHIEFS, ASSIGNMENTS and UNITS layers (RIVERS and NOTICE_BOARDS enable R3/R4 and R5). OUTPUT holds one feature per finding with rule, severity and a message in the UI language; the geometry is the gap, the overlap, the river part or the segment concerned.</source>
         <translation>检查指定日期（默认今天）的河长覆盖情况：R1 每个现行河段都有区级、镇级和（位于村内时）村级河长；R2 河长属于河段所在行政区划或其上级区划；R3 每条河流的每一岸均由河段覆盖，无缺口、无重叠；R4 河流流经的每个村（社区）都有河段；R5 每个河段都有公示牌；R6 同一河段上没有两名级别和河长类型均相同的河长；R7 代码、电话和姓名格式正确。请提供 WORKSPACE，或 SEGMENTS、CHIEFS、ASSIGNMENTS 和 UNITS 图层（提供 RIVERS 和 NOTICE_BOARDS 时分别启用 R3/R4 和 R5）。OUTPUT 中每条检查结果对应一个要素，包含规则、严重程度和以界面语言给出的说明；几何为相关的缺口、重叠、河流部分或河段。</translation>
     </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="139" />
-        <source>the findings' geometries</source>
-        <translation>检查结果的几何</translation>
-    </message>
 </context>
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293" />
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293" />
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="290" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="291" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="310" />
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="292" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="311" />
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="312" />
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="294" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="313" />
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="295" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="314" />
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="315" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -173,204 +168,184 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="397" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="414" />
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="400" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="417" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="427" />
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="427" />
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="429" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="446" />
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="447" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="448" />
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="432" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="449" />
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="450" />
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="434" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451" />
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="452" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="468" />
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="478" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="478" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="478" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="652" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="662" />
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="654" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="664" />
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="656" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666" />
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="676" />
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="679" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="689" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="721" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="731" />
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="937" />
-        <source>Assign {0} to {1} segments</source>
-        <translation>任命 {0} 负责 {1} 个河段</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021" />
-        <source>Edit chief</source>
-        <translation>编辑河长</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021" />
-        <source>Add chief</source>
-        <translation>添加河长</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1180" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1080" />
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1127" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1027" />
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1132" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1032" />
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1174" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1074" />
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1177" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1077" />
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1186" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1086" />
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1220" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1120" />
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1213" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1113" />
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1225" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1125" />
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1234" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1134" />
         <source>Unsaved edits are not checked: save them first</source>
         <translation>未保存的编辑不会被检查：请先保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1251" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1151" />
         <source>Coverage check failed: {0}</source>
         <translation>覆盖检查失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1255" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1155" />
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="581" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="591" />
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="606" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="616" />
         <source>Loading the chiefs failed: {0}</source>
         <translation>加载河长失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="991" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="979" />
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1059" />
-        <source>Deactivate {0}</source>
-        <translation>停用 {0}</translation>
     </message>
 </context>
 <context>
@@ -985,39 +960,6 @@
     </message>
 </context>
 <context>
-    <name>HezhangInputs</name>
-    <message>
-        <location filename="../hezhang_plugin/processing/inputs.py" line="52" />
-        <source>{0} (layer “{1}”)</source>
-        <translation>{0}（图层“{1}”）</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/inputs.py" line="59" />
-        <source>{0} has no CRS; set it first (Layer Properties › Source › Assigned coordinate reference system, or Layer › Set CRS of Layer).</source>
-        <translation>{0} 没有坐标参照系，请先设置（图层属性 › 源 › 指定的坐标参照系，或 图层 › 设置图层坐标参照系）。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/inputs.py" line="69" />
-        <source>{0} is labelled {1}, a geographic CRS in degrees, but its coordinates reach x {2:.0f} … {3:.0f}, y {4:.0f} … {5:.0f}: degrees lie within ±180/±90, so these are not degrees. Set the layer's real CRS (for metres in China usually a CGCS2000 Gauss–Krüger zone, EPSG:4534–4554) in Layer Properties › Source and run again.</source>
-        <translation>{0} 标注为 {1}（以度为单位的地理坐标系），但其坐标达到 x {2:.0f} … {3:.0f}、y {4:.0f} … {5:.0f}：经纬度应在 ±180/±90 以内，因此这些坐标不是度。请在 图层属性 › 源 中设置图层真实的坐标参照系（国内以米为单位的数据通常是 CGCS2000 高斯-克吕格分带，EPSG:4534–4554），然后重新运行。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/inputs.py" line="90" />
-        <source>{0} is labelled {1}, but its coordinates (x {2:.3f} … {3:.3f}, y {4:.3f} … {5:.3f}) lie far outside the area that CRS is made for. The layer's CRS is probably wrong (degrees stored under a projected CRS?): set the real one in Layer Properties › Source and run again.</source>
-        <translation>{0} 标注为 {1}，但其坐标（x {2:.3f} … {3:.3f}，y {4:.3f} … {5:.3f}）远在该坐标参照系的适用范围之外。图层的坐标参照系可能有误（投影坐标系下存的是经纬度？）：请在 图层属性 › 源 中设置真实的坐标参照系，然后重新运行。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/inputs.py" line="172" />
-        <source>{0}: {1} text value(s) look garbled (e.g. feature {2}, field {3}: “{4}”): the layer is read with the wrong text encoding. Set it in Layer Properties › Source › Data source encoding (GBK or GB18030 for most Chinese shapefiles without a .cpg file) and run again; nothing was written.</source>
-        <translation>{0}：有 {1} 个文本值像是乱码（例如要素 {2}，字段 {3}：“{4}”）：图层的文本编码设置有误。请在 图层属性 › 源 › 数据源编码 中设置（没有 .cpg 文件的中文 Shapefile 大多为 GBK 或 GB18030），然后重新运行；未写入任何数据。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/inputs.py" line="197" />
-        <source>{0} has {1} values; {2} are two-dimensional, so they are not carried over.</source>
-        <translation>{0} 带有 {1} 值；{2}为二维，因此这些值不会保留。</translation>
-    </message>
-</context>
-<context>
     <name>HezhangPlugin</name>
     <message>
         <location filename="../hezhang_plugin/plugin.py" line="62" />
@@ -1103,17 +1045,17 @@
         <translation>新增任命数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="89" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="92" />
         <source>Encoding detected: {0}</source>
         <translation>检测到编码：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="91" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="94" />
         <source>Row {0}: {1}</source>
         <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="96" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="99" />
         <source>{0} of {1} rows were rejected, nothing was imported (see the report{2}).</source>
         <translation>{1} 行中有 {0} 行被拒绝，未导入任何数据（详见报告{2}）。</translation>
     </message>
@@ -1171,17 +1113,17 @@
         <translation>区县代码须为6位或12位代码。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="58" />
         <source>District code must end in 000000 (a county-level unit).</source>
         <translation>区县代码须以 000000 结尾（县级单位）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61" />
         <source>District name is empty.</source>
         <translation>区县名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="65" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63" />
         <source>Choose where to save the workspace.</source>
         <translation>请选择工作空间的保存位置。</translation>
     </message>
@@ -1567,22 +1509,22 @@
         <translation>监督电话：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="79" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="72" />
         <source>{0} notice board(s) placed</source>
         <translation>已放置 {0} 块公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="74" />
         <source>Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}</source>
         <translation>过期公示牌 {0}（河段 {1}）：内容日期 {2}，河长变更日期 {3}{4}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="74" />
         <source>, {0} days past the update deadline</source>
         <translation>，已超过更新期限 {0} 天</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="90" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="78" />
         <source>{0} board content date(s) refreshed</source>
         <translation>已更新 {0} 块公示牌的内容日期</translation>
     </message>
@@ -1608,82 +1550,82 @@
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76" />
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80" />
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80" />
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="83" />
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="85" />
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="84" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87" />
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="90" />
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="90" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="93" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="107" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="116" />
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="116" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="125" />
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="118" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="127" />
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="183" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="192" />
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="185" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="194" />
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="188" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="198" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -1705,204 +1647,146 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 
 会修复并说明的情况：相邻区划之间窄于 BOUNDARY_TOLERANCE 的缝隙和重叠（不视为边界，其中的河段片归两侧区划）；多段河流中与水流方向相反数字化的部分（予以反转）；从河口向源头数字化的支流（parent_river_code，其起点而非终点与上级河流相接时予以反转）；曲线（圆弧）替换为偏差不超过 0.1 米的直线段。会拒绝的情况：没有坐标参照系或坐标与坐标参照系不符的图层，以及文本编码错误的名称（请设置图层的数据源编码）。河段为二维：Z 和 M 值不会保留。</translation>
     </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="148" />
-        <source>segments</source>
-        <translation>河段</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="200" />
-        <source>{0}: {1} curved geometries (arcs) were replaced by straight segments at most {2} m from the curve.</source>
-        <translation>{0}：{1} 个曲线几何（圆弧）已替换为直线段，与曲线的偏差不超过 {2} 米。</translation>
-    </message>
-</context>
-<context>
-    <name>SegmentationNotes</name>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="24" />
-        <source>{0}: part(s) {1} were digitised against the flow of the rest and were reversed.</source>
-        <translation>{0}：第 {1} 部分的数字化方向与其余部分的水流方向相反，已反转。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="29" />
-        <source>{0} was digitised from mouth to source (its start meets its parent river {1}); it was reversed.</source>
-        <translation>{0} 是从河口向源头数字化的（其起点与上级河流 {1} 相接），已反转。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="34" />
-        <source>{0}: its parent river {1} is not among the rivers, so its flow direction could not be checked; it is taken as digitised.</source>
-        <translation>{0}：其上级河流 {1} 不在河流图层中，无法核对流向；按数字化方向处理。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="39" />
-        <source>{0}: neither end meets its parent river {1} (nearest {2} m), so its flow direction could not be checked; it is taken as digitised.</source>
-        <translation>{0}：两端都不与上级河流 {1} 相接（最近 {2} 米），无法核对流向；按数字化方向处理。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="45" />
-        <source>{0}: {1} place(s), {2} m in all, lie in gaps or overlaps between units narrower than the boundary tolerance; they were given to the units on either side (correct the unit boundaries to be exact).</source>
-        <translation>{0}：有 {1} 处、共 {2} 米位于相邻区划之间窄于边界容差的缝隙或重叠中，已分给两侧的区划（请修正区划边界使其严密相接）。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="50" />
-        <source>{0}: {1}</source>
-        <translation>{0}：{1}</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="58" />
-        <source>Rivers</source>
-        <translation>河流</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="59" />
-        <source>Units</source>
-        <translation>行政区划</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/segnotes.py" line="61" />
-        <source>{0}: {1} text value(s) look garbled (e.g. feature {2}, field {3}: “{4}”): the data was read with the wrong text encoding. Set the layer's encoding (Layer Properties › Source › Data source encoding, GBK for most Chinese shapefiles without a .cpg file), load it again and run again; nothing was written.</source>
-        <translation>{0}：有 {1} 个文本值像是乱码（例如要素 {2}，字段 {3}：“{4}”）：数据读取时使用了错误的文本编码。请设置图层编码（图层属性 › 源 › 数据源编码，没有 .cpg 文件的中文 Shapefile 大多为 GBK），重新加载后再运行；未写入任何数据。</translation>
-    </message>
 </context>
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="105" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="106" />
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="107" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="108" />
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="119" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="120" />
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="121" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="122" />
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="132" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="133" />
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="135" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="136" />
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="136" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="137" />
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="145" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="149" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="146" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="150" />
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="147" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="151" />
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="149" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="153" />
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="151" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="155" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="165" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="169" />
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="174" />
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="174" />
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="174" />
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="170" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="174" />
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="173" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="177" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="236" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="240" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="313" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="317" />
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="329" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="333" />
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="332" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="336" />
         <source>Save or discard the edits of the segments layer first.</source>
         <translation>请先保存或放弃河段图层的编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="356" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="360" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="405" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="410" />
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="405" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="410" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="412" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="417" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="414" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="419" />
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="419" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="424" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
@@ -1970,27 +1854,27 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="89" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="90" />
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="96" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="97" />
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="100" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="101" />
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="135" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="136" />
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="141" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="142" />
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
@@ -2003,11 +1887,6 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <location filename="../hezhang_plugin/processing/waterchange.py" line="30" />
         <source>Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) inside a buffer of BUFFER metres around the segments, and outputs the areas where water was lost or gained as polygons with their ellipsoidal area (m²), the date pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for it on the after date. The AFTER raster is resampled onto the BEFORE grid when they differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, building, sand mining).</source>
         <translation>在河段周围 BUFFER 米的缓冲区内，逐日期生成水体掩膜（NDWI = (green - NIR) / (green + NIR) 大于 THRESHOLD），并将水体减少或增加的区域输出为多边形，附带椭球面积（m²）、日期对、最近的河段，以及（提供 WORKSPACE 时）后期日期该河段的责任河长。两期栅格网格不一致时，AFTER 栅格将重采样到 BEFORE 网格。可将这些多边形作为“四乱”排查（乱占、乱堆、乱建、乱采）的线索。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="106" />
-        <source>the water-change polygons</source>
-        <translation>水体变化多边形</translation>
     </message>
 </context>
 <context>

@@ -70,9 +70,9 @@ class SegmentationTask(QgsTask):
         except seg.SegmentationCancelled:
             self.error = _tr("Segmentation cancelled; the workspace was not changed.")
         except seg.SegmentationError as exc:
-            from hezhang_plugin.processing.segnotes import error_text
+            from hezhang_plugin.i18n import ui_language
 
-            self.error = error_text(exc)
+            self.error = exc.text(ui_language())
         except Exception as exc:  # reported to the user; the write is one transaction
             self.error = str(exc)
         return False
@@ -362,9 +362,10 @@ class SegmentsPage(QWidget):
             report.get("segments", 0), report.get("single_bank", 0), len(report["added"]),
             len(report["changed"]), len(report["unchanged"]), len(report["retired"]),
             len(report["repaired"]), len(report["invalid"]))
-        from hezhang_plugin.processing.segnotes import note_text
+        from hezhang_plugin.i18n import ui_language
 
-        notes = [note_text(n) for n in report.get("notes", [])]
+        lang = ui_language()
+        notes = [n.text(lang) for n in report.get("notes", [])]
         self.result_label.setText("\n".join([text] + notes))
         for line in report["repaired"] + report["invalid"] + notes:
             log.get_logger().warning(line)

@@ -136,7 +136,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
             lyr = self.parameterAsVectorLayer(parameters, key, context)
             label = layer_label(key, lyr.name() if lyr is not None else "")
             check_text(label, fids, {n: attrs[n] for n in text_columns(src.fields(), names)})
-            zm_dropped(feedback, label, src.wkbType(), self.tr("the findings' geometries"))
+            zm_dropped(feedback, label, src.wkbType(), "findings")
             rows = []
             for i, fid in enumerate(fids):
                 row = {"fid": fid}

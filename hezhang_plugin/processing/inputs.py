@@ -11,7 +11,8 @@
   anything is written.
 * Z/M: algorithms that do not carry a layer's Z or M values into their output say so.
 
-Messages are in the UI language (context ``HezhangInputs`` in the translation file).
+Messages come from the bilingual table (``core.messages``: ``crs.*``, ``input.*``) in the UI
+language.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from qgis.core import (
     QgsRectangle,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 #: a projected layer is refused when its extent lies this many degrees outside the CRS's area
 #: of use (a neighbouring Gauss–Krüger zone is still accepted; degrees in metres are not)
@@ -42,37 +42,48 @@ AREA_OF_USE_MARGIN_DEG = 5.0
 _WORKSPACE_LAYERS = ("admin_units", "rivers", "segments", "notice_boards")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("HezhangInputs", text)
+def _text(key: str, **fields) -> str:
+    from hezhang_plugin.core.messages import Message
+    from hezhang_plugin.i18n import ui_language
+
+    return Message(key, **fields).text(ui_language())
 
 
-def layer_label(parameter: str, layer_name: str = "") -> str:
-    """How messages name an input: the parameter, and the layer's name when known."""
+def layer_label(parameter: str, layer_name: str = ""):
+    """How messages name an input: the parameter, and the layer's name when known (a Message,
+    worded in the language of the message it fills)."""
+    from hezhang_plugin.core.messages import Message
+
     if layer_name and layer_name != parameter:
-        return QCoreApplication.translate("HezhangInputs", "{0} (layer “{1}”)").format(parameter, layer_name)
+        return Message("input.layer", param=parameter, name=layer_name)
     return parameter
 
 
-def check_crs(label: str, crs: QgsCoordinateReferenceSystem, extent: Optional[QgsRectangle]) -> None:
-    """Raise QgsProcessingException when ``crs`` is missing or cannot describe ``extent``."""
+def _refuse(key: str, **fields) -> None:
+    raise QgsProcessingException(_text(key, **fields) + " " + _text("crs.how_to_set"))
+
+
+def check_crs(label, crs: QgsCoordinateReferenceSystem, extent: Optional[QgsRectangle]) -> None:
+    """Raise QgsProcessingException when ``crs`` is missing or cannot describe ``extent``:
+    no CRS (``crs.missing``), a geographic CRS with coordinates beyond ±180/±90
+    (``crs.not_degrees``, by :func:`hezhang_plugin.core.crs.check_coordinates`), a projected
+    CRS whose area of use (grown by AREA_OF_USE_MARGIN_DEG) the extent misses entirely
+    (``crs.outside_area``)."""
+    from hezhang_plugin.core import crs as crsmod
+
     if crs is None or not crs.isValid():
-        raise QgsProcessingException(QCoreApplication.translate(
-            "HezhangInputs",
-            "{0} has no CRS; set it first (Layer Properties › Source › Assigned coordinate reference "
-            "system, or Layer › Set CRS of Layer).").format(label))
+        _refuse("crs.missing", layer=label)
+    name = crs.authid() or crs.toWkt()
     if extent is None or extent.isNull():
         return
-    name = crs.authid() or crs.description()
+    bounds = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+    try:
+        crsmod.check_coordinates(name, bounds, layer=label)
+    except crsmod.CrsError as exc:
+        from hezhang_plugin.i18n import ui_language
+
+        raise QgsProcessingException(exc.text(ui_language()) + " " + _text("crs.how_to_set")) from None
     if crs.isGeographic():
-        if extent.xMinimum() < -180.0 - 1e-9 or extent.xMaximum() > 180.0 + 1e-9 or \
-                extent.yMinimum() < -90.0 - 1e-9 or extent.yMaximum() > 90.0 + 1e-9:
-            raise QgsProcessingException(QCoreApplication.translate(
-                "HezhangInputs",
-                "{0} is labelled {1}, a geographic CRS in degrees, but its coordinates reach x {2:.0f} … "
-                "{3:.0f}, y {4:.0f} … {5:.0f}: degrees lie within ±180/±90, so these are not degrees. "
-                "Set the layer's real CRS (for metres in China usually a CGCS2000 Gauss–Krüger zone, "
-                "EPSG:4534–4554) in Layer Properties › Source and run again.").format(
-                label, name, extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum()))
         return
     area = crs.bounds() if hasattr(crs, "bounds") else QgsRectangle()
     if area.isNull() or area.isEmpty():
@@ -87,12 +98,7 @@ def check_crs(label: str, crs: QgsCoordinateReferenceSystem, extent: Optional[Qg
     finite = ll is not None and all(abs(v) < 1e30 for v in (ll.xMinimum(), ll.yMinimum(), ll.xMaximum(),
                                                              ll.yMaximum()))
     if not finite or not grown.intersects(ll):
-        raise QgsProcessingException(QCoreApplication.translate(
-            "HezhangInputs",
-            "{0} is labelled {1}, but its coordinates (x {2:.3f} … {3:.3f}, y {4:.3f} … {5:.3f}) lie far "
-            "outside the area that CRS is made for. The layer's CRS is probably wrong (degrees stored "
-            "under a projected CRS?): set the real one in Layer Properties › Source and run again.").format(
-            label, name, extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum()))
+        _refuse("crs.outside_area", layer=label, crs=name, x0=bounds[0], x1=bounds[2], y0=bounds[1], y1=bounds[3])
 
 
 def _layer_of(alg, parameters, name, context) -> Optional[QgsMapLayer]:
@@ -157,7 +163,7 @@ def check_workspace_crs(label: str, path: str) -> None:
         ds = None
 
 
-def check_text(label: str, fids: Sequence, columns: dict) -> None:
+def check_text(label, fids: Sequence, columns: dict) -> None:
     """Refuse text that was read with the wrong encoding: ``columns`` maps field names to
     value lists (one value per feature id in ``fids``). Raises QgsProcessingException naming
     the layer, a feature, the field and the value, and the setting to change."""
@@ -169,12 +175,8 @@ def check_text(label: str, fids: Sequence, columns: dict) -> None:
     if not bad:
         return
     fid, field, value = bad[0]
-    raise QgsProcessingException(QCoreApplication.translate(
-        "HezhangInputs",
-        "{0}: {1} text value(s) look garbled (e.g. feature {2}, field {3}: “{4}”): the layer is read with "
-        "the wrong text encoding. Set it in Layer Properties › Source › Data source encoding (GBK or "
-        "GB18030 for most Chinese shapefiles without a .cpg file) and run again; nothing was written.").format(
-        label, len(bad), fid, field, value))
+    raise QgsProcessingException(_text("input.garbled_text", layer=label, count=len(bad), fid=fid, field=field,
+                                       value=value))
 
 
 def text_columns(fields, names: Optional[Sequence[str]] = None) -> list:
@@ -188,12 +190,21 @@ def text_columns(fields, names: Optional[Sequence[str]] = None) -> list:
     return out
 
 
-def zm_dropped(feedback, label: str, wkb_type, what: str) -> None:
-    """Tell the user that the Z/M values of ``label`` are not carried into the output."""
+def zm_dropped(feedback, label, wkb_type, output: str) -> None:
+    """Tell the user that the Z/M values of ``label`` are not carried into the output;
+    ``output`` names what is two-dimensional: ``segments``, ``findings`` or ``water_changes``."""
+    from hezhang_plugin.core.messages import Message
+
     has_z, has_m = QgsWkbTypes.hasZ(wkb_type), QgsWkbTypes.hasM(wkb_type)
     if not (has_z or has_m):
         return
     dims = "Z/M" if has_z and has_m else ("Z" if has_z else "M")
-    feedback.pushWarning(QCoreApplication.translate(
-        "HezhangInputs", "{0} has {1} values; {2} are two-dimensional, so they are not carried over.").format(
-        label, dims, what))
+    feedback.pushWarning(_text("input.zm_dropped", layer=label, dims=dims, output=Message(f"input.output_{output}")))
+
+
+def curves_linearised(feedback, label, info: dict) -> None:
+    """Tell the user how many curved geometries of ``label`` were linearised (``info`` from
+    :func:`hezhang_plugin.data.qgsio.source_to_arrays`)."""
+    if info.get("curved"):
+        feedback.pushWarning(_text("input.curves_linearised", layer=label, count=info["curved"],
+                                   tolerance=info["curve_tolerance_m"]))

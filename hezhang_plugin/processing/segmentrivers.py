@@ -101,8 +101,14 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core import segmentation as seg
         from hezhang_plugin.data.qgsio import source_to_arrays
-        from hezhang_plugin.processing.inputs import check_text, layer_label, text_columns, zm_dropped
-        from hezhang_plugin.processing.segnotes import error_text, note_text
+        from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.processing.inputs import (
+            check_text,
+            curves_linearised,
+            layer_label,
+            text_columns,
+            zm_dropped,
+        )
 
         rivers = self.parameterAsSource(parameters, "RIVERS", context)
         units = self.parameterAsSource(parameters, "UNITS", context)
@@ -127,15 +133,15 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         info: dict = {}
         fids, attrs, geoms = source_to_arrays(rivers, rfields, feedback, info=info)
         check_text(labels["RIVERS"], fids, attrs)
-        self._curves(feedback, labels["RIVERS"], info)
-        zm_dropped(feedback, labels["RIVERS"], rivers.wkbType(), self.tr("segments"))
+        curves_linearised(feedback, labels["RIVERS"], info)
+        zm_dropped(feedback, labels["RIVERS"], rivers.wkbType(), "segments")
         parents = attrs.get("parent_river_code") or [None] * len(fids)
         river_rows = [{"fid": f, "river_code": c, "name": n, "parent_river_code": pc, "geom": g}
                       for f, c, n, pc, g in zip(fids, attrs["river_code"], attrs["name"], parents, geoms)]
         ufields = ["code", "name"] + (["level"] if units.fields().lookupField("level") >= 0 else [])
         fids, attrs, geoms = source_to_arrays(units, ufields, feedback, info=info)
         check_text(labels["UNITS"], fids, attrs)
-        self._curves(feedback, labels["UNITS"], info)
+        curves_linearised(feedback, labels["UNITS"], info)
         unit_rows = [{"fid": f, "code": c, "name": n, "geom": g}
                      for f, c, n, g in zip(fids, attrs["code"], attrs["name"], geoms)]
         if "level" in attrs:
@@ -147,8 +153,8 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
             names = [f.name() for f in existing_src.fields() if f.name() in schema.layer("segments").field_names]
             fids, attrs, geoms = source_to_arrays(existing_src, names, feedback, info=info)
             check_text(labels["EXISTING"], fids, {n: attrs[n] for n in text_columns(existing_src.fields(), names)})
-            self._curves(feedback, labels["EXISTING"], info)
-            zm_dropped(feedback, labels["EXISTING"], existing_src.wkbType(), self.tr("segments"))
+            curves_linearised(feedback, labels["EXISTING"], info)
+            zm_dropped(feedback, labels["EXISTING"], existing_src.wkbType(), "segments")
             geoms = shapely.force_2d(geoms)
             ex_crs = _crs_text(existing_src.sourceCrs())
             if ex_crs != rivers_crs:
@@ -167,7 +173,7 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         except seg.SegmentationCancelled:
             return {}
         except seg.SegmentationError as exc:
-            raise QgsProcessingException(error_text(exc)) from exc
+            raise QgsProcessingException(exc.text(ui_language())) from exc
         fields = segment_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.MultiLineString, rivers.sourceCrs())
@@ -186,8 +192,9 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
             feedback.pushWarning(self.tr("Repaired: {0}").format(text))
         for text in rep["invalid"]:
             feedback.reportError(self.tr("Not used: {0}").format(text))
+        lang = ui_language()
         for note in rep.get("notes", []):
-            feedback.pushWarning(note_text(note))
+            feedback.pushWarning(note.text(lang))
         feedback.pushInfo(self.tr("{0} segments ({1} single-bank): {2} added, {3} changed, "
                                   "{4} unchanged, {5} retired").format(
             rep.get("segments", 0), rep.get("single_bank", 0), len(rep["added"]), len(rep["changed"]),
@@ -196,13 +203,6 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
                 "CHANGED": len(rep["changed"]), "UNCHANGED": len(rep["unchanged"]),
                 "RETIRED": len(rep["retired"]), "SINGLE_BANK": rep.get("single_bank", 0),
                 "REPAIRED": len(rep["repaired"]), "INVALID": len(rep["invalid"])}
-
-
-    def _curves(self, feedback, label, info):
-        if info.get("curved"):
-            feedback.pushWarning(self.tr(
-                "{0}: {1} curved geometries (arcs) were replaced by straight segments at most {2} m "
-                "from the curve.").format(label, info["curved"], info["curve_tolerance_m"]))
 
 
 #: features handed to the sink at once

@@ -104,7 +104,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         lyr = self.parameterAsVectorLayer(parameters, "SEGMENTS", context)
         label = layer_label("SEGMENTS", lyr.name() if lyr is not None else "")
         check_text(label, fids, attrs)
-        zm_dropped(feedback, label, source.wkbType(), self.tr("the water-change polygons"))
+        zm_dropped(feedback, label, source.wkbType(), "water_changes")
         seg_codes = attrs[code_field] if code_field else [str(f) for f in fids]
         crs = source.sourceCrs()
         crs_text = crs.authid() or crs.toWkt()

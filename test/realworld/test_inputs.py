@@ -133,6 +133,29 @@ def test_tributary_digitised_from_its_mouth_is_reversed(processing_ready, tmp_pa
     assert "清河 (QH): its parent river WH is not among the rivers" in text
 
 
+def test_notes_and_refusals_follow_the_ui_language(processing_ready, tmp_path):
+    """In a Chinese QGIS the note and the refusal are Chinese (one bilingual table)."""
+    from qgis import processing
+    from qgis.core import QgsSettings
+
+    settings = QgsSettings()
+    before = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh_CN")
+    try:
+        case = corpus.case_direction(str(tmp_path))
+        fb = Feedback()
+        _segment(f"{case['path']}|layername=rivers", f"{case['path']}|layername=villages", fb)
+        assert "沙河（SH）：第2部分的数字化方向与其余部分的水流方向相反，已反转。" in fb.text()
+        no_prj = corpus.case_no_prj(str(tmp_path))["path"]
+        msg = _refusal(lambda: processing.run("hezhang:gcj02convert", {"INPUT": no_prj, "DIRECTION": 1,
+                                                                         "OUTPUT": "memory:"}))
+        assert "INPUT（图层“rivers_no_prj”）没有坐标参考系，请先设置" in msg
+    finally:
+        settings.setValue("locale/overrideFlag", before[0] if before[0] is not None else False)
+        settings.setValue("locale/userLocale", before[1] if before[1] is not None else "")
+
+
 def test_river_direction_in_core_keeps_the_river_when_it_flows_right():
     """The parent-river check leaves a tributary that ends on its parent alone."""
     from shapely.geometry import LineString, box
@@ -353,7 +376,8 @@ def test_core_refuses_garbled_names_from_any_source():
     rivers = [{"river_code": "SH", "name": "É³ºÓ", "geom": LineString([(100, 500), (900, 500)]), "fid": 7}]
     with pytest.raises(seg.SegmentationError) as err:
         seg.segment_rivers(rivers, units, rivers_crs="EPSG:4547", district_code="411171")
-    assert err.value.key == "garbled_text" and err.value.values["fid"] == 7
+    assert err.value.message.key == "segmentation.garbled_text" and err.value.message.fields["fid"] == 7
+    assert "É³ºÓ" in err.value.text("zh") and "数据源编码" in err.value.text("zh")
 
 
 # ------------------------------------------------------------------ 7. Z and M

@@ -1,5 +1,5 @@
 """What every part of the segmentation shares: the defaults of a run, its errors, progress
-reporting and report notes.
+reporting and report notes (messages of core.messages, keys ``segmentation.*``).
 
 No Qt here: a run takes a duck-typed ``feedback`` (``setProgress``, ``isCanceled``,
 ``pushInfo``), so it works in Processing, in a QgsTask and in tests alike.
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from hezhang_plugin.core.messages import HezhangError, Message
+
 #: Defaults of a run, the one place the dock, hezhang:segmentrivers and the demo take them from.
 DEFAULT_UNIT_LEVEL = "village"
 #: metres: how far a river may lie from a unit boundary and still run along it
@@ -17,17 +19,9 @@ DEFAULT_BOUNDARY_TOLERANCE = 10.0
 DEFAULT_MIN_LENGTH = 50.0
 
 
-class SegmentationError(Exception):
-    """Input that cannot be segmented; the message says which feature and why.
-
-    ``key`` and ``values``, when set, say the same for a translated message (the English
-    text stays the exception's message).
-    """
-
-    def __init__(self, message: str, key: Optional[str] = None, **values):
-        super().__init__(message)
-        self.key = key
-        self.values = values
+class SegmentationError(HezhangError):
+    """Input that cannot be segmented; the message says which feature and why
+    (``str(exc)`` in English, ``exc.text(lang)`` in either language)."""
 
 
 class SegmentationCancelled(Exception):
@@ -50,9 +44,10 @@ class _Progress:
             fb.pushInfo(text)
 
 
-def _note(key: str, row: dict, **values) -> dict:
-    """A report note: a key and its values (the river's code and name, and what happened)."""
-    return {"key": key, "river_code": row.get("river_code"), "name": row.get("name") or "", **values}
+def _note(key: str, row: dict, **values) -> Message:
+    """A report note about a river: message ``segmentation.<key>`` with the river's name and
+    code and what happened (a Message: English as a str, ``text('zh')`` in Chinese)."""
+    return Message(f"segmentation.{key}", river=row.get("name") or "", code=row.get("river_code") or "", **values)
 
 
 def _eff_tol(tolerance: float) -> float:

@@ -83,8 +83,9 @@ def orient_rivers(rows: Sequence[dict], geoms, geoms_m, tolerance: float):
       its parent: when only its start meets the parent, the whole river is reversed.
 
     ``geoms`` are the rivers in their CRS, ``geoms_m`` the same in metres (same vertices).
-    Returns (geoms, geoms_m, notes, mouths): the oriented geometries, report notes
-    (``parts_reversed``, ``river_reversed``, ``flow_unchecked``) and, per river index meeting
+    Returns (geoms, geoms_m, notes, mouths): the oriented geometries, report notes (messages
+    ``segmentation.parts_reversed``, ``.river_reversed``, ``.parent_missing``,
+    ``.mouth_not_on_parent``) and, per river index meeting
     its parent within ``tolerance``, (mouth point in metres, metres from the mouth back to
     where the river is farther than ``tolerance`` from its parent).
     """
@@ -106,7 +107,7 @@ def orient_rivers(rows: Sequence[dict], geoms, geoms_m, tolerance: float):
         chains = _part_chains(ends, shapely.length(parts_m), snap)
         flipped = sorted(k + 1 for c in chains for k, rev in c if rev)
         if flipped:
-            notes.append(_note("parts_reversed", rows[i], parts=flipped))
+            notes.append(_note("parts_reversed", rows[i], parts=", ".join(map(str, flipped))))
         chains_of[i] = chains
     for i, r in enumerate(rows):
         parent = r.get("parent_river_code")
@@ -114,7 +115,7 @@ def orient_rivers(rows: Sequence[dict], geoms, geoms_m, tolerance: float):
             continue
         j = index.get(parent)
         if j is None or j == i:
-            notes.append(_note("flow_unchecked", r, parent=parent, reason="parent_missing"))
+            notes.append(_note("parent_missing", r, parent=parent))
             continue
         chains = chains_of.get(i) or [[(k, False) for k in range(int(nparts[i]))]]
         parts_m = shapely.get_parts(geoms_m[i])
@@ -129,7 +130,7 @@ def orient_rivers(rows: Sequence[dict], geoms, geoms_m, tolerance: float):
             notes.append(_note("river_reversed", r, parent=parent))
             last = len(chains) - 1 - int(np.argmin(d_start))
         else:
-            notes.append(_note("flow_unchecked", r, parent=parent, reason="mouth_not_on_parent",
+            notes.append(_note("mouth_not_on_parent", r, parent=parent,
                                distance_m=round(float(min(d_end.min(), d_start.min())), 1)))
             chains_of[i] = chains if i in chains_of else None
             continue

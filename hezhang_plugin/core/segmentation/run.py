@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from hezhang_plugin.core import codes as hzcodes
+from hezhang_plugin.core.messages import Message
 from hezhang_plugin.core.segmentation.axis import _build_axis
 from hezhang_plugin.core.segmentation.common import (
     DEFAULT_BOUNDARY_TOLERANCE,
@@ -96,16 +97,14 @@ class _Prepared:
 
 
 def _refuse_garbled(rows: Sequence[dict], fields: Sequence[str], layer: str) -> None:
-    """Raise SegmentationError (key ``garbled_text``) when text of ``rows`` looks wrongly decoded:
-    segment names are built from it, and nothing garbled may be written."""
+    """Raise SegmentationError (``segmentation.garbled_text``) when text of ``rows`` looks
+    wrongly decoded: segment names are built from it, and nothing garbled may be written."""
     bad = [(rows[i].get("fid"), f, value) for f in fields
            for i, value, _ in garbled_values([r.get(f) for r in rows])]
     if bad:
         fid, field, value = bad[0]
-        raise SegmentationError(
-            f"{layer}: {len(bad)} text value(s) look garbled (e.g. feature {fid}, {field}: {value!r}); "
-            "the layer was read with the wrong text encoding", key="garbled_text", layer=layer,
-            count=len(bad), fid=fid, field=field, value=value)
+        raise SegmentationError("segmentation.garbled_text", layer=Message(f"segmentation.layer_{layer}"),
+                                count=len(bad), fid=fid, field=field, value=value)
 
 
 def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_length, district_code,
