@@ -46,50 +46,22 @@ def _timed(fn, *args, **kwargs):
 
 # ------------------------------------------------------------------ reads on both backends
 
-def _coverage_gpkg(path):
-    from hezhang_plugin.core.coverage import check_coverage
+def _coverage(workspace):
+    """The coverage check through the services layer: the same code on either backend."""
+    from hezhang_plugin.services.coverage import check_coverage
 
-    findings, summary = check_coverage(path, DATE)
+    findings, summary = check_coverage(workspace, DATE)
     return len(findings), summary.segments
 
 
-def _coverage_data_pg(uri):
-    from hezhang_plugin.core import coverage
-    from hezhang_plugin.data.postgres import rows
-    from hezhang_plugin.data.postgres.workspace import read_workspace_info
-
-    info = read_workspace_info(uri)
-    return coverage.CoverageData(
-        units=rows.read_rows(uri, "admin_units"), rivers=rows.read_rows(uri, "rivers"),
-        segments=rows.read_rows(uri, "segments"),
-        chiefs=rows.read_rows(uri, "chiefs", with_geometry=False),
-        assignments=rows.read_rows(uri, "assignments", with_geometry=False),
-        boards=rows.read_rows(uri, "notice_boards", with_geometry=False),
-        district_code=info.district_code, crs=info.crs)
-
-
-def _coverage_pg(uri):
-    from hezhang_plugin.core import coverage
-
-    findings, summary = coverage.check(_coverage_data_pg(uri), DATE)
-    return len(findings), summary.segments
-
-
-def _tree_gpkg(path):
+def _tree(workspace):
+    """What the Chiefs page builds: the four tables through the backend, then the hierarchy."""
     from hezhang_plugin.core import assignments as amod
-    from hezhang_plugin.core.coverage import read_attributes
+    from hezhang_plugin.data.backend import open_workspace
 
-    h = amod.Hierarchy(read_attributes(path, "admin_units"), read_attributes(path, "segments"),
-                       read_attributes(path, "chiefs"), read_attributes(path, "assignments"), DATE)
-    return len(h.children.get("411171000000", []))
-
-
-def _tree_pg(uri):
-    from hezhang_plugin.core import assignments as amod
-    from hezhang_plugin.data.postgres import rows
-
-    h = amod.Hierarchy(*(rows.read_rows(uri, n, with_geometry=False)
-                         for n in ("admin_units", "segments", "chiefs", "assignments")), DATE)
+    ws = open_workspace(workspace)
+    h = amod.Hierarchy(*(ws.read_attributes(n) for n in ("admin_units", "segments", "chiefs", "assignments")),
+                       DATE)
     return len(h.children.get("411171000000", []))
 
 
@@ -231,10 +203,10 @@ def main(quick: bool = False) -> str:
         back = os.path.join(work, "back.gpkg")
         t_to_gpkg, _ = _timed(transfer.migrate_workspace, uri, back)
         print(f"  PostgreSQL → GeoPackage {t_to_gpkg:.1f} s", flush=True)
-        t_cov_g, cov_g = _timed(_coverage_gpkg, gpkg_path)
-        t_cov_p, cov_p = _timed(_coverage_pg, uri)
-        t_tree_g, tree_g = _timed(_tree_gpkg, gpkg_path)
-        t_tree_p, tree_p = _timed(_tree_pg, uri)
+        t_cov_g, cov_g = _timed(_coverage, gpkg_path)
+        t_cov_p, cov_p = _timed(_coverage, uri)
+        t_tree_g, tree_g = _timed(_tree, gpkg_path)
+        t_tree_p, tree_p = _timed(_tree, uri)
         print(f"  coverage {t_cov_g:.1f}/{t_cov_p:.1f} s, tree {t_tree_g:.1f}/{t_tree_p:.1f} s", flush=True)
         updates = 1000 if quick else 10000
         c = contention(server, "city", uri, updates)

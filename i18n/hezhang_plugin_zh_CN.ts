@@ -24,6 +24,31 @@
         <translation>登录名</translation>
     </message>
     <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
+        <source>Viewer</source>
+        <translation>查看者</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
+        <source>Village editor</source>
+        <translation>村级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
+        <source>Town editor</source>
+        <translation>镇级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="38"/>
+        <source>District manager</source>
+        <translation>区级管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="38"/>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
         <location filename="../hezhang_plugin/processing/adduser.py" line="40"/>
         <source>Role</source>
         <translation>角色</translation>
@@ -53,159 +78,149 @@
         <source>{0}: {1}, area {2}</source>
         <translation>{0}：{1}，区域 {2}</translation>
     </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
-        <source>Viewer</source>
-        <translation>查看者</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
-        <source>Village editor</source>
-        <translation>村级编辑</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
-        <source>Town editor</source>
-        <translation>镇级编辑</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/adduser.py" line="38"/>
-        <source>District manager</source>
-        <translation>区级管理员</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/adduser.py" line="38"/>
-        <source>Administrator</source>
-        <translation>系统管理员</translation>
-    </message>
 </context>
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="65"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="66"/>
         <source>Login</source>
         <translation>登录名</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="66"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="67"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="45"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="46"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="68"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="69"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="62"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="63"/>
         <source>12-digit code of the village, town or district</source>
         <translation>村、镇或区县的12位代码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="67"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="68"/>
         <source>Area (unit code)</source>
         <translation>区域（区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="71"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="72"/>
         <source>Add or update user</source>
         <translation>添加或更新用户</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="74"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="75"/>
         <source>Remove rights</source>
         <translation>撤销权限</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="89"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="126"/>
         <source>Viewer</source>
         <translation>查看者</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="89"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="126"/>
         <source>Village editor</source>
         <translation>村级编辑</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="89"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="126"/>
         <source>Town editor</source>
         <translation>镇级编辑</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="90"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127"/>
         <source>District manager</source>
         <translation>区级管理员</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="90"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127"/>
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="104"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="143"/>
         <source>No workspace open.</source>
         <translation>未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="108"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="147"/>
         <source>A GeoPackage workspace has one writer and no logins. Move it to PostgreSQL (hezhang:migrateworkspace) to give each maintainer a login, a role and an area.</source>
         <translation>GeoPackage 工作空间只有一个写入者，没有登录名。将其迁移到 PostgreSQL（hezhang:migrateworkspace）后，可为每位维护人员分配登录名、角色和区域。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="113"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="152"/>
         <source>Logins of {0}: editors change only rows inside their area; everybody reads the whole workspace. Passwords are set on the server, never here.</source>
         <translation>{0} 的登录名：编辑人员只能修改其区域内的记录；所有人均可查看整个工作空间。密码在服务器上设置，不在此处设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="129"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="170"/>
         <source>The users could not be read: {0}</source>
         <translation>无法读取用户：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="165"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="206"/>
         <source>The user was not saved: {0}</source>
         <translation>用户未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="208"/>
         <source>{0} saved: {1}, area {2}</source>
         <translation>已保存 {0}：{1}，区域 {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="179"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="220"/>
         <source>The rights were not removed: {0}</source>
         <translation>权限未撤销：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="181"/>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="222"/>
         <source>{0} can no longer edit or read the workspace (the login stays for the history).</source>
         <translation>{0} 已不能再编辑或查看工作空间（登录名保留，用于历史记录）。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="86"/>
+        <source>History of a feature</source>
+        <translation>要素变更历史</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="95"/>
+        <source>segment code, chief id, unit code…</source>
+        <translation>河段编码、河长编号、区划代码…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="96"/>
+        <source>Show history…</source>
+        <translation>查看历史…</translation>
     </message>
 </context>
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="345"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="229"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="363"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="247"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="248"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="365"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="249"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -213,82 +228,77 @@
 <context>
     <name>CheckCoverageAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="69"/>
-        <source>Workspace GeoPackage</source>
-        <translation>工作空间 GeoPackage</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="75"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="73"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="76"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="74"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="77"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="75"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="78"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="76"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="79"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="77"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="80"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="78"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="94"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="92"/>
         <source>Check date (empty: today)</source>
         <translation>检查日期（留空：今天）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="102"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="100"/>
         <source>Gap/overlap tolerance (m)</source>
         <translation>缺口/重叠容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="112"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="110"/>
         <source>Coverage problems</source>
         <translation>覆盖问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="117"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="115"/>
         <source>Findings</source>
         <translation>检查结果数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="118"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="116"/>
         <source>Share of river km fully covered</source>
         <translation>完全覆盖的河流公里数占比</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="119"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="117"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="152"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="156"/>
         <source>Give a WORKSPACE or the layers {0}</source>
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="188"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="193"/>
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="204"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="209"/>
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -302,51 +312,56 @@
         <source>Checks the river-chief coverage on a date (default today): R1 every current segment has district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment&apos;s unit or its ancestor; R3 each river is covered on each bank by segments without gaps or overlaps; R4 every village a river crosses has a segment; R5 every segment has a notice board; R6 no two chiefs of the same level and role on one segment; R7 formats of codes, phones and names. Give a WORKSPACE, or the SEGMENTS, CHIEFS, ASSIGNMENTS and UNITS layers (RIVERS and NOTICE_BOARDS enable R3/R4 and R5). OUTPUT holds one feature per finding with rule, severity and a message in the UI language; the geometry is the gap, the overlap, the river part or the segment concerned.</source>
         <translation>检查指定日期（默认今天）的河长覆盖情况：R1 每个现行河段都有区级、镇级和（位于村内时）村级河长；R2 河长属于河段所在行政区划或其上级区划；R3 每条河流的每一岸均由河段覆盖，无缺口、无重叠；R4 河流流经的每个村（社区）都有河段；R5 每个河段都有公示牌；R6 同一河段上没有两名级别和河长类型均相同的河长；R7 代码、电话和姓名格式正确。请提供 WORKSPACE，或 SEGMENTS、CHIEFS、ASSIGNMENTS 和 UNITS 图层（提供 RIVERS 和 NOTICE_BOARDS 时分别启用 R3/R4 和 R5）。OUTPUT 中每条检查结果对应一个要素，包含规则、严重程度和以界面语言给出的说明；几何为相关的缺口、重叠、河流部分或河段。</translation>
     </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="69"/>
+        <source>Workspace (GeoPackage or service=NAME)</source>
+        <translation>工作空间（GeoPackage 或 service=NAME）</translation>
+    </message>
 </context>
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="158"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="158"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="290"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="174"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="291"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="175"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="176"/>
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="177"/>
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="294"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="178"/>
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="295"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="179"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="180"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -354,204 +369,169 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="397"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="273"/>
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="400"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="276"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286"/>
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286"/>
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="429"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="305"/>
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="306"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="307"/>
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="432"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="308"/>
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309"/>
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="434"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="310"/>
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="311"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="327"/>
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="337"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="337"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="337"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="652"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="471"/>
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="654"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="473"/>
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="656"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="475"/>
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="485"/>
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="679"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="498"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="721"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="540"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="937"/>
-        <source>Assign {0} to {1} segments</source>
-        <translation>任命 {0} 负责 {1} 个河段</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021"/>
-        <source>Edit chief</source>
-        <translation>编辑河长</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021"/>
-        <source>Add chief</source>
-        <translation>添加河长</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1180"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="886"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1127"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="836"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1132"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="838"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1174"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="880"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1177"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="883"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1186"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="892"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1220"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="926"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1213"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="919"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1225"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="261"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1234"/>
-        <source>Unsaved edits are not checked: save them first</source>
-        <translation>未保存的编辑不会被检查：请先保存</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1251"/>
-        <source>Coverage check failed: {0}</source>
-        <translation>覆盖检查失败：{0}</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1255"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="960"/>
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="581"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="415"/>
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="606"/>
-        <source>Loading the chiefs failed: {0}</source>
-        <translation>加载河长失败：{0}</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="991"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="788"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1059"/>
-        <source>Deactivate {0}</source>
-        <translation>停用 {0}</translation>
     </message>
 </context>
 <context>
@@ -684,67 +664,67 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42"/>
         <source>Coverage map</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42"/>
         <source>Town atlas</source>
         <translation>镇（乡、街道）图集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="47"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="46"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="49"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="48"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="50"/>
         <source>Resolution (dpi)</source>
         <translation>分辨率（dpi）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="53"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="52"/>
         <source>Page size of the coverage map and town atlas</source>
         <translation>河长制一张图和镇（乡、街道）图集的页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="56"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="55"/>
         <source>One PDF file per town / segment</source>
         <translation>每个镇/河段一个 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="61"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="60"/>
         <source>Files written</source>
         <translation>已写入的文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="70"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="69"/>
         <source>Choose at least one product</source>
         <translation>请至少选择一种产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="81"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="80"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="84"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="83"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
@@ -759,7 +739,7 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>导出工作空间的河长制一张图、镇（乡、街道）图集（每个镇一页）和公示牌（每个现行河段一页，按 1.5 m x 1.0 m 的公示牌比例）。PDF 格式每种产品输出一个多页文件，或按编码命名、每个镇/河段输出一个文件；PNG 和 SVG 格式每页输出一个文件。版式保存在工作空间的工程中，并以 .qpt 模板保存在 OUTPUT_FOLDER/templates 中，可在布局设计器中调整样式后再次导出。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="58"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="57"/>
         <source>Imagery background on the coverage map and town atlas (遥感影像 group)</source>
         <translation>河长制一张图和乡镇图集加遥感影像底图（遥感影像组）</translation>
     </message>
@@ -767,77 +747,77 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="133"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="147"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="136"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="150"/>
         <source>Coverage map (河长制一张图)</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="137"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="151"/>
         <source>Town atlas (one page per town)</source>
         <translation>镇（乡、街道）图集（每个镇一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="138"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="152"/>
         <source>Notice boards (one page per segment)</source>
         <translation>公示牌（每个河段一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="167"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="159"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="173"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="164"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="178"/>
         <source>Map page size</source>
         <translation>地图页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="165"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="179"/>
         <source>One PDF per town / segment</source>
         <translation>每个镇/河段一个 PDF</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="175"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="189"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="259"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="285"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="181"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="195"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="230"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="254"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="249"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="275"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="255"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="281"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="168"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="182"/>
         <source>Imagery background (遥感影像 group)</source>
         <translation>遥感影像底图（遥感影像组）</translation>
     </message>
@@ -845,7 +825,7 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ExportTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="42"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="44"/>
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
     </message>
@@ -926,47 +906,47 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="40"/>
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="56"/>
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="66"/>
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="91"/>
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="96"/>
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
@@ -977,8 +957,8 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
     </message>
     <message>
         <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25"/>
-        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged.</source>
-        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。</translation>
+        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged. Only X and Y move: Z and M values and curves are kept as they are.</source>
+        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。只移动 X 和 Y：Z、M 值和曲线保持不变。</translation>
     </message>
 </context>
 <context>
@@ -1152,27 +1132,27 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>HezhangAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Chiefs and coverage</source>
         <translation>河长与覆盖检查</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Maps</source>
         <translation>地图输出</translation>
     </message>
@@ -1180,37 +1160,37 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="129"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="169"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="137"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="180"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="176"/>
+        <location filename="../hezhang_plugin/gui/page.py" line="136"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="212"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="329"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="217"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="336"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="217"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="336"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="234"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="373"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1219,49 +1199,64 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="237"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="376"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="242"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="381"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="252"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="410"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="256"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="414"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="261"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="419"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="139"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="182"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="139"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="182"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="140"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="183"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="140"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="183"/>
         <source>Export</source>
         <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="183"/>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="348"/>
+        <source>Open PostgreSQL workspace</source>
+        <translation>打开 PostgreSQL 工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="348"/>
+        <source>Service (pg_service.conf; the password comes from pgpass or a QGIS authentication configuration):</source>
+        <translation>服务（pg_service.conf；密码来自 pgpass 或 QGIS 认证配置）：</translation>
     </message>
 </context>
 <context>
@@ -1338,89 +1333,89 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ImportRosterAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="40"/>
-        <source>Workspace GeoPackage</source>
-        <translation>工作空间 GeoPackage</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="44"/>
         <source>Roster (CSV or XLSX)</source>
         <translation>河长名录（CSV 或 XLSX）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="44"/>
         <source>Rosters (*.csv *.xlsx *.txt)</source>
         <translation>河长名录 (*.csv *.xlsx *.txt)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="48"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="49"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="48"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="49"/>
         <source>Append</source>
         <translation>追加</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="48"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="49"/>
         <source>Replace current roster</source>
         <translation>替换现行名录</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="56"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="57"/>
         <source>Import the valid rows even when some rows are rejected</source>
         <translation>即使部分行被拒绝，仍导入有效行</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="64"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="65"/>
         <source>Import report</source>
         <translation>导入报告</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="64"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="65"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="69"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="70"/>
         <source>Rejected rows</source>
         <translation>被拒绝行数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="70"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="71"/>
         <source>Chiefs added</source>
         <translation>新增河长数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="72"/>
         <source>Appointments added</source>
         <translation>新增任命数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="89"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="94"/>
         <source>Encoding detected: {0}</source>
         <translation>检测到编码：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="91"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="96"/>
         <source>Row {0}: {1}</source>
         <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="96"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="101"/>
         <source>{0} of {1} rows were rejected, nothing was imported (see the report{2}).</source>
         <translation>{1} 行中有 {0} 行被拒绝，未导入任何数据（详见报告{2}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="22"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="23"/>
         <source>Import chief roster</source>
         <translation>导入河长名录</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="25"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="26"/>
         <source>Imports chiefs and their segment appointments from a roster spreadsheet: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected), or XLSX. Headers may be Chinese or English (姓名/name, 级别/level, 职务/position, 河长类型/role, 行政区划代码/unit_code, 联系电话/phone, 河段编码/seg_code, 任职日期/valid_from, 单位/organisation, 职责/duty, 河长编号/chief_id). Every row is validated (phone, unit code, level against the unit's level, segment code, duplicates, empty names). By default one invalid row means nothing is written; with 'valid rows only' the valid rows are imported and the others reported. MODE append adds to the roster; replace treats the file as the whole current roster: appointments and chiefs it does not list are ended or deactivated (history is kept). OUTPUT_REPORT lists each rejected row with its reason.</source>
         <translation>从河长名录表格导入河长及其河段任命：支持 UTF-8、带 BOM 的 UTF-8 或 GBK/GB18030 编码的 CSV（自动识别编码），以及 XLSX。表头可为中文或英文（姓名/name、级别/level、职务/position、河长类型/role、行政区划代码/unit_code、联系电话/phone、河段编码/seg_code、任职日期/valid_from、单位/organisation、职责/duty、河长编号/chief_id）。逐行校验（电话、行政区划代码、级别与区划级别是否相符、河段编码、重复项、空姓名）。默认情况下，只要有一行无效就不写入任何数据；选择“仅导入有效行”时，导入有效行并报告其他行。MODE 为 append 时追加到名录；为 replace 时将文件视为完整的现行名录：文件中未列出的任命将被终止、河长将被停用（保留历史记录）。OUTPUT_REPORT 列出每个被拒绝的行及其原因。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="41"/>
+        <source>Workspace (GeoPackage or service=NAME)</source>
+        <translation>工作空间（GeoPackage 或 service=NAME）</translation>
     </message>
 </context>
 <context>
@@ -1509,17 +1504,17 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>区县代码须为6位或12位代码。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61"/>
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="58"/>
         <source>District code must end in 000000 (a county-level unit).</source>
         <translation>区县代码须以 000000 结尾（县级单位）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63"/>
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61"/>
         <source>District name is empty.</source>
         <translation>区县名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="65"/>
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63"/>
         <source>Choose where to save the workspace.</source>
         <translation>请选择工作空间的保存位置。</translation>
     </message>
@@ -1527,332 +1522,332 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>OverlaysPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="112"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="116"/>
         <source>New overlays</source>
         <translation>新增叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="116"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="120"/>
         <source>acquisition date, YYYY-MM-DD (optional)</source>
         <translation>采集日期，YYYY-MM-DD（可选）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="117"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="121"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="118"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="122"/>
         <source>Visible</source>
         <translation>可见</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="124"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="128"/>
         <source>Tianditu 天地图</source>
         <translation>天地图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="129"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="133"/>
         <source>key (tk), saved in the QGIS authentication database</source>
         <translation>密钥（tk），保存在 QGIS 认证数据库中</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="130"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="134"/>
         <source>Save key</source>
         <translation>保存密钥</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="136"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="140"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="146"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="150"/>
         <source>Web Mercator (w)</source>
         <translation>Web 墨卡托（w）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="147"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="151"/>
         <source>CGCS2000 geographic (c)</source>
         <translation>CGCS2000 经纬度（c）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="265"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="269"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="153"/>
         <source>Tile matrix set</source>
         <translation>瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="150"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="154"/>
         <source>Add Tianditu layer</source>
         <translation>添加天地图图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="157"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="161"/>
         <source>Web sources (XYZ, WMS, WMTS)</source>
         <translation>网络数据源（XYZ、WMS、WMTS）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="164"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="168"/>
         <source>Add selected</source>
         <translation>添加所选</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="171"/>
         <source>Remove preset</source>
         <translation>移除预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="170"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="174"/>
         <source>Reset presets</source>
         <translation>重置预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="187"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="191"/>
         <source>WMS/WMTS layer name</source>
         <translation>WMS/WMTS 图层名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="191"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="195"/>
         <source>WMTS tile matrix set</source>
         <translation>WMTS 瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="192"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="196"/>
         <source>Uses GCJ-02 coordinates</source>
         <translation>使用 GCJ-02 坐标</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="193"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="197"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="194"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="198"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="195"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="199"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="197"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="201"/>
         <source>CRS</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="198"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="202"/>
         <source>Matrix set</source>
         <translation>瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="202"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="206"/>
         <source>Add URL source</source>
         <translation>添加 URL 数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="205"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="209"/>
         <source>Save as preset</source>
         <translation>保存为预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="214"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="218"/>
         <source>Local raster (GeoTIFF, COG, VRT)</source>
         <translation>本地栅格（GeoTIFF、COG、VRT）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="223"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="227"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="228"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
         <source>Bands</source>
         <translation>波段组合</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>B</source>
         <translation>B</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>R</source>
         <translation>R</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>NIR</source>
         <translation>NIR</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="241"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="245"/>
         <source>Band numbers</source>
         <translation>波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="242"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="246"/>
         <source>Add raster</source>
         <translation>添加栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="256"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="260"/>
         <source>Opacity and two dates</source>
         <translation>不透明度与两期对比</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="266"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="270"/>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="269"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="273"/>
         <source>Date A</source>
         <translation>日期 A</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="270"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="274"/>
         <source>Date B</source>
         <translation>日期 B</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="271"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="275"/>
         <source>Show the other date</source>
         <translation>显示另一期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="278"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="282"/>
         <source>Water changes (hezhang:waterchange)</source>
         <translation>水体变化（hezhang:waterchange）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="283"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="287"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="296"/>
         <source>NDWI threshold</source>
         <translation>NDWI 阈值</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="293"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="297"/>
         <source>Buffer</source>
         <translation>缓冲区</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="294"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="298"/>
         <source>Find water changes between dates A and B</source>
         <translation>查找日期 A 与 B 之间的水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="314"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="331"/>
         <source>Overlays</source>
         <translation>叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="343"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
         <source>Key stored (authentication configuration {0}).</source>
         <translation>密钥已保存（认证配置 {0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="343"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
         <source>No key stored yet.</source>
         <translation>尚未保存密钥。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="354"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="371"/>
         <source>Tianditu key saved in the QGIS authentication database ({0}).</source>
         <translation>天地图密钥已保存到 QGIS 认证数据库（{0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="377"/>
         <source>Enter and save your Tianditu key (tk) first.</source>
         <translation>请先输入并保存天地图密钥（tk）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="395"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="412"/>
         <source>Select a preset first.</source>
         <translation>请先选择一个预设。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="408"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="425"/>
         <source>Web source</source>
         <translation>网络数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="430"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="447"/>
         <source>Checking that {0} answers…</source>
         <translation>正在检查 {0} 是否响应…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="448"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="467"/>
         <source>{0} added to the imagery group.</source>
         <translation>{0} 已添加到遥感影像组。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="453"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="472"/>
         <source>Raster</source>
         <translation>栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="484"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="503"/>
         <source>NDWI cancelled.</source>
         <translation>NDWI 已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="511"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="532"/>
         <source>Choose two different imagery layers for dates A and B.</source>
         <translation>请为日期 A 和 B 选择两个不同的遥感影像图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="514"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="535"/>
         <source>Showing {0}.</source>
         <translation>正在显示 {0}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="522"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="543"/>
         <source>Choose the two dates (A before B) and the segments layer.</source>
         <translation>请选择两个日期（A 早于 B）和河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="526"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="547"/>
         <source>The hezhang Processing provider is not loaded.</source>
         <translation>hezhang 处理工具提供程序未加载。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="534"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="555"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="547"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="570"/>
         <source>Water change detection failed: {0}</source>
         <translation>水体变化检测失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="551"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="574"/>
         <source>Water change detection gave no layer.</source>
         <translation>水体变化检测未生成图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="554"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="577"/>
         <source>The water change layer could not be added.</source>
         <translation>无法添加水体变化图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="557"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="580"/>
         <source>{0} water change polygon(s) found.</source>
         <translation>发现 {0} 个水体变化多边形。</translation>
     </message>
@@ -1900,27 +1895,27 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>过期公示牌编码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="65"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="66"/>
         <source>Hotline: {0}</source>
         <translation>监督电话：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="79"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="73"/>
         <source>{0} notice board(s) placed</source>
         <translation>已放置 {0} 块公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="75"/>
         <source>Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}</source>
         <translation>过期公示牌 {0}（河段 {1}）：内容日期 {2}，河长变更日期 {3}{4}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="75"/>
         <source>, {0} days past the update deadline</source>
         <translation>，已超过更新期限 {0} 天</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="90"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="79"/>
         <source>{0} board content date(s) refreshed</source>
         <translation>已更新 {0} 块公示牌的内容日期</translation>
     </message>
@@ -1938,7 +1933,7 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ProbeTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="54"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="56"/>
         <source>Checking {0}</source>
         <translation>正在检查 {0}</translation>
     </message>
@@ -1946,82 +1941,82 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="67"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="69"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="73"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="84"/>
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="75"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="86"/>
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="88"/>
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="91"/>
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="94"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="98"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="117"/>
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="107"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="126"/>
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="109"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="128"/>
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="156"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="193"/>
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="158"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="195"/>
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="159"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="199"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -2034,153 +2029,157 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <location filename="../hezhang_plugin/processing/segmentrivers.py" line="49"/>
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
-RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.</source>
+RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.
+
+What is repaired, with a note: gaps and overlaps between neighbouring units narrower than BOUNDARY_TOLERANCE (not boundaries: the piece goes to the units either side); parts of a multi-part river digitised against the flow (reversed); a tributary (parent_river_code) digitised from its mouth to its source (reversed when its start, not its end, meets its parent river); curves (arcs) replaced by straight segments at most 0.1 m away. What is refused: a layer without a CRS or whose coordinates do not fit its CRS, and names read with the wrong text encoding (set the layer's Data source encoding). Segments are two-dimensional: Z and M values are not carried over.</source>
         <translation>按行政区划将每条河流划分为河段：每条河流在每个行政区划内为一个河段，河流离开某区划后再次进入时分为不同河段，短于 MIN_LENGTH 的片段并入相邻河段。河流沿两个区划的边界流经（在 BOUNDARY_TOLERANCE 范围内）时，划分为两个单侧河段，左岸（面向下游，即数字化方向）归左侧区划；沿区的外边界流经时，划为内侧区划的一个单侧河段。自动填写河段编码（区县代码 + 6位序号）、名称、起止点名称及 CGCS2000 椭球长度。
 
-RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。</translation>
+RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。
+
+会修复并说明的情况：相邻区划之间窄于 BOUNDARY_TOLERANCE 的缝隙和重叠（不视为边界，其中的河段片归两侧区划）；多段河流中与水流方向相反数字化的部分（予以反转）；从河口向源头数字化的支流（parent_river_code，其起点而非终点与上级河流相接时予以反转）；曲线（圆弧）替换为偏差不超过 0.1 米的直线段。会拒绝的情况：没有坐标参照系或坐标与坐标参照系不符的图层，以及文本编码错误的名称（请设置图层的数据源编码）。河段为二维：Z 和 M 值不会保留。</translation>
     </message>
 </context>
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="101"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="260"/>
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="103"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="262"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="115"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="277"/>
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="117"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="279"/>
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="128"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="290"/>
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="131"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="293"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="132"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="294"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="141"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="306"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="142"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="307"/>
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="143"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="308"/>
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="145"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="147"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="161"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="326"/>
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="169"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="416"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="481"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="325"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="498"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
-        <source>Save or discard the edits of the segments layer first.</source>
-        <translation>请先保存或放弃河段图层的编辑。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="352"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="545"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="571"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="571"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="405"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="578"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="407"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="580"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="412"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="241"/>
         <source>Segments</source>
         <translation>河段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="406"/>
+        <source>Loading segments</source>
+        <translation>正在加载河段</translation>
     </message>
 </context>
 <context>
@@ -2241,32 +2240,32 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>工作空间（用于查找相关河长）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="65"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="64"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="88"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="89"/>
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="95"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="96"/>
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="99"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="100"/>
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="130"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="135"/>
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="136"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="141"/>
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
@@ -2284,59 +2283,64 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="56"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="91"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="58"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="93"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="99"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="138"/>
         <source>No workspace open.</source>
         <translation>尚未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="77"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="116"/>
         <source>Contents</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="81"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="120"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="82"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="121"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="83"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="122"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="84"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="123"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="85"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="124"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="86"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="125"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="105"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="144"/>
         <source>{0} · schema version {1} · {2}</source>
         <translation>{0} · 数据结构版本 {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="95"/>
+        <source>Open from PostgreSQL…</source>
+        <translation>从 PostgreSQL 打开…</translation>
     </message>
 </context>
 </TS>

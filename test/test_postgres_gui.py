@@ -74,3 +74,49 @@ def test_feature_history_and_conflict_offer(shared_segment):
     assert [r[1] for r in rows if r[3] in ("name", "target") and r[2] != "created"] == ["wang", "li"]
     assert ["name", "沙河甲镇段", "王改名"] in [r[3:] for r in rows]
     assert "wang" in dialog.label.text() and "li" in dialog.label.text()
+
+
+def test_dock_opens_a_postgres_workspace_like_a_file(shared_segment, monkeypatch, qgis_app):
+    """'Open from PostgreSQL…' with service=NAME: the district, the counts, every page on the
+    session, the conflict offer watching the shared layers; the project names only the service."""
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+    from hezhang_plugin.gui.dock import HezhangDock
+    from test.ifaces import RecordingIface
+
+    server, uri, dbname = shared_segment
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (dbname, True))
+    iface = RecordingIface()
+    dock = HezhangDock(iface, iface.window)
+    try:
+        dock.open_postgres_dialog()
+        assert warnings == []
+        assert dock.info is not None and dock.info.path == uri
+        page = dock.workspace_page
+        assert "测试区" in page.district_label.text() and uri in page.path_label.text()
+        assert page.count_labels["segments"].text() == "1" and page.count_labels["admin_units"].text() == "3"
+        for name in ("ChiefsPage", "SegmentsPage", "AdminPage"):
+            assert dock.pages[name].uri == uri, name
+        assert dock.pages["AdminPage"].save_button.isEnabled()
+        layers = QgsProject.instance().mapLayers().values()
+        assert {lyr.providerType() for lyr in layers if lyr.name() in ("河段", "河长")} == {"postgres"}
+        assert all("password" not in lyr.source() for lyr in layers)
+        assert len(dock.conflicts._layers) >= 6
+        chiefs = dock.pages["ChiefsPage"]
+        for _ in range(200):
+            QApplication.processEvents()
+            if not chiefs.loading:
+                break
+            import time
+
+            time.sleep(0.02)
+        assert not chiefs.loading and chiefs.hierarchy is not None
+        assert set(chiefs.hierarchy.children["411171000000"]) == {TOWN_A, "411171102000"}
+    finally:
+        dock.teardown()
+        QgsProject.instance().clear()
+        dock.deleteLater()
+        iface.window.deleteLater()

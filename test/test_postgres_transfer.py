@@ -18,16 +18,15 @@ def demo_gpkg(tmp_path_factory, qgis_app, processing_ready):
     from qgis.core import QgsLayoutItemLabel, QgsLayoutItemMap, QgsPrintLayout, QgsProject
 
     from hezhang_plugin import demo
-    from hezhang_plugin.core.roster import import_roster
-    from hezhang_plugin.core.segmentation import segment_workspace
     from hezhang_plugin.data import io as wio
     from hezhang_plugin.data import project as wsproject
+    from hezhang_plugin.services.roster import import_roster
+    from hezhang_plugin.services.segmentation import segment_workspace
 
     out = tmp_path_factory.mktemp("demo_pg")
     path = str(out / "demo.gpkg")
     data = demo.write_base_workspace(path)
-    segment_workspace(path, unit_level="village", boundary_tolerance=30.0, min_length=200.0,
-                      today=demo.APPOINTED)
+    segment_workspace(path, today=demo.APPOINTED)
     segments = wio.read_rows(path, "segments", with_geometry=False)
     units = wio.read_rows(path, "admin_units", with_geometry=False)
     rows, _gap = demo.appointments(data.chiefs, segments, units)
@@ -201,3 +200,126 @@ def test_failed_migration_leaves_gpkg_target_untouched(pg_database, tmp_path, qg
         transfer.migrate_workspace(uri, str(target))
     assert target.read_bytes() == b"keep me"
     assert sorted(os.listdir(tmp_path)) == ["existing.gpkg"]
+
+
+def _features(path):
+    from qgis.core import QgsVectorLayer
+
+    vl = QgsVectorLayer(path, "out", "ogr")
+    assert vl.isValid(), path
+    names = vl.fields().names()
+    rows = []
+    for f in vl.getFeatures():
+        attrs = {n: f[n] for n in names if n not in ("fid",)}
+        attrs["wkt"] = f.geometry().asWkt(6) if f.hasGeometry() else ""
+        rows.append(tuple(sorted((k, str(v)) for k, v in attrs.items())))
+    return sorted(rows)
+
+
+def _table(workspace, layer, cols):
+    from hezhang_plugin.data.backend import open_workspace
+
+    return sorted(tuple(str(r.get(c)) for c in cols) for r in open_workspace(workspace).read_rows(layer))
+
+
+@pytest.mark.slow
+def test_every_algorithm_same_result_on_both_backends(demo_gpkg, pg_database, tmp_path, processing_ready):
+    """The demo on a GeoPackage and moved to PostgreSQL: every algorithm that takes a
+    WORKSPACE (and segmentrivers on the workspace's own layers) gives the same result."""
+    import subprocess
+
+    from qgis import processing
+    from qgis.core import QgsVectorLayer
+
+    from hezhang_plugin.data.backend import open_workspace
+    from hezhang_plugin.data.postgres import transfer
+    from hezhang_plugin.services.waterchange import chiefs_by_segment
+
+    server, uri, dbname = pg_database
+    gpkg_ws = str(tmp_path / "demo.gpkg")
+    shutil.copyfile(demo_gpkg, gpkg_ws)
+    transfer.migrate_workspace(gpkg_ws, uri)
+    both = {"gpkg": gpkg_ws, "pg": uri}
+    assert open_workspace(uri).kind == "postgres" and open_workspace(gpkg_ws).kind == "gpkg"
+
+    # hezhang:checkcoverage
+    out = {}
+    for k, ws in both.items():
+        res = processing.run("hezhang:checkcoverage", {"WORKSPACE": ws, "DATE": "2024-07-01",
+                                                       "OUTPUT": str(tmp_path / f"cov_{k}.gpkg")})
+        out[k] = (_features(res["OUTPUT"]), res["FINDINGS"])
+    assert out["gpkg"] == out["pg"] and out["gpkg"][1] >= 1
+
+    # chiefs named by hezhang:waterchange (its only use of the WORKSPACE)
+    assert chiefs_by_segment(gpkg_ws, "2024-07-01") == chiefs_by_segment(uri, "2024-07-01") != {}
+
+    # hezhang:importroster (replace: ends appointments the file does not list) writes on both
+    from hezhang_plugin import demo
+
+    segs = open_workspace(gpkg_ws).read_attributes("segments")
+    units = open_workspace(gpkg_ws).read_attributes("admin_units")
+    chiefs = open_workspace(gpkg_ws).read_attributes("chiefs")
+    rows, _gap = demo.appointments([c for c in chiefs if c["active"]], segs, units)
+    roster = str(tmp_path / "roster.csv")
+    demo.write_roster_csv(rows[: len(rows) - 5], roster)
+    results = {k: processing.run("hezhang:importroster", {"WORKSPACE": ws, "INPUT": roster, "MODE": 1})
+               for k, ws in both.items()}
+    assert {k: (r["REJECTED"], r["CHIEFS_ADDED"], r["ASSIGNMENTS_ADDED"]) for k, r in results.items()}["gpkg"] == \
+        (results["pg"]["REJECTED"], results["pg"]["CHIEFS_ADDED"], results["pg"]["ASSIGNMENTS_ADDED"])
+    cols = ("seg_code", "chief_id", "level", "role", "valid_from", "valid_to")
+    assert _table(gpkg_ws, "assignments", cols) == _table(uri, "assignments", cols)
+
+    # hezhang:placeboards after removing boards (both place the same ones again)
+    for ws in both.values():
+        backend = open_workspace(ws)
+        from hezhang_plugin.core.changes import ChangeSet
+
+        boards = backend.read_attributes("notice_boards")[:3]
+        if backend.kind == "gpkg":
+            from hezhang_plugin.data import io as wio
+
+            wio.write_rows(ws, "notice_boards", [], delete_fids=[b["fid"] for b in boards])
+        else:
+            import psycopg2
+
+            con = psycopg2.connect(uri)
+            with con.cursor() as cur:
+                cur.execute("DELETE FROM hz_data.notice_boards WHERE fid = ANY(%s)", ([b["fid"] for b in boards],))
+            con.commit()
+            con.close()
+        assert ChangeSet  # (board removal is an administrator's repair, not a change set)
+    placed = {k: processing.run("hezhang:placeboards", {"WORKSPACE": ws, "HOTLINE": "12345",
+                                                        "DATE": "2024-07-01"}) for k, ws in both.items()}
+    assert placed["gpkg"]["PLACED"] == placed["pg"]["PLACED"] == 3
+    assert placed["gpkg"]["STALE_CODES"] == placed["pg"]["STALE_CODES"]
+    assert _table(gpkg_ws, "notice_boards", ("seg_code", "hotline", "installed_on")) == \
+        _table(uri, "notice_boards", ("seg_code", "hotline", "installed_on"))
+
+    # hezhang:segmentrivers on the workspace's own layers, read from either backend
+    seg_out = {}
+    for k, ws in both.items():
+        backend = open_workspace(ws)
+        layers = {n: QgsVectorLayer(*backend.layer_source(n)[:1], n, backend.layer_source(n)[1])
+                  for n in ("rivers", "admin_units")}
+        assert all(v.isValid() for v in layers.values()), k
+        res = processing.run("hezhang:segmentrivers", {"RIVERS": layers["rivers"], "UNITS": layers["admin_units"],
+                                                       "UNIT_LEVEL": 0, "OUTPUT": str(tmp_path / f"seg_{k}.gpkg")})
+        seg_out[k] = [r for r in _features(res["OUTPUT"])]
+    assert seg_out["gpkg"] == seg_out["pg"] and len(seg_out["gpkg"]) >= 10
+
+    # hezhang:history over the moved change log
+    hist = {k: _features(processing.run("hezhang:history", {"WORKSPACE": ws, "LAYER": 2,
+                                                            "OUTPUT": str(tmp_path / f"h_{k}.csv")})["OUTPUT"])
+            for k, ws in both.items()}
+    assert hist["gpkg"] and len(hist["gpkg"]) == len(hist["pg"])
+
+    # hezhang:exportmaps: the coverage map of each reads the same
+    texts = {}
+    for k, ws in both.items():
+        folder = tmp_path / f"maps_{k}"
+        res = processing.run("hezhang:exportmaps", {"WORKSPACE": ws, "PRODUCTS": [0], "FORMAT": 0,
+                                                    "OUTPUT_FOLDER": str(folder)})
+        pdf = [f for f in res["FILES"] if f.endswith(".pdf")]
+        assert len(pdf) == 1, res["FILES"]
+        texts[k] = subprocess.run(["pdftotext", pdf[0], "-"], capture_output=True, text=True, check=True).stdout
+    assert texts["gpkg"] == texts["pg"] and "河长制" in texts["gpkg"]

@@ -22,14 +22,10 @@ def layer_uri(path: str, name: str) -> str:
 
 
 def _check_district(code: str, name: str) -> str:
-    code = (code or "").strip()
-    if len(code) == 6 and code.isdigit():
-        code += "000000"
-    err = codes.check_unit_code(code)
-    if err:
-        raise WorkspaceError(f"district code: {err} (give the 6-digit GB/T 2260 code or the 12-digit code)")
-    if codes.unit_level(code) != "district":
-        raise WorkspaceError(f"district code {code} is not a county-level code (it must end in 000000)")
+    try:
+        code = codes.district_code(code)
+    except codes.CodeError as exc:
+        raise WorkspaceError(str(exc)) from exc
     if not (name or "").strip():
         raise WorkspaceError("district name is empty")
     return code
@@ -72,6 +68,13 @@ def create_workspace(path: str, district_code: str, district_name: str, crs: Opt
 
 
 def check_workspace(path: str) -> WorkspaceInfo:
+    """Metadata of the workspace at ``path`` (a GeoPackage, or ``service=NAME``)."""
+    from hezhang_plugin.data.postgres.connection import is_postgres
+
+    if is_postgres(path):
+        from hezhang_plugin.data.postgres.workspace import read_workspace_info
+
+        return read_workspace_info(path)
     return gpkg.read_workspace_info(os.path.abspath(path))
 
 
@@ -114,7 +117,18 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
 
 
 def open_workspace(path: str, project: QgsProject, migrate: bool = True) -> WorkspaceInfo:
-    """Check, migrate if older, and read the workspace's project into ``project``."""
+    """Check, migrate if older, and read the workspace's project into ``project``.
+
+    A PostgreSQL workspace (``service=NAME``) is read as it is: it is upgraded by its
+    administrator, not by whoever opens it first."""
+    from hezhang_plugin.data.postgres.connection import is_postgres
+
+    if is_postgres(path):
+        info = check_workspace(path)
+        if not project.read(wsproject.project_uri(info.path)):
+            raise WorkspaceError(f"{info.path} has no readable Hezhang project "
+                                 f"({project.error() or 'project missing'})")
+        return info
     path = os.path.abspath(path)
     info = gpkg.read_workspace_info(path)
     if info.schema_version < schema.SCHEMA_VERSION:

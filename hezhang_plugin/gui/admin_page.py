@@ -1,7 +1,8 @@
-"""The administrator's page of a PostgreSQL workspace: logins, their roles and areas.
+"""The dock's page of a shared (PostgreSQL) workspace: logins, their roles and areas for the
+administrator, and any feature's history for everyone.
 
-A thin view over ``data.postgres.users``; for a GeoPackage workspace (one writer, no logins)
-it says so and stays disabled.
+A thin view over ``data.postgres.users`` and ``data.history``; for a GeoPackage workspace
+(one writer, no logins) the users part says so and stays disabled, the history works.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Optional
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,21 +21,20 @@ from qgis.PyQt.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from hezhang_plugin import log
-from hezhang_plugin.core import scope
+from hezhang_plugin.core import schema, scope
+from hezhang_plugin.gui.page import DockPage
 
 
-class AdminPage(QWidget):
-    """Users, roles and unit-code scopes; ``set_workspace(path or service=NAME or None)``."""
+class AdminPage(DockPage):
+    """Users, roles and unit-code scopes; a feature's history."""
 
     COLUMNS = ("login", "role", "area", "name")
 
     def __init__(self, iface=None, parent=None):
-        super().__init__(parent)
-        self.iface = iface
+        super().__init__(iface, parent)
         self.workspace: Optional[str] = None
         layout = QVBoxLayout(self)
         self.note = QLabel()
@@ -82,7 +83,43 @@ class AdminPage(QWidget):
         self.status.setObjectName("adminStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        self.set_workspace(None)
+        box = QGroupBox(self.tr("History of a feature"))
+        hist = QHBoxLayout(box)
+        self.history_layer = QComboBox()
+        self.history_layer.setObjectName("historyLayer")
+        for lyr in schema.data_layers():
+            if lyr.tracked and schema.row_key_field(lyr):
+                self.history_layer.addItem(lyr.zh if self._zh() else lyr.en, lyr.name)
+        self.history_key = QLineEdit()
+        self.history_key.setObjectName("historyKey")
+        self.history_key.setPlaceholderText(self.tr("segment code, chief id, unit code…"))
+        self.history_button = QPushButton(self.tr("Show history…"))
+        self.history_button.setObjectName("historyButton")
+        self.history_button.clicked.connect(self.show_history)
+        hist.addWidget(self.history_layer)
+        hist.addWidget(self.history_key, 1)
+        hist.addWidget(self.history_button)
+        layout.addWidget(box)
+        self.history_dialog = None
+        self.on_workspace(None)
+
+    @staticmethod
+    def _zh() -> bool:
+        from hezhang_plugin.gui.page import ui_lang
+
+        return ui_lang() == "zh"
+
+    def show_history(self):
+        """The history of the row named in the history box (a dialog; returned for tests)."""
+        from hezhang_plugin.gui.history_dialog import FeatureHistoryDialog
+
+        key = self.history_key.text().strip()
+        if not self.workspace or not key:
+            return None
+        self.history_dialog = FeatureHistoryDialog(self.workspace, self.history_layer.currentData(), key,
+                                                   parent=self)
+        self.history_dialog.show()
+        return self.history_dialog
 
     def _role_labels(self) -> list[str]:
         # In the order of core.scope.ROLES.
@@ -94,10 +131,12 @@ class AdminPage(QWidget):
                   self.save_button, self.remove_button):
             w.setEnabled(on)
 
-    def set_workspace(self, workspace: Optional[str]) -> None:
+    def on_workspace(self, session) -> None:
         from hezhang_plugin.data.postgres.connection import is_postgres
 
+        workspace = session.uri if session is not None else None
         self.workspace = workspace
+        self.history_button.setEnabled(bool(workspace))
         self.status.clear()
         self.table.setRowCount(0)
         if not workspace:
@@ -116,8 +155,10 @@ class AdminPage(QWidget):
         self._enable(True)
         self.reload()
 
-    def teardown(self) -> None:
+    def on_teardown(self) -> None:
         self.workspace = None
+        if self.history_dialog is not None:
+            self.history_dialog.close()
 
     def reload(self) -> None:
         from hezhang_plugin.data.gpkg import WorkspaceError

@@ -1,4 +1,11 @@
-"""The River Chiefs dock: the home of the plugin inside QGIS desktop."""
+"""The River Chiefs dock: the home of the plugin inside QGIS desktop.
+
+The dock owns the :class:`~hezhang_plugin.gui.session.WorkspaceSession` (the open
+workspace, its layers and their unsaved edits) and hands it to every page
+(:class:`~hezhang_plugin.gui.page.DockPage`). Opening or creating another workspace asks
+first when edits are unsaved (Save / Discard / Cancel, as QGIS does for a project) and
+then shows the district on the map.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,13 @@ import importlib
 import os
 from typing import Optional
 
-from qgis.core import Qgis, QgsProject
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProject,
+    QgsRectangle,
+)
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -14,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -26,6 +40,8 @@ from hezhang_plugin import log
 from hezhang_plugin.core import schema
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
+from hezhang_plugin.data.postgres.connection import is_postgres
+from hezhang_plugin.gui.session import WorkspaceSession
 
 _COUNT_ROWS = (
     ("admin_units", "Administrative units"),
@@ -38,16 +54,35 @@ _COUNT_ROWS = (
 
 
 def workspace_path_of(project: QgsProject) -> Optional[str]:
-    """The GeoPackage a project was read from, when it is stored in one."""
+    """The workspace a project was read from: the GeoPackage it is stored in, or
+    ``service=NAME`` for a project stored in a PostgreSQL workspace."""
     name = project.fileName() or ""
     if name.startswith("geopackage:"):
         return name[len("geopackage:"):].split("?", 1)[0]
+    if name.startswith("postgresql:"):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.workspace_of_project(name)
     return None
+
+
+def _check(workspace: str) -> wsgpkg.WorkspaceInfo:
+    """The workspace's metadata (a GeoPackage path or service=NAME); WorkspaceError if none."""
+    if is_postgres(workspace):
+        from hezhang_plugin.data.postgres.workspace import read_workspace_info
+
+        return read_workspace_info(workspace)
+    return ws.check_workspace(workspace)
+
+
+def _label(info: wsgpkg.WorkspaceInfo) -> str:
+    return info.path if is_postgres(info.path) else os.path.basename(info.path)
 
 
 class WorkspacePage(QWidget):
     new_requested = pyqtSignal()
     open_requested = pyqtSignal()
+    open_postgres_requested = pyqtSignal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,10 +92,14 @@ class WorkspacePage(QWidget):
         self.new_button.setObjectName("newWorkspaceButton")
         self.open_button = QPushButton(self.tr("Open workspace…"))
         self.open_button.setObjectName("openWorkspaceButton")
+        self.open_pg_button = QPushButton(self.tr("Open from PostgreSQL…"))
+        self.open_pg_button.setObjectName("openPostgresButton")
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
+        self.open_pg_button.clicked.connect(self.open_postgres_requested)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.open_pg_button)
         layout.addLayout(buttons)
         self.district_label = QLabel(self.tr("No workspace open."))
         self.district_label.setObjectName("districtLabel")
@@ -103,18 +142,19 @@ class WorkspacePage(QWidget):
             return
         self.district_label.setText(f"{info.district_name}  ({info.district_code[:6]})")
         self.path_label.setText(self.tr("{0} · schema version {1} · {2}").format(
-            os.path.basename(info.path), info.schema_version, info.crs))
+            _label(info), info.schema_version, info.crs))
         for name, label in self.count_labels.items():
             label.setText(str(counts.get(name, 0)))
 
 
-#: Pages of the dock after the workspace page: (module, class, title). Each page class takes
-#: (iface, parent) and has set_workspace(path or None).
+#: Pages of the dock after the workspace page: (module, class, title). Each page class is a
+#: DockPage taking (iface, parent); the dock gives it the session with set_workspace.
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
+    ("hezhang_plugin.gui.admin_page", "AdminPage", "Users"),
 )
 
 
@@ -128,22 +168,29 @@ class HezhangDock(QgsDockWidget):
         self.iface = iface
         self.setWindowTitle(self.tr("河长制 / River Chiefs"))
         self.info: Optional[wsgpkg.WorkspaceInfo] = None
+        self.session = WorkspaceSession(QgsProject.instance(), self)
+        self.session.changed.connect(self._session_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("hezhangTabs")
         self.workspace_page = WorkspacePage()
         self.workspace_page.setObjectName("workspacePage")
         self.workspace_page.new_requested.connect(self.new_workspace)
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
+        self.workspace_page.open_postgres_requested.connect(self.open_postgres_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
         titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"),
-                  "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
+                  "Imagery": self.tr("Imagery"), "Export": self.tr("Export"), "Users": self.tr("Users")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
             page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
             self.pages[cls] = page
             self.tabs.addTab(page, titles[title])
         self.setWidget(self.tabs)
+        from hezhang_plugin.gui.conflict_watch import ConflictWatcher
+
+        # Shared (PostgreSQL) layers: after a save refused for a conflict, offer to reapply.
+        self.conflicts = ConflictWatcher(self)
         self._project = QgsProject.instance()
         self._project.readProject.connect(self._on_project_read)
         self._project.cleared.connect(self._on_project_cleared)
@@ -168,6 +215,12 @@ class HezhangDock(QgsDockWidget):
             self._project.cleared.disconnect(self._on_project_cleared)
         except TypeError:
             pass
+        try:
+            self.session.changed.disconnect(self._session_changed)
+        except TypeError:
+            pass
+        self.conflicts.clear()
+        self.session.dispose()
 
     # -- workspace
     def message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
@@ -177,30 +230,94 @@ class HezhangDock(QgsDockWidget):
         log.get_logger().info(text)
 
     def refresh(self) -> None:
-        counts = wsgpkg.table_counts(self.info.path) if self.info else {}
-        self.workspace_page.show_workspace(self.info, counts)
+        self._show_counts()
         for page in self.pages.values():
-            page.set_workspace(self.info.path if self.info else None)
+            page.set_workspace(self.session if self.session.is_open else None)
+
+    def _show_counts(self) -> None:
+        counts = {}
+        if self.info is not None:
+            if is_postgres(self.info.path):
+                from hezhang_plugin.data.postgres.workspace import table_counts
+
+                try:
+                    counts = table_counts(self.info.path)
+                except ws.WorkspaceError as exc:
+                    log.get_logger().info("%s", exc)
+            else:
+                counts = wsgpkg.table_counts(self.info.path)
+        self.workspace_page.show_workspace(self.info, counts)
+
+    def _session_changed(self) -> None:
+        if self.info is not None:
+            self._show_counts()
 
     def _on_project_read(self, *args) -> None:
         path = workspace_path_of(self._project)
         self.info = None
-        if path and os.path.exists(path):
+        if path and (is_postgres(path) or os.path.exists(path)):
             try:
-                self.info = ws.check_workspace(path)
+                self.info = _check(path)
             except ws.WorkspaceError:
                 self.info = None
+        try:
+            self.session.open(self.info.path if self.info else None)
+        except ws.WorkspaceError:
+            self.info = None
+            self.session.open(None)
         self.refresh()
+        self.conflicts.watch(self.session.project_layers().values() if self.info else [])
         if self.info:
             self.workspace_changed.emit(self.info.path)
 
     def _on_project_cleared(self) -> None:
         self.info = None
+        self.conflicts.clear()
+        self.session.open(None)
         self.refresh()
+
+    def zoom_to_district(self) -> bool:
+        """Show the district on the map: the extent of its units (else of its rivers or
+        segments; a new, empty workspace: the area of use of its CRS). True when zoomed."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if canvas is None or not self.session.is_open:
+            return False
+        dest = canvas.mapSettings().destinationCrs()
+        if not dest.isValid():
+            dest = self._project.crs()
+            canvas.setDestinationCrs(dest)
+        extent = None
+        for name in ("admin_units", "rivers", "segments"):
+            lyr = self.session.layer(name)
+            if lyr is None:
+                continue
+            lyr.updateExtents()
+            if lyr.featureCount() > 0 and not lyr.extent().isEmpty():
+                extent = QgsCoordinateTransform(lyr.crs(), dest, self._project).transformBoundingBox(lyr.extent())
+                break
+        if extent is None and self.info is not None:
+            crs = QgsCoordinateReferenceSystem(self.info.crs)
+            bounds = crs.bounds()  # area of use, in WGS 84 lon/lat
+            if not bounds.isEmpty():
+                wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+                extent = QgsCoordinateTransform(wgs84, dest, self._project).transformBoundingBox(bounds)
+        if extent is None or extent.isEmpty() or not extent.isFinite():
+            return False
+        extent = QgsRectangle(extent)
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+        return True
+
+    def confirm_leave(self, title: str) -> bool:
+        """Before another workspace replaces the open one (see WorkspaceSession.confirm_leave)."""
+        return self.session.confirm_leave(self, title)
 
     def new_workspace(self) -> None:
         from hezhang_plugin.gui.workspace_dialog import NewWorkspaceDialog
 
+        if not self.confirm_leave(self.tr("New workspace")):
+            return
         dialog = NewWorkspaceDialog(self)
         if not dialog.exec():
             return
@@ -211,24 +328,46 @@ class HezhangDock(QgsDockWidget):
         except ws.WorkspaceError as exc:
             QMessageBox.warning(self, self.tr("New workspace"), str(exc))
             return
-        self.open_workspace(info.path)
+        self.open_workspace(info.path, confirmed=True)
 
     def open_workspace_dialog(self) -> None:
+        if not self.confirm_leave(self.tr("Open workspace")):
+            return
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open river-chief workspace"), "",
                                               self.tr("GeoPackage (*.gpkg)"))
         if path:
-            self.open_workspace(path)
+            self.open_workspace(path, confirmed=True)
 
-    def open_workspace(self, path: str, ask: bool = True) -> bool:
-        """Check, migrate (after asking) and load the workspace's project."""
+    def open_postgres_dialog(self) -> None:
+        """Open a PostgreSQL workspace by its service (from the service file, or typed)."""
+        from hezhang_plugin.data.postgres.connection import services
+
+        if not self.confirm_leave(self.tr("Open workspace")):
+            return
+        names = services()
+        name, ok = QInputDialog.getItem(
+            self, self.tr("Open PostgreSQL workspace"),
+            self.tr("Service (pg_service.conf; the password comes from pgpass or a QGIS authentication "
+                    "configuration):"), names, 0, True)
+        if ok and name.strip():
+            self.open_workspace(f"service={name.strip()}", confirmed=True)
+
+    def open_workspace(self, path: str, ask: bool = True, confirmed: bool = False) -> bool:
+        """Check, migrate (after asking) and load the workspace's project, then show the
+        district. Unsaved edits of the open workspace are asked about first (unless the
+        caller did, ``confirmed``); cancelling keeps everything as it was."""
         from hezhang_plugin.data import migrations
         from hezhang_plugin.data import project as wsproject
 
         try:
-            info = ws.check_workspace(path)
+            info = _check(path)
         except ws.WorkspaceError as exc:
             self._refuse(str(exc))
             return False
+        if not confirmed and not self.confirm_leave(self.tr("Open workspace")):
+            return False
+        if is_postgres(path):
+            return self._open_postgres(info)
         if info.schema_version < schema.SCHEMA_VERSION:
             steps = migrations.pending(info.schema_version)
             text = self.tr("{0} has schema version {1}. Migrate it to version {2}?\n\n{3}").format(
@@ -253,7 +392,26 @@ class HezhangDock(QgsDockWidget):
                 os.path.basename(path)))
             return False
         self._on_project_read()
+        self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.Success)
+        return True
+
+    def _open_postgres(self, info: wsgpkg.WorkspaceInfo) -> bool:
+        """Read the project stored in the PostgreSQL workspace (no migration: a shared
+        workspace is upgraded by its administrator, not by whoever opens it first)."""
+        from hezhang_plugin.data import project as wsproject
+
+        uri = wsproject.project_uri(info.path)
+        add_project = getattr(self.iface, "addProject", None)
+        ok = add_project(uri) if add_project is not None else QgsProject.instance().read(uri)
+        if ok is None or (ok is False and workspace_path_of(QgsProject.instance()) != info.path):
+            ok = QgsProject.instance().read(uri)
+        if not ok:
+            self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(info.path))
+            return False
+        self._on_project_read()
+        self.zoom_to_district()
+        self.message(self.tr("Opened workspace {0}").format(info.path), Qgis.Success)
         return True
 
     def _refuse(self, text: str) -> None:

@@ -210,11 +210,15 @@ def map_frame(item, width: float = 0.3) -> None:
 
 def workspace_layers(project: QgsProject) -> dict[str, QgsVectorLayer]:
     """Workspace layers of a project by table name (admin_units, segments, ...)."""
+    from hezhang_plugin.data.postgres.qgis_sources import table_of
+
     out = {}
     for lyr in project.mapLayers().values():
         src = lyr.source()
         if "|layername=" in src:
             out[src.split("|layername=")[1].split("|")[0]] = lyr
+        elif lyr.providerType() == "postgres" and table_of(src):
+            out[table_of(src)] = lyr  # a PostgreSQL workspace's table
     return out
 
 
@@ -228,9 +232,9 @@ def imagery_layers(project: QgsProject) -> list:
 def gk_crs_for(lon: float) -> QgsCoordinateReferenceSystem:
     """The CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554) around ``lon``: maps print
     in a conformal projection, not stretched lon/lat."""
-    cm = int(round(lon / 3.0)) * 3
-    code = 4534 + (min(max(cm, 75), 135) - 75) // 3
-    return QgsCoordinateReferenceSystem(f"EPSG:{code}")
+    from hezhang_plugin.core.crs import gk_zone_crs
+
+    return QgsCoordinateReferenceSystem(gk_zone_crs(lon))
 
 
 def add_named_style(layer: QgsVectorLayer, name: str, renderer, labeling=None) -> None:

@@ -13,6 +13,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 MODES = ("append", "replace")
 
@@ -38,7 +39,7 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFile("WORKSPACE", self.tr("Workspace GeoPackage"), extension="gpkg")
+            WorkspaceParameter("WORKSPACE", self.tr("Workspace (GeoPackage or service=NAME)"))
         )
         self.addParameter(
             QgsProcessingParameterFile(
@@ -71,9 +72,12 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("ASSIGNMENTS_ADDED", self.tr("Appointments added")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from hezhang_plugin.core.roster import RosterError, import_roster
-        from hezhang_plugin.data.gpkg import WorkspaceError, read_workspace_info
+        from hezhang_plugin.core.roster import RosterError
+        from hezhang_plugin.data.backend import open_workspace
+        from hezhang_plugin.data.gpkg import WorkspaceError
         from hezhang_plugin.data.io import WriteError
+        from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.services.roster import import_roster
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         source = self.parameterAsFile(parameters, "INPUT", context)
@@ -81,17 +85,18 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         valid_only = self.parameterAsBool(parameters, "VALID_ROWS_ONLY", context)
         report_path = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         try:
-            read_workspace_info(workspace)
+            open_workspace(workspace)
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
             raise QgsProcessingException(str(exc)) from exc
+        lang = ui_language()
         if report.encoding:
             feedback.pushInfo(self.tr("Encoding detected: {0}").format(report.encoding))
         for rej in report.rejected:
-            feedback.reportError(self.tr("Row {0}: {1}").format(rej.row, rej.reason), False)
+            feedback.reportError(self.tr("Row {0}: {1}").format(rej.row, rej.text(lang)), False)
         if report_path:
-            report.write_csv(report_path)
-        feedback.pushInfo(report.summary())
+            report.write_csv(report_path, lang)
+        feedback.pushInfo(report.summary(lang))
         if report.rejected and not report.written:
             raise QgsProcessingException(
                 self.tr("{0} of {1} rows were rejected, nothing was imported (see the report{2}).").format(

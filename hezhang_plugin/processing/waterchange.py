@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -20,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 
 class WaterChangeAlgorithm(HezhangAlgorithm):
@@ -59,9 +59,8 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         self.addParameter(QgsProcessingParameterNumber("MIN_AREA", self.tr("Smallest change kept (m²)"),
                                                        QgsProcessingParameterNumber.Double, 0.0,
                                                        minValue=0.0, optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            "WORKSPACE", self.tr("Workspace (for the chiefs concerned)"),
-            QgsProcessingParameterFile.File, "gpkg", optional=True))
+        self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("Workspace (for the chiefs concerned)"),
+                                             optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", self.tr("Water changes"),
                                                             QgsProcessing.TypeVectorPolygon))
 
@@ -81,6 +80,8 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import waterchange as wc
         from hezhang_plugin.data.qgsio import shapely_to_qgs, source_to_arrays
         from hezhang_plugin.overlays.placement import check_date
+        from hezhang_plugin.processing.inputs import check_text, layer_label, zm_dropped
+        from hezhang_plugin.services.waterchange import chiefs_by_segment
 
         before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
         after = self.parameterAsRasterLayer(parameters, "AFTER", context)
@@ -99,6 +100,10 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             raise QgsProcessingException(self.tr("No segments layer."))
         code_field = "seg_code" if source.fields().lookupField("seg_code") >= 0 else None
         fids, attrs, geoms = source_to_arrays(source, [code_field] if code_field else [], feedback)
+        lyr = self.parameterAsVectorLayer(parameters, "SEGMENTS", context)
+        label = layer_label("SEGMENTS", lyr.name() if lyr is not None else "")
+        check_text(label, fids, attrs)
+        zm_dropped(feedback, label, source.wkbType(), "water_changes")
         seg_codes = attrs[code_field] if code_field else [str(f) for f in fids]
         crs = source.sourceCrs()
         crs_text = crs.authid() or crs.toWkt()
@@ -112,7 +117,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
                 geoms, seg_codes, crs_text,
                 self.parameterAsDouble(parameters, "BUFFER", context),
                 self.parameterAsDouble(parameters, "MIN_AREA", context) or 0.0, feedback)
-            chiefs = wc.chiefs_by_segment(workspace, d_after) if workspace else {}
+            chiefs = chiefs_by_segment(workspace, d_after) if workspace else {}
         except wc.WaterChangeError as exc:
             raise QgsProcessingException(str(exc)) from exc
         fields = self.output_fields()

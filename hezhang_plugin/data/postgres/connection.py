@@ -46,6 +46,37 @@ def normalise(uri: str) -> str:
     return f"service={service_name(uri)}"
 
 
+def service_files() -> list[str]:
+    """The service files libpq reads, in its order: ``PGSERVICEFILE`` (else
+    ``~/.pg_service.conf``), then ``PGSYSCONFDIR/pg_service.conf``."""
+    import os
+
+    files = [os.environ.get("PGSERVICEFILE") or os.path.expanduser("~/.pg_service.conf")]
+    if os.environ.get("APPDATA") and not os.environ.get("PGSERVICEFILE"):
+        files.append(os.path.join(os.environ["APPDATA"], "postgresql", ".pg_service.conf"))
+    sysconf = os.environ.get("PGSYSCONFDIR", "/etc/postgresql-common")
+    files.append(os.path.join(sysconf, "pg_service.conf"))
+    return files
+
+
+def services() -> list[str]:
+    """Names of the services in the service files (for choosing a workspace)."""
+    import configparser
+    import os
+
+    names: list[str] = []
+    for path in service_files():
+        if not os.path.isfile(path):
+            continue
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        names += [n for n in parser.sections() if n not in names]
+    return names
+
+
 def message(exc: BaseException) -> str:
     """A database error as one line for a person: the workspace's own messages (conflict,
     area) as they are, other errors without SQL or connection details beyond the reason."""

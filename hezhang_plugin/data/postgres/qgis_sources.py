@@ -43,6 +43,21 @@ def project_uri(uri: str) -> str:
             f"&project={PROJECT_NAME}")
 
 
+def workspace_of_project(file_name: str) -> str | None:
+    """``service=NAME`` for a project read from a PostgreSQL workspace (the project file name
+    QGIS reports, ``postgresql:?service=NAME&schema=hz_sys&project=hezhang``), else None."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if not (file_name or "").startswith("postgresql:"):
+        return None
+    query = parse_qs(urlsplit(file_name).query)
+    service = (query.get("service") or [""])[0]
+    if not service or (query.get("schema") or [""])[0] != ddl.SYS or \
+            (query.get("project") or [""])[0] != PROJECT_NAME:
+        return None
+    return f"service={service}" if connection.is_postgres(f"service={service}") else None
+
+
 def table_of(source: str) -> str:
     """Workspace layer name of a ``postgres`` source ('' when it is not one of ours)."""
     ds = QgsDataSourceUri(source)

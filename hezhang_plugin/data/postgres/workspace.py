@@ -111,6 +111,16 @@ def read_workspace_info(uri: str, con=None) -> WorkspaceInfo:
     return WorkspaceInfo(uri, version, row[1] or "", row[2] or "", row[3] or schema.DEFAULT_CRS)
 
 
+def table_counts(uri: str) -> dict[str, int]:
+    """Row count of every schema layer of the workspace ``service=NAME``."""
+    out = {}
+    with connection.transaction(uri) as con, con.cursor() as cur:
+        for lyr in schema.LAYERS:
+            cur.execute(sql.SQL("SELECT count(*) FROM {}").format(ddl.qualified(lyr.name)))
+            out[lyr.name] = cur.fetchone()[0]
+    return out
+
+
 def drop_workspace(uri: str) -> None:
     """Remove a workspace's schemas (used to undo a creation that failed after commit)."""
     with connection.transaction(uri) as con, con.cursor() as cur:
