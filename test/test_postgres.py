@@ -311,3 +311,55 @@ def test_editor_adds_a_feature_in_area_and_is_stamped(shared_segment):
     assert not rivers.startEditing()
     manager = _user_layer(server, dbname, "postgres", "rivers")
     assert manager.dataProvider().capabilities() & QgsVectorDataProvider.ChangeAttributeValues
+
+
+def test_backend_interface_on_postgres(shared_segment):
+    """data.backend.open_workspace("service=…"): reads, change sets in one transaction with
+    optimistic locking by expected_version, area refusals, read-only logins."""
+    import psycopg2
+
+    from hezhang_plugin.core.changes import ChangeSet, by_key
+    from hezhang_plugin.data import backend, io
+    from hezhang_plugin.data.postgres import users
+
+    server, uri, dbname = shared_segment
+    wang_uri = server.add_service(f"{dbname}_wang", dbname, "wang")
+    ws = backend.open_workspace(wang_uri)
+    assert ws.kind == "postgres" and not ws.read_only
+    assert ws.layer_crs("segments") == "EPSG:4490" and ws.layer_crs("chiefs") is None
+    seg = ws.read_rows("segments")[0]
+    assert seg["seg_code"] == SEG and seg["geom"].length > 0.09
+    assert [u["code"] for u in ws.read_rows("admin_units", where="level = 'town'", with_geometry=False)] == [
+        TOWN_A, TOWN_B]
+    source, provider = ws.layer_source("segments")
+    assert provider == "postgres" and ws.layer_name(source) == "segments" and ws.owns_source(source)
+    assert ws.layer_name(source.replace(f"service='{dbname}_wang'", "service='other'")) is None
+
+    cs = ChangeSet("test")
+    cs.insert("chiefs", {"chief_id": "C1", "name": "王五", "level": "town", "role": "chief", "unit_code": TOWN_A,
+                         "active": True})
+    cs.update("segments", by_key("segments", SEG), {"start_name": "周庄"}, expected_version=seg["row_version"])
+    result = ws.apply(cs)
+    assert result.count() == 2 and len(result.inserted_fids["chiefs"]) == 1
+    # A second change set made from the same (now stale) read is refused whole.
+    stale = ChangeSet("stale")
+    stale.insert("chiefs", {"chief_id": "C2", "name": "赵六", "level": "town", "role": "chief",
+                            "unit_code": TOWN_A, "active": True})
+    stale.end("segments", by_key("segments", SEG), valid_to="2024-06-30", expected_version=seg["row_version"])
+    with pytest.raises(backend.ConflictError, match="was changed by wang"):
+        ws.apply(stale)
+    assert [c["chief_id"] for c in ws.read_attributes("chiefs")] == ["C1"]
+    other_town = ChangeSet("other").update("segments", by_key("segments", SEG), {"unit_code": TOWN_B})
+    with pytest.raises(io.WriteError, match="not in your area"):
+        ws.apply(other_town)
+
+    users.add_user(uri, "reader", "viewer", None)
+    ro = backend.open_workspace(server.add_service(f"{dbname}_reader", dbname, "reader"))
+    assert ro.read_only and len(ro.read_rows("segments")) == 1
+    with pytest.raises(backend.ReadOnlyError):
+        ro.apply(ChangeSet("x").update("segments", by_key("segments", SEG), {"name": "改"}))
+    con = psycopg2.connect(uri)
+    with con.cursor() as cur:
+        cur.execute("SELECT start_name, row_version, valid_to FROM hz_data.segments")
+        assert cur.fetchone() == ("周庄", 2, None)
+    con.close()
