@@ -1,0 +1,485 @@
+"""Problems (事件) found on rivers: workflow, history, deadlines, overdue, location.
+
+Pure Python + shapely/pyproj: no Qt, no iface. Rows are plain dicts as ``data.io``
+reads them (dates as ISO text, ``event_time`` as ISO date-time text in local time).
+
+The rules, and where they come from (PATROLS.md gathers the facts):
+
+- Workflow: a problem moves only along the rows of ``problem_transitions`` (the district
+  may edit them); :data:`DEFAULT_TRANSITIONS` is the open systems' flow: reported →
+  accepted or not accepted → assigned, or escalated to a higher level and then assigned →
+  in progress → resolved → closed, or returned for rework → in progress; the district
+  cancels. Every change writes one ``problem_events`` row (actor, time, from/to status,
+  note); events are never deleted or changed.
+- Severity is suggested from the quantity by thresholds kept as data (``problem_rules``:
+  general below ``serious_from``, serious from ``serious_from`` up to ``major_above``
+  inclusive, major above ``major_above``; e.g. flood-blocking planting < 1,000 m² /
+  1,000–5,000 m² / > 5,000 m²). The deadline is the report date plus the rule's days for
+  that severity.
+- Overdue, the day rule: the deadline day itself is still in time. A problem is overdue
+  on day D when it has a deadline, D is after the deadline, the problem was reported on
+  or before D, and its status at the end of day D is not settled (settled: resolved,
+  closed, cancelled, not accepted). The status at the end of D is the ``to_status`` of its
+  last event dated on or before D (events in time order), "reported" before the first
+  event, and the stored status for a problem without any event row.
+- Late in a period (for assessment): a problem counts against the period [S, E] when it is
+  overdue on at least one day of it, or it was settled within it on a day after its
+  deadline; it is carried over when it was already overdue on the day before S.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from hezhang_plugin.core import assignments as amod
+from hezhang_plugin.core import schema
+
+#: Statuses in which a problem no longer runs against its deadline.
+SETTLED = ("resolved", "closed", "cancelled", "not_accepted")
+#: Statuses with no way out in the default workflow.
+FINAL = ("closed", "cancelled", "not_accepted")
+#: Statuses that need a photo after the work ("closed without an after photo" is rule P2).
+NEEDS_AFTER_PHOTO = ("closed",)
+
+#: The default workflow (problem_transitions rows): (from, to, only by level, note required).
+DEFAULT_TRANSITIONS: tuple[dict, ...] = tuple(
+    {"from_status": a, "to_status": b, "by_level": lv, "note_required": note}
+    for a, b, lv, note in (
+        ("reported", "accepted", None, False),
+        ("reported", "not_accepted", None, True),
+        ("accepted", "assigned", None, False),
+        ("accepted", "escalated", None, True),
+        ("escalated", "assigned", None, False),
+        ("assigned", "in_progress", None, False),
+        ("in_progress", "resolved", None, False),
+        ("resolved", "closed", None, False),
+        ("resolved", "returned", None, True),
+        ("returned", "in_progress", None, False),
+        *((s, "cancelled", "district", True)
+          for s in ("reported", "accepted", "assigned", "escalated", "in_progress", "resolved", "returned")),
+    )
+)
+
+#: Default severity thresholds and days to fix per category (problem_rules rows). The
+#: occupation thresholds are the flood-blocking planting figures of PATROLS.md; the others
+#: are defaults of the same form for the district to adjust.
+DEFAULT_RULES: tuple[dict, ...] = tuple(
+    {"category": cat, "quantity_unit": unit, "serious_from": lo, "major_above": hi,
+     "general_days": 15, "serious_days": 30, "major_days": 60}
+    for cat, unit, lo, hi in (
+        ("occupation", "m2", 1000.0, 5000.0),
+        ("sand_mining", "m3", 100.0, 1000.0),
+        ("dumping", "m3", 100.0, 1000.0),
+        ("building", "m2", 100.0, 500.0),
+        ("pollution", "item", None, None),
+        ("debris", "m2", 500.0, 5000.0),
+        ("facility", "item", None, None),
+        ("board", "item", None, None),
+        ("other", None, None, None),
+    )
+)
+#: Days to fix when no rule row names the category.
+FALLBACK_DAYS = {"general": 15, "serious": 30, "major": 60}
+#: A problem farther than this from every current segment is not placed on one (metres).
+LOCATE_DISTANCE_M = 500.0
+
+#: Messages in both languages; placeholders filled after choosing the language.
+MESSAGES = {
+    "no_step": ("A problem cannot go from “{src}” to “{dst}”: the workflow has no such step. "
+                "Next steps from “{src}”: {options}.",
+                "问题不能从“{src_zh}”转为“{dst_zh}”：办理流程中没有这一步。“{src_zh}”之后可以：{options_zh}。"),
+    "level": ("Only a {level} actor may move a problem from “{src}” to “{dst}”.",
+              "只有{level_zh}可以将问题从“{src_zh}”转为“{dst_zh}”。"),
+    "note": ("Moving a problem from “{src}” to “{dst}” needs a note (the reason).",
+             "将问题从“{src_zh}”转为“{dst_zh}”须填写办理意见（理由）。"),
+    "actor": ("Say who makes the change (the actor is empty).", "请填写办理人（办理人为空）。"),
+    "time": ("The change is dated {when}, before the problem's last recorded change ({last}).",
+             "办理时间{when}早于该问题最近一次办理记录（{last}）。"),
+    "stale": ("Problem {code} is now “{now}”, not “{src}”: someone changed it meanwhile; reload and try again.",
+              "问题{code}当前状态为“{now_zh}”而不是“{src_zh}”：已被他人修改，请刷新后重试。"),
+    "unknown": ("“{dst}” is not a problem status.", "“{dst}”不是问题状态。"),
+    "none": ("none", "无"),
+}
+
+
+class TransitionError(ValueError):
+    """A status change the workflow refuses; ``message(lang)`` says why in that language."""
+
+    def __init__(self, key: str, **values):
+        en, zh = MESSAGES[key]
+        self.key = key
+        self.message_en = en.format(**values)
+        self.message_zh = zh.format(**values)
+        super().__init__(self.message_en)
+
+    def message(self, lang: str = "en") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+def _label(status: Optional[str], lang: str) -> str:
+    return schema.PROBLEM_STATUSES.label(status or "", lang) if status else "—"
+
+
+def _status_values(src: str, dst: str) -> dict:
+    return {"src": _label(src, "en"), "dst": _label(dst, "en"), "src_zh": _label(src, "zh"),
+            "dst_zh": _label(dst, "zh")}
+
+
+# ------------------------------------------------------------------ workflow
+
+def _truthy(value) -> bool:
+    return value in (True, 1, "1", "true", "True")
+
+
+def next_steps(status: str, transitions: Iterable[dict], actor_level: Optional[str] = None) -> list[str]:
+    """Statuses a problem in ``status`` may move to (in table order), for an actor of
+    ``actor_level`` (None: any step, whatever level it is kept for)."""
+    out = []
+    for t in transitions:
+        if t.get("from_status") != status or t.get("to_status") in out:
+            continue
+        if actor_level and t.get("by_level") and t.get("by_level") != actor_level:
+            continue
+        out.append(t.get("to_status"))
+    return out
+
+
+def event_date(event: dict) -> str:
+    """The day of an event (its local date-time's first ten characters)."""
+    return str(event.get("event_time") or "")[:10]
+
+
+def _sorted_events(events: Iterable[dict], code: Optional[str] = None) -> list[dict]:
+    evs = [e for e in events if code is None or e.get("problem_code") == code]
+    return sorted(evs, key=lambda e: (str(e.get("event_time") or ""), e.get("fid") or 0))
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A planned status change: ``update`` for the problem row, ``event`` for the history."""
+
+    problem_code: str
+    from_status: str
+    to_status: str
+    update: dict
+    event: dict
+
+
+def plan_transition(problem: dict, to_status: str, *, actor: str, when: str, note: str = "",
+                    actor_level: Optional[str] = None, transitions: Sequence[dict] = DEFAULT_TRANSITIONS,
+                    events: Iterable[dict] = ()) -> Transition:
+    """The change moving ``problem`` to ``to_status``, checked against the workflow.
+
+    ``when`` is a local date-time ``YYYY-MM-DDTHH:MM:SS``; ``events`` the problem's history
+    (to refuse a change dated before its last one). Raises :class:`TransitionError` when the
+    table has no such step, the step is kept for another level, a needed note is missing,
+    the actor is empty or the time goes backwards. Nothing is written here.
+    """
+    src = problem.get("status") or "reported"
+    if to_status not in schema.PROBLEM_STATUSES.values:
+        raise TransitionError("unknown", dst=to_status)
+    steps = [t for t in transitions if t.get("from_status") == src and t.get("to_status") == to_status]
+    if not steps:
+        options = next_steps(src, transitions)
+        raise TransitionError(
+            "no_step", **_status_values(src, to_status),
+            options=", ".join(_label(s, "en") for s in options) or MESSAGES["none"][0],
+            options_zh="、".join(_label(s, "zh") for s in options) or MESSAGES["none"][1])
+    if not any(not t.get("by_level") or t.get("by_level") == actor_level for t in steps):
+        level = steps[0].get("by_level")
+        raise TransitionError("level", **_status_values(src, to_status), level=level,
+                              level_zh=schema.LEVELS.label(level, "zh"))
+    if not (actor or "").strip():
+        raise TransitionError("actor")
+    if any(_truthy(t.get("note_required")) for t in steps) and not (note or "").strip():
+        raise TransitionError("note", **_status_values(src, to_status))
+    history = _sorted_events(events, problem.get("problem_code"))
+    if history and str(history[-1].get("event_time") or "") > when:
+        raise TransitionError("time", when=when, last=history[-1].get("event_time"))
+    code = problem.get("problem_code")
+    event = {"problem_code": code, "event_time": when, "actor": actor.strip(), "actor_level": actor_level,
+             "from_status": src, "to_status": to_status, "note": (note or "").strip() or None}
+    return Transition(code, src, to_status, {"status": to_status, "status_at": when}, event)
+
+
+def check_unchanged(stored_status: Optional[str], transition: Transition) -> None:
+    """Optimistic locking: refuse to apply ``transition`` when the stored status moved on."""
+    if (stored_status or "reported") != transition.from_status:
+        raise TransitionError("stale", code=transition.problem_code, now=_label(stored_status, "en"),
+                              now_zh=_label(stored_status, "zh"), src=_label(transition.from_status, "en"),
+                              src_zh=_label(transition.from_status, "zh"))
+
+
+def report_event(problem: dict, actor: str, when: Optional[str] = None) -> dict:
+    """The first history row of a new problem (nothing → reported)."""
+    return {"problem_code": problem.get("problem_code"),
+            "event_time": when or f"{problem.get('reported_on')}T00:00:00",
+            "actor": (actor or problem.get("reported_by") or "—").strip(), "actor_level": None,
+            "from_status": None, "to_status": problem.get("status") or "reported", "note": None}
+
+
+# ------------------------------------------------------------------ status over time
+
+def status_on(problem: dict, events: Iterable[dict], day: str) -> Optional[str]:
+    """Status at the end of ``day`` (ISO date); None before the problem was reported."""
+    reported = str(problem.get("reported_on") or "")[:10]
+    if reported and day < reported:
+        return None
+    history = _sorted_events(events, problem.get("problem_code"))
+    if not history:
+        return problem.get("status") or "reported"
+    status = history[0].get("from_status") or "reported"
+    for e in history:
+        if event_date(e) > day:
+            break
+        status = e.get("to_status") or status
+    return status
+
+
+def is_overdue(problem: dict, events: Iterable[dict], day: str) -> bool:
+    """True when ``problem`` is overdue on ``day`` (the day rule of the module docstring)."""
+    deadline = str(problem.get("deadline") or "")[:10]
+    if not deadline or day <= deadline:
+        return False
+    status = status_on(problem, events, day)
+    return status is not None and status not in SETTLED
+
+
+def days_overdue(problem: dict, events: Iterable[dict], day: str) -> int:
+    """Days past the deadline on ``day`` while still unsettled (0 when not overdue)."""
+    if not is_overdue(problem, events, day):
+        return 0
+    return (_dt.date.fromisoformat(day) - _dt.date.fromisoformat(str(problem["deadline"])[:10])).days
+
+
+def _next_day(iso: str, n: int = 1) -> str:
+    return (_dt.date.fromisoformat(iso) + _dt.timedelta(days=n)).isoformat()
+
+
+@dataclass(frozen=True)
+class LateInPeriod:
+    """Why a problem counts against a period: overdue days in it, a late settling in it,
+    and whether it was carried over (already overdue the day before the period)."""
+
+    problem_code: str
+    overdue_days: int
+    settled_late_on: Optional[str]
+    carried: bool
+
+
+def late_in_period(problem: dict, events: Iterable[dict], start: str, end: str) -> Optional[LateInPeriod]:
+    """How ``problem`` runs late in [start, end] (inclusive ISO dates), or None when it does not."""
+    deadline = str(problem.get("deadline") or "")[:10]
+    if not deadline or deadline >= end:
+        return None
+    history = _sorted_events(events, problem.get("problem_code"))
+    first = max(start, _next_day(deadline))
+    # The status is constant between event days: check the first overdue day of the
+    # period and each day something happened (and the day after it), counting the days.
+    days = 0
+    points = sorted({first, str(problem.get("reported_on") or first)[:10], *(event_date(e) for e in history)})
+    points = [p for p in points if first <= p <= end] + [_next_day(end)]
+    for a, b in zip(points, points[1:]):
+        if is_overdue(problem, history, a):
+            days += (_dt.date.fromisoformat(b) - _dt.date.fromisoformat(a)).days
+    settled_late = None
+    for e in history:
+        d = event_date(e)
+        if (start <= d <= end and d > deadline and e.get("to_status") in SETTLED
+                and (e.get("from_status") or "reported") not in SETTLED):
+            settled_late = d
+            break
+    if not days and settled_late is None:
+        return None
+    carried = is_overdue(problem, history, _next_day(start, -1))
+    return LateInPeriod(problem.get("problem_code"), days, settled_late, carried)
+
+
+# ------------------------------------------------------------------ severity and deadline
+
+def rule_for(category: Optional[str], rules: Iterable[dict]) -> Optional[dict]:
+    return next((r for r in rules if r.get("category") == category), None)
+
+
+def suggest_severity(category: Optional[str], quantity, quantity_unit: Optional[str],
+                     rules: Iterable[dict] = DEFAULT_RULES) -> str:
+    """Severity from the quantity by the category's thresholds ("general" when no
+    threshold applies: no quantity, no rule, or a quantity in another unit)."""
+    rule = rule_for(category, rules)
+    if rule is None or quantity in (None, ""):
+        return "general"
+    try:
+        q = float(quantity)
+    except (TypeError, ValueError):
+        return "general"
+    if not math.isfinite(q):
+        return "general"
+    if rule.get("quantity_unit") and quantity_unit and rule.get("quantity_unit") != quantity_unit:
+        return "general"
+    hi, lo = rule.get("major_above"), rule.get("serious_from")
+    if hi is not None and q > float(hi):
+        return "major"
+    if lo is not None and q >= float(lo):
+        return "serious"
+    return "general"
+
+
+def deadline_for(reported_on: str, severity: Optional[str], category: Optional[str],
+                 rules: Iterable[dict] = DEFAULT_RULES) -> str:
+    """Report date plus the days to fix of ``severity`` for the category (ISO date)."""
+    sev = severity if severity in FALLBACK_DAYS else "general"
+    rule = rule_for(category, rules) or {}
+    days = rule.get(f"{sev}_days")
+    days = int(days) if days not in (None, "") else FALLBACK_DAYS[sev]
+    return _next_day(str(reported_on)[:10], days)
+
+
+def next_code(district_code: str, day: str, existing: Iterable[str]) -> str:
+    """``CCCCCC-YYYYMMDD-NNN``: county code, report date, next free number of that day."""
+    stem = f"{(district_code or '')[:6]}-{day.replace('-', '')}-"
+    used = [int(c[len(stem):]) for c in existing if c and c.startswith(stem) and c[len(stem):].isdigit()]
+    return f"{stem}{max(used, default=0) + 1:03d}"
+
+
+# ------------------------------------------------------------------ location
+
+@dataclass(frozen=True)
+class Location:
+    seg_code: str
+    river_code: Optional[str]
+    unit_code: Optional[str]
+    bank: Optional[str]
+    distance_m: float
+
+
+def _side(line, point) -> Optional[str]:
+    """"left" or "right" of a line (facing its direction, i.e. downstream) for a point."""
+    import shapely
+
+    parts = shapely.get_parts(line)
+    part = min(parts, key=lambda p: p.distance(point))
+    m = part.project(point)
+    a = part.interpolate(max(m - 1e-7, 0.0))
+    b = part.interpolate(min(m + 1e-7, part.length))
+    if a.equals(b):
+        return None
+    q = part.interpolate(m)
+    cross = (b.x - a.x) * (point.y - q.y) - (b.y - a.y) * (point.x - q.x)
+    if cross == 0:
+        return None
+    return "left" if cross > 0 else "right"
+
+
+def _metres_between(p, q, crs: str) -> float:
+    from hezhang_plugin.core.geodesy import _geod, transformer_to_lonlat
+
+    x = [p.x, q.x]
+    y = [p.y, q.y]
+    if crs.upper() not in ("EPSG:4490", "EPSG:4326"):
+        x, y = transformer_to_lonlat(crs).transform(x, y)
+    return float(_geod().inv(x[0], y[0], x[1], y[1])[2])
+
+
+def locate(point, segments: Sequence[dict], crs: str = schema.DEFAULT_CRS, day: Optional[str] = None,
+           max_distance_m: float = LOCATE_DISTANCE_M) -> Optional[Location]:
+    """The segment a problem at ``point`` lies on: the nearest segment current on ``day``
+    within ``max_distance_m`` (ellipsoidal), single-bank aware.
+
+    Where a river is split into a left-bank and a right-bank segment (both drawn on the
+    river line, digitised downstream), the segment of the bank on the point's side is
+    chosen; a both-bank segment serves either side. None when nothing is near enough.
+    """
+    import shapely
+    from shapely.ops import nearest_points
+
+    if point is None or point.is_empty:
+        return None
+    segs = [s for s in segments if s.get("geom") is not None and not s["geom"].is_empty
+            and (day is None or amod.is_current(s, day))]
+    if not segs:
+        return None
+    geoms = [s["geom"] for s in segs]
+    planar = shapely.distance(point, geoms)
+    # Ellipsoidal distance of each candidate, from its nearest point.
+    order = sorted(range(len(segs)), key=lambda i: planar[i])
+    measured = []
+    for i in order:
+        near = nearest_points(geoms[i], point)[0]
+        d = _metres_between(point, near, crs)
+        if d <= max_distance_m:
+            measured.append((d, i))
+        elif measured and planar[i] > 3 * planar[measured[0][1]] + 1e-12:
+            break
+    if not measured:
+        return None
+    measured.sort()
+    nearest_river = segs[measured[0][1]].get("river_code")
+    same_river = [(d, i) for d, i in measured if segs[i].get("river_code") == nearest_river]
+    side = _side(geoms[same_river[0][1]], point)
+    # Single-bank segments lying on the same line as the nearest (within 1 m of it).
+    tie = same_river[0][0] + 1.0
+    fitting = [(d, i) for d, i in same_river
+               if d <= tie and (segs[i].get("bank") in (None, "", "both") or segs[i].get("bank") == side)]
+    d, i = (fitting or same_river)[0]
+    s = segs[i]
+    return Location(s.get("seg_code"), s.get("river_code"), s.get("unit_code"), s.get("bank"), d)
+
+
+def responsible_chief(seg_code: Optional[str], unit_level: Optional[str], assignments: Iterable[dict],
+                      day: str, active: Optional[set] = None) -> Optional[str]:
+    """The chief answering for a problem on a segment on ``day``: the lead-role chief of
+    the segment's own unit level (village chief for a village segment …), else the next
+    level up. None when the segment has no current lead chief."""
+    if not seg_code:
+        return None
+    current = [a for a in amod.responsible_on(assignments, seg_code, day)
+               if a.get("role") in amod.LEAD_ROLES and (active is None or a.get("chief_id") in active)]
+    levels = list(amod.LEVEL_ORDER)
+    start = levels.index(unit_level) if unit_level in levels else len(levels) - 1
+    for level in reversed(levels[: start + 1]):
+        chosen = sorted((a for a in current if a.get("level") == level),
+                        key=lambda a: (amod.LEAD_ROLES.index(a.get("role")), str(a.get("valid_from") or ""),
+                                       a.get("chief_id") or ""))
+        if chosen:
+            return chosen[0].get("chief_id")
+    return None
+
+
+def complete(problem: dict, segments: Sequence[dict], assignments: Iterable[dict], units: dict,
+             rules: Iterable[dict] = DEFAULT_RULES, crs: str = schema.DEFAULT_CRS,
+             active: Optional[set] = None, max_distance_m: float = LOCATE_DISTANCE_M) -> dict:
+    """The fields to fill in a problem from its location and quantity, leaving what the
+    user set: segment, river, responsible unit and chief (on the report date), severity
+    (suggested from the quantity) and deadline (by severity)."""
+    out: dict = {}
+    day = str(problem.get("reported_on") or amod.today())[:10]
+    seg_code = problem.get("seg_code")
+    if not seg_code:
+        loc = locate(problem.get("geom"), segments, crs, day, max_distance_m)
+        if loc is not None:
+            seg_code = out["seg_code"] = loc.seg_code
+            if not problem.get("river_code"):
+                out["river_code"] = loc.river_code
+            if not problem.get("unit_code"):
+                out["unit_code"] = loc.unit_code
+    seg = next((s for s in segments if s.get("seg_code") == seg_code), None)
+    if seg is not None:
+        if not problem.get("river_code") and "river_code" not in out:
+            out["river_code"] = seg.get("river_code")
+        if not problem.get("unit_code") and "unit_code" not in out:
+            out["unit_code"] = seg.get("unit_code")
+        if not problem.get("chief_id"):
+            unit = units.get(seg.get("unit_code")) or {}
+            chief = responsible_chief(seg_code, unit.get("level"), assignments, day, active)
+            if chief:
+                out["chief_id"] = chief
+    severity = problem.get("severity")
+    if not severity:
+        severity = out["severity"] = suggest_severity(problem.get("category"), problem.get("quantity"),
+                                                      problem.get("quantity_unit"), rules)
+    if not problem.get("deadline"):
+        out["deadline"] = deadline_for(day, severity, problem.get("category"), rules)
+    return out
