@@ -7,7 +7,9 @@ R3 each river is covered on each bank by segments with no gaps or overlaps (tole
 R4 every village a river crosses has a segment of that river there;
 R5 every segment has a notice board;
 R6 no two chiefs of the same level and role on one segment at one date;
-R7 formats: codes, phones, names.
+R7 formats: codes, phones, names;
+P1 no problem (事件) is overdue on the check date (core.problems' day rule);
+P2 no problem is closed without a photo taken after the work.
 
 Pure Python + shapely 2 / numpy. One :class:`Finding` per problem, with a geometry (the
 gap, the overlap, the river part or the segment), and a :class:`Summary` with the share
@@ -27,7 +29,7 @@ from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import codes, schema
 from hezhang_plugin.core.geodesy import geometry_lengths_km
 
-RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
+RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "P1", "P2")
 
 #: English and Chinese message templates; placeholders are filled after choosing a language.
 MESSAGES = {
@@ -67,6 +69,12 @@ MESSAGES = {
         "河段{seg}在{date}有{n}名{level_zh}{role_zh}：{chiefs}",
     ),
     "R7": ("{what}: {problem}", "{what_zh}：{problem_zh}"),
+    "P1": (
+        "Problem {code} ({title}) is {days} day(s) overdue on {date}: deadline {deadline}, status {status}",
+        "问题{code}（{title}）在{date}已逾期{days}天：整改期限{deadline}，当前状态为{status_zh}",
+    ),
+    "P2": ("Problem {code} ({title}) is closed without a photo after the work",
+           "问题{code}（{title}）已销号，但没有整改后照片"),
 }
 
 SEVERITY = {
@@ -77,6 +85,8 @@ SEVERITY = {
     "R5": "warning",
     "R6": "error",
     "R7": "warning",
+    "P1": "error",
+    "P2": "warning",
 }
 
 
@@ -90,6 +100,8 @@ class Finding:
     chief_id: Optional[str] = None
     unit_code: Optional[str] = None
     geometry: object = None
+    #: the chief level a finding is about (R1: the level missing), when it has one
+    level: Optional[str] = None
 
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang == "zh" else self.message_en
@@ -147,7 +159,8 @@ def _finding(
     values.setdefault("chief", chief or "")
     values.setdefault("unit", unit or "")
     return Finding(
-        rule, severity or SEVERITY[rule], en.format(**values), zh.format(**values), seg, chief, unit, geometry
+        rule, severity or SEVERITY[rule], en.format(**values), zh.format(**values), seg, chief, unit, geometry,
+        lvl or None,
     )
 
 
@@ -163,6 +176,8 @@ class CoverageData:
     boards: list
     district_code: Optional[str] = None
     crs: str = schema.DEFAULT_CRS
+    problems: list = field(default_factory=list)
+    problem_events: list = field(default_factory=list)
 
 
 def read_attributes(path: str, layer: str) -> list[dict]:
@@ -195,6 +210,7 @@ def load(workspace_path: str) -> CoverageData:
     from hezhang_plugin.data.io import read_rows
 
     info = read_workspace_info(workspace_path)
+    tables = _tables(workspace_path)
     return CoverageData(
         units=read_rows(workspace_path, "admin_units"),
         rivers=read_rows(workspace_path, "rivers"),
@@ -204,7 +220,19 @@ def load(workspace_path: str) -> CoverageData:
         boards=read_attributes(workspace_path, "notice_boards"),
         district_code=info.district_code,
         crs=info.crs or schema.DEFAULT_CRS,
+        problems=read_rows(workspace_path, "problems") if "problems" in tables else [],
+        problem_events=read_attributes(workspace_path, "problem_events") if "problem_events" in tables else [],
     )
+
+
+def _tables(path: str) -> set:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        con.close()
 
 
 def _metres_to_crs(crs: str, metres: float) -> float:
@@ -696,6 +724,28 @@ def _r7(data: CoverageData, segs: list, findings: list) -> None:
             )
 
 
+def _problems(data: CoverageData, date: str, findings: list) -> None:
+    from hezhang_plugin.core import problems as pmod
+
+    events: dict = defaultdict(list)
+    for e in data.problem_events:
+        events[e.get("problem_code")].append(e)
+    for p in sorted(data.problems, key=lambda p: str(p.get("problem_code") or "")):
+        code = p.get("problem_code") or ""
+        title = p.get("title") or ""
+        history = events.get(code, [])
+        days = pmod.days_overdue(p, history, date)
+        if days:
+            status = pmod.status_on(p, history, date) or ""
+            findings.append(_finding("P1", "P1", p.get("geom"), seg=p.get("seg_code"), chief=p.get("chief_id"),
+                                     unit=p.get("unit_code"), code=code, title=title, days=days, date=date,
+                                     deadline=str(p.get("deadline"))[:10], status=status,
+                                     status_zh=schema.PROBLEM_STATUSES.label(status, "zh")))
+        if pmod.status_on(p, history, date) in pmod.NEEDS_AFTER_PHOTO and not (p.get("photo_after") or "").strip():
+            findings.append(_finding("P2", "P2", p.get("geom"), seg=p.get("seg_code"), chief=p.get("chief_id"),
+                                     unit=p.get("unit_code"), code=code, title=title))
+
+
 def check(
     data: CoverageData,
     date: Optional[str] = None,
@@ -720,6 +770,8 @@ def check(
         _r5(data, segs, findings)
     if "R7" in rules:
         _r7(data, segs, findings)
+    if "P1" in rules or "P2" in rules:
+        _problems(data, date, findings)
     findings = [f for f in findings if f.rule in rules]
     counts: dict[str, int] = defaultdict(int)
     for f in findings:

@@ -147,14 +147,22 @@ def next_steps(status: str, transitions: Iterable[dict], actor_level: Optional[s
     return out
 
 
+def event_time(event: dict) -> str:
+    """An event's local date-time as ``YYYY-MM-DDTHH:MM:SS`` (milliseconds dropped)."""
+    t = event.get("event_time")
+    if hasattr(t, "toPyDateTime"):  # QDateTime from an edit buffer, without importing Qt
+        t = t.toPyDateTime().isoformat()
+    return str(t or "").replace(" ", "T").replace("/", "-")[:19]
+
+
 def event_date(event: dict) -> str:
-    """The day of an event (its local date-time's first ten characters)."""
-    return str(event.get("event_time") or "")[:10]
+    """The day of an event (the date of its local date-time)."""
+    return event_time(event)[:10]
 
 
 def _sorted_events(events: Iterable[dict], code: Optional[str] = None) -> list[dict]:
     evs = [e for e in events if code is None or e.get("problem_code") == code]
-    return sorted(evs, key=lambda e: (str(e.get("event_time") or ""), e.get("fid") or 0))
+    return sorted(evs, key=lambda e: (event_time(e), e.get("fid") or 0))
 
 
 @dataclass(frozen=True)
@@ -197,8 +205,9 @@ def plan_transition(problem: dict, to_status: str, *, actor: str, when: str, not
     if any(_truthy(t.get("note_required")) for t in steps) and not (note or "").strip():
         raise TransitionError("note", **_status_values(src, to_status))
     history = _sorted_events(events, problem.get("problem_code"))
-    if history and str(history[-1].get("event_time") or "") > when:
-        raise TransitionError("time", when=when, last=history[-1].get("event_time"))
+    when = event_time({"event_time": when})
+    if history and event_time(history[-1]) > when:
+        raise TransitionError("time", when=when, last=event_time(history[-1]))
     code = problem.get("problem_code")
     event = {"problem_code": code, "event_time": when, "actor": actor.strip(), "actor_level": actor_level,
              "from_status": src, "to_status": to_status, "note": (note or "").strip() or None}

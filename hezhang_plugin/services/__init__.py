@@ -1,0 +1,2 @@
+"""Use cases between the dock/algorithms and core: read through data, call core's rules,
+write the result in one transaction."""
