@@ -605,3 +605,44 @@ def result_rows(sheet: dict, period: Period, results: Iterable[SubjectResult], w
                      "evidence_layer": None, "evidence_key": None, "source": "computed", "grade": r.grade,
                      "rank": r.rank, "entered_by": None, "computed_at": when})
     return rows
+
+
+def sheet_document(sheet: dict, items: Sequence[dict], period: Period, results: Sequence[SubjectResult]):
+    """The printable sheets (core.workreport document): a ranking page, then one page per
+    subject with every item's points, the reasons behind each point lost and the evidence,
+    the total, the grade and the rank."""
+    from hezhang_plugin.core import workreport as wr
+
+    scope = schema.ASSESSMENT_SCOPES.label(sheet.get("scope") or "", "zh")
+    title = f"{sheet.get('name') or sheet.get('sheet_code')}（{period.label('zh')}）"
+    doc = wr.Document(title)
+    doc.add(wr.Heading(title, 0))
+    doc.add(wr.Paragraph(f"评分表{sheet.get('sheet_code')}，考核对象：{scope}，满分{_f(sheet.get('full_marks'), 100):g}分，"
+                         f"加分上限{_f(sheet.get('bonus_cap'), 0):g}分；{_f(sheet.get('excellent_from'), 90):g}分及以上为优秀，"
+                         f"{_f(sheet.get('pass_from'), 80):g}分及以上为合格，{_f(sheet.get('basic_from'), 70):g}分及以上为基本合格，"
+                         "以下为不合格。", "subtitle"))
+    doc.add(wr.Table("考核结果排名", ["排名", "考核对象", "得分", "等次"],
+                     [[str(r.rank), r.subject.name, f"{r.total:.2f}", schema.GRADES.label(r.grade, "zh")]
+                      for r in results], [12, 58, 15, 15], ["r", "l", "r", "l"]))
+    by_code = {i.get("item_code"): i for i in items}
+    for r in results:
+        doc.add(wr.PageBreak())
+        doc.add(wr.Heading(f"{r.subject.name}\n{title}", 0))
+        rows = []
+        for n, (code, (pts, lines)) in enumerate(r.items.items(), start=1):
+            item = by_code.get(code, {})
+            name = item.get("name") or ("月度得分平均" if code == MONTHLY else code)
+            full = item.get("points")
+            kind = schema.ASSESSMENT_KINDS.label(item.get("kind") or "score", "zh")
+            reasons = "；".join(
+                f"{ln.detail_zh or ln.detail}（{ln.points:+g}分"
+                + (f"，依据：{ln.evidence_layer}/{ln.evidence_key}" if ln.evidence_key else "") + "）"
+                for ln in lines) or "—"
+            rows.append([str(n), f"{name}（{kind}）", "—" if full in (None, "") else f"{_f(full):g}", f"{pts:g}",
+                         reasons])
+        rows.append(["", "合计", f"{_f(sheet.get('full_marks'), 100):g}", f"{r.total:.2f}",
+                     f"等次：{schema.GRADES.label(r.grade, 'zh')}；排名：第{r.rank}名（共{len(results)}个）"])
+        doc.add(wr.Table("评分明细", ["序号", "评分项", "分值", "得分", "扣（加）分情况及依据"], rows,
+                         [7, 22, 9, 9, 53], ["r", "l", "r", "r", "l"], True))
+        doc.add(wr.Paragraph("考核单位（盖章）：　　　　　　　　　审核人：　　　　　　　日期：", "note"))
+    return doc
