@@ -362,12 +362,12 @@ DEMO_PROBLEMS = (
      [("2024-03-13", "accepted", "town", ""), ("2024-03-14", "assigned", "town", "限期清运"),
       ("2024-03-15", "in_progress", "village", ""), ("2024-04-02", "resolved", "village", "已清运完毕"),
       ("2024-04-05", "closed", "town", "现场验收合格")], True),
-    ("HZ-LH", 0.35, 1, "occupation", 1200.0, "m2", "inspection", "区督查〔2024〕3号", "河滩违规种植高秆作物约1200平方米",
-     "2024-03-20",
+    ("HZ-LH", 0.35, 1, "occupation", 1200.0, "m2", "inspection", "区督查〔2024〕3号",
+     "河滩违规种植高秆作物约1200平方米", "2024-03-20",
      [("2024-03-21", "accepted", "town", ""), ("2024-03-22", "assigned", "town", "清除阻水作物"),
       ("2024-03-25", "in_progress", "village", "正在协调种植户")], False),
-    ("HZ-LH", 0.62, -1, "sand_mining", 80.0, "m3", "public", "12345-240408-017", "群众举报夜间非法采砂，约80立方米",
-     "2024-04-08",
+    ("HZ-LH", 0.62, -1, "sand_mining", 80.0, "m3", "public", "12345-240408-017",
+     "群众举报夜间非法采砂，约80立方米", "2024-04-08",
      [("2024-04-08", "accepted", "town", ""), ("2024-04-09", "escalated", "town", "涉及跨镇执法，提请区河长办协调"),
       ("2024-04-12", "assigned", "district", "公安、水利联合执法"), ("2024-04-13", "in_progress", "village", ""),
       ("2024-04-22", "resolved", "village", "已回填采砂坑"), ("2024-04-25", "closed", "town", "")], False),
@@ -378,7 +378,8 @@ DEMO_PROBLEMS = (
     ("HZ-LH", 0.80, -1, "building", 60.0, "m2", "patrol", None, "河岸违建彩钢板房一处约60平方米", "2024-05-06",
      [("2024-05-07", "accepted", "town", ""), ("2024-05-08", "assigned", "town", "限期拆除")], False),
     ("HZ-LH", 0.18, 1, "occupation", 2400.0, "m2", "waterchange", "waterchange:water_lost#3",
-     "遥感监测发现水面减少约2400平方米，疑似围垦", "2024-05-20", [("2024-05-21", "accepted", "town", "现场核查")], False),
+     "遥感监测发现水面减少约2400平方米，疑似围垦", "2024-05-20",
+     [("2024-05-21", "accepted", "town", "现场核查")], False),
     ("HZ-SH", 0.85, 1, "board", 1.0, "item", "patrol", None, "公示牌倾斜，监督电话字迹不清", "2024-05-15",
      [("2024-05-15", "accepted", "town", ""), ("2024-05-16", "assigned", "town", ""),
       ("2024-05-17", "in_progress", "village", ""), ("2024-05-20", "resolved", "village", "已扶正并重新喷字"),
@@ -449,11 +450,13 @@ def add_problems_and_assessment(path: str, out_folder: str) -> dict:
     os.makedirs(photos, exist_ok=True)
     data = sp.load(path)
     rows = []
-    for n, (river, at, side, cat, qty, unit, source, ref, title, day, steps, after) in enumerate(DEMO_PROBLEMS, 1):
+    for spec in DEMO_PROBLEMS:
+        river, at, side, cat, qty, unit, source, ref, title, day = spec[:10]
         rows.append({"title": title, "category": cat, "quantity": qty, "quantity_unit": unit, "source": source,
                      "source_ref": ref, "reported_on": day, "geom": _point_on(segments, river, at, side)})
     located = sp.completed(data, rows)
-    for (river, at, side, cat, qty, unit, source, ref, title, day, steps, after), p in zip(DEMO_PROBLEMS, located):
+    for spec, p in zip(DEMO_PROBLEMS, located):
+        cat, source, steps, after = spec[3], spec[6], spec[10], spec[11]
         town = units.get(units.get(p.get("unit_code"), {}).get("parent_code"), {}).get("name") or DISTRICT_NAME
         village_chief = (chiefs.get(p.get("chief_id")) or {}).get("name") or "巡河员"
         who = {"village": (village_chief, "village"), "town": (f"{town}河长办", "town"),

@@ -12,7 +12,7 @@ Pure Python: no Qt, no iface. A sheet (``assessment_sheets``) has items
 - bonus: ``per_unit`` (or the mark entered by hand) for each occurrence; all bonus items of a
   sheet together are capped by the sheet's ``bonus_cap`` (e.g. 3 points).
 
-Grades: ``excellent_from`` (90) and above 优秀, ``pass_from`` (80) up to it 合格,
+Grades: ``excellent_from`` (90) and above 优秀, ``qualified_from`` (80) up to it 合格,
 ``basic_from`` (70) up to that 基本合格, below it 不合格. Subjects are ranked by total
 (equal totals share a rank: 1, 2, 2, 4).
 
@@ -57,9 +57,9 @@ MONTHLY = "MONTHLY"
 
 DEFAULT_SHEETS: tuple[dict, ...] = (
     {"sheet_code": "TOWN-M", "name": "镇（街道）河长制工作月度考核", "scope": "town", "period": "month",
-     "full_marks": 100.0, "bonus_cap": 3.0, "excellent_from": 90.0, "pass_from": 80.0, "basic_from": 70.0},
+     "full_marks": 100.0, "bonus_cap": 3.0, "excellent_from": 90.0, "qualified_from": 80.0, "basic_from": 70.0},
     {"sheet_code": "CHIEF-M", "name": "河长履职月度考核", "scope": "chief", "period": "month",
-     "full_marks": 100.0, "bonus_cap": 3.0, "excellent_from": 90.0, "pass_from": 80.0, "basic_from": 70.0},
+     "full_marks": 100.0, "bonus_cap": 3.0, "excellent_from": 90.0, "qualified_from": 80.0, "basic_from": 70.0},
 )
 
 
@@ -104,7 +104,8 @@ MESSAGES = {
     "no_items": ("Sheet {s} has no items", "评分表{s}没有评分项"),
     "no_months": ("No monthly results of sheet {s} are stored for {y}: assess each month first",
                   "评分表{s}尚无{y}年的月度考核结果，请先逐月考核"),
-    "evidence": ("Hand-entered line {n} of item {i} ({who}) has no evidence", "人工录入的{who}“{i}”第{n}条缺少评分依据"),
+    "evidence": ("Hand-entered line {n} of item {i} ({who}) has no evidence",
+                 "人工录入的{who}“{i}”第{n}条缺少评分依据"),
     "short": ("required {r}, valid {v}", "应巡{r}次，有效{v}次"),
     "no_patrols": ("no patrol records in the workspace", "工作空间中尚无巡河记录"),
     "km_low": ("{km:.1f} km per chief, below the {t:g} km standard", "人均{km:.1f}公里，低于标准{t:g}公里"),
@@ -152,7 +153,7 @@ class Period:
         y, m = self.key.split("-")
         return f"{y}年{int(m)}月" if lang == "zh" else self.key
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         d = _dt.date.fromisoformat(self.start) - _dt.timedelta(days=1)
         return parse_period(f"{d.year:04d}-{d.month:02d}" if self.kind == "month" else f"{d.year:04d}")
 
@@ -175,7 +176,7 @@ def grade(total: float, sheet: dict) -> str:
     """Grade key of a total under the sheet's grade lines."""
     if total >= float(sheet.get("excellent_from") or 90):
         return "excellent"
-    if total >= float(sheet.get("pass_from") or 80):
+    if total >= float(sheet.get("qualified_from") or 80):
         return "pass"
     if total >= float(sheet.get("basic_from") or 70):
         return "basic"
@@ -462,7 +463,7 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
             manual[(e.get("subject_code"), e.get("item_code"))].append(e)
 
     for item in items:
-        metric, code, kind = item.get("metric"), item.get("item_code"), item.get("kind")
+        metric, code = item.get("metric"), item.get("item_code")
         if metric == "patrol_mileage":
             per_chief = {}
             for s in subjects:
@@ -480,9 +481,10 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
                     per[s.code][code] = (0.0, [line])
                 elif s.code in ok:
                     score = round(pts * (len(ok) - rk[s.code] + 1) / len(ok), 4)
+                    rank = {"km": v, "r": rk[s.code], "n": len(ok)}
                     lines = [] if score >= pts else [Line(
-                        round(score - pts, 4), round(v, 3), MESSAGES["km_rank"][0].format(km=v, r=rk[s.code], n=len(ok)),
-                        MESSAGES["km_rank"][1].format(km=v, r=rk[s.code], n=len(ok)), "patrols", s.code)]
+                        round(score - pts, 4), round(v, 3), MESSAGES["km_rank"][0].format(**rank),
+                        MESSAGES["km_rank"][1].format(**rank), "patrols", s.code)]
                     per[s.code][code] = (score, lines)
                 else:
                     per[s.code][code] = (0.0, [Line(-pts, round(v, 3), MESSAGES["km_low"][0].format(km=v, t=threshold),
@@ -617,10 +619,12 @@ def sheet_document(sheet: dict, items: Sequence[dict], period: Period, results: 
     title = f"{sheet.get('name') or sheet.get('sheet_code')}（{period.label('zh')}）"
     doc = wr.Document(title)
     doc.add(wr.Heading(title, 0))
-    doc.add(wr.Paragraph(f"评分表{sheet.get('sheet_code')}，考核对象：{scope}，满分{_f(sheet.get('full_marks'), 100):g}分，"
-                         f"加分上限{_f(sheet.get('bonus_cap'), 0):g}分；{_f(sheet.get('excellent_from'), 90):g}分及以上为优秀，"
-                         f"{_f(sheet.get('pass_from'), 80):g}分及以上为合格，{_f(sheet.get('basic_from'), 70):g}分及以上为基本合格，"
-                         "以下为不合格。", "subtitle"))
+    marks = {k: _f(sheet.get(k), d) for k, d in (("full_marks", 100), ("bonus_cap", 0), ("excellent_from", 90),
+                                                  ("qualified_from", 80), ("basic_from", 70))}
+    doc.add(wr.Paragraph(
+        f"评分表{sheet.get('sheet_code')}，考核对象：{scope}，满分{marks['full_marks']:g}分，加分上限"
+        f"{marks['bonus_cap']:g}分；{marks['excellent_from']:g}分及以上为优秀，{marks['qualified_from']:g}分及以上为合格，"
+        f"{marks['basic_from']:g}分及以上为基本合格，以下为不合格。", "subtitle"))
     doc.add(wr.Table("考核结果排名", ["排名", "考核对象", "得分", "等次"],
                      [[str(r.rank), r.subject.name, f"{r.total:.2f}", schema.GRADES.label(r.grade, "zh")]
                       for r in results], [12, 58, 15, 15], ["r", "l", "r", "l"]))

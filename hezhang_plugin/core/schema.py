@@ -411,7 +411,7 @@ PROBLEM_LAYERS: tuple[Layer, ...] = (
             Field("full_marks", "real", "Full marks", "满分", not_null=True, default="100"),
             Field("bonus_cap", "real", "Bonus cap", "加分上限", default="3"),
             Field("excellent_from", "real", "Excellent from", "优秀分数线", default="90"),
-            Field("pass_from", "real", "Pass from", "合格分数线", default="80"),
+            Field("qualified_from", "real", "Pass from", "合格分数线", default="80"),
             Field("basic_from", "real", "Basic pass from", "基本合格分数线", default="70"),
         ),
         since=3,

@@ -199,7 +199,8 @@ def style_problems(vl: QgsVectorLayer, lang: str = "zh") -> None:
     root = QgsRuleBasedRenderer.Rule(None)
     specs = (
         (problems_overdue_expr(), "#d7191c", "4.2", "逾期" if lang == "zh" else "Overdue"),
-        (f"\"status\" NOT IN ({settled}) AND NOT ({problems_overdue_expr()})", "#f28e2b", "3.4", "办理中" if lang == "zh" else "Open"),
+        (f"\"status\" NOT IN ({settled}) AND NOT ({problems_overdue_expr()})", "#f28e2b", "3.4",
+         "办理中" if lang == "zh" else "Open"),
         (f"\"status\" IN ({settled})", "#8c8c8c", "2.8", "已办结" if lang == "zh" else "Settled"),
     )
     for expr, colour, size, label in specs:

@@ -6,7 +6,7 @@ indent, first-level headings in 黑体 and second-level in 楷体; real Word hea
 navigation pane lists them) and real tables a planner can edit.
 
 python-docx is optional: :func:`available` says whether it is installed, and
-:class:`DocxUnavailable` carries the message to show when it is not.
+:class:`DocxUnavailableError` carries the message to show when it is not.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ MISSING = ("python-docx is not installed, so the Word document (.docx) was not w
            "（Debian/Ubuntu：apt install python3-docx；其他系统：pip install python-docx）。")
 
 
-class DocxUnavailable(RuntimeError):
+class DocxUnavailableError(RuntimeError):
     def message(self, lang: str = "en") -> str:
         return MISSING[1] if lang == "zh" else MISSING[0]
 
@@ -92,9 +92,9 @@ def _cell_text(cell, text: str, align: str, bold: bool = False, size: float = 12
 
 
 def write_docx(doc: wr.Document, path: str) -> str:
-    """Write ``doc`` to ``path`` (.docx); raises :class:`DocxUnavailable` without python-docx."""
+    """Write ``doc`` to ``path`` (.docx); raises :class:`DocxUnavailableError` without python-docx."""
     if not available():
-        raise DocxUnavailable(MISSING[0])
+        raise DocxUnavailableError(MISSING[0])
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING

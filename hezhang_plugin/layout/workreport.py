@@ -70,7 +70,7 @@ def write_workreport(workspace: str, start, end, output: str, feedback=None, wit
         written_docx = None
         try:
             written_docx = report_docx.write_docx(doc, docx_path)
-        except report_docx.DocxUnavailable as exc:
+        except report_docx.DocxUnavailableError as exc:
             warnings.append(exc.message(lang))
         pages = report_pdf.write_pdf(doc, pdf_path)
         return ReportFiles(written_docx, pdf_path, pages, facts, doc, warnings)
