@@ -1728,74 +1728,104 @@
         <translation>按问题位置补全所在河段、河流、责任区划和责任河长，按数量建议严重程度，按严重程度确定整改期限（已填写的字段保持不变）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="216"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="221"/>
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="218"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="223"/>
         <source>Save edits</source>
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="312"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="319"/>
         <source>This workspace has no problem layers.</source>
         <translation>该工作空间没有河湖问题图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="335"/>
         <source>The problems could not be read: {0}</source>
         <translation>无法读取河湖问题：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="346"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="353"/>
         <source>All towns</source>
         <translation>全部镇（街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="390"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="397"/>
         <source>No town</source>
         <translation>未定镇街</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="391"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="398"/>
         <source>{0} ({1} problems, {2} overdue)</source>
         <translation>{0}（问题{1}个，逾期{2}个）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="408"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="415"/>
         <source>{0} problem(s), {1} overdue on {2}</source>
         <translation>问题{0}个，{2}逾期{1}个</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="489"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="496"/>
         <source>{0}: {1} → {2}</source>
         <translation>{0}：{1} → {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="566"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="573"/>
         <source>Fill in {0} problem(s)</source>
         <translation>补全{0}个问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="589"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="596"/>
         <source>{0} problem(s) filled in</source>
         <translation>已补全{0}个问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="597"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="678"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存{0}失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="600"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="681"/>
         <source>Problems saved</source>
         <translation>河湖问题已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="618"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="699"/>
         <source>Problems</source>
         <translation>河湖问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="216"/>
+        <source>Water-change clues</source>
+        <translation>遥感变化线索</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="218"/>
+        <source>Add a problem for each polygon of the active hezhang:waterchange result layer (water lost: suspected occupation; water gained: suspected sand mining)</source>
+        <translation>将当前选中的 hezhang:waterchange 结果图层中的每个变化图斑登记为问题（水面减少：疑似乱占；水面增加：疑似乱采）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="607"/>
+        <source>{0} is not a water-change result (it has no change and area_m2 fields)</source>
+        <translation>{0}不是水面变化结果图层（没有 change 和 area_m2 字段）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="647"/>
+        <source>Add {0} water-change clue(s)</source>
+        <translation>登记{0}条遥感变化线索</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="662"/>
+        <source>Select the layer written by hezhang:waterchange in the Layers panel first.</source>
+        <translation>请先在图层面板中选中 hezhang:waterchange 输出的图层。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="670"/>
+        <source>{0} water-change clue(s) added as problems</source>
+        <translation>已将{0}条遥感变化线索登记为问题</translation>
     </message>
 </context>
 <context>

@@ -151,3 +151,27 @@ def test_dock_has_the_problems_page(workspace_path, qgis_iface):
     finally:
         dock.teardown()
         dock.deleteLater()
+
+
+def test_water_change_polygons_become_problems(page):
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate
+
+    from hezhang_plugin.core import problems as pm
+
+    clues = QgsVectorLayer("Polygon?crs=EPSG:4490&field=change:string&field=area_m2:double&field=date_before:string"
+                           "&field=date_after:string&field=seg_code:string", "water", "memory")
+    feat = QgsFeature(clues.fields())
+    feat.setAttributes(["water_lost", 1200.0, "2024-03-01", "2024-04-18", None])
+    feat.setGeometry(QgsGeometry.fromWkt("POLYGON((113.930 33.6003, 113.931 33.6003, 113.931 33.6008, "
+                                         "113.930 33.6008, 113.930 33.6003))"))
+    clues.dataProvider().addFeatures([feat])
+    assert page.add_water_change_clues(clues) == 1
+    wait_tasks(page)
+    got = page._feature("411171-20240418-001")
+    assert (got["source"], got["category"], got["quantity"], got["seg_code"], got["severity"]) == (
+        "waterchange", "occupation", 1200.0, fx.S1, "serious")
+    assert got["reported_on"] == QDate(2024, 4, 18) and got["source_ref"].startswith("waterchange:water_lost:")
+    assert pm.clues_from_water_change([{"change": "water_gained", "area_m2": 50.0, "geom": None}]) == []
+    with pytest.raises(ValueError):
+        page.add_water_change_clues(page.layers["problem_rules"])

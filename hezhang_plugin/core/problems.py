@@ -492,3 +492,29 @@ def complete(problem: dict, segments: Sequence[dict], assignments: Iterable[dict
     if not problem.get("deadline"):
         out["deadline"] = deadline_for(day, severity, problem.get("category"), rules)
     return out
+
+
+# ------------------------------------------------------------------ water-change clues
+
+def clues_from_water_change(changes: Iterable[dict], min_area_m2: float = 0.0) -> list[dict]:
+    """Problem rows from the polygons of ``hezhang:waterchange`` (fields ``change``,
+    ``area_m2``, ``date_before``, ``date_after``, ``seg_code``; ``geom`` shapely): water
+    lost → a suspected occupation (围垦、填占水域, 乱占), water gained → suspected sand
+    mining or earth taking (采砂、取土形成坑塘, 乱采). Each is placed on the polygon's
+    representative point, dated on the later image, with the source ``waterchange``."""
+    out = []
+    for n, c in enumerate(changes, start=1):
+        area = float(c.get("area_m2") or 0.0)
+        if area < min_area_m2 or c.get("geom") is None:
+            continue
+        lost = c.get("change") == "water_lost"
+        title = (f"遥感监测发现水面减少约{area:.0f}平方米，疑似围垦或填占水域" if lost
+                 else f"遥感监测发现水面增加约{area:.0f}平方米，疑似采砂或取土形成坑塘")
+        key = c.get("fid", n)
+        out.append({"title": title, "category": "occupation" if lost else "sand_mining", "quantity": round(area, 1),
+                    "quantity_unit": "m2", "source": "waterchange",
+                    "source_ref": f"waterchange:{c.get('change')}:{c.get('date_before') or ''}/"
+                                  f"{c.get('date_after') or ''}#{key}"[:80],
+                    "reported_on": str(c.get("date_after") or "")[:10] or None, "seg_code": c.get("seg_code") or None,
+                    "geom": c["geom"].representative_point()})
+    return out

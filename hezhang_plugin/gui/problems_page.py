@@ -213,11 +213,17 @@ class ProblemsPage(QWidget):
         self.complete_button.setToolTip(self.tr(
             "Segment, river, responsible unit and chief from the problem's location; severity from its "
             "quantity; deadline from its severity (fields already filled are kept)"))
+        self.clues_button = QPushButton(self.tr("Water-change clues"))
+        self.clues_button.setObjectName("problemsCluesButton")
+        self.clues_button.setToolTip(self.tr(
+            "Add a problem for each polygon of the active hezhang:waterchange result layer (water lost: "
+            "suspected occupation; water gained: suspected sand mining)"))
         self.zoom_button = QPushButton(self.tr("Zoom to"))
         self.zoom_button.setObjectName("problemsZoomButton")
         self.save_button = QPushButton(self.tr("Save edits"))
         self.save_button.setObjectName("problemsSaveButton")
         buttons.addWidget(self.complete_button)
+        buttons.addWidget(self.clues_button)
         buttons.addWidget(self.zoom_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
@@ -240,6 +246,7 @@ class ProblemsPage(QWidget):
         self.move_button.clicked.connect(self._on_move)
         self.complete_button.clicked.connect(self._on_complete)
         self.zoom_button.clicked.connect(self.zoom_to_selected)
+        self.clues_button.clicked.connect(self._on_clues)
         self.save_button.clicked.connect(self.save_edits)
 
     # ------------------------------------------------------------ workspace
@@ -587,6 +594,80 @@ class ProblemsPage(QWidget):
             self._message(str(exc), Qgis.Critical)
             return
         self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.Info)
+
+    def add_water_change_clues(self, layer: QgsVectorLayer) -> int:
+        """Problems from a ``hezhang:waterchange`` result layer, added to the edit buffer
+        and filled in from their location (one undoable edit each step). Returns how many."""
+        import shapely
+        from qgis.core import QgsCoordinateTransform, QgsGeometry
+
+        problems = self.layers["problems"]
+        names = layer.fields().names()
+        if not {"change", "area_m2"} <= set(names):
+            raise ValueError(self.tr("{0} is not a water-change result (it has no change and area_m2 fields)")
+                             .format(layer.name()))
+        xform = QgsCoordinateTransform(layer.crs(), problems.crs(), QgsProject.instance())
+        rows = []
+        for feat in layer.getFeatures():
+            g = QgsGeometry(feat.geometry())
+            if g.isEmpty():
+                continue
+            g.transform(xform)
+            row = {n: _plain(v) for n, v in zip(names, feat.attributes())}
+            row["fid"] = feat.id()
+            row["geom"] = shapely.from_wkb(bytes(g.asWkb()))
+            rows.append(row)
+        clues = pmod.clues_from_water_change(rows)
+        if not clues:
+            return 0
+        taken = {p.get("problem_code") for p in self._layer_rows("problems")}
+        district = self._district()
+        fields = problems.fields()
+        added: list = []
+
+        def add(layer_):
+            for c in clues:
+                day = c["reported_on"] or _dt.date.today().isoformat()
+                code = pmod.next_code(district, day, taken)
+                taken.add(code)
+                feat = QgsFeature(fields)
+                for k, v in dict(c, problem_code=code, status="reported").items():
+                    if k == "geom":
+                        feat.setGeometry(QgsGeometry.fromWkt(v.wkt))
+                    elif k == "reported_on":
+                        feat.setAttribute(fields.indexOf(k), QDate.fromString(day, "yyyy-MM-dd"))
+                    else:
+                        feat.setAttribute(fields.indexOf(k), v)
+                if not layer_.addFeature(feat):
+                    raise RuntimeError(f"could not add the clue {code}")
+                added.append(code)
+
+        self._completing = True
+        try:
+            self.links.apply(self.tr("Add {0} water-change clue(s)").format(len(clues)), [(problems, add)])
+        finally:
+            self._completing = False
+        fids = [f.id() for f in (self._feature(c) for c in added) if f is not None]
+        self.complete_problems(fids)
+        return len(added)
+
+    def _district(self) -> str:
+        from hezhang_plugin.data.gpkg import read_workspace_info
+
+        return read_workspace_info(self.path).district_code if self.path else ""
+
+    def _on_clues(self) -> None:
+        layer = self.iface.activeLayer() if self.iface is not None else None
+        if not isinstance(layer, QgsVectorLayer):
+            self._message(self.tr("Select the layer written by hezhang:waterchange in the Layers panel first."),
+                          Qgis.Warning)
+            return
+        try:
+            n = self.add_water_change_clues(layer)
+        except (ValueError, RuntimeError) as exc:
+            self._message(str(exc), Qgis.Warning)
+            return
+        self._message(self.tr("{0} water-change clue(s) added as problems").format(n), Qgis.Info)
 
     def save_edits(self) -> bool:
         # History first: a status never lands without the row that explains it.
