@@ -254,7 +254,7 @@ def subjects_for(sheet: dict, data: AssessmentData, period: Period) -> list[Subj
     for cid in sorted(ids):
         c = chiefs[cid]
         unit = units.get(c.get("unit_code"), {})
-        out.append(Subject(cid, f"{c.get('name') or cid}（{unit.get('name') or ''}{c.get('position') or ''}）"))
+        out.append(Subject(cid, f"{c.get('name') or cid}（{unit.get('name') or ''}·{c.get('position') or ''}）"))
     return out
 
 

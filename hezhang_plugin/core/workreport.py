@@ -185,6 +185,8 @@ def build(f: ReportFacts) -> Document:
     _next_steps(doc, f, next(n))
     doc.add(Paragraph(f"{f.district_name}河长制办公室", "signature"))
     doc.add(Paragraph(_d(f.end), "signature"))
+    for k, table in enumerate(doc.tables(), start=1):
+        table.caption = f"表{k}　{table.caption}"
     return doc
 
 
@@ -207,11 +209,11 @@ def _rivers(doc: Document, f: ReportFacts, num: str) -> None:
                      km(r.length_km) + ("（单侧）" if r.single_bank else ""), str(len(r.villages))])
     rows.append(["合计", "", "", str(sum(r.segments for r in f.rivers)), km(sum(r.both_km for r in f.rivers)),
                  km(sum(r.left_km + r.right_km for r in f.rivers)), km(total), str(len(f.villages_touched))])
-    doc.add(Table("表1　河流及河段长度统计", ["河流", "河流编码", "等级", "河段数", "两岸河段（公里）",
+    doc.add(Table("河流及河段长度统计", ["河流", "河流编码", "等级", "河段数", "两岸河段（公里）",
                                              "单侧河段（公里）", "计入长度（公里）", "涉及村（社区）数"],
                   rows, [14, 12, 8, 8, 13, 13, 16, 12], ["l", "l", "l", "r", "r", "r", "r", "r"], True))
     village_rows = [[r.name, "、".join(r.villages)] for r in f.rivers]
-    doc.add(Table("表2　河流流经的村（社区）", ["河流", "村（社区）"], village_rows, [15, 85], ["l", "l"]))
+    doc.add(Table("河流流经的村（社区）", ["河流", "村（社区）"], village_rows, [15, 85], ["l", "l"]))
     if f.map_png:
         doc.add(Figure(f.map_png, f"图1　{f.district_name}河长制一张图"))
 
@@ -245,16 +247,16 @@ def _chiefs(doc: Document, f: ReportFacts, num: str) -> None:
         rows.append([schema.LEVELS.label(level, "zh") + "河长", str(lead.get(level, 0)),
                      str(f.chiefs_with_segments.get(level, 0))])
     rows.append(["合计", str(sum(lead.values())), str(sum(f.chiefs_with_segments.values()))])
-    doc.add(Table("表3　河长配备情况", ["级别", "河长（名）", "其中负责河段（名）"], rows, [40, 30, 30],
+    doc.add(Table("河长配备情况", ["级别", "河长（名）", "其中负责河段（名）"], rows, [40, 30, 30],
                   ["l", "r", "r"], True))
     prow = [[schema.ROLES.label(r, "zh"), str(k)] for r, k in partners]
-    doc.add(Table("表4　协作机制人员", ["类别", "人数（名）"], prow, [60, 40], ["l", "r"]))
+    doc.add(Table("协作机制人员", ["类别", "人数（名）"], prow, [60, 40], ["l", "r"]))
     trows = [[t["town_name"], str(t["town_chiefs"]), str(t["village_chiefs"]), str(t["units"]), str(t["segments"]),
               km(t["length_km"])] for t in f.towns]
     trows.append(["合计", str(sum(t["town_chiefs"] for t in f.towns)),
                   str(sum(t["village_chiefs"] for t in f.towns)), str(sum(t["units"] for t in f.towns)),
                   str(sum(t["segments"] for t in f.towns)), km(sum(t["length_km"] for t in f.towns))])
-    doc.add(Table("表5　各镇（街道）河长及河段", ["镇（街道）", "镇级河长", "村级河长", "有河段的村（社区）", "河段数",
+    doc.add(Table("各镇（街道）河长及河段", ["镇（街道）", "镇级河长", "村级河长", "有河段的村（社区）", "河段数",
                                                  "长度（公里，单侧计算）"], trows, [22, 13, 13, 20, 12, 20],
                   ["l", "r", "r", "r", "r", "r"], True))
 
@@ -270,7 +272,7 @@ def _boards(doc: Document, f: ReportFacts, num: str) -> None:
         text += f"河长调整后的公示牌均在{f.update_days}日内完成更新。"
     doc.add(Paragraph(text))
     if overdue:
-        doc.add(Table("表6　未按期更新的公示牌", ["公示牌编号", "河段", "河长调整日期", "公示内容日期", "超期（天）"],
+        doc.add(Table("未按期更新的公示牌", ["公示牌编号", "河段", "河长调整日期", "公示内容日期", "超期（天）"],
                       [[c, n, str(ch), str(cd or "—"), str(d)] for c, n, ch, cd, d in overdue],
                       [20, 30, 18, 18, 14], ["l", "l", "l", "l", "r"]))
 
@@ -293,29 +295,27 @@ def _problems(doc: Document, f: ReportFacts, num: str) -> None:
     if not s.found:
         doc.add(Paragraph("报告期内未发现河湖问题。"))
         return
-    four = sum(s.by_category.get(c, 0) for c in ("occupation", "sand_mining", "dumping", "building"))
+    four = sum(s.by_category.get(c, {}).get("found", 0) for c in ("occupation", "sand_mining", "dumping", "building"))
     text = (f"报告期内共发现河湖问题{s.found}个，其中“四乱”问题{four}个；已整改办结{s.settled}个"
             f"（其中验收销号{s.closed}个），正在办理{s.open}个，逾期未整改{s.overdue}个，"
             f"整改率{_pct(s.settled, s.found)}。")
     doc.add(Paragraph(text))
     rows = []
     for c in schema.PROBLEM_CATEGORIES.choices:
-        k = s.by_category.get(c.value, 0)
+        k = s.by_category.get(c.value)
         if k:
-            rows.append([c.zh, str(k)])
-    rows.append(["合计", str(s.found)])
-    doc.add(Table("表7　问题分类统计", ["问题类别", "发现（个）"], rows, [60, 40], ["l", "r"], True))
-    srows = [[c.zh, str(s.by_status.get(c.value, 0))] for c in schema.PROBLEM_STATUSES.choices
-             if s.by_status.get(c.value)]
-    doc.add(Table("表8　问题办理状态（截至报告期末）", ["办理状态", "问题（个）"], srows, [60, 40], ["l", "r"]))
+            rows.append([c.zh, str(k["found"]), str(k["settled"]), str(k["overdue"])])
+    rows.append(["合计", str(s.found), str(s.settled), str(s.overdue)])
+    doc.add(Table("问题分类统计", ["问题类别", "发现（个）", "办结（个）", "逾期（个）"], rows, [40, 20, 20, 20],
+                  ["l", "r", "r", "r"], True))
     trows = [[t, str(v["found"]), str(v["settled"]), str(v["overdue"])] for t, v in f.problem_towns]
     if trows:
-        doc.add(Table("表9　各镇（街道）问题整改情况", ["镇（街道）", "发现", "办结", "逾期"], trows, [40, 20, 20, 20],
+        doc.add(Table("各镇（街道）问题整改情况", ["镇（街道）", "发现", "办结", "逾期"], trows, [40, 20, 20, 20],
                       ["l", "r", "r", "r"]))
     if f.overdue:
-        doc.add(Table("表10　逾期未整改问题清单", ["问题编号", "问题", "河段", "责任河长", "整改期限", "逾期（天）"],
+        doc.add(Table("逾期未整改问题清单", ["问题编号", "问题", "河段", "责任河长", "整改期限", "逾期（天）"],
                       [[o["problem_code"], o["title"], o["seg_name"], o["chief"], o["deadline"], str(o["days"])]
-                       for o in f.overdue], [20, 26, 18, 12, 13, 11], ["l", "l", "l", "l", "l", "r"]))
+                       for o in f.overdue], [30, 20, 15, 9, 15, 11], ["l", "l", "l", "l", "l", "r"]))
 
 
 def _assessment(doc: Document, f: ReportFacts, num: str) -> None:
@@ -332,8 +332,8 @@ def _assessment(doc: Document, f: ReportFacts, num: str) -> None:
         text.append(f"{period}{sheet}共考核{len(rows)}个对象，其中"
                     + "、".join(f"{g.zh}{counts[g.value]}个" for g in schema.GRADES.choices) + "")
     doc.add(Paragraph("；".join(text) + "。考核结果与评分依据逐项留存，可追溯到具体问题、公示牌和河段记录。"))
-    for k, ((sheet, period), rows) in enumerate(groups.items(), start=11):
-        doc.add(Table(f"表{k}　{period}{sheet}结果", ["排名", "考核对象", "得分", "等次"],
+    for (sheet, period), rows in groups.items():
+        doc.add(Table(f"{period}{sheet}结果", ["排名", "考核对象", "得分", "等次"],
                       [[str(r["rank"]), r["subject"], f"{r['total']:.1f}", schema.GRADES.label(r["grade"], "zh")]
                        for r in sorted(rows, key=lambda r: (r["rank"], r["subject"]))],
                       [12, 58, 15, 15], ["r", "l", "r", "l"]))

@@ -66,7 +66,10 @@ def to_html(doc: wr.Document, text_width_mm: float) -> str:
             tag = {0: "h1", 1: "h2"}.get(b.level, "h3")
             parts.append(f"<{tag}>{'<br>'.join(html.escape(t) for t in b.text.split(chr(10)))}</{tag}>")
         elif isinstance(b, wr.Paragraph):
-            parts.append(f'<p class="{b.style}">{html.escape(b.text)}</p>')
+            # Two ideographic spaces open a paragraph (Qt's rich text takes text-indent in
+            # pixels only, and Chinese documents indent by two characters).
+            lead = "\u3000\u3000" if b.style == "body" else ""
+            parts.append(f'<p class="{b.style}">{lead}{html.escape(b.text)}</p>')
         elif isinstance(b, wr.Table):
             parts.append(_table_html(b))
         elif isinstance(b, wr.Figure):
@@ -80,8 +83,8 @@ def to_html(doc: wr.Document, text_width_mm: float) -> str:
         "h1 { font-size: 20pt; font-weight: bold; text-align: center; margin-bottom: 6pt; }"
         "h2 { font-size: 15pt; font-weight: bold; margin-top: 10pt; margin-bottom: 4pt; }"
         "h3 { font-size: 14pt; font-weight: bold; margin-top: 6pt; }"
-        "p.body { text-indent: 28pt; line-height: 150%; margin-top: 0; margin-bottom: 2pt; }"
-        "p.subtitle { text-align: center; font-size: 13pt; margin-bottom: 12pt; }"
+        "p.body { line-height: 150%; margin-top: 0; margin-bottom: 2pt; white-space: pre-wrap; }"
+        "p.subtitle { text-align: center; font-size: 13pt; margin-bottom: 24pt; }"
         "p.signature { text-align: right; margin-top: 14pt; margin-bottom: 0; }"
         "p.cap { text-align: center; font-weight: bold; font-size: 12pt; margin-top: 8pt; margin-bottom: 4pt; }"
         "p.fig { text-align: center; margin: 0; }"
@@ -91,6 +94,30 @@ def to_html(doc: wr.Document, text_width_mm: float) -> str:
         "th { background-color: #e8e8e8; font-weight: bold; text-align: center; }"
     )
     return f"<html><head><style>{css}</style></head><body>{''.join(parts)}</body></html>"
+
+
+def keep_with_next(text: QTextDocument, page_height: float, keys: set) -> int:
+    """Start a heading or a table caption on a new page when what follows it would begin
+    on the next one (Qt's rich text has no keep-with-next). Returns the breaks added."""
+    from qgis.PyQt.QtGui import QTextBlockFormat, QTextCursor, QTextFormat
+
+    layout = text.documentLayout()
+    added = 0
+    block = text.begin()
+    while block.isValid():
+        nxt = block.next()
+        if block.text() in keys and nxt.isValid():
+            # Room left on the page below the heading or caption: it needs about three of
+            # its own lines (a caption: the header row and a first row of its table).
+            here = layout.blockBoundingRect(block)
+            left = (int(here.top() // page_height) + 1) * page_height - here.bottom()
+            if left < 3.0 * here.height():
+                fmt = QTextBlockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(block).mergeBlockFormat(fmt)
+                added += 1
+        block = nxt
+    return added
 
 
 def write_pdf(doc: wr.Document, path: str) -> int:
@@ -112,6 +139,8 @@ def write_pdf(doc: wr.Document, path: str) -> int:
     text.setPageSize(QSizeF(width, body))
     text.setDocumentMargin(0)
     text.setHtml(to_html(doc, 210.0 - left - right))
+    keep_with_next(text, body, {t.caption for t in doc.tables()} | {
+        b.text for b in doc.blocks if isinstance(b, wr.Heading) and b.level > 0})
     pages = max(1, text.pageCount())
     painter = QPainter()
     if not painter.begin(writer):

@@ -140,7 +140,7 @@ class ProblemSummary:
     closed: int
     open: int
     overdue: int
-    by_category: dict
+    by_category: dict  # category → {"found", "settled", "overdue"}
     by_status: dict
     by_town: dict
 
@@ -156,7 +156,8 @@ def summary(data: ProblemData, start: str, end: str) -> ProblemSummary:
     for p in found:
         history = data.events_of(p.get("problem_code"))
         status = pmod.status_on(p, history, end) or "reported"
-        by_cat[p.get("category")] = by_cat.get(p.get("category"), 0) + 1
+        cat = by_cat.setdefault(p.get("category"), {"found": 0, "settled": 0, "overdue": 0})
+        cat["found"] += 1
         by_status[status] = by_status.get(status, 0) + 1
         town = amod.unit_ancestor(p.get("unit_code") or "", "town", units) if p.get("unit_code") else None
         t = by_town.setdefault(town, {"found": 0, "settled": 0, "overdue": 0})
@@ -164,9 +165,11 @@ def summary(data: ProblemData, start: str, end: str) -> ProblemSummary:
         if status in pmod.SETTLED:
             settled += 1
             t["settled"] += 1
+            cat["settled"] += 1
         if status == "closed":
             closed += 1
         if pmod.is_overdue(p, history, end):
             overdue += 1
             t["overdue"] += 1
+            cat["overdue"] += 1
     return ProblemSummary(len(found), settled, closed, len(found) - settled, overdue, by_cat, by_status, by_town)
