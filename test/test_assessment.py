@@ -193,3 +193,31 @@ def test_yearly_result_is_the_mean_of_stored_months(district):
     _, _, results = sa.assess(district, "TOWN-M", "2024")
     year = {r.subject.code: r.total for r in results}
     assert year == {k: round((march[k] + fx.EXPECTED_TOWN_APRIL[k]["TOTAL"]) / 2, 2) for k in march}
+
+
+def test_assess_algorithm_stores_and_prints(district, processing_ready, tmp_path):
+    import subprocess
+
+    from qgis import processing
+    from qgis.core import QgsProcessingException
+
+    from hezhang_plugin.services import assessment as sa
+
+    sa.enter_marks(district, [{k: v for k, v in m.items() if k not in ("line", "source")} for m in fx.MANUAL],
+                   "考核员")
+    out = str(tmp_path / "sheets.pdf")
+    result = processing.run("hezhang:assess", {"WORKSPACE": district, "SHEET": "TOWN-M", "PERIOD": "2024年4月",
+                                               "OUTPUT": out})
+    assert result["SUBJECTS"] == 2
+    totals = {r["subject_code"]: r["points"] for r in sa.stored_results(district, "TOWN-M", "2024-04")
+              if r["item_code"] == "TOTAL"}
+    # No patrol records in this workspace: the two patrol items score nothing (40 points less).
+    assert totals == {fx.TOWN_A: 82.0 - 40.0, fx.TOWN_B: 58.0 - 17.5}
+    text = subprocess.run(["pdftotext", out, "-"], capture_output=True, text=True, check=True).stdout
+    assert "柳营镇" in text and "问题按期整改" in text and "上月结转" in text
+    with pytest.raises(QgsProcessingException, match="2024-13|考核期"):
+        processing.run("hezhang:assess", {"WORKSPACE": district, "SHEET": "TOWN-M", "PERIOD": "2024-13",
+                                          "OUTPUT": out})
+    with pytest.raises(QgsProcessingException, match="NOPE"):
+        processing.run("hezhang:assess", {"WORKSPACE": district, "SHEET": "NOPE", "PERIOD": "2024-04",
+                                          "OUTPUT": out})

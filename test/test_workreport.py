@@ -208,3 +208,21 @@ def test_without_python_docx_the_pdf_is_still_written(tmp_path, demo_run, monkey
     assert files.docx is None and (tmp_path / "may.pdf").exists() and not (tmp_path / "may.docx").exists()
     assert "python3-docx" in files.warnings[0]
     assert "2024年5月" in _pdf_text(tmp_path / "may.pdf")
+
+
+def test_workreport_algorithm(report, tmp_path):
+    from qgis import processing
+    from qgis.core import QgsProcessingException
+
+    _out, result, _files, _demo = report
+    out = str(tmp_path / "may_report.docx")
+    res = processing.run("hezhang:workreport", {"WORKSPACE": result["workspace"], "START": "2024-05-01",
+                                                "END": "2024-05-31", "OUTPUT": out})
+    assert res["OUTPUT"] == out and res["PDF"] == str(tmp_path / "may_report.pdf") and res["PAGES"] >= 3
+    paragraphs, _tables = _docx(out)
+    assert "沙澧示范区2024年5月" in paragraphs
+    # May alone: the problems reported in May (5 of the 10).
+    assert "报告期内共发现河湖问题5个" in paragraphs
+    with pytest.raises(QgsProcessingException, match="晚于|after"):
+        processing.run("hezhang:workreport", {"WORKSPACE": result["workspace"], "START": "2024-06-01",
+                                              "END": "2024-05-31", "OUTPUT": out})
