@@ -119,7 +119,7 @@ def test_periods():
     assert am.parse_period("2024-04").previous().key == "2024-03"
     with pytest.raises(am.AssessmentError) as err:
         am.parse_period("2024-13")
-    assert "考核期" in err.value.message("zh")
+    assert "考核期" in err.value.text("zh")
 
 
 def test_hand_mark_without_evidence_is_refused():
@@ -129,7 +129,7 @@ def test_hand_mark_without_evidence_is_refused():
     manual = [dict(fx.MANUAL[0], evidence_key="")]
     with pytest.raises(am.AssessmentError) as err:
         am.compute(sheet, items, am.parse_period("2024-04"), _data(manual=manual))
-    assert "缺少评分依据" in err.value.message("zh")
+    assert "缺少评分依据" in err.value.text("zh")
 
 
 # ---------------------------------------------------------------- stored in a workspace

@@ -25,9 +25,9 @@ def test_transition_outside_the_table_is_refused_with_a_message():
 
     with pytest.raises(pm.TransitionError) as err:
         pm.plan_transition(_problem(), "closed", actor="张三", when="2024-04-02T09:00:00")
-    assert err.value.message("zh") == ("问题不能从“已上报”转为“已销号”：办理流程中没有这一步。"
+    assert err.value.text("zh") == ("问题不能从“已上报”转为“已销号”：办理流程中没有这一步。"
                                        "“已上报”之后可以：已受理、不予受理、已撤销。")
-    assert "Reported" in err.value.message("en") and "Closed" in err.value.message("en")
+    assert "reported" in err.value.text("en") and "closed" in err.value.text("en")
 
 
 def test_transition_rules_level_note_actor_and_time():
@@ -37,20 +37,20 @@ def test_transition_rules_level_note_actor_and_time():
     with pytest.raises(pm.TransitionError) as err:
         pm.plan_transition(p, "cancelled", actor="李四", when="2024-04-02T09:00:00", note="重复上报",
                            actor_level="town")
-    assert "只有区级" in err.value.message("zh")
+    assert "只有区级" in err.value.text("zh")
     t = pm.plan_transition(p, "cancelled", actor="李四", when="2024-04-02T09:00:00", note="重复上报",
                            actor_level="district")
     assert (t.from_status, t.to_status, t.event["actor"]) == ("resolved", "cancelled", "李四")
     with pytest.raises(pm.TransitionError) as err:
         pm.plan_transition(p, "returned", actor="李四", when="2024-04-02T09:00:00")
-    assert "须填写办理意见" in err.value.message("zh")
+    assert "须填写办理意见" in err.value.text("zh")
     with pytest.raises(pm.TransitionError) as err:
         pm.plan_transition(p, "closed", actor=" ", when="2024-04-02T09:00:00")
-    assert "办理人" in err.value.message("zh")
+    assert "办理人" in err.value.text("zh")
     history = [{"problem_code": p["problem_code"], "event_time": "2024-04-05T10:00:00.000", "to_status": "resolved"}]
     with pytest.raises(pm.TransitionError) as err:
         pm.plan_transition(p, "closed", actor="李四", when="2024-04-05T09:59:59", events=history)
-    assert "早于" in err.value.message("zh")
+    assert "早于" in err.value.text("zh")
     # A district's own table: a step added there is allowed.
     table = list(pm.DEFAULT_TRANSITIONS) + [{"from_status": "reported", "to_status": "closed", "by_level": None,
                                              "note_required": False}]
@@ -194,7 +194,7 @@ def test_each_change_writes_one_history_row(district):
     # Refused: closed is final; nothing is written.
     with pytest.raises(pm.TransitionError) as err:
         sp.change_status(district, p["problem_code"], "in_progress", "村河长甲", when="2024-04-10T10:00:00")
-    assert "“已销号”之后可以：无" in err.value.message("zh")
+    assert "“已销号”之后可以：无" in err.value.text("zh")
     assert len(io.read_rows(district, "problem_events")) == len(events)
     assert io.read_rows(district, "problems")[0]["status"] == "closed"
 
@@ -211,7 +211,7 @@ def test_stale_status_is_refused(district):
     stored = io.read_rows(district, "problems")[0]["status"]
     with pytest.raises(pm.TransitionError) as err:
         pm.check_unchanged(stored, t)
-    assert "已被他人修改" in err.value.message("zh")
+    assert "已被他人修改" in err.value.text("zh")
 
 
 def test_history_rows_cannot_be_deleted_or_changed(district):
@@ -235,8 +235,8 @@ def test_history_rows_cannot_be_deleted_or_changed(district):
 
 
 def test_coverage_rules_overdue_and_closed_without_after_photo(district):
-    from hezhang_plugin.core.coverage import check_coverage
     from hezhang_plugin.services import problems as sp
+    from hezhang_plugin.services.coverage import check_coverage
 
     late = _add(district, category="debris", quantity=10, quantity_unit="m2")  # general: 15 days → 04-16
     done = _add(district, title="护栏损坏", category="facility", quantity=None, quantity_unit=None,

@@ -103,7 +103,7 @@ def test_refused_move_changes_nothing_and_says_why(page):
     code = "411171-20240415-001"
     with pytest.raises(pm.TransitionError) as err:
         page.move(code, "closed", actor="镇河长甲")
-    assert "办理流程中没有这一步" in err.value.message("zh")
+    assert "办理流程中没有这一步" in err.value.text("zh")
     assert page._feature(code)["status"] == "reported" and not page.layers["problem_events"].isModified()
     # The district alone cancels.
     page.level_combo.setCurrentIndex(page.level_combo.findData("town"))
@@ -117,7 +117,7 @@ def test_refused_move_changes_nothing_and_says_why(page):
     page.move(code, "accepted", actor="他人")
     with pytest.raises(pm.TransitionError) as err:
         page.move(code, "not_accepted", note="不属实", actor="镇河长甲", expected_status="reported")
-    assert "已被他人修改" in err.value.message("zh")
+    assert "已被他人修改" in err.value.text("zh")
 
 
 def test_a_problem_drawn_on_the_map_is_filled_in(page):

@@ -60,7 +60,7 @@ def test_report_written_beside_the_maps(report):
 
 
 def test_rivers_and_km_equal_the_statistics_and_the_coverage_map(report):
-    from hezhang_plugin.core import stats
+    from hezhang_plugin.services import stats
 
     out, result, files, demo_mod = report
     tables = stats.workspace_statistics(result["workspace"], demo_mod.REPORT_END)
@@ -101,7 +101,7 @@ def test_rivers_and_km_equal_the_statistics_and_the_coverage_map(report):
 
 
 def test_chiefs_per_level_boards_patrols(report):
-    from hezhang_plugin.core import stats
+    from hezhang_plugin.services import stats
     from hezhang_plugin.core.assignments import LEAD_ROLES
     from hezhang_plugin.data import io
 
@@ -192,7 +192,7 @@ def test_dates_are_checked():
     assert check_dates("2024年1月1日", "2024/06/30") == ("2024-01-01", "2024-06-30")
     with pytest.raises(ReportError) as err:
         check_dates("2024-07-01", "2024-06-30")
-    assert "晚于" in err.value.message("zh")
+    assert "晚于" in err.value.text("zh")
     with pytest.raises(ReportError):
         check_dates("soon", "2024-06-30")
 

@@ -51,6 +51,7 @@ from typing import Callable, Iterable, Optional, Sequence
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import schema
+from hezhang_plugin.core.messages import HezhangError, Text, render
 
 TOTAL = "TOTAL"
 MONTHLY = "MONTHLY"
@@ -96,46 +97,16 @@ DEFAULT_ITEMS: tuple[dict, ...] = (
     _item("CHIEF-M", "CB", 6, "加分项", "bonus", "manual", None, hint="人工加分，须注明依据"),
 )
 
-#: Messages in both languages (details written into the results and printed on the sheets).
-MESSAGES = {
-    "period": ("Period {p!r} is neither a month (YYYY-MM) nor a year (YYYY)",
-               "考核期“{p}”既不是月份（YYYY-MM）也不是年度（YYYY）"),
-    "sheet": ("No assessment sheet {s}", "没有评分表{s}"),
-    "no_items": ("Sheet {s} has no items", "评分表{s}没有评分项"),
-    "no_months": ("No monthly results of sheet {s} are stored for {y}: assess each month first",
-                  "评分表{s}尚无{y}年的月度考核结果，请先逐月考核"),
-    "evidence": ("Hand-entered line {n} of item {i} ({who}) has no evidence",
-                 "人工录入的{who}“{i}”第{n}条缺少评分依据"),
-    "short": ("required {r}, valid {v}", "应巡{r}次，有效{v}次"),
-    "no_patrols": ("no patrol records in the workspace", "工作空间中尚无巡河记录"),
-    "km_low": ("{km:.1f} km per chief, below the {t:g} km standard", "人均{km:.1f}公里，低于标准{t:g}公里"),
-    "km_rank": ("{km:.1f} km per chief, rank {r} of {n}", "人均{km:.1f}公里，第{r}名（共{n}个）"),
-    "late": ("{days} day(s) overdue", "逾期{days}天"),
-    "late_settled": ("settled {d}, after the deadline {dl}", "{d}办结，超过期限{dl}"),
-    "carried": ("; carried over from the previous month, doubled", "；上月结转，加倍扣分"),
-    "cap": ("; cap reached, not deducted", "；已达扣分上限，不再扣分"),
-    "bonus_cap": ("; bonus cap reached", "；已达加分上限"),
-    "board": ("chiefs changed {c}, board content {b}, {d} day(s) past the {t:g}-day limit",
-              "河长于{c}调整，公示牌内容日期{b}，超过{t:g}日期限{d}天"),
-    "r1": ("no {levels} chief on {date}", "{date}缺少{levels_zh}河长"),
-    "manual_missing": ("not entered", "未录入"),
-    "month": ("monthly total {m}", "{m}月度得分"),
-}
+class AssessmentError(HezhangError, ValueError):
+    """Bad assessment input (messages ``assessment.*`` of core.messages)."""
 
-
-class AssessmentError(ValueError):
     def __init__(self, key: str, **values):
-        en, zh = MESSAGES[key]
-        self.message_en, self.message_zh = en.format(**values), zh.format(**values)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "en") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+        super().__init__("assessment." + key, **values)
 
 
-def _msg(key: str, lang: str, **values) -> str:
-    en, zh = MESSAGES[key]
-    return (zh if lang == "zh" else en).format(**values)
+def _pair(key: str, **values) -> tuple[str, str]:
+    """(English, Chinese) of message ``assessment.<key>``."""
+    return render("assessment." + key, "en", **values), render("assessment." + key, "zh", **values)
 
 
 # ------------------------------------------------------------------ periods
@@ -321,11 +292,13 @@ def _deductions(item: dict, occurrences: list) -> tuple[float, list[Line]]:
         amount = per * (factor if carried else 1.0)
         amount = max(0.0, min(amount, cap - taken))
         if carried:
-            line.detail += MESSAGES["carried"][0]
-            line.detail_zh += MESSAGES["carried"][1]
+            en, zh = _pair("carried")
+            line.detail += en
+            line.detail_zh += zh
         if amount <= 0:
-            line.detail += MESSAGES["cap"][0]
-            line.detail_zh += MESSAGES["cap"][1]
+            en, zh = _pair("cap")
+            line.detail += en
+            line.detail_zh += zh
         line.points = -round(amount, 4)
         taken += amount
         lines.append(line)
@@ -346,8 +319,7 @@ def _compliance(item: dict, rows: list) -> tuple[float, list[Line]]:
         share_sum += share
         if share < 1.0:
             lines.append(Line(-round(points * (1.0 - share) / n, 4), valid,
-                              MESSAGES["short"][0].format(r=int(req), v=int(valid)),
-                              MESSAGES["short"][1].format(r=int(req), v=int(valid)),
+                              *_pair("short", r=int(req), v=int(valid)),
                               "patrol_compliance", str(r.get("key") or f"{r.get('chief_id')}/{r.get('seg_code')}")))
     return round(points * share_sum / n, 4), lines
 
@@ -360,7 +332,7 @@ def _manual(item: dict, entries: list, subject: Subject, lang_items: str = "") -
         lines.append(Line(_f(e.get("points")), e.get("value"), e.get("detail") or "", e.get("detail") or "",
                           e.get("evidence_layer"), e.get("evidence_key"), "manual", e.get("entered_by")))
     if not lines and item.get("kind") == "score":
-        return 0.0, [Line(0.0, None, MESSAGES["manual_missing"][0], MESSAGES["manual_missing"][1])]
+        return 0.0, [Line(0.0, None, *_pair("manual_missing"))]
     total = sum(ln.points for ln in lines)
     if item.get("kind") == "score":
         total = max(0.0, min(total, _f(item.get("points"))))
@@ -404,15 +376,14 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
         if info is None:
             continue
         if info.overdue_days:
-            en, zh = MESSAGES["late"][0].format(days=info.overdue_days), MESSAGES["late"][1].format(
-                days=info.overdue_days)
+            en, zh = _pair("late", code=p.get("problem_code"), title=p.get("title") or p.get("problem_code"),
+                           days=info.overdue_days)
         else:
-            en = MESSAGES["late_settled"][0].format(d=info.settled_late_on, dl=p.get("deadline"))
-            zh = MESSAGES["late_settled"][1].format(d=info.settled_late_on, dl=p.get("deadline"))
+            en, zh = _pair("late_settled", code=p.get("problem_code"), title=p.get("title") or p.get("problem_code"),
+                           d=info.settled_late_on, dl=p.get("deadline"))
         for k in owned(owner.of_problem(p)):
-            late[k].append((info.carried, Line(0.0, float(info.overdue_days), f"{p.get('problem_code')}: {en}",
-                                               f"{p.get('title') or p.get('problem_code')}：{zh}",
-                                               "problems", p.get("problem_code"))))
+            late[k].append((info.carried, Line(0.0, float(info.overdue_days), en, zh, "problems",
+                                               p.get("problem_code"))))
     stale: dict = defaultdict(list)
     board_days = next((_f(i.get("threshold"), 15.0) for i in items if i.get("metric") == "boards_updated"), 15.0)
     if any(i.get("metric") == "boards_updated" for i in items):
@@ -425,10 +396,7 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
             for k in owned(owner.of_segment(s.seg_code)):
                 stale[k].append((False, Line(
                     0.0, float(s.days_overdue),
-                    f"{s.board_code}: " + MESSAGES["board"][0].format(c=s.changed_on, b=b, d=s.days_overdue,
-                                                                      t=board_days),
-                    f"{s.board_code}：" + MESSAGES["board"][1].format(c=s.changed_on, b=b, d=s.days_overdue,
-                                                                      t=board_days),
+                    *_pair("board", code=s.board_code, c=s.changed_on, b=b, d=s.days_overdue, t=board_days),
                     "notice_boards", s.board_code)))
     missing: dict = defaultdict(list)
     if data.missing_levels is not None and any(i.get("metric") == "chiefs_complete" for i in items):
@@ -437,8 +405,7 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
             zh = "、".join(schema.LEVELS.label(lv, "zh") for lv in levels)
             for k in owned(owner.of_segment(seg) if sheet.get("scope") == "town" else set()):
                 missing[k].append((False, Line(0.0, float(len(levels)),
-                                               f"{seg}: " + MESSAGES["r1"][0].format(levels=en, date=period.end),
-                                               f"{seg}：" + MESSAGES["r1"][1].format(levels_zh=zh, date=period.end),
+                                               *_pair("r1", seg=seg, levels=Text(en, zh), date=period.end),
                                                "segments", seg)))
     compliance: dict = defaultdict(list)
     km_rows: dict = defaultdict(list)
@@ -477,26 +444,23 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
                 pts = _f(item.get("points"))
                 v = per_chief[s.code]
                 if data.patrols is None:
-                    line = Line(-pts, 0.0, MESSAGES["no_patrols"][0], MESSAGES["no_patrols"][1], "patrols", None)
+                    line = Line(-pts, 0.0, *_pair("no_patrols"), "patrols", None)
                     per[s.code][code] = (0.0, [line])
                 elif s.code in ok:
                     score = round(pts * (len(ok) - rk[s.code] + 1) / len(ok), 4)
                     rank = {"km": v, "r": rk[s.code], "n": len(ok)}
                     lines = [] if score >= pts else [Line(
-                        round(score - pts, 4), round(v, 3), MESSAGES["km_rank"][0].format(**rank),
-                        MESSAGES["km_rank"][1].format(**rank), "patrols", s.code)]
+                        round(score - pts, 4), round(v, 3), *_pair("km_rank", **rank), "patrols", s.code)]
                     per[s.code][code] = (score, lines)
                 else:
-                    per[s.code][code] = (0.0, [Line(-pts, round(v, 3), MESSAGES["km_low"][0].format(km=v, t=threshold),
-                                                    MESSAGES["km_low"][1].format(km=v, t=threshold), "patrols",
-                                                    s.code)])
+                    per[s.code][code] = (0.0, [Line(-pts, round(v, 3), *_pair("km_low", km=v, t=threshold),
+                                                    "patrols", s.code)])
             continue
         for s in subjects:
             if metric == "patrol_compliance":
                 if data.patrols is None:
                     pts = _f(item.get("points"))
-                    per[s.code][code] = (0.0, [Line(-pts, None, MESSAGES["no_patrols"][0], MESSAGES["no_patrols"][1],
-                                                    "patrols", None)])
+                    per[s.code][code] = (0.0, [Line(-pts, None, *_pair("no_patrols"), "patrols", None)])
                 else:
                     per[s.code][code] = _compliance(item, compliance.get(s.code, []))
             elif metric == "problems_in_time":
@@ -523,8 +487,9 @@ def _finish(sheet: dict, items: Sequence[dict], results: list[SubjectResult]) ->
                 for ln in lines:
                     give = max(0.0, min(ln.points, bonus_left))
                     if give < ln.points:
-                        ln.detail += MESSAGES["bonus_cap"][0]
-                        ln.detail_zh += MESSAGES["bonus_cap"][1]
+                        en, zh = _pair("bonus_cap")
+                        ln.detail += en
+                        ln.detail_zh += zh
                         ln.points = round(give, 4)
                     bonus_left -= give
                     kept += give
@@ -562,8 +527,8 @@ def compute_year(sheet: dict, items: Sequence[dict], period: Period, data: Asses
         s = Subject(code, names[code])
         months = monthly[code]
         mean = round(sum(months.values()) / len(months), 4)
-        lines = [Line(round(v / len(months), 4), v, MESSAGES["month"][0].format(m=m), MESSAGES["month"][1].format(m=m),
-                      "assessment_results", f"{sheet.get('sheet_code')}/{m}/{code}") for m, v in sorted(months.items())]
+        lines = [Line(round(v / len(months), 4), v, *_pair("month", m=m), "assessment_results",
+                      f"{sheet.get('sheet_code')}/{m}/{code}") for m, v in sorted(months.items())]
         res = {MONTHLY: (mean, lines)}
         for item in hand:
             entries = manual.get((code, item.get("item_code")), [])

@@ -36,6 +36,8 @@ from typing import Iterable, Optional, Sequence
 
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
+from hezhang_plugin.core.changes import ChangeSet, by_key
+from hezhang_plugin.core.messages import HezhangError, Message, Text
 
 #: Statuses in which a problem no longer runs against its deadline.
 SETTLED = ("resolved", "closed", "cancelled", "not_accepted")
@@ -86,46 +88,9 @@ FALLBACK_DAYS = {"general": 15, "serious": 30, "major": 60}
 #: A problem farther than this from every current segment is not placed on one (metres).
 LOCATE_DISTANCE_M = 500.0
 
-#: Messages in both languages; placeholders filled after choosing the language.
-MESSAGES = {
-    "no_step": ("A problem cannot go from “{src}” to “{dst}”: the workflow has no such step. "
-                "Next steps from “{src}”: {options}.",
-                "问题不能从“{src_zh}”转为“{dst_zh}”：办理流程中没有这一步。“{src_zh}”之后可以：{options_zh}。"),
-    "level": ("Only a {level} actor may move a problem from “{src}” to “{dst}”.",
-              "只有{level_zh}可以将问题从“{src_zh}”转为“{dst_zh}”。"),
-    "note": ("Moving a problem from “{src}” to “{dst}” needs a note (the reason).",
-             "将问题从“{src_zh}”转为“{dst_zh}”须填写办理意见（理由）。"),
-    "actor": ("Say who makes the change (the actor is empty).", "请填写办理人（办理人为空）。"),
-    "time": ("The change is dated {when}, before the problem's last recorded change ({last}).",
-             "办理时间{when}早于该问题最近一次办理记录（{last}）。"),
-    "stale": ("Problem {code} is now “{now}”, not “{src}”: someone changed it meanwhile; reload and try again.",
-              "问题{code}当前状态为“{now_zh}”而不是“{src_zh}”：已被他人修改，请刷新后重试。"),
-    "unknown": ("“{dst}” is not a problem status.", "“{dst}”不是问题状态。"),
-    "none": ("none", "无"),
-}
-
-
-class TransitionError(ValueError):
-    """A status change the workflow refuses; ``message(lang)`` says why in that language."""
-
-    def __init__(self, key: str, **values):
-        en, zh = MESSAGES[key]
-        self.key = key
-        self.message_en = en.format(**values)
-        self.message_zh = zh.format(**values)
-        super().__init__(self.message_en)
-
-    def message(self, lang: str = "en") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
-
-
-def _label(status: Optional[str], lang: str) -> str:
-    return schema.PROBLEM_STATUSES.label(status or "", lang) if status else "—"
-
-
-def _status_values(src: str, dst: str) -> dict:
-    return {"src": _label(src, "en"), "dst": _label(dst, "en"), "src_zh": _label(src, "zh"),
-            "dst_zh": _label(dst, "zh")}
+class TransitionError(HezhangError, ValueError):
+    """A status change the workflow refuses; ``text(lang)`` says why in that language
+    (messages ``problems.*`` of core.messages)."""
 
 
 # ------------------------------------------------------------------ workflow
@@ -188,26 +153,24 @@ def plan_transition(problem: dict, to_status: str, *, actor: str, when: str, not
     """
     src = problem.get("status") or "reported"
     if to_status not in schema.PROBLEM_STATUSES.values:
-        raise TransitionError("unknown", dst=to_status)
+        raise TransitionError("problems.unknown_status", dst=to_status)
     steps = [t for t in transitions if t.get("from_status") == src and t.get("to_status") == to_status]
     if not steps:
         options = next_steps(src, transitions)
-        raise TransitionError(
-            "no_step", **_status_values(src, to_status),
-            options=", ".join(_label(s, "en") for s in options) or MESSAGES["none"][0],
-            options_zh="、".join(_label(s, "zh") for s in options) or MESSAGES["none"][1])
+        none = Message("problems.none")
+        listed = Text(", ".join(options) or none.en,
+                      "、".join(schema.PROBLEM_STATUSES.label(s, "zh") for s in options) or none.zh)
+        raise TransitionError("problems.no_step", src=src, dst=to_status, options=listed)
     if not any(not t.get("by_level") or t.get("by_level") == actor_level for t in steps):
-        level = steps[0].get("by_level")
-        raise TransitionError("level", **_status_values(src, to_status), level=level,
-                              level_zh=schema.LEVELS.label(level, "zh"))
+        raise TransitionError("problems.level", src=src, dst=to_status, level=steps[0].get("by_level"))
     if not (actor or "").strip():
-        raise TransitionError("actor")
+        raise TransitionError("problems.actor")
     if any(_truthy(t.get("note_required")) for t in steps) and not (note or "").strip():
-        raise TransitionError("note", **_status_values(src, to_status))
+        raise TransitionError("problems.note", src=src, dst=to_status)
     history = _sorted_events(events, problem.get("problem_code"))
     when = event_time({"event_time": when})
     if history and event_time(history[-1]) > when:
-        raise TransitionError("time", when=when, last=event_time(history[-1]))
+        raise TransitionError("problems.time", when=when, last=event_time(history[-1]))
     code = problem.get("problem_code")
     event = {"problem_code": code, "event_time": when, "actor": actor.strip(), "actor_level": actor_level,
              "from_status": src, "to_status": to_status, "note": (note or "").strip() or None}
@@ -217,9 +180,17 @@ def plan_transition(problem: dict, to_status: str, *, actor: str, when: str, not
 def check_unchanged(stored_status: Optional[str], transition: Transition) -> None:
     """Optimistic locking: refuse to apply ``transition`` when the stored status moved on."""
     if (stored_status or "reported") != transition.from_status:
-        raise TransitionError("stale", code=transition.problem_code, now=_label(stored_status, "en"),
-                              now_zh=_label(stored_status, "zh"), src=_label(transition.from_status, "en"),
-                              src_zh=_label(transition.from_status, "zh"))
+        raise TransitionError("problems.stale", code=transition.problem_code, now=stored_status or "",
+                              src=transition.from_status)
+
+
+def transition_changes(transition: Transition) -> ChangeSet:
+    """The change set of a status change: the problem's status and its history row."""
+    cs = ChangeSet(Message("change.move_problem", code=transition.problem_code, src=transition.from_status,
+                           dst=transition.to_status))
+    cs.update("problems", by_key("problems", transition.problem_code), transition.update)
+    cs.insert("problem_events", transition.event)
+    return cs
 
 
 def report_event(problem: dict, actor: str, when: Optional[str] = None) -> dict:

@@ -44,7 +44,9 @@ from hezhang_plugin import log
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import schema
-from hezhang_plugin.gui.linked_edit import LinkedEdits
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.messages import Message
+from hezhang_plugin.gui.edit_buffer import EditBufferApplier, EditError
 
 LAYERS = ("problems", "problem_events", "problem_transitions")
 SETTINGS_ACTOR = "hezhang_plugin/problems/actor"
@@ -112,17 +114,18 @@ class ProblemsTask(QgsTask):
         self.error: Optional[BaseException] = None
 
     def run(self) -> bool:
-        from hezhang_plugin.core.coverage import read_attributes
+        from hezhang_plugin.data.backend import as_backend
 
         try:
+            ws = as_backend(self.path)
             for n, (name, (source, fields)) in enumerate(self.sources.items()):
                 if self.isCanceled():
                     return False
                 self.rows[name] = _rows(source, fields)
                 self.setProgress(20.0 * (n + 1))
-            self.rows["admin_units"] = read_attributes(self.path, "admin_units")
-            self.rows["chiefs"] = read_attributes(self.path, "chiefs")
-            self.rows["segments"] = read_attributes(self.path, "segments")
+            self.rows["admin_units"] = ws.read_attributes("admin_units")
+            self.rows["chiefs"] = ws.read_attributes("chiefs")
+            self.rows["segments"] = ws.read_attributes("segments")
         except Exception as exc:  # shown in finished() on the main thread
             self.error = exc
             return False
@@ -145,7 +148,7 @@ class ProblemsPage(QWidget):
         self._task: Optional[ProblemsTask] = None
         self._connected: list = []
         self._completing = False
-        self.links = LinkedEdits(self)
+        self.applier = EditBufferApplier(lambda: self.layers, self)
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.date_edit = QDateEdit(QDate.currentDate())
@@ -271,7 +274,7 @@ class ProblemsPage(QWidget):
 
     def _connect(self) -> None:
         present = [self.layers[n] for n in LAYERS[:2] if n in self.layers]
-        self.links.watch(present)
+        self.applier.watch({n: self.layers[n] for n in LAYERS[:2] if n in self.layers})
         for lyr in present:
             for signal in (lyr.layerModified, lyr.afterRollBack, lyr.afterCommitChanges):
                 signal.connect(self._schedule_reload)
@@ -296,7 +299,7 @@ class ProblemsPage(QWidget):
             except (TypeError, RuntimeError):
                 pass
         self._connected = []
-        self.links.unwatch()
+        self.applier.unwatch()
 
     def teardown(self) -> None:
         self._disconnect()
@@ -465,7 +468,7 @@ class ProblemsPage(QWidget):
         """Move one problem along the workflow as ONE undoable edit: its status and its
         history row. Raises :class:`core.problems.TransitionError` when the workflow refuses
         (nothing is changed)."""
-        problems, events = self.layers["problems"], self.layers["problem_events"]
+        problems = self.layers["problems"]
         feat = self._feature(code)
         if feat is None:
             raise KeyError(code)
@@ -479,23 +482,7 @@ class ProblemsPage(QWidget):
                                  actor_level=actor_level if actor_level is not None else self.level_combo.currentData(),
                                  transitions=self._layer_rows("problem_transitions"), events=history)
         pmod.check_unchanged(_plain(feat["status"]), t)
-        stamp = QDateTime.fromString(t.event["event_time"], "yyyy-MM-ddTHH:mm:ss")
-
-        def set_status(layer):
-            if not layer.changeAttributeValues(feat.id(), {fields.indexOf("status"): t.to_status,
-                                                           fields.indexOf("status_at"): stamp}):
-                raise RuntimeError(f"could not change the status of {code}")
-
-        def add_event(layer):
-            ev = QgsFeature(layer.fields())
-            for k, v in t.event.items():
-                ev.setAttribute(layer.fields().indexOf(k), stamp if k == "event_time" else v)
-            if not layer.addFeature(ev):
-                raise RuntimeError(f"could not add the history row of {code}")
-
-        label = self.tr("{0}: {1} → {2}").format(code, schema.PROBLEM_STATUSES.label(t.from_status, _lang()),
-                                                schema.PROBLEM_STATUSES.label(t.to_status, _lang()))
-        self.links.apply(label, [(problems, set_status), (events, add_event)])
+        self.applier.apply(pmod.transition_changes(t), _lang())
         self._schedule_reload()
         return t
 
@@ -509,11 +496,8 @@ class ProblemsPage(QWidget):
         shown = self._problem(codes[0]) or {}
         try:
             self.move(codes[0], status, self.note_edit.text(), expected_status=shown.get("status"))
-        except pmod.TransitionError as exc:
-            self._message(exc.message(_lang()), Qgis.Warning)
-            return
-        except RuntimeError as exc:
-            self._message(str(exc), Qgis.Critical)
+        except (pmod.TransitionError, EditError) as exc:
+            self._message(exc.text(_lang()), Qgis.Warning)
             return
         self.note_edit.clear()
 
@@ -523,7 +507,7 @@ class ProblemsPage(QWidget):
         history its first row, as one undoable edit. Returns how many problems changed."""
         from hezhang_plugin.services import problems as sp
 
-        problems, events = self.layers["problems"], self.layers["problem_events"]
+        problems = self.layers["problems"]
         if fids is None:
             fids = [f.id() for f in (self._feature(c) for c in self.selected_codes()) if f is not None]
         if not fids:
@@ -534,7 +518,8 @@ class ProblemsPage(QWidget):
         rules = self._layer_rows("problem_rules") if "problem_rules" in self.layers else data.rules
         have_history = {e.get("problem_code") for e in self._layer_rows("problem_events")}
         fields = problems.fields()
-        changes, firsts = {}, []
+        cs = ChangeSet(Message("change.fill_problems", count=len(fids)))
+        changed = 0
         for fid in fids:
             feat = problems.getFeature(fid)
             if not feat.isValid():
@@ -547,34 +532,20 @@ class ProblemsPage(QWidget):
                 row["geom"] = shapely.from_wkb(bytes(g.asWkb()))
             fill = pmod.complete(row, data.segments, data.assignments, units, rules, data.crs, active)
             if fill:
-                changes[fid] = {fields.indexOf(k): (QDate.fromString(v, "yyyy-MM-dd") if k == "deadline" else v)
-                                for k, v in fill.items()}
+                cs.update("problems", int(fid), fill)
+                changed += 1
             if row.get("problem_code") and row["problem_code"] not in have_history:
-                firsts.append(pmod.report_event(row, self.actor_edit.text() or row.get("reported_by") or ""))
-        if not changes and not firsts:
+                cs.insert("problem_events", pmod.report_event(row, self.actor_edit.text() or row.get("reported_by")
+                                                              or ""))
+        if not cs:
             return 0
-
-        def fill_in(layer):
-            for fid, values in changes.items():
-                if not layer.changeAttributeValues(fid, values):
-                    raise RuntimeError(f"could not fill in problem {fid}")
-
-        def history(layer):
-            for e in firsts:
-                ev = QgsFeature(layer.fields())
-                for k, v in e.items():
-                    ev.setAttribute(layer.fields().indexOf(k), QDateTime.fromString(v, "yyyy-MM-ddTHH:mm:ss")
-                                    if k == "event_time" else v)
-                layer.addFeature(ev)
-
-        steps = ([(problems, fill_in)] if changes else []) + ([(events, history)] if firsts else [])
         self._completing = True
         try:
-            self.links.apply(self.tr("Fill in {0} problem(s)").format(len(fids)), steps)
+            self.applier.apply(cs, _lang())
         finally:
             self._completing = False
         self._schedule_reload()
-        return len(changes)
+        return changed
 
     def _on_feature_added(self, fid) -> None:
         # After the add command has closed: filling in is its own (undoable) step.
@@ -590,8 +561,8 @@ class ProblemsPage(QWidget):
     def _on_complete(self) -> None:
         try:
             n = self.complete_problems()
-        except RuntimeError as exc:
-            self._message(str(exc), Qgis.Critical)
+        except EditError as exc:
+            self._message(exc.text(_lang()), Qgis.Critical)
             return
         self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.Info)
 
@@ -622,34 +593,19 @@ class ProblemsPage(QWidget):
             return 0
         taken = {p.get("problem_code") for p in self._layer_rows("problems")}
         district = self._district()
-        fields = problems.fields()
-        added: list = []
-
-        def add(layer_):
-            for c in clues:
-                day = c["reported_on"] or _dt.date.today().isoformat()
-                code = pmod.next_code(district, day, taken)
-                taken.add(code)
-                feat = QgsFeature(fields)
-                for k, v in dict(c, problem_code=code, status="reported").items():
-                    if k == "geom":
-                        feat.setGeometry(QgsGeometry.fromWkt(v.wkt))
-                    elif k == "reported_on":
-                        feat.setAttribute(fields.indexOf(k), QDate.fromString(day, "yyyy-MM-dd"))
-                    else:
-                        feat.setAttribute(fields.indexOf(k), v)
-                if not layer_.addFeature(feat):
-                    raise RuntimeError(f"could not add the clue {code}")
-                added.append(code)
-
+        cs = ChangeSet(Message("change.water_clues", count=len(clues)))
+        for c in clues:
+            day = c["reported_on"] or _dt.date.today().isoformat()
+            code = pmod.next_code(district, day, taken)
+            taken.add(code)
+            cs.insert("problems", dict(c, problem_code=code, status="reported", reported_on=day))
         self._completing = True
         try:
-            self.links.apply(self.tr("Add {0} water-change clue(s)").format(len(clues)), [(problems, add)])
+            inserted = self.applier.apply(cs, _lang())
         finally:
             self._completing = False
-        fids = [f.id() for f in (self._feature(c) for c in added) if f is not None]
-        self.complete_problems(fids)
-        return len(added)
+        self.complete_problems(inserted.get("problems", []))
+        return len(clues)
 
     def _district(self) -> str:
         from hezhang_plugin.data.gpkg import read_workspace_info
@@ -664,7 +620,10 @@ class ProblemsPage(QWidget):
             return
         try:
             n = self.add_water_change_clues(layer)
-        except (ValueError, RuntimeError) as exc:
+        except EditError as exc:
+            self._message(exc.text(_lang()), Qgis.Warning)
+            return
+        except ValueError as exc:
             self._message(str(exc), Qgis.Warning)
             return
         self._message(self.tr("{0} water-change clue(s) added as problems").format(n), Qgis.Info)

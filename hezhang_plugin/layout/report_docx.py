@@ -12,6 +12,7 @@ python-docx is optional: :func:`available` says whether it is installed, and
 from __future__ import annotations
 
 from hezhang_plugin.core import workreport as wr
+from hezhang_plugin.core.messages import HezhangError
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋"
@@ -19,16 +20,11 @@ HEADING_FONT = "黑体"
 HEADING2_FONT = "楷体"
 LATIN_FONT = "Times New Roman"
 
-MISSING = ("python-docx is not installed, so the Word document (.docx) was not written; the PDF was. "
-           "Install it (Debian/Ubuntu: apt install python3-docx; elsewhere: pip install python-docx) "
-           "and run the report again.",
-           "未安装 python-docx，未生成 Word 文档（.docx），已生成 PDF。请安装后重新生成"
-           "（Debian/Ubuntu：apt install python3-docx；其他系统：pip install python-docx）。")
+class DocxUnavailableError(HezhangError, RuntimeError):
+    """python-docx is missing; the message (``report.docx_missing``) says what to install."""
 
-
-class DocxUnavailableError(RuntimeError):
-    def message(self, lang: str = "en") -> str:
-        return MISSING[1] if lang == "zh" else MISSING[0]
+    def __init__(self):
+        super().__init__("report.docx_missing")
 
 
 def available() -> bool:
@@ -94,7 +90,7 @@ def _cell_text(cell, text: str, align: str, bold: bool = False, size: float = 12
 def write_docx(doc: wr.Document, path: str) -> str:
     """Write ``doc`` to ``path`` (.docx); raises :class:`DocxUnavailableError` without python-docx."""
     if not available():
-        raise DocxUnavailableError(MISSING[0])
+        raise DocxUnavailableError()
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING

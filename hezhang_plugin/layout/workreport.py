@@ -71,7 +71,7 @@ def write_workreport(workspace: str, start, end, output: str, feedback=None, wit
         try:
             written_docx = report_docx.write_docx(doc, docx_path)
         except report_docx.DocxUnavailableError as exc:
-            warnings.append(exc.message(lang))
+            warnings.append(exc.text(lang))
         pages = report_pdf.write_pdf(doc, pdf_path)
         return ReportFiles(written_docx, pdf_path, pages, facts, doc, warnings)
     finally:

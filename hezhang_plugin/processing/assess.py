@@ -47,7 +47,7 @@ class AssessAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import assessment as am
         from hezhang_plugin.core import schema
         from hezhang_plugin.core import workreport as wr
-        from hezhang_plugin.core.coverage import read_attributes
+        from hezhang_plugin.data.backend import as_backend
         from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
         from hezhang_plugin.i18n import ui_language
         from hezhang_plugin.layout.report_pdf import write_pdf
@@ -64,7 +64,7 @@ class AssessAlgorithm(HezhangAlgorithm):
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         try:
             kind = am.parse_period(period).kind
-            codes = [code] if code else [s["sheet_code"] for s in read_attributes(path, "assessment_sheets")
+            codes = [code] if code else [s["sheet_code"] for s in as_backend(path).read_attributes("assessment_sheets")
                                          if s.get("period") in (kind, "month")]
             merged = None
             lines = []
@@ -87,9 +87,7 @@ class AssessAlgorithm(HezhangAlgorithm):
                 count += len(results)
                 feedback.setProgress(100.0 * (n + 1) / max(1, len(codes)))
         except am.AssessmentError as exc:
-            raise QgsProcessingException(exc.message(lang)) from exc
-        except KeyError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(exc.text(lang)) from exc
         for line in lines:
             feedback.pushInfo(line)
         if merged is not None:

@@ -63,7 +63,7 @@ class WorkReportAlgorithm(HezhangAlgorithm):
         try:
             files = write_workreport(path, start, end, output, feedback, lang=lang)
         except ReportError as exc:
-            raise QgsProcessingException(exc.message(lang)) from exc
+            raise QgsProcessingException(exc.text(lang)) from exc
         for warning in files.warnings:
             feedback.reportError(warning, False)
         feedback.pushInfo(self.tr("Report written: {0}").format(", ".join(f for f in (files.docx, files.pdf) if f)))

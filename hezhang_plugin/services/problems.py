@@ -1,6 +1,7 @@
 """Problems (事件) in a workspace: add them (located and completed), move them along the
-workflow, list them with their overdue state. Batch writes are one GeoPackage transaction;
-the dock's interactive path is in gui.problems_page (edit buffers, one undoable edit)."""
+workflow, count them. Batch writes are one change set applied by the workspace backend
+(one transaction); the dock applies the same change sets to the edit buffers
+(gui.problems_page through gui.edit_buffer, one undoable edit)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Iterable, Optional
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import schema
-from hezhang_plugin.data import io
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.messages import Message
+from hezhang_plugin.data.backend import as_backend
 
 
 def now() -> str:
@@ -41,24 +44,22 @@ class ProblemData:
         for p in self.problems:
             if p.get("problem_code") == code:
                 return p
-        raise KeyError(code)
+        raise pmod.TransitionError("problems.unknown", code=code)
 
 
-def load(path: str, with_context: bool = True) -> ProblemData:
+def load(workspace, with_context: bool = True) -> ProblemData:
     """Read the problem tables (and, with ``with_context``, the segments, appointments,
     chiefs and units that locating and completing problems need)."""
-    from hezhang_plugin.core.coverage import read_attributes
-    from hezhang_plugin.data.gpkg import read_workspace_info
-
-    info = read_workspace_info(path)
-    data = ProblemData(info.district_code, info.crs or schema.DEFAULT_CRS, io.read_rows(path, "problems"),
-                       read_attributes(path, "problem_events"), read_attributes(path, "problem_transitions"),
-                       read_attributes(path, "problem_rules"))
+    ws = as_backend(workspace)
+    info = ws.info()
+    data = ProblemData(info.district_code, ws.layer_crs("segments") or info.crs or schema.DEFAULT_CRS,
+                       ws.read_rows("problems"), ws.read_attributes("problem_events"),
+                       ws.read_attributes("problem_transitions"), ws.read_attributes("problem_rules"))
     if with_context:
-        data.segments = io.read_rows(path, "segments")
-        data.assignments = read_attributes(path, "assignments")
-        data.chiefs = read_attributes(path, "chiefs")
-        data.units = io.read_rows(path, "admin_units", with_geometry=False)
+        data.segments = ws.read_rows("segments")
+        data.assignments = ws.read_attributes("assignments")
+        data.chiefs = ws.read_attributes("chiefs")
+        data.units = ws.read_attributes("admin_units")
     return data
 
 
@@ -81,13 +82,14 @@ def completed(data: ProblemData, rows: Iterable[dict]) -> list[dict]:
     return out
 
 
-def add_problems(path: str, rows: Iterable[dict], actor: Optional[str] = None) -> list[dict]:
+def add_problems_changes(data: ProblemData, rows: Iterable[dict], actor: Optional[str] = None
+                         ) -> tuple[ChangeSet, list[dict]]:
+    """The change set adding problems (see :func:`add_problems`) and the rows it adds."""
     """Add problems in one transaction, each with its first history row (→ reported) and,
     when a row carries ``steps`` (``[{"to_status", "when", "actor", "note", "actor_level"}]``,
     e.g. problems recorded after the fact), those steps checked against the workflow.
     Every problem starts as reported: a status only changes along the workflow.
     Returns the rows written."""
-    data = load(path)
     new = completed(data, rows)
     events = []
     for p in new:
@@ -104,30 +106,41 @@ def add_problems(path: str, rows: Iterable[dict], actor: Optional[str] = None) -
             p.update(t.update)
         p.setdefault("status_at", history[-1]["event_time"])
         events.extend(history)
-    with io.transaction(path) as ds:
-        io.write_to(ds, "problems", new)
-        io.write_to(ds, "problem_events", events)
+    cs = ChangeSet(Message("change.add_problems", count=len(new)))
+    for p in new:
+        cs.insert("problems", p)
+    for e in events:
+        cs.insert("problem_events", e)
+    return cs, new
+
+
+def add_problems(workspace, rows: Iterable[dict], actor: Optional[str] = None) -> list[dict]:
+    """Add problems in one transaction, each with its first history row (→ reported) and,
+    when a row carries ``steps`` (``[{"to_status", "when", "actor", "note", "actor_level"}]``,
+    e.g. problems recorded after the fact), those steps checked against the workflow.
+    Every problem starts as reported: a status only changes along the workflow.
+    Returns the rows written."""
+    ws = as_backend(workspace)
+    cs, new = add_problems_changes(load(ws), rows, actor)
+    ws.apply(cs)
     return new
 
 
-def change_status(path: str, problem_code: str, to_status: str, actor: str, note: str = "",
-                  when: Optional[str] = None, actor_level: Optional[str] = None) -> pmod.Transition:
+def change_status(workspace, problem_code: str, to_status: str, actor: str, note: str = "",
+                  when: Optional[str] = None, actor_level: Optional[str] = None,
+                  expected_status: Optional[str] = None) -> pmod.Transition:
     """Move one problem along the workflow: the status and its history row in one
     transaction, refused (:class:`core.problems.TransitionError`) outside the workflow or
-    when the stored status changed meanwhile."""
-    data = load(path, with_context=False)
+    when the stored status is no longer ``expected_status`` (what the caller showed)."""
+    ws = as_backend(workspace)
+    data = load(ws, with_context=False)
     problem = data.problem(problem_code)
-    t = pmod.plan_transition(problem, to_status, actor=actor, when=when or now(), note=note,
+    shown = dict(problem, status=expected_status) if expected_status else problem
+    t = pmod.plan_transition(shown, to_status, actor=actor, when=when or now(), note=note,
                              actor_level=actor_level, transitions=data.transitions,
                              events=data.events_of(problem_code))
-    with io.transaction(path) as ds:
-        feat = ds.GetLayerByName("problems").GetFeature(int(problem["fid"]))
-        if feat is None or feat.GetField("problem_code") != problem_code:
-            raise pmod.TransitionError("stale", code=problem_code, now="—", now_zh="—",
-                                       src=t.from_status, src_zh=schema.PROBLEM_STATUSES.label(t.from_status))
-        pmod.check_unchanged(feat.GetField("status"), t)
-        io.write_to(ds, "problems", [{"fid": problem["fid"], **t.update}], update_by_fid=True)
-        io.write_to(ds, "problem_events", [t.event])
+    pmod.check_unchanged(problem.get("status"), t)
+    ws.apply(pmod.transition_changes(t))
     return t
 
 

@@ -9,12 +9,15 @@ from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import boards as bmod
-from hezhang_plugin.core import coverage, schema, stats
+from hezhang_plugin.core import coverage, dates, schema, validity
 from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import workreport as wr
 from hezhang_plugin.core.assessment import TOTAL, PatrolFacts, parse_period
-from hezhang_plugin.core.coverage import read_attributes
+from hezhang_plugin.core.messages import HezhangError
+from hezhang_plugin.data.backend import as_backend
+from hezhang_plugin.services import coverage as scoverage
 from hezhang_plugin.services import problems as sp
+from hezhang_plugin.services import stats as sstats
 from hezhang_plugin.services.patrol_facts import patrol_facts
 
 
@@ -28,10 +31,10 @@ def _patrol_summary(facts: Optional[PatrolFacts]) -> Optional[dict]:
             "chiefs_short": len(short)}
 
 
-def _assessment_rows(path: str, start: str, end: str) -> list[dict]:
-    sheets = {s["sheet_code"]: s for s in read_attributes(path, "assessment_sheets")}
+def _assessment_rows(ws, start: str, end: str) -> list[dict]:
+    sheets = {s["sheet_code"]: s for s in ws.read_attributes("assessment_sheets")}
     out = []
-    for r in read_attributes(path, "assessment_results"):
+    for r in ws.read_attributes("assessment_results"):
         if r.get("item_code") != TOTAL or r.get("source") != "computed":
             continue
         try:
@@ -49,16 +52,17 @@ def _assessment_rows(path: str, start: str, end: str) -> list[dict]:
     return out
 
 
-def gather(path: str, start: str, end: str, map_png: Optional[str] = None,
+def gather(workspace, start: str, end: str, map_png: Optional[str] = None,
            patrols: Optional[PatrolFacts] = None) -> wr.ReportFacts:
     """The report's facts for [start, end] (ISO dates), as of the end date."""
-    cov = coverage.load(path)
-    tables = stats.workspace_statistics(path, end)
+    ws = as_backend(workspace)
+    cov = scoverage.load(ws)
+    tables = sstats.workspace_statistics(ws, end)
     findings, summary = coverage.check(cov, end)
     units = {u["code"]: u for u in cov.units if u.get("code")}
     rivers_meta = {r["river_code"]: r for r in cov.rivers}
-    # The segments the statistics count (the same currency rule as core.stats).
-    current = [s for s in cov.segments if stats._current(s, end)]
+    # The segments the statistics count (core.validity's rule, as core.stats applies it).
+    current = validity.current_rows(cov.segments, end)
     villages_of = defaultdict(list)
     touched = []
     for s in sorted(current, key=lambda s: (s.get("unit_code") or "")):
@@ -125,41 +129,29 @@ def gather(path: str, start: str, end: str, map_png: Optional[str] = None,
     problem_towns = [((units.get(code) or {}).get("name") or "—", v)
                      for code, v in sorted(psum.by_town.items(), key=lambda kv: str(kv[0]))]
     if patrols is None:
-        patrols = patrol_facts(path, start, end)
+        patrols = patrol_facts(ws, start, end)
     return wr.ReportFacts(
-        district_name=_district_name(path), district_code=cov.district_code or "", start=start, end=end, rivers=rivers,
+        district_name=ws.info().district_name, district_code=cov.district_code or "", start=start, end=end,
+        rivers=rivers,
         towns=towns, segments=sum(r.segments for r in rivers), villages_touched=touched,
         towns_touched=len(tables["towns"].rows), lead_chiefs=dict(lead), chiefs_with_segments=dict(with_segments),
         leaders=dict(leaders), partners=dict(partners), segments_complete=summary.segments_complete,
         missing=[(code, seg_name.get(code, code), levels) for code, levels in sorted(missing.items())],
         boards=len(cov.boards), segments_with_board=summary.segments - len(no_board), stale_boards=stale,
         update_days=bmod.UPDATE_DAYS, patrols=_patrol_summary(patrols), problems=psum, overdue=overdue,
-        assessment=_assessment_rows(path, start, end), findings_by_rule=summary.findings_by_rule,
+        assessment=_assessment_rows(ws, start, end), findings_by_rule=summary.findings_by_rule,
         map_png=map_png, problem_towns=problem_towns)
 
 
-def _district_name(path: str) -> str:
-    from hezhang_plugin.data.gpkg import read_workspace_info
-
-    return read_workspace_info(path).district_name
-
-
-class ReportError(Exception):
-    """Bad report input; ``message(lang)`` names what is wrong."""
-
-    def __init__(self, en: str, zh: str):
-        self.message_en, self.message_zh = en, zh
-        super().__init__(en)
-
-    def message(self, lang: str = "en") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+class ReportError(HezhangError, ValueError):
+    """Bad report input (messages ``report.*`` of core.messages)."""
 
 
 def check_dates(start, end) -> tuple[str, str]:
-    s, e = amod.parse_date(start), amod.parse_date(end)
+    """(start, end) as ISO dates, or :class:`ReportError` naming what is wrong."""
+    s, e = dates.parse_date(start), dates.parse_date(end)
     if not s or not e:
-        raise ReportError(f"START and END must be dates (got {start!r}, {end!r})",
-                          f"起止日期须为日期（收到“{start}”“{end}”）")
+        raise ReportError("report.dates", start=str(start), end=str(end))
     if s > e:
-        raise ReportError(f"START {s} is after END {e}", f"开始日期{s}晚于结束日期{e}")
+        raise ReportError("report.order", start=s, end=e)
     return s, e
