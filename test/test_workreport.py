@@ -101,9 +101,9 @@ def test_rivers_and_km_equal_the_statistics_and_the_coverage_map(report):
 
 
 def test_chiefs_per_level_boards_patrols(report):
-    from hezhang_plugin.services import stats
     from hezhang_plugin.core.assignments import LEAD_ROLES
     from hezhang_plugin.data import io
+    from hezhang_plugin.services import stats
 
     out, result, files, demo_mod = report
     path = result["workspace"]
