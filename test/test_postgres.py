@@ -193,8 +193,11 @@ def test_algorithms_migrate_adduser_history(workspace_path, pg_database, process
     # The same question on the GeoPackage, whose change log triggers write the same shape.
     from hezhang_plugin.data import io as wio
 
+    from shapely.geometry import MultiLineString
+
     wio.write_rows(workspace_path, "segments", [{"seg_code": SEG, "river_code": "R1", "name": "甲段",
-                                                 "bank": "both", "unit_code": TOWN_A, "valid_from": "2024-01-01"}])
+                                                 "bank": "both", "unit_code": TOWN_A, "valid_from": "2024-01-01",
+                                                 "geom": MultiLineString([[(113.0, 33.0), (113.1, 33.0)]])}])
     fid = wio.read_rows(workspace_path, "segments", with_geometry=False)[0]["fid"]
     wio.write_rows(workspace_path, "segments", [{"fid": fid, "valid_to": "2024-06-30"}], update_by_fid=True)
     out = str(tmp_path / "history_gpkg.csv")

@@ -235,6 +235,13 @@ BEGIN
   RETURN NEW;
 END $f$;
 
+CREATE FUNCTION hz_sys.refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $f$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = '42501',
+    MESSAGE = format('%s: 办理记录只增不删、不可修改 (history rows are never deleted or changed)', TG_TABLE_NAME);
+END $f$;
+
 CREATE FUNCTION hz_sys.stamp() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, hz_sys AS $f$
 BEGIN
@@ -402,12 +409,23 @@ def tracked_layers() -> list[schema.Layer]:
     return [lyr for lyr in schema.LAYERS if lyr.tracked and "uid" in lyr.field_names]
 
 
+def append_only_layers() -> list[schema.Layer]:
+    return [lyr for lyr in schema.LAYERS if lyr.append_only]
+
+
 def trigger_ddl() -> list[sql.Composable]:
     out: list[sql.Composable] = []
     for lyr in tracked_layers():
         out += triggers(lyr)
+    for lyr in append_only_layers():
+        # History rows are only ever added (as the GeoPackage's triggers have it).
+        out.append(sql.SQL("CREATE TRIGGER hz_a_history BEFORE UPDATE OR DELETE ON {} FOR EACH ROW "
+                           "EXECUTE FUNCTION hz_sys.refuse_change()").format(qualified(lyr.name)))
     return out
 
 
 def access_ddl() -> list[sql.Composable]:
-    return roles() + grants(tracked_layers())
+    village = sql.Identifier(scope.db_role("village_editor"))
+    history = [sql.SQL("GRANT INSERT ON {} TO {}").format(qualified(lyr.name), village)
+               for lyr in append_only_layers()]
+    return roles() + grants(tracked_layers()) + history

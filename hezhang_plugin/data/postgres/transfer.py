@@ -397,6 +397,12 @@ def postgres_to_gpkg(uri: str, path: str, progress: Optional[Progress] = None,
         ds = ogr.Open(tmp, 1)
         try:
             gpkg_tracking.remove(ds)
+            # A new file starts with the default rows (core.seeds); the copy brings the source's.
+            for lyr in schema.LAYERS:
+                if lyr.name != "hz_meta" and not lyr.append_only:
+                    res = ds.ExecuteSQL(f'DELETE FROM "{lyr.name}"')  # noqa: S608  # nosec B608 - schema names
+                    if res is not None:
+                        ds.ReleaseResultSet(res)
             meta = ds.GetLayerByName("hz_meta")
             feat = meta.GetNextFeature()
             feat.SetField("created", _datetime(created))

@@ -57,7 +57,22 @@ def create_in(con, district_code: str, district_name: str, crs: str, *, version:
                     "updated) VALUES (%s, %s, %s, %s, %s, %s)",
                     (version, district_code, district_name, crs, created or now, updated or now))
     if triggers:
+        seed_in(con)
         finish_in(con)
+
+
+def seed_in(con) -> None:
+    """The default rows of a new workspace (core.seeds: problem workflow and rules, the
+    default assessment sheets), as a new GeoPackage gets them."""
+    from hezhang_plugin.core.seeds import seed_rows
+
+    with con.cursor() as cur:
+        for lyr in schema.LAYERS:
+            for row in seed_rows(lyr.name):
+                names = [k for k, v in row.items() if k in lyr.field_names and v is not None]
+                cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                    ddl.qualified(lyr.name), sql.SQL(", ").join(sql.Identifier(n) for n in names),
+                    sql.SQL(", ").join(sql.Placeholder() * len(names))), [row[n] for n in names])
 
 
 def finish_in(con) -> None:
