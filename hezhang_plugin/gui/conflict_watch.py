@@ -3,6 +3,7 @@ and apply the user's edits again (``data.postgres.conflicts``)."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Callable, Optional
 
 from qgis.core import QgsVectorLayer
@@ -17,8 +18,10 @@ class ConflictWatcher(QObject):
     buffer, asks (``ask(text) -> bool``) whether to reapply the edits on the stored versions."""
 
     def __init__(self, parent_widget=None, ask: Optional[Callable[[str], bool]] = None):
-        super().__init__(parent_widget)
-        self.parent_widget = parent_widget
+        # Neither a Qt parent nor a strong reference to the widget: a cycle dock → watcher →
+        # dock kept the deleted dock's wrapper alive until after QGIS exited (a crash at exit).
+        super().__init__()
+        self._parent = weakref.ref(parent_widget) if parent_widget is not None else (lambda: None)
         self.ask = ask or self._ask
         self._layers: list[QgsVectorLayer] = []
         self.last: list[conflicts.Conflict] = []
@@ -71,5 +74,5 @@ class ConflictWatcher(QObject):
         return found
 
     def _ask(self, text: str) -> bool:
-        answer = QMessageBox.question(self.parent_widget, self.tr("Edit conflict"), text)
+        answer = QMessageBox.question(self._parent(), self.tr("Edit conflict"), text)
         return answer == QMessageBox.StandardButton.Yes
