@@ -191,9 +191,9 @@ def test_algorithms_migrate_adduser_history(workspace_path, pg_database, process
     assert QgsVectorLayer(str(tmp_path / "none.csv"), "h", "ogr").featureCount() == 0
 
     # The same question on the GeoPackage, whose change log triggers write the same shape.
-    from hezhang_plugin.data import io as wio
-
     from shapely.geometry import MultiLineString
+
+    from hezhang_plugin.data import io as wio
 
     wio.write_rows(workspace_path, "segments", [{"seg_code": SEG, "river_code": "R1", "name": "甲段",
                                                  "bank": "both", "unit_code": TOWN_A, "valid_from": "2024-01-01",
