@@ -1746,22 +1746,22 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="570" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="575" />
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="570" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="575" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="577" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="582" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="579" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="584" />
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
