@@ -1671,97 +1671,97 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="303" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="306" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="304" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="307" />
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="305" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="308" />
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="307" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310" />
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="312" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="323" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="326" />
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331" />
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331" />
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331" />
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331" />
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="331" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="413" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="416" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="478" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="481" />
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="495" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="498" />
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="542" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="545" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="575" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="573" />
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="575" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="573" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="582" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="580" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="584" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="582" />
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
@@ -1771,7 +1771,7 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="403" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="406" />
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>
