@@ -24,6 +24,7 @@ _GEOM = {
     "MultiPolygon": ogr.wkbMultiPolygon,
     "MultiLineString": ogr.wkbMultiLineString,
     "Point": ogr.wkbPoint,
+    "LineStringM": ogr.wkbLineStringM,
     None: ogr.wkbNone,
 }
 
@@ -59,8 +60,8 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
     if f.unique:
         d.SetUnique(True)
     # SQL-level defaults for constants, so rows inserted outside QGIS get them too.
-    if f.type == "boolean" and f.default == "true":
-        d.SetDefault("1")
+    if f.type == "boolean" and f.default in ("true", "false"):
+        d.SetDefault("1" if f.default == "true" else "0")
     elif f.type == "text" and f.default and f.default.startswith("'") and "||" not in f.default:
         d.SetDefault(f.default)
     elif f.type == "date" and f.default == "now()":
@@ -96,8 +97,16 @@ def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReferenc
         ol = ds.CreateLayer(lyr.name, srs, _GEOM[lyr.geometry], options=opts)
     else:
         ol = ds.CreateLayer(lyr.name, None, ogr.wkbNone, options=opts)
+    names = set()
     for f in lyr.fields_at(version):
         ol.CreateField(_field_defn(f))
+        names.add(f.name)
+    for row in lyr.seed:
+        feat = ogr.Feature(ol.GetLayerDefn())
+        for k, v in row.items():
+            if k in names and v is not None:
+                feat.SetField(k, int(v) if isinstance(v, bool) else v)
+        ol.CreateFeature(feat)
     return ol
 
 

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsExpressionContextUtils,
     QgsFieldConstraints,
     QgsFillSymbol,
+    QgsLayerTree,
     QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
@@ -182,6 +183,37 @@ def style_boards(vl: QgsVectorLayer) -> None:
         {"name": "square", "color": "#f5a623", "outline_color": "#6b4500", "size": "2.6"}))
 
 
+#: Patrol track colours by validity: counted, not counted, not yet checked.
+PATROL_COLOURS = {"valid": "#1b9e4b", "invalid": "#e67e22", "unchecked": "#8c8c8c"}
+
+
+def style_patrols(vl: QgsVectorLayer, lang: str = "zh") -> None:
+    """Patrol tracks by validity: green where the patrol counts under the default rule
+    profile, orange dashed where it does not, grey before it was checked."""
+    specs = (
+        ("valid", '"valid" = 1', {"line_style": "solid"}, "有效巡河", "Valid patrol"),
+        ("invalid", '"valid" = 0', {"line_style": "dash"}, "无效巡河", "Patrol not counted"),
+        ("unchecked", '"valid" IS NULL', {"line_style": "dot"}, "未核验", "Not checked"),
+    )
+    root = QgsRuleBasedRenderer.Rule(None)
+    for key, expr, extra, zh, en in specs:
+        sym = QgsLineSymbol.createSimple({"line_color": PATROL_COLOURS[key], "line_width": "0.6",
+                                          "capstyle": "round", "joinstyle": "round", **extra})
+        root.appendChild(QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, zh if lang == "zh" else en))
+    vl.setRenderer(QgsRuleBasedRenderer(root))
+
+
+#: Styles of layers beyond the round-1 ones, applied when a project is built or migrated.
+LAYER_STYLES = {"patrols": style_patrols}
+
+
+def style_layer(vl: QgsVectorLayer, name: str, lang: str = "zh") -> None:
+    """The style of one of the later layers (nothing for layers without one)."""
+    styler = LAYER_STYLES.get(name)
+    if styler is not None:
+        styler(vl, lang)
+
+
 # ---------------------------------------------------------------- forms
 
 def _value_map(vlist: schema.ValueList, lang: str, allow_null: bool) -> QgsEditorWidgetSetup:
@@ -224,6 +256,10 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
         elif f.type == "date":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
                 "field_format": "yyyy-MM-dd", "display_format": "yyyy-MM-dd",
+                "calendar_popup": True, "allow_null": not f.not_null}))
+        elif f.type == "datetime":
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
+                "field_format": "yyyy-MM-ddTHH:mm:ss", "display_format": "yyyy-MM-dd HH:mm:ss",
                 "calendar_popup": True, "allow_null": not f.not_null}))
         elif f.type == "boolean":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))
@@ -318,9 +354,38 @@ def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, 
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
     root = project.layerTreeRoot()
-    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or root.addGroup(lyr.group)
+    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group)
+    if group is None:
+        # A group new to this project goes where schema.GROUPS puts it among the others.
+        above = schema.GROUPS[:schema.GROUPS.index(lyr.group)] if lyr.group in schema.GROUPS else schema.GROUPS
+        index = len([n for n in root.children() if QgsLayerTree.isGroup(n) and n.name() in above])
+        group = root.insertGroup(index, lyr.group)
     group.addLayer(vl)
     return vl
+
+
+def add_relations(project: QgsProject, layers: dict, lang: str) -> dict[str, QgsRelation]:
+    """The schema's relations between the given layers (those not in the project yet)."""
+    out: dict[str, QgsRelation] = {}
+    manager = project.relationManager()
+    for r in schema.RELATIONS:
+        if r.child not in layers or r.parent not in layers:
+            continue  # a relation of layers this schema version does not have yet
+        existing = manager.relation(r.id)
+        if existing.isValid():
+            out[r.id] = existing
+            continue
+        rel = QgsRelation(QgsRelationContext(project))
+        rel.setId(r.id)
+        rel.setName(r.zh if lang == "zh" else r.en)
+        rel.setReferencingLayer(layers[r.child].id())
+        rel.setReferencedLayer(layers[r.parent].id())
+        rel.addFieldPair(r.child_field, r.parent_field)
+        if not rel.isValid():
+            raise RuntimeError(f"relation {r.id} is not valid")
+        manager.addRelation(rel)
+        out[r.id] = rel
+    return out
 
 
 def build_project(gpkg_path: str, district_code: str, district_name: str, crs: str,
@@ -341,18 +406,7 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
     for name in project_layer_order(version):
         layers[name] = add_workspace_layer(project, gpkg_path, schema.layer(name), lang, groups)
 
-    rel_objs: dict[str, QgsRelation] = {}
-    for r in schema.RELATIONS:
-        rel = QgsRelation(QgsRelationContext(project))
-        rel.setId(r.id)
-        rel.setName(r.zh if lang == "zh" else r.en)
-        rel.setReferencingLayer(layers[r.child].id())
-        rel.setReferencedLayer(layers[r.parent].id())
-        rel.addFieldPair(r.child_field, r.parent_field)
-        if not rel.isValid():
-            raise RuntimeError(f"relation {r.id} is not valid")
-        project.relationManager().addRelation(rel)
-        rel_objs[r.id] = rel
+    rel_objs = add_relations(project, layers, lang)
 
     for name, vl in layers.items():
         configure_fields(vl, schema.layer(name), layers, lang)
@@ -360,6 +414,8 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
                    [rel_objs["segment_assignments"], rel_objs["segment_boards"]], lang)
     _relation_form(layers["chiefs"], schema.layer("chiefs"), [rel_objs["chief_assignments"]], lang)
     _relation_form(layers["rivers"], schema.layer("rivers"), [rel_objs["river_segments"]], lang)
+    if "patrol_segment_rows" in rel_objs:
+        _relation_form(layers["patrols"], schema.layer("patrols"), [rel_objs["patrol_segment_rows"]], lang)
 
     style_units(layers["admin_units"], lang)
     style_rivers(layers["rivers"])
@@ -369,6 +425,11 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
     layers["assignments"].setDisplayExpression('"seg_code" || \' - \' || "chief_id"')
     layers["notice_boards"].setDisplayExpression('"board_code"')
+    for name, vl in layers.items():
+        style_layer(vl, name, lang)
+    if "patrols" in layers:
+        layers["patrols"].setDisplayExpression(
+            '"chief_id" || \' \' || format_date("start_time", \'yyyy-MM-dd HH:mm\')')
 
     snap = QgsSnappingConfig(project)
     snap.setEnabled(True)

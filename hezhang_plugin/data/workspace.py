@@ -103,9 +103,12 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
     for lname in new_layers:
         if lname not in layers and schema.layer(lname) in schema.data_layers():
             layers[lname] = wsproject.add_workspace_layer(prj, tmp_path, schema.layer(lname), lang)
+    if new_layers:
+        wsproject.add_relations(prj, layers, lang)
     for lname in new_layers:
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang)
+            wsproject.style_layer(layers[lname], lname, lang)
     for lname, fields in by_layer.items():
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang, only=fields)

@@ -1,0 +1,619 @@
+"""Patrol use cases: import track files into a workspace (parse, clean, find the coordinate
+system, match to the chief's segments, judge under the default rule profile, write all or
+nothing), check compliance for a period, and show one patrol.
+
+Called by the Processing algorithms ``hezhang:importpatrols`` / ``hezhang:checkpatrols``
+and by the dock's Patrols page (inside a QgsTask). No QGIS imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Sequence
+
+import numpy as np
+
+from hezhang_plugin.core import patrol_compliance as pc
+from hezhang_plugin.core import patrol_match as pm
+from hezhang_plugin.core import patrol_rules as pr
+from hezhang_plugin.core import tracks as tk
+from hezhang_plugin.core.assignments import is_current
+
+COORDINATE_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
+
+
+class PatrolImportError(ValueError):
+    """An import that cannot start (bad parameter, empty input); English and Chinese."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Canceled(Exception):  # noqa: N818 - the user's act, not an error
+    """The user canceled; nothing was written."""
+
+
+def _lang(lang: Optional[str]) -> str:
+    if lang:
+        return lang
+    try:
+        from hezhang_plugin.i18n import ui_language
+
+        return ui_language()
+    except Exception:  # plain Python without QGIS settings
+        return "en"
+
+
+# ------------------------------------------------------------------ report
+
+
+@dataclass
+class ImportedPatrol:
+    patrol_id: str
+    part: int
+    start: str  # Beijing time
+    minutes: float
+    km: float
+    points: int
+    segments: list  # [(seg_code, coverage, minutes_near, counts)]
+    own_share: float
+    valid: bool
+    reasons: list  # [pr.Reason]
+
+
+@dataclass
+class FileResult:
+    """What happened to one track file (one row of the report per patrol it gave)."""
+
+    path: str
+    status: str = "rejected"  # imported | duplicate | rejected
+    fmt: str = ""
+    encoding: str = ""
+    sha256: str = ""
+    chief_id: str = ""
+    chief_from: str = ""  # parameter | column | file name
+    error: Optional[tk.TrackFileError] = None
+    duplicate_of: str = ""  # date the same file was imported before
+    cleaning: Optional[tk.Cleaning] = None
+    crs: Optional[pm.CrsChoice] = None
+    patrols: list = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    def status_text(self, lang: str = "en") -> str:
+        if self.status == "duplicate":
+            return (f"已于{self.duplicate_of}导入过，跳过" if lang == "zh"
+                    else f"already imported on {self.duplicate_of}, skipped")
+        if self.status == "rejected":
+            return ("拒绝：" if lang == "zh" else "rejected: ") + (self.error.text(lang) if self.error else "")
+        return "已导入" if lang == "zh" else "imported"
+
+
+@dataclass
+class ImportReport:
+    files: list = field(default_factory=list)
+    written: bool = False
+    profile: str = ""
+
+    @property
+    def rejected(self) -> list:
+        return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def duplicates(self) -> list:
+        return [f for f in self.files if f.status == "duplicate"]
+
+    @property
+    def patrols(self) -> list:
+        return [p for f in self.files if f.status == "imported" for p in f.patrols]
+
+    @property
+    def patrols_added(self) -> int:
+        return len(self.patrols) if self.written else 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self, lang: Optional[str] = None) -> str:
+        lang = _lang(lang)
+        n, rej, dup = len(self.files), len(self.rejected), len(self.duplicates)
+        valid = sum(1 for p in self.patrols if p.valid)
+        if lang == "zh":
+            head = f"轨迹文件{n}个：可导入{n - rej - dup}个，重复{dup}个，拒绝{rej}个。"
+            if not self.written:
+                return head + ("未写入任何数据。" if rej or not self.patrols else "没有新的巡河。")
+            return head + f"已写入巡河{len(self.patrols)}次，其中按默认规则有效{valid}次。"
+        head = f"{n} track file(s): {n - rej - dup} importable, {dup} already imported, {rej} rejected. "
+        if not self.written:
+            return head + ("Nothing was written." if rej or not self.patrols else "No new patrols.")
+        return head + f"{len(self.patrols)} patrol(s) written, {valid} valid under the default rules."
+
+    def lines(self, lang: Optional[str] = None) -> list[list[str]]:
+        """Report table: header and one row per patrol (or per file without patrols)."""
+        lang = _lang(lang)
+        zh = lang == "zh"
+        head = (["文件", "状态", "格式", "编码", "河长", "河长来源", "坐标系", "坐标系依据", "清洗", "巡河编号",
+                 "开始时间", "时长(分钟)", "里程(公里)", "河段覆盖", "本人河段占比", "有效", "原因"] if zh else
+                ["file", "status", "format", "encoding", "chief", "chief from", "coordinates", "why",
+                 "cleaning", "patrol", "start", "minutes", "km", "segments covered", "share on own segments",
+                 "valid", "reasons"])
+        src = {"parameter": ("parameter", "参数"), "column": ("column", "文件列"), "file name": ("file name", "文件名")}
+        out = [head]
+        for f in self.files:
+            base = [f.name, f.status_text(lang), f.fmt, f.encoding, f.chief_id,
+                    src.get(f.chief_from, ("", ""))[1 if zh else 0],
+                    pm.CRS_LABELS.get(f.crs.crs, "") if f.crs else "", f.crs.text(lang) if f.crs else "",
+                    f.cleaning.text(lang) if f.cleaning else ""]
+            if not f.patrols:
+                out.append(base + [""] * 8)
+                continue
+            for p in f.patrols:
+                segs = ("，" if zh else ", ").join(f"{code} {cov:.0%}" for code, cov, _m, _c in p.segments)
+                out.append(base + [p.patrol_id, p.start.replace("T", " "), f"{p.minutes:.1f}", f"{p.km:.2f}",
+                                   segs, f"{p.own_share:.0%}", ("是" if p.valid else "否") if zh else
+                                   ("yes" if p.valid else "no"), pr.reasons_text(p.reasons, lang)])
+        return out
+
+    def to_text(self, lang: Optional[str] = None) -> str:
+        lang = _lang(lang)
+        lines = [self.summary(lang)]
+        for f in self.files:
+            lines.append(f"{f.name}: {f.status_text(lang)}")
+            if f.cleaning:
+                lines.append("  " + f.cleaning.text(lang))
+            if f.crs:
+                lines.append("  " + f.crs.text(lang))
+            for p in f.patrols:
+                state = ("有效" if p.valid else "无效") if lang == "zh" else ("valid" if p.valid else "not valid")
+                why = f" ({pr.reasons_text(p.reasons, lang)})" if p.reasons else ""
+                lines.append(f"  {p.patrol_id} {p.start.replace('T', ' ')} {p.minutes:.0f} min "
+                             f"{p.km:.2f} km: {state}{why}")
+        return "\n".join(lines) + "\n"
+
+    def write_csv(self, path: str, lang: Optional[str] = None) -> None:
+        """The report as a UTF-8 CSV with BOM (opens correctly in Excel)."""
+        lang = _lang(lang)
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerows(self.lines(lang))
+            w.writerow([])
+            w.writerow(["汇总" if lang == "zh" else "summary", self.summary(lang)])
+
+
+# ------------------------------------------------------------------ workspace context
+
+
+def _lonlat(geoms, crs: str):
+    import shapely
+
+    from hezhang_plugin.core.geodesy import transformer_to_lonlat
+
+    geoms = np.asarray(geoms, dtype=object)
+    if crs.upper() in ("EPSG:4490", "EPSG:4326") or len(geoms) == 0:
+        return geoms
+    tr = transformer_to_lonlat(crs)
+
+    def fn(c):
+        x, y = tr.transform(c[:, 0], c[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, fn)
+
+
+def _from_lonlat(lon, lat, crs: str):
+    if crs.upper() in ("EPSG:4490", "EPSG:4326"):
+        return np.asarray(lon, float), np.asarray(lat, float)
+    from pyproj import Transformer
+
+    from hezhang_plugin.core.geodesy import ensure_proj_data
+
+    ensure_proj_data()
+    x, y = Transformer.from_crs("EPSG:4490", crs, always_xy=True).transform(lon, lat)
+    return np.asarray(x), np.asarray(y)
+
+
+@dataclass
+class Workspace:
+    """What patrol matching reads of a workspace, loaded once."""
+
+    path: str
+    crs: str
+    chiefs: dict
+    assignments: list
+    segments: list
+    seg_lonlat: np.ndarray
+    frame: pm.LocalFrame
+    shapes: pm.SegmentShapes
+    rules: list
+
+    def segments_of(self, chief_id: str, day: str) -> list[tuple[str, str]]:
+        """(seg_code, level) of the segments ``chief_id`` answered for on ``day``."""
+        seg_ok = self._seg_current
+        out = {}
+        for a in self._by_chief.get(chief_id, []):
+            if is_current(a, day) and a["seg_code"] in self.shapes.index and seg_ok(a["seg_code"], day):
+                out.setdefault(a["seg_code"], a.get("level"))
+        return list(out.items())
+
+    def __post_init__(self):
+        self._by_chief = defaultdict(list)
+        for a in self.assignments:
+            self._by_chief[a.get("chief_id")].append(a)
+        self._seg_rows = {s["seg_code"]: s for s in self.segments}
+
+    def _seg_current(self, code: str, day: str) -> bool:
+        s = self._seg_rows.get(code)
+        return s is not None and is_current(s, day)
+
+
+def load_workspace(path: str, buffer_m: float = pm.DEFAULT_BUFFER_M) -> Workspace:
+    """Chiefs, appointments, segments (with zones and stations) and rules of a workspace."""
+    from hezhang_plugin.core.coverage import read_attributes
+    from hezhang_plugin.data import io as wio
+    from hezhang_plugin.data.gpkg import read_workspace_info
+    from hezhang_plugin.data.patrols_store import read_rules
+
+    info = read_workspace_info(path)
+    chiefs = {c["chief_id"]: c for c in read_attributes(path, "chiefs")}
+    assignments = read_attributes(path, "assignments")
+    segments = [s for s in wio.read_rows(path, "segments") if s.get("seg_code")]
+    lonlat = _lonlat([s.get("geom") for s in segments], info.crs)
+    good = [g for g in lonlat if g is not None and not g.is_empty]
+    if good:
+        import shapely
+
+        x0, y0, x1, y1 = shapely.total_bounds(np.asarray(good, dtype=object))
+        frame = pm.LocalFrame((x0 + x1) / 2, (y0 + y1) / 2)
+    else:
+        frame = pm.LocalFrame(114.0, 34.0)  # replaced per track when there are no segments
+    shapes = pm.segment_shapes(segments, frame, buffer_m, lonlat_geoms=lonlat)
+    return Workspace(path, info.crs, chiefs, assignments, segments, lonlat, frame, shapes, read_rules(path))
+
+
+def resolve_chief(text: str, chiefs: dict) -> Optional[str]:
+    """A chief id from an id or a unique name."""
+    t = (text or "").strip()
+    if not t:
+        return None
+    if t in chiefs:
+        return t
+    named = [cid for cid, c in chiefs.items() if (c.get("name") or "") == t]
+    active = [cid for cid in named if chiefs[cid].get("active", True)]
+    for group in (active, named):
+        if len(group) == 1:
+            return group[0]
+    return None
+
+
+def chief_from_file_name(path: str, chiefs: dict) -> Optional[str]:
+    """The chief whose id (else whose unique name) the file name contains, longest first."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    ids = sorted((cid for cid in chiefs if cid and cid in stem), key=len, reverse=True)
+    if ids:
+        return ids[0]
+    names: dict[str, list] = defaultdict(list)
+    for cid, c in chiefs.items():
+        name = c.get("name") or ""
+        if len(name) >= 2 and name in stem:
+            names[name].append(cid)
+    for name in sorted(names, key=len, reverse=True):
+        if len(names[name]) == 1:
+            return names[name][0]
+    return None
+
+
+# ------------------------------------------------------------------ import
+
+
+def import_patrols(workspace_path: str, inputs: Sequence[str], chief: Optional[str] = None,
+                   coordinates: str = "auto", buffer_m: float = pm.DEFAULT_BUFFER_M,
+                   valid_files_only: bool = False, mode: str = "self",
+                   clean_options: Optional[tk.CleanOptions] = None,
+                   progress: Optional[Callable[[float], None]] = None,
+                   canceled: Optional[Callable[[], bool]] = None, lang: Optional[str] = None,
+                   now: Optional[str] = None) -> ImportReport:
+    """Import GPX/KML/KMZ/CSV track files (or the track files of folders) as patrols.
+
+    The chief of each file is ``chief`` (an id or a unique name), else the file's chief
+    column, else the chief whose id or name the file name contains. ``coordinates`` is
+    auto, wgs84, gcj02 or bd09 (see :func:`core.patrol_match.choose_crs`). Each cleaned
+    piece of a track becomes a patrol, matched within ``buffer_m`` metres to the segments
+    its chief answered for that day and judged under the workspace's default rule profile.
+
+    All-or-nothing: one rejected file and nothing is written, unless ``valid_files_only``;
+    a file imported before (same SHA-256) is skipped. One GeoPackage transaction. Raises
+    :class:`PatrolImportError` for bad parameters, :class:`Canceled` when ``canceled()``
+    turns true (nothing written).
+    """
+    from hezhang_plugin.data import patrols_store, trackfiles
+
+    lang = _lang(lang)
+    if coordinates not in COORDINATE_CHOICES:
+        raise PatrolImportError(f"coordinates {coordinates!r} is not one of {', '.join(COORDINATE_CHOICES)}",
+                                f"坐标系“{coordinates}”不是{'、'.join(COORDINATE_CHOICES)}之一")
+    if not buffer_m or buffer_m <= 0:
+        raise PatrolImportError("the matching distance must be more than 0 m", "匹配距离必须大于0米")
+    try:
+        files = trackfiles.expand_inputs(inputs)
+    except tk.TrackFileError as exc:
+        raise PatrolImportError(exc.en, exc.zh) from exc
+    if not files:
+        raise PatrolImportError("no track file (.gpx, .kml, .kmz, .csv) was given or found in the folder(s)",
+                                "没有提供轨迹文件（.gpx、.kml、.kmz、.csv），或文件夹中没有轨迹文件")
+    ws = load_workspace(workspace_path, buffer_m)
+    forced_chief = None
+    if chief:
+        forced_chief = resolve_chief(chief, ws.chiefs)
+        if forced_chief is None:
+            raise PatrolImportError(f"no chief with id or unique name {chief!r} in the workspace",
+                                    f"工作空间中没有编号或姓名为“{chief}”的唯一河长")
+    _key, profile = pr.choose_profile(ws.rules) if ws.rules else ("", {"rules": {}})
+    report = ImportReport(profile=_key)
+    seen = patrols_store.existing_hashes(workspace_path)
+    imported_at = now or _dt.datetime.now().replace(microsecond=0).isoformat()
+    new_patrols, new_rows = [], []
+    for n, path in enumerate(files):
+        if canceled is not None and canceled():
+            raise Canceled()
+        res = FileResult(path)
+        report.files.append(res)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            res.error = tk.TrackFileError(f"{res.name}: cannot be read ({exc.strerror})",
+                                          f"{res.name}：无法读取（{exc.strerror}）")
+            continue
+        res.sha256 = trackfiles.sha256(data)
+        if res.sha256 in seen:
+            res.status, res.duplicate_of = "duplicate", seen[res.sha256] or "?"
+            continue
+        try:
+            _import_file(ws, res, data, forced_chief, coordinates, mode, profile, clean_options,
+                         imported_at, lang, new_patrols, new_rows)
+        except tk.TrackFileError as exc:
+            res.error = exc
+            res.status = "rejected"
+            res.patrols = []
+        else:
+            seen[res.sha256] = imported_at[:10]
+        if progress is not None:
+            progress(90.0 * (n + 1) / len(files))
+    if report.rejected and not valid_files_only:
+        return report
+    keep = {f.sha256 for f in report.files if f.status == "imported"}
+    patrols = [p for p in new_patrols if p["source_hash"] in keep]
+    if patrols:
+        ids = {p["patrol_id"] for p in patrols}
+        patrols_store.write_patrols(workspace_path, patrols, [r for r in new_rows if r["patrol_id"] in ids])
+        report.written = True
+    if progress is not None:
+        progress(100.0)
+    return report
+
+
+def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coordinates, mode, profile,
+                 clean_options, imported_at, lang, out_patrols, out_rows) -> None:
+    from hezhang_plugin.data import trackfiles
+
+    raw = trackfiles.read_track(res.path, data)
+    res.fmt, res.encoding = raw.fmt, raw.encoding
+    if forced_chief:
+        res.chief_id, res.chief_from = forced_chief, "parameter"
+    elif raw.chief_hint and resolve_chief(raw.chief_hint, ws.chiefs):
+        res.chief_id, res.chief_from = resolve_chief(raw.chief_hint, ws.chiefs), "column"
+    else:
+        cid = chief_from_file_name(res.path, ws.chiefs)
+        if cid is None:
+            hint = f" (column value {raw.chief_hint!r} is no known chief)" if raw.chief_hint else ""
+            hint_zh = f"（文件中的河长“{raw.chief_hint}”不在工作空间中）" if raw.chief_hint else ""
+            raise tk.TrackFileError(
+                f"{res.name}: no chief{hint}: give CHIEF, a chief column (河长编号/chief_id) or put the "
+                "chief's id or name in the file name",
+                f"{res.name}：无法确定河长{hint_zh}：请指定河长、在文件中加“河长编号”列，或在文件名中写明河长编号或姓名")
+        res.chief_id, res.chief_from = cid, "file name"
+    parts, res.cleaning = tk.clean(raw, clean_options)
+    if not parts:
+        raise tk.TrackFileError(
+            f"{res.name}: no usable track left after cleaning ({res.cleaning.text('en')})",
+            f"{res.name}：清洗后没有可用的轨迹（{res.cleaning.text('zh')}）")
+    days = sorted({tk.beijing_date(p.start) for p in parts})
+    own = {code for d in days for code, _lv in ws.segments_of(res.chief_id, d)}
+    import shapely
+
+    lines = [ws.shapes.lines[ws.shapes.index[c]] for c in sorted(own)]
+    reference = shapely.union_all(lines) if lines else (
+        shapely.union_all(ws.shapes.lines) if len(ws.shapes.lines) else None)
+    all_lon = np.concatenate([p.lon for p in parts])
+    all_lat = np.concatenate([p.lat for p in parts])
+    res.crs = pm.choose_crs(all_lon, all_lat, ws.frame, reference, coordinates, ws.shapes.buffer_m,
+                            reference_is_chiefs=bool(lines))
+    chief_row = ws.chiefs.get(res.chief_id) or {}
+    rules = profile.get("rules", {})
+    for part in parts:
+        lon, lat = pm.to_wgs84(part.lon, part.lat, res.crs.crs)
+        x, y = ws.frame.xy(lon, lat)
+        day = tk.beijing_date(part.start)
+        segs = ws.segments_of(res.chief_id, day)
+        match = pm.match_track(x, y, part.t, ws.shapes, [c for c, _lv in segs])
+        km = float(np.sum(tk._steps_m(lon, lat))) / 1000.0
+        levels = dict(segs)
+        seg_rows, best_reasons, valid = [], None, False
+        for m in sorted(match.segments, key=lambda m: -m.coverage):
+            rule = rules.get(levels.get(m.seg_code) or chief_row.get("level"))
+            reasons = pr.patrol_reasons(rule, part.minutes, km, m.coverage)
+            counts = not reasons
+            valid = valid or counts
+            if best_reasons is None:
+                best_reasons = reasons
+            seg_rows.append((m, levels.get(m.seg_code), counts))
+        if not segs:
+            best_reasons = [pr.Reason("no_segment", day=day)]
+        reasons = [] if valid else (best_reasons or [])
+        pid = f"P{res.sha256[:12]}-{part.number}"
+        wx, wy = _from_lonlat(lon, lat, ws.crs)
+        out_patrols.append({
+            "patrol_id": pid, "chief_id": res.chief_id, "start_time": tk.beijing_text(part.start),
+            "end_time": tk.beijing_text(part.end), "patrol_date": day, "duration_min": round(part.minutes, 2),
+            "distance_km": round(km, 4), "points": len(part.t), "dropped_points": res.cleaning.dropped,
+            "source_file": res.name[:254], "source_hash": res.sha256, "source_part": part.number,
+            "coords_found": res.crs.crs, "coords_note": res.crs.text(lang)[:254], "mode": mode,
+            "buffer_m": ws.shapes.buffer_m, "own_share": round(match.own_share, 4), "valid": valid,
+            "reasons": pr.reasons_text(reasons, lang)[:254] or None, "imported_at": imported_at,
+            "geom": tk.linestring_m_wkb(wx, wy, part.t),
+        })
+        for m, level, counts in seg_rows:
+            out_rows.append({
+                "patrol_id": pid, "seg_code": m.seg_code, "chief_id": res.chief_id, "level": level,
+                "coverage": round(m.coverage, 4), "km_covered": round(m.km_covered, 4),
+                "minutes_near": round(m.minutes_near, 2), "counts": counts,
+            })
+        res.patrols.append(ImportedPatrol(pid, part.number, tk.beijing_text(part.start), part.minutes, km,
+                                          len(part.t), [(m.seg_code, m.coverage, m.minutes_near, c)
+                                                        for m, _lv, c in seg_rows],
+                                          match.own_share, valid, reasons))
+    res.status = "imported"
+
+
+# ------------------------------------------------------------------ compliance
+
+
+@dataclass
+class CheckResult:
+    start: str
+    end: str
+    profile_key: str
+    profile: dict
+    rows: list  # [patrol_compliance.ComplianceRow]
+    summary: pc.Summary
+    segments: dict  # seg_code -> segment row (geometry in the workspace CRS)
+    chiefs: dict
+    units: dict
+    crs: str
+
+
+def check_patrols(workspace_path: str, start: str, end: str, profile: Optional[str] = None) -> CheckResult:
+    """Patrol compliance of a workspace for ``start``..``end`` (ISO dates) under a rule
+    profile (a key or name; default: the workspace's default profile). Raises
+    :class:`core.patrol_rules.RuleError` for an unknown profile or a bad range."""
+    from hezhang_plugin.core.coverage import read_attributes
+    from hezhang_plugin.data import io as wio
+    from hezhang_plugin.data import patrols_store
+    from hezhang_plugin.data.gpkg import read_workspace_info
+
+    info = read_workspace_info(workspace_path)
+    for label, value in (("start", start), ("end", end)):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
+            raise pr.RuleError(f"the {label} date {value!r} is not an ISO date (2024-06-01)")
+    if end < start:
+        raise pr.RuleError(f"the end {end} is before the start {start}")
+    key, prof = pr.choose_profile(patrols_store.read_rules(workspace_path), profile)
+    first, last = pc.needed_range(prof["rules"], start, end)
+    patrols = patrols_store.read_patrols(workspace_path, first, last)
+    ids = {p["patrol_id"] for p in patrols}
+    psegs = patrols_store.read_patrol_segments(workspace_path, ids)
+    segments = {s["seg_code"]: s for s in wio.read_rows(workspace_path, "segments") if s.get("seg_code")}
+    assignments = read_attributes(workspace_path, "assignments")
+    rows = pc.compliance(patrols, psegs, assignments, segments.values(), prof["rules"], start, end)
+    chiefs = {c["chief_id"]: c for c in read_attributes(workspace_path, "chiefs")}
+    units = {u["code"]: u for u in read_attributes(workspace_path, "admin_units")}
+    return CheckResult(start, end, key, prof, rows, pc.summarise(rows), segments, chiefs, units, info.crs)
+
+
+@dataclass
+class PatrolDetail:
+    """One patrol for the map: track and covered parts in the workspace CRS, and verdicts."""
+
+    patrol: dict
+    track: object  # shapely LineString (workspace CRS)
+    segments: list = field(default_factory=list)  # [(seg_code, coverage, minutes_near, covered geometry)]
+    reasons: list = field(default_factory=list)
+
+
+def patrol_detail(workspace_path: str, patrol_id: str, profile: Optional[str] = None) -> PatrolDetail:
+    """The track of a patrol, the part of each of its segments it covered (recomputed with
+    the patrol's matching distance) and the reasons it does not count under ``profile``."""
+    import shapely
+
+    from hezhang_plugin.data import patrols_store
+
+    rows = [r for r in patrols_store.read_patrols(workspace_path, with_track=True) if r["patrol_id"] == patrol_id]
+    if not rows:
+        raise KeyError(f"no patrol {patrol_id}")
+    p = rows[0]
+    ws = load_workspace(workspace_path, p.get("buffer_m") or pm.DEFAULT_BUFFER_M)
+    lon, lat = _lonlat([shapely.linestrings(np.column_stack([p["x"], p["y"]]))], ws.crs)[0].xy
+    x, y = ws.frame.xy(np.asarray(lon), np.asarray(lat))
+    psegs = patrols_store.read_patrol_segments(workspace_path, [patrol_id])
+    match = pm.match_track(x, y, p["m"], ws.shapes, [r["seg_code"] for r in psegs])
+    out = PatrolDetail(p, shapely.linestrings(np.column_stack([p["x"], p["y"]])))
+    inverse = _frame_to_workspace(ws)
+    for m in match.segments:
+        part = pm.covered_parts(ws.shapes, m)
+        out.segments.append((m.seg_code, m.coverage, m.minutes_near, inverse(part)))
+    key, prof = pr.choose_profile(ws.rules, profile) if ws.rules else ("", {"rules": {}})
+    levels = {r["seg_code"]: r.get("level") for r in psegs}
+    best = match.best()
+    if best is None:
+        out.reasons = [pr.Reason("no_segment", day=p.get("patrol_date") or "")]
+    else:
+        rule = prof["rules"].get(levels.get(best.seg_code))
+        out.reasons = pr.patrol_reasons(rule, float(p.get("duration_min") or 0), float(p.get("distance_km") or 0),
+                                        best.coverage)
+    return out
+
+
+def _frame_to_workspace(ws: Workspace):
+    import shapely
+    from pyproj import CRS, Transformer
+
+    tm = CRS.from_proj4(f"+proj=tmerc +lat_0={ws.frame.lat0:.6f} +lon_0={ws.frame.lon0:.6f} +k=1 +x_0=0 "
+                        "+y_0=0 +ellps=GRS80 +units=m +no_defs")
+    target = "EPSG:4490" if ws.crs.upper() in ("EPSG:4490", "EPSG:4326") else ws.crs
+    tr = Transformer.from_crs(tm, target, always_xy=True)
+
+    def convert(geom):
+        def fn(c):
+            a, b = tr.transform(c[:, 0], c[:, 1])
+            return np.column_stack([a, b])
+
+        return shapely.transform(geom, fn)
+
+    return convert
+
+
+def chiefs_badges(result: CheckResult) -> dict[str, str]:
+    """Chief id → worst status over its rows ('none' > 'short' > 'ok')."""
+    rank = {"ok": 0, "short": 1, "none": 2}
+    out: dict[str, str] = {}
+    for r in result.rows:
+        prev = out.get(r.chief_id)
+        if prev is None or rank[r.status] > rank[prev]:
+            out[r.chief_id] = r.status
+    return out
+
+
+def group_rows(result: CheckResult, rows: Optional[Iterable] = None) -> dict:
+    """Rows grouped town code → village (or the town itself) code → chief id → [rows], by
+    the unit of each row's segment."""
+    out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for r in rows if rows is not None else result.rows:
+        unit = result.units.get(r.unit_code) or {}
+        if unit.get("level") == "village":
+            town, village = unit.get("parent_code") or r.unit_code[:9] + "000", r.unit_code
+        else:
+            town, village = r.unit_code, r.unit_code
+        out[town][village][r.chief_id].append(r)
+    return out
