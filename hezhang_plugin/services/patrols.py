@@ -466,8 +466,8 @@ def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coor
         wx, wy = _from_lonlat(lon, lat, ws.crs)
         out_patrols.append({
             "patrol_id": pid, "chief_id": res.chief_id, "start_time": tk.beijing_text(part.start),
-            "end_time": tk.beijing_text(part.end), "patrol_date": day, "duration_min": round(part.minutes, 2),
-            "distance_km": round(km, 4), "points": len(part.t), "dropped_points": res.cleaning.dropped,
+            "end_time": tk.beijing_text(part.end), "patrol_date": day, "duration_min": round(part.minutes, 6),
+            "distance_km": round(km, 6), "points": len(part.t), "dropped_points": res.cleaning.dropped,
             "source_file": res.name[:254], "source_hash": res.sha256, "source_part": part.number,
             "coords_found": res.crs.crs, "coords_note": res.crs.text(lang)[:254], "mode": mode,
             "buffer_m": ws.shapes.buffer_m, "own_share": round(match.own_share, 4), "valid": valid,
@@ -478,7 +478,7 @@ def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coor
             out_rows.append({
                 "patrol_id": pid, "seg_code": m.seg_code, "chief_id": res.chief_id, "level": level,
                 "coverage": round(m.coverage, 4), "km_covered": round(m.km_covered, 4),
-                "minutes_near": round(m.minutes_near, 2), "counts": counts,
+                "minutes_near": round(m.minutes_near, 4), "counts": counts,
             })
         res.patrols.append(ImportedPatrol(pid, part.number, tk.beijing_text(part.start), part.minutes, km,
                                           len(part.t), [(m.seg_code, m.coverage, m.minutes_near, c)
