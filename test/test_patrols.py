@@ -429,10 +429,12 @@ def test_import_and_check_algorithms(ws, tmp_path, processing_ready):
     layer = out["OUTPUT"]
     feats = sorted(layer.getFeatures(), key=lambda f: (f["chief_id"], f["seg_code"]))
     got = [(f["chief_id"], f["seg_code"], f["period"], f["required"], f["valid"], f["status"]) for f in feats]
-    # One week of village rules; the 12.5-minute patrol of CV1 is too short for Akqi's 30 minutes.
+    # One week of village rules; CV1's 12.5-minute, 0.9 km patrol is too short for Akqi (30 min, 2 km).
     assert got == [("CV1", F.S1, "2024-W23", 1, 0, "none"), ("CV1", F.S3, "2024-W23", 1, 0, "none"),
                    ("CV2", F.S2, "2024-W23", 1, 0, "none")]
-    assert "duration 12 min < 30 min" in feats[0]["reasons"] and "coverage 0% < 50%" in feats[1]["reasons"]
+    # The patrol of S1 is not listed under S3, which it did not try to cover.
+    assert feats[0]["reasons"].endswith(": duration 12 min < 30 min; distance 0.90 km < 2 km")
+    assert not feats[1]["reasons"]
     assert all(f.geometry().length() > 0 for f in feats) and out["PROFILE_USED"] == "akqi_2022"
     henan = processing.run("hezhang:checkpatrols", {"WORKSPACE": ws, "START": "2024-06-03", "END": "2024-06-09",
                                                     "OUTPUT": "memory:"})
@@ -442,3 +444,23 @@ def test_import_and_check_algorithms(ws, tmp_path, processing_ready):
     with pytest.raises(QgsProcessingException, match="no patrol rule profile"):
         processing.run("hezhang:checkpatrols", {"WORKSPACE": ws, "START": "2024-06-03", "END": "2024-06-09",
                                                 "PROFILE": "nowhere", "OUTPUT": "memory:"})
+
+
+def test_a_patrol_of_another_segment_is_not_listed_but_a_wrong_bank_patrol_is():
+    from hezhang_plugin.core import patrol_rules as pr
+    from hezhang_plugin.core.patrol_compliance import compliance
+
+    patrols = [{"patrol_id": pid, "chief_id": "CV1", "start_time": f"2024-06-0{d}T08:00:00",
+                "patrol_date": f"2024-06-0{d}", "duration_min": 40, "distance_km": 1.0, "mode": "self"}
+               for pid, d in (("s1", 4), ("wrong", 5))]
+    psegs = [{"patrol_id": "s1", "seg_code": F.S1, "coverage": 0.9}, {"patrol_id": "s1", "seg_code": F.S3, "coverage": 0.0},
+             {"patrol_id": "wrong", "seg_code": F.S1, "coverage": 0.0},
+             {"patrol_id": "wrong", "seg_code": F.S3, "coverage": 0.0}]
+    assigns = [{"seg_code": s, "chief_id": "CV1", "level": "village", "role": "chief", "valid_from": "2024-01-01"}
+               for s in (F.S1, F.S3)]
+    segments = [{"seg_code": F.S1, "unit_code": F.V1}, {"seg_code": F.S3, "unit_code": F.V1}]
+    rules = pr.profiles(pr.SEED_ROWS)["henan_2018"]["rules"]
+    rows = {r.seg_code: r for r in compliance(patrols, psegs, assigns, segments, rules, "2024-06-03", "2024-06-09")}
+    assert (rows[F.S1].status, rows[F.S3].status) == ("ok", "none")
+    assert [pid for pid, _ in rows[F.S1].invalid] == ["wrong"]
+    assert [pid for pid, _ in rows[F.S3].invalid] == ["wrong"]

@@ -38,7 +38,9 @@ class ComplianceRow:
     ``required`` patrols owed, ``valid`` patrols that count (their ids in ``valid_ids``),
     ``status`` 'ok' (valid >= required), 'short' (0 < valid < required) or 'none';
     ``invalid`` lists (patrol_id, [Reason, ...]) of the chief's patrols on that segment in
-    the period that did not count.
+    the period that did not count and covered this segment at least as much as any other
+    (so a track on the wrong bank or in the wrong place, covering nothing, is listed under
+    each of the chief's segments; a patrol of a neighbouring segment is not).
     """
 
     chief_id: str
@@ -101,10 +103,12 @@ def compliance(patrols: Iterable[dict], patrol_segments: Iterable[dict], assignm
     seg_rows = {s["seg_code"]: s for s in segments}
     by_patrol = {p["patrol_id"]: p for p in patrols}
     matched: dict[tuple, list] = defaultdict(list)
+    best: dict[str, float] = defaultdict(float)
     for ps in patrol_segments:
         p = by_patrol.get(ps.get("patrol_id"))
         if p is not None:
             matched[(p["chief_id"], ps["seg_code"])].append((p, ps.get("coverage")))
+            best[p["patrol_id"]] = max(best[p["patrol_id"]], float(ps.get("coverage") or 0.0))
     owed: dict[tuple, tuple] = {}
     period_cache: dict[str, list] = {}
     for a in assignments:
@@ -144,13 +148,14 @@ def compliance(patrols: Iterable[dict], patrol_segments: Iterable[dict], assignm
     out = []
     for (chief, seg, _ps), (level, rule, period) in owed.items():
         valid_ids, invalid = [], []
-        for p, _cov in sorted(matched.get((chief, seg), []), key=lambda pc: _start(pc[0])):
+        for p, cov in sorted(matched.get((chief, seg), []), key=lambda pc: _start(pc[0])):
             day = str(p.get("patrol_date") or p.get("start_time") or "")[:10]
             if not (period.start <= day <= period.end):
                 continue
             reasons = verdict.get(((chief, seg), level, p["patrol_id"]), [])
             if reasons:
-                invalid.append((p["patrol_id"], reasons))
+                if float(cov or 0.0) >= best[p["patrol_id"]]:
+                    invalid.append((p["patrol_id"], reasons))
             else:
                 valid_ids.append(p["patrol_id"])
         n = len(valid_ids)

@@ -57,11 +57,17 @@ class LocalFrame:
         self.lon0, self.lat0 = float(lon0), float(lat0)
         tm = CRS.from_proj4(f"+proj=tmerc +lat_0={self.lat0:.6f} +lon_0={self.lon0:.6f} +k=1 +x_0=0 +y_0=0 "
                             "+ellps=GRS80 +units=m +no_defs")
+        self.crs = tm
         self._fwd = Transformer.from_crs("EPSG:4490", tm, always_xy=True)
+        self._inv = Transformer.from_crs(tm, "EPSG:4490", always_xy=True)
 
     def xy(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         x, y = self._fwd.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.asarray(x), np.asarray(y)
+
+    def lonlat(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        lon, lat = self._inv.transform(np.asarray(x, float), np.asarray(y, float))
+        return np.asarray(lon), np.asarray(lat)
 
     def geometries(self, geoms):
         """Shapely geometries in lon/lat to this frame (one vectorised transform)."""

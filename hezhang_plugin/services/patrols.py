@@ -576,18 +576,14 @@ def patrol_detail(workspace_path: str, patrol_id: str, profile: Optional[str] = 
 
 
 def _frame_to_workspace(ws: Workspace):
+    """A function taking a shapely geometry in the workspace's local frame to its CRS."""
     import shapely
-    from pyproj import CRS, Transformer
-
-    tm = CRS.from_proj4(f"+proj=tmerc +lat_0={ws.frame.lat0:.6f} +lon_0={ws.frame.lon0:.6f} +k=1 +x_0=0 "
-                        "+y_0=0 +ellps=GRS80 +units=m +no_defs")
-    target = "EPSG:4490" if ws.crs.upper() in ("EPSG:4490", "EPSG:4326") else ws.crs
-    tr = Transformer.from_crs(tm, target, always_xy=True)
 
     def convert(geom):
         def fn(c):
-            a, b = tr.transform(c[:, 0], c[:, 1])
-            return np.column_stack([a, b])
+            lon, lat = ws.frame.lonlat(c[:, 0], c[:, 1])
+            x, y = _from_lonlat(lon, lat, ws.crs)
+            return np.column_stack([x, y])
 
         return shapely.transform(geom, fn)
 
