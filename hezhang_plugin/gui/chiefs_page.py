@@ -386,6 +386,8 @@ class ChiefsPage(QWidget):
         self._generation = 0
         self._torn_down = False
         self._links: list[dict] = []
+        #: chief id → (text, colour) of its patrol compliance, set by the Patrols page.
+        self.patrol_badges: dict = {}
         self._link_serial = 0
         self._linking = False
         self._connected: list = []
@@ -646,6 +648,12 @@ class ChiefsPage(QWidget):
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 220), 360))
 
+    def set_patrol_badges(self, badges: dict) -> None:
+        """Show each chief's patrol compliance (chief id → (text, colour)) in the tree."""
+        self.patrol_badges = dict(badges)
+        if self.hierarchy is not None:
+            self._apply_hierarchy(self.hierarchy)
+
     # ------------------------------------------------------------ tree building
     def _badge(self, missing: list[str], count: int) -> str:
         if not count:
@@ -693,7 +701,10 @@ class ChiefsPage(QWidget):
         item = QStandardItem(text)
         item.setData("chief", KIND_ROLE)
         item.setData(c["chief_id"], KEY_ROLE)
-        info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone")) if x))
+        badge = self.patrol_badges.get(c["chief_id"])
+        info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone"), badge and badge[0]) if x))
+        if badge:
+            info.setForeground(QBrush(QColor(badge[1])))
         info.setData("chief", KIND_ROLE)
         info.setData(c["chief_id"], KEY_ROLE)
         for it in (item, info):  # a chief is dragged onto units and segments
