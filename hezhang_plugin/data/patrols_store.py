@@ -8,8 +8,9 @@ measures, and OGR feature iteration is far slower for a year of tracks.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from hezhang_plugin.core import schema
 from hezhang_plugin.core.tracks import linestring_m_from_wkb
@@ -125,6 +126,19 @@ def read_patrol_segments(path: str, patrol_ids: Optional[Iterable[str]] = None) 
 
 def read_rules(path: str) -> list[dict]:
     return read_table(path, "patrol_rules")
+
+
+@contextlib.contextmanager
+def writer(path: str) -> Iterator[Callable[[Sequence[dict], Sequence[dict]], int]]:
+    """A function writing patrols and their segment rows inside ONE GeoPackage transaction,
+    committed when the block ends and rolled back (nothing written) when it raises."""
+    with io.transaction(path) as ds:
+        def write(patrols: Sequence[dict], patrol_segments: Sequence[dict]) -> int:
+            n = io.write_to(ds, "patrols", patrols)
+            io.write_to(ds, "patrol_segments", patrol_segments)
+            return n
+
+        yield write
 
 
 def write_patrols(path: str, patrols: Sequence[dict], patrol_segments: Sequence[dict]) -> int:

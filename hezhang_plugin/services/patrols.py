@@ -38,6 +38,10 @@ class PatrolImportError(ValueError):
         return self.zh if lang == "zh" else self.en
 
 
+class _Rollback(Exception):  # noqa: N818 - control flow: undo the import's transaction
+    pass
+
+
 class Canceled(Exception):  # noqa: N818 - the user's act, not an error
     """The user canceled; nothing was written."""
 
@@ -363,42 +367,47 @@ def import_patrols(workspace_path: str, inputs: Sequence[str], chief: Optional[s
     report = ImportReport(profile=_key)
     seen = patrols_store.existing_hashes(workspace_path)
     imported_at = now or _dt.datetime.now().replace(microsecond=0).isoformat()
-    new_patrols, new_rows = [], []
-    for n, path in enumerate(files):
-        if canceled is not None and canceled():
-            raise Canceled()
-        res = FileResult(path)
-        report.files.append(res)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            res.error = tk.TrackFileError(f"{res.name}: cannot be read ({exc.strerror})",
-                                          f"{res.name}：无法读取（{exc.strerror}）")
-            continue
-        res.sha256 = trackfiles.sha256(data)
-        if res.sha256 in seen:
-            res.status, res.duplicate_of = "duplicate", seen[res.sha256] or "?"
-            continue
-        try:
-            _import_file(ws, res, data, forced_chief, coordinates, mode, profile, clean_options,
-                         imported_at, lang, new_patrols, new_rows)
-        except tk.TrackFileError as exc:
-            res.error = exc
-            res.status = "rejected"
-            res.patrols = []
-        else:
-            seen[res.sha256] = imported_at[:10]
-        if progress is not None:
-            progress(90.0 * (n + 1) / len(files))
-    if report.rejected and not valid_files_only:
+    written = 0
+    try:
+        # One transaction for the whole import, each file's patrols written as soon as it is
+        # read (memory stays flat over a year of tracks); rolled back when a file is refused
+        # (unless valid_files_only), on cancel and on any failure.
+        with patrols_store.writer(workspace_path) as write:
+            for n, path in enumerate(files):
+                if canceled is not None and canceled():
+                    raise Canceled()
+                res = FileResult(path)
+                report.files.append(res)
+                try:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+                except OSError as exc:
+                    res.error = tk.TrackFileError(f"{res.name}: cannot be read ({exc.strerror})",
+                                                  f"{res.name}：无法读取（{exc.strerror}）")
+                    continue
+                res.sha256 = trackfiles.sha256(data)
+                if res.sha256 in seen:
+                    res.status, res.duplicate_of = "duplicate", seen[res.sha256] or "?"
+                    continue
+                new_patrols, new_rows = [], []
+                try:
+                    _import_file(ws, res, data, forced_chief, coordinates, mode, profile, clean_options,
+                                 imported_at, lang, new_patrols, new_rows)
+                except tk.TrackFileError as exc:
+                    res.error = exc
+                    res.status = "rejected"
+                    res.patrols = []
+                else:
+                    seen[res.sha256] = imported_at[:10]
+                    if valid_files_only or not report.rejected:
+                        written += write(new_patrols, new_rows)
+                if progress is not None:
+                    progress(99.0 * (n + 1) / len(files))
+            if report.rejected and not valid_files_only:
+                raise _Rollback()
+    except _Rollback:
         return report
-    keep = {f.sha256 for f in report.files if f.status == "imported"}
-    patrols = [p for p in new_patrols if p["source_hash"] in keep]
-    if patrols:
-        ids = {p["patrol_id"] for p in patrols}
-        patrols_store.write_patrols(workspace_path, patrols, [r for r in new_rows if r["patrol_id"] in ids])
-        report.written = True
+    report.written = written > 0
     if progress is not None:
         progress(100.0)
     return report
