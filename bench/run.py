@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import os
 import platform
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -57,17 +58,18 @@ def main() -> int:
         sections = [sec.rstrip("\n") + "\n" + stamp for sec in sections]
         with open(args.out, encoding="utf-8") as fh:
             text = fh.read()
-        first, *old = text.split("\n## ")
-        old = ["## " + sec.rstrip("\n") + "\n" for sec in old]
+        first, *old = re.split(r"(?m)^(?=## )", text)
         for sec in sections:
             title = sec.split("\n", 1)[0]
             at = [i for i, o in enumerate(old) if o.split("\n", 1)[0] == title]
             if at:
-                old[at[0]] = sec
+                old[at[0]] = sec.rstrip("\n") + "\n" + ("\n\n" if at[0] < len(old) - 1 else "")
             else:
-                old.append(sec)
+                if old:
+                    old[-1] = old[-1].rstrip("\n") + "\n\n\n"
+                old.append(sec.rstrip("\n") + "\n")
         with open(args.out, "w", encoding="utf-8") as fh:
-            fh.write(first.rstrip("\n") + "\n\n" + "\n\n".join(o.rstrip("\n") + "\n" for o in old))
+            fh.write(first + "".join(old))
     else:
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write(head + "\n\n".join(sections) + "\n")

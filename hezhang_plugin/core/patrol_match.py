@@ -11,8 +11,10 @@ Measures, for a track and one segment, with a matching distance D (metres; PATRO
 suggests half the channel width + 50 m):
 
 - share covered: the segment is divided into stations every 10 m or less (the middle of
-  equal pieces); the share is the fraction of stations within D of the track. Stations
-  work for sparse tracks too (a point a minute), where a buffer of the vertices would not.
+  equal pieces); the share is the fraction of stations within D of the track (simplified
+  within ``SIMPLIFY_M``). Stations work for sparse tracks too (a point a minute), where a
+  buffer of the vertices would not, and for noisy dense ones, where the track's length
+  near the segment overstates what was walked.
 - single-bank segments (bank left/right, the segment line being the river's centre line
   and "left" facing downstream, i.e. left of the digitised direction) are measured to
   their bank: only the part of the track inside the one-sided band of width D on that
@@ -37,6 +39,10 @@ from hezhang_plugin.core.geodesy import ensure_proj_data, geometry_lengths_km
 
 STATION_SPACING_M = 10.0
 DEFAULT_BUFFER_M = 60.0
+#: Tolerance (m) of the Douglas-Peucker simplification of a track before stations are
+#: tested against it: no point of the track moves by more than this, far below D, and a
+#: dense phone track (a point every 1-2 s) shrinks tenfold.
+SIMPLIFY_M = 1.0
 
 #: Coordinate systems a track may be in, and how to bring it to WGS84/CGCS2000.
 CONVERTERS = {
@@ -167,6 +173,7 @@ def match_track(x: np.ndarray, y: np.ndarray, t: np.ndarray, shapes: SegmentShap
     n = len(x)
     track = shapely.linestrings(np.column_stack([x, y])) if n >= 2 else None
     if track is not None:
+        track = shapely.simplify(track, SIMPLIFY_M, preserve_topology=False)
         shapely.prepare(track)
     dt = np.diff(t) if n >= 2 else np.zeros(0)
     step = np.hypot(np.diff(x), np.diff(y)) if n >= 2 else np.zeros(0)
@@ -247,13 +254,14 @@ class CrsChoice:
         return self.reason_zh if lang == "zh" else self.reason_en
 
 
-def _medians(lon, lat, frame: LocalFrame, reference) -> dict:
+def _medians(lon, lat, frame: LocalFrame, reference, keys=tuple(CONVERTERS)) -> dict:
     import shapely
 
     k = len(lon)
-    take = np.unique(np.linspace(0, k - 1, min(k, 200)).astype(int)) if k else np.zeros(0, int)
+    take = np.unique(np.linspace(0, k - 1, min(k, 100)).astype(int)) if k else np.zeros(0, int)
     out = {}
-    for key, conv in CONVERTERS.items():
+    for key in keys:
+        conv = CONVERTERS[key]
         wl, wa = conv(np.asarray(lon)[take], np.asarray(lat)[take])
         x, y = frame.xy(wl, wa)
         out[key] = float(np.median(shapely.distance(shapely.points(np.column_stack([x, y])), reference)))
@@ -266,11 +274,13 @@ def choose_crs(lon, lat, frame: LocalFrame, reference, wanted: str = "auto",
 
     ``reference`` is a shapely geometry in the frame: the segments of the track's chief on
     its days (or, when the chief has none, every segment of the workspace). For each
-    candidate the track is brought to WGS84 and the median distance of up to 200 of its
+    candidate the track is brought to WGS84 and the median distance of up to 100 of its
     points to the reference is measured. ``auto`` chooses GCJ-02 or BD-09 only when that
     median is within 3 D (at least 300 m) and less than half the median taken as WGS84;
-    otherwise WGS84. A ``wanted`` system other than auto is used as given, with the
-    distances reported so a wrong choice shows.
+    otherwise WGS84. A track whose median distance as WGS84 is within D, where the GCJ-02
+    offset is more than 2 D, is WGS84 at once (no offset system could bring it nearer). A
+    ``wanted`` system other than auto is used as given, with the distances reported so a
+    wrong choice shows.
     """
     lbl = CRS_LABELS
     ref_en = "the chief's segments" if reference_is_chiefs else "the workspace's segments"
@@ -281,6 +291,15 @@ def choose_crs(lon, lat, frame: LocalFrame, reference, wanted: str = "auto",
             return CrsChoice(crs, {}, f"{lbl[crs]} as given", f"按指定的{lbl[crs]}")
         return CrsChoice("wgs84", {}, "WGS84: no segment to compare the track with",
                          "WGS84：没有可与轨迹比较的河段")
+    if wanted not in CONVERTERS:
+        first = _medians(lon, lat, frame, reference, ("wgs84",))
+        glon, glat = gcj02.gcj02_to_wgs84(np.asarray(lon[:1], float), np.asarray(lat[:1], float))
+        gx, gy = frame.xy(glon, glat)
+        x0, y0 = frame.xy(np.asarray(lon[:1], float), np.asarray(lat[:1], float))
+        if first["wgs84"] <= buffer_m and float(np.hypot(gx - x0, gy - y0)[0]) > 2 * buffer_m:
+            return CrsChoice("wgs84", first,
+                             f"WGS84: the track lies {first['wgs84']:,.0f} m (median) from {ref_en}",
+                             f"WGS84：轨迹距{ref_zh}中位{first['wgs84']:,.0f}米")
     med = _medians(lon, lat, frame, reference)
     dist_en = ", ".join(f"{lbl[k]} {v:,.0f} m" for k, v in med.items())
     dist_zh = "，".join(f"按{lbl[k]}为{v:,.0f}米" for k, v in med.items())

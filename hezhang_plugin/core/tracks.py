@@ -171,9 +171,17 @@ def map_csv_header(header: list[str]) -> dict[str, int]:
 
 def _float(text: str) -> float:
     try:
-        return float(text)
+        return float(text.strip())
     except (TypeError, ValueError):
         return float("nan")
+
+
+def _floats(values: list) -> np.ndarray:
+    """Numbers of a column (NaN where a cell is not a number), converted in one go when all are."""
+    try:
+        return np.asarray(values, dtype=float)
+    except ValueError:
+        return np.array([_float(v) for v in values], dtype=float)
 
 
 def read_csv_track(data: bytes, name: str = "") -> RawTrack:
@@ -187,11 +195,10 @@ def read_csv_track(data: bytes, name: str = "") -> RawTrack:
         raise TrackFileError(f"{name}: the file is neither UTF-8 nor GBK/GB18030 text",
                              f"{name}：文件既不是UTF-8也不是GBK/GB18030文本") from exc
     text = data.decode(enc)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    table = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    # The separator is the one the header line uses most (phone apps write , ; or tab).
+    head = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max(",;\t", key=head.count)
+    table = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
     if not table:
         raise TrackFileError(f"{name}: the file is empty", f"{name}：文件为空")
     cols = map_csv_header(table[0])
@@ -204,15 +211,18 @@ def read_csv_track(data: bytes, name: str = "") -> RawTrack:
             f"{name}：表头缺少{'、'.join(zh[c] for c in missing)}列（现有：{'、'.join(c for c in table[0] if c)}）")
     rows = table[1:]
 
-    def col(key):
-        i = cols.get(key)
-        return [r[i].strip() if i is not None and i < len(r) else "" for r in rows]
+    width = max(cols.values()) + 1
+    rows = [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
 
-    lon = np.array([_float(v) for v in col("lon")])
-    lat = np.array([_float(v) for v in col("lat")])
+    def col(key):
+        i = cols[key]
+        return [r[i] for r in rows]
+
+    lon = _floats(col("lon"))
+    lat = _floats(col("lat"))
     t = parse_times(col("time"))
-    acc = np.array([_float(v) for v in col("accuracy")]) if "accuracy" in cols else None
-    chiefs = {v for v in col("chief") if v} if "chief" in cols else set()
+    acc = _floats(col("accuracy")) if "accuracy" in cols else None
+    chiefs = {v.strip() for v in col("chief") if v.strip()} if "chief" in cols else set()
     bad = int(np.count_nonzero(~(np.isfinite(lon) & np.isfinite(lat))))
     return RawTrack(lon, lat, t, "CSV", acc, None, next(iter(chiefs)) if len(chiefs) == 1 else None, enc, bad)
 
@@ -334,6 +344,13 @@ class TrackPart:
     lat: np.ndarray
     t: np.ndarray
     number: int = 1
+    step_m: Optional[np.ndarray] = None  # geodesic length (m) of each step, as read
+
+    @property
+    def km(self) -> float:
+        """Ellipsoidal length of the piece in km (CGCS2000/GRS80 geodesic)."""
+        steps = self.step_m if self.step_m is not None else _steps_m(self.lon, self.lat)
+        return float(np.sum(steps)) / 1000.0
 
     @property
     def start(self) -> float:
@@ -399,26 +416,30 @@ def clean(raw: RawTrack, options: Optional[CleanOptions] = None) -> tuple[list[T
     vmax = o.max_speed_kmh / 3.6
     # Spikes: a point reached too fast and left too fast, while its neighbours are within
     # reach of each other. Repeated, as removing one spike can reveal the next.
+    d = _steps_m(lon, lat)
     for _ in range(10):
         if len(t) < 3:
             break
-        d = _steps_m(lon, lat)
         v = d / np.diff(t)
-        v_direct = _dist_m(lon[:-2], lat[:-2], lon[2:], lat[2:]) / (t[2:] - t[:-2])
-        spike = np.zeros(len(t), dtype=bool)
-        spike[1:-1] = (v[:-1] > vmax) & (v[1:] > vmax) & (v_direct <= vmax)
-        if not spike.any():
+        fast = np.flatnonzero((v[:-1] > vmax) & (v[1:] > vmax)) + 1  # points with both steps too fast
+        if not len(fast):
             break
+        v_direct = _dist_m(lon[fast - 1], lat[fast - 1], lon[fast + 1], lat[fast + 1]) / (t[fast + 1] - t[fast - 1])
+        spike = np.zeros(len(t), dtype=bool)
+        spike[fast[v_direct <= vmax]] = True
         # Of two spikes side by side remove only the first this round.
         spike[1:] &= ~spike[:-1]
+        if not spike.any():
+            break
         c.spikes += int(np.count_nonzero(spike))
         lon, lat, t, part = lon[~spike], lat[~spike], t[~spike], part[~spike]
+        d = _steps_m(lon, lat)
     parts: list[TrackPart] = []
     if len(t):
         split = np.zeros(len(t), dtype=bool)
         if len(t) > 1:
             dt = np.diff(t)
-            v = _steps_m(lon, lat) / dt
+            v = d / dt
             jump = v > vmax
             gap = (dt > o.max_gap_min * 60.0) & ~jump
             newpart = part[1:] != part[:-1]
@@ -431,7 +452,7 @@ def clean(raw: RawTrack, options: Optional[CleanOptions] = None) -> tuple[list[T
             if b - a < o.min_points or t[b - 1] - t[a] < o.min_part_s:
                 c.fragments += b - a
                 continue
-            parts.append(TrackPart(lon[a:b], lat[a:b], t[a:b], len(parts) + 1))
+            parts.append(TrackPart(lon[a:b], lat[a:b], t[a:b], len(parts) + 1, d[a:b - 1]))
     c.kept = sum(len(p.t) for p in parts)
     return parts, c
 

@@ -251,7 +251,21 @@ class Workspace:
                 out.setdefault(a["seg_code"], a.get("level"))
         return list(out.items())
 
+    def reference(self, seg_codes: tuple):
+        """Union of the segments' lines in the frame (every segment when none are given),
+        cached: the geometry a track is compared with to find its coordinate system."""
+        import shapely
+
+        if seg_codes not in self._references:
+            lines = [self.shapes.lines[self.shapes.index[c]] for c in seg_codes] or list(self.shapes.lines)
+            ref = shapely.union_all(np.asarray(lines, dtype=object)) if lines else None
+            if ref is not None:
+                shapely.prepare(ref)
+            self._references[seg_codes] = ref
+        return self._references[seg_codes]
+
     def __post_init__(self):
+        self._references: dict = {}
         self._by_chief = defaultdict(list)
         for a in self.assignments:
             self._by_chief[a.get("chief_id")].append(a)
@@ -440,15 +454,12 @@ def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coor
             f"{res.name}：清洗后没有可用的轨迹（{res.cleaning.text('zh')}）")
     days = sorted({tk.beijing_date(p.start) for p in parts})
     own = {code for d in days for code, _lv in ws.segments_of(res.chief_id, d)}
-    import shapely
 
-    lines = [ws.shapes.lines[ws.shapes.index[c]] for c in sorted(own)]
-    reference = shapely.union_all(lines) if lines else (
-        shapely.union_all(ws.shapes.lines) if len(ws.shapes.lines) else None)
+    reference = ws.reference(tuple(sorted(own)))
     all_lon = np.concatenate([p.lon for p in parts])
     all_lat = np.concatenate([p.lat for p in parts])
     res.crs = pm.choose_crs(all_lon, all_lat, ws.frame, reference, coordinates, ws.shapes.buffer_m,
-                            reference_is_chiefs=bool(lines))
+                            reference_is_chiefs=bool(own))
     chief_row = ws.chiefs.get(res.chief_id) or {}
     rules = profile.get("rules", {})
     for part in parts:
@@ -457,7 +468,7 @@ def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coor
         day = tk.beijing_date(part.start)
         segs = ws.segments_of(res.chief_id, day)
         match = pm.match_track(x, y, part.t, ws.shapes, [c for c, _lv in segs])
-        km = float(np.sum(tk._steps_m(lon, lat))) / 1000.0
+        km = part.km if res.crs.crs == "wgs84" else tk.TrackPart(lon, lat, part.t).km
         levels = dict(segs)
         seg_rows, best_reasons, valid = [], None, False
         for m in sorted(match.segments, key=lambda m: -m.coverage):
