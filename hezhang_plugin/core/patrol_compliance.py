@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from hezhang_plugin.core import patrol_rules as pr
-from hezhang_plugin.core.assignments import LEAD_ROLES, is_current
+from hezhang_plugin.core.assignments import LEAD_ROLES
+from hezhang_plugin.core.validity import is_current
 
 STATUSES = ("ok", "short", "none")
 STATUS_LABELS = {"ok": ("met", "达标"), "short": ("too few", "次数不足"), "none": ("no valid patrol", "未巡河")}

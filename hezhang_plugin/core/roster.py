@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin.core import codes, schema, validity
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.messages import Message
 
 #: Roster columns in export order (canonical names = chiefs/assignments field names).
 COLUMNS = (
@@ -120,16 +122,6 @@ class RosterError(ValueError):
     """A roster file that cannot be read at all (format, encoding, headers)."""
 
 
-def _ui_lang() -> str:
-    """'zh' or 'en' as the QGIS user interface shows (English outside QGIS)."""
-    try:
-        from hezhang_plugin.i18n import ui_language
-
-        return ui_language()
-    except Exception:  # no QGIS settings available: plain Python use
-        return "en"
-
-
 @dataclass
 class Rejection:
     """A rejected row with its reasons in English and in Chinese."""
@@ -138,14 +130,15 @@ class Rejection:
     reason_en: str
     reason_zh: str = ""
 
-    def text(self, lang: Optional[str] = None) -> str:
-        lang = lang or _ui_lang()
+    def text(self, lang: Optional[str] = "en") -> str:
+        """The reason in ``lang`` ('en' or 'zh'; core does not know the UI language, the
+        caller that shows the text passes it)."""
         return self.reason_zh if lang == "zh" and self.reason_zh else self.reason_en
 
     @property
     def reason(self) -> str:
-        """The reason in the user interface language."""
-        return self.text()
+        """The reason in English (``text(lang)`` for the user's language)."""
+        return self.reason_en
 
 
 @dataclass
@@ -169,8 +162,7 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
-    def summary(self, lang: Optional[str] = None) -> str:
-        lang = lang or _ui_lang()
+    def summary(self, lang: Optional[str] = "en") -> str:
         enc = f", {ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
         if lang == "zh":
             enc_zh = f"，{ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
@@ -198,10 +190,8 @@ class ImportReport:
             f"appointments added, {self.assignments_ended} ended."
         )
 
-    def to_text(self, lang: Optional[str] = None) -> str:
-        """Summary, ignored columns and one line per rejected row, in ``lang`` (default:
-        the user interface language)."""
-        lang = lang or _ui_lang()
+    def to_text(self, lang: Optional[str] = "en") -> str:
+        """Summary, ignored columns and one line per rejected row, in ``lang`` ('en' or 'zh')."""
         lines = [self.summary(lang)]
         if self.ignored_columns:
             label = "忽略的列：" if lang == "zh" else "Ignored columns: "
@@ -213,10 +203,9 @@ class ImportReport:
                 lines.append(f"row {rej.row}: {rej.text(lang)}")
         return "\n".join(lines) + "\n"
 
-    def write_csv(self, path: str, lang: Optional[str] = None) -> None:
+    def write_csv(self, path: str, lang: Optional[str] = "en") -> None:
         """The rejected rows (row, reason) as a UTF-8 BOM CSV that Excel opens correctly,
-        in ``lang`` (default: the user interface language)."""
-        lang = lang or _ui_lang()
+        in ``lang`` ('en' or 'zh')."""
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["行号", "原因"] if lang == "zh" else ["row", "reason"])
@@ -330,6 +319,22 @@ class _Plan:
     assignments_end: list = field(default_factory=list)
     deactivate: list = field(default_factory=list)
 
+    def changeset(self, source: str = "") -> ChangeSet:
+        """The plan as one change set: chief updates and deactivations, appointment ends
+        (all by fid), then new chiefs and new appointments."""
+        cs = ChangeSet(Message("change.import_roster", file=os.path.basename(source or "")))
+        for fid, values in self.chiefs_update:
+            cs.update("chiefs", fid, values)
+        for fid, values in self.deactivate:
+            cs.end("chiefs", fid, **values)
+        for fid, end in self.assignments_end:
+            cs.end("assignments", fid, valid_to=end)
+        for row in self.chiefs_new:
+            cs.insert("chiefs", row)
+        for row in self.assignments_new:
+            cs.insert("assignments", row)
+        return cs
+
 
 def _chief_key(r: dict) -> tuple:
     return (r.get("name"), r.get("unit_code"), r.get("level"), r.get("role"))
@@ -373,7 +378,7 @@ def validate_rows(
             r["unit_code"] += "000000"
         err = codes.check_unit_code(r["unit_code"])
         if err:
-            errors.append((err, amod.code_message_zh(err)))
+            errors.append((err, err.zh))
         elif r["unit_code"] not in units:
             errors.append(
                 (
@@ -411,7 +416,7 @@ def validate_rows(
         if r["phone"]:
             perr = codes.check_phone(r["phone"])
             if perr:
-                errors.append((perr, amod.code_message_zh(perr)))
+                errors.append((perr, perr.zh))
         r["position"] = raw.get("position", "").strip() or None
         r["organisation"] = raw.get("organisation", "").strip() or None
         r["duty"] = raw.get("duty", "").strip() or None
@@ -500,7 +505,7 @@ def plan_import(
     open_keys = {
         (a["seg_code"], a["chief_id"], a["level"], a["role"]): a
         for a in assignments
-        if not a.get("valid_to") or a.get("valid_to") >= as_of
+        if validity.open_on(a, as_of)
     }
     keep_open = set()
     planned_assign = set()
@@ -556,10 +561,9 @@ def plan_import(
                 )
     if mode == "replace":
         # The file is the whole current roster: what it does not list ends the day before.
-        end = amod.day_before(as_of)
         for akey, a in open_keys.items():
             if akey not in keep_open:
-                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+                plan.assignments_end.append((a["fid"], validity.end_date(a.get("valid_from"), as_of)))
         listed = set(roster_ids.values())
         for c in chiefs:
             if c.get("active", True) and c["chief_id"] not in listed:
@@ -575,51 +579,39 @@ def plan_import(
             s = (a["seg_code"], a["level"], a["role"])
             new = seats.get(s)
             if new is not None and new["chief_id"] != a["chief_id"] and akey not in keep_open:
-                end = amod.day_before(new["valid_from"])
-                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+                plan.assignments_end.append((a["fid"], validity.end_date(a.get("valid_from"), new["valid_from"])))
     return plan
 
 
-def import_roster(
-    workspace_path: str,
+def read_roster(
     roster_path: str,
+    units: dict,
+    segments: dict,
+    chiefs: list[dict],
     mode: str = "append",
-    valid_rows_only: bool = False,
     as_of: Optional[str] = None,
-) -> ImportReport:
-    """Import chiefs and appointments from a CSV or XLSX roster into a workspace.
+) -> tuple[ImportReport, list[tuple[int, dict]]]:
+    """Read a CSV or XLSX roster and check every row against the workspace's rows.
 
-    All-or-nothing by default: one rejected row and nothing is written. With
-    ``valid_rows_only`` the valid rows are written and the others reported. The write is
-    one GeoPackage transaction.
+    ``units``: code → admin unit row; ``segments``: seg_code → segment row; ``chiefs``: the
+    chief rows. Returns the report (nothing written yet) and the valid rows as (row number,
+    normalised dict) for :func:`plan_import`. Raises RosterError for an unreadable file.
     """
-    from hezhang_plugin.data.io import read_rows
-
     if mode not in ("append", "replace"):
         raise RosterError(f"mode {mode!r} is not 'append' or 'replace'")
     as_of = amod.parse_date(as_of) if as_of else amod.today()
     report = ImportReport(source=roster_path, mode=mode)
     header, rows, report.file_format, report.encoding = read_table(roster_path)
     report.rows = sum(1 for r in rows if any(r))
-    units = {u["code"]: u for u in read_rows(workspace_path, "admin_units", with_geometry=False)}
-    segments = {s["seg_code"]: s for s in read_rows(workspace_path, "segments", with_geometry=False)}
-    chiefs = read_rows(workspace_path, "chiefs")
-    assigns = read_rows(workspace_path, "assignments")
     good, rejected, ignored = validate_rows(header, rows, units, segments, chiefs, as_of)
     report.rejected = rejected
     report.ignored_columns = ignored
     report.accepted_rows = len(good)
-    if (rejected and not valid_rows_only) or not good:
-        return report
-    plan = plan_import(good, chiefs, assigns, mode, as_of)
-    amod.apply_changes(
-        workspace_path,
-        inserts={"chiefs": plan.chiefs_new, "assignments": plan.assignments_new},
-        updates={
-            "chiefs": plan.chiefs_update + plan.deactivate,
-            "assignments": [(fid, {"valid_to": end}) for fid, end in plan.assignments_end],
-        },
-    )
+    return report, good
+
+
+def record_written(report: ImportReport, plan: _Plan) -> ImportReport:
+    """Fill the report's counts from the plan that was written."""
     report.chiefs_added = len(plan.chiefs_new)
     report.chiefs_updated = len(plan.chiefs_update)
     report.chiefs_deactivated = len(plan.deactivate)
@@ -632,18 +624,16 @@ def import_roster(
 # ------------------------------------------------------------------ export
 
 
-def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "zh") -> list[list[str]]:
-    """Header + one row per current appointment of an active chief (chiefs without any
-    appointment get one row with an empty segment code)."""
-    from hezhang_plugin.data.io import read_rows
-
+def roster_rows(chiefs: list[dict], assignments: list[dict], date: Optional[str] = None,
+                lang: str = "zh") -> list[list[str]]:
+    """Header + one row per appointment current on ``date`` (default today) of an active
+    chief (chiefs without any appointment get one row with an empty segment code)."""
     date = date or amod.today()
     headers = HEADERS_ZH if lang == "zh" else HEADERS_EN
-    chiefs = [c for c in read_rows(workspace_path, "chiefs") if c.get("active", True)]
+    chiefs = [c for c in chiefs if c.get("active", True)]
     per_chief: dict[str, list[dict]] = {}
-    for a in read_rows(workspace_path, "assignments"):
-        if amod.is_current(a, date):
-            per_chief.setdefault(a["chief_id"], []).append(a)
+    for a in validity.current_rows(assignments, date):
+        per_chief.setdefault(a["chief_id"], []).append(a)
     out = [[headers[c] for c in COLUMNS]]
     for c in sorted(chiefs, key=lambda c: (c.get("unit_code") or "", c["chief_id"])):
         base = {
@@ -668,16 +658,9 @@ def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "z
     return out
 
 
-def export_roster(
-    workspace_path: str,
-    out_path: str,
-    encoding: str = "utf-8-sig",
-    lang: str = "zh",
-    date: Optional[str] = None,
-) -> int:
-    """Write the current roster to CSV (``encoding`` utf-8-sig or gbk) or XLSX (by the
-    file extension), with the import headers. Returns the number of data rows."""
-    table = roster_table(workspace_path, date, lang)
+def write_roster(table: list[list[str]], out_path: str, encoding: str = "utf-8-sig", lang: str = "zh") -> int:
+    """Write a roster table (:func:`roster_rows`) to CSV (``encoding`` utf-8-sig or gbk) or
+    XLSX (by the file extension), complete or not at all. Returns the number of data rows."""
     tmp = out_path + ".part"
     try:
         if out_path.lower().endswith(".xlsx"):

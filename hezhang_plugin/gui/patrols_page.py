@@ -218,7 +218,7 @@ class PatrolsPage(QWidget):
 
     def _fill_choices(self) -> None:
         from hezhang_plugin.core import patrol_rules as pr
-        from hezhang_plugin.core.coverage import read_attributes
+        from hezhang_plugin.data.io import read_attributes
         from hezhang_plugin.data.patrols_store import read_rules
 
         lang = _lang()

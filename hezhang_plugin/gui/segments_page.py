@@ -49,7 +49,7 @@ class _TaskFeedback:
 
 
 class SegmentationTask(QgsTask):
-    """Runs core.segmentation.segment_workspace off the UI thread; touches no widget or layer."""
+    """Runs services.segmentation.segment_workspace off the UI thread; touches no widget or layer."""
 
     done = pyqtSignal(object, str)  # report (or None), error text
 
@@ -61,10 +61,11 @@ class SegmentationTask(QgsTask):
 
     def run(self) -> bool:
         from hezhang_plugin.core import segmentation as seg
+        from hezhang_plugin.services.segmentation import segment_workspace
 
         try:
-            self.report = seg.segment_workspace(self.path, self.level, self.tolerance, self.min_length,
-                                                feedback=_TaskFeedback(self))
+            self.report = segment_workspace(self.path, self.level, self.tolerance, self.min_length,
+                                            feedback=_TaskFeedback(self))
             return True
         except seg.SegmentationCancelled:
             self.error = _tr("Segmentation cancelled; the workspace was not changed.")
@@ -216,12 +217,12 @@ class SegmentsPage(QWidget):
 
     def refresh(self) -> None:
         """Reload segments, filters and statistics from the workspace."""
+        from hezhang_plugin.core import validity
         from hezhang_plugin.data import io
 
         self._rows, self._units, self._rivers = [], {}, {}
         if self.path and os.path.exists(self.path):
-            self._rows = [r for r in io.read_rows(self.path, "segments", with_geometry=False)
-                          if not r.get("valid_to")]
+            self._rows = validity.current_rows(io.read_rows(self.path, "segments", with_geometry=False))
             self._units = {u["code"]: u["name"] for u in io.read_rows(self.path, "admin_units", with_geometry=False)}
             self._rivers = {r["river_code"]: r["name"] for r in io.read_rows(self.path, "rivers", with_geometry=False)}
         for combo, values, names in ((self.river_filter, sorted({r["river_code"] for r in self._rows}), self._rivers),
@@ -365,7 +366,7 @@ class SegmentsPage(QWidget):
 
     # -- statistics
     def _compute_stats(self) -> None:
-        from hezhang_plugin.core import stats
+        from hezhang_plugin.services import stats
 
         self.tables = stats.workspace_statistics(self.path) if self.path and os.path.exists(self.path) else {}
         self._fill_stats()

@@ -22,7 +22,7 @@ from hezhang_plugin.core import patrol_compliance as pc
 from hezhang_plugin.core import patrol_match as pm
 from hezhang_plugin.core import patrol_rules as pr
 from hezhang_plugin.core import tracks as tk
-from hezhang_plugin.core.assignments import is_current
+from hezhang_plugin.core.validity import is_current
 
 COORDINATE_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
 
@@ -278,9 +278,9 @@ class Workspace:
 
 def load_workspace(path: str, buffer_m: float = pm.DEFAULT_BUFFER_M) -> Workspace:
     """Chiefs, appointments, segments (with zones and stations) and rules of a workspace."""
-    from hezhang_plugin.core.coverage import read_attributes
     from hezhang_plugin.data import io as wio
     from hezhang_plugin.data.gpkg import read_workspace_info
+    from hezhang_plugin.data.io import read_attributes
     from hezhang_plugin.data.patrols_store import read_rules
 
     info = read_workspace_info(path)
@@ -528,10 +528,10 @@ def check_patrols(workspace_path: str, start: str, end: str, profile: Optional[s
     """Patrol compliance of a workspace for ``start``..``end`` (ISO dates) under a rule
     profile (a key or name; default: the workspace's default profile). Raises
     :class:`core.patrol_rules.RuleError` for an unknown profile or a bad range."""
-    from hezhang_plugin.core.coverage import read_attributes
     from hezhang_plugin.data import io as wio
     from hezhang_plugin.data import patrols_store
     from hezhang_plugin.data.gpkg import read_workspace_info
+    from hezhang_plugin.data.io import read_attributes
 
     info = read_workspace_info(workspace_path)
     for label, value in (("start", start), ("end", end)):
