@@ -26,10 +26,15 @@ from typing import Iterable, Optional
 
 from hezhang_plugin.core import patrol_rules as pr
 from hezhang_plugin.core.assignments import LEAD_ROLES
+from hezhang_plugin.core.messages import Message
 from hezhang_plugin.core.validity import is_current
 
 STATUSES = ("ok", "short", "none")
-STATUS_LABELS = {"ok": ("met", "达标"), "short": ("too few", "次数不足"), "none": ("no valid patrol", "未巡河")}
+
+
+def status_text(status: str, lang: str = "en") -> str:
+    """'met' / 'too few' / 'no valid patrol' (达标 / 次数不足 / 未巡河)."""
+    return Message(f"patrol.status.{status}").text(lang)
 
 
 @dataclass
@@ -60,17 +65,13 @@ class ComplianceRow:
         return sep.join(f"{pid}: {pr.reasons_text(rs, lang)}" for pid, rs in self.invalid)
 
     def message(self, lang: str = "en", chief_name: str = "", seg_name: str = "") -> str:
-        who = chief_name or self.chief_id
-        seg = f"{self.seg_code} {seg_name}".strip()
-        period = pr.period_label(self.period, lang)
-        en, zh = STATUS_LABELS[self.status]
-        if lang == "zh":
-            text = f"{who}（{self.chief_id}）{period}巡河{seg}：有效{self.valid}次/应巡{self.required}次，{zh}"
-        else:
-            text = (f"{who} ({self.chief_id}), {period}, segment {seg}: {self.valid} valid of "
-                    f"{self.required} required, {en}")
+        """The row as a sentence in ``lang``, with the reasons of the patrols not counted."""
+        text = Message("patrol.compliance.row", who=chief_name or self.chief_id, chief=self.chief_id,
+                       period=pr.period_label(self.period, lang), seg=f"{self.seg_code} {seg_name}".strip(),
+                       valid=self.valid, required=self.required,
+                       status=Message(f"patrol.status.{self.status}")).text(lang)
         if self.invalid:
-            text += ("；未计入：" if lang == "zh" else "; not counted: ") + self.reasons_text(lang)
+            text += Message("patrol.compliance.not_counted", reasons=self.reasons_text(lang)).text(lang)
         return text
 
 
@@ -191,10 +192,7 @@ class Summary:
 
     def text(self, lang: str = "en") -> str:
         ok, short, none = (self.by_status.get(s, 0) for s in STATUSES)
-        if lang == "zh":
-            return f"应巡河{self.total}项（河长×河段×周期）：达标{ok}项，次数不足{short}项，未巡河{none}项"
-        return (f"{self.total} chief-segment-periods owed: {ok} met, {short} with too few patrols, "
-                f"{none} without a valid patrol")
+        return Message("patrol.compliance.summary", total=self.total, ok=ok, short=short, none=none).text(lang)
 
 
 def summarise(rows: Iterable[ComplianceRow]) -> Summary:

@@ -36,6 +36,7 @@ import numpy as np
 
 from hezhang_plugin.core import gcj02
 from hezhang_plugin.core.geodesy import ensure_proj_data, geometry_lengths_km
+from hezhang_plugin.core.messages import Message, Text
 
 STATION_SPACING_M = 10.0
 DEFAULT_BUFFER_M = 60.0
@@ -247,11 +248,10 @@ class CrsChoice:
 
     crs: str  # wgs84 | gcj02 | bd09
     medians_m: dict  # crs -> median distance (m) of the track's points to the reference segments
-    reason_en: str
-    reason_zh: str
+    reason: Message  # why, in either language (core.messages ``patrol.crs.*``)
 
     def text(self, lang: str = "en") -> str:
-        return self.reason_zh if lang == "zh" else self.reason_en
+        return self.reason.text(lang)
 
 
 def _medians(lon, lat, frame: LocalFrame, reference, keys=tuple(CONVERTERS)) -> dict:
@@ -283,42 +283,30 @@ def choose_crs(lon, lat, frame: LocalFrame, reference, wanted: str = "auto",
     wrong choice shows.
     """
     lbl = CRS_LABELS
-    ref_en = "the chief's segments" if reference_is_chiefs else "the workspace's segments"
-    ref_zh = "该河长的河段" if reference_is_chiefs else "工作空间的河段"
+    ref = Message("patrol.crs.chiefs_segments" if reference_is_chiefs else "patrol.crs.all_segments")
     if reference is None or reference.is_empty or len(lon) == 0:
-        crs = wanted if wanted in CONVERTERS else "wgs84"
         if wanted in CONVERTERS:
-            return CrsChoice(crs, {}, f"{lbl[crs]} as given", f"按指定的{lbl[crs]}")
-        return CrsChoice("wgs84", {}, "WGS84: no segment to compare the track with",
-                         "WGS84：没有可与轨迹比较的河段")
+            return CrsChoice(wanted, {}, Message("patrol.crs.as_given", crs=lbl[wanted]))
+        return CrsChoice("wgs84", {}, Message("patrol.crs.no_reference"))
     if wanted not in CONVERTERS:
         first = _medians(lon, lat, frame, reference, ("wgs84",))
         glon, glat = gcj02.gcj02_to_wgs84(np.asarray(lon[:1], float), np.asarray(lat[:1], float))
         gx, gy = frame.xy(glon, glat)
         x0, y0 = frame.xy(np.asarray(lon[:1], float), np.asarray(lat[:1], float))
         if first["wgs84"] <= buffer_m and float(np.hypot(gx - x0, gy - y0)[0]) > 2 * buffer_m:
-            return CrsChoice("wgs84", first,
-                             f"WGS84: the track lies {first['wgs84']:,.0f} m (median) from {ref_en}",
-                             f"WGS84：轨迹距{ref_zh}中位{first['wgs84']:,.0f}米")
+            return CrsChoice("wgs84", first, Message("patrol.crs.on_segments", metres=first["wgs84"], ref=ref))
     med = _medians(lon, lat, frame, reference)
-    dist_en = ", ".join(f"{lbl[k]} {v:,.0f} m" for k, v in med.items())
-    dist_zh = "，".join(f"按{lbl[k]}为{v:,.0f}米" for k, v in med.items())
+    each = [Message("patrol.crs.distance", crs=lbl[k], metres=v) for k, v in med.items()]
+    distances = Text(", ".join(m.text("en") for m in each), "，".join(m.text("zh") for m in each))
     if wanted in CONVERTERS:
-        return CrsChoice(wanted, med, f"{lbl[wanted]} as given (median distance to {ref_en}: {dist_en})",
-                         f"按指定的{lbl[wanted]}（与{ref_zh}的中位距离：{dist_zh}）")
+        return CrsChoice(wanted, med, Message("patrol.crs.as_given_distances", crs=lbl[wanted], ref=ref,
+                                              distances=distances))
     best = min(med, key=med.get)
     near = max(3.0 * buffer_m, 300.0)
     if best != "wgs84" and med[best] <= near and med[best] < 0.5 * med["wgs84"]:
-        return CrsChoice(
-            best, med,
-            f"{lbl[best]}: as {lbl[best]} the track lies {med[best]:,.0f} m (median) from {ref_en}, "
-            f"as WGS84 {med['wgs84']:,.0f} m ({dist_en})",
-            f"{lbl[best]}：按{lbl[best]}轨迹距{ref_zh}中位{med[best]:,.0f}米，按WGS84为{med['wgs84']:,.0f}米"
-            f"（{dist_zh}）")
-    return CrsChoice(
-        "wgs84", med,
-        f"WGS84: no offset system brings the track nearer to {ref_en} ({dist_en})",
-        f"WGS84：换算为其他坐标系并不能使轨迹更接近{ref_zh}（{dist_zh}）")
+        return CrsChoice(best, med, Message("patrol.crs.offset", crs=lbl[best], metres=med[best], ref=ref,
+                                            wgs84=med["wgs84"], distances=distances))
+    return CrsChoice("wgs84", med, Message("patrol.crs.no_better", ref=ref, distances=distances))
 
 
 def to_wgs84(lon, lat, crs: str) -> tuple[np.ndarray, np.ndarray]:

@@ -4,15 +4,10 @@ patrol does not count, in English and Chinese.
 A profile is a set of rows, one per chief level: the period (week, dekad 旬, month,
 quarter, year), the minimum number of valid patrols per period, the months the rule is
 in force, and the minimums one patrol must reach (minutes, kilometres, share of the
-segment covered, hours since the previous self-started patrol). The profiles below are
-seeded into every workspace's ``patrol_rules`` table; a district edits or adds rows there.
-
-Sources (see PATROLS.md of the project): Henan provincial rule of 2018 (county chiefs at
-least quarterly, township monthly, village weekly; no minimum per patrol) is the default;
-Akqi county, Xinjiang (2022); a town of Sixian county, Anhui; Guangzhou (2021). None of
-these texts sets a minimum share of the segment covered: ``DEFAULT_MIN_COVERAGE`` (half of
-the segment) is this plugin's default, so that a patrol counts for a segment only when it
-walked a real part of it. It is a value in the table like any other.
+segment covered, hours since the previous self-started patrol). The profiles of
+:mod:`hezhang_plugin.core.patrol_profiles` (Henan 2018 the default; their sources are
+given there) are seeded into every workspace's ``patrol_rules`` table; a district edits or
+adds rows there.
 
 Pure Python: no QGIS, no workspace access.
 """
@@ -20,54 +15,18 @@ Pure Python: no QGIS, no workspace access.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
-#: Share of a segment a patrol must cover to count for it where a rule sets none.
-DEFAULT_MIN_COVERAGE = 0.5
-DEFAULT_PROFILE = "henan_2018"
+from hezhang_plugin.core.messages import HezhangError, Message
+from hezhang_plugin.core.patrol_profiles import DEFAULT_MIN_COVERAGE, DEFAULT_PROFILE, PERIOD_KINDS, SEED_ROWS
 
-#: Period kinds in the order of their length.
-PERIOD_KINDS = ("week", "dekad", "month", "quarter", "year")
-
-_ALL = ""
+__all__ = ["DEFAULT_MIN_COVERAGE", "DEFAULT_PROFILE", "PERIOD_KINDS", "SEED_ROWS", "Period", "Reason", "Rule",
+           "RuleError", "choose_profile", "parse_months", "patrol_reasons", "period_label", "periods", "profiles",
+           "reasons_text"]
 
 
-def _row(profile, name, name_en, level, period, min_count, months=_ALL, min_minutes=None, min_km=None,
-         min_coverage=DEFAULT_MIN_COVERAGE, min_gap_hours=None, is_default=False, source=""):
-    return {
-        "profile": profile, "name": name, "name_en": name_en, "level": level, "period": period,
-        "min_count": min_count, "months": months or None, "min_minutes": min_minutes, "min_km": min_km,
-        "min_coverage": min_coverage, "min_gap_hours": min_gap_hours, "is_default": is_default,
-        "source": source,
-    }
-
-
-_HENAN = ("henan_2018", "河南省（2018）", "Henan (2018)")
-_HENAN_SRC = "河南省全面推行河长制工作方案（2018）：县级每季度、乡级每月、村级每周至少巡河一次"
-_AKQI = ("akqi_2022", "阿合奇县（2022）", "Akqi county (2022)")
-_AKQI_SRC = ("阿合奇县河湖长巡河制度（2022）：县级每季度、乡级每月、村级每周（3—12月）；每次不少于30分钟，"
-             "乡村两级不少于2公里；自主巡河距上次不少于96小时")
-_SIXIAN = ("sixian_town", "泗县某镇（安徽）", "A town of Sixian (Anhui)")
-_SIXIAN_SRC = "泗县某镇巡河制度：镇级每月每条河至少1次，村级每月至少2次；每次不少于5分钟、300米"
-_GZ = ("guangzhou_2021", "广州市（2021）", "Guangzhou (2021)")
-_GZ_SRC = "广州市河湖长巡查制度（2021）：村级每旬至少1次（无预警时），每次不少于10分钟、1公里"
-
-#: The profiles seeded into new workspaces and by migration 3 (rows of ``patrol_rules``).
-SEED_ROWS: tuple[dict, ...] = (
-    _row(*_HENAN, "district", "quarter", 1, is_default=True, source=_HENAN_SRC),
-    _row(*_HENAN, "town", "month", 1, is_default=True, source=_HENAN_SRC),
-    _row(*_HENAN, "village", "week", 1, is_default=True, source=_HENAN_SRC),
-    _row(*_AKQI, "district", "quarter", 1, min_minutes=30, min_gap_hours=96, source=_AKQI_SRC),
-    _row(*_AKQI, "town", "month", 1, "3-12", min_minutes=30, min_km=2, min_gap_hours=96, source=_AKQI_SRC),
-    _row(*_AKQI, "village", "week", 1, "3-12", min_minutes=30, min_km=2, min_gap_hours=96, source=_AKQI_SRC),
-    _row(*_SIXIAN, "town", "month", 1, min_minutes=5, min_km=0.3, source=_SIXIAN_SRC),
-    _row(*_SIXIAN, "village", "month", 2, min_minutes=5, min_km=0.3, source=_SIXIAN_SRC),
-    _row(*_GZ, "village", "dekad", 1, min_minutes=10, min_km=1, source=_GZ_SRC),
-)
-
-
-class RuleError(ValueError):
+class RuleError(HezhangError):
     """A rule profile that cannot be used (unknown name, bad row); the message says which."""
 
 
@@ -89,11 +48,11 @@ class Rule:
     def from_row(cls, row: dict) -> Rule:
         period = (row.get("period") or "").strip()
         if period not in PERIOD_KINDS:
-            raise RuleError(f"rule {row.get('profile')}/{row.get('level')}: period {period!r} is not one of "
-                            f"{', '.join(PERIOD_KINDS)}")
+            raise RuleError("patrol.rule.bad_period", profile=row.get("profile"), level=row.get("level"),
+                            period=period, choices=", ".join(PERIOD_KINDS))
         count = int(row.get("min_count") or 0)
         if count < 1:
-            raise RuleError(f"rule {row.get('profile')}/{row.get('level')}: minimum count must be at least 1")
+            raise RuleError("patrol.rule.bad_count", profile=row.get("profile"), level=row.get("level"))
         return cls(row.get("profile"), row.get("level"), period, count, parse_months(row.get("months")),
                    _num(row.get("min_minutes")), _num(row.get("min_km")), _num(row.get("min_coverage")),
                    _num(row.get("min_gap_hours")))
@@ -123,7 +82,7 @@ def parse_months(text) -> frozenset:
         elif part:
             out.add(int(part))
     if not out or any(m < 1 or m > 12 for m in out):
-        raise RuleError(f"months {text!r} are not months 1 to 12 (e.g. 3-12)")
+        raise RuleError("patrol.rule.bad_months", value=text)
     return frozenset(out)
 
 
@@ -146,7 +105,7 @@ def choose_profile(rows: Iterable[dict], wanted: Optional[str] = None) -> tuple[
     the default profile when ``wanted`` is empty. :class:`RuleError` lists the known ones."""
     profs = profiles(rows)
     if not profs:
-        raise RuleError("the workspace has no patrol rule profile (table patrol_rules is empty)")
+        raise RuleError("patrol.rule.no_profiles")
     w = (wanted or "").strip().lower()
     if not w:
         for key, p in profs.items():
@@ -157,8 +116,8 @@ def choose_profile(rows: Iterable[dict], wanted: Optional[str] = None) -> tuple[
     for key, p in profs.items():
         if w in (key.lower(), (p["name"] or "").lower(), (p["name_en"] or "").lower()):
             return key, p
-    raise RuleError(f"no patrol rule profile {wanted!r}; known: "
-                    + ", ".join(f"{k} ({p['name']})" for k, p in sorted(profs.items())))
+    raise RuleError("patrol.rule.unknown_profile", profile=wanted,
+                    known=", ".join(f"{k} ({p['name']})" for k, p in sorted(profs.items())))
 
 
 # ------------------------------------------------------------------ periods
@@ -198,7 +157,7 @@ def _period_of(kind: str, day: _dt.date) -> Period:
         return Period(kind, a.isoformat(), b.isoformat(), f"{day.year}-Q{q + 1}")
     if kind == "year":
         return Period(kind, f"{day.year}-01-01", f"{day.year}-12-31", str(day.year))
-    raise RuleError(f"unknown period {kind!r}")
+    raise RuleError("patrol.rule.bad_period", profile="", level="", period=kind, choices=", ".join(PERIOD_KINDS))
 
 
 def _month_end(day: _dt.date) -> _dt.date:
@@ -213,7 +172,7 @@ def periods(kind: str, start: str, end: str) -> list[Period]:
     A period is counted whole, even where it reaches outside the range."""
     a, b = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
     if b < a:
-        raise RuleError(f"the end {end} is before the start {start}")
+        raise RuleError("patrol.rule.range", start=start, end=end)
     out: list[Period] = []
     day = a - _dt.timedelta(days=200 if kind == "year" else 50)
     last = b + _dt.timedelta(days=200 if kind == "year" else 50)
@@ -245,17 +204,6 @@ def period_label(p: Period, lang: str = "en") -> str:
 # ------------------------------------------------------------------ reasons
 
 
-#: Reason code → (English, Chinese) templates; {value} and {limit} are filled in.
-REASONS = {
-    "min_minutes": ("duration {value:.0f} min < {limit:g} min", "时长 {value:.0f} 分钟 < {limit:g} 分钟"),
-    "min_km": ("distance {value:.2f} km < {limit:g} km", "里程 {value:.2f} 公里 < {limit:g} 公里"),
-    "min_coverage": ("coverage {value:.0%} < {limit:.0%}", "覆盖 {value:.0%} < {limit:.0%}"),
-    "min_gap_hours": ("{value:.0f} h after the previous patrol < {limit:g} h",
-                      "距上次巡河 {value:.0f} 小时 < {limit:g} 小时"),
-    "no_segment": ("the chief answered for no segment on {day}", "该河长{day}无责任河段"),
-}
-
-
 @dataclass(frozen=True)
 class Reason:
     """Why a patrol does not count: a rule code with the measured value and the limit."""
@@ -265,9 +213,11 @@ class Reason:
     limit: float = 0.0
     day: str = ""
 
+    def message(self) -> Message:
+        return Message(f"patrol.reason.{self.code}", value=self.value, limit=self.limit, day=self.day)
+
     def text(self, lang: str = "en") -> str:
-        en, zh = REASONS[self.code]
-        return (zh if lang == "zh" else en).format(value=self.value, limit=self.limit, day=self.day)
+        return self.message().text(lang)
 
 
 def reasons_text(reasons: Iterable[Reason], lang: str = "en") -> str:
@@ -292,38 +242,3 @@ def patrol_reasons(rule: Optional[Rule], minutes: float, km: float, coverage: Op
     if coverage is not None and coverage < limit:
         out.append(Reason("min_coverage", coverage, limit))
     return out
-
-
-@dataclass
-class RuleSummary:
-    """Human text of one rule row, for the dock and the reports."""
-
-    rule: Rule
-    extra: list = field(default_factory=list)
-
-    def text(self, lang: str = "en") -> str:
-        r = self.rule
-        per = {"week": ("week", "周"), "dekad": ("dekad (10 days)", "旬"), "month": ("month", "月"),
-               "quarter": ("quarter", "季度"), "year": ("year", "年")}[r.period]
-        parts = []
-        if lang == "zh":
-            parts.append(f"每{per[1]}至少{r.min_count}次")
-            if r.min_minutes is not None:
-                parts.append(f"每次≥{r.min_minutes:g}分钟")
-            if r.min_km is not None:
-                parts.append(f"≥{r.min_km:g}公里")
-            if r.min_coverage is not None:
-                parts.append(f"覆盖≥{r.min_coverage:.0%}")
-            if r.min_gap_hours is not None:
-                parts.append(f"间隔≥{r.min_gap_hours:g}小时")
-            return "，".join(parts)
-        parts.append(f"at least {r.min_count} per {per[0]}")
-        if r.min_minutes is not None:
-            parts.append(f"≥ {r.min_minutes:g} min each")
-        if r.min_km is not None:
-            parts.append(f"≥ {r.min_km:g} km")
-        if r.min_coverage is not None:
-            parts.append(f"coverage ≥ {r.min_coverage:.0%}")
-        if r.min_gap_hours is not None:
-            parts.append(f"≥ {r.min_gap_hours:g} h apart")
-        return ", ".join(parts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from hezhang_plugin.core import patrol_rules as _patrol_rules
+from hezhang_plugin.core import patrol_profiles as _patrol_profiles
 
 #: Version written into ``hz_meta.schema_version`` by this code. A workspace with a
 #: higher version was written by a newer plugin and is refused, a lower one is migrated.
@@ -370,7 +370,7 @@ LAYERS: tuple[Layer, ...] = (
         ),
         since=3,
     ),
-    # Rule profiles as data (see core.patrol_rules for the sources of the seeded ones).
+    # Rule profiles as data (see core.patrol_profiles for the sources of the seeded ones).
     Layer(
         "patrol_rules", None, "Patrol rules", "巡河规则", GROUP_PATROLS,
         (
@@ -389,7 +389,7 @@ LAYERS: tuple[Layer, ...] = (
             Field("source", "text", "Source", "依据", 254),
         ),
         since=3,
-        seed=_patrol_rules.SEED_ROWS,
+        seed=_patrol_profiles.SEED_ROWS,
     ),
     Layer(
         "hz_meta", None, "Workspace metadata", "工作空间信息", GROUP_CHIEFS,

@@ -28,6 +28,8 @@ from typing import Optional
 
 import numpy as np
 
+from hezhang_plugin.core.messages import HezhangError, Message, Text
+
 #: Beijing time: UTC+8 all year.
 BEIJING = _dt.timezone(_dt.timedelta(hours=8))
 
@@ -38,15 +40,9 @@ MIN_POINTS = 3
 MIN_PART_S = 60.0
 
 
-class TrackFileError(ValueError):
-    """A track file that cannot be used, with the reason in English and Chinese."""
-
-    def __init__(self, en: str, zh: str):
-        super().__init__(en)
-        self.en, self.zh = en, zh
-
-    def text(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.en
+class TrackFileError(HezhangError):
+    """A track file that cannot be used; the message (core.messages ``patrol.file.*``) names
+    the file and says why, in English and Chinese."""
 
 
 @dataclass
@@ -192,23 +188,22 @@ def read_csv_track(data: bytes, name: str = "") -> RawTrack:
     try:
         enc = detect_encoding(data)
     except RosterError as exc:
-        raise TrackFileError(f"{name}: the file is neither UTF-8 nor GBK/GB18030 text",
-                             f"{name}：文件既不是UTF-8也不是GBK/GB18030文本") from exc
+        raise TrackFileError("patrol.file.not_text", name=name) from exc
     text = data.decode(enc)
     # The separator is the one the header line uses most (phone apps write , ; or tab).
     head = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max(",;\t", key=head.count)
     table = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
     if not table:
-        raise TrackFileError(f"{name}: the file is empty", f"{name}：文件为空")
+        raise TrackFileError("patrol.file.empty", name=name)
     cols = map_csv_header(table[0])
     missing = [c for c in ("lon", "lat", "time") if c not in cols]
     if missing:
         zh = {"lon": "经度/lon", "lat": "纬度/lat", "time": "定位时间/time"}
-        raise TrackFileError(
-            f"{name}: the header lacks the column(s) {', '.join(missing)} "
-            f"(found: {', '.join(c for c in table[0] if c)})",
-            f"{name}：表头缺少{'、'.join(zh[c] for c in missing)}列（现有：{'、'.join(c for c in table[0] if c)}）")
+        found = [c for c in table[0] if c]
+        raise TrackFileError("patrol.file.header", name=name,
+                             missing=Text(", ".join(missing), "、".join(zh[c] for c in missing)),
+                             found=Text(", ".join(found), "、".join(found)))
     rows = table[1:]
 
     width = max(cols.values()) + 1
@@ -248,19 +243,17 @@ def read_kml_track(data: bytes, name: str = "") -> RawTrack:
                 kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
                 main = "doc.kml" if "doc.kml" in kmls else (kmls[0] if kmls else None)
                 if main is None:
-                    raise TrackFileError(f"{name}: the KMZ archive holds no .kml file",
-                                         f"{name}：KMZ压缩包中没有.kml文件")
+                    raise TrackFileError("patrol.file.kmz_no_kml", name=name)
                 data = zf.read(main)
         except zipfile.BadZipFile as exc:
-            raise TrackFileError(f"{name}: damaged KMZ archive", f"{name}：KMZ压缩包已损坏") from exc
+            raise TrackFileError("patrol.file.kmz_damaged", name=name) from exc
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
-        raise TrackFileError(f"{name}: KML with a DTD or entities is not accepted",
-                             f"{name}：不接受带DTD或实体声明的KML文件")
+        raise TrackFileError("patrol.file.kml_dtd", name=name)
     try:
         root = ET.fromstring(data)  # noqa: S314  # nosec B314 - no DTD/entities (checked above)
     except ET.ParseError as exc:
-        raise TrackFileError(f"{name}: not readable as KML ({exc})", f"{name}：无法按KML读取（{exc}）") from exc
+        raise TrackFileError("patrol.file.kml_unreadable", name=name, reason=str(exc)) from exc
     lon, lat, t, part = [], [], [], []
     n_tracks = 0
     lines = 0
@@ -284,10 +277,8 @@ def read_kml_track(data: bytes, name: str = "") -> RawTrack:
             part.append(n_tracks)
     if not n_tracks:
         if lines:
-            raise TrackFileError(
-                f"{name}: the KML has lines but no gx:Track with per-point times; export the track with times",
-                f"{name}：KML中只有线而没有带逐点时间的gx:Track，请导出带时间的轨迹")
-        raise TrackFileError(f"{name}: the KML holds no track", f"{name}：KML中没有轨迹")
+            raise TrackFileError("patrol.file.kml_no_times", name=name)
+        raise TrackFileError("patrol.file.kml_no_track", name=name)
     lon_a, lat_a = np.array(lon, dtype=float), np.array(lat, dtype=float)
     bad = int(np.count_nonzero(~(np.isfinite(lon_a) & np.isfinite(lat_a))))
     return RawTrack(lon_a, lat_a, np.array(t, dtype=float), "KML", None, np.array(part), None, "", bad)
@@ -315,25 +306,22 @@ class Cleaning:
     def dropped(self) -> int:
         return self.read - self.kept
 
-    def text(self, lang: str = "en") -> str:
-        items = (("bad_coordinates", "bad coordinates", "坐标无效"), ("no_time", "no time", "无时间"),
-                 ("poor_accuracy", "accuracy worse than limit", "精度差"),
-                 ("duplicate_time", "repeated time", "时间重复"), ("spikes", "spikes", "跳点"),
-                 ("fragments", "in pieces too short", "过短片段"))
-        dropped = [(getattr(self, k), en, zh) for k, en, zh in items if getattr(self, k)]
-        if lang == "zh":
-            s = f"读取{self.read}点，保留{self.kept}点"
-            if dropped:
-                s += "，剔除：" + "，".join(f"{zh}{n}点" for n, _en, zh in dropped)
+    def message(self) -> Text:
+        """What cleaning did, in both languages (``patrol.clean.*`` messages)."""
+        keys = ("bad_coordinates", "no_time", "poor_accuracy", "duplicate_time", "spikes", "fragments")
+        parts = {}
+        for lang in ("en", "zh"):
+            text = Message("patrol.clean.read", read=self.read, kept=self.kept).text(lang)
+            items = [Message(f"patrol.clean.{k}", n=getattr(self, k)).text(lang) for k in keys if getattr(self, k)]
+            if items:
+                text += Message("patrol.clean.dropped", items=Text(", ".join(items), "，".join(items))).text(lang)
             if self.gaps or self.jumps:
-                s += f"；在长时间中断处断开{self.gaps}次，在不可能的跳跃处断开{self.jumps}次"
-            return s
-        s = f"{self.read} points read, {self.kept} kept"
-        if dropped:
-            s += "; dropped: " + ", ".join(f"{n} {en}" for n, en, _zh in dropped)
-        if self.gaps or self.jumps:
-            s += f"; split at {self.gaps} long pause(s) and {self.jumps} impossible jump(s)"
-        return s
+                text += Message("patrol.clean.splits", gaps=self.gaps, jumps=self.jumps).text(lang)
+            parts[lang] = text
+        return Text(parts["en"], parts["zh"])
+
+    def text(self, lang: str = "en") -> str:
+        return self.message().text(lang)
 
 
 @dataclass

@@ -1,6 +1,5 @@
 """Patrols in a workspace GeoPackage: write tracks (lines with times as measures) and their
-matched segments in one transaction, read them back quickly (SQLite, read-only), and read
-the rule profiles.
+matched segments in one transaction, read them back quickly (SQLite, read-only).
 
 Track geometries are read from the GeoPackage binary blobs directly: shapely 2.0 drops
 measures, and OGR feature iteration is far slower for a year of tracks.
@@ -23,18 +22,6 @@ def _connect(path: str) -> sqlite3.Connection:
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:
     return con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
-
-
-def existing_hashes(path: str) -> dict[str, str]:
-    """SHA-256 of every source file already imported → the date it was imported."""
-    con = _connect(path)
-    try:
-        if not _has_table(con, "patrols"):
-            return {}
-        return {h: (d or "")[:10] for h, d in con.execute(
-            "SELECT source_hash, min(imported_at) FROM patrols WHERE source_hash IS NOT NULL GROUP BY source_hash")}
-    finally:
-        con.close()
 
 
 def gpkg_blob_wkb(blob: bytes) -> Optional[bytes]:
@@ -84,10 +71,11 @@ def read_table(path: str, layer: str, where: str = "", params: Sequence = ()) ->
 
 
 def read_patrols(path: str, first_day: Optional[str] = None, last_day: Optional[str] = None,
-                 with_track: bool = False, chief_ids: Optional[Iterable[str]] = None) -> list[dict]:
+                 with_track: bool = False, chief_ids: Optional[Iterable[str]] = None,
+                 patrol_ids: Optional[Iterable[str]] = None) -> list[dict]:
     """Patrol rows with ``patrol_date`` in ``first_day``..``last_day`` (inclusive, either
-    open); with ``with_track`` each row has ``x``, ``y`` (workspace CRS) and ``m`` (epoch
-    seconds) arrays of its track."""
+    open), of the given chiefs or patrols when given; with ``with_track`` each row has ``x``,
+    ``y`` (workspace CRS) and ``m`` (epoch seconds) arrays of its track."""
     where, params = [], []
     if first_day:
         where.append("patrol_date >= ?")
@@ -95,10 +83,11 @@ def read_patrols(path: str, first_day: Optional[str] = None, last_day: Optional[
     if last_day:
         where.append("patrol_date <= ?")
         params.append(last_day)
-    ids = list(chief_ids) if chief_ids is not None else None
-    if ids is not None:
-        where.append("chief_id IN (" + ",".join("?" * len(ids)) + ")")
-        params.extend(ids)
+    for column, values in (("chief_id", chief_ids), ("patrol_id", patrol_ids)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{column} IN (" + ",".join("?" * len(values)) + ")")
+            params.extend(values)
     rows = read_table(path, "patrols", " AND ".join(where), params)
     if with_track and rows:
         con = _connect(path)
@@ -117,13 +106,6 @@ def read_patrols(path: str, first_day: Optional[str] = None, last_day: Optional[
     return rows
 
 
-def read_patrol_segments(path: str, patrol_ids: Optional[Iterable[str]] = None) -> list[dict]:
-    if patrol_ids is None:
-        return read_table(path, "patrol_segments")
-    wanted = set(patrol_ids)
-    return [r for r in read_table(path, "patrol_segments") if r["patrol_id"] in wanted]
-
-
 def read_rules(path: str) -> list[dict]:
     return read_table(path, "patrol_rules")
 
@@ -139,13 +121,3 @@ def writer(path: str) -> Iterator[Callable[[Sequence[dict], Sequence[dict]], int
             return n
 
         yield write
-
-
-def write_patrols(path: str, patrols: Sequence[dict], patrol_segments: Sequence[dict]) -> int:
-    """Insert patrols (``geom`` as ISO WKB LineString M bytes) and their segment rows in ONE
-    GeoPackage transaction: all land or none (:class:`hezhang_plugin.data.io.WriteError`
-    names the row that failed). Returns the number of patrols written."""
-    with io.transaction(path) as ds:
-        n = io.write_to(ds, "patrols", patrols)
-        io.write_to(ds, "patrol_segments", patrol_segments)
-    return n

@@ -34,7 +34,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
         elif os.path.isfile(item):
             out.append(item)
         else:
-            raise TrackFileError(f"{item} does not exist", f"{item}不存在")
+            raise TrackFileError("patrol.file.missing", path=item)
     return list(dict.fromkeys(os.path.abspath(p) for p in out))
 
 
@@ -51,16 +51,15 @@ def _gpx_points(path: str, data: bytes = b"") -> RawTrack:
     try:
         ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=["GPX"])
     except RuntimeError as exc:
-        raise TrackFileError(f"{name}: not readable as GPX ({exc})", f"{name}：无法按GPX读取（{exc}）") from exc
+        raise TrackFileError("patrol.file.gpx_unreadable", name=name, reason=f" ({exc})") from exc
     if ds is None:
-        raise TrackFileError(f"{name}: not readable as GPX", f"{name}：无法按GPX读取")
+        raise TrackFileError("patrol.file.gpx_unreadable", name=name, reason="")
     lyr = ds.GetLayerByName("track_points")
     if lyr is None or lyr.GetFeatureCount() == 0:
         routes = ds.GetLayerByName("route_points")
         if routes is not None and routes.GetFeatureCount():
-            raise TrackFileError(f"{name}: the GPX holds a planned route, not a recorded track",
-                                 f"{name}：GPX中是规划路线而不是记录的轨迹")
-        raise TrackFileError(f"{name}: the GPX holds no track points", f"{name}：GPX中没有轨迹点")
+            raise TrackFileError("patrol.file.gpx_route", name=name)
+        raise TrackFileError("patrol.file.gpx_no_points", name=name)
     lon, lat, t, part = [], [], [], []
     if hasattr(lyr, "GetArrowStreamAsNumPy") and not _OFFSET_TIME.search(data):
         stream = lyr.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO", "USE_MASKED_ARRAYS=NO"])
@@ -115,4 +114,4 @@ def read_track(path: str, data: bytes) -> RawTrack:
         return read_kml_track(data, name)
     if ext in (".csv", ".txt") or not head.startswith(b"<"):
         return read_csv_track(data, name)
-    raise TrackFileError(f"{name}: not a GPX, KML or CSV track file", f"{name}：不是GPX、KML或CSV轨迹文件")
+    raise TrackFileError("patrol.file.unknown_format", name=name)

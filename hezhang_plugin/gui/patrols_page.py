@@ -218,13 +218,13 @@ class PatrolsPage(QWidget):
 
     def _fill_choices(self) -> None:
         from hezhang_plugin.core import patrol_rules as pr
-        from hezhang_plugin.data.io import read_attributes
-        from hezhang_plugin.data.patrols_store import read_rules
+        from hezhang_plugin.data.backend import open_workspace
 
         lang = _lang()
         try:
-            chiefs = read_attributes(self.path, "chiefs")
-            profiles = pr.profiles(read_rules(self.path))
+            backend = open_workspace(self.path)
+            chiefs = backend.read_attributes("chiefs")
+            profiles = pr.profiles(backend.read_attributes("patrol_rules"))
         except Exception as exc:  # an unreadable file: the dock reports it elsewhere
             log.get_logger().info("patrols page: %s", exc)
             return
@@ -475,10 +475,8 @@ class PatrolsPage(QWidget):
         if self.iface is None:
             return
         canvas = self.iface.mapCanvas()
-        from hezhang_plugin.data.gpkg import read_workspace_info
-
-        xform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(read_workspace_info(self.path).crs),
-                                       canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        xform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(d.crs), canvas.mapSettings().destinationCrs(),
+                                       QgsProject.instance())
         track = shapely_to_qgs(d.track)
         track.transform(xform)
         self._band(canvas, track, "#1f6fd1", 2)

@@ -97,7 +97,7 @@ class CheckPatrolsAlgorithm(HezhangAlgorithm):
         try:
             result = sp.check_patrols(workspace, start, end, profile)
         except (RuleError, WorkspaceError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(exc.text(lang) if hasattr(exc, "text") else str(exc)) from exc
         feedback.setProgress(60)
         fields = output_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.MultiLineString,

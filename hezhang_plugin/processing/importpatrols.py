@@ -90,7 +90,7 @@ class ImportPatrolsAlgorithm(HezhangAlgorithm):
         except sp.Canceled as exc:
             raise QgsProcessingException(self.tr("Canceled; nothing was imported.")) from exc
         except (WorkspaceError, WriteError, RuleError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(exc.text(lang) if hasattr(exc, "text") else str(exc)) from exc
         for f in report.files:
             if f.status == "rejected":
                 feedback.reportError(f"{f.name}: {f.status_text(lang)}", False)

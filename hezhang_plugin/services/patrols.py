@@ -8,6 +8,7 @@ and by the dock's Patrols page (inside a QgsTask). No QGIS imports.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import os
@@ -22,20 +23,14 @@ from hezhang_plugin.core import patrol_compliance as pc
 from hezhang_plugin.core import patrol_match as pm
 from hezhang_plugin.core import patrol_rules as pr
 from hezhang_plugin.core import tracks as tk
+from hezhang_plugin.core.messages import HezhangError, Message, Text
 from hezhang_plugin.core.validity import is_current
 
 COORDINATE_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
 
 
-class PatrolImportError(ValueError):
+class PatrolImportError(HezhangError):
     """An import that cannot start (bad parameter, empty input); English and Chinese."""
-
-    def __init__(self, en: str, zh: str):
-        super().__init__(en)
-        self.en, self.zh = en, zh
-
-    def text(self, lang: str = "en") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class _Rollback(Exception):  # noqa: N818 - control flow: undo the import's transaction
@@ -97,11 +92,10 @@ class FileResult:
 
     def status_text(self, lang: str = "en") -> str:
         if self.status == "duplicate":
-            return (f"已于{self.duplicate_of}导入过，跳过" if lang == "zh"
-                    else f"already imported on {self.duplicate_of}, skipped")
+            return Message("patrol.import.duplicate", date=self.duplicate_of).text(lang)
         if self.status == "rejected":
-            return ("拒绝：" if lang == "zh" else "rejected: ") + (self.error.text(lang) if self.error else "")
-        return "已导入" if lang == "zh" else "imported"
+            return Message("patrol.import.rejected", reason=self.error.message if self.error else "").text(lang)
+        return Message("patrol.import.imported").text(lang)
 
 
 @dataclass
@@ -133,16 +127,13 @@ class ImportReport:
     def summary(self, lang: Optional[str] = None) -> str:
         lang = _lang(lang)
         n, rej, dup = len(self.files), len(self.rejected), len(self.duplicates)
-        valid = sum(1 for p in self.patrols if p.valid)
-        if lang == "zh":
-            head = f"轨迹文件{n}个：可导入{n - rej - dup}个，重复{dup}个，拒绝{rej}个。"
-            if not self.written:
-                return head + ("未写入任何数据。" if rej or not self.patrols else "没有新的巡河。")
-            return head + f"已写入巡河{len(self.patrols)}次，其中按默认规则有效{valid}次。"
-        head = f"{n} track file(s): {n - rej - dup} importable, {dup} already imported, {rej} rejected. "
+        text = Message("patrol.import.summary", files=n, importable=n - rej - dup, duplicates=dup,
+                       rejected=rej).text(lang)
         if not self.written:
-            return head + ("Nothing was written." if rej or not self.patrols else "No new patrols.")
-        return head + f"{len(self.patrols)} patrol(s) written, {valid} valid under the default rules."
+            return text + Message("patrol.import.nothing_written" if rej or not self.patrols
+                                  else "patrol.import.no_new").text(lang)
+        valid = sum(1 for p in self.patrols if p.valid)
+        return text + Message("patrol.import.written", patrols=len(self.patrols), valid=valid).text(lang)
 
     def lines(self, lang: Optional[str] = None) -> list[list[str]]:
         """Report table: header and one row per patrol (or per file without patrols)."""
@@ -180,7 +171,7 @@ class ImportReport:
             if f.crs:
                 lines.append("  " + f.crs.text(lang))
             for p in f.patrols:
-                state = ("有效" if p.valid else "无效") if lang == "zh" else ("valid" if p.valid else "not valid")
+                state = Message("patrol.import.valid" if p.valid else "patrol.import.not_valid").text(lang)
                 why = f" ({pr.reasons_text(p.reasons, lang)})" if p.reasons else ""
                 lines.append(f"  {p.patrol_id} {p.start.replace('T', ' ')} {p.minutes:.0f} min "
                              f"{p.km:.2f} km: {state}{why}")
@@ -232,7 +223,7 @@ def _from_lonlat(lon, lat, crs: str):
 class Workspace:
     """What patrol matching reads of a workspace, loaded once."""
 
-    path: str
+    uri: str
     crs: str
     chiefs: dict
     assignments: list
@@ -265,6 +256,7 @@ class Workspace:
         return self._references[seg_codes]
 
     def __post_init__(self):
+        self.backend = None
         self._references: dict = {}
         self._by_chief = defaultdict(list)
         for a in self.assignments:
@@ -276,18 +268,18 @@ class Workspace:
         return s is not None and is_current(s, day)
 
 
-def load_workspace(path: str, buffer_m: float = pm.DEFAULT_BUFFER_M) -> Workspace:
-    """Chiefs, appointments, segments (with zones and stations) and rules of a workspace."""
-    from hezhang_plugin.data import io as wio
-    from hezhang_plugin.data.gpkg import read_workspace_info
-    from hezhang_plugin.data.io import read_attributes
-    from hezhang_plugin.data.patrols_store import read_rules
+def load_workspace(workspace, buffer_m: float = pm.DEFAULT_BUFFER_M) -> Workspace:
+    """Chiefs, appointments, segments (with zones and stations) and rules of a workspace (a
+    URI or an open :class:`~hezhang_plugin.data.backend.Backend`)."""
+    from hezhang_plugin.data.backend import as_backend
 
-    info = read_workspace_info(path)
-    chiefs = {c["chief_id"]: c for c in read_attributes(path, "chiefs")}
-    assignments = read_attributes(path, "assignments")
-    segments = [s for s in wio.read_rows(path, "segments") if s.get("seg_code")]
-    lonlat = _lonlat([s.get("geom") for s in segments], info.crs)
+    backend = as_backend(workspace)
+    info = backend.info()
+    crs = backend.layer_crs("segments") or info.crs
+    chiefs = {c["chief_id"]: c for c in backend.read_attributes("chiefs")}
+    assignments = backend.read_attributes("assignments")
+    segments = [s for s in backend.read_rows("segments") if s.get("seg_code")]
+    lonlat = _lonlat([s.get("geom") for s in segments], crs)
     good = [g for g in lonlat if g is not None and not g.is_empty]
     if good:
         import shapely
@@ -295,9 +287,27 @@ def load_workspace(path: str, buffer_m: float = pm.DEFAULT_BUFFER_M) -> Workspac
         x0, y0, x1, y1 = shapely.total_bounds(np.asarray(good, dtype=object))
         frame = pm.LocalFrame((x0 + x1) / 2, (y0 + y1) / 2)
     else:
-        frame = pm.LocalFrame(114.0, 34.0)  # replaced per track when there are no segments
+        frame = pm.LocalFrame(114.0, 34.0)  # no segment: nothing will match anyway
     shapes = pm.segment_shapes(segments, frame, buffer_m, lonlat_geoms=lonlat)
-    return Workspace(path, info.crs, chiefs, assignments, segments, lonlat, frame, shapes, read_rules(path))
+    ws = Workspace(backend.uri, crs, chiefs, assignments, segments, lonlat, frame, shapes,
+                   backend.read_attributes("patrol_rules"))
+    ws.backend = backend
+    return ws
+
+
+def _patrol_rows(backend, first_day: Optional[str] = None, last_day: Optional[str] = None) -> list[dict]:
+    """Patrol attribute rows (times as ISO text to the second) dated in a range (either end open)."""
+    out = []
+    for row in backend.read_attributes("patrols"):
+        day = str(row.get("patrol_date") or "")[:10]
+        if (first_day and day < first_day) or (last_day and day > last_day):
+            continue
+        for k in ("start_time", "end_time", "imported_at"):
+            if row.get(k) is not None:
+                row[k] = str(row[k]).replace(" ", "T").rstrip("Z")[:19]
+        row["patrol_date"] = day
+        out.append(row)
+    return out
 
 
 def resolve_chief(text: str, chiefs: dict) -> Optional[str]:
@@ -335,14 +345,15 @@ def chief_from_file_name(path: str, chiefs: dict) -> Optional[str]:
 # ------------------------------------------------------------------ import
 
 
-def import_patrols(workspace_path: str, inputs: Sequence[str], chief: Optional[str] = None,
+def import_patrols(workspace, inputs: Sequence[str], chief: Optional[str] = None,
                    coordinates: str = "auto", buffer_m: float = pm.DEFAULT_BUFFER_M,
                    valid_files_only: bool = False, mode: str = "self",
                    clean_options: Optional[tk.CleanOptions] = None,
                    progress: Optional[Callable[[float], None]] = None,
                    canceled: Optional[Callable[[], bool]] = None, lang: Optional[str] = None,
                    now: Optional[str] = None) -> ImportReport:
-    """Import GPX/KML/KMZ/CSV track files (or the track files of folders) as patrols.
+    """Import GPX/KML/KMZ/CSV track files (or the track files of folders) as patrols into a
+    workspace (a URI or an open Backend).
 
     The chief of each file is ``chief`` (an id or a unique name), else the file's chief
     column, else the chief whose id or name the file name contains. ``coordinates`` is
@@ -355,38 +366,43 @@ def import_patrols(workspace_path: str, inputs: Sequence[str], chief: Optional[s
     :class:`PatrolImportError` for bad parameters, :class:`Canceled` when ``canceled()``
     turns true (nothing written).
     """
-    from hezhang_plugin.data import patrols_store, trackfiles
+    from hezhang_plugin.data import trackfiles
 
     lang = _lang(lang)
     if coordinates not in COORDINATE_CHOICES:
-        raise PatrolImportError(f"coordinates {coordinates!r} is not one of {', '.join(COORDINATE_CHOICES)}",
-                                f"坐标系“{coordinates}”不是{'、'.join(COORDINATE_CHOICES)}之一")
+        raise PatrolImportError("patrol.import.coordinates", value=coordinates, choices=", ".join(COORDINATE_CHOICES))
     if not buffer_m or buffer_m <= 0:
-        raise PatrolImportError("the matching distance must be more than 0 m", "匹配距离必须大于0米")
+        raise PatrolImportError("patrol.import.buffer")
     try:
         files = trackfiles.expand_inputs(inputs)
     except tk.TrackFileError as exc:
-        raise PatrolImportError(exc.en, exc.zh) from exc
+        raise PatrolImportError(exc.message) from exc
     if not files:
-        raise PatrolImportError("no track file (.gpx, .kml, .kmz, .csv) was given or found in the folder(s)",
-                                "没有提供轨迹文件（.gpx、.kml、.kmz、.csv），或文件夹中没有轨迹文件")
-    ws = load_workspace(workspace_path, buffer_m)
+        raise PatrolImportError("patrol.import.no_files")
+    ws = load_workspace(workspace, buffer_m)
+    backend = ws.backend
+    if backend.read_only:
+        from hezhang_plugin.data.backend import ReadOnlyError
+
+        raise ReadOnlyError(f"{backend.uri}: the workspace is read-only; nothing was changed")
     forced_chief = None
     if chief:
         forced_chief = resolve_chief(chief, ws.chiefs)
         if forced_chief is None:
-            raise PatrolImportError(f"no chief with id or unique name {chief!r} in the workspace",
-                                    f"工作空间中没有编号或姓名为“{chief}”的唯一河长")
+            raise PatrolImportError("patrol.import.chief_unknown", chief=chief)
     _key, profile = pr.choose_profile(ws.rules) if ws.rules else ("", {"rules": {}})
     report = ImportReport(profile=_key)
-    seen = patrols_store.existing_hashes(workspace_path)
+    seen: dict = {}
+    for row in backend.read_attributes("patrols"):
+        if row.get("source_hash"):
+            seen.setdefault(row["source_hash"], str(row.get("imported_at") or "")[:10])
     imported_at = now or _dt.datetime.now().replace(microsecond=0).isoformat()
     written = 0
     try:
         # One transaction for the whole import, each file's patrols written as soon as it is
         # read (memory stays flat over a year of tracks); rolled back when a file is refused
         # (unless valid_files_only), on cancel and on any failure.
-        with patrols_store.writer(workspace_path) as write:
+        with _writer(backend) as write:
             for n, path in enumerate(files):
                 if canceled is not None and canceled():
                     raise Canceled()
@@ -396,8 +412,7 @@ def import_patrols(workspace_path: str, inputs: Sequence[str], chief: Optional[s
                     with open(path, "rb") as fh:
                         data = fh.read()
                 except OSError as exc:
-                    res.error = tk.TrackFileError(f"{res.name}: cannot be read ({exc.strerror})",
-                                                  f"{res.name}：无法读取（{exc.strerror}）")
+                    res.error = tk.TrackFileError("patrol.file.unreadable", name=res.name, reason=exc.strerror)
                     continue
                 res.sha256 = trackfiles.sha256(data)
                 if res.sha256 in seen:
@@ -427,6 +442,34 @@ def import_patrols(workspace_path: str, inputs: Sequence[str], chief: Optional[s
     return report
 
 
+@contextlib.contextmanager
+def _writer(backend):
+    """A function taking one file's patrol rows and patrol_segments rows, all written in ONE
+    transaction when the block ends (rolled back when it raises). A GeoPackage is written
+    file by file inside an open transaction, so a year of tracks never sits in memory; other
+    backends get one change set at the end."""
+    if backend.kind == "gpkg":
+        from hezhang_plugin.data import patrols_store
+
+        with patrols_store.writer(backend.path) as write:
+            yield write
+        return
+    from hezhang_plugin.core.changes import ChangeSet
+
+    changes = ChangeSet(Message.literal("Import patrol tracks", "导入巡河轨迹"))
+
+    def collect(patrols, rows) -> int:
+        for p in patrols:
+            changes.insert("patrols", p)
+        for r in rows:
+            changes.insert("patrol_segments", r)
+        return len(patrols)
+
+    yield collect
+    if changes:
+        backend.apply(changes)
+
+
 def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coordinates, mode, profile,
                  clean_options, imported_at, lang, out_patrols, out_rows) -> None:
     from hezhang_plugin.data import trackfiles
@@ -440,18 +483,12 @@ def _import_file(ws: Workspace, res: FileResult, data: bytes, forced_chief, coor
     else:
         cid = chief_from_file_name(res.path, ws.chiefs)
         if cid is None:
-            hint = f" (column value {raw.chief_hint!r} is no known chief)" if raw.chief_hint else ""
-            hint_zh = f"（文件中的河长“{raw.chief_hint}”不在工作空间中）" if raw.chief_hint else ""
-            raise tk.TrackFileError(
-                f"{res.name}: no chief{hint}: give CHIEF, a chief column (河长编号/chief_id) or put the "
-                "chief's id or name in the file name",
-                f"{res.name}：无法确定河长{hint_zh}：请指定河长、在文件中加“河长编号”列，或在文件名中写明河长编号或姓名")
+            hint = Message("patrol.file.chief_hint", value=raw.chief_hint) if raw.chief_hint else ""
+            raise tk.TrackFileError("patrol.file.no_chief", name=res.name, hint=hint)
         res.chief_id, res.chief_from = cid, "file name"
     parts, res.cleaning = tk.clean(raw, clean_options)
     if not parts:
-        raise tk.TrackFileError(
-            f"{res.name}: no usable track left after cleaning ({res.cleaning.text('en')})",
-            f"{res.name}：清洗后没有可用的轨迹（{res.cleaning.text('zh')}）")
+        raise tk.TrackFileError("patrol.file.nothing_left", name=res.name, cleaning=res.cleaning.message())
     days = sorted({tk.beijing_date(p.start) for p in parts})
     own = {code for d in days for code, _lv in ws.segments_of(res.chief_id, d)}
 
@@ -524,32 +561,31 @@ class CheckResult:
     crs: str
 
 
-def check_patrols(workspace_path: str, start: str, end: str, profile: Optional[str] = None) -> CheckResult:
-    """Patrol compliance of a workspace for ``start``..``end`` (ISO dates) under a rule
-    profile (a key or name; default: the workspace's default profile). Raises
+def check_patrols(workspace, start: str, end: str, profile: Optional[str] = None) -> CheckResult:
+    """Patrol compliance of a workspace (URI or Backend) for ``start``..``end`` (ISO dates)
+    under a rule profile (a key or name; default: the workspace's default profile). Raises
     :class:`core.patrol_rules.RuleError` for an unknown profile or a bad range."""
-    from hezhang_plugin.data import io as wio
-    from hezhang_plugin.data import patrols_store
-    from hezhang_plugin.data.gpkg import read_workspace_info
-    from hezhang_plugin.data.io import read_attributes
+    from hezhang_plugin.data.backend import as_backend
 
-    info = read_workspace_info(workspace_path)
-    for label, value in (("start", start), ("end", end)):
+    backend = as_backend(workspace)
+    info = backend.info()
+    for which, value in ((Text("start", "起始日期"), start), (Text("end", "截止日期"), end)):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value or ""):
-            raise pr.RuleError(f"the {label} date {value!r} is not an ISO date (2024-06-01)")
+            raise pr.RuleError("patrol.rule.bad_date", which=which, value=value)
     if end < start:
-        raise pr.RuleError(f"the end {end} is before the start {start}")
-    key, prof = pr.choose_profile(patrols_store.read_rules(workspace_path), profile)
+        raise pr.RuleError("patrol.rule.range", start=start, end=end)
+    key, prof = pr.choose_profile(backend.read_attributes("patrol_rules"), profile)
     first, last = pc.needed_range(prof["rules"], start, end)
-    patrols = patrols_store.read_patrols(workspace_path, first, last)
+    patrols = _patrol_rows(backend, first, last)
     ids = {p["patrol_id"] for p in patrols}
-    psegs = patrols_store.read_patrol_segments(workspace_path, ids)
-    segments = {s["seg_code"]: s for s in wio.read_rows(workspace_path, "segments") if s.get("seg_code")}
-    assignments = read_attributes(workspace_path, "assignments")
+    psegs = [r for r in backend.read_attributes("patrol_segments") if r.get("patrol_id") in ids]
+    segments = {s["seg_code"]: s for s in backend.read_rows("segments") if s.get("seg_code")}
+    assignments = backend.read_attributes("assignments")
     rows = pc.compliance(patrols, psegs, assignments, segments.values(), prof["rules"], start, end)
-    chiefs = {c["chief_id"]: c for c in read_attributes(workspace_path, "chiefs")}
-    units = {u["code"]: u for u in read_attributes(workspace_path, "admin_units")}
-    return CheckResult(start, end, key, prof, rows, pc.summarise(rows), segments, chiefs, units, info.crs)
+    chiefs = {c["chief_id"]: c for c in backend.read_attributes("chiefs")}
+    units = {u["code"]: u for u in backend.read_attributes("admin_units")}
+    crs = backend.layer_crs("segments") or info.crs
+    return CheckResult(start, end, key, prof, rows, pc.summarise(rows), segments, chiefs, units, crs)
 
 
 @dataclass
@@ -557,33 +593,58 @@ class PatrolDetail:
     """One patrol for the map: track and covered parts in the workspace CRS, and verdicts."""
 
     patrol: dict
-    track: object  # shapely LineString (workspace CRS)
+    track: object  # shapely LineString (``crs``)
+    crs: str = ""
     segments: list = field(default_factory=list)  # [(seg_code, coverage, minutes_near, covered geometry)]
     reasons: list = field(default_factory=list)
 
 
-def patrol_detail(workspace_path: str, patrol_id: str, profile: Optional[str] = None) -> PatrolDetail:
-    """The track of a patrol, the part of each of its segments it covered (recomputed with
-    the patrol's matching distance) and the reasons it does not count under ``profile``."""
+#: Patrol ids as the import makes them (checked before one is put in a layer filter).
+PATROL_ID = re.compile(r"^P[0-9a-f]{12}-[0-9]+$")
+
+
+def read_track(backend, patrol_id: str) -> tuple[dict, object, Optional[np.ndarray]]:
+    """(patrol row, track line in the layer's CRS, times of its vertices or None) of one
+    patrol. Times are the track's measures, read from a GeoPackage's blobs; a backend that
+    hands geometries over without measures gives None."""
+    if not PATROL_ID.match(patrol_id or ""):
+        raise KeyError(f"no patrol {patrol_id}")
     import shapely
 
-    from hezhang_plugin.data import patrols_store
+    if backend.kind == "gpkg":
+        from hezhang_plugin.data import patrols_store
 
-    rows = [r for r in patrols_store.read_patrols(workspace_path, with_track=True) if r["patrol_id"] == patrol_id]
+        rows = patrols_store.read_patrols(backend.path, with_track=True, patrol_ids=[patrol_id])
+        if rows and rows[0]["x"] is not None:
+            r = rows[0]
+            return r, shapely.linestrings(np.column_stack([r["x"], r["y"]])), r["m"]
+    rows = backend.read_rows("patrols", where=f"patrol_id = '{patrol_id}'")  # id checked above
     if not rows:
         raise KeyError(f"no patrol {patrol_id}")
-    p = rows[0]
-    ws = load_workspace(workspace_path, p.get("buffer_m") or pm.DEFAULT_BUFFER_M)
-    lon, lat = _lonlat([shapely.linestrings(np.column_stack([p["x"], p["y"]]))], ws.crs)[0].xy
+    return rows[0], rows[0].get("geom"), None
+
+
+def patrol_detail(workspace, patrol_id: str, profile: Optional[str] = None) -> PatrolDetail:
+    """The track of a patrol, the part of each of its segments it covered (recomputed with
+    the patrol's matching distance) and the reasons it does not count under ``profile``."""
+    from hezhang_plugin.data.backend import as_backend
+
+    backend = as_backend(workspace)
+    p, track, times = read_track(backend, patrol_id)
+    ws = load_workspace(backend, p.get("buffer_m") or pm.DEFAULT_BUFFER_M)
+    crs = backend.layer_crs("patrols") or ws.crs
+    lon, lat = _lonlat([track], crs)[0].xy
     x, y = ws.frame.xy(np.asarray(lon), np.asarray(lat))
-    psegs = patrols_store.read_patrol_segments(workspace_path, [patrol_id])
-    match = pm.match_track(x, y, p["m"], ws.shapes, [r["seg_code"] for r in psegs])
-    out = PatrolDetail(p, shapely.linestrings(np.column_stack([p["x"], p["y"]])))
+    psegs = [r for r in backend.read_attributes("patrol_segments") if r.get("patrol_id") == patrol_id]
+    stored = {r["seg_code"]: float(r.get("minutes_near") or 0.0) for r in psegs}
+    match = pm.match_track(x, y, times if times is not None else np.zeros(len(x)), ws.shapes,
+                           [r["seg_code"] for r in psegs])
+    out = PatrolDetail(p, track, crs)
     inverse = _frame_to_workspace(ws)
     for m in match.segments:
-        part = pm.covered_parts(ws.shapes, m)
-        out.segments.append((m.seg_code, m.coverage, m.minutes_near, inverse(part)))
-    key, prof = pr.choose_profile(ws.rules, profile) if ws.rules else ("", {"rules": {}})
+        minutes = m.minutes_near if times is not None else stored.get(m.seg_code, 0.0)
+        out.segments.append((m.seg_code, m.coverage, minutes, inverse(pm.covered_parts(ws.shapes, m))))
+    _key, prof = pr.choose_profile(ws.rules, profile) if ws.rules else ("", {"rules": {}})
     levels = {r["seg_code"]: r.get("level") for r in psegs}
     best = match.best()
     if best is None:
