@@ -4,22 +4,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="345"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="363"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="382"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="383"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="365"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="384"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -97,12 +97,12 @@
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="188"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="189"/>
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="204"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="205"/>
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -193,47 +193,47 @@
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="290"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="291"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="310"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="311"/>
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="312"/>
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="294"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="313"/>
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="295"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="314"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="315"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -241,204 +241,184 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="399"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="416"/>
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="402"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="419"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="412"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="429"/>
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="412"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="429"/>
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="448"/>
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="432"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="449"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="450"/>
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="434"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451"/>
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="452"/>
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="436"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="453"/>
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="437"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="454"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="453"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="470"/>
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="463"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="480"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="463"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="480"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="463"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="480"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="660"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="670"/>
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="662"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="672"/>
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="664"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="674"/>
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="674"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="684"/>
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="687"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="697"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="732"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="742"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="948"/>
-        <source>Assign {0} to {1} segments</source>
-        <translation>任命 {0} 负责 {1} 个河段</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1032"/>
-        <source>Edit chief</source>
-        <translation>编辑河长</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1032"/>
-        <source>Add chief</source>
-        <translation>添加河长</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1191"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1091"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1138"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1038"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1143"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1043"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1185"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1085"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1188"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1088"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1197"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1097"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1231"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1131"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1224"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1124"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1236"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1136"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1245"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1145"/>
         <source>Unsaved edits are not checked: save them first</source>
         <translation>未保存的编辑不会被检查：请先保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1262"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1162"/>
         <source>Coverage check failed: {0}</source>
         <translation>覆盖检查失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1266"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1166"/>
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="583"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="593"/>
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="608"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="618"/>
         <source>Loading the chiefs failed: {0}</source>
         <translation>加载河长失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1002"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="990"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1070"/>
-        <source>Deactivate {0}</source>
-        <translation>停用 {0}</translation>
     </message>
 </context>
 <context>
@@ -1236,17 +1216,17 @@
         <translation>新增任命数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="89"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="92"/>
         <source>Encoding detected: {0}</source>
         <translation>检测到编码：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="91"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="94"/>
         <source>Row {0}: {1}</source>
         <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="96"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="99"/>
         <source>{0} of {1} rows were rejected, nothing was imported (see the report{2}).</source>
         <translation>{1} 行中有 {0} 行被拒绝，未导入任何数据（详见报告{2}）。</translation>
     </message>
@@ -1304,17 +1284,17 @@
         <translation>区县代码须为6位或12位代码。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61"/>
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="58"/>
         <source>District code must end in 000000 (a county-level unit).</source>
         <translation>区县代码须以 000000 结尾（县级单位）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63"/>
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61"/>
         <source>District name is empty.</source>
         <translation>区县名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="65"/>
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63"/>
         <source>Choose where to save the workspace.</source>
         <translation>请选择工作空间的保存位置。</translation>
     </message>
@@ -1863,22 +1843,22 @@
         <translation>监督电话：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="79"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="72"/>
         <source>{0} notice board(s) placed</source>
         <translation>已放置 {0} 块公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="74"/>
         <source>Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}</source>
         <translation>过期公示牌 {0}（河段 {1}）：内容日期 {2}，河长变更日期 {3}{4}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="74"/>
         <source>, {0} days past the update deadline</source>
         <translation>，已超过更新期限 {0} 天</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="90"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="78"/>
         <source>{0} board content date(s) refreshed</source>
         <translation>已更新 {0} 块公示牌的内容日期</translation>
     </message>
@@ -2001,142 +1981,142 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="101"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="102"/>
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="103"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="104"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="115"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="116"/>
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="117"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="118"/>
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="128"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="129"/>
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="131"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="132"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="132"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="133"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="141"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="142"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="142"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="143"/>
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="143"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="144"/>
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="145"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="146"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="147"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="148"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="161"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="162"/>
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="167"/>
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="167"/>
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="167"/>
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="167"/>
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="169"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="170"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="233"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="325"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="326"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="329"/>
         <source>Save or discard the edits of the segments layer first.</source>
         <translation>请先保存或放弃河段图层的编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="352"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="353"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="399"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="399"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="405"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="406"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="407"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="408"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="412"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="413"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
@@ -2204,27 +2184,27 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="88"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="89"/>
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="95"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="96"/>
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="99"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="100"/>
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="130"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="131"/>
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="136"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="137"/>
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
