@@ -451,28 +451,22 @@ def _patrols(path: str, out_folder: str) -> dict:
     if not report.ok:
         raise RuntimeError(report.to_text("en"))
     gcj = sorted({f.crs.crs for f in report.files if f.chief_id == plan.gcj02_chief})
-    _say(f"6/7 patrols: {report.summary('zh')} {plan.gcj02_chief} 的轨迹识别为 "
-         f"{', '.join(gcj)}；其余 WGS84。")
+    _say(f"6/7 patrols imported from {os.path.basename(plan.folder)}/: {report.summary('en')} "
+         f"The tracks of {plan.gcj02_chief} were found to be in {', '.join(gcj).upper()} and converted.")
     check = sp.check_patrols(path, *SEASON)
     strict = sp.check_patrols(path, *SEASON, profile="akqi_2022")
-    _say(f"    {check.profile['name']} {SEASON[0]}—{SEASON[1]}：{check.summary.text('zh')}")
+    _say(f"    compliance {SEASON[0]} to {SEASON[1]} under {check.profile['name_en']}: {check.summary.text('en')}")
     for level in ("district", "town", "village"):
         counts = check.summary.by_level.get(level, {})
-        _say(f"      {schema_label(level)}：达标{counts.get('ok', 0)}，次数不足{counts.get('short', 0)}，"
-             f"未巡河{counts.get('none', 0)}")
-    _say(f"    {strict.profile['name']}：{strict.summary.text('zh')}")
+        _say(f"      {level}: {counts.get('ok', 0)} met, {counts.get('short', 0)} too few, "
+             f"{counts.get('none', 0)} without a valid patrol")
     for r in check.rows:
         if r.status != "ok":
             chief = check.chiefs.get(r.chief_id, {}).get("name", "")
             seg = check.segments.get(r.seg_code, {}).get("name", "")
             _say(f"      {r.message('zh', chief, seg)}")
+    _say(f"    under {strict.profile['name_en']} (30 min and 2 km per patrol): {strict.summary.text('en')}")
     return {"patrol_plan": plan, "patrol_report": report, "patrol_check": check, "patrol_check_strict": strict}
-
-
-def schema_label(level: str) -> str:
-    from hezhang_plugin.core import schema
-
-    return schema.LEVELS.label(level, "zh")
 
 
 def _say(text: str) -> None:
