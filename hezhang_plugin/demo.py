@@ -450,9 +450,11 @@ def _patrols(path: str, out_folder: str) -> dict:
     report.write_csv(os.path.join(out_folder, "patrol_import_report.csv"), "zh")
     if not report.ok:
         raise RuntimeError(report.to_text("en"))
-    gcj = sorted({f.crs.crs for f in report.files if f.chief_id == plan.gcj02_chief})
+    from hezhang_plugin.core.patrol_match import CRS_LABELS
+
+    gcj = sorted({CRS_LABELS[f.crs.crs] for f in report.files if f.chief_id == plan.gcj02_chief})
     _say(f"6/7 patrols imported from {os.path.basename(plan.folder)}/: {report.summary('en')} "
-         f"The tracks of {plan.gcj02_chief} were found to be in {', '.join(gcj).upper()} and converted.")
+         f"The tracks of {plan.gcj02_chief} were found to be in {', '.join(gcj)} and converted.")
     check = sp.check_patrols(path, *SEASON)
     strict = sp.check_patrols(path, *SEASON, profile="akqi_2022")
     _say(f"    compliance {SEASON[0]} to {SEASON[1]} under {check.profile['name_en']}: {check.summary.text('en')}")
