@@ -63,7 +63,7 @@ def _tracks(folder):
 
 def test_import_in_a_task_then_compliance_tree_badges_and_a_patrol_on_the_map(dock, tmp_path):
     page = dock.pages["PatrolsPage"]
-    assert page.path == os.path.abspath(dock.info.path)
+    assert os.path.abspath(page.path) == os.path.abspath(dock.info.path)
     assert page.profile_combo.currentData() == "henan_2018" and page.profile_combo.count() == 4
     layer = next(v for v in QgsProject.instance().mapLayers().values() if v.source().endswith("=patrols"))
     assert layer.featureCount() == 0
@@ -116,16 +116,18 @@ def test_cancel_leaves_the_workspace_unchanged(dock, tmp_path, monkeypatch):
 
     page = dock.pages["PatrolsPage"]
     read = trackfiles.read_track
+    started = []
 
     def slow_read(path, data):
         # The first file is read only once the user has pressed Cancel.
         deadline = time.monotonic() + 30
-        while not page.import_task.isCanceled() and time.monotonic() < deadline:
+        while (not started or not started[0].isCanceled()) and time.monotonic() < deadline:
             time.sleep(0.01)
         return read(path, data)
 
     monkeypatch.setattr(trackfiles, "read_track", slow_read)
     task = page.start_import([str(_tracks(tmp_path / "tracks"))])
+    started.append(task)
     page.cancel_import()
     wait_tasks()
     assert "nothing was imported" in page.report_text.toPlainText()
@@ -133,4 +135,4 @@ def test_cancel_leaves_the_workspace_unchanged(dock, tmp_path, monkeypatch):
     import sqlite3
 
     assert sqlite3.connect(dock.info.path).execute("SELECT count(*) FROM patrols").fetchone()[0] == 0
-    assert task.report is None
+    assert page.last_report is None and task.result is None

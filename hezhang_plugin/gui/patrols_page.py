@@ -9,9 +9,6 @@ main thread.
 
 from __future__ import annotations
 
-import os
-from typing import Optional
-
 from qgis.core import (
     Qgis,
     QgsApplication,
@@ -19,8 +16,6 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsGeometry,
     QgsProject,
-    QgsTask,
-    QgsVectorLayer,
 )
 from qgis.gui import QgsRubberBand
 from qgis.PyQt.QtCore import QDate, Qt, pyqtSignal
@@ -40,10 +35,10 @@ from qgis.PyQt.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from hezhang_plugin import compat, log
+from hezhang_plugin.gui.page import DockPage
 
 KIND_ROLE = Qt.UserRole + 1
 KEY_ROLE = Qt.UserRole + 2
@@ -57,57 +52,10 @@ def _lang() -> str:
     return ui_language()
 
 
-class ImportTask(QgsTask):
-    """Imports track files into the workspace file (services.patrols.import_patrols)."""
-
-    def __init__(self, description: str, workspace: str, paths: list, chief: Optional[str], coordinates: str,
-                 lang: str):
-        super().__init__(description, QgsTask.CanCancel)
-        self.args = (workspace, list(paths), chief, coordinates, lang)
-        self.report = None
-        self.error: Optional[str] = None
-        self.canceled_by_user = False
-
-    def run(self) -> bool:
-        from hezhang_plugin.services import patrols as sp
-
-        workspace, paths, chief, coordinates, lang = self.args
-        try:
-            self.report = sp.import_patrols(workspace, paths, chief=chief, coordinates=coordinates,
-                                            progress=self.setProgress, canceled=self.isCanceled, lang=lang)
-        except sp.Canceled:
-            self.canceled_by_user = True
-            return False
-        except sp.PatrolImportError as exc:
-            self.error = exc.text(lang)
-            return False
-        except Exception as exc:  # any other failure is shown, the file is left as it was
-            self.error = str(exc)
-            return False
-        return True
+_IMPORT, _CHECK = "import", "check"
 
 
-class CheckTask(QgsTask):
-    """Computes compliance for a period (services.patrols.check_patrols)."""
-
-    def __init__(self, description: str, workspace: str, start: str, end: str, profile: Optional[str]):
-        super().__init__(description, QgsTask.CanCancel)
-        self.args = (workspace, start, end, profile)
-        self.result = None
-        self.error: Optional[str] = None
-
-    def run(self) -> bool:
-        from hezhang_plugin.services import patrols as sp
-
-        try:
-            self.result = sp.check_patrols(*self.args)
-        except Exception as exc:  # shown in the page
-            self.error = str(exc)
-            return False
-        return not self.isCanceled()
-
-
-class PatrolsPage(QWidget):
+class PatrolsPage(DockPage):
     """Import tracks, compliance tree, patrol detail on the map."""
 
     #: chief id → (badge text, colour) after each compliance check, for the Chiefs tree.
@@ -115,12 +63,11 @@ class PatrolsPage(QWidget):
     import_finished = pyqtSignal(object)
     check_finished = pyqtSignal(object)
 
-    def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
-        self.path: Optional[str] = None
-        self.import_task: Optional[ImportTask] = None
-        self.check_task: Optional[CheckTask] = None
+    def __init__(self, iface=None, parent=None):
+        super().__init__(iface, parent)
+        self.import_task = None
+        self.check_task = None
+        self.last_report = None
         self.result = None
         self.detail = None
         self._bands: list = []
@@ -202,8 +149,11 @@ class PatrolsPage(QWidget):
         self._update_buttons()
 
     # ------------------------------------------------------------ workspace
-    def set_workspace(self, path: Optional[str]) -> None:
-        self.path = os.path.abspath(path) if path else None
+    def message_title(self) -> str:
+        return self.tr("Patrols")
+
+    def on_workspace(self, session) -> None:
+        self.import_task = self.check_task = None
         self.tree.clear()
         self.summary_label.clear()
         self.detail_label.clear()
@@ -212,9 +162,21 @@ class PatrolsPage(QWidget):
         self.chief_combo.clear()
         self.chief_combo.addItem(self.tr("From the file (column or file name)"), None)
         self.profile_combo.clear()
-        if self.path:
+        if self.uri:
             self._fill_choices()
         self._update_buttons()
+
+    def on_changed(self) -> None:
+        # Chiefs or rule profiles may have changed: keep the choices current.
+        chief, profile = self.chief_combo.currentData(), self.profile_combo.currentData()
+        self.chief_combo.clear()
+        self.chief_combo.addItem(self.tr("From the file (column or file name)"), None)
+        self.profile_combo.clear()
+        if self.uri:
+            self._fill_choices()
+        self.chief_combo.setCurrentIndex(max(0, self.chief_combo.findData(chief)))
+        if profile is not None and self.profile_combo.findData(profile) >= 0:
+            self.profile_combo.setCurrentIndex(self.profile_combo.findData(profile))
 
     def _fill_choices(self) -> None:
         from hezhang_plugin.core import patrol_rules as pr
@@ -222,7 +184,7 @@ class PatrolsPage(QWidget):
 
         lang = _lang()
         try:
-            backend = open_workspace(self.path)
+            backend = open_workspace(self.uri)
             chiefs = backend.read_attributes("chiefs")
             profiles = pr.profiles(backend.read_attributes("patrol_rules"))
         except Exception as exc:  # an unreadable file: the dock reports it elsewhere
@@ -238,27 +200,18 @@ class PatrolsPage(QWidget):
                 default = i
         self.profile_combo.setCurrentIndex(default)
 
-    def teardown(self) -> None:
+    def on_teardown(self) -> None:
         self.clear_map()
-        for task in (self.import_task, self.check_task):
-            if task is not None:
-                try:
-                    task.cancel()
-                except RuntimeError:  # already deleted by the task manager
-                    pass
 
     def _update_buttons(self) -> None:
         running = self.import_task is not None
         for b in (self.files_button, self.folder_button):
-            b.setEnabled(bool(self.path) and not running)
+            b.setEnabled(bool(self.uri) and not running)
         self.cancel_button.setEnabled(running)
-        self.check_button.setEnabled(bool(self.path) and self.check_task is None)
+        self.check_button.setEnabled(bool(self.uri) and self.check_task is None)
 
     def _message(self, text: str, level=Qgis.Info, duration: int = 8) -> None:
-        bar = self.iface.messageBar() if self.iface is not None else None
-        if bar is not None:
-            bar.pushMessage(self.tr("Patrols"), text, level, duration)
-        log.get_logger().info(text)
+        self.show_message(text, level, duration)
 
     # ------------------------------------------------------------ import
     def choose_files(self) -> None:
@@ -272,15 +225,33 @@ class PatrolsPage(QWidget):
         if folder:
             self.start_import([folder])
 
-    def start_import(self, paths: list) -> Optional[ImportTask]:
-        """Import ``paths`` (files or folders) in a background task."""
-        if not self.path or self.import_task is not None:
+    def start_import(self, paths: list):
+        """Import ``paths`` (files or folders) in a background task (the task, or None when
+        an import runs already or unsaved edits of the patrol layers stand in the way)."""
+        from hezhang_plugin.core.messages import Message
+
+        if not self.uri or self.import_task is not None:
             return None
-        task = ImportTask(self.tr("Importing patrol tracks"), self.path, paths, self.chief_combo.currentData(),
-                          self.coords_combo.currentData(), _lang())
+        if not self.session.prepare_batch(Message.literal("Import patrol tracks", "导入巡河轨迹"),
+                                          ("patrols", "patrol_segments"), self):
+            return None
+        uri, chief, coords, lang = self.uri, self.chief_combo.currentData(), self.coords_combo.currentData(), _lang()
+
+        def work(ctx):
+            from hezhang_plugin.gui.tasks import CancelledError
+            from hezhang_plugin.services import patrols as sp
+
+            try:
+                return sp.import_patrols(uri, paths, chief=chief, coordinates=coords, progress=ctx.setProgress,
+                                         canceled=ctx.isCanceled, lang=lang)
+            except sp.Canceled as exc:
+                raise CancelledError() from exc
+
+        task = self.tasks.run(self.tr("Importing patrol tracks"), work, self._import_done, key=_IMPORT,
+                              failed=self._import_failed, cancelled=self._import_cancelled, start=False)
+        if task is None:
+            return None
         task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
-        task.taskCompleted.connect(lambda: self._import_done(task))
-        task.taskTerminated.connect(lambda: self._import_done(task))
         self.import_task = task
         self.progress.setValue(0)
         self.report_text.setPlainText(self.tr("Importing…"))
@@ -289,78 +260,80 @@ class PatrolsPage(QWidget):
         return task
 
     def cancel_import(self) -> None:
+        """Cancel the running import: nothing of it is written (its transaction rolls back)."""
         if self.import_task is not None:
-            self.import_task.cancel()
+            self.tasks.cancel(_IMPORT)
+            self._import_cancelled()
 
-    def _import_done(self, task: ImportTask) -> None:
-        if task is not self.import_task:
-            return
+    def _import_cancelled(self) -> None:
         self.import_task = None
         self._update_buttons()
+        text = self.tr("Import canceled; nothing was imported.")
+        self.report_text.setPlainText(text)
+        self._message(text)
+        self.import_finished.emit(None)
+
+    def _import_failed(self, error) -> None:
+        from hezhang_plugin.gui.tasks import error_text
+
+        self.import_task = None
+        self._update_buttons()
+        self.report_text.setPlainText(error_text(error, _lang()))
+        self.import_finished.emit(None)
+
+    def _import_done(self, report) -> None:
+        self.import_task = None
+        self.last_report = report
+        self._update_buttons()
         lang = _lang()
-        if task.report is None:
-            text = task.error or self.tr("Import canceled; nothing was imported.")
-            self.report_text.setPlainText(text)
-            self._message(text, Qgis.Critical if task.error else Qgis.Info)
-            self.import_finished.emit(None)
-            return
-        report = task.report
         self.progress.setValue(100)
         self.report_text.setPlainText(report.to_text(lang))
         ok = report.written or (report.ok and not report.rejected)
         self._message(report.summary(lang), Qgis.Success if report.written else (Qgis.Info if ok else Qgis.Warning))
         if report.written:
-            self._reload_layers()
+            self.session.batch_written(("patrols", "patrol_segments"))
         self.import_finished.emit(report)
 
-    def _reload_layers(self) -> None:
-        for lyr in self._project_layers().values():
-            lyr.reload()
-            lyr.triggerRepaint()
-
     def _project_layers(self) -> dict:
-        want = os.path.normcase(self.path or "")
-        out = {}
-        for lyr in QgsProject.instance().mapLayers().values():
-            if not isinstance(lyr, QgsVectorLayer) or "|layername=" not in lyr.source():
-                continue
-            file_part, _, rest = lyr.source().partition("|layername=")
-            if os.path.normcase(os.path.abspath(file_part)) == want:
-                out.setdefault(rest.split("|", 1)[0], lyr)
-        return out
+        return self.session.project_layers() if self.session is not None else {}
 
     # ------------------------------------------------------------ compliance
     def run_check(self, sync: bool = False) -> None:
         """Compliance for the chosen period and profile (a background task unless ``sync``)."""
-        if not self.path:
+        if not self.uri:
             return
+        uri = self.uri
         start = self.start_edit.date().toString("yyyy-MM-dd")
         end = self.end_edit.date().toString("yyyy-MM-dd")
-        task = CheckTask(self.tr("Checking patrols"), self.path, start, end, self.profile_combo.currentData())
-        if sync:
-            task.run()
-            self._show_result(task)
-            return
-        task.taskCompleted.connect(lambda: self._check_done(task))
-        task.taskTerminated.connect(lambda: self._check_done(task))
-        self.check_task = task
-        self._update_buttons()
-        QgsApplication.taskManager().addTask(task)
+        profile = self.profile_combo.currentData()
 
-    def _check_done(self, task: CheckTask) -> None:
-        if task is not self.check_task:
+        def work(ctx=None):
+            from hezhang_plugin.services.patrols import check_patrols
+
+            return check_patrols(uri, start, end, profile)
+
+        if sync:
+            self._show_result(work())
             return
+        self.check_task = self.tasks.run(self.tr("Checking patrols"), work, self._check_done, key=_CHECK,
+                                         failed=self._check_failed, cancelled=self._check_failed)
+        self._update_buttons()
+
+    def _check_done(self, result) -> None:
         self.check_task = None
         self._update_buttons()
-        self._show_result(task)
+        self._show_result(result)
 
-    def _show_result(self, task: CheckTask) -> None:
-        if task.result is None:
-            text = self.tr("Patrol check failed: {0}").format(task.error or self.tr("canceled"))
-            self.summary_label.setText(text)
-            self._message(text, Qgis.Critical)
-            return
-        self.result = task.result
+    def _check_failed(self, error=None) -> None:
+        from hezhang_plugin.gui.tasks import error_text
+
+        self.check_task = None
+        self._update_buttons()
+        why = error_text(error, _lang()) if error is not None else self.tr("canceled")
+        self.summary_label.setText(self.tr("Patrol check failed: {0}").format(why))
+
+    def _show_result(self, result) -> None:
+        self.result = result
         self._fill_tree()
         self.badges_changed.emit(self.badges())
         self.check_finished.emit(self.result)
@@ -445,12 +418,12 @@ class PatrolsPage(QWidget):
         from hezhang_plugin.core.patrol_rules import reasons_text
         from hezhang_plugin.services.patrols import patrol_detail
 
-        if not self.path:
+        if not self.uri:
             return
         lang = _lang()
         profile = self.profile_combo.currentData()
         try:
-            d = patrol_detail(self.path, patrol_id, profile)
+            d = patrol_detail(self.uri, patrol_id, profile)
         except Exception as exc:  # a patrol removed meanwhile, an unreadable file
             self._message(self.tr("Cannot show patrol {0}: {1}").format(patrol_id, exc), Qgis.Warning)
             return
