@@ -4,22 +4,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="229"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="105"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="247"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="123"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="248"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="124"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="249"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="125"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -120,47 +120,47 @@
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="158"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="34"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="158"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="34"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="174"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="50"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="175"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="51"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="176"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="52"/>
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="177"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="53"/>
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="178"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="54"/>
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="179"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="55"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="180"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="56"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -168,169 +168,172 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="273"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="86"/>
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="276"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="89"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="99"/>
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="99"/>
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="305"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="118"/>
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="306"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="119"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="307"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="120"/>
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="308"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="121"/>
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="122"/>
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="310"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="123"/>
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="311"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="124"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="327"/>
-        <source>Check coverage</source>
-        <translation>检查覆盖</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="337"/>
-        <source>Rule</source>
-        <translation>规则</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="337"/>
-        <source>Severity</source>
-        <translation>严重程度</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="337"/>
-        <source>Problem</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="471"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="272"/>
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="473"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274"/>
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="475"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="276"/>
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="485"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286"/>
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="498"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="299"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="540"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="341"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="886"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="687"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="836"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="637"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="838"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="639"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="880"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="681"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="883"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="684"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="892"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="693"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="926"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="727"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="919"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="720"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="261"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="74"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="960"/>
-        <source>Checking river-chief coverage</source>
-        <translation>正在检查河长覆盖情况</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="415"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="216"/>
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="788"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="589"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
+    </message>
+</context>
+<context>
+    <name>CoveragePanel</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="44"/>
+        <source>Check coverage</source>
+        <translation>检查覆盖</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="54"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="54"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="54"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="77"/>
+        <source>Checking river-chief coverage</source>
+        <translation>正在检查河长覆盖情况</translation>
     </message>
 </context>
 <context>
