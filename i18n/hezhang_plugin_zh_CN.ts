@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
+    <name>AssessAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="20"/>
+        <source>Assess towns and chiefs</source>
+        <translation>河长制考核评分</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="23"/>
+        <source>Computes an assessment sheet (考核评分表, kept as data in assessment_sheets and assessment_items) for a PERIOD: a month (2024-04) or a year (2024, the mean of the monthly results stored for it plus the year's marks entered by hand). Computed items: patrol compliance and mileage, problems not fixed in time (−5 each, doubled when carried into the next month, at most the item's points), notice boards not updated within 15 days of a chief change, segments lacking a level of chiefs; marks entered by hand keep their evidence. The results replace the sheet's computed results of that period in assessment_results (each point lost linked to the row behind it); OUTPUT is a printable PDF: the ranking, then one page per town or chief with grade and rank. SHEET is a sheet code (TOWN-M, CHIEF-M) or empty for every sheet.</source>
+        <translation>按考核评分表（考核评分表与评分项以数据形式保存在 assessment_sheets 和 assessment_items 中）计算一个考核期（PERIOD）的得分：月度（如 2024-04）或年度（如 2024，取该年已保存的月度得分平均值，加上年度人工评分）。系统计算的评分项：巡河达标率和巡河里程；问题未按期整改（每件扣5分，跨月结转的加倍，扣完该项分值为止）；河长调整后15日内未更新的公示牌；缺少某一级河长的河段。人工评分须注明依据。计算结果替换 assessment_results 中该评分表该考核期的系统计算结果（每一处失分都链接到对应的数据记录）；OUTPUT 为可打印的 PDF：先是排名，然后每个镇街或河长一页，注明等次和排名。SHEET 为评分表编号（TOWN-M、CHIEF-M），留空则计算全部评分表。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="37"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="38"/>
+        <source>Sheet code (empty: every sheet)</source>
+        <translation>评分表编号（留空：全部评分表）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="40"/>
+        <source>Period (YYYY-MM or YYYY)</source>
+        <translation>考核期（YYYY-MM 或 YYYY）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="41"/>
+        <source>Printable sheets (PDF)</source>
+        <translation>考核评分表（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="41"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="43"/>
+        <source>Towns or chiefs assessed</source>
+        <translation>考核的镇街或河长数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="44"/>
+        <source>Totals</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="75"/>
+        <source>Assessing {0} for {1}</source>
+        <translation>正在按{0}考核{1}</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="105"/>
@@ -92,17 +145,17 @@
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="152"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="158"/>
         <source>Give a WORKSPACE or the layers {0}</source>
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="189"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="195"/>
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="205"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="211"/>
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -609,47 +662,47 @@
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="40"/>
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="56"/>
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="66"/>
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="91"/>
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="96"/>
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
@@ -660,8 +713,8 @@
     </message>
     <message>
         <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25"/>
-        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged.</source>
-        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。</translation>
+        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged. Only X and Y move: Z and M values and curves are kept as they are.</source>
+        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。只移动 X 和 Y：Z、M 值和曲线保持不变。</translation>
     </message>
 </context>
 <context>
@@ -835,40 +888,45 @@
 <context>
     <name>HezhangAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Chiefs and coverage</source>
         <translation>河长与覆盖检查</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Maps</source>
         <translation>地图输出</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <source>Problems and assessment</source>
+        <translation>问题与考核</translation>
     </message>
 </context>
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="143"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="144"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="154"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
@@ -878,22 +936,22 @@
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="285"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="286"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="293"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="293"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="313"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="314"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -902,49 +960,54 @@
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="316"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="317"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="321"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="322"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="331"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="332"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="336"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="341"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="342"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="155"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="156"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="155"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="156"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="156"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="157"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="156"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="157"/>
         <source>Export</source>
         <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="156"/>
+        <source>Problems</source>
+        <translation>问题</translation>
     </message>
 </context>
 <context>
@@ -1536,84 +1599,267 @@
     </message>
 </context>
 <context>
+    <name>ProblemsPage</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="111"/>
+        <source>Reading problems</source>
+        <translation>正在读取河湖问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="162"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="165"/>
+        <source>Overdue only</source>
+        <translation>仅逾期</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="167"/>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Status</source>
+        <translation>办理状态</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Responsible chief</source>
+        <translation>责任河长</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="183"/>
+        <source>Time</source>
+        <translation>办理时间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="210"/>
+        <source>Actor</source>
+        <translation>办理人</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="183"/>
+        <source>Change</source>
+        <translation>状态变化</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="209"/>
+        <source>Note</source>
+        <translation>办理意见</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="189"/>
+        <source>Move along the workflow</source>
+        <translation>办理流转</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="203"/>
+        <source>Move</source>
+        <translation>流转</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="208"/>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="211"/>
+        <source>Acting for</source>
+        <translation>办理层级</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="214"/>
+        <source>Fill in from location</source>
+        <translation>按位置补全</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="216"/>
+        <source>Segment, river, responsible unit and chief from the problem&apos;s location; severity from its quantity; deadline from its severity (fields already filled are kept)</source>
+        <translation>按问题位置补全所在河段、河流、责任区划和责任河长，按数量建议严重程度，按严重程度确定整改期限（已填写的字段保持不变）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="219"/>
+        <source>Water-change clues</source>
+        <translation>遥感变化线索</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="221"/>
+        <source>Add a problem for each polygon of the active hezhang:waterchange result layer (water lost: suspected occupation; water gained: suspected sand mining)</source>
+        <translation>将当前选中的 hezhang:waterchange 结果图层中的每个变化图斑登记为问题（水面减少：疑似乱占；水面增加：疑似乱采）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="224"/>
+        <source>Zoom to</source>
+        <translation>缩放至</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="226"/>
+        <source>Save edits</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="322"/>
+        <source>This workspace has no problem layers.</source>
+        <translation>该工作空间没有河湖问题图层。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="338"/>
+        <source>The problems could not be read: {0}</source>
+        <translation>无法读取河湖问题：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="356"/>
+        <source>All towns</source>
+        <translation>全部镇（街道）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="400"/>
+        <source>No town</source>
+        <translation>未定镇街</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="401"/>
+        <source>{0} ({1} problems, {2} overdue)</source>
+        <translation>{0}（问题{1}个，逾期{2}个）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="418"/>
+        <source>{0} problem(s), {1} overdue on {2}</source>
+        <translation>问题{0}个，{2}逾期{1}个</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="567"/>
+        <source>{0} problem(s) filled in</source>
+        <translation>已补全{0}个问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="578"/>
+        <source>{0} is not a water-change result (it has no change and area_m2 fields)</source>
+        <translation>{0}不是水面变化结果图层（没有 change 和 area_m2 字段）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="618"/>
+        <source>Select the layer written by hezhang:waterchange in the Layers panel first.</source>
+        <translation>请先在图层面板中选中 hezhang:waterchange 输出的图层。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="629"/>
+        <source>{0} water-change clue(s) added as problems</source>
+        <translation>已将{0}条遥感变化线索登记为问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="637"/>
+        <source>Saving {0} failed: {1}</source>
+        <translation>保存{0}失败：{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="640"/>
+        <source>Problems saved</source>
+        <translation>河湖问题已保存</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="658"/>
+        <source>Problems</source>
+        <translation>河湖问题</translation>
+    </message>
+</context>
+<context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="72"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="83"/>
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="85"/>
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87"/>
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="90"/>
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="93"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="97"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="116"/>
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="106"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="125"/>
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="108"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="127"/>
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="155"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="192"/>
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="157"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="194"/>
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="158"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="198"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -1626,10 +1872,14 @@
         <location filename="../hezhang_plugin/processing/segmentrivers.py" line="48"/>
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
-RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.</source>
+RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.
+
+What is repaired, with a note: gaps and overlaps between neighbouring units narrower than BOUNDARY_TOLERANCE (not boundaries: the piece goes to the units either side); parts of a multi-part river digitised against the flow (reversed); a tributary (parent_river_code) digitised from its mouth to its source (reversed when its start, not its end, meets its parent river); curves (arcs) replaced by straight segments at most 0.1 m away. What is refused: a layer without a CRS or whose coordinates do not fit its CRS, and names read with the wrong text encoding (set the layer's Data source encoding). Segments are two-dimensional: Z and M values are not carried over.</source>
         <translation>按行政区划将每条河流划分为河段：每条河流在每个行政区划内为一个河段，河流离开某区划后再次进入时分为不同河段，短于 MIN_LENGTH 的片段并入相邻河段。河流沿两个区划的边界流经（在 BOUNDARY_TOLERANCE 范围内）时，划分为两个单侧河段，左岸（面向下游，即数字化方向）归左侧区划；沿区的外边界流经时，划为内侧区划的一个单侧河段。自动填写河段编码（区县代码 + 6位序号）、名称、起止点名称及 CGCS2000 椭球长度。
 
-RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。</translation>
+RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。
+
+会修复并说明的情况：相邻区划之间窄于 BOUNDARY_TOLERANCE 的缝隙和重叠（不视为边界，其中的河段片归两侧区划）；多段河流中与水流方向相反数字化的部分（予以反转）；从河口向源头数字化的支流（parent_river_code，其起点而非终点与上级河流相接时予以反转）；曲线（圆弧）替换为偏差不超过 0.1 米的直线段。会拒绝的情况：没有坐标参照系或坐标与坐标参照系不符的图层，以及文本编码错误的名称（请设置图层的数据源编码）。河段为二维：Z 和 M 值不会保留。</translation>
     </message>
 </context>
 <context>
@@ -1670,97 +1920,97 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="303"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="306"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="304"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="307"/>
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="305"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="308"/>
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="307"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="323"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="326"/>
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="331"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="413"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="416"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="478"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="481"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="495"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="498"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="542"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="545"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="568"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="571"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="568"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="571"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="575"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="578"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="577"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="580"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
@@ -1770,7 +2020,7 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="403"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="406"/>
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>
@@ -1838,27 +2088,27 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="89"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="90"/>
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="96"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="97"/>
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="100"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="101"/>
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="131"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="136"/>
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="137"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="142"/>
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
@@ -1871,6 +2121,59 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <location filename="../hezhang_plugin/processing/waterchange.py" line="30"/>
         <source>Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) inside a buffer of BUFFER metres around the segments, and outputs the areas where water was lost or gained as polygons with their ellipsoidal area (m²), the date pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for it on the after date. The AFTER raster is resampled onto the BEFORE grid when they differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, building, sand mining).</source>
         <translation>在河段周围 BUFFER 米的缓冲区内，逐日期生成水体掩膜（NDWI = (green - NIR) / (green + NIR) 大于 THRESHOLD），并将水体减少或增加的区域输出为多边形，附带椭球面积（m²）、日期对、最近的河段，以及（提供 WORKSPACE 时）后期日期该河段的责任河长。两期栅格网格不一致时，AFTER 栅格将重采样到 BEFORE 网格。可将这些多边形作为“四乱”排查（乱占、乱堆、乱建、乱采）的线索。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkReportAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="20"/>
+        <source>Write the work report</source>
+        <translation>生成河长制工作情况报告</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="23"/>
+        <source>Writes the district's river-chief work report (河长制工作情况报告) for START to END, in Chinese, as a Word document (OUTPUT, .docx, to edit) and a PDF beside it (to print): rivers and kilometres per river with single-bank counting and the villages they touch, the chiefs by level with the partner roles and whether all three levels are in place, notice boards, patrols and compliance, problems found, settled and overdue, assessment results, and the coverage map as a figure. Every number comes from the functions the maps, the statistics and the dock use. The Word document needs python-docx (apt install python3-docx or pip install python-docx); without it only the PDF is written, with a warning.</source>
+        <translation>生成START至END期间本区河长制工作情况报告（中文），输出为 Word 文档（OUTPUT，.docx，便于修改）及同名 PDF（便于打印）：河流及各河流长度（单侧计算）与流经的村，各级河长及警长、检察长、民间河长等协作机制、三级河长是否全部到位，公示牌，巡河与达标情况，问题发现、办结和逾期情况，考核结果，并以河长制一张图作为插图。所有数字与地图、统计表和面板使用同一套计算函数。生成 Word 文档需要 python-docx（apt install python3-docx 或 pip install python-docx）；未安装时只生成 PDF，并给出提示。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="40"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="41"/>
+        <source>Start date (YYYY-MM-DD)</source>
+        <translation>开始日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="42"/>
+        <source>End date (YYYY-MM-DD)</source>
+        <translation>结束日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="43"/>
+        <source>Report (Word document)</source>
+        <translation>报告（Word 文档）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="43"/>
+        <source>Word documents (*.docx)</source>
+        <translation>Word 文档 (*.docx)</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="45"/>
+        <source>Report (PDF)</source>
+        <translation>报告（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="46"/>
+        <source>PDF pages</source>
+        <translation>PDF 页数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="69"/>
+        <source>Report written: {0}</source>
+        <translation>报告已生成：{0}</translation>
     </message>
 </context>
 <context>

@@ -102,6 +102,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{layer}的坐标参考系为地理坐标系{crs}，但其坐标达到 x {x:.0f}、y {y:.0f}：超出±180/±90，不可能是经纬度；"
         "请设置图层的实际坐标参考系",
     ),
+    "crs.outside_area": (
+        "{layer} is in {crs}, but its coordinates (x {x0:.3f} … {x1:.3f}, y {y0:.3f} … {y1:.3f}) lie far outside "
+        "the area that CRS is made for: the layer's CRS is probably wrong (degrees stored under a projected "
+        "CRS?); set the layer's real CRS",
+        "{layer}的坐标参考系为{crs}，但其坐标（x {x0:.3f} … {x1:.3f}，y {y0:.3f} … {y1:.3f}）远在该坐标参考系的"
+        "适用范围之外：图层的坐标参考系可能有误（投影坐标系下存的是经纬度？）；请设置图层的实际坐标参考系",
+    ),
+    "crs.how_to_set": (
+        "(Layer Properties › Source › Assigned coordinate reference system, or Layer › Set CRS of Layer), then "
+        "run again.",
+        "（图层属性 › 源 › 指定的坐标参考系，或 图层 › 设置图层坐标参考系），然后重新运行。",
+    ),
+    # ---- what algorithms read from user layers (processing.inputs)
+    "input.layer": ("{param} (layer “{name}”)", "{param}（图层“{name}”）"),
+    "input.garbled_text": (
+        "{layer}: {count} text value(s) look garbled (e.g. feature {fid}, field {field}: “{value}”): the layer "
+        "is read with the wrong text encoding. Set it in Layer Properties › Source › Data source encoding "
+        "(GBK or GB18030 for most Chinese shapefiles without a .cpg file) and run again; nothing was written.",
+        "{layer}：有{count}个文本值像是乱码（例如要素{fid}，字段{field}：“{value}”）：图层的文本编码设置有误。请在"
+        "图层属性 › 源 › 数据源编码中设置（没有 .cpg 文件的中文 Shapefile 大多为 GBK 或 GB18030），然后重新运行；"
+        "未写入任何数据。",
+    ),
+    "input.curves_linearised": (
+        "{layer}: {count} curved geometries (arcs) were replaced by straight segments at most {tolerance} m "
+        "from the curve.",
+        "{layer}：{count}个曲线几何（圆弧）已替换为直线段，与曲线的偏差不超过{tolerance}米。",
+    ),
+    "input.zm_dropped": (
+        "{layer} has {dims} values; {output} are two-dimensional, so they are not carried over.",
+        "{layer}带有{dims}值；{output}为二维，因此这些值不会保留。",
+    ),
+    "input.output_segments": ("segments", "河段"),
+    "input.output_findings": ("the findings' geometries", "检查结果的几何"),
+    "input.output_water_changes": ("the water-change polygons", "水体变化多边形"),
+    # ---- segmentation notes and refusals (core.segmentation)
+    "segmentation.parts_reversed": (
+        "{river} ({code}): part(s) {parts} were digitised against the flow of the rest and were reversed.",
+        "{river}（{code}）：第{parts}部分的数字化方向与其余部分的水流方向相反，已反转。",
+    ),
+    "segmentation.river_reversed": (
+        "{river} ({code}) was digitised from mouth to source (its start meets its parent river {parent}); "
+        "it was reversed.",
+        "{river}（{code}）是从河口向源头数字化的（其起点与上级河流{parent}相接），已反转。",
+    ),
+    "segmentation.parent_missing": (
+        "{river} ({code}): its parent river {parent} is not among the rivers, so its flow direction could not "
+        "be checked; it is taken as digitised.",
+        "{river}（{code}）：其上级河流{parent}不在河流图层中，无法核对流向；按数字化方向处理。",
+    ),
+    "segmentation.mouth_not_on_parent": (
+        "{river} ({code}): neither end meets its parent river {parent} (nearest {distance_m} m), so its flow "
+        "direction could not be checked; it is taken as digitised.",
+        "{river}（{code}）：两端都不与上级河流{parent}相接（最近{distance_m}米），无法核对流向；按数字化方向处理。",
+    ),
+    "segmentation.topology_noise": (
+        "{river} ({code}): {pieces} place(s), {length_m} m in all, lie in gaps or overlaps between units "
+        "narrower than the boundary tolerance; they were given to the units on either side (correct the unit "
+        "boundaries to be exact).",
+        "{river}（{code}）：有{pieces}处、共{length_m}米位于相邻区划之间窄于边界容差的缝隙或重叠中，已分给两侧的"
+        "区划（请修正区划边界使其严密相接）。",
+    ),
+    "segmentation.layer_rivers": ("Rivers", "河流"),
+    "segmentation.layer_units": ("Units", "行政区划"),
+    "segmentation.garbled_text": (
+        "{layer}: {count} text value(s) look garbled (e.g. feature {fid}, field {field}: “{value}”): the data "
+        "was read with the wrong text encoding. Set the layer's encoding (Layer Properties › Source › Data "
+        "source encoding, GBK for most Chinese shapefiles without a .cpg file), load it again and run again; "
+        "nothing was written.",
+        "{layer}：有{count}个文本值像是乱码（例如要素{fid}，字段{field}：“{value}”）：数据读取时使用了错误的文本"
+        "编码。请设置图层编码（图层属性 › 源 › 数据源编码，没有 .cpg 文件的中文 Shapefile 大多为 GBK），重新加载后"
+        "再运行；未写入任何数据。",
+    ),
     # ---- coverage rules (core.coverage)
     "coverage.R1": (
         "Segment {seg} ({name}) has no {level} chief on {date}",
@@ -139,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "河段{seg}在{date}有{n}名{level:level}{role:role}：{chiefs}",
     ),
     "coverage.R7": ("{what}: {problem}", "{what}：{problem}"),
+    "coverage.P1": (
+        "Problem {code} ({title}) is {days} day(s) overdue on {date}: deadline {deadline}, status {status}",
+        "问题{code}（{title}）在{date}已逾期{days}天：整改期限{deadline}，当前状态为{status:problem_status}",
+    ),
+    "coverage.P2": ("Problem {code} ({title}) is closed without a photo after the work",
+                    "问题{code}（{title}）已销号，但没有整改后照片"),
     "coverage.what_unit": ("unit {code}", "行政区划{code}"),
     "coverage.what_river_fid": ("river fid {fid}", "河流fid {fid}"),
     "coverage.what_river": ("river {code}", "河流{code}"),
@@ -165,6 +243,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.segment_rivers": ("Segment rivers by {level} units", "按{level:level}区划划分河段"),
     "change.place_boards": ("Place {count} notice boards", "设置{count}块公示牌"),
     "change.refresh_boards": ("Refresh the content date of {count} notice boards", "更新{count}块公示牌的内容日期"),
+    "change.move_problem": ("Problem {code}: {src:problem_status} → {dst:problem_status}",
+                            "问题{code}：{src:problem_status} → {dst:problem_status}"),
+    "change.add_problems": ("Add {count} problem(s)", "登记{count}个问题"),
+    "change.fill_problems": ("Fill in {count} problem(s) from their location", "按位置补全{count}个问题"),
+    "change.water_clues": ("Add {count} water-change clue(s)", "登记{count}条遥感变化线索"),
+    # ---- problems (core.problems)
+    "problems.no_step": (
+        "A problem cannot go from {src:problem_status} to {dst:problem_status}: the workflow has no such step. "
+        "Next steps from {src:problem_status}: {options}.",
+        "问题不能从“{src:problem_status}”转为“{dst:problem_status}”：办理流程中没有这一步。"
+        "“{src:problem_status}”之后可以：{options}。",
+    ),
+    "problems.level": (
+        "Only a {level} actor may move a problem from {src:problem_status} to {dst:problem_status}.",
+        "只有{level:level}可以将问题从“{src:problem_status}”转为“{dst:problem_status}”。",
+    ),
+    "problems.note": (
+        "Moving a problem from {src:problem_status} to {dst:problem_status} needs a note (the reason).",
+        "将问题从“{src:problem_status}”转为“{dst:problem_status}”须填写办理意见（理由）。",
+    ),
+    "problems.actor": ("Say who makes the change (the actor is empty).", "请填写办理人（办理人为空）。"),
+    "problems.time": (
+        "The change is dated {when}, before the problem's last recorded change ({last}).",
+        "办理时间{when}早于该问题最近一次办理记录（{last}）。",
+    ),
+    "problems.stale": (
+        "Problem {code} is now {now:problem_status}, not {src:problem_status}: someone changed it meanwhile; "
+        "reload and try again.",
+        "问题{code}当前状态为“{now:problem_status}”而不是“{src:problem_status}”：已被他人修改，请刷新后重试。",
+    ),
+    "problems.unknown_status": ("{dst!r} is not a problem status.", "“{dst}”不是问题状态。"),
+    "problems.unknown": ("There is no problem {code}.", "没有编号为{code}的问题。"),
+    "problems.none": ("none", "无"),
+    # ---- assessment (core.assessment)
+    "assessment.period": ("Period {p!r} is neither a month (YYYY-MM) nor a year (YYYY)",
+                          "考核期“{p}”既不是月份（YYYY-MM）也不是年度（YYYY）"),
+    "assessment.sheet": ("No assessment sheet {s}", "没有评分表{s}"),
+    "assessment.item": ("Sheet {s} has no item {i}", "评分表{s}没有评分项{i}"),
+    "assessment.no_items": ("Sheet {s} has no items", "评分表{s}没有评分项"),
+    "assessment.no_months": ("No monthly results of sheet {s} are stored for {y}: assess each month first",
+                             "评分表{s}尚无{y}年的月度考核结果，请先逐月考核"),
+    "assessment.evidence": ("Hand-entered line {n} of item {i} ({who}) has no evidence",
+                            "人工录入的{who}“{i}”第{n}条缺少评分依据"),
+    "assessment.short": ("required {r}, valid {v}", "应巡{r}次，有效{v}次"),
+    "assessment.no_patrols": ("no patrol records in the workspace", "工作空间中尚无巡河记录"),
+    "assessment.km_low": ("{km:.1f} km per chief, below the {t:g} km standard", "人均{km:.1f}公里，低于标准{t:g}公里"),
+    "assessment.km_rank": ("{km:.1f} km per chief, rank {r} of {n}", "人均{km:.1f}公里，第{r}名（共{n}个）"),
+    "assessment.late": ("{code} ({title}): {days} day(s) overdue", "{title}（{code}）：逾期{days}天"),
+    "assessment.late_settled": ("{code} ({title}): settled {d}, after the deadline {dl}",
+                                "{title}（{code}）：{d}办结，超过期限{dl}"),
+    "assessment.carried": ("; carried over from the previous month, doubled", "；上月结转，加倍扣分"),
+    "assessment.cap": ("; cap reached, not deducted", "；已达扣分上限，不再扣分"),
+    "assessment.bonus_cap": ("; bonus cap reached", "；已达加分上限"),
+    "assessment.board": ("{code}: chiefs changed {c}, board content {b}, {d} day(s) past the {t:g}-day limit",
+                         "{code}：河长于{c}调整，公示牌内容日期{b}，超过{t:g}日期限{d}天"),
+    "assessment.r1": ("{seg}: no {levels} chief on {date}", "{seg}：{date}缺少{levels}河长"),
+    "assessment.manual_missing": ("not entered", "未录入"),
+    "assessment.month": ("monthly total {m}", "{m}月度得分"),
+    # ---- work report (layout.workreport, services.workreport)
+    "report.dates": ("START and END must be dates (got {start!r}, {end!r})",
+                     "起止日期须为日期（收到“{start}”“{end}”）"),
+    "report.order": ("START {start} is after END {end}", "开始日期{start}晚于结束日期{end}"),
+    "report.docx_missing": (
+        "python-docx is not installed, so the Word document (.docx) was not written; the PDF was. "
+        "Install it (Debian/Ubuntu: apt install python3-docx; elsewhere: pip install python-docx) "
+        "and run the report again.",
+        "未安装 python-docx，未生成 Word 文档（.docx），已生成 PDF。请安装后重新生成"
+        "（Debian/Ubuntu：apt install python3-docx；其他系统：pip install python-docx）。",
+    ),
     # ---- batch writes (services, data)
     "write.unsaved_edits": (
         "{layers} have unsaved edits; save or discard them before {operation}",

@@ -127,6 +127,7 @@ class WorkspacePage(QWidget):
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
+    ("hezhang_plugin.gui.problems_page", "ProblemsPage", "Problems"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
 )
@@ -152,7 +153,7 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
-        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"),
+        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Problems": self.tr("Problems"),
                   "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
@@ -199,8 +200,13 @@ class HezhangDock(QgsDockWidget):
 
     def refresh(self) -> None:
         self._show_counts()
+        from hezhang_plugin.gui.page import DockPage
+
         for page in self.pages.values():
-            page.set_workspace(self.session if self.session.is_open else None)
+            if isinstance(page, DockPage):
+                page.set_workspace(self.session if self.session.is_open else None)
+            else:  # a page not (yet) on the session takes the workspace file
+                page.set_workspace(self.session.path if self.session.is_open else None)
 
     def _show_counts(self) -> None:
         counts = wsgpkg.table_counts(self.info.path) if self.info else {}

@@ -292,13 +292,16 @@ class SegmentsPage(DockPage):
         self.level_combo = QComboBox()
         self.level_combo.addItem(self.tr("Village"), "village")
         self.level_combo.addItem(self.tr("Town"), "town")
+        from hezhang_plugin.core import segmentation as seg  # the defaults the algorithm has too
+
+        self.level_combo.setCurrentIndex(max(self.level_combo.findData(seg.DEFAULT_UNIT_LEVEL), 0))
         self.tolerance_spin = QDoubleSpinBox()
         self.tolerance_spin.setRange(0, 1000)
-        self.tolerance_spin.setValue(10)
+        self.tolerance_spin.setValue(seg.DEFAULT_BOUNDARY_TOLERANCE)
         self.tolerance_spin.setSuffix(" m")
         self.min_length_spin = QDoubleSpinBox()
         self.min_length_spin.setRange(0, 100000)
-        self.min_length_spin.setValue(50)
+        self.min_length_spin.setValue(seg.DEFAULT_MIN_LENGTH)
         self.min_length_spin.setSuffix(" m")
         form.addRow(self.tr("Unit level"), self.level_combo)
         form.addRow(self.tr("Boundary tolerance"), self.tolerance_spin)
