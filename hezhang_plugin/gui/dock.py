@@ -21,7 +21,7 @@ from qgis.core import (
     QgsRectangle,
 )
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -162,8 +162,10 @@ class HezhangDock(QgsDockWidget):
             self.tabs.addTab(page, titles[title])
         self.setWidget(self.tabs)
         self._project = QgsProject.instance()
-        self._project.readProject.connect(self._on_project_read)
+        self._project.readProject.connect(self._project_was_read)
         self._project.cleared.connect(self._on_project_cleared)
+        # Clearing or replacing the project removes the layers the page tasks are reading.
+        self._project.layersWillBeRemoved.connect(self._layers_going)
         self._on_project_read()
 
     # -- pages and actions added by other parts of the plugin
@@ -176,13 +178,31 @@ class HezhangDock(QgsDockWidget):
             actions += getattr(page, "toolbar_actions", lambda: [])()
         return actions
 
+    def stop_tasks(self) -> None:
+        """Cancel every page's tasks and wait until none is still reading a layer: the
+        project's layers are about to go (another project, New/Open workspace, unload)."""
+        from hezhang_plugin.gui import tasks
+
+        for page in self.pages.values():
+            runner = getattr(page, "tasks", None)
+            if runner is not None:
+                runner.cancel_all()
+        tasks.drain()
+
+    def _layers_going(self, layer_ids) -> None:
+        ours = {lyr.id() for lyr in self.session.layers().values() if lyr is not None}
+        if ours.intersection(layer_ids):
+            self.stop_tasks()
+
     def teardown(self) -> None:
+        self.stop_tasks()
         for page in self.pages.values():
             if hasattr(page, "teardown"):
                 page.teardown()
         try:
-            self._project.readProject.disconnect(self._on_project_read)
+            self._project.readProject.disconnect(self._project_was_read)
             self._project.cleared.disconnect(self._on_project_cleared)
+            self._project.layersWillBeRemoved.disconnect(self._layers_going)
         except TypeError:
             pass
         try:
@@ -215,6 +235,11 @@ class HezhangDock(QgsDockWidget):
     def _session_changed(self) -> None:
         if self.info is not None:
             self._show_counts()
+
+    def _project_was_read(self, *args) -> None:
+        # readProject is emitted while QgsProject.read() is still resolving the project; the
+        # pages' loading tasks must not read the layers' files before it has returned.
+        QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
         path = workspace_path_of(self._project)

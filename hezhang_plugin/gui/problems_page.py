@@ -256,8 +256,10 @@ class ProblemsPage(QWidget):
     def as_of(self) -> str:
         return self.date_edit.date().toString("yyyy-MM-dd")
 
-    def set_workspace(self, path: Optional[str]) -> None:
+    def set_workspace(self, workspace) -> None:
+        """Follow ``workspace``: the dock's session (its GeoPackage), a path, or None."""
         self._disconnect()
+        path = getattr(workspace, "path", workspace) if workspace is not None else None
         self.path = os.path.abspath(path) if path else None
         self.layers = workspace_layers(self.path) if self.path else {}
         if self.path:
