@@ -8,14 +8,13 @@ Row numbers in reports are spreadsheet row numbers: the header is row 1.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin.core import codes, schema, sheets
 
 #: Roster columns in export order (canonical names = chiefs/assignments field names).
 COLUMNS = (
@@ -67,6 +66,9 @@ _HEADER_ALIASES = {
         "division code",
     ),
     "phone": ("联系电话", "电话", "手机", "手机号码", "联系方式", "phone", "telephone", "mobile", "tel"),
+    # An office line where the sheet has one beside the mobile (手机 / 办公电话): used when
+    # the mobile cell is empty.
+    "phone_office": ("办公电话", "座机", "固定电话", "办公室电话", "office phone", "landline"),
     "seg_code": ("河段编码", "河段代码", "河段", "seg_code", "segment code", "segment", "seg code"),
     "duty": ("职责", "工作职责", "duty", "duties"),
     "valid_from": (
@@ -116,7 +118,7 @@ _ROLE_EXTRA = {
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gbk": "GBK", "gb18030": "GB18030"}
 
 
-class RosterError(ValueError):
+class RosterError(sheets.SheetError):
     """A roster file that cannot be read at all (format, encoding, headers)."""
 
 
@@ -164,6 +166,9 @@ class ImportReport:
     assignments_added: int = 0
     assignments_ended: int = 0
     written: bool = False
+    sheet: str = ""
+    header_row: int = 1
+    skipped: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -203,9 +208,17 @@ class ImportReport:
         the user interface language)."""
         lang = lang or _ui_lang()
         lines = [self.summary(lang)]
+        if self.header_row > 1:
+            lines.append(
+                f"表头在第{self.header_row}行" if lang == "zh" else f"Header found in row {self.header_row}")
         if self.ignored_columns:
             label = "忽略的列：" if lang == "zh" else "Ignored columns: "
             lines.append(label + ", ".join(self.ignored_columns))
+        for row, text in self.skipped:
+            if lang == "zh":
+                lines.append(f"第{row}行（标题或备注，已跳过）：{text}")
+            else:
+                lines.append(f"row {row} (section or note, skipped): {text}")
         for rej in self.rejected:
             if lang == "zh":
                 lines.append(f"第{rej.row}行：{rej.text(lang)}")
@@ -229,65 +242,65 @@ class ImportReport:
 # ------------------------------------------------------------------ reading files
 
 
-def detect_encoding(data: bytes) -> str:
-    """'utf-8-sig', 'utf-8', 'gbk' or 'gb18030' — the first that decodes the bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for enc in ("utf-8", "gbk", "gb18030"):
-        try:
-            data.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise RosterError("the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or as XLSX")
+detect_encoding = sheets.detect_encoding
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    return str(value).strip()
+def header_score(cells: list[str]) -> int:
+    """How many distinct roster columns a row of header cells names."""
+    return len(set(map_headers(cells)[0].values()))
 
 
-def read_table(path: str) -> tuple[list[str], list[list[str]], str, str]:
-    """(header cells, data rows, file format, encoding) of a CSV or XLSX file."""
-    if not os.path.isfile(path):
-        raise RosterError(f"{path} does not exist")
-    ext = os.path.splitext(path)[1].lower()
-    with open(path, "rb") as fh:
-        data = fh.read()
-    if ext in (".xlsx", ".xlsm") or data[:2] == b"PK":
-        try:
-            import openpyxl
+def read_table(path: str) -> sheets.Table:
+    """The roster table of a CSV or XLSX file (see :mod:`hezhang_plugin.core.sheets` for the
+    layouts understood: merged cells, title rows, two-row headers, notes, Excel numbers and
+    dates, full-width text). Raises :class:`RosterError` naming the file."""
+    try:
+        return sheets.read_table(path, header_score)
+    except RosterError:
+        raise
+    except sheets.SheetError as exc:
+        raise RosterError(str(exc), exc.key, **exc.values) from exc
 
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise RosterError(f"{os.path.basename(path)} cannot be read as an XLSX workbook: {exc}") from exc
-        ws = wb.worksheets[0]
-        table = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
-        fmt, enc = "XLSX", ""
-    elif ext == ".xls":
-        raise RosterError(f"{os.path.basename(path)} is an old Excel 97 .xls file; save it as .xlsx or CSV")
-    else:
-        enc = detect_encoding(data)
-        text = data.decode(enc)
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-        fmt = "CSV"
-    # Drop fully empty rows at the end (Excel leaves them), keep row numbering inside.
-    while table and not any(table[-1]):
-        table.pop()
-    if not table:
-        raise RosterError(f"{os.path.basename(path)} is empty")
-    return table[0], table[1:], fmt, enc
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def normal_name(text: str) -> str:
+    """A person's name as printed: the spaces Chinese offices put inside two-character names
+    to align them (苏　明, 苏 明) removed, other runs of whitespace made one space (Li Jing)."""
+    text = sheets.normal_text(text or "")
+    return re.sub(r"\s+", " ", _CJK_GAP.sub("", text))
+
+
+def _phone_text(value) -> str:
+    """A phone cell as text. A landline stored as a number lost its leading 0 and its dash
+    (37162345678 for 0371-62345678): numbers that do not start with 1 get both back, the area
+    code being 3 digits for 010 and 020–029 and 4 digits otherwise (the national numbering
+    plan's area codes)."""
+    text = sheets.cell_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and text.isdigit():
+        if not text.startswith("1") and 9 <= len(text) <= 11:
+            full = "0" + text
+            area = 3 if full[1] in "12" else 4
+            landline = f"{full[:area]}-{full[area:]}"
+            if codes.check_phone(landline) is None:
+                return landline
+    return text
+
+
+def row_texts(cells: list, mapping: dict[int, str], date_1904: bool = False) -> dict[str, str]:
+    """Canonical field → cell text of one table row (dates as ISO text, numbers without '.0')."""
+    out = {}
+    for i, canon in mapping.items():
+        value = cells[i] if i < len(cells) else None
+        if canon == "valid_from":
+            out[canon] = sheets.date_text(value, date_1904)
+        elif canon in ("phone", "phone_office"):
+            out[canon] = _phone_text(value)
+        else:
+            out[canon] = sheets.cell_text(value)
+    return out
 
 
 def map_headers(header: list[str]) -> tuple[dict[int, str], list[str]]:
@@ -335,15 +348,25 @@ def _chief_key(r: dict) -> tuple:
     return (r.get("name"), r.get("unit_code"), r.get("level"), r.get("role"))
 
 
+def _shortened(field_name: str, text: str) -> tuple[str, str]:
+    return (
+        f"{field_name} {text!r} is a number Excel shortened to scientific notation; the digits are "
+        "lost: format the column as text in Excel and type the values again",
+        f"{HEADERS_ZH[field_name]}“{text}”是被Excel缩写成科学计数法的数字，位数已丢失：请在Excel中将该列设为"
+        "文本格式并重新填写",
+    )
+
+
 def validate_rows(
-    header: list[str],
-    rows: list[list[str]],
+    table: sheets.Table,
     units: dict,
     segments: dict,
     existing_chiefs: list[dict],
     default_date: str,
 ) -> tuple[list[tuple[int, dict]], list[Rejection], list[str]]:
-    """Each data row as (row number, normalised dict) when valid, else a rejection."""
+    """Each data row of ``table`` as (sheet row number, normalised dict) when valid, else a
+    rejection naming the row."""
+    header = table.header
     mapping, ignored = map_headers(header)
     have = set(mapping.values())
     missing = [c for c in ("name", "unit_code") if c not in have]
@@ -359,20 +382,22 @@ def validate_rows(
     seen_rows: dict[tuple, int] = {}
     seen_ids: dict[str, tuple] = {}
     seat: dict[tuple, tuple] = {}
-    for n, cells in enumerate(rows, start=2):
-        if not any(cells):
+    for n, cells in table.rows:
+        raw = row_texts(cells, mapping, table.date_1904)
+        if not any(raw.values()):
             continue
-        raw = {canon: (cells[i] if i < len(cells) else "") for i, canon in mapping.items()}
         r: dict = {}
         errors = []
-        r["name"] = raw.get("name", "").strip()
+        r["name"] = normal_name(raw.get("name", ""))
         if codes.check_name(r["name"]):
             errors.append(("the name is empty", "姓名为空"))
         r["unit_code"] = re.sub(r"\s", "", raw.get("unit_code", ""))
         if len(r["unit_code"]) == 6 and r["unit_code"].isdigit():
             r["unit_code"] += "000000"
         err = codes.check_unit_code(r["unit_code"])
-        if err:
+        if err and sheets.is_scientific(r["unit_code"]):
+            errors.append(_shortened("unit_code", r["unit_code"]))
+        elif err:
             errors.append((err, amod.code_message_zh(err)))
         elif r["unit_code"] not in units:
             errors.append(
@@ -407,16 +432,20 @@ def validate_rows(
                     f"河长类型“{role_text}”无法识别（例如：河长、警长、检察长、民间河长）",
                 )
             )
-        r["phone"] = codes.normalise_phone(raw.get("phone", ""))
+        r["phone"] = codes.normalise_phone(raw.get("phone") or raw.get("phone_office", ""))
         if r["phone"]:
             perr = codes.check_phone(r["phone"])
-            if perr:
+            if perr and sheets.is_scientific(r["phone"]):
+                errors.append(_shortened("phone", r["phone"]))
+            elif perr:
                 errors.append((perr, amod.code_message_zh(perr)))
         r["position"] = raw.get("position", "").strip() or None
         r["organisation"] = raw.get("organisation", "").strip() or None
         r["duty"] = raw.get("duty", "").strip() or None
         r["seg_code"] = re.sub(r"\s", "", raw.get("seg_code", "")) or None
-        if r["seg_code"] and r["seg_code"] not in segments:
+        if r["seg_code"] and sheets.is_scientific(r["seg_code"]):
+            errors.append(_shortened("seg_code", r["seg_code"]))
+        elif r["seg_code"] and r["seg_code"] not in segments:
             errors.append((f"unknown segment code {r['seg_code']}", f"未知的河段编码{r['seg_code']}"))
         date_text = raw.get("valid_from", "").strip()
         r["valid_from"] = amod.parse_date(date_text) if date_text else default_date
@@ -599,16 +628,18 @@ def import_roster(
         raise RosterError(f"mode {mode!r} is not 'append' or 'replace'")
     as_of = amod.parse_date(as_of) if as_of else amod.today()
     report = ImportReport(source=roster_path, mode=mode)
-    header, rows, report.file_format, report.encoding = read_table(roster_path)
-    report.rows = sum(1 for r in rows if any(r))
+    table = read_table(roster_path)
+    report.file_format, report.encoding = table.file_format, table.encoding
+    report.sheet, report.header_row, report.skipped = table.sheet, table.header_row, table.skipped
     units = {u["code"]: u for u in read_rows(workspace_path, "admin_units", with_geometry=False)}
     segments = {s["seg_code"]: s for s in read_rows(workspace_path, "segments", with_geometry=False)}
     chiefs = read_rows(workspace_path, "chiefs")
     assigns = read_rows(workspace_path, "assignments")
-    good, rejected, ignored = validate_rows(header, rows, units, segments, chiefs, as_of)
+    good, rejected, ignored = validate_rows(table, units, segments, chiefs, as_of)
     report.rejected = rejected
     report.ignored_columns = ignored
     report.accepted_rows = len(good)
+    report.rows = len(good) + len(rejected)
     if (rejected and not valid_rows_only) or not good:
         return report
     plan = plan_import(good, chiefs, assigns, mode, as_of)
