@@ -171,17 +171,15 @@ def read_attributes(path: str, layer: str) -> list[dict]:
     Much faster than feature iteration for the large non-spatial tables (appointments);
     table and column names come from the schema, never from user text.
     """
-    import sqlite3
+    from hezhang_plugin.data.gpkg import connect_readonly
 
     names = schema.layer(layer).field_names
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+    # Read-only and creating nothing beside the file (a workspace on a read-only share).
+    with connect_readonly(path) as con:
         have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
         cols = ["fid"] + [n for n in names if n in have]
         sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{layer}"'  # noqa: S608  # nosec B608
         rows = [dict(zip(cols, r)) for r in con.execute(sql)]
-    finally:
-        con.close()
     booleans = [f.name for f in schema.layer(layer).fields if f.type == "boolean" and f.name in cols]
     for row in rows:
         for b in booleans:

@@ -7,11 +7,14 @@ leaves a half-made workspace behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
+import re
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from osgeo import ogr, osr
 
@@ -28,8 +31,167 @@ _GEOM = {
 }
 
 
+def _ui_lang() -> str:
+    try:
+        from hezhang_plugin.i18n import ui_language
+
+        return ui_language()
+    except Exception:  # no QGIS settings (plain Python): English
+        return "en"
+
+
 class WorkspaceError(Exception):
-    """A file that cannot be used as a workspace; the message names the file and why."""
+    """A file that cannot be used as a workspace; the message names the file and why.
+
+    Carries the message in English and in Chinese; ``str()`` gives the one of the user
+    interface language, :meth:`text` either.
+    """
+
+    def __init__(self, en: str, zh: str = ""):
+        super().__init__(en)
+        self.en, self.zh = en, zh or en
+
+    def text(self, lang: Optional[str] = None) -> str:
+        return self.zh if (lang or _ui_lang()) == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+class ReadOnlyWorkspaceError(WorkspaceError):
+    """A write to a workspace the user may read but not write (a shared drive, a read-only
+    file or folder, a read-only mount); nothing was changed."""
+
+    def __init__(self, path: str):
+        name = os.path.basename(path)
+        super().__init__(
+            f"{name}: the workspace is read-only (the file or its folder cannot be written, as on a "
+            "shared drive); nothing was changed. Copy it to a folder you may write to, or ask for "
+            "write access.",
+            f"{name}：工作空间为只读（文件或其所在文件夹不可写入，例如共享盘），未作任何更改。"
+            "请将其复制到可写入的文件夹，或申请写入权限。")
+        self.path = path
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another program holds a lock on the workspace file (SQLite busy); nothing was changed."""
+
+    def __init__(self, path: str):
+        name = os.path.basename(path)
+        super().__init__(
+            f"{name}: the workspace is in use by another program, which holds a lock on the file; "
+            "nothing was changed. Close it there (or finish its edits), then retry, or cancel.",
+            f"{name}：工作空间正被其他程序使用（该程序锁定了文件），未作任何更改。"
+            "请在该程序中关闭文件（或结束其编辑）后重试，或取消。")
+        self.path = path
+
+
+#: How SQLite and GDAL say that another connection holds the lock (SQLITE_BUSY/LOCKED).
+_BUSY_WORDS = ("database is locked", "database table is locked", "sqlite_busy", "database is busy")
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """True when ``exc`` (sqlite3, GDAL/OGR or QGIS provider text) says the file is locked."""
+    text = str(exc).lower()
+    return any(w in text for w in _BUSY_WORDS)
+
+
+def is_read_only(path: str) -> bool:
+    """True when the workspace cannot be written: the file or its folder is not writable
+    (SQLite writes a journal or WAL file beside the database), or the file system is
+    mounted read-only. Uses access(2), which also sees immutable files and read-only mounts."""
+    path = os.path.abspath(path)
+    folder = os.path.dirname(path) or "."
+    return not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
+
+
+def check_writable(path: str) -> None:
+    """Raise :class:`ReadOnlyWorkspaceError` when ``path`` cannot be written."""
+    if is_read_only(path):
+        raise ReadOnlyWorkspaceError(path)
+
+
+def destination_file(destination: str) -> Optional[str]:
+    """The GeoPackage file a Processing destination writes into ('ogr:dbname=…', 'x.gpkg|
+    layername=…', 'x.gpkg'), or None for other destinations (memory, temporary, other formats)."""
+    text = (destination or "").strip()
+    if text.startswith("ogr:"):
+        m = re.search(r"dbname='((?:[^']|'')*)'", text) or re.search(r"dbname=(\S+)", text)
+        text = m.group(1).replace("''", "'") if m else ""
+    path = text.split("|", 1)[0]
+    return path if path.lower().endswith(".gpkg") else None
+
+
+def check_destination_writable(destination: str) -> None:
+    """Raise :class:`ReadOnlyWorkspaceError` when a Processing destination is a layer of an
+    existing GeoPackage that cannot be written (a read-only workspace)."""
+    path = destination_file(destination)
+    if path and os.path.exists(path):
+        check_writable(path)
+
+
+def check_not_busy(path: str, timeout_s: float = 2.0) -> None:
+    """Raise :class:`WorkspaceBusyError` when another program holds a lock that would keep a
+    write from committing (a reader in rollback-journal mode, a writer in any mode).
+
+    Takes and releases an exclusive lock without writing anything.
+    """
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=timeout_s, isolation_level=None)
+    except sqlite3.OperationalError:
+        return  # cannot open for writing: the writer reports why
+    try:
+        con.execute("BEGIN EXCLUSIVE")
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    finally:
+        con.close()
+
+
+def _is_wal(path: str) -> bool:
+    # File format: header bytes 18 and 19 (read and write versions) are 2 in WAL mode.
+    with open(path, "rb") as fh:
+        head = fh.read(20)
+    return len(head) == 20 and head[18] == 2
+
+
+@contextlib.contextmanager
+def connect_readonly(path: str) -> Iterator[sqlite3.Connection]:
+    """An SQLite connection that reads ``path`` and leaves nothing behind.
+
+    - A read-only workspace (shared drive): a WAL file opened ``mode=ro`` still needs its
+      -shm and -wal files, which cannot be created there; without a -wal file it is opened
+      ``immutable`` (nothing created, no lock taken). A -wal file present is read as usual.
+    - A writable WAL workspace: ``mode=ro`` would leave -shm and -wal behind (a read-only
+      connection may not remove them), so it is opened normally with ``query_only``; the
+      last connection to close removes them as SQLite does.
+    - Otherwise ``mode=ro``.
+    """
+    path = os.path.abspath(path)
+    base = "file:" + urllib.parse.quote(path)
+    wal = path + "-wal"
+    read_only = is_read_only(path)
+    if read_only:
+        has_wal = os.path.exists(wal) and os.path.getsize(wal) > 0
+        uri = base + ("?mode=ro" if has_wal else "?immutable=1")
+    else:
+        uri = base + ("?mode=rw" if _is_wal(path) else "?mode=ro")
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        con.execute("PRAGMA query_only = 1")
+        con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError:
+        if not read_only or uri.endswith("immutable=1"):
+            raise
+        con = sqlite3.connect(base + "?immutable=1", uri=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @dataclass(frozen=True)
@@ -151,8 +313,7 @@ def read_workspace_info(path: str) -> WorkspaceInfo:
             f"{os.path.basename(path)} is damaged: it is shorter than its header says "
             "(truncated copy or download?)")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
+        with connect_readonly(path) as con:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "gpkg_contents" not in tables:
                 raise WorkspaceError(f"{os.path.basename(path)} is an SQLite database but not a GeoPackage")
@@ -163,8 +324,6 @@ def read_workspace_info(path: str) -> WorkspaceInfo:
             row = con.execute(
                 "SELECT schema_version, district_code, district_name, crs FROM hz_meta LIMIT 1"
             ).fetchone()
-        finally:
-            con.close()
     except sqlite3.DatabaseError as exc:
         raise WorkspaceError(f"{os.path.basename(path)} cannot be read as a GeoPackage: {exc}") from exc
     if row is None or row[0] is None:
@@ -179,8 +338,7 @@ def read_workspace_info(path: str) -> WorkspaceInfo:
 
 def table_counts(path: str) -> dict[str, int]:
     """Row count of every schema layer present in the workspace."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
+    with connect_readonly(path) as con:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         out = {}
         for lyr in schema.LAYERS:
@@ -189,8 +347,20 @@ def table_counts(path: str) -> dict[str, int]:
                 sql = 'SELECT count(*) FROM "%s"' % lyr.name  # noqa: S608, UP031  # nosec B608
                 out[lyr.name] = con.execute(sql).fetchone()[0]
         return out
-    finally:
-        con.close()
+
+
+def read_project_archive(path: str, name: str) -> Optional[bytes]:
+    """The .qgz bytes of the project ``name`` stored in the workspace (QGIS keeps them
+    hex-encoded in ``qgis_projects.content``), read without writing; None when absent."""
+    with connect_readonly(path) as con:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "qgis_projects" not in tables:
+            return None
+        row = con.execute("SELECT content FROM qgis_projects WHERE name = ?", (name,)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    content = row[0]
+    return bytes.fromhex(content) if isinstance(content, str) else bytes(content)
 
 
 def touch_updated(ds: ogr.DataSource, version: Optional[int] = None) -> None:

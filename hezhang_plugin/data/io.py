@@ -111,18 +111,54 @@ def _row_label(layer: str, n: int, row: dict) -> str:
     return f"{layer} row {n}" + (f" ({key})" if key else "")
 
 
+def _abandon(ds: ogr.DataSource) -> None:
+    """Roll back and close ``ds`` now. After a failed COMMIT GDAL forgets the transaction
+    ("Transaction not established") while SQLite keeps it, and its lock, open until the
+    connection closes; an exception's traceback would keep the data source (and the lock)
+    alive, so it is closed here rather than when the last reference goes."""
+    with contextlib.suppress(RuntimeError):
+        ds.RollbackTransaction()
+    ds.Destroy()  # the callers' references are not used after the failure
+
+
 @contextlib.contextmanager
 def transaction(path: str) -> Iterator[ogr.DataSource]:
     """The workspace opened for writing inside one GeoPackage transaction: committed when
-    the block ends, rolled back (nothing written) when it raises."""
-    with open_gpkg(path, update=True) as ds:
+    the block ends, rolled back (nothing written) when it raises.
+
+    Raises :class:`hezhang_plugin.data.gpkg.ReadOnlyWorkspaceError` before anything is done when
+    the workspace cannot be written, and :class:`hezhang_plugin.data.gpkg.WorkspaceBusyError`
+    (nothing written) when another program's lock keeps the transaction from starting,
+    writing or committing.
+    """
+    from hezhang_plugin.data.gpkg import WorkspaceBusyError, WorkspaceError, check_writable, is_busy_error
+
+    check_writable(path)
+    ds = ogr.Open(path, 1)
+    if ds is None:
+        raise OSError(f"cannot open {path}")
+    try:
         ds.StartTransaction()
-        try:
-            yield ds
-            ds.CommitTransaction()
-        except BaseException:
-            ds.RollbackTransaction()
-            raise
+    except RuntimeError as exc:
+        _abandon(ds)
+        if is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    try:
+        yield ds
+    except BaseException as exc:
+        _abandon(ds)
+        if not isinstance(exc, WorkspaceError) and is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    try:
+        ds.CommitTransaction()
+    except RuntimeError as exc:
+        _abandon(ds)
+        if is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    ds = None
 
 
 def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_fid: bool = False,

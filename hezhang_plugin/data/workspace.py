@@ -51,6 +51,9 @@ def create_workspace(path: str, district_code: str, district_name: str, crs: Opt
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         raise WorkspaceError(f"folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise WorkspaceError(f"folder {folder} cannot be written (read-only); choose another folder",
+                             f"文件夹{folder}不可写入（只读），请选择其他文件夹")
     if os.path.exists(path) and not overwrite:
         raise WorkspaceError(f"{path} exists already; choose another name or allow overwriting")
     fd, tmp = tempfile.mkstemp(prefix=".hezhang-", suffix=".gpkg", dir=folder)

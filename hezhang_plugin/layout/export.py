@@ -46,6 +46,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtXml import QDomDocument
 
+from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
 from hezhang_plugin.layout import builders
@@ -715,7 +716,12 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
         raise ExportError(_tr("Unknown page size {0}: use A4, A3 or A0").format(page_size))
     workspace_path = os.path.abspath(workspace_path)
     out_folder = os.path.abspath(out_folder or os.path.join(os.path.dirname(workspace_path), "maps"))
-    os.makedirs(out_folder, exist_ok=True)
+    try:
+        os.makedirs(out_folder, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(_tr("The output folder {0} cannot be created: {1}").format(out_folder, exc.strerror)) from exc
+    if not os.access(out_folder, os.W_OK):
+        raise ExportError(_tr("The output folder {0} cannot be written; choose another folder").format(out_folder))
     c.check_cjk_font(feedback)
     stats = stats if stats is not None else ExportStats()
     info = ws.check_workspace(workspace_path)
@@ -723,6 +729,14 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
     try:
         layouts, content, changed = ensure_layouts(project, workspace_path, products, page_size, rebuild, imagery)
         stored = bool(save_project and changed and owned)
+        if stored and wsgpkg.is_read_only(workspace_path):
+            # Export never needs to write the workspace: workers rebuild the map themes.
+            stored = False
+            warning = _tr("The workspace is read-only: the layouts were not stored in it; the templates "
+                          "are in {0}").format(os.path.join(out_folder, "templates"))
+            get_logger().warning(warning)
+            if feedback is not None and hasattr(feedback, "pushWarning"):
+                feedback.pushWarning(warning)
         if stored:
             with wsproject.NoWalWrites():
                 wsproject.write_project(project, workspace_path)

@@ -72,7 +72,7 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core.roster import RosterError, import_roster
-        from hezhang_plugin.data.gpkg import WorkspaceError, read_workspace_info
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable, read_workspace_info
         from hezhang_plugin.data.io import WriteError
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
@@ -82,6 +82,9 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         report_path = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         try:
             read_workspace_info(workspace)
+            # Refused before the roster is read: a read-only workspace, another program's lock.
+            check_writable(workspace)
+            check_not_busy(workspace)
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
             raise QgsProcessingException(str(exc)) from exc

@@ -49,15 +49,26 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputString("STALE_CODES", self.tr("Stale board codes")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from hezhang_plugin.core import boards, codes
         from hezhang_plugin.data import io
+        from hezhang_plugin.data.gpkg import check_not_busy, check_writable
         from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
 
         path = self.parameterAsFile(parameters, "WORKSPACE", context)
         try:
             check_workspace(path)
+            check_writable(path)
+            check_not_busy(path)
         except WorkspaceError as exc:
             raise QgsProcessingException(str(exc)) from exc
+        try:
+            return self._place(path, parameters, context, feedback)
+        except (WorkspaceError, io.WriteError) as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
+    def _place(self, path, parameters, context, feedback):
+        from hezhang_plugin.core import boards, codes
+        from hezhang_plugin.data import io
+
         km = self.parameterAsDouble(parameters, "KM_PER_BOARD", context) or boards.KM_PER_BOARD
         hotline = codes.normalise_phone(self.parameterAsString(parameters, "HOTLINE", context) or "")
         err = codes.check_phone(hotline) if hotline else None

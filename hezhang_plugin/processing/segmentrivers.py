@@ -89,8 +89,13 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core import segmentation as seg
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_destination_writable
         from hezhang_plugin.data.qgsio import source_to_arrays
 
+        try:  # refused before the work: segments written into a read-only workspace
+            check_destination_writable(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
+        except WorkspaceError as exc:
+            raise QgsProcessingException(str(exc)) from exc
         rivers = self.parameterAsSource(parameters, "RIVERS", context)
         units = self.parameterAsSource(parameters, "UNITS", context)
         if rivers is None or units is None:
