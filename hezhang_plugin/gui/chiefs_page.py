@@ -50,6 +50,8 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin import log
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
+from hezhang_plugin.data.gpkg import ReadOnlyWorkspaceError, WorkspaceError
+from hezhang_plugin.gui import guards
 
 KIND_ROLE = Qt.UserRole + 1
 KEY_ROLE = Qt.UserRole + 2
@@ -907,7 +909,16 @@ class ChiefsPage(QWidget):
         self._select_keys(keys)
 
     # ------------------------------------------------------------ edits through the edit buffer
+    def _refused(self) -> bool:
+        """True (with the reason shown) when the workspace may not be changed."""
+        refusal = guards.write_refusal(self.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning)
+        return bool(refusal)
+
     def _editable(self, name: str) -> QgsVectorLayer:
+        if self.path and guards.write_refusal(self.path):
+            raise ReadOnlyWorkspaceError(self.path)
         lyr = self.layers.get(name)
         if lyr is None:
             raise RuntimeError(f"the workspace has no {name} layer")
@@ -980,12 +991,12 @@ class ChiefsPage(QWidget):
         """A chief dropped on a segment or unit node: assign it there (one edit command).
         Returns the number of new appointments, or None when nothing could be assigned."""
         segs = self.drop_targets(chief_id, kind, key)
-        if not segs:
+        if not segs or self._refused():
             return None
         chief = self.hierarchy.chiefs[chief_id]
         try:
             n = self.assign_segments(segs, chief_id, self.as_of())
-        except (amod.AssignmentError, RuntimeError) as exc:
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
             self._message(str(exc), Qgis.Warning)
             return None
         self._message(
@@ -1123,7 +1134,11 @@ class ChiefsPage(QWidget):
         for name in ("chiefs", "assignments"):
             lyr = self.layers.get(name)
             if lyr is not None and lyr.isEditable() and lyr.isModified():
-                if not lyr.commitChanges():
+                while not lyr.commitChanges():
+                    # QGIS keeps the edits when the commit fails: another program's lock can be waited out.
+                    if any(guards.is_busy(RuntimeError(e)) for e in lyr.commitErrors()) \
+                            and guards.ask_retry_busy(self, self.path):
+                        continue
                     self._message(
                         self.tr("Saving {0} failed: {1}").format(lyr.name(), "; ".join(lyr.commitErrors())),
                         Qgis.Critical,
@@ -1145,7 +1160,7 @@ class ChiefsPage(QWidget):
         return None
 
     def add_chief_dialog(self) -> None:
-        if self.hierarchy is None:
+        if self.hierarchy is None or self._refused():
             return
         dialog = ChiefDialog(
             self.hierarchy.units,
@@ -1157,33 +1172,48 @@ class ChiefsPage(QWidget):
             self,
         )
         if dialog.exec():
-            self.save_chief(dialog.values())
+            self._save_chief_reporting(dialog.values())
 
     def edit_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         dialog = ChiefDialog(self.hierarchy.units, self.hierarchy.chiefs[cid], self)
         if dialog.exec():
-            self.save_chief(dialog.values(), cid)
+            self._save_chief_reporting(dialog.values(), cid)
+
+    def _save_chief_reporting(self, values: dict, chief_id: Optional[str] = None) -> None:
+        try:
+            self.save_chief(values, chief_id)
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
+            self._message(str(exc), Qgis.Warning)
 
     def deactivate_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         c = self.hierarchy.chiefs[cid]
         text = self.tr("Deactivate {0} and end the appointments on {1}? History is kept.").format(
             c.get("name"), self.as_of()
         )
-        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.Yes:
-            self.deactivate_chief(cid, self.as_of())
+        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.StandardButton.Yes:
+            try:
+                self.deactivate_chief(cid, self.as_of())
+            except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
+                self._message(str(exc), Qgis.Warning)
 
     def assign_dialog(self) -> None:
         segs = self.selected_seg_codes()
         if not segs:
             self._message(self.tr("Select segments in the tree or on the map first"), Qgis.Info)
+            return
+        if self._refused():
             return
         chiefs = sorted(
             (c for c in self.hierarchy.chiefs.values() if c.get("active", True)),
@@ -1202,7 +1232,7 @@ class ChiefsPage(QWidget):
                     dialog.date_edit.date().toString(Qt.ISODate),
                     dialog.duty_edit.text().strip() or None,
                 )
-            except (amod.AssignmentError, RuntimeError) as exc:
+            except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
                 self._message(str(exc), Qgis.Warning)
                 return
             self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
@@ -1212,9 +1242,11 @@ class ChiefsPage(QWidget):
         if code is None or (self.hierarchy.units.get(code) or {}).get("level") != "village":
             self._message(self.tr("Select a village in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         try:
             n = self.assign_village(code)
-        except (amod.AssignmentError, RuntimeError) as exc:
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
             self._message(str(exc), Qgis.Warning)
             return
         self._message(self.tr("{0} appointments added").format(n), Qgis.Success)

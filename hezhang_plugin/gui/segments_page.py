@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from hezhang_plugin import log
 from hezhang_plugin.core import schema
+from hezhang_plugin.gui import guards
 
 LIST_COLUMNS = ("seg_code", "name", "bank", "unit_code", "length_km")
 
@@ -58,6 +59,7 @@ class SegmentationTask(QgsTask):
         self.path, self.level, self.tolerance, self.min_length = path, level, tolerance, min_length
         self.report: Optional[dict] = None
         self.error = ""
+        self.busy = False  # another program held a lock on the workspace
 
     def run(self) -> bool:
         from hezhang_plugin.core import segmentation as seg
@@ -69,7 +71,10 @@ class SegmentationTask(QgsTask):
         except seg.SegmentationCancelled:
             self.error = _tr("Segmentation cancelled; the workspace was not changed.")
         except Exception as exc:  # reported to the user; the write is one transaction
+            from hezhang_plugin.gui.guards import is_busy
+
             self.error = str(exc)
+            self.busy = is_busy(exc)
         return False
 
     def finished(self, result: bool) -> None:
@@ -304,6 +309,11 @@ class SegmentsPage(QWidget):
             return
         from hezhang_plugin.gui.segment_tool import DrawSegmentTool
 
+        refusal = guards.write_refusal(self.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning, 10)
+            self.draw_button.setChecked(False)
+            return
         rivers, units = self._project_layer("rivers"), self._project_layer("admin_units")
         if rivers is None or self.layer is None:
             self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.Warning)
@@ -327,6 +337,12 @@ class SegmentsPage(QWidget):
         if self.layer is not None and self.layer.isEditable() and self.layer.isModified():
             self._message(self.tr("Save or discard the edits of the segments layer first."), Qgis.Warning)
             return None
+        refusal = guards.write_refusal(self.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning, 10)
+            return None
+        if not guards.wait_until_free(self, self.path):
+            return None
         self.task = SegmentationTask(self.path, self.level_combo.currentData(), self.tolerance_spin.value(),
                                      self.min_length_spin.value())
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
@@ -342,9 +358,16 @@ class SegmentsPage(QWidget):
             self.task.cancel()
 
     def _segmentation_done(self, report, error: str) -> None:
+        busy = bool(self.task is not None and self.task.busy)
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.task = None
+        if report is None and busy:
+            # Another program locked the file while the segments were written; nothing changed.
+            self.result_label.setText(error)
+            if guards.ask_retry_busy(self, self.path):
+                self.run_segmentation()
+            return
         if report is None:
             self.result_label.setText(error)
             self._message(error, Qgis.Warning if "cancel" in error.lower() else Qgis.Critical, 10)
