@@ -25,7 +25,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
 )
-from qgis.PyQt.QtCore import QDate, QMimeData, Qt, QTimer
+from qgis.PyQt.QtCore import NULL, QCoreApplication, QDate, QMimeData, Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -71,6 +71,20 @@ def _lang() -> str:
     from hezhang_plugin.i18n import ui_language
 
     return ui_language()
+
+
+def _refuse_broken_constraints(layer: QgsVectorLayer, feat: QgsFeature) -> None:
+    """Raise AssignmentError naming what a new row would break at save time (a NOT NULL or
+    unique column), so the refusal comes with the action, not when the edits are saved."""
+    from hezhang_plugin.data.qgsio import constraint_problems
+
+    fid = layer.fields().lookupField("fid")
+    if fid >= 0 and feat.attribute(fid) in (None, NULL):
+        feat.setAttribute(fid, layer.dataProvider().defaultValueClause(fid))
+    problems = constraint_problems(layer, feat)
+    if problems:
+        raise amod.AssignmentError(QCoreApplication.translate("ChiefsPage", "Not added: {0}").format(
+            "; ".join(problems)))
 
 
 def _plain(value):
@@ -955,6 +969,7 @@ class ChiefsPage(QWidget):
                     i = fields.lookupField(k)
                     if i >= 0:
                         feat.setAttribute(i, self._qdate(v) if k.startswith("valid_") else v)
+                _refuse_broken_constraints(layer, feat)
                 if not layer.addFeature(feat):
                     raise RuntimeError(f"could not add the appointment of segment {row['seg_code']}")
         except Exception:
@@ -1040,6 +1055,7 @@ class ChiefsPage(QWidget):
                 feat = QgsFeature(fields)
                 for k, v in dict(values, chief_id=chief_id, active=True).items():
                     feat.setAttribute(fields.lookupField(k), v)
+                _refuse_broken_constraints(layer, feat)
                 if not layer.addFeature(feat):
                     raise RuntimeError("could not add the chief")
         except Exception:

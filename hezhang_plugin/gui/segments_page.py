@@ -322,6 +322,7 @@ class SegmentsPage(QWidget):
         self.tool = DrawSegmentTool(canvas, rivers, self.layer, units, unit_level=self.level_combo.currentData())
         self.tool.set_bank(self.bank_combo.currentData())
         self.tool.status.connect(lambda text: self._message(text, Qgis.Info, 3))
+        self.tool.refused.connect(lambda text: self._message(text, Qgis.Warning, 10))
         self.tool.deactivated.connect(lambda: self.draw_button.setChecked(False))
         canvas.setMapTool(self.tool)
 
