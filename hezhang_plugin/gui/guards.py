@@ -15,8 +15,9 @@ from qgis.PyQt.QtWidgets import QMessageBox
 from hezhang_plugin.data import gpkg
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Guards", text)
+def tr(text: str) -> str:
+    # Context "@default": where pylupdate5 files module-level tr("...") calls.
+    return QCoreApplication.translate("@default", text)
 
 
 def write_refusal(path: Optional[str]) -> Optional[str]:
@@ -36,7 +37,7 @@ def is_busy(exc: BaseException) -> bool:
 def ask_retry_busy(parent, path: str) -> bool:
     """Tell the user another program holds the workspace; True when they choose Retry."""
     answer = QMessageBox.warning(
-        parent, _tr("Workspace in use"), str(gpkg.WorkspaceBusyError(path)),
+        parent, tr("Workspace in use"), str(gpkg.WorkspaceBusyError(path)),
         QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Retry)
     return answer == QMessageBox.StandardButton.Retry

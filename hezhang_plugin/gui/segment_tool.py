@@ -101,14 +101,17 @@ class DrawSegmentTool(QgsMapTool):
         self.reset()
         super().deactivate()
 
-    def reset(self) -> None:
+    def reset(self, announce: bool = True) -> None:
+        """Back to picking a river; ``announce`` says so in the status (not after a refusal,
+        whose reason must stay in sight)."""
         self.state = PICK_RIVER
         self.river_feature = None
         self.river_geom = None
         self.start_point = None
         self.river_band.reset(QgsWkbTypes.LineGeometry)
         self.preview.reset(QgsWkbTypes.LineGeometry)
-        self.status.emit(self.tr("Click a river."))
+        if announce:
+            self.status.emit(self.tr("Click a river."))
 
     def remove_bands(self) -> None:
         for band in (self.river_band, self.preview):
@@ -150,7 +153,7 @@ class DrawSegmentTool(QgsMapTool):
                 self.status.emit(self.tr("Start and end are the same place; click another end."))
                 return
             fid = self._store(seg)
-            self.reset()
+            self.reset(announce=fid is not None)
             if fid is not None:
                 self.segment_added.emit(fid)
 

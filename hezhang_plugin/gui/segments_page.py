@@ -32,8 +32,9 @@ from hezhang_plugin.gui import guards
 LIST_COLUMNS = ("seg_code", "name", "bank", "unit_code", "length_km")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SegmentsPage", text)
+def tr(text: str) -> str:
+    # Context "@default": where pylupdate5 files module-level tr("...") calls.
+    return QCoreApplication.translate("@default", text)
 
 
 class _TaskFeedback:
@@ -55,7 +56,7 @@ class SegmentationTask(QgsTask):
     done = pyqtSignal(object, str)  # report (or None), error text
 
     def __init__(self, path: str, level: str, tolerance: float, min_length: float):
-        super().__init__(_tr("Segmenting rivers"), QgsTask.CanCancel)
+        super().__init__(tr("Segmenting rivers"), QgsTask.CanCancel)
         self.path, self.level, self.tolerance, self.min_length = path, level, tolerance, min_length
         self.report: Optional[dict] = None
         self.error = ""
@@ -69,7 +70,7 @@ class SegmentationTask(QgsTask):
                                                 feedback=_TaskFeedback(self))
             return True
         except seg.SegmentationCancelled:
-            self.error = _tr("Segmentation cancelled; the workspace was not changed.")
+            self.error = tr("Segmentation cancelled; the workspace was not changed.")
         except Exception as exc:  # reported to the user; the write is one transaction
             from hezhang_plugin.gui.guards import is_busy
 
