@@ -14,6 +14,12 @@ if ROOT not in sys.path:
 os.environ.setdefault("PROJ_DATA", "/usr/share/proj")
 
 
+def pytest_addoption(parser, pluginmanager):
+    # test/core runs without QGIS (-p no:qgis): keep pytest-qgis's ini key known then.
+    if pluginmanager.is_blocked("qgis"):
+        parser.addini("qgis_qui_enabled", "pytest-qgis GUI switch (unused without pytest-qgis)", type="bool")
+
+
 @pytest.fixture
 def workspace_path(tmp_path, qgis_app):
     """A new empty workspace GeoPackage for the demo district code."""

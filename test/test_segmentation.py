@@ -173,7 +173,8 @@ def test_rerun_after_moving_one_boundary_keeps_other_codes():
     merged = three_villages(split=3000.0)[:2]
     third = run([river("R1", "沙河", line)], merged, existing=existing, today="2025-02-01")
     assert third.report["retired"] == [codes["003"]]
-    assert third.retired[0]["valid_to"] == "2025-02-01" and third.retired[0]["seg_code"] == codes["003"]
+    # retired the day before its successors start (issue 11: both must not hold on 2025-02-01)
+    assert third.retired[0]["valid_to"] == "2025-01-31" and third.retired[0]["seg_code"] == codes["003"]
 
 
 def test_total_length_per_bank_equals_river_length_inside_district():
@@ -238,7 +239,9 @@ def test_segment_workspace_writes_once_and_keeps_codes(workspace_path):
     rows = io.read_rows(workspace_path, "segments")
     # the town's segment replaces the village ones; retired rows stay, with valid_to
     assert len(town["retired"]) == 3 and town["added"] == ["411171000004"] and len(rows) == 4
-    assert sum(1 for r in rows if r["valid_to"] == "2030-01-01") == 3
+    # retired the day before the town's segment starts (issue 11), which starts on 2030-01-01
+    assert sum(1 for r in rows if r["valid_to"] == "2029-12-31") == 3
+    assert [r["valid_from"] for r in rows if r["seg_code"] == "411171000004"] == ["2030-01-01"]
 
 
 def test_processing_algorithm(processing_ready, tmp_path):

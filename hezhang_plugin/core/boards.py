@@ -17,6 +17,8 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from hezhang_plugin.core import dates, validity
+
 #: Further board for each this many km of a segment (provincial standards: 8 km).
 KM_PER_BOARD = 8.0
 #: Days within which a board must show a chief change (common rule: 15 days).
@@ -30,21 +32,12 @@ def boards_needed(length_km: Optional[float], km_per_board: float = KM_PER_BOARD
     return int(math.ceil(length_km / km_per_board - 1e-9))
 
 
-def _as_date(value) -> Optional[dt.date]:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+_as_date = dates.to_date
 
 
-def is_current(row: dict, on: dt.date) -> bool:
-    """An assignment (or segment) valid on date ``on``."""
-    start = _as_date(row.get("valid_from"))
-    end = _as_date(row.get("valid_to"))
-    return (start is None or start <= on) and (end is None or end >= on)
+def is_current(row: dict, on) -> bool:
+    """An assignment (or segment) valid on date ``on``: :func:`validity.is_current`."""
+    return validity.is_current(row, on)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import codes, schema, sheets
+from hezhang_plugin.core import codes, schema, sheets, validity
 
 #: Roster columns in export order (canonical names = chiefs/assignments field names).
 COLUMNS = (
@@ -122,16 +122,6 @@ class RosterError(sheets.SheetError):
     """A roster file that cannot be read at all (format, encoding, headers)."""
 
 
-def _ui_lang() -> str:
-    """'zh' or 'en' as the QGIS user interface shows (English outside QGIS)."""
-    try:
-        from hezhang_plugin.i18n import ui_language
-
-        return ui_language()
-    except Exception:  # no QGIS settings available: plain Python use
-        return "en"
-
-
 @dataclass
 class Rejection:
     """A rejected row with its reasons in English and in Chinese."""
@@ -140,14 +130,15 @@ class Rejection:
     reason_en: str
     reason_zh: str = ""
 
-    def text(self, lang: Optional[str] = None) -> str:
-        lang = lang or _ui_lang()
+    def text(self, lang: Optional[str] = "en") -> str:
+        """The reason in ``lang`` ('en' or 'zh'; core does not know the UI language, the
+        caller that shows the text passes it)."""
         return self.reason_zh if lang == "zh" and self.reason_zh else self.reason_en
 
     @property
     def reason(self) -> str:
-        """The reason in the user interface language."""
-        return self.text()
+        """The reason in English (``text(lang)`` for the user's language)."""
+        return self.reason_en
 
 
 @dataclass
@@ -174,8 +165,7 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
-    def summary(self, lang: Optional[str] = None) -> str:
-        lang = lang or _ui_lang()
+    def summary(self, lang: Optional[str] = "en") -> str:
         enc = f", {ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
         if lang == "zh":
             enc_zh = f"，{ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
@@ -203,10 +193,8 @@ class ImportReport:
             f"appointments added, {self.assignments_ended} ended."
         )
 
-    def to_text(self, lang: Optional[str] = None) -> str:
-        """Summary, ignored columns and one line per rejected row, in ``lang`` (default:
-        the user interface language)."""
-        lang = lang or _ui_lang()
+    def to_text(self, lang: Optional[str] = "en") -> str:
+        """Summary, ignored columns and one line per rejected row, in ``lang`` ('en' or 'zh')."""
         lines = [self.summary(lang)]
         if self.header_row > 1:
             lines.append(
@@ -226,10 +214,9 @@ class ImportReport:
                 lines.append(f"row {rej.row}: {rej.text(lang)}")
         return "\n".join(lines) + "\n"
 
-    def write_csv(self, path: str, lang: Optional[str] = None) -> None:
+    def write_csv(self, path: str, lang: Optional[str] = "en") -> None:
         """The rejected rows (row, reason) as a UTF-8 BOM CSV that Excel opens correctly,
-        in ``lang`` (default: the user interface language)."""
-        lang = lang or _ui_lang()
+        in ``lang`` ('en' or 'zh')."""
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["行号", "原因"] if lang == "zh" else ["row", "reason"])
@@ -398,7 +385,7 @@ def validate_rows(
         if err and sheets.is_scientific(r["unit_code"]):
             errors.append(_shortened("unit_code", r["unit_code"]))
         elif err:
-            errors.append((err, amod.code_message_zh(err)))
+            errors.append((err, err.zh))
         elif r["unit_code"] not in units:
             errors.append(
                 (
@@ -438,7 +425,7 @@ def validate_rows(
             if perr and sheets.is_scientific(r["phone"]):
                 errors.append(_shortened("phone", r["phone"]))
             elif perr:
-                errors.append((perr, amod.code_message_zh(perr)))
+                errors.append((perr, perr.zh))
         r["position"] = raw.get("position", "").strip() or None
         r["organisation"] = raw.get("organisation", "").strip() or None
         r["duty"] = raw.get("duty", "").strip() or None
@@ -585,10 +572,9 @@ def plan_import(
                 )
     if mode == "replace":
         # The file is the whole current roster: what it does not list ends the day before.
-        end = amod.day_before(as_of)
         for akey, a in open_keys.items():
             if akey not in keep_open:
-                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+                plan.assignments_end.append((a["fid"], validity.end_date(a.get("valid_from"), as_of)))
         listed = set(roster_ids.values())
         for c in chiefs:
             if c.get("active", True) and c["chief_id"] not in listed:
@@ -604,8 +590,7 @@ def plan_import(
             s = (a["seg_code"], a["level"], a["role"])
             new = seats.get(s)
             if new is not None and new["chief_id"] != a["chief_id"] and akey not in keep_open:
-                end = amod.day_before(new["valid_from"])
-                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+                plan.assignments_end.append((a["fid"], validity.end_date(a.get("valid_from"), new["valid_from"])))
     return plan
 
 

@@ -39,7 +39,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from hezhang_plugin.core import codes as hzcodes
-from hezhang_plugin.core import geodesy
+from hezhang_plugin.core import crs as crsmod
+from hezhang_plugin.core import geodesy, validity
 
 #: Data conventions for generated names (segment names are data, not UI text).
 NAME_SEGMENT = "{river}{unit}段"
@@ -109,14 +110,11 @@ class _Progress:
 
 def metric_crs_for(lon: float, lat: float) -> str:
     """The CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554) around a longitude."""
-    zone = int(round((float(lon) - 75.0) / 3.0))
-    zone = min(max(zone, 0), 20)
-    return f"EPSG:{4534 + zone}"
+    return crsmod.gk_zone_crs(lon)
 
 
 def _is_gk3(crs: str) -> bool:
-    crs = (crs or "").upper()
-    return crs.startswith("EPSG:") and crs[5:].isdigit() and 4534 <= int(crs[5:]) <= 4554
+    return bool(crs) and crsmod.is_gk3(crs)
 
 
 def _transformer(src: str, dst: str):
@@ -155,8 +153,8 @@ def choose_metric_crs(geoms, crs: str) -> str:
         return "EPSG:4545"
     x0, y0, x1, y1 = shapely.total_bounds(valid)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    if crs.upper() not in ("EPSG:4490", "EPSG:4326"):
-        cx, cy = _transformer(crs, "EPSG:4490").transform(cx, cy)
+    if not crsmod.is_cgcs2000_lonlat(crs):
+        cx, cy = _transformer(crs, crsmod.CGCS2000).transform(cx, cy)
     return metric_crs_for(cx, cy)
 
 
@@ -685,7 +683,7 @@ def _geodesic_measure(axis: _Axis, rivers_crs: str) -> np.ndarray:
     if len(c) == 0:
         return np.zeros(0)
     lon, lat = c[:, 0], c[:, 1]
-    if rivers_crs.upper() not in ("EPSG:4490", "EPSG:4326"):
+    if not crsmod.is_cgcs2000_lonlat(rivers_crs):
         lon, lat = geodesy.transformer_to_lonlat(rivers_crs).transform(lon, lat)
     step = np.zeros(len(c))
     if len(c) > 1:
@@ -1070,7 +1068,8 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
     ``existing`` are segment rows (geometry in ``rivers_crs``) from an earlier run: segments
     that did not materially change keep their code (and fid), changed ones keep their code
     with new extent, new ones get the next free codes, and existing current segments of the
-    processed rivers that are gone are returned as retired (``valid_to`` = ``today``).
+    processed rivers that are gone are returned as retired (``valid_to`` = the day before
+    ``today``, the first day of their successors: :func:`validity.end_date`).
     """
     progress = _Progress(feedback)
     today = today or _dt.date.today().isoformat()
@@ -1113,7 +1112,7 @@ def segment_rivers(rivers: Sequence[dict], units: Sequence[dict], *, rivers_crs:
     for j, old in enumerate(current):
         if j not in matched_j:
             retired = dict(old)
-            retired["valid_to"] = today
+            retired["valid_to"] = validity.end_date(old.get("valid_from"), today)
             result.retired.append(retired)
             report["retired"].append(old.get("seg_code"))
     codes = cols["seg_code"]

@@ -9,7 +9,6 @@ and, when a workspace is given, the chiefs responsible for it on the after date.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -244,14 +243,20 @@ def chiefs_by_segment(workspace: str, on_date: Optional[str] = None) -> dict[str
     """seg_code -> "name (role), ..." of the assignments current on ``on_date`` (today)."""
     from hezhang_plugin.data import io
 
-    day = on_date or dt.date.today().isoformat()
-    chiefs = {r["chief_id"]: r for r in io.read_rows(workspace, "chiefs", with_geometry=False)}
+    return chief_names_by_segment(io.read_rows(workspace, "chiefs", with_geometry=False),
+                                  io.read_rows(workspace, "assignments", with_geometry=False), on_date)
+
+
+def chief_names_by_segment(chiefs: Sequence[dict], assignments: Sequence[dict],
+                           on_date: Optional[str] = None) -> dict[str, str]:
+    """seg_code -> "name(role)、..." of the appointments current on ``on_date`` (default today)."""
+    from hezhang_plugin.core import dates, validity
+
+    day = dates.parse_date(on_date) or dates.today()
+    chiefs = {r["chief_id"]: r for r in chiefs}
     out: dict[str, list[str]] = {}
-    rows = io.read_rows(workspace, "assignments", with_geometry=False)
-    for r in sorted(rows, key=lambda r: (r.get("seg_code") or "", r.get("level") or "")):
-        if (r.get("valid_from") or "") > day:
-            continue
-        if r.get("valid_to") and r["valid_to"] < day:
+    for r in sorted(assignments, key=lambda r: (r.get("seg_code") or "", r.get("level") or "")):
+        if not validity.is_current(r, day):
             continue
         chief = chiefs.get(r.get("chief_id"))
         name = chief["name"] if chief else r.get("chief_id")

@@ -133,13 +133,14 @@ def style_rivers(vl: QgsVectorLayer) -> None:
 def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None) -> str:
     """Expression counting the current lead-role appointments of the segment being drawn
     (of one chief level when ``level`` is given)."""
+    from hezhang_plugin.core import validity
     from hezhang_plugin.core.assignments import LEAD_ROLES
 
     roles = ", ".join(f"'{r}'" for r in LEAD_ROLES)
     level_filter = f"\"level\" = '{level}' AND " if level else ""
     return (f"aggregate(layer:='{assign_layer_id}', aggregate:='count', expression:=\"fid\", "
             f"filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND {level_filter}\"role\" IN ({roles}) AND "
-            "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now())))")
+            f"{validity.expression()})")
 
 
 def chiefs_missing_expr(assign_layer_id: str) -> str:

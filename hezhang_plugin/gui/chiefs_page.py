@@ -49,7 +49,7 @@ from qgis.PyQt.QtWidgets import (
 
 from hezhang_plugin import log
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import lengths, schema
 from hezhang_plugin.data.gpkg import ReadOnlyWorkspaceError, WorkspaceError
 from hezhang_plugin.gui import guards
 
@@ -133,9 +133,11 @@ class LayerSnapshot:
         self.fields = None
         self.source = None
         self.from_file = False
+        self.crs = schema.DEFAULT_CRS
         if layer is None or not layer.isValid():
             return
         self.fields = layer.fields()
+        self.crs = layer.crs().authid() or layer.crs().toWkt() or schema.DEFAULT_CRS
         self.source = QgsVectorLayerFeatureSource(layer)
         self.from_file = not (layer.isEditable() and layer.isModified()) and not layer.subsetString()
 
@@ -153,6 +155,22 @@ class LayerSnapshot:
                 log.get_logger().info("reading %s through the layer: %s", self.name, exc)
         return source_rows(self.source, self.fields, _READ_FIELDS[self.name])
 
+    def single_bank_geometries(self) -> dict:
+        """fid → shapely geometry of the left/right-bank segments (the single-bank km rule
+        compares them with the opposite bank; other segments need no geometry)."""
+        import shapely
+
+        if self.source is None:
+            return {}
+        banks = ", ".join(f"'{b}'" for b in lengths.SINGLE_BANKS)
+        req = QgsFeatureRequest().setFilterExpression(f'"bank" IN ({banks})').setNoAttributes()
+        out = {}
+        for feat in self.source.getFeatures(req):
+            geom = feat.geometry()
+            if geom is not None and not geom.isEmpty():
+                out[feat.id()] = shapely.from_wkb(bytes(geom.asWkb()))
+        return out
+
 
 def build_hierarchy(snapshots: dict, date: str, task: Optional[QgsTask] = None) -> Optional[amod.Hierarchy]:
     """The hierarchy from layer snapshots (no widget, no live layer: runs in a task)."""
@@ -165,7 +183,12 @@ def build_hierarchy(snapshots: dict, date: str, task: Optional[QgsTask] = None) 
         rows[name] = snapshots[name].rows()
     if task is not None and task.isCanceled():
         return None
-    return amod.Hierarchy(rows["admin_units"], rows["segments"], rows["chiefs"], rows["assignments"], date)
+    geoms = snapshots["segments"].single_bank_geometries()
+    for s in rows["segments"]:
+        if s["fid"] in geoms:
+            s["geom"] = geoms[s["fid"]]
+    return amod.Hierarchy(rows["admin_units"], rows["segments"], rows["chiefs"], rows["assignments"], date,
+                          snapshots["segments"].crs)
 
 
 class HierarchyTask(QgsTask):

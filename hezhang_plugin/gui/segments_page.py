@@ -222,12 +222,12 @@ class SegmentsPage(QWidget):
 
     def refresh(self) -> None:
         """Reload segments, filters and statistics from the workspace."""
+        from hezhang_plugin.core import validity
         from hezhang_plugin.data import io
 
         self._rows, self._units, self._rivers = [], {}, {}
         if self.path and os.path.exists(self.path):
-            self._rows = [r for r in io.read_rows(self.path, "segments", with_geometry=False)
-                          if not r.get("valid_to")]
+            self._rows = validity.current_rows(io.read_rows(self.path, "segments", with_geometry=False))
             self._units = {u["code"]: u["name"] for u in io.read_rows(self.path, "admin_units", with_geometry=False)}
             self._rivers = {r["river_code"]: r["name"] for r in io.read_rows(self.path, "rivers", with_geometry=False)}
         for combo, values, names in ((self.river_filter, sorted({r["river_code"] for r in self._rows}), self._rivers),

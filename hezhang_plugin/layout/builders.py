@@ -37,12 +37,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, validity
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import MapContent, coverage_table_rows
 
 BANK_OFFSET_EXPR = "CASE WHEN \"bank\" = 'left' THEN 0.9 WHEN \"bank\" = 'right' THEN -0.9 ELSE 0 END"
-CURRENT_EXPR = "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now()))"
+#: Current today, by the one validity rule (valid_from ≤ today ≤ valid_to, empty = open).
+CURRENT_EXPR = validity.expression()
 
 PROHIBITED_ACTS = (
     "河道管理范围内禁止下列行为：\n"
@@ -410,7 +411,7 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     layout.addMultiFrame(table)
     table.setVectorLayer(chiefs)
     table.setFilterFeatures(True)
-    current = "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now()))"
+    current = CURRENT_EXPR
     table.setFeatureFilter(
         "\"active\" AND \"level\" <> 'district' AND left(\"unit_code\", 9) = "
         "left(attribute(@atlas_feature, 'code'), 9)")

@@ -74,6 +74,7 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core.roster import RosterError, import_roster
         from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable, read_workspace_info
         from hezhang_plugin.data.io import WriteError
+        from hezhang_plugin.i18n import ui_language
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         source = self.parameterAsFile(parameters, "INPUT", context)
@@ -88,13 +89,14 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
             raise QgsProcessingException(str(exc)) from exc
+        lang = ui_language()
         if report.encoding:
             feedback.pushInfo(self.tr("Encoding detected: {0}").format(report.encoding))
         for rej in report.rejected:
-            feedback.reportError(self.tr("Row {0}: {1}").format(rej.row, rej.reason), False)
+            feedback.reportError(self.tr("Row {0}: {1}").format(rej.row, rej.text(lang)), False)
         if report_path:
-            report.write_csv(report_path)
-        feedback.pushInfo(report.summary())
+            report.write_csv(report_path, lang)
+        feedback.pushInfo(report.summary(lang))
         if report.rejected and not report.written:
             raise QgsProcessingException(
                 self.tr("{0} of {1} rows were rejected, nothing was imported (see the report{2}).").format(
