@@ -201,7 +201,7 @@ def _step_baseline(path):
 
 
 def _step_hezhang_all(path):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     findings, summary = check_coverage(path, "2024-06-01")
     return {
@@ -212,7 +212,7 @@ def _step_hezhang_all(path):
 
 
 def _step_hezhang_r1(path):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     findings, _ = check_coverage(path, "2024-06-01", rules=("R1",))
     return {"r1": len(findings)}

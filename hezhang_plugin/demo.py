@@ -283,9 +283,9 @@ def _say(text: str) -> None:
 
 def run(out_folder: str) -> dict:
     """The main job end to end: workspace, segmentation, roster import, boards, check, maps."""
-    from hezhang_plugin.core.segmentation import segment_workspace
     from hezhang_plugin.data import gpkg
     from hezhang_plugin.data import io as wio
+    from hezhang_plugin.services.segmentation import segment_workspace
 
     os.makedirs(out_folder, exist_ok=True)
     path = os.path.abspath(os.path.join(out_folder, DEMO_FILE))
@@ -315,7 +315,7 @@ def run(out_folder: str) -> dict:
 
 
 def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     report = import_roster(path, roster_csv, mode="replace", as_of=APPOINTED)
     _say(f"3/6 roster imported from {os.path.basename(roster_csv)}: {report.summary()}")
@@ -327,7 +327,7 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
     placed = processing.run("hezhang:placeboards", {"WORKSPACE": path, "HOTLINE": "12345",
                                                     "REFRESH_DATES": True})
     _say(f"4/6 notice boards placed: {placed['PLACED']}")
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     findings, summary = check_coverage(path)
     out["findings"], out["summary"] = findings, summary

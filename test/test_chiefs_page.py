@@ -398,7 +398,7 @@ def test_deactivation_saved_writes_both_layers(page, workspace_path):
     assert chiefs["CT1"]["active"] is False
     ends = [a["valid_to"] for a in read_rows(workspace_path, "assignments") if a["chief_id"] == "CT1"]
     assert ends == ["2024-05-31", "2024-05-31"]
-    assert page._links == []  # saving clears the undo stacks, and the links with them
+    assert page._applier._links == []  # saving clears the undo stacks, and the links with them
 
 
 # ------------------------------------------------------------------ messages in Chinese
@@ -422,7 +422,7 @@ def zh_ui():
 
 
 def test_roster_rejections_in_chinese(workspace_path, tmp_path, zh_ui):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     F.fill(workspace_path, chiefs=[], assignments=[])
     src = tmp_path / "bad.csv"
@@ -469,7 +469,7 @@ def test_importroster_report_follows_the_ui_language(workspace_path, tmp_path, z
 
 
 def test_r7_format_problems_in_chinese(workspace_path):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     chiefs = F.chiefs()
     chiefs[3] = dict(chiefs[3], phone="1380000")

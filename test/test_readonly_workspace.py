@@ -59,8 +59,8 @@ def _zh():
 
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
 def test_checking_and_reading_work_and_write_nothing(shared, wal):
-    from hezhang_plugin.core.coverage import check_coverage
     from hezhang_plugin.data import gpkg
+    from hezhang_plugin.services.coverage import check_coverage
 
     folder, path = shared
     RO.set_wal(path, wal)
@@ -203,9 +203,9 @@ def test_import_with_another_program_holding_a_read_lock(workspace_path, process
 def test_a_lock_taken_during_the_write_is_one_message_and_no_change(workspace_path, kind):
     """The lock arrives after the checks, between reading and committing (GDAL then waits
     its busy timeout): one WorkspaceBusyError, no 'Transaction not established', nothing written."""
-    from hezhang_plugin.core.roster import import_roster
     from hezhang_plugin.data import gpkg
     from hezhang_plugin.data.io import read_rows
+    from hezhang_plugin.services.roster import import_roster
 
     path = F.fill(workspace_path, chiefs=[], assignments=[])
     src = os.path.join(os.path.dirname(path), "r.csv")

@@ -35,7 +35,7 @@ def imported(path):
 
 
 def test_cells_merged_down_fill_every_row_they_span(ws, tmp_path):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = str(tmp_path / "merged.xlsx")
     want = R.merged_chief(src)
@@ -52,7 +52,7 @@ def test_cells_merged_down_fill_every_row_they_span(ws, tmp_path):
 def test_a_bureau_workbook_with_titles_notes_numbers_and_full_width_text(ws, tmp_path):
     from openpyxl.utils.datetime import from_excel
 
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = str(tmp_path / "bureau.xlsx")
     want = R.bureau_layout(src)
@@ -75,7 +75,7 @@ def test_rejections_name_the_sheet_row(ws, tmp_path):
     even with a title row and a two-row header above it."""
     import openpyxl
 
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     wb = openpyxl.Workbook()
     sh = wb.active
@@ -97,7 +97,7 @@ def test_rejections_name_the_sheet_row(ws, tmp_path):
 def test_numbers_excel_shortened_are_refused_with_the_fix(ws, tmp_path):
     """A CSV saved by Excel with 4.11171E+11 in place of the unit code: the digits are gone,
     the row is refused saying how to keep them."""
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = tmp_path / "sci.csv"
     src.write_text("姓名,级别,行政区划代码,联系电话,河段编码\r\n苏明,镇级,4.11171E+11,1.39E+10,411171000101\r\n",
@@ -111,7 +111,7 @@ def test_numbers_excel_shortened_are_refused_with_the_fix(ws, tmp_path):
 
 
 def test_csv_with_a_title_row_and_a_note(ws, tmp_path):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = tmp_path / "title.csv"
     src.write_text(

@@ -221,21 +221,22 @@ def test_substring_between_clicks_follows_vertices():
 
 def test_segment_workspace_writes_once_and_keeps_codes(workspace_path):
     from hezhang_plugin.data import io
+    from hezhang_plugin.services import segmentation as svc_seg
 
     io.write_rows(workspace_path, "admin_units",
                   [dict(u, level="village", parent_code="411171100000") for u in three_villages()]
                   + [{"code": "411171100000", "name": "一镇", "level": "town",
                       "geom": _geo(box(0, 0, 3000, 1000), "EPSG:4490")}])
     io.write_rows(workspace_path, "rivers", [river("R1", "沙河", LineString([(100, 500), (2900, 500)]))])
-    rep = seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
+    rep = svc_seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
     assert len(rep["added"]) == 3
     rows = io.read_rows(workspace_path, "segments")
     assert sorted(r["seg_code"] for r in rows) == ["411171000001", "411171000002", "411171000003"]
     assert all(r["valid_to"] is None and r["length_km"] > 0.8 for r in rows)
-    rep2 = seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
+    rep2 = svc_seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
     assert len(rep2["unchanged"]) == 3 and rep2["added"] == []
     assert len(io.read_rows(workspace_path, "segments")) == 3
-    town = seg.segment_workspace(workspace_path, "town", 10.0, 50.0, today="2030-01-01")
+    town = svc_seg.segment_workspace(workspace_path, "town", 10.0, 50.0, today="2030-01-01")
     rows = io.read_rows(workspace_path, "segments")
     # the town's segment replaces the village ones; retired rows stay, with valid_to
     assert len(town["retired"]) == 3 and town["added"] == ["411171000004"] and len(rows) == 4

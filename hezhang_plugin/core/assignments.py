@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Iterable, Optional
 
 from hezhang_plugin.core import codes, lengths, schema, validity
+from hezhang_plugin.core.changes import ChangeSet
 from hezhang_plugin.core.dates import day_before, parse_date, today  # noqa: F401  (re-exported)
 from hezhang_plugin.core.messages import HezhangError, Message, Text
 from hezhang_plugin.core.validity import current_rows, is_current  # noqa: F401  (re-exported)
@@ -219,93 +220,72 @@ def plan_deactivation(assignments: Iterable[dict], chief_id: str, end_date: str)
     return out
 
 
-# ------------------------------------------------------------------ workspace writes
+# ------------------------------------------------------------------ change sets
 
 
-def apply_changes(path: str, inserts: Optional[dict] = None, updates: Optional[dict] = None) -> None:
-    """Insert rows and update fields of rows by fid in several tables, in ONE transaction.
-
-    ``inserts``: layer → list of row dicts; ``updates``: layer → list of (fid, {field: value}).
-    Any failure rolls everything back and names the table and row.
-    """
-    from hezhang_plugin.data import io
-
-    with io.transaction(path) as ds:
-        for layer, changes in (updates or {}).items():
-            io.write_to(ds, layer, [{**values, "fid": fid} for fid, values in changes], update_by_fid=True)
-        for layer, rows in (inserts or {}).items():
-            io.write_to(ds, layer, [{k: v for k, v in row.items() if k != "fid"} for row in rows])
-
-
-def _chief_row(path: str, chief_id: str) -> dict:
-    from hezhang_plugin.data.io import read_rows
-
-    for c in read_rows(path, "chiefs"):
-        if c["chief_id"] == chief_id:
-            return c
-    raise AssignmentError("chief.unknown", chief=chief_id)
-
-
-def assign(
-    path: str,
+def assignment_changes(
+    existing: Iterable[dict],
     seg_codes: Iterable[str],
-    chief_id: str,
-    valid_from: Optional[str] = None,
+    chief: dict,
+    valid_from: str,
     duty: Optional[str] = None,
     replace_current: bool = True,
-) -> int:
-    """Assign a chief (at its level and role) to segments of a workspace; returns the
-    number of new appointments."""
-    from hezhang_plugin.data.io import read_rows
-
-    seg_codes = list(seg_codes)
-    chief = _chief_row(path, chief_id)
+) -> ChangeSet:
+    """The change set assigning ``chief`` to segments (:func:`plan_assignment`): ends of the
+    appointments it replaces (by fid), then the new appointments. Raises AssignmentError
+    for an inactive chief or a bad date."""
     if not chief.get("active", True):
-        raise AssignmentError("chief.inactive", chief=chief_id, name=chief.get("name") or "")
-    known = {s["seg_code"] for s in read_rows(path, "segments", with_geometry=False)}
-    unknown = [s for s in seg_codes if s not in known]
-    if unknown:
-        raise AssignmentError("assignment.unknown_segments", codes=", ".join(unknown[:5]))
-    existing = read_rows(path, "assignments")
-    inserts, ends = plan_assignment(existing, seg_codes, chief, valid_from or today(), duty, replace_current)
-    apply_changes(
-        path, {"assignments": inserts}, {"assignments": [(fid, {"valid_to": end}) for fid, end in ends]}
-    )
-    return len(inserts)
+        raise AssignmentError("chief.inactive", chief=chief.get("chief_id"), name=chief.get("name") or "")
+    inserts, ends = plan_assignment(existing, seg_codes, chief, valid_from, duty, replace_current)
+    cs = ChangeSet(Message("change.assign", name=chief.get("name") or chief.get("chief_id"), count=len(inserts)))
+    for fid, end in ends:
+        cs.end("assignments", fid, valid_to=end)
+    for row in inserts:
+        cs.insert("assignments", row)
+    return cs
 
 
-def end_assignments(path: str, fids: Iterable[int], end_date: str) -> int:
+def end_changes(fids: Iterable[int], end_date: str) -> ChangeSet:
+    """The change set ending appointments (by fid) on ``end_date`` (their last day)."""
     end_date = parse_date(end_date)
     if not end_date:
         raise AssignmentError("assignment.no_end")
-    changes = [(fid, {"valid_to": end_date}) for fid in fids]
-    apply_changes(path, updates={"assignments": changes})
-    return len(changes)
+    fids = list(fids)
+    cs = ChangeSet(Message("change.end_assignments", count=len(fids), date=end_date))
+    for fid in fids:
+        cs.end("assignments", fid, valid_to=end_date)
+    return cs
 
 
-def deactivate_chief(path: str, chief_id: str, end_date: Optional[str] = None) -> int:
-    """Mark a chief inactive and end its open appointments on ``end_date`` (nothing deleted).
-    Returns the number of appointments ended."""
-    from hezhang_plugin.data.io import read_rows
-
-    chief = _chief_row(path, chief_id)
-    ends = plan_deactivation(read_rows(path, "assignments"), chief_id, end_date or today())
-    apply_changes(
-        path,
-        updates={
-            "chiefs": [(chief["fid"], {"active": False})],
-            "assignments": [(fid, {"valid_to": end}) for fid, end in ends],
-        },
-    )
-    return len(ends)
+def deactivation_changes(chief: dict, assignments: Iterable[dict], end_date: str) -> ChangeSet:
+    """The change set deactivating ``chief`` (a chiefs row with fid): ``active`` false and
+    its appointments open on ``end_date`` ended that day (:func:`plan_deactivation`)."""
+    ends = plan_deactivation(assignments, chief["chief_id"], end_date)
+    cs = ChangeSet(Message("change.deactivate", name=chief.get("name") or chief["chief_id"]))
+    cs.end("chiefs", chief["fid"], active=False)
+    for fid, end in ends:
+        cs.end("assignments", fid, valid_to=end)
+    return cs
 
 
-def who_was_responsible(path: str, seg_code: str, date: Optional[str] = None) -> list[dict]:
-    """Appointments of a workspace segment on ``date`` with their chief rows."""
-    from hezhang_plugin.data.io import read_rows
-
-    chiefs = {c["chief_id"]: c for c in read_rows(path, "chiefs")}
-    return responsible_on(read_rows(path, "assignments"), seg_code, date, chiefs)
+def chief_changes(values: dict, units: dict, chiefs: dict, chief_id: Optional[str] = None) -> tuple:
+    """(change set, chief id) adding a chief (no ``chief_id``: a new id is made) or changing
+    the fields ``values`` names of chief ``chief_id``. ``chiefs``: chief_id → row (with fid).
+    Raises AssignmentError with every reason the record is not acceptable."""
+    problems = chief_problems(values, units)
+    if problems:
+        raise AssignmentError(Message.literal("; ".join(m.en for m in problems),
+                                              "；".join(m.zh for m in problems)))
+    if chief_id:
+        if chief_id not in chiefs:
+            raise AssignmentError("chief.unknown", chief=chief_id)
+        cs = ChangeSet(Message("change.edit_chief"))
+        cs.update("chiefs", chiefs[chief_id]["fid"], values)
+        return cs, chief_id
+    chief_id = new_chief_id(values["unit_code"], set(chiefs))
+    cs = ChangeSet(Message("change.add_chief"))
+    cs.insert("chiefs", dict(values, chief_id=chief_id, active=True))
+    return cs, chief_id
 
 
 # ------------------------------------------------------------------ hierarchy for the dock

@@ -137,46 +137,6 @@ class CoverageData:
     crs: str = schema.DEFAULT_CRS
 
 
-def read_attributes(path: str, layer: str) -> list[dict]:
-    """Attribute rows of a table without geometry, straight from SQLite (read-only).
-
-    Much faster than feature iteration for the large non-spatial tables (appointments);
-    table and column names come from the schema, never from user text.
-    """
-    from hezhang_plugin.data.gpkg import connect_readonly
-
-    names = schema.layer(layer).field_names
-    # Read-only and creating nothing beside the file (a workspace on a read-only share).
-    with connect_readonly(path) as con:
-        have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
-        cols = ["fid"] + [n for n in names if n in have]
-        sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{layer}"'  # noqa: S608  # nosec B608
-        rows = [dict(zip(cols, r)) for r in con.execute(sql)]
-    booleans = [f.name for f in schema.layer(layer).fields if f.type == "boolean" and f.name in cols]
-    for row in rows:
-        for b in booleans:
-            if row[b] is not None:
-                row[b] = bool(row[b])
-    return rows
-
-
-def load(workspace_path: str) -> CoverageData:
-    from hezhang_plugin.data.gpkg import read_workspace_info
-    from hezhang_plugin.data.io import read_rows
-
-    info = read_workspace_info(workspace_path)
-    return CoverageData(
-        units=read_rows(workspace_path, "admin_units"),
-        rivers=read_rows(workspace_path, "rivers"),
-        segments=read_rows(workspace_path, "segments"),
-        chiefs=read_attributes(workspace_path, "chiefs"),
-        assignments=read_attributes(workspace_path, "assignments"),
-        boards=read_attributes(workspace_path, "notice_boards"),
-        district_code=info.district_code,
-        crs=info.crs or schema.DEFAULT_CRS,
-    )
-
-
 # ------------------------------------------------------------------ rules
 
 
@@ -640,10 +600,3 @@ def check(
         counts[f.rule] += 1
     summary.findings_by_rule = dict(counts)
     return findings, summary
-
-
-def check_coverage(
-    workspace_path: str, date: Optional[str] = None, **kwargs
-) -> tuple[list[Finding], Summary]:
-    """Demo hook: load a workspace and run every rule on ``date``."""
-    return check(load(workspace_path), date, **kwargs)

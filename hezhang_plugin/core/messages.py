@@ -155,6 +155,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "所属行政区划“{unit}”不是本工作空间的行政区划",
     ),
     "coverage.bank_invalid": ("bank {bank!r} is not both/left/right", "岸别“{bank}”不是两岸、左岸或右岸"),
+    # ---- change-set descriptions (what a user action does; the undo text)
+    "change.assign": ("Assign {name} to {count} segments", "任命{name}负责{count}个河段"),
+    "change.end_assignments": ("End {count} appointments on {date}", "于{date}终止{count}项任命"),
+    "change.deactivate": ("Deactivate {name}", "停用{name}"),
+    "change.add_chief": ("Add chief", "添加河长"),
+    "change.edit_chief": ("Edit chief", "编辑河长"),
+    "change.import_roster": ("Import roster {file}", "导入河长名单{file}"),
+    "change.segment_rivers": ("Segment rivers by {level} units", "按{level:level}区划划分河段"),
+    "change.place_boards": ("Place {count} notice boards", "设置{count}块公示牌"),
+    "change.refresh_boards": ("Refresh the content date of {count} notice boards", "更新{count}块公示牌的内容日期"),
     # ---- batch writes (services, data)
     "write.unsaved_edits": (
         "{layers} have unsaved edits; save or discard them before {operation}",

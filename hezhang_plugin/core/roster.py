@@ -15,6 +15,8 @@ from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import codes, schema, sheets, validity
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.messages import Message
 
 #: Roster columns in export order (canonical names = chiefs/assignments field names).
 COLUMNS = (
@@ -330,6 +332,22 @@ class _Plan:
     assignments_end: list = field(default_factory=list)
     deactivate: list = field(default_factory=list)
 
+    def changeset(self, source: str = "") -> ChangeSet:
+        """The plan as one change set: chief updates and deactivations, appointment ends
+        (all by fid), then new chiefs and new appointments."""
+        cs = ChangeSet(Message("change.import_roster", file=os.path.basename(source or "")))
+        for fid, values in self.chiefs_update:
+            cs.update("chiefs", fid, values)
+        for fid, values in self.deactivate:
+            cs.end("chiefs", fid, **values)
+        for fid, end in self.assignments_end:
+            cs.end("assignments", fid, valid_to=end)
+        for row in self.chiefs_new:
+            cs.insert("chiefs", row)
+        for row in self.assignments_new:
+            cs.insert("assignments", row)
+        return cs
+
 
 def _chief_key(r: dict) -> tuple:
     return (r.get("name"), r.get("unit_code"), r.get("level"), r.get("role"))
@@ -516,7 +534,7 @@ def plan_import(
     open_keys = {
         (a["seg_code"], a["chief_id"], a["level"], a["role"]): a
         for a in assignments
-        if not a.get("valid_to") or a.get("valid_to") >= as_of
+        if validity.open_on(a, as_of)
     }
     keep_open = set()
     planned_assign = set()
@@ -594,21 +612,20 @@ def plan_import(
     return plan
 
 
-def import_roster(
-    workspace_path: str,
+def read_roster(
     roster_path: str,
+    units: dict,
+    segments: dict,
+    chiefs: list[dict],
     mode: str = "append",
-    valid_rows_only: bool = False,
     as_of: Optional[str] = None,
-) -> ImportReport:
-    """Import chiefs and appointments from a CSV or XLSX roster into a workspace.
+) -> tuple[ImportReport, list[tuple[int, dict]]]:
+    """Read a CSV or XLSX roster and check every row against the workspace's rows.
 
-    All-or-nothing by default: one rejected row and nothing is written. With
-    ``valid_rows_only`` the valid rows are written and the others reported. The write is
-    one GeoPackage transaction.
+    ``units``: code → admin unit row; ``segments``: seg_code → segment row; ``chiefs``: the
+    chief rows. Returns the report (nothing written yet) and the valid rows as (row number,
+    normalised dict) for :func:`plan_import`. Raises RosterError for an unreadable file.
     """
-    from hezhang_plugin.data.io import read_rows
-
     if mode not in ("append", "replace"):
         raise RosterError(f"mode {mode!r} is not 'append' or 'replace'")
     as_of = amod.parse_date(as_of) if as_of else amod.today()
@@ -616,26 +633,16 @@ def import_roster(
     table = read_table(roster_path)
     report.file_format, report.encoding = table.file_format, table.encoding
     report.sheet, report.header_row, report.skipped = table.sheet, table.header_row, table.skipped
-    units = {u["code"]: u for u in read_rows(workspace_path, "admin_units", with_geometry=False)}
-    segments = {s["seg_code"]: s for s in read_rows(workspace_path, "segments", with_geometry=False)}
-    chiefs = read_rows(workspace_path, "chiefs")
-    assigns = read_rows(workspace_path, "assignments")
     good, rejected, ignored = validate_rows(table, units, segments, chiefs, as_of)
     report.rejected = rejected
     report.ignored_columns = ignored
     report.accepted_rows = len(good)
     report.rows = len(good) + len(rejected)
-    if (rejected and not valid_rows_only) or not good:
-        return report
-    plan = plan_import(good, chiefs, assigns, mode, as_of)
-    amod.apply_changes(
-        workspace_path,
-        inserts={"chiefs": plan.chiefs_new, "assignments": plan.assignments_new},
-        updates={
-            "chiefs": plan.chiefs_update + plan.deactivate,
-            "assignments": [(fid, {"valid_to": end}) for fid, end in plan.assignments_end],
-        },
-    )
+    return report, good
+
+
+def record_written(report: ImportReport, plan: _Plan) -> ImportReport:
+    """Fill the report's counts from the plan that was written."""
     report.chiefs_added = len(plan.chiefs_new)
     report.chiefs_updated = len(plan.chiefs_update)
     report.chiefs_deactivated = len(plan.deactivate)
@@ -648,18 +655,16 @@ def import_roster(
 # ------------------------------------------------------------------ export
 
 
-def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "zh") -> list[list[str]]:
-    """Header + one row per current appointment of an active chief (chiefs without any
-    appointment get one row with an empty segment code)."""
-    from hezhang_plugin.data.io import read_rows
-
+def roster_rows(chiefs: list[dict], assignments: list[dict], date: Optional[str] = None,
+                lang: str = "zh") -> list[list[str]]:
+    """Header + one row per appointment current on ``date`` (default today) of an active
+    chief (chiefs without any appointment get one row with an empty segment code)."""
     date = date or amod.today()
     headers = HEADERS_ZH if lang == "zh" else HEADERS_EN
-    chiefs = [c for c in read_rows(workspace_path, "chiefs") if c.get("active", True)]
+    chiefs = [c for c in chiefs if c.get("active", True)]
     per_chief: dict[str, list[dict]] = {}
-    for a in read_rows(workspace_path, "assignments"):
-        if amod.is_current(a, date):
-            per_chief.setdefault(a["chief_id"], []).append(a)
+    for a in validity.current_rows(assignments, date):
+        per_chief.setdefault(a["chief_id"], []).append(a)
     out = [[headers[c] for c in COLUMNS]]
     for c in sorted(chiefs, key=lambda c: (c.get("unit_code") or "", c["chief_id"])):
         base = {
@@ -684,16 +689,9 @@ def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "z
     return out
 
 
-def export_roster(
-    workspace_path: str,
-    out_path: str,
-    encoding: str = "utf-8-sig",
-    lang: str = "zh",
-    date: Optional[str] = None,
-) -> int:
-    """Write the current roster to CSV (``encoding`` utf-8-sig or gbk) or XLSX (by the
-    file extension), with the import headers. Returns the number of data rows."""
-    table = roster_table(workspace_path, date, lang)
+def write_roster(table: list[list[str]], out_path: str, encoding: str = "utf-8-sig", lang: str = "zh") -> int:
+    """Write a roster table (:func:`roster_rows`) to CSV (``encoding`` utf-8-sig or gbk) or
+    XLSX (by the file extension), complete or not at all. Returns the number of data rows."""
     tmp = out_path + ".part"
     try:
         if out_path.lower().endswith(".xlsx"):

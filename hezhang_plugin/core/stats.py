@@ -121,15 +121,6 @@ def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rive
             "chiefs": Table("chiefs", CHIEF_COLUMNS, chief_rows)}
 
 
-def workspace_statistics(path: str, date: Optional[str] = None) -> dict[str, Table]:
-    from hezhang_plugin.data import io
-
-    crs = io.layer_crs(path, "segments") or schema.DEFAULT_CRS
-    return length_statistics(io.read_rows(path, "segments"), io.read_rows(path, "admin_units", with_geometry=False),
-                             io.read_rows(path, "rivers", with_geometry=False),
-                             io.read_rows(path, "chiefs"), io.read_rows(path, "assignments"), crs, date)
-
-
 SHEET_TITLES = {"rivers": ("Rivers", "河流"), "units": ("Units", "区划"), "towns": ("Towns", "镇街"),
                 "chiefs": ("Chiefs", "河长")}
 

@@ -239,14 +239,6 @@ def _role_label(role: str) -> str:
     return schema.ROLES.label(role, "zh")
 
 
-def chiefs_by_segment(workspace: str, on_date: Optional[str] = None) -> dict[str, str]:
-    """seg_code -> "name (role), ..." of the assignments current on ``on_date`` (today)."""
-    from hezhang_plugin.data import io
-
-    return chief_names_by_segment(io.read_rows(workspace, "chiefs", with_geometry=False),
-                                  io.read_rows(workspace, "assignments", with_geometry=False), on_date)
-
-
 def chief_names_by_segment(chiefs: Sequence[dict], assignments: Sequence[dict],
                            on_date: Optional[str] = None) -> dict[str, str]:
     """seg_code -> "name(role)、..." of the appointments current on ``on_date`` (default today)."""

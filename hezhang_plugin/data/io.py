@@ -162,12 +162,13 @@ def transaction(path: str) -> Iterator[ogr.DataSource]:
 
 
 def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_fid: bool = False,
-             delete_fids: Iterable[int] = ()) -> int:
+             delete_fids: Iterable[int] = (), new_fids: Optional[list] = None) -> int:
     """Write rows into ``layer`` of an open data source (inside :func:`transaction`).
 
     With ``update_by_fid`` a row carrying a ``fid`` updates that feature (only the fields it
-    names, and its geometry when it has one); other rows are inserted. ``geom`` may be a
-    shapely geometry. :class:`WriteError` names the row that failed.
+    names, and its geometry when it has one); other rows are inserted (their new fids are
+    appended to ``new_fids`` when given). ``geom`` may be a shapely geometry.
+    :class:`WriteError` names the row that failed.
     """
     import shapely
 
@@ -200,6 +201,8 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
                 lyr.SetFeature(feat)
             else:
                 lyr.CreateFeature(feat)
+                if new_fids is not None:
+                    new_fids.append(feat.GetFID())
         except RuntimeError as exc:
             raise WriteError(f"{_row_label(layer, n, row)}: {exc}") from exc
         count += 1
@@ -221,6 +224,30 @@ def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iter
                 raise KeyError(f"{path} has no layer {layer}")
             delete_fids = [f.GetFID() for f in lyr]
         return write_to(ds, layer, rows, update_by_fid=update_by_fid, delete_fids=delete_fids)
+
+
+def read_attributes(path: str, layer: str) -> list[dict]:
+    """Attribute rows of a table without geometry, straight from SQLite (read-only).
+
+    Much faster than feature iteration for the large non-spatial tables (appointments);
+    table and column names come from the schema, never from user text.
+    """
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.data.gpkg import connect_readonly
+
+    names = schema.layer(layer).field_names
+    # Read-only and creating nothing beside the file (a workspace on a read-only share).
+    with connect_readonly(path) as con:
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
+        cols = ["fid"] + [n for n in names if n in have]
+        sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{layer}"'  # noqa: S608  # nosec B608
+        rows = [dict(zip(cols, r)) for r in con.execute(sql)]
+    booleans = [f.name for f in schema.layer(layer).fields if f.type == "boolean" and f.name in cols]
+    for row in rows:
+        for b in booleans:
+            if row[b] is not None:
+                row[b] = bool(row[b])
+    return rows
 
 
 def geometries_to_wkb(geoms: Sequence) -> list:

@@ -22,14 +22,10 @@ def layer_uri(path: str, name: str) -> str:
 
 
 def _check_district(code: str, name: str) -> str:
-    code = (code or "").strip()
-    if len(code) == 6 and code.isdigit():
-        code += "000000"
-    err = codes.check_unit_code(code)
-    if err:
-        raise WorkspaceError(f"district code: {err} (give the 6-digit GB/T 2260 code or the 12-digit code)")
-    if codes.unit_level(code) != "district":
-        raise WorkspaceError(f"district code {code} is not a county-level code (it must end in 000000)")
+    try:
+        code = codes.district_code(code)
+    except codes.CodeError as exc:
+        raise WorkspaceError(str(exc)) from exc
     if not (name or "").strip():
         raise WorkspaceError("district name is empty")
     return code

@@ -17,7 +17,6 @@ from qgis.core import (
     Qgis,
     QgsApplication,
     QgsCoordinateTransform,
-    QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
     QgsProject,
@@ -25,7 +24,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
 )
-from qgis.PyQt.QtCore import NULL, QCoreApplication, QDate, QMimeData, Qt, QTimer
+from qgis.PyQt.QtCore import QDate, QMimeData, Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +51,7 @@ from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import lengths, schema
 from hezhang_plugin.data.gpkg import ReadOnlyWorkspaceError, WorkspaceError
 from hezhang_plugin.gui import guards
+from hezhang_plugin.gui.edit_buffer import EditBufferApplier
 
 KIND_ROLE = Qt.UserRole + 1
 KEY_ROLE = Qt.UserRole + 2
@@ -73,18 +73,10 @@ def _lang() -> str:
     return ui_language()
 
 
-def _refuse_broken_constraints(layer: QgsVectorLayer, feat: QgsFeature) -> None:
-    """Raise AssignmentError naming what a new row would break at save time (a NOT NULL or
-    unique column), so the refusal comes with the action, not when the edits are saved."""
-    from hezhang_plugin.data.qgsio import constraint_problems
-
-    fid = layer.fields().lookupField("fid")
-    if fid >= 0 and feat.attribute(fid) in (None, NULL):
-        feat.setAttribute(fid, layer.dataProvider().defaultValueClause(fid))
-    problems = constraint_problems(layer, feat)
-    if problems:
-        raise amod.AssignmentError(QCoreApplication.translate("ChiefsPage", "Not added: {0}").format(
-            "; ".join(problems)))
+def _error_text(exc: BaseException) -> str:
+    """An error's message in the UI language (bilingual for core's messages)."""
+    text = getattr(exc, "text", None)
+    return text(_lang()) if callable(text) else str(exc)
 
 
 def _plain(value):
@@ -147,7 +139,7 @@ class LayerSnapshot:
         if self.from_file:
             # Nothing pending in the edit buffer: the file is the truth, and SQLite reads
             # a province's appointments many times faster than feature iteration.
-            from hezhang_plugin.core.coverage import read_attributes
+            from hezhang_plugin.data.io import read_attributes
 
             try:
                 return read_attributes(self.path, self.name)
@@ -278,16 +270,6 @@ class ChiefsTreeModel(QStandardItemModel):
             return False
         kind, key = self._target(row, parent)
         return self._page.drop_chief(self.chief_ids(data)[0], kind, key) is not None
-
-
-def _same(a, b) -> bool:
-    """True when two Python wrappers hold the same C++ object."""
-    from qgis.PyQt import sip
-
-    try:
-        return a is b or (b is not None and sip.unwrapinstance(a) == sip.unwrapinstance(b))
-    except TypeError:
-        return False
 
 
 def workspace_layers(path: str, project: Optional[QgsProject] = None) -> dict[str, QgsVectorLayer]:
@@ -425,10 +407,8 @@ class ChiefsPage(QWidget):
         self._load_task: Optional[HierarchyTask] = None
         self._generation = 0
         self._torn_down = False
-        self._links: list[dict] = []
-        self._link_serial = 0
-        self._linking = False
         self._connected: list = []
+        self._applier = EditBufferApplier(lambda: self.layers, self)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -521,7 +501,6 @@ class ChiefsPage(QWidget):
 
     def set_workspace(self, path: Optional[str]) -> None:
         self._disconnect()
-        self._links = []
         self.hierarchy = None  # a new workspace: "loading…" until its task finishes
         self.path = os.path.abspath(path) if path else None
         self.layers = workspace_layers(self.path) if self.path else {}
@@ -549,13 +528,7 @@ class ChiefsPage(QWidget):
             if stack is not None:
                 stack.indexChanged.connect(self._schedule_reload)
                 self._connected.append((stack, stack.indexChanged, self._schedule_reload))
-                if name in ("chiefs", "assignments"):
-                    stack.indexChanged.connect(self._sync_links)
-                    self._connected.append((stack, stack.indexChanged, self._sync_links))
-            if name in ("chiefs", "assignments"):
-                for signal in (lyr.afterRollBack, lyr.afterCommitChanges, lyr.editingStopped):
-                    signal.connect(self._drop_links)
-                    self._connected.append((lyr, signal, self._drop_links))
+        self._applier.watch({n: self.layers.get(n) for n in ("chiefs", "assignments")})
         seg = self.layers.get("segments")
         if seg is not None:
             seg.selectionChanged.connect(self._on_map_selection)
@@ -574,13 +547,13 @@ class ChiefsPage(QWidget):
                 pass
         self._connected = []
         self._own_layers = []
+        self._applier.unwatch()
 
     def teardown(self) -> None:
         self._torn_down = True
         self._disconnect()
         self._reload_timer.stop()
         self._cancel_load()
-        self._links = []
 
     def _schedule_reload(self, *args) -> None:
         self._reload_timer.start()
@@ -964,44 +937,21 @@ class ChiefsPage(QWidget):
             raise RuntimeError(f"{lyr.name()} cannot be edited")
         return lyr
 
-    @staticmethod
-    def _qdate(iso: Optional[str]):
-        return QDate.fromString(iso, Qt.ISODate) if iso else None
-
     def assign_segments(
         self, seg_codes, chief_id: str, valid_from: Optional[str] = None, duty: Optional[str] = None
     ) -> int:
         """Assign a chief to segments as ONE undoable edit command on the assignments layer."""
         h = self._ensure_current()
         chief = h.chiefs.get(chief_id)
-        if chief is None or not chief.get("active", True):
-            raise amod.AssignmentError(f"chief {chief_id} is unknown or inactive")
-        layer = self._editable("assignments")
-        existing = layer_rows(layer, _READ_FIELDS["assignments"])
-        inserts, ends = amod.plan_assignment(existing, seg_codes, chief, valid_from or self.as_of(), duty)
-        if not inserts and not ends:
+        if chief is None:
+            raise amod.AssignmentError("chief.unknown", chief=chief_id)
+        existing = layer_rows(self._editable("assignments"), _READ_FIELDS["assignments"])
+        cs = amod.assignment_changes(existing, seg_codes, chief, valid_from or self.as_of(), duty)
+        if not cs:
             return 0
-        fields = layer.fields()
-        i_to = fields.lookupField("valid_to")
-        layer.beginEditCommand(self.tr("Assign {0} to {1} segments").format(chief.get("name"), len(inserts)))
-        try:
-            for fid, end in ends:
-                layer.changeAttributeValue(fid, i_to, self._qdate(end))
-            for row in inserts:
-                feat = QgsFeature(fields)
-                for k, v in row.items():
-                    i = fields.lookupField(k)
-                    if i >= 0:
-                        feat.setAttribute(i, self._qdate(v) if k.startswith("valid_") else v)
-                _refuse_broken_constraints(layer, feat)
-                if not layer.addFeature(feat):
-                    raise RuntimeError(f"could not add the appointment of segment {row['seg_code']}")
-        except Exception:
-            layer.destroyEditCommand()
-            raise
-        layer.endEditCommand()
+        self._applier.apply(cs, _lang())
         self._schedule_reload()
-        return len(inserts)
+        return cs.count("assignments", "insert")
 
     # ------------------------------------------------------------ drag and drop
     def drop_targets(self, chief_id: str, kind: str, key: str) -> list[str]:
@@ -1036,7 +986,7 @@ class ChiefsPage(QWidget):
         try:
             n = self.assign_segments(segs, chief_id, self.as_of())
         except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(_error_text(exc), Qgis.Warning)
             return None
         self._message(
             self.tr("{0} assigned to {1} segments ({2} new appointments)").format(
@@ -1063,112 +1013,23 @@ class ChiefsPage(QWidget):
     def save_chief(self, values: dict, chief_id: Optional[str] = None) -> str:
         """Add (no ``chief_id``) or change a chief as one edit command; returns its id."""
         h = self._ensure_current()
-        errors = amod.validate_chief(values, h.units, _lang())
-        if errors:
-            raise amod.AssignmentError("; ".join(errors))
-        layer = self._editable("chiefs")
-        fields = layer.fields()
-        layer.beginEditCommand(self.tr("Edit chief") if chief_id else self.tr("Add chief"))
-        try:
-            if chief_id:
-                fid = h.chiefs[chief_id]["fid"]
-                for k, v in values.items():
-                    layer.changeAttributeValue(fid, fields.lookupField(k), v)
-            else:
-                chief_id = amod.new_chief_id(values["unit_code"], set(h.chiefs))
-                feat = QgsFeature(fields)
-                for k, v in dict(values, chief_id=chief_id, active=True).items():
-                    feat.setAttribute(fields.lookupField(k), v)
-                _refuse_broken_constraints(layer, feat)
-                if not layer.addFeature(feat):
-                    raise RuntimeError("could not add the chief")
-        except Exception:
-            layer.destroyEditCommand()
-            raise
-        layer.endEditCommand()
+        cs, chief_id = amod.chief_changes(values, h.units, h.chiefs, chief_id)
+        self._applier.apply(cs, _lang())
         self._schedule_reload()
         return chief_id
 
     def deactivate_chief(self, chief_id: str, end_date: Optional[str] = None) -> int:
         """Mark a chief inactive and end its open appointments (nothing deleted), as ONE
-        undo step.
-
-        QGIS keeps one undo stack per layer and no command can span two layers' edit
-        buffers, so the change is one edit command on each layer and the two are linked:
-        undoing (or redoing) either one undoes (or redoes) the other, whichever layer's
-        Ctrl+Z the user presses.
-        """
+        undo step: one edit command on each layer, linked so that undoing either undoes
+        both (:mod:`hezhang_plugin.gui.edit_buffer`)."""
         h = self._ensure_current()
-        end_date = end_date or self.as_of()
         if chief_id not in h.chiefs:
-            raise amod.AssignmentError(f"no chief with id {chief_id}")
-        chiefs = self._editable("chiefs")
-        assigns = self._editable("assignments")
-        ends = amod.plan_deactivation(layer_rows(assigns, _READ_FIELDS["assignments"]), chief_id, end_date)
-        fid = h.chiefs[chief_id]["fid"]
-        self._link_serial += 1
-        text = self.tr("Deactivate {0}").format(h.chiefs[chief_id].get("name") or chief_id)
-        text = f"{text} [#{self._link_serial}]"
-        self._linking = True
-        try:
-            chiefs.beginEditCommand(text)
-            chiefs.changeAttributeValue(fid, chiefs.fields().lookupField("active"), False)
-            chiefs.endEditCommand()
-            link = {"chiefs": (chiefs.undoStack(), chiefs.undoStack().index(), text)}
-            if ends:
-                i_to = assigns.fields().lookupField("valid_to")
-                assigns.beginEditCommand(text)
-                try:
-                    for afid, end in ends:
-                        assigns.changeAttributeValue(afid, i_to, self._qdate(end))
-                except Exception:
-                    assigns.destroyEditCommand()
-                    chiefs.undoStack().undo()
-                    raise
-                assigns.endEditCommand()
-                link["assignments"] = (assigns.undoStack(), assigns.undoStack().index(), text)
-                self._links.append(link)
-        finally:
-            self._linking = False
+            raise amod.AssignmentError("chief.unknown", chief=chief_id)
+        assigns = layer_rows(self._editable("assignments"), _READ_FIELDS["assignments"])
+        cs = amod.deactivation_changes(h.chiefs[chief_id], assigns, end_date or self.as_of())
+        self._applier.apply(cs, _lang())
         self._schedule_reload()
-        return len(ends)
-
-    # ------------------------------------------------------------ linked undo (two layers)
-    @staticmethod
-    def _link_state(entry) -> Optional[bool]:
-        """Whether a linked command is applied on its stack, None when it is gone."""
-        stack, index, text = entry
-        if stack.count() < index or stack.text(index - 1) != text:
-            return None
-        return stack.index() >= index
-
-    def _sync_links(self, *args) -> None:
-        """Keep the two halves of each linked edit in step after an undo or redo."""
-        if self._linking or not self._links:
-            return
-        sender_stack = self.sender()
-        self._linking = True
-        try:
-            for link in list(self._links):
-                states = {name: self._link_state(entry) for name, entry in link.items()}
-                if None in states.values():
-                    self._links.remove(link)  # discarded by a newer edit after an undo
-                    continue
-                if len(set(states.values())) == 1:
-                    continue
-                # The stack that moved leads; the other follows.
-                lead = next((n for n, e in link.items() if _same(e[0], sender_stack)), None)
-                if lead is None:
-                    continue
-                applied = states[lead]
-                for name, (stack, index, _text) in link.items():
-                    if name != lead and states[name] != applied:
-                        stack.setIndex(index if applied else index - 1)
-        finally:
-            self._linking = False
-
-    def _drop_links(self, *args) -> None:
-        self._links = []
+        return cs.count("assignments")
 
     def save_edits(self) -> None:
         for name in ("chiefs", "assignments"):
@@ -1229,7 +1090,7 @@ class ChiefsPage(QWidget):
         try:
             self.save_chief(values, chief_id)
         except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(_error_text(exc), Qgis.Warning)
 
     def deactivate_chief_dialog(self) -> None:
         cid = self._selected_chief()
@@ -1246,7 +1107,7 @@ class ChiefsPage(QWidget):
             try:
                 self.deactivate_chief(cid, self.as_of())
             except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-                self._message(str(exc), Qgis.Warning)
+                self._message(_error_text(exc), Qgis.Warning)
 
     def assign_dialog(self) -> None:
         segs = self.selected_seg_codes()
@@ -1273,7 +1134,7 @@ class ChiefsPage(QWidget):
                     dialog.duty_edit.text().strip() or None,
                 )
             except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-                self._message(str(exc), Qgis.Warning)
+                self._message(_error_text(exc), Qgis.Warning)
                 return
             self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
 
@@ -1287,7 +1148,7 @@ class ChiefsPage(QWidget):
         try:
             n = self.assign_village(code)
         except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(_error_text(exc), Qgis.Warning)
             return
         self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
 
@@ -1307,7 +1168,7 @@ class ChiefsPage(QWidget):
         path, date = self.path, self.as_of()
 
         def work(task=None):
-            from hezhang_plugin.core.coverage import check_coverage
+            from hezhang_plugin.services.coverage import check_coverage
 
             return check_coverage(path, date)
 

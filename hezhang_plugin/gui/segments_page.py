@@ -51,7 +51,7 @@ class _TaskFeedback:
 
 
 class SegmentationTask(QgsTask):
-    """Runs core.segmentation.segment_workspace off the UI thread; touches no widget or layer."""
+    """Runs services.segmentation.segment_workspace off the UI thread; touches no widget or layer."""
 
     done = pyqtSignal(object, str)  # report (or None), error text
 
@@ -64,10 +64,11 @@ class SegmentationTask(QgsTask):
 
     def run(self) -> bool:
         from hezhang_plugin.core import segmentation as seg
+        from hezhang_plugin.services.segmentation import segment_workspace
 
         try:
-            self.report = seg.segment_workspace(self.path, self.level, self.tolerance, self.min_length,
-                                                feedback=_TaskFeedback(self))
+            self.report = segment_workspace(self.path, self.level, self.tolerance, self.min_length,
+                                            feedback=_TaskFeedback(self))
             return True
         except seg.SegmentationCancelled:
             self.error = tr("Segmentation cancelled; the workspace was not changed.")
@@ -390,7 +391,7 @@ class SegmentsPage(QWidget):
 
     # -- statistics
     def _compute_stats(self) -> None:
-        from hezhang_plugin.core import stats
+        from hezhang_plugin.services import stats
 
         self.tables = stats.workspace_statistics(self.path) if self.path and os.path.exists(self.path) else {}
         self._fill_stats()

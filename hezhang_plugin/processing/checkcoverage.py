@@ -169,6 +169,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.data.gpkg import WorkspaceError
         from hezhang_plugin.data.qgsio import shapely_to_qgs
         from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.services import coverage as coverage_service
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         date = None
@@ -188,7 +189,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
         feedback.setProgressText(self.tr("Reading the workspace"))
         try:
             data = (
-                coverage.load(workspace)
+                coverage_service.load(workspace)
                 if workspace
                 else self._data_from_layers(parameters, context, feedback)
             )

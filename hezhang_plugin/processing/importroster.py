@@ -71,10 +71,11 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("ASSIGNMENTS_ADDED", self.tr("Appointments added")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from hezhang_plugin.core.roster import RosterError, import_roster
+        from hezhang_plugin.core.roster import RosterError
         from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable, read_workspace_info
         from hezhang_plugin.data.io import WriteError
         from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.services.roster import import_roster
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         source = self.parameterAsFile(parameters, "INPUT", context)

@@ -81,6 +81,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import waterchange as wc
         from hezhang_plugin.data.qgsio import shapely_to_qgs, source_to_arrays
         from hezhang_plugin.overlays.placement import check_date
+        from hezhang_plugin.services.waterchange import chiefs_by_segment
 
         before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
         after = self.parameterAsRasterLayer(parameters, "AFTER", context)
@@ -112,7 +113,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
                 geoms, seg_codes, crs_text,
                 self.parameterAsDouble(parameters, "BUFFER", context),
                 self.parameterAsDouble(parameters, "MIN_AREA", context) or 0.0, feedback)
-            chiefs = wc.chiefs_by_segment(workspace, d_after) if workspace else {}
+            chiefs = chiefs_by_segment(workspace, d_after) if workspace else {}
         except wc.WaterChangeError as exc:
             raise QgsProcessingException(str(exc)) from exc
         fields = self.output_fields()
