@@ -113,3 +113,54 @@ def test_qt_standard_buttons_and_network_errors(zh):
 
     assert "无法解析服务器名称" in sources.network_reason(socket.gaierror(-3, "Temporary failure"))
     assert sources.http_reason(403) == "拒绝访问：请检查密钥或账户"
+
+
+def test_refusals_of_bad_files_are_chinese(dock, tmp_path, monkeypatch, processing_ready):
+    """The dock's refusal of a file that is not a workspace, and the roster import's refusal
+    of an old .xls and of a header without the needed columns, in Chinese."""
+    from qgis import processing
+    from qgis.core import QgsProcessingException
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    bad = tmp_path / "名单.gpkg"
+    bad.write_text("姓名,电话\n", encoding="gbk")
+    assert not dock.open_workspace(str(bad))
+    assert warnings == ["名单.gpkg不是GeoPackage（不是SQLite数据库）"]
+    ws = tmp_path / "ws.gpkg"
+    from hezhang_plugin.data.workspace import create_workspace
+
+    create_workspace(str(ws), "411171", "测试区", None)
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    from hezhang_plugin.core.roster import RosterError, read_table
+    from hezhang_plugin.i18n import user_text
+
+    with pytest.raises(RosterError) as err:
+        read_table(str(xls))
+    assert user_text(err.value) == "old.xls是旧版Excel 97 .xls文件；请另存为.xlsx或CSV"
+    csv = tmp_path / "x.csv"
+    csv.write_text("姓名,电话\n张三,13800000000\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="表头缺少列：行政区划代码/unit_code；现有列：姓名, 电话"):
+        processing.run("hezhang:importroster", {"WORKSPACE": str(ws), "INPUT": str(csv), "MODE": 0})
+
+
+def test_roster_report_and_write_errors_in_both_languages(tmp_path):
+    from hezhang_plugin.core.messages import Message
+    from hezhang_plugin.core.roster import ImportReport, Rejection
+    from hezhang_plugin.data.io import WriteError, _row_failed
+
+    report = ImportReport(source=str(tmp_path / "名单.xlsx"), file_format="XLSX", rows=3, accepted_rows=2,
+                          header_row=3, skipped=[(9, "注:以上为现任河长")],
+                          rejected=[Rejection(5, [Message("roster.duplicate", row=4)])])
+    assert report.to_text("zh").splitlines() == [
+        "名单.xlsx（XLSX）：共3行，有效2行，拒绝1行。未写入任何数据。",
+        "表头在第3行",
+        "第9行（标题或备注，已跳过）：注:以上为现任河长",
+        "第5行：与第4行重复",
+    ]
+    assert report.to_text("en").splitlines()[3] == "row 5: duplicate of row 4"
+    err = _row_failed("chiefs", 2, {"chief_id": "C1"}, "UNIQUE constraint failed: chiefs.chief_id")
+    assert isinstance(err, WriteError)
+    assert err.text("zh") == "河长第2行 (C1)：UNIQUE constraint failed: chiefs.chief_id"
+    assert str(err) == "chiefs row 2 (C1): UNIQUE constraint failed: chiefs.chief_id"

@@ -30,6 +30,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from hezhang_plugin.core.messages import HezhangError
+
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 30
 
@@ -45,14 +47,9 @@ _EXCEL_EPOCH_1904 = _dt.date(1904, 1, 1)
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 
 
-class SheetError(ValueError):
+class SheetError(HezhangError, ValueError):
     """A file that cannot be read as a table at all (format, encoding, empty); the message
-    names the file. ``key`` and ``values`` identify the message for translation."""
-
-    def __init__(self, message: str, key: str = "", **values):
-        super().__init__(message)
-        self.key = key
-        self.values = values
+    names the file (keys ``sheet.*`` of the message table)."""
 
 
 @dataclass
@@ -85,8 +82,7 @@ def detect_encoding(data: bytes) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise SheetError("the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or as XLSX",
-                     "sheet_encoding")
+    raise SheetError("sheet.encoding")
 
 
 def normal_text(value: str) -> str:
@@ -241,12 +237,12 @@ def read_table(path: str, header_score: Callable[[list[str]], int]) -> Table:
     """
     name = os.path.basename(path)
     if not os.path.isfile(path):
-        raise SheetError(f"{path} does not exist", "sheet_missing", path=path)
+        raise SheetError("sheet.missing", path=path)
     ext = os.path.splitext(path)[1].lower()
     with open(path, "rb") as fh:
         data = fh.read()
     if ext == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise SheetError(f"{name} is an old Excel 97 .xls file; save it as .xlsx or CSV", "sheet_xls", name=name)
+        raise SheetError("sheet.xls", name=name)
     candidates = []  # (grid, own, merges, format, encoding, sheet title, 1904)
     if ext in (".xlsx", ".xlsm") or data[:2] == b"PK":
         try:
@@ -255,8 +251,7 @@ def read_table(path: str, header_score: Callable[[list[str]], int]) -> Table:
             # Not read-only: merged ranges are only known to a fully loaded workbook.
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise SheetError(f"{name} cannot be read as an XLSX workbook: {exc}", "sheet_bad_xlsx",
-                             name=name, reason=str(exc)) from exc
+            raise SheetError("sheet.bad_xlsx", name=name, reason=str(exc)) from exc
         try:
             date_1904 = bool(getattr(wb, "epoch", None) and wb.epoch.year == 1904)
             sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"] or list(wb.worksheets)
@@ -275,7 +270,7 @@ def read_table(path: str, header_score: Callable[[list[str]], int]) -> Table:
 
     grid, own, merges, fmt, enc, title, date_1904 = max(candidates, key=best_score)
     if not any(any(v is not None and cell_text(v) for v in row) for row in grid):
-        raise SheetError(f"{name} is empty", "sheet_empty", name=name)
+        raise SheetError("sheet.empty", name=name)
     h, header, start = _find_header(grid, header_score, merges)
     banners = _wide_merge_rows(merges)
     table = Table(header=header, rows=[], file_format=fmt, encoding=enc, sheet=title,

@@ -276,7 +276,7 @@ def open_workspace(uri: str) -> Backend:
     """
     text = (uri or "").strip()
     if not text:
-        raise WorkspaceError("no workspace given")
+        raise WorkspaceError("workspace.none_given")
     for matches, factory in _REGISTRY:
         if matches(text):
             ws = factory(text)

@@ -19,6 +19,7 @@ from typing import Iterator, Optional
 from osgeo import ogr, osr
 
 from hezhang_plugin.core import schema
+from hezhang_plugin.core.messages import HezhangError
 
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -31,31 +32,12 @@ _GEOM = {
 }
 
 
-def _ui_lang() -> str:
-    try:
-        from hezhang_plugin.i18n import ui_language
-
-        return ui_language()
-    except Exception:  # no QGIS settings (plain Python): English
-        return "en"
-
-
-class WorkspaceError(Exception):
+class WorkspaceError(HezhangError):
     """A file that cannot be used as a workspace; the message names the file and why.
 
-    Carries the message in English and in Chinese; ``str()`` gives the one of the user
-    interface language, :meth:`text` either.
+    ``str(exc)`` is English, ``exc.text(lang)`` the message in the user's language
+    (keys ``workspace.*`` of :data:`hezhang_plugin.core.messages.MESSAGES`).
     """
-
-    def __init__(self, en: str, zh: str = ""):
-        super().__init__(en)
-        self.en, self.zh = en, zh or en
-
-    def text(self, lang: Optional[str] = None) -> str:
-        return self.zh if (lang or _ui_lang()) == "zh" else self.en
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 class ReadOnlyWorkspaceError(WorkspaceError):
@@ -63,13 +45,7 @@ class ReadOnlyWorkspaceError(WorkspaceError):
     file or folder, a read-only mount); nothing was changed."""
 
     def __init__(self, path: str):
-        name = os.path.basename(path)
-        super().__init__(
-            f"{name}: the workspace is read-only (the file or its folder cannot be written, as on a "
-            "shared drive); nothing was changed. Copy it to a folder you may write to, or ask for "
-            "write access.",
-            f"{name}：工作空间为只读（文件或其所在文件夹不可写入，例如共享盘），未作任何更改。"
-            "请将其复制到可写入的文件夹，或申请写入权限。")
+        super().__init__("workspace.read_only", name=os.path.basename(str(path)) or str(path))
         self.path = path
 
 
@@ -77,12 +53,7 @@ class WorkspaceBusyError(WorkspaceError):
     """Another program holds a lock on the workspace file (SQLite busy); nothing was changed."""
 
     def __init__(self, path: str):
-        name = os.path.basename(path)
-        super().__init__(
-            f"{name}: the workspace is in use by another program, which holds a lock on the file; "
-            "nothing was changed. Close it there (or finish its edits), then retry, or cancel.",
-            f"{name}：工作空间正被其他程序使用（该程序锁定了文件），未作任何更改。"
-            "请在该程序中关闭文件（或结束其编辑）后重试，或取消。")
+        super().__init__("workspace.busy", name=os.path.basename(str(path)) or str(path))
         self.path = path
 
 
@@ -240,12 +211,10 @@ def check_crs(crs: Optional[str]) -> str:
     """The workspace CRS: CGCS2000 geographic or a CGCS2000 3-degree GK zone."""
     crs = (crs or schema.DEFAULT_CRS).strip().upper()
     if not crs.startswith("EPSG:") or not crs[5:].isdigit():
-        raise WorkspaceError(f"CRS {crs!r} is not an EPSG code")
+        raise WorkspaceError("workspace.crs_not_epsg", crs=crs)
     code = int(crs[5:])
     if code != 4490 and code not in schema.GK3_CRS_RANGE:
-        raise WorkspaceError(
-            f"CRS {crs} is not CGCS2000: use EPSG:4490 or a Gauss-Kruger 3-degree zone "
-            "EPSG:4534 to EPSG:4554")
+        raise WorkspaceError("workspace.crs_not_cgcs2000", crs=crs)
     return crs
 
 
@@ -269,7 +238,7 @@ def create_tables(path: str, district_code: str, district_name: str, crs: str,
     drv = ogr.GetDriverByName("GPKG")
     ds = drv.CreateDataSource(path)
     if ds is None:
-        raise WorkspaceError(f"cannot create {path}")
+        raise WorkspaceError("workspace.cannot_create", path=path)
     srs = _srs(crs)
     for lyr in schema.LAYERS:
         if lyr.since <= version:
@@ -297,42 +266,37 @@ def read_workspace_info(path: str) -> WorkspaceInfo:
     Opens read-only: a file that is refused is never modified.
     """
     if not os.path.exists(path):
-        raise WorkspaceError(f"{path} does not exist")
+        raise WorkspaceError("workspace.missing", path=path)
     if os.path.isdir(path):
-        raise WorkspaceError(f"{path} is a folder, not a GeoPackage file")
+        raise WorkspaceError("workspace.is_folder", path=path)
     with open(path, "rb") as fh:
         head = fh.read(100)
     if not head.startswith(SQLITE_MAGIC):
-        raise WorkspaceError(f"{os.path.basename(path)} is not a GeoPackage (not an SQLite database)")
+        raise WorkspaceError("workspace.not_sqlite", name=os.path.basename(path))
     page_size = int.from_bytes(head[16:18], "big") or 65536
     if page_size == 1:
         page_size = 65536
     pages = int.from_bytes(head[28:32], "big")
     if pages and os.path.getsize(path) < pages * page_size:
-        raise WorkspaceError(
-            f"{os.path.basename(path)} is damaged: it is shorter than its header says "
-            "(truncated copy or download?)")
+        raise WorkspaceError("workspace.truncated", name=os.path.basename(path))
     try:
         with connect_readonly(path) as con:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "gpkg_contents" not in tables:
-                raise WorkspaceError(f"{os.path.basename(path)} is an SQLite database but not a GeoPackage")
+                raise WorkspaceError("workspace.not_gpkg", name=os.path.basename(path))
             if "hz_meta" not in tables:
-                raise WorkspaceError(
-                    f"{os.path.basename(path)} is a GeoPackage but not a Hezhang workspace "
-                    "(it has no hz_meta table)")
+                raise WorkspaceError("workspace.not_hezhang", name=os.path.basename(path))
             row = con.execute(
                 "SELECT schema_version, district_code, district_name, crs FROM hz_meta LIMIT 1"
             ).fetchone()
     except sqlite3.DatabaseError as exc:
-        raise WorkspaceError(f"{os.path.basename(path)} cannot be read as a GeoPackage: {exc}") from exc
+        raise WorkspaceError("workspace.unreadable", name=os.path.basename(path), reason=str(exc)) from exc
     if row is None or row[0] is None:
-        raise WorkspaceError(f"{os.path.basename(path)}: hz_meta has no schema version row")
+        raise WorkspaceError("workspace.no_version", name=os.path.basename(path))
     version = int(row[0])
     if version > schema.SCHEMA_VERSION:
-        raise WorkspaceError(
-            f"{os.path.basename(path)} was written by a newer Hezhang (schema version {version}; "
-            f"this plugin reads up to version {schema.SCHEMA_VERSION}). Update the plugin to open it.")
+        raise WorkspaceError("workspace.newer", name=os.path.basename(path), version=version,
+                             supported=schema.SCHEMA_VERSION)
     return WorkspaceInfo(path, version, row[1] or "", row[2] or "", row[3] or schema.DEFAULT_CRS)
 
 

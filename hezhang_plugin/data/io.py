@@ -12,11 +12,14 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import numpy as np
 from osgeo import ogr, osr
 
+from hezhang_plugin.core.messages import HezhangError
+
 ogr.UseExceptions()
 
 
-class WriteError(Exception):
-    """A batch write that was rolled back; the message names the row that failed."""
+class WriteError(HezhangError):
+    """A batch write that was rolled back; the message names the row that failed
+    (``text(lang)`` in either language)."""
 
 
 @contextlib.contextmanager
@@ -106,9 +109,17 @@ def _set_fields(feat: ogr.Feature, row: dict, names: set) -> None:
 _ROW_KEYS = ("seg_code", "chief_id", "board_code", "code", "river_code")
 
 
-def _row_label(layer: str, n: int, row: dict) -> str:
+def _row_failed(layer: str, n: int, row: dict, error) -> WriteError:
+    """The error naming row ``n`` of ``layer`` (by its code when it has one)."""
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.core.messages import Text
+
     key = next((row[k] for k in _ROW_KEYS if row.get(k)), None)
-    return f"{layer} row {n}" + (f" ({key})" if key else "")
+    try:
+        title = Text(layer, schema.layer(layer).zh)
+    except KeyError:
+        title = Text(layer)
+    return WriteError("write.row_failed", layer=title, n=n, label=f" ({key})" if key else "", error=error)
 
 
 def _abandon(ds: ogr.DataSource) -> None:
@@ -172,6 +183,8 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
     """
     import shapely
 
+    from hezhang_plugin.core.messages import Text
+
     lyr = ds.GetLayerByName(layer)
     if lyr is None:
         raise KeyError(f"the workspace has no layer {layer}")
@@ -186,7 +199,8 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
         if update:
             feat = lyr.GetFeature(int(row["fid"]))
             if feat is None:
-                raise WriteError(f"{_row_label(layer, n, row)}: no feature with fid {row['fid']}")
+                raise _row_failed(layer, n, row, Text(f"no feature with fid {row['fid']}",
+                                                      f"没有fid为{row['fid']}的要素"))
         else:
             feat = ogr.Feature(defn)
         _set_fields(feat, row, names)
@@ -204,7 +218,7 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
                 if new_fids is not None:
                     new_fids.append(feat.GetFID())
         except RuntimeError as exc:
-            raise WriteError(f"{_row_label(layer, n, row)}: {exc}") from exc
+            raise _row_failed(layer, n, row, str(exc)) from exc
         count += 1
     return count
 

@@ -1006,7 +1006,7 @@ class ChiefsPage(QWidget):
         """Assign every segment in a village to its village chief (one edit command)."""
         chief = self.village_chief(village_code)
         if chief is None:
-            raise amod.AssignmentError(f"village {village_code} has no active village chief")
+            raise amod.AssignmentError("assignment.no_village_chief", code=village_code)
         segs = [s["seg_code"] for s in self.hierarchy.segments_of.get(village_code, [])]
         return self.assign_segments(segs, chief["chief_id"], valid_from)
 

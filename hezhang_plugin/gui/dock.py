@@ -26,6 +26,7 @@ from hezhang_plugin import log
 from hezhang_plugin.core import schema
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
+from hezhang_plugin.i18n import user_text
 
 _COUNT_ROWS = (
     ("admin_units", "Administrative units"),
@@ -218,7 +219,7 @@ class HezhangDock(QgsDockWidget):
             info = ws.create_workspace(values["OUTPUT"], values["DISTRICT_CODE"], values["DISTRICT_NAME"],
                                        values["CRS"], overwrite=True, lang=_lang())
         except ws.WorkspaceError as exc:
-            QMessageBox.warning(self, self.tr("New workspace"), str(exc))
+            QMessageBox.warning(self, self.tr("New workspace"), user_text(exc))
             return
         self.open_workspace(info.path)
 
@@ -236,7 +237,7 @@ class HezhangDock(QgsDockWidget):
         try:
             info = ws.check_workspace(path)
         except ws.WorkspaceError as exc:
-            self._refuse(str(exc))
+            self._refuse(user_text(exc))
             return False
         if info.schema_version < schema.SCHEMA_VERSION:
             if wsgpkg.is_read_only(path):
@@ -254,7 +255,7 @@ class HezhangDock(QgsDockWidget):
             try:
                 migrations.migrate(path, ws._update_project_fields)
             except Exception as exc:  # report any failure; the file is left as it was
-                self._refuse(self.tr("Migration failed, the workspace was not changed: {0}").format(exc))
+                self._refuse(self.tr("Migration failed, the workspace was not changed: {0}").format(user_text(exc)))
                 return False
         project = QgsProject.instance()
         add_project = getattr(self.iface, "addProject", None)

@@ -221,8 +221,7 @@ def _refuse_broken_constraints(layer: QgsVectorLayer, feat: QgsFeature) -> None:
 
     problems = constraint_problems(layer, feat)
     if problems:
-        detail = "; ".join(problems)
-        raise EditError(Message.literal(f"{layer.name()}: not added: {detail}", f"{layer.name()}：未添加：{detail}"))
+        raise EditError("edit.not_added", layer=layer.name(), problems="; ".join(problems))
 
 
 def _check_version(layer: QgsVectorLayer, fid: int, change: RowChange) -> None:

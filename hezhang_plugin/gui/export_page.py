@@ -56,7 +56,9 @@ class ExportTask(QgsTask):
                 return self._run_child(python)
             return self._run_here()
         except Exception as exc:  # shown in finished(), on the main thread
-            self.error = str(exc)
+            from hezhang_plugin.i18n import user_text
+
+            self.error = user_text(exc)
             return False
 
     def _run_child(self, python: str) -> bool:

@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMessageBox
 
 from hezhang_plugin.data import gpkg
+from hezhang_plugin.i18n import user_text
 
 
 def tr(text: str) -> str:
@@ -24,7 +25,7 @@ def write_refusal(path: Optional[str]) -> Optional[str]:
     """The message refusing a change to the workspace at ``path`` (in the UI language), or
     None when it may be written."""
     if path and gpkg.is_read_only(path):
-        return str(gpkg.ReadOnlyWorkspaceError(path))
+        return user_text(gpkg.ReadOnlyWorkspaceError(path))
     return None
 
 
@@ -37,7 +38,7 @@ def is_busy(exc: BaseException) -> bool:
 def ask_retry_busy(parent, path: str) -> bool:
     """Tell the user another program holds the workspace; True when they choose Retry."""
     answer = QMessageBox.warning(
-        parent, tr("Workspace in use"), str(gpkg.WorkspaceBusyError(path)),
+        parent, tr("Workspace in use"), user_text(gpkg.WorkspaceBusyError(path)),
         QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Retry)
     return answer == QMessageBox.StandardButton.Retry

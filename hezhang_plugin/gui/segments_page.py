@@ -74,8 +74,9 @@ class SegmentationTask(QgsTask):
             self.error = tr("Segmentation cancelled; the workspace was not changed.")
         except Exception as exc:  # reported to the user; the write is one transaction
             from hezhang_plugin.gui.guards import is_busy
+            from hezhang_plugin.i18n import user_text
 
-            self.error = str(exc)
+            self.error = user_text(exc)
             self.busy = is_busy(exc)
         return False
 

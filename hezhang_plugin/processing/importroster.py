@@ -12,6 +12,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 MODES = ("append", "replace")
@@ -89,7 +90,7 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
             check_not_busy(workspace)
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         lang = ui_language()
         if report.encoding:
             feedback.pushInfo(self.tr("Encoding detected: {0}").format(report.encoding))

@@ -16,6 +16,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
@@ -59,11 +60,11 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
             check_writable(path)
             check_not_busy(path)
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         try:
             return self._place(path, parameters, context, feedback)
         except (WorkspaceError, io.WriteError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
 
     def _place(self, path, parameters, context, feedback):
         from hezhang_plugin.core import boards, codes
@@ -73,7 +74,7 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
         hotline = codes.normalise_phone(self.parameterAsString(parameters, "HOTLINE", context) or "")
         err = codes.check_phone(hotline) if hotline else None
         if err:
-            raise QgsProcessingException(self.tr("Hotline: {0}").format(err))
+            raise QgsProcessingException(self.tr("Hotline: {0}").format(user_text(err)))
         qdate = self.parameterAsDateTime(parameters, "DATE", context)
         on = dt.date(qdate.date().year(), qdate.date().month(), qdate.date().day()) \
             if qdate is not None and qdate.isValid() else dt.date.today()

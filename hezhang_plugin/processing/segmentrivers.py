@@ -19,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate, QVariant
 
 from hezhang_plugin.core import schema
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LEVELS = ("village", "town")
@@ -95,7 +96,7 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         try:  # refused before the work: segments written into a read-only workspace
             check_destination_writable(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         rivers = self.parameterAsSource(parameters, "RIVERS", context)
         units = self.parameterAsSource(parameters, "UNITS", context)
         if rivers is None or units is None:
@@ -141,7 +142,7 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         except seg.SegmentationCancelled:
             return {}
         except seg.SegmentationError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         fields = segment_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.MultiLineString, rivers.sourceCrs())
