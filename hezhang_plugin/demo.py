@@ -292,8 +292,8 @@ def run(out_folder: str) -> dict:
     data = write_base_workspace(path)
     _say(f"1/6 workspace {DISTRICT_NAME}: {len(data.villages)} villages, {len(data.rivers)} rivers")
 
-    report = segment_workspace(path, unit_level="village", boundary_tolerance=30.0, min_length=200.0,
-                               today=APPOINTED)
+    # the defaults the dock and hezhang:segmentrivers offer, so that re-running either changes nothing
+    report = segment_workspace(path, today=APPOINTED)
     segments = wio.read_rows(path, "segments", with_geometry=False)
     banks = {}
     for s in segments:

@@ -9,12 +9,12 @@
         <translation>工作空间正被占用</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="59"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="524"/>
         <source>Segmenting rivers</source>
         <translation>正在划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="74"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="556"/>
         <source>Segmentation cancelled; the workspace was not changed.</source>
         <translation>河段划分已取消，工作空间未作更改。</translation>
     </message>
@@ -92,22 +92,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="367"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="232"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="385"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="250"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="386"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="251"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="387"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="252"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -180,17 +180,17 @@
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="153"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="159"/>
         <source>Give a WORKSPACE or the layers {0}</source>
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="190"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="196"/>
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="206"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="212"/>
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -208,12 +208,12 @@
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="161"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="161"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
@@ -221,192 +221,177 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="417"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="276"/>
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="420"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="279"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="289"/>
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="289"/>
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="449"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="308"/>
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="450"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="310"/>
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="452"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="311"/>
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="453"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="312"/>
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="454"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="313"/>
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="455"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="314"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="471"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="330"/>
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="481"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="340"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="481"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="340"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="481"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="340"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="665"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="474"/>
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="667"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="476"/>
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="669"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="478"/>
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="679"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="488"/>
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="692"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="501"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="734"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="543"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1106"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="913"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1043"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="853"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1048"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="855"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1098"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="905"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1103"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="910"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1115"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="922"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1153"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="960"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1144"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="951"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1158"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="264"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1167"/>
-        <source>Unsaved edits are not checked: save them first</source>
-        <translation>未保存的编辑不会被检查：请先保存</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1184"/>
-        <source>Coverage check failed: {0}</source>
-        <translation>覆盖检查失败：{0}</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1188"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="994"/>
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="594"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="418"/>
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="619"/>
-        <source>Loading the chiefs failed: {0}</source>
-        <translation>加载河长失败：{0}</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="991"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="800"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1195"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1002"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1195"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1002"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
@@ -628,77 +613,77 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="135"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="149"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="138"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="152"/>
         <source>Coverage map (河长制一张图)</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="139"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="153"/>
         <source>Town atlas (one page per town)</source>
         <translation>镇（乡、街道）图集（每个镇一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="140"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="154"/>
         <source>Notice boards (one page per segment)</source>
         <translation>公示牌（每个河段一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="155"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="169"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="161"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="175"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="180"/>
         <source>Map page size</source>
         <translation>地图页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="181"/>
         <source>One PDF per town / segment</source>
         <translation>每个镇/河段一个 PDF</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="177"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="191"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="261"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="287"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="183"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="197"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="256"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="251"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="277"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="257"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="283"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="170"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="184"/>
         <source>Imagery background (遥感影像 group)</source>
         <translation>遥感影像底图（遥感影像组）</translation>
     </message>
@@ -706,7 +691,7 @@
 <context>
     <name>ExportTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="42"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="44"/>
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
     </message>
@@ -714,47 +699,47 @@
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="40"/>
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="56"/>
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="66"/>
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="91"/>
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="96"/>
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
@@ -765,8 +750,8 @@
     </message>
     <message>
         <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25"/>
-        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged.</source>
-        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。</translation>
+        <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged. Only X and Y move: Z and M values and curves are kept as they are.</source>
+        <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。只移动 X 和 Y：Z、M 值和曲线保持不变。</translation>
     </message>
 </context>
 <context>
@@ -1000,27 +985,27 @@
 <context>
     <name>HezhangAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Chiefs and coverage</source>
         <translation>河长与覆盖检查</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
         <source>Maps</source>
         <translation>地图输出</translation>
     </message>
@@ -1028,37 +1013,37 @@
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="139"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="153"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="147"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="163"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="186"/>
+        <location filename="../hezhang_plugin/gui/page.py" line="136"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="222"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="295"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="227"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="302"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="227"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="302"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="250"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="329"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1067,52 +1052,52 @@
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="253"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="332"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="258"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="272"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="351"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="276"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="356"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="281"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="361"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="165"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="165"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="150"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="150"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="244"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="323"/>
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
     </message>
@@ -1289,332 +1274,332 @@
 <context>
     <name>OverlaysPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="112"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="116"/>
         <source>New overlays</source>
         <translation>新增叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="116"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="120"/>
         <source>acquisition date, YYYY-MM-DD (optional)</source>
         <translation>采集日期，YYYY-MM-DD（可选）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="117"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="121"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="118"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="122"/>
         <source>Visible</source>
         <translation>可见</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="124"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="128"/>
         <source>Tianditu 天地图</source>
         <translation>天地图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="129"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="133"/>
         <source>key (tk), saved in the QGIS authentication database</source>
         <translation>密钥（tk），保存在 QGIS 认证数据库中</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="130"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="134"/>
         <source>Save key</source>
         <translation>保存密钥</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="136"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="140"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="146"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="150"/>
         <source>Web Mercator (w)</source>
         <translation>Web 墨卡托（w）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="147"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="151"/>
         <source>CGCS2000 geographic (c)</source>
         <translation>CGCS2000 经纬度（c）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="265"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="269"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="153"/>
         <source>Tile matrix set</source>
         <translation>瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="150"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="154"/>
         <source>Add Tianditu layer</source>
         <translation>添加天地图图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="157"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="161"/>
         <source>Web sources (XYZ, WMS, WMTS)</source>
         <translation>网络数据源（XYZ、WMS、WMTS）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="164"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="168"/>
         <source>Add selected</source>
         <translation>添加所选</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="171"/>
         <source>Remove preset</source>
         <translation>移除预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="170"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="174"/>
         <source>Reset presets</source>
         <translation>重置预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="187"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="191"/>
         <source>WMS/WMTS layer name</source>
         <translation>WMS/WMTS 图层名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="191"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="195"/>
         <source>WMTS tile matrix set</source>
         <translation>WMTS 瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="192"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="196"/>
         <source>Uses GCJ-02 coordinates</source>
         <translation>使用 GCJ-02 坐标</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="193"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="197"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="194"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="198"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="195"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="199"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="197"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="201"/>
         <source>CRS</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="198"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="202"/>
         <source>Matrix set</source>
         <translation>瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="202"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="206"/>
         <source>Add URL source</source>
         <translation>添加 URL 数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="205"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="209"/>
         <source>Save as preset</source>
         <translation>保存为预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="214"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="218"/>
         <source>Local raster (GeoTIFF, COG, VRT)</source>
         <translation>本地栅格（GeoTIFF、COG、VRT）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="223"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="227"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="228"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
         <source>Bands</source>
         <translation>波段组合</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>B</source>
         <translation>B</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>R</source>
         <translation>R</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="236"/>
         <source>NIR</source>
         <translation>NIR</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="241"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="245"/>
         <source>Band numbers</source>
         <translation>波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="242"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="246"/>
         <source>Add raster</source>
         <translation>添加栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="256"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="260"/>
         <source>Opacity and two dates</source>
         <translation>不透明度与两期对比</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="266"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="270"/>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="269"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="273"/>
         <source>Date A</source>
         <translation>日期 A</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="270"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="274"/>
         <source>Date B</source>
         <translation>日期 B</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="271"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="275"/>
         <source>Show the other date</source>
         <translation>显示另一期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="278"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="282"/>
         <source>Water changes (hezhang:waterchange)</source>
         <translation>水体变化（hezhang:waterchange）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="283"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="287"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="296"/>
         <source>NDWI threshold</source>
         <translation>NDWI 阈值</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="293"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="297"/>
         <source>Buffer</source>
         <translation>缓冲区</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="294"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="298"/>
         <source>Find water changes between dates A and B</source>
         <translation>查找日期 A 与 B 之间的水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="314"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="331"/>
         <source>Overlays</source>
         <translation>叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="343"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
         <source>Key stored (authentication configuration {0}).</source>
         <translation>密钥已保存（认证配置 {0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="343"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
         <source>No key stored yet.</source>
         <translation>尚未保存密钥。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="354"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="371"/>
         <source>Tianditu key saved in the QGIS authentication database ({0}).</source>
         <translation>天地图密钥已保存到 QGIS 认证数据库（{0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="377"/>
         <source>Enter and save your Tianditu key (tk) first.</source>
         <translation>请先输入并保存天地图密钥（tk）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="395"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="412"/>
         <source>Select a preset first.</source>
         <translation>请先选择一个预设。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="408"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="425"/>
         <source>Web source</source>
         <translation>网络数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="430"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="447"/>
         <source>Checking that {0} answers…</source>
         <translation>正在检查 {0} 是否响应…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="448"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="467"/>
         <source>{0} added to the imagery group.</source>
         <translation>{0} 已添加到遥感影像组。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="453"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="472"/>
         <source>Raster</source>
         <translation>栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="484"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="503"/>
         <source>NDWI cancelled.</source>
         <translation>NDWI 已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="511"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="532"/>
         <source>Choose two different imagery layers for dates A and B.</source>
         <translation>请为日期 A 和 B 选择两个不同的遥感影像图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="514"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="535"/>
         <source>Showing {0}.</source>
         <translation>正在显示 {0}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="522"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="543"/>
         <source>Choose the two dates (A before B) and the segments layer.</source>
         <translation>请选择两个日期（A 早于 B）和河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="526"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="547"/>
         <source>The hezhang Processing provider is not loaded.</source>
         <translation>hezhang 处理工具提供程序未加载。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="534"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="555"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="547"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="570"/>
         <source>Water change detection failed: {0}</source>
         <translation>水体变化检测失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="551"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="574"/>
         <source>Water change detection gave no layer.</source>
         <translation>水体变化检测未生成图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="554"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="577"/>
         <source>The water change layer could not be added.</source>
         <translation>无法添加水体变化图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="557"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="580"/>
         <source>{0} water change polygon(s) found.</source>
         <translation>发现 {0} 个水体变化多边形。</translation>
     </message>
@@ -1700,7 +1685,7 @@
 <context>
     <name>ProbeTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="54"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="56"/>
         <source>Checking {0}</source>
         <translation>正在检查 {0}</translation>
     </message>
@@ -1806,82 +1791,82 @@
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="67"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="69"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="73"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="84"/>
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="75"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="86"/>
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="88"/>
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="91"/>
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="83"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="94"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="103"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="122"/>
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="112"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="131"/>
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="114"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="133"/>
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="161"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="198"/>
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="163"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="200"/>
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="164"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="204"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -1894,153 +1879,157 @@
         <location filename="../hezhang_plugin/processing/segmentrivers.py" line="49"/>
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
-RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.</source>
+RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.
+
+What is repaired, with a note: gaps and overlaps between neighbouring units narrower than BOUNDARY_TOLERANCE (not boundaries: the piece goes to the units either side); parts of a multi-part river digitised against the flow (reversed); a tributary (parent_river_code) digitised from its mouth to its source (reversed when its start, not its end, meets its parent river); curves (arcs) replaced by straight segments at most 0.1 m away. What is refused: a layer without a CRS or whose coordinates do not fit its CRS, and names read with the wrong text encoding (set the layer's Data source encoding). Segments are two-dimensional: Z and M values are not carried over.</source>
         <translation>按行政区划将每条河流划分为河段：每条河流在每个行政区划内为一个河段，河流离开某区划后再次进入时分为不同河段，短于 MIN_LENGTH 的片段并入相邻河段。河流沿两个区划的边界流经（在 BOUNDARY_TOLERANCE 范围内）时，划分为两个单侧河段，左岸（面向下游，即数字化方向）归左侧区划；沿区的外边界流经时，划为内侧区划的一个单侧河段。自动填写河段编码（区县代码 + 6位序号）、名称、起止点名称及 CGCS2000 椭球长度。
 
-RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。</translation>
+RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如有 level 字段，则仅使用 UNIT_LEVEL 级别的区划）。提供 EXISTING（现有河段）可保留未发生实质变化的河段编码：此时输出为完整的新河段表，已撤销的河段予以保留并填写终止日期。无效几何将被修复并逐要素报告，空几何和 null 几何也会报告。
+
+会修复并说明的情况：相邻区划之间窄于 BOUNDARY_TOLERANCE 的缝隙和重叠（不视为边界，其中的河段片归两侧区划）；多段河流中与水流方向相反数字化的部分（予以反转）；从河口向源头数字化的支流（parent_river_code，其起点而非终点与上级河流相接时予以反转）；曲线（圆弧）替换为偏差不超过 0.1 米的直线段。会拒绝的情况：没有坐标参照系或坐标与坐标参照系不符的图层，以及文本编码错误的名称（请设置图层的数据源编码）。河段为二维：Z 和 M 值不会保留。</translation>
     </message>
 </context>
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="109"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="262"/>
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="111"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="264"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="123"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="279"/>
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="125"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="281"/>
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="136"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="292"/>
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="139"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="295"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="140"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="296"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="308"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="150"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="151"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310"/>
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="312"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="155"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="314"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="169"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="174"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="174"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="174"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="174"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="177"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="336"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="240"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="418"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="322"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="488"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="339"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="506"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="342"/>
-        <source>Save or discard the edits of the segments layer first.</source>
-        <translation>请先保存或放弃河段图层的编辑。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="379"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="562"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="425"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="588"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="425"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="588"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="432"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="595"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="434"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="597"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="439"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="243"/>
         <source>Segments</source>
         <translation>河段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="408"/>
+        <source>Loading segments</source>
+        <translation>正在加载河段</translation>
     </message>
 </context>
 <context>
@@ -2106,27 +2095,27 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="90"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="91"/>
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="97"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="98"/>
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="101"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="102"/>
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="132"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="137"/>
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="138"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="143"/>
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
@@ -2144,62 +2133,62 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="57"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="71"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="59"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="73"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="109"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="123"/>
         <source>No workspace open.</source>
         <translation>尚未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="86"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="100"/>
         <source>Contents</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="90"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="104"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="91"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="105"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="92"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="106"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="93"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="107"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="94"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="108"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="95"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="109"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="115"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="129"/>
         <source>{0} · schema version {1} · {2}</source>
         <translation>{0} · 数据结构版本 {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="78"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="92"/>
         <source>Read-only: this workspace cannot be changed here (the file or its folder cannot be written). Checking coverage and exporting maps work.</source>
         <translation>只读：此工作空间在此不能修改（文件或其所在文件夹不可写入）。检查覆盖和导出地图仍可使用。</translation>
     </message>

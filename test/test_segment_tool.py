@@ -186,10 +186,10 @@ def test_segments_page_runs_segmentation_filters_and_syncs_selection(workspace_p
     assert page.list.rowCount() == 0 and page.layer is not None
     task = page.run_segmentation()
     deadline = time.time() + 60
-    while page.task is not None and time.time() < deadline:
+    while (page.task is not None or page.loading) and time.time() < deadline:
         QCoreApplication.processEvents()
         time.sleep(0.01)
-    assert page.task is None, "segmentation task did not finish"
+    assert page.task is None and not page.loading, "segmentation or loading task did not finish"
     assert "3 segments" in page.result_label.text()
     assert page.list.rowCount() == 3
     page.river_filter.setCurrentIndex(page.river_filter.findData("R1"))

@@ -316,6 +316,11 @@ def test_segments_are_drawn_by_bank_and_uncovered_in_red(workspace_path):
         dict(base, seg_code="411171000001", name="甲段", bank="left"),
         dict(base, seg_code="411171000002", name="乙段", bank="both"),
     ])
+    # The style counts appointments of existing, active chiefs (as rule R1 does: issue 11).
+    wio.write_rows(workspace_path, "chiefs", [
+        {"chief_id": f"C{level}", "name": f"{level}河长", "level": level, "role": "chief",
+         "unit_code": {"district": "411171000000", "town": "411171100000", "village": "411171100001"}[level],
+         "active": True} for level in ("district", "town", "village")])
     wio.write_rows(workspace_path, "assignments", [
         {"seg_code": seg, "chief_id": f"C{level}", "level": level, "role": "chief", "valid_from": "2024-01-01"}
         for level in ("district", "town", "village") for seg in ("411171000001", "411171000002")

@@ -64,6 +64,33 @@ def required_levels(unit_level: Optional[str]) -> tuple[str, ...]:
     return ("district",)
 
 
+def chief_active(chief: Optional[dict]) -> bool:
+    """A chief row counts as active unless ``active`` is explicitly false (empty = active,
+    the schema's default)."""
+    if chief is None:
+        return False
+    active = chief.get("active")
+    return True if active is None else bool(active)
+
+
+def holds(appointment: dict, chiefs: dict) -> bool:
+    """Whether an appointment current on the date answers for its segment (R1, the tree, the
+    maps): its chief (``chiefs``: chief_id → row) exists and is active, or the appointment
+    has an end date — a deactivated chief answers through the last day of each appointment
+    its deactivation ended; an open appointment of an inactive or unknown chief holds for
+    nobody."""
+    chief = chiefs.get(appointment.get("chief_id"))
+    if chief is None:
+        return False
+    return chief_active(chief) or bool(appointment.get("valid_to"))
+
+
+def holds_expression(chiefs_layer_id: str) -> str:
+    """:func:`holds` as QGIS expression text over an appointment feature."""
+    return (f"with_variable('hz_chief', get_feature('{chiefs_layer_id}', 'chief_id', \"chief_id\"), "
+            "@hz_chief IS NOT NULL AND (\"valid_to\" IS NOT NULL OR coalesce(attribute(@hz_chief, 'active'), true)))")
+
+
 def missing_levels(
     seg_unit_level: Optional[str], seg_assignments: Iterable[dict], active_chiefs: Optional[set] = None
 ) -> list[str]:
@@ -342,14 +369,9 @@ class Hierarchy:
                 )
             )
         self.current = by_segment(assignments, self.date)
-        active = {cid for cid, c in self.chiefs.items() if c.get("active", True)}
         self.missing: dict[str, list[str]] = {}
         for s in self.segments:
-            apps = [
-                a
-                for a in self.current.get(s["seg_code"], [])
-                if a.get("chief_id") in active or a.get("valid_to")
-            ]
+            apps = [a for a in self.current.get(s["seg_code"], []) if holds(a, self.chiefs)]
             lv = (self.units.get(s.get("unit_code")) or {}).get("level") or codes.unit_level(
                 s.get("unit_code") or ""
             )

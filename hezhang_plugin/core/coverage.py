@@ -142,22 +142,13 @@ class CoverageData:
 
 def _r1_r2_r6(data: CoverageData, segs: list, date: str, units: dict, findings: list, complete: dict) -> None:
     chiefs = {c["chief_id"]: c for c in data.chiefs}
-    active = {cid for cid, c in chiefs.items() if c.get("active", True)}
     current = amod.by_segment(data.assignments, date)
     for s in segs:
         code = s["seg_code"]
         # An inactive chief still answers for the dates before an appointment's end; an
         # appointment left open for an inactive chief holds for nobody.
-        apps = [
-            a
-            for a in current.get(code, [])
-            if a.get("chief_id") in active or (a.get("valid_to") and a.get("chief_id") in chiefs)
-        ]
-        bad = [
-            a
-            for a in current.get(code, [])
-            if not (a.get("chief_id") in active or (a.get("valid_to") and a.get("chief_id") in chiefs))
-        ]
+        apps = [a for a in current.get(code, []) if amod.holds(a, chiefs)]
+        bad = [a for a in current.get(code, []) if not amod.holds(a, chiefs)]
         unit = units.get(s.get("unit_code"))
         unit_level = (unit or {}).get("level") or codes.unit_level(s.get("unit_code") or "")
         missing = amod.missing_levels(unit_level, apps)

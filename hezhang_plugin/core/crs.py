@@ -60,8 +60,43 @@ def _ensure_proj_data() -> None:
     geodesy.ensure_proj_data()
 
 
+@dataclass(frozen=True)
+class _Facts:
+    geographic: bool
+    units_per_metre: float
+    epsg: Optional[int]
+    wkt: str
+
+
+def _text(crs) -> str:
+    if crs is None or (isinstance(crs, str) and not crs.strip()):
+        raise CrsError("crs.missing", layer="CRS")
+    if isinstance(crs, int):
+        return f"EPSG:{crs}"
+    if hasattr(crs, "to_wkt"):  # a pyproj.CRS
+        return crs.to_wkt()
+    return str(crs).strip()
+
+
 @functools.lru_cache(maxsize=256)
-def _crs(text: str):
+def _facts(text: str) -> _Facts:
+    # Only plain facts are cached: pyproj objects are made and dropped in the calling thread,
+    # never shared between threads.
+    obj = crs_object(text)
+    horizontal = obj.sub_crs_list[0] if obj.is_compound and obj.sub_crs_list else obj
+    if horizontal.is_geographic:
+        per_metre = 1.0 / METRES_PER_DEGREE
+    else:
+        axes = horizontal.axis_info
+        factor = axes[0].unit_conversion_factor if axes else 1.0
+        per_metre = 1.0 / factor if factor else 1.0
+    code = obj.to_epsg(min_confidence=100)
+    return _Facts(bool(horizontal.is_geographic), per_metre, int(code) if code is not None else None, obj.to_wkt())
+
+
+def crs_object(crs):
+    """A new ``pyproj.CRS`` for ``crs``. Raises :class:`CrsError` when it is not a CRS."""
+    text = _text(crs)
     _ensure_proj_data()
     import pyproj
 
@@ -71,34 +106,14 @@ def _crs(text: str):
         raise CrsError("crs.unknown", layer="CRS", crs=text) from exc
 
 
-def crs_object(crs):
-    """The ``pyproj.CRS`` of ``crs`` (cached). Raises :class:`CrsError` when it is not a CRS."""
-    if crs is None or (isinstance(crs, str) and not crs.strip()):
-        raise CrsError("crs.missing", layer="CRS")
-    if isinstance(crs, int):
-        crs = f"EPSG:{crs}"
-    return _crs(str(crs).strip())
-
-
-def _horizontal(obj):
-    if obj.is_compound and obj.sub_crs_list:
-        return obj.sub_crs_list[0]
-    return obj
-
-
 def is_geographic(crs) -> bool:
     """True when ``crs`` has angular (degree) coordinates, e.g. EPSG:4490, EPSG:4326."""
-    return bool(_horizontal(crs_object(crs)).is_geographic)
+    return _facts(_text(crs)).geographic
 
 
 def units_per_metre(crs) -> float:
     """How many CRS units make one metre: 1/111320 for degrees, 1 for metres, 1/0.3048 for feet."""
-    obj = _horizontal(crs_object(crs))
-    if obj.is_geographic:
-        return 1.0 / METRES_PER_DEGREE
-    axes = obj.axis_info
-    factor = axes[0].unit_conversion_factor if axes else 1.0
-    return 1.0 / factor if factor else 1.0
+    return _facts(_text(crs)).units_per_metre
 
 
 def metres_to_units(crs, metres: float) -> float:
@@ -108,22 +123,21 @@ def metres_to_units(crs, metres: float) -> float:
 
 def epsg_code(crs) -> Optional[int]:
     """The EPSG code of ``crs`` when it has one (exactly, not a best guess), else None."""
-    obj = crs_object(crs)
-    code = obj.to_epsg(min_confidence=100)
-    return int(code) if code is not None else None
+    return _facts(_text(crs)).epsg
 
 
 def authid(crs) -> str:
     """``EPSG:n`` when the CRS has an EPSG code, else its WKT."""
-    code = epsg_code(crs)
-    return f"EPSG:{code}" if code is not None else crs_object(crs).to_wkt()
+    facts = _facts(_text(crs))
+    return f"EPSG:{facts.epsg}" if facts.epsg is not None else facts.wkt
 
 
 def same_crs(a, b) -> bool:
     """True when ``a`` and ``b`` name the same CRS (``EPSG:4490`` and ``epsg:4490`` alike)."""
     if a == b:
         return True
-    return crs_object(a) == crs_object(b)
+    fa, fb = _facts(_text(a)), _facts(_text(b))
+    return (fa.epsg is not None and fa.epsg == fb.epsg) or fa.wkt == fb.wkt
 
 
 def is_cgcs2000_lonlat(crs) -> bool:

@@ -32,7 +32,8 @@ from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import validity
 
 #: Distance (m) within which the opposite bank counts as covering a stretch: both banks of
-#: one stretch are cut from the same river line, so they coincide to rounding.
+#: one stretch are cut from the same river line, so they coincide to rounding. Where the
+#: opposite bank ends inside a segment, up to this much more counts as shared (0.1 m).
 BANK_MATCH_M = 0.1
 
 #: Bank values of single-bank segments.
@@ -72,8 +73,9 @@ def counted_km(segments: Sequence[Mapping], crs: str = crsmod.CGCS2000) -> np.nd
             others = [g for g in others if g is not None and not g.is_empty]
             if not others:
                 continue
-            # flat caps: the opposite bank covers up to its ends, not eps beyond them
-            zone = shapely.buffer(shapely.union_all(others), eps, quad_segs=1, cap_style="flat")
+            # The same zone as QGIS's buffer(geometry, eps, 1) in counted_km_expression: the two
+            # agree to the metre's fraction (the zone reaches eps beyond the opposite bank's ends).
+            zone = shapely.buffer(shapely.union_all(others), eps, quad_segs=1)
             idx = np.array(mine)
             geoms = np.array([segments[i].get("geom") for i in idx], dtype=object)
             have = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
@@ -162,6 +164,22 @@ def km_per_level(segments, assignments, crs=crsmod.CGCS2000, date=None, counted=
         if a.get("seg_code") in seg_km:
             segs_of[a.get("level")].add(a.get("seg_code"))
     return {lv: sum(seg_km[s] for s in segs) for lv, segs in segs_of.items()}
+
+
+def counted_km_expression(segments_layer_id: str, crs: str = crsmod.CGCS2000,
+                          current: str = "TRUE") -> str:
+    """QGIS expression text of :func:`counted_km` for the segment feature being evaluated
+    (in a layer, an atlas, or inside ``aggregate(layer:=segments, expression:=…)``): the same
+    rule, the opposite bank being the current (``current``: an expression over the segments
+    layer, e.g. :func:`hezhang_plugin.core.validity.expression`) segments of the other bank of
+    the same river. ``crs`` is the segments layer's CRS."""
+    eps = crsmod.metres_to_units(crs, BANK_MATCH_M)
+    opposite = (f"aggregate(layer:='{segments_layer_id}', aggregate:='collect', expression:=$geometry, "
+                f"filter:=\"river_code\" = attribute(@parent, 'river_code') AND \"bank\" = "
+                f"CASE WHEN attribute(@parent, 'bank') = 'left' THEN 'right' ELSE 'left' END AND {current})")
+    shared = f"min(1, length(intersection($geometry, buffer({opposite}, {eps!r}, 1))) / length($geometry))"
+    return (f"CASE WHEN \"bank\" IN ('left', 'right') THEN coalesce(\"length_km\", 0) * (1 - 0.5 * "
+            f"coalesce({shared}, 0)) ELSE coalesce(\"length_km\", 0) END")
 
 
 def segments_km(seg_codes: Iterable[str], seg_km: Mapping[str, float]) -> float:

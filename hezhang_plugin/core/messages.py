@@ -102,6 +102,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{layer}的坐标参考系为地理坐标系{crs}，但其坐标达到 x {x:.0f}、y {y:.0f}：超出±180/±90，不可能是经纬度；"
         "请设置图层的实际坐标参考系",
     ),
+    "crs.outside_area": (
+        "{layer} is in {crs}, but its coordinates (x {x0:.3f} … {x1:.3f}, y {y0:.3f} … {y1:.3f}) lie far outside "
+        "the area that CRS is made for: the layer's CRS is probably wrong (degrees stored under a projected "
+        "CRS?); set the layer's real CRS",
+        "{layer}的坐标参考系为{crs}，但其坐标（x {x0:.3f} … {x1:.3f}，y {y0:.3f} … {y1:.3f}）远在该坐标参考系的"
+        "适用范围之外：图层的坐标参考系可能有误（投影坐标系下存的是经纬度？）；请设置图层的实际坐标参考系",
+    ),
+    "crs.how_to_set": (
+        "(Layer Properties › Source › Assigned coordinate reference system, or Layer › Set CRS of Layer), then "
+        "run again.",
+        "（图层属性 › 源 › 指定的坐标参考系，或 图层 › 设置图层坐标参考系），然后重新运行。",
+    ),
+    # ---- what algorithms read from user layers (processing.inputs)
+    "input.layer": ("{param} (layer “{name}”)", "{param}（图层“{name}”）"),
+    "input.garbled_text": (
+        "{layer}: {count} text value(s) look garbled (e.g. feature {fid}, field {field}: “{value}”): the layer "
+        "is read with the wrong text encoding. Set it in Layer Properties › Source › Data source encoding "
+        "(GBK or GB18030 for most Chinese shapefiles without a .cpg file) and run again; nothing was written.",
+        "{layer}：有{count}个文本值像是乱码（例如要素{fid}，字段{field}：“{value}”）：图层的文本编码设置有误。请在"
+        "图层属性 › 源 › 数据源编码中设置（没有 .cpg 文件的中文 Shapefile 大多为 GBK 或 GB18030），然后重新运行；"
+        "未写入任何数据。",
+    ),
+    "input.curves_linearised": (
+        "{layer}: {count} curved geometries (arcs) were replaced by straight segments at most {tolerance} m "
+        "from the curve.",
+        "{layer}：{count}个曲线几何（圆弧）已替换为直线段，与曲线的偏差不超过{tolerance}米。",
+    ),
+    "input.zm_dropped": (
+        "{layer} has {dims} values; {output} are two-dimensional, so they are not carried over.",
+        "{layer}带有{dims}值；{output}为二维，因此这些值不会保留。",
+    ),
+    "input.output_segments": ("segments", "河段"),
+    "input.output_findings": ("the findings' geometries", "检查结果的几何"),
+    "input.output_water_changes": ("the water-change polygons", "水体变化多边形"),
+    # ---- segmentation notes and refusals (core.segmentation)
+    "segmentation.parts_reversed": (
+        "{river} ({code}): part(s) {parts} were digitised against the flow of the rest and were reversed.",
+        "{river}（{code}）：第{parts}部分的数字化方向与其余部分的水流方向相反，已反转。",
+    ),
+    "segmentation.river_reversed": (
+        "{river} ({code}) was digitised from mouth to source (its start meets its parent river {parent}); "
+        "it was reversed.",
+        "{river}（{code}）是从河口向源头数字化的（其起点与上级河流{parent}相接），已反转。",
+    ),
+    "segmentation.parent_missing": (
+        "{river} ({code}): its parent river {parent} is not among the rivers, so its flow direction could not "
+        "be checked; it is taken as digitised.",
+        "{river}（{code}）：其上级河流{parent}不在河流图层中，无法核对流向；按数字化方向处理。",
+    ),
+    "segmentation.mouth_not_on_parent": (
+        "{river} ({code}): neither end meets its parent river {parent} (nearest {distance_m} m), so its flow "
+        "direction could not be checked; it is taken as digitised.",
+        "{river}（{code}）：两端都不与上级河流{parent}相接（最近{distance_m}米），无法核对流向；按数字化方向处理。",
+    ),
+    "segmentation.topology_noise": (
+        "{river} ({code}): {pieces} place(s), {length_m} m in all, lie in gaps or overlaps between units "
+        "narrower than the boundary tolerance; they were given to the units on either side (correct the unit "
+        "boundaries to be exact).",
+        "{river}（{code}）：有{pieces}处、共{length_m}米位于相邻区划之间窄于边界容差的缝隙或重叠中，已分给两侧的"
+        "区划（请修正区划边界使其严密相接）。",
+    ),
+    "segmentation.layer_rivers": ("Rivers", "河流"),
+    "segmentation.layer_units": ("Units", "行政区划"),
+    "segmentation.garbled_text": (
+        "{layer}: {count} text value(s) look garbled (e.g. feature {fid}, field {field}: “{value}”): the data "
+        "was read with the wrong text encoding. Set the layer's encoding (Layer Properties › Source › Data "
+        "source encoding, GBK for most Chinese shapefiles without a .cpg file), load it again and run again; "
+        "nothing was written.",
+        "{layer}：有{count}个文本值像是乱码（例如要素{fid}，字段{field}：“{value}”）：数据读取时使用了错误的文本"
+        "编码。请设置图层编码（图层属性 › 源 › 数据源编码，没有 .cpg 文件的中文 Shapefile 大多为 GBK），重新加载后"
+        "再运行；未写入任何数据。",
+    ),
     # ---- coverage rules (core.coverage)
     "coverage.R1": (
         "Segment {seg} ({name}) has no {level} chief on {date}",

@@ -16,6 +16,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import dates, lengths, schema, validity
 
 
@@ -103,6 +104,8 @@ def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rive
     per_chief = defaultdict(lambda: {"segments": set(), "length_km": 0.0})
     for a in assignments:
         if not validity.is_current(a, date) or a.get("seg_code") not in seg_len:
+            continue
+        if chief_by_id and not amod.holds(a, chief_by_id):  # as R1 and the tree count them
             continue
         pc = per_chief[a.get("chief_id")]
         if a["seg_code"] not in pc["segments"]:

@@ -28,6 +28,10 @@ VALID_TO = "valid_to"
 
 #: QGIS expression for "today" (the local date), the default date of :func:`expression`.
 TODAY_EXPR = "to_date(now())"
+#: Project (or layout) variable naming the date the maps and styles show ("as of"); empty: today.
+AS_OF_VARIABLE = "hezhang_as_of"
+#: QGIS expression for that date.
+AS_OF_EXPR = f"coalesce(to_date(@{AS_OF_VARIABLE}), {TODAY_EXPR})"
 
 
 def _iso(value) -> Optional[str]:

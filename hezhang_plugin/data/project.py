@@ -130,34 +130,42 @@ def style_rivers(vl: QgsVectorLayer) -> None:
     vl.setLabelsEnabled(True)
 
 
-def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None) -> str:
-    """Expression counting the current lead-role appointments of the segment being drawn
-    (of one chief level when ``level`` is given)."""
+def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None,
+                                  chiefs_layer_id: Optional[str] = None) -> str:
+    """Expression counting the lead-role appointments of the segment being drawn that are
+    current on the project's as-of date (core.validity) — of one chief level when ``level``
+    is given, and, with ``chiefs_layer_id``, only those that answer (core.assignments.holds:
+    a deactivated chief through its appointments' last day)."""
     from hezhang_plugin.core import validity
-    from hezhang_plugin.core.assignments import LEAD_ROLES
+    from hezhang_plugin.core.assignments import LEAD_ROLES, holds_expression
 
     roles = ", ".join(f"'{r}'" for r in LEAD_ROLES)
     level_filter = f"\"level\" = '{level}' AND " if level else ""
+    holding = f" AND {holds_expression(chiefs_layer_id)}" if chiefs_layer_id else ""
     return (f"aggregate(layer:='{assign_layer_id}', aggregate:='count', expression:=\"fid\", "
             f"filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND {level_filter}\"role\" IN ({roles}) AND "
-            f"{validity.expression()})")
+            f"{validity.expression(validity.AS_OF_EXPR)}{holding})")
 
 
-def chiefs_missing_expr(assign_layer_id: str) -> str:
-    """True for a segment lacking a level of chiefs that rule R1 asks for today: district
-    and town always, village where the segment's unit is a village."""
-    count = current_assignment_count_expr
-    return (f"({count(assign_layer_id, 'district')} = 0 OR {count(assign_layer_id, 'town')} = 0 OR "
-            f"(right(\"unit_code\", 3) <> '000' AND {count(assign_layer_id, 'village')} = 0))")
+def chiefs_missing_expr(assign_layer_id: str, chiefs_layer_id: Optional[str] = None) -> str:
+    """True for a segment lacking a level of chiefs that rule R1 asks for on the as-of date:
+    district and town always, village where the segment's unit is a village."""
+    def count(level: str) -> str:
+        return current_assignment_count_expr(assign_layer_id, level, chiefs_layer_id)
+
+    return (f"({count('district')} = 0 OR {count('town')} = 0 OR "
+            f"(right(\"unit_code\", 3) <> '000' AND {count('village')} = 0))")
 
 
-def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str = "zh") -> None:
+def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str = "zh",
+                   chiefs_layer_id: Optional[str] = None) -> None:
     root = QgsRuleBasedRenderer.Rule(None)
     if assign_layer_id:
         uncovered = QgsRuleBasedRenderer.Rule(
             QgsLineSymbol.createSimple({"line_color": "#e02020", "line_width": "1.0",
                                         "line_style": "dash"}),
-            0, 0, chiefs_missing_expr(assign_layer_id), "河长未落实" if lang == "zh" else "Chiefs missing")
+            0, 0, chiefs_missing_expr(assign_layer_id, chiefs_layer_id),
+            "河长未落实" if lang == "zh" else "Chiefs missing")
         root.appendChild(uncovered)
     colours = {"both": "#1f4e9c", "left": "#117a65", "right": "#7d3c98"}
     # Single-bank segments are drawn offset towards their own bank: QGIS offsets positive
@@ -174,7 +182,7 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str
         # The bank rules apply only where the chiefs-missing rule did not.
         for child in root.children()[1:]:
             child.setFilterExpression(f"({child.filterExpression()}) AND NOT "
-                                      f"{chiefs_missing_expr(assign_layer_id)}")
+                                      f"{chiefs_missing_expr(assign_layer_id, chiefs_layer_id)}")
     vl.setRenderer(QgsRuleBasedRenderer(root))
     vl.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#0d3a73", line=True)))
     vl.setLabelsEnabled(True)
@@ -366,7 +374,7 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
 
     style_units(layers["admin_units"], lang)
     style_rivers(layers["rivers"])
-    style_segments(layers["segments"], layers["assignments"].id(), lang)
+    style_segments(layers["segments"], layers["assignments"].id(), lang, layers["chiefs"].id())
     style_boards(layers["notice_boards"])
     for vl in layers.values():
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')

@@ -10,19 +10,14 @@ layer edit buffer inside one edit command per user action, so Ctrl+Z undoes it.
 from __future__ import annotations
 
 import json
-import os
 from typing import Optional
 
 from qgis.core import (
     Qgis,
-    QgsApplication,
     QgsCoordinateTransform,
-    QgsFeatureRequest,
     QgsGeometry,
     QgsProject,
-    QgsTask,
     QgsVectorLayer,
-    QgsVectorLayerFeatureSource,
 )
 from qgis.PyQt.QtCore import QDate, QMimeData, Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
@@ -46,12 +41,12 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from hezhang_plugin import log
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import lengths, schema
+from hezhang_plugin.core import schema
 from hezhang_plugin.data.gpkg import ReadOnlyWorkspaceError, WorkspaceError
 from hezhang_plugin.gui import guards
-from hezhang_plugin.gui.edit_buffer import EditBufferApplier
+from hezhang_plugin.gui.page import DockPage
+from hezhang_plugin.gui.snapshots import layer_rows, read_fields, segments_with_bank_geometry, snapshots
 
 KIND_ROLE = Qt.UserRole + 1
 KEY_ROLE = Qt.UserRole + 2
@@ -59,12 +54,11 @@ LOADED_ROLE = Qt.UserRole + 3
 PLACEHOLDER = "placeholder"
 #: Mime type of a chief dragged in the tree: JSON list of chief ids.
 CHIEF_MIME = "application/x-hezhang-chief-ids"
+#: Task key of the hierarchy load (a newer load supersedes an older one).
+_LOAD = "hierarchy"
 
 #: Fields the page reads of each layer: all of the schema's but the free texts it never shows.
-_READ_FIELDS = {
-    name: tuple(f for f in schema.layer(name).field_names if f not in ("start_name", "end_name", "target"))
-    for name in ("admin_units", "segments", "chiefs", "assignments")
-}
+_READ_FIELDS = {name: read_fields(name) for name in ("admin_units", "segments", "chiefs", "assignments")}
 
 
 def _lang() -> str:
@@ -79,95 +73,11 @@ def _error_text(exc: BaseException) -> str:
     return text(_lang()) if callable(text) else str(exc)
 
 
-def _plain(value):
-    """A QVariant attribute as a plain Python value (dates as ISO text)."""
-    if value is None:
-        return None
-    if hasattr(value, "isNull") and value.isNull():
-        return None
-    if isinstance(value, QDate):
-        return value.toString(Qt.ISODate)
-    if hasattr(value, "toPyDate"):
-        return value.toPyDate().isoformat()
-    return value
-
-
-def layer_rows(layer: QgsVectorLayer, names) -> list[dict]:
-    """Attribute rows of a layer (edit buffer included), without geometry, fid included."""
-    return source_rows(layer, layer.fields(), names)
-
-
-def source_rows(source, fields, names) -> list[dict]:
-    """Like :func:`layer_rows` but from a QgsVectorLayerFeatureSource (safe in a worker
-    thread); ``fields`` are the layer's fields copied in the main thread."""
-    have = [n for n in names if fields.lookupField(n) >= 0]
-    idx = [fields.lookupField(n) for n in have]
-    req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(idx)
-    out = []
-    for feat in source.getFeatures(req):
-        attrs = feat.attributes()
-        row = {"fid": feat.id()}
-        for n, i in zip(have, idx):
-            row[n] = _plain(attrs[i])
-        if "active" in row:
-            row["active"] = row["active"] in (True, 1, "1", "true", None)
-        out.append(row)
-    return out
-
-
-class LayerSnapshot:
-    """What a worker thread needs to read one layer: made in the main thread, it holds the
-    file path for a fast SQLite read when the edit buffer is clean, and always a feature
-    source (a copy of the provider and edit buffer state) to fall back on."""
-
-    def __init__(self, path: str, name: str, layer: Optional[QgsVectorLayer]):
-        self.path, self.name = path, name
-        self.fields = None
-        self.source = None
-        self.from_file = False
-        self.crs = schema.DEFAULT_CRS
-        if layer is None or not layer.isValid():
-            return
-        self.fields = layer.fields()
-        self.crs = layer.crs().authid() or layer.crs().toWkt() or schema.DEFAULT_CRS
-        self.source = QgsVectorLayerFeatureSource(layer)
-        self.from_file = not (layer.isEditable() and layer.isModified()) and not layer.subsetString()
-
-    def rows(self) -> list[dict]:
-        if self.source is None:
-            return []
-        if self.from_file:
-            # Nothing pending in the edit buffer: the file is the truth, and SQLite reads
-            # a province's appointments many times faster than feature iteration.
-            from hezhang_plugin.data.io import read_attributes
-
-            try:
-                return read_attributes(self.path, self.name)
-            except Exception as exc:  # locked or unusual file: fall back to the source
-                log.get_logger().info("reading %s through the layer: %s", self.name, exc)
-        return source_rows(self.source, self.fields, _READ_FIELDS[self.name])
-
-    def single_bank_geometries(self) -> dict:
-        """fid → shapely geometry of the left/right-bank segments (the single-bank km rule
-        compares them with the opposite bank; other segments need no geometry)."""
-        import shapely
-
-        if self.source is None:
-            return {}
-        banks = ", ".join(f"'{b}'" for b in lengths.SINGLE_BANKS)
-        req = QgsFeatureRequest().setFilterExpression(f'"bank" IN ({banks})').setNoAttributes()
-        out = {}
-        for feat in self.source.getFeatures(req):
-            geom = feat.geometry()
-            if geom is not None and not geom.isEmpty():
-                out[feat.id()] = shapely.from_wkb(bytes(geom.asWkb()))
-        return out
-
-
-def build_hierarchy(snapshots: dict, date: str, task: Optional[QgsTask] = None) -> Optional[amod.Hierarchy]:
-    """The hierarchy from layer snapshots (no widget, no live layer: runs in a task)."""
+def build_hierarchy(snapshots: dict, date: str, task=None) -> Optional[amod.Hierarchy]:
+    """The hierarchy from layer snapshots (no widget, no live layer: runs in a task).
+    ``task`` is anything with setProgress/isCanceled (the task context)."""
     rows = {}
-    for n, name in enumerate(("admin_units", "segments", "chiefs", "assignments")):
+    for n, name in enumerate(("admin_units", "chiefs", "assignments")):
         if task is not None:
             if task.isCanceled():
                 return None
@@ -175,40 +85,9 @@ def build_hierarchy(snapshots: dict, date: str, task: Optional[QgsTask] = None) 
         rows[name] = snapshots[name].rows()
     if task is not None and task.isCanceled():
         return None
-    geoms = snapshots["segments"].single_bank_geometries()
-    for s in rows["segments"]:
-        if s["fid"] in geoms:
-            s["geom"] = geoms[s["fid"]]
-    return amod.Hierarchy(rows["admin_units"], rows["segments"], rows["chiefs"], rows["assignments"], date,
+    segments = segments_with_bank_geometry(snapshots["segments"])
+    return amod.Hierarchy(rows["admin_units"], segments, rows["chiefs"], rows["assignments"], date,
                           snapshots["segments"].crs)
-
-
-class HierarchyTask(QgsTask):
-    """Reads the workspace rows and builds the hierarchy in the background; the page fills
-    the tree from :attr:`hierarchy` in :meth:`finished` (main thread)."""
-
-    def __init__(self, description: str, snapshots: dict, date: str, generation: int, on_done):
-        super().__init__(description, QgsTask.CanCancel)
-        self.snapshots = snapshots
-        self.date = date
-        self.generation = generation
-        self.on_done = on_done
-        self.hierarchy: Optional[amod.Hierarchy] = None
-        self.error: Optional[BaseException] = None
-
-    def run(self) -> bool:
-        try:
-            self.hierarchy = build_hierarchy(self.snapshots, self.date, self)
-        except Exception as exc:  # reported in finished() on the main thread
-            self.error = exc
-            return False
-        return self.hierarchy is not None
-
-    def finished(self, ok: bool) -> None:
-        self.snapshots = {}
-        callback, self.on_done = self.on_done, None
-        if callback is not None:
-            callback(self, ok)
 
 
 class ChiefsTreeModel(QStandardItemModel):
@@ -270,20 +149,6 @@ class ChiefsTreeModel(QStandardItemModel):
             return False
         kind, key = self._target(row, parent)
         return self._page.drop_chief(self.chief_ids(data)[0], kind, key) is not None
-
-
-def workspace_layers(path: str, project: Optional[QgsProject] = None) -> dict[str, QgsVectorLayer]:
-    """The project's layers that read ``path`` (by schema layer name)."""
-    project = project or QgsProject.instance()
-    want = os.path.normcase(os.path.abspath(path))
-    out = {}
-    for lyr in project.mapLayers().values():
-        if not isinstance(lyr, QgsVectorLayer) or "|layername=" not in lyr.source():
-            continue
-        file_part, _, rest = lyr.source().partition("|layername=")
-        if os.path.normcase(os.path.abspath(file_part)) == want:
-            out.setdefault(rest.split("|", 1)[0], lyr)
-    return out
 
 
 class ChiefDialog(QDialog):
@@ -391,24 +256,18 @@ class AssignDialog(QDialog):
         form.addRow(buttons)
 
 
-class ChiefsPage(QWidget):
+class ChiefsPage(DockPage):
     """Dock page: hierarchy tree, chiefs, assignments, as-of date, coverage problems."""
 
+
+    def message_title(self) -> str:
+        return self.tr("River Chiefs")
+
     def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
-        self.path: Optional[str] = None
-        self.layers: dict[str, QgsVectorLayer] = {}
-        self._own_layers: list = []
+        super().__init__(iface, parent)
         self.hierarchy: Optional[amod.Hierarchy] = None
         self._unit_items: dict[str, QStandardItem] = {}
         self._syncing = False
-        self._task = None
-        self._load_task: Optional[HierarchyTask] = None
-        self._generation = 0
-        self._torn_down = False
-        self._connected: list = []
-        self._applier = EditBufferApplier(lambda: self.layers, self)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -499,61 +358,29 @@ class ChiefsPage(QWidget):
     def as_of(self) -> str:
         return self.date_edit.date().toString(Qt.ISODate)
 
-    def set_workspace(self, path: Optional[str]) -> None:
-        self._disconnect()
+    @property
+    def layers(self) -> dict:
+        """The workspace's layers (project layers, or private ones reading the workspace)."""
+        return self.session.layers() if self.session is not None else {}
+
+    @property
+    def _applier(self):
+        return self.session.applier if self.session is not None else None
+
+    def on_workspace(self, session) -> None:
         self.hierarchy = None  # a new workspace: "loading…" until its task finishes
-        self.path = os.path.abspath(path) if path else None
-        self.layers = workspace_layers(self.path) if self.path else {}
-        if self.path:
-            for name in ("admin_units", "segments", "chiefs", "assignments"):
-                if name not in self.layers:
-                    # Not in the project: read the file through private layers.
-                    lyr = QgsVectorLayer(f"{self.path}|layername={name}", name, "ogr")
-                    self._own_layers.append(lyr)
-                    self.layers[name] = lyr
-        self._connect()
+        seg = self.layers.get("segments")
+        if seg is not None:
+            self.listen(seg, seg.selectionChanged, self._on_map_selection)
         self.problems.clear()
         self.summary_label.clear()
         self.reload()
 
-    def _connect(self) -> None:
-        for name in ("chiefs", "assignments", "segments", "admin_units"):
-            lyr = self.layers.get(name)
-            if lyr is None:
-                continue
-            for signal in (lyr.layerModified, lyr.afterRollBack, lyr.afterCommitChanges):
-                signal.connect(self._schedule_reload)
-                self._connected.append((lyr, signal, self._schedule_reload))
-            stack = lyr.undoStack()
-            if stack is not None:
-                stack.indexChanged.connect(self._schedule_reload)
-                self._connected.append((stack, stack.indexChanged, self._schedule_reload))
-        self._applier.watch({n: self.layers.get(n) for n in ("chiefs", "assignments")})
-        seg = self.layers.get("segments")
-        if seg is not None:
-            seg.selectionChanged.connect(self._on_map_selection)
-            self._connected.append((seg, seg.selectionChanged, self._on_map_selection))
+    def on_changed(self) -> None:
+        self._schedule_reload()
 
-    def _disconnect(self) -> None:
-        from qgis.PyQt import sip
-
-        for owner, signal, slot in self._connected:
-            # A layer removed with the project is already deleted: its signals are gone too.
-            if sip.isdeleted(owner):
-                continue
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connected = []
-        self._own_layers = []
-        self._applier.unwatch()
-
-    def teardown(self) -> None:
-        self._torn_down = True
-        self._disconnect()
+    def on_teardown(self) -> None:
         self._reload_timer.stop()
-        self._cancel_load()
 
     def _schedule_reload(self, *args) -> None:
         self._reload_timer.start()
@@ -561,45 +388,35 @@ class ChiefsPage(QWidget):
     @property
     def loading(self) -> bool:
         """True while a rebuild of the hierarchy is scheduled or running."""
-        return self._load_task is not None or self._reload_timer.isActive()
+        pending = self.session is not None and self.session.change_pending
+        return pending or self.tasks.busy(_LOAD) or self._reload_timer.isActive()
+
+    @property
+    def _load_task(self):
+        """The running hierarchy task (None when none runs)."""
+        return self.tasks._keys.get(_LOAD)
 
     def _snapshots(self) -> dict:
-        return {
-            name: LayerSnapshot(self.path, name, self.layers.get(name))
-            for name in ("admin_units", "segments", "chiefs", "assignments")
-        }
+        return snapshots(self.session, ("admin_units", "segments", "chiefs", "assignments"))
 
     def _cancel_load(self) -> None:
-        task, self._load_task = self._load_task, None
-        if task is not None:
-            task.on_done = None
-            try:
-                task.cancel()
-            except RuntimeError:  # already finished and deleted by the task manager
-                pass
+        self.tasks.cancel(_LOAD)
 
     def reload(self) -> None:
         """Rebuild the hierarchy in a background task; the tree keeps showing the previous
         state (or a "loading…" row on first display) until the task finishes."""
         self._reload_timer.stop()
-        self._cancel_load()
-        self._generation += 1
-        if not self.path:
+        if self.session is None or not self.session.is_open:
+            self._cancel_load()
             self.model.removeRows(0, self.model.rowCount())
             self._unit_items = {}
             self.hierarchy = None
             return
         if self.hierarchy is None:
             self._show_placeholder()
-        task = HierarchyTask(
-            self.tr("Loading the river-chief hierarchy"),
-            self._snapshots(),  # copied here, in the main thread
-            self.as_of(),
-            self._generation,
-            self._on_loaded,
-        )
-        self._load_task = task
-        QgsApplication.taskManager().addTask(task)
+        snaps, date = self._snapshots(), self.as_of()  # copied here, in the main thread
+        self.tasks.run(self.tr("Loading the river-chief hierarchy"),
+                       lambda ctx: build_hierarchy(snaps, date, ctx), self._on_loaded, key=_LOAD)
 
     def _show_placeholder(self) -> None:
         self.model.removeRows(0, self.model.rowCount())
@@ -609,23 +426,15 @@ class ChiefsPage(QWidget):
         ph.setFlags(Qt.ItemIsEnabled)
         self.model.appendRow([ph, QStandardItem()])
 
-    def _on_loaded(self, task: HierarchyTask, ok: bool) -> None:
-        if self._torn_down or task.generation != self._generation:
-            return  # superseded by a newer reload, or the page is gone
-        self._load_task = None
-        if not ok or task.hierarchy is None:
-            if task.error is not None:
-                log.get_logger().warning("loading the hierarchy failed: %s", task.error)
-                self._message(self.tr("Loading the chiefs failed: {0}").format(task.error), Qgis.Critical)
-            return
-        self._apply_hierarchy(task.hierarchy)
+    def _on_loaded(self, hierarchy: Optional[amod.Hierarchy]) -> None:
+        if hierarchy is not None:
+            self._apply_hierarchy(hierarchy)
 
     def reload_now(self) -> None:
         """Rebuild the hierarchy in this thread (used before an edit needs current data)."""
         self._reload_timer.stop()
         self._cancel_load()
-        self._generation += 1
-        if not self.path:
+        if self.session is None or not self.session.is_open:
             self.hierarchy = None
             return
         self._apply_hierarchy(build_hierarchy(self._snapshots(), self.as_of()))
@@ -949,7 +758,7 @@ class ChiefsPage(QWidget):
         cs = amod.assignment_changes(existing, seg_codes, chief, valid_from or self.as_of(), duty)
         if not cs:
             return 0
-        self._applier.apply(cs, _lang())
+        self.session.apply(cs, _lang())
         self._schedule_reload()
         return cs.count("assignments", "insert")
 
@@ -1014,7 +823,7 @@ class ChiefsPage(QWidget):
         """Add (no ``chief_id``) or change a chief as one edit command; returns its id."""
         h = self._ensure_current()
         cs, chief_id = amod.chief_changes(values, h.units, h.chiefs, chief_id)
-        self._applier.apply(cs, _lang())
+        self.session.apply(cs, _lang())
         self._schedule_reload()
         return chief_id
 
@@ -1027,24 +836,22 @@ class ChiefsPage(QWidget):
             raise amod.AssignmentError("chief.unknown", chief=chief_id)
         assigns = layer_rows(self._editable("assignments"), _READ_FIELDS["assignments"])
         cs = amod.deactivation_changes(h.chiefs[chief_id], assigns, end_date or self.as_of())
-        self._applier.apply(cs, _lang())
+        self.session.apply(cs, _lang())
         self._schedule_reload()
         return cs.count("assignments")
 
     def save_edits(self) -> None:
-        for name in ("chiefs", "assignments"):
-            lyr = self.layers.get(name)
-            if lyr is not None and lyr.isEditable() and lyr.isModified():
-                while not lyr.commitChanges():
-                    # QGIS keeps the edits when the commit fails: another program's lock can be waited out.
-                    if any(guards.is_busy(RuntimeError(e)) for e in lyr.commitErrors()) \
-                            and guards.ask_retry_busy(self, self.path):
-                        continue
-                    self._message(
-                        self.tr("Saving {0} failed: {1}").format(lyr.name(), "; ".join(lyr.commitErrors())),
-                        Qgis.Critical,
-                    )
-                    return
+        dirty = self.session.unsaved_layers(("chiefs", "assignments")) if self.session else []
+        names = ", ".join(lyr.name() for lyr in dirty)
+        failed = self.session.save(dirty) if dirty else []
+        # QGIS keeps the edits when a commit fails: another program's lock can be waited out.
+        while failed and any(guards.is_busy(RuntimeError(e)) for e in failed) \
+                and guards.ask_retry_busy(self, self.path):
+            dirty = self.session.unsaved_layers(("chiefs", "assignments"))
+            failed = self.session.save(dirty) if dirty else []
+        if failed:
+            self._message(self.tr("Saving {0} failed: {1}").format(names, "; ".join(failed)), Qgis.Critical)
+            return
         self._message(self.tr("Chiefs and appointments saved"), Qgis.Success)
 
     # ------------------------------------------------------------ dialogs
@@ -1153,40 +960,40 @@ class ChiefsPage(QWidget):
         self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
 
     def _message(self, text: str, level=Qgis.Info) -> None:
-        bar = self.iface.messageBar() if self.iface is not None else None
-        if bar is not None:
-            bar.pushMessage(self.tr("River Chiefs"), text, level, 6)
-        log.get_logger().info(text)
+        self.show_message(text, level, 6)
 
     # ------------------------------------------------------------ coverage problems
     def run_check(self, sync: bool = False) -> None:
-        """Run the coverage rules on the saved workspace (as a task unless ``sync``)."""
-        if not self.path:
+        """Run the coverage rules on the workspace's layers as the tree shows them (unsaved
+        edits included), as a task unless ``sync``."""
+        if self.session is None or not self.session.is_open:
             return
-        if any(lyr.isModified() for lyr in self.layers.values() if lyr.isEditable()):
-            self._message(self.tr("Unsaved edits are not checked: save them first"), Qgis.Warning)
-        path, date = self.path, self.as_of()
+        snaps = snapshots(self.session, ("admin_units", "rivers", "segments", "chiefs", "assignments",
+                                         "notice_boards"))
+        info, date = self.session.info, self.as_of()
 
-        def work(task=None):
-            from hezhang_plugin.services.coverage import check_coverage
+        def work(ctx=None):
+            from hezhang_plugin.core.coverage import CoverageData, check
 
-            return check_coverage(path, date)
+            spatial = ("admin_units", "rivers", "segments")
+            rows = {n: snap.rows(with_geometry=n in spatial) for n, snap in snaps.items()}
+            data = CoverageData(rows["admin_units"], rows["rivers"], rows["segments"], rows["chiefs"],
+                                rows["assignments"], rows["notice_boards"], info.district_code,
+                                snaps["segments"].crs)
+            return check(data, date)
 
         if sync:
             self._show_findings(*work())
             return
         self.check_button.setEnabled(False)
 
-        def done(exception, result=None):
+        def done(result):
             self.check_button.setEnabled(True)
-            self._task = None
-            if exception is not None or result is None:
-                self._message(self.tr("Coverage check failed: {0}").format(exception), Qgis.Critical)
-                return
             self._show_findings(*result)
 
-        self._task = QgsTask.fromFunction(self.tr("Checking river-chief coverage"), work, on_finished=done)
-        QgsApplication.taskManager().addTask(self._task)
+        self.tasks.run(self.tr("Checking river-chief coverage"), work, done, key="check",
+                       failed=lambda exc: self.check_button.setEnabled(True),
+                       cancelled=lambda: self.check_button.setEnabled(True))
 
     def _show_findings(self, findings, summary) -> None:
         lang = _lang()

@@ -1,4 +1,11 @@
-"""The River Chiefs dock: the home of the plugin inside QGIS desktop."""
+"""The River Chiefs dock: the home of the plugin inside QGIS desktop.
+
+The dock owns the :class:`~hezhang_plugin.gui.session.WorkspaceSession` (the open
+workspace, its layers and their unsaved edits) and hands it to every page
+(:class:`~hezhang_plugin.gui.page.DockPage`). Opening or creating another workspace asks
+first when edits are unsaved (Save / Discard / Cancel, as QGIS does for a project) and
+then shows the district on the map.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,13 @@ import importlib
 import os
 from typing import Optional
 
-from qgis.core import Qgis, QgsProject
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProject,
+    QgsRectangle,
+)
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -26,6 +39,7 @@ from hezhang_plugin import log
 from hezhang_plugin.core import schema
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
+from hezhang_plugin.gui.session import WorkspaceSession
 from hezhang_plugin.i18n import user_text
 
 _COUNT_ROWS = (
@@ -118,8 +132,8 @@ class WorkspacePage(QWidget):
             label.setText(str(counts.get(name, 0)))
 
 
-#: Pages of the dock after the workspace page: (module, class, title). Each page class takes
-#: (iface, parent) and has set_workspace(path or None).
+#: Pages of the dock after the workspace page: (module, class, title). Each page class is a
+#: DockPage taking (iface, parent); the dock gives it the session with set_workspace.
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
@@ -138,6 +152,8 @@ class HezhangDock(QgsDockWidget):
         self.iface = iface
         self.setWindowTitle(self.tr("河长制 / River Chiefs"))
         self.info: Optional[wsgpkg.WorkspaceInfo] = None
+        self.session = WorkspaceSession(QgsProject.instance(), self)
+        self.session.changed.connect(self._session_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("hezhangTabs")
         self.workspace_page = WorkspacePage()
@@ -178,6 +194,11 @@ class HezhangDock(QgsDockWidget):
             self._project.cleared.disconnect(self._on_project_cleared)
         except TypeError:
             pass
+        try:
+            self.session.changed.disconnect(self._session_changed)
+        except TypeError:
+            pass
+        self.session.dispose()
 
     # -- workspace
     def message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
@@ -187,10 +208,17 @@ class HezhangDock(QgsDockWidget):
         log.get_logger().info(text)
 
     def refresh(self) -> None:
+        self._show_counts()
+        for page in self.pages.values():
+            page.set_workspace(self.session if self.session.is_open else None)
+
+    def _show_counts(self) -> None:
         counts = wsgpkg.table_counts(self.info.path) if self.info else {}
         self.workspace_page.show_workspace(self.info, counts)
-        for page in self.pages.values():
-            page.set_workspace(self.info.path if self.info else None)
+
+    def _session_changed(self) -> None:
+        if self.info is not None:
+            self._show_counts()
 
     def _on_project_read(self, *args) -> None:
         path = workspace_path_of(self._project)
@@ -200,17 +228,62 @@ class HezhangDock(QgsDockWidget):
                 self.info = ws.check_workspace(path)
             except ws.WorkspaceError:
                 self.info = None
+        try:
+            self.session.open(self.info.path if self.info else None)
+        except ws.WorkspaceError:
+            self.info = None
+            self.session.open(None)
         self.refresh()
         if self.info:
             self.workspace_changed.emit(self.info.path)
 
     def _on_project_cleared(self) -> None:
         self.info = None
+        self.session.open(None)
         self.refresh()
+
+    def zoom_to_district(self) -> bool:
+        """Show the district on the map: the extent of its units (else of its rivers or
+        segments; a new, empty workspace: the area of use of its CRS). True when zoomed."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if canvas is None or not self.session.is_open:
+            return False
+        dest = canvas.mapSettings().destinationCrs()
+        if not dest.isValid():
+            dest = self._project.crs()
+            canvas.setDestinationCrs(dest)
+        extent = None
+        for name in ("admin_units", "rivers", "segments"):
+            lyr = self.session.layer(name)
+            if lyr is None:
+                continue
+            lyr.updateExtents()
+            if lyr.featureCount() > 0 and not lyr.extent().isEmpty():
+                extent = QgsCoordinateTransform(lyr.crs(), dest, self._project).transformBoundingBox(lyr.extent())
+                break
+        if extent is None and self.info is not None:
+            crs = QgsCoordinateReferenceSystem(self.info.crs)
+            bounds = crs.bounds()  # area of use, in WGS 84 lon/lat
+            if not bounds.isEmpty():
+                wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+                extent = QgsCoordinateTransform(wgs84, dest, self._project).transformBoundingBox(bounds)
+        if extent is None or extent.isEmpty() or not extent.isFinite():
+            return False
+        extent = QgsRectangle(extent)
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+        return True
+
+    def confirm_leave(self, title: str) -> bool:
+        """Before another workspace replaces the open one (see WorkspaceSession.confirm_leave)."""
+        return self.session.confirm_leave(self, title)
 
     def new_workspace(self) -> None:
         from hezhang_plugin.gui.workspace_dialog import NewWorkspaceDialog
 
+        if not self.confirm_leave(self.tr("New workspace")):
+            return
         dialog = NewWorkspaceDialog(self)
         if not dialog.exec():
             return
@@ -221,16 +294,20 @@ class HezhangDock(QgsDockWidget):
         except ws.WorkspaceError as exc:
             QMessageBox.warning(self, self.tr("New workspace"), user_text(exc))
             return
-        self.open_workspace(info.path)
+        self.open_workspace(info.path, confirmed=True)
 
     def open_workspace_dialog(self) -> None:
+        if not self.confirm_leave(self.tr("Open workspace")):
+            return
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open river-chief workspace"), "",
                                               self.tr("GeoPackage (*.gpkg)"))
         if path:
-            self.open_workspace(path)
+            self.open_workspace(path, confirmed=True)
 
-    def open_workspace(self, path: str, ask: bool = True) -> bool:
-        """Check, migrate (after asking) and load the workspace's project."""
+    def open_workspace(self, path: str, ask: bool = True, confirmed: bool = False) -> bool:
+        """Check, migrate (after asking) and load the workspace's project, then show the
+        district. Unsaved edits of the open workspace are asked about first (unless the
+        caller did, ``confirmed``); cancelling keeps everything as it was."""
         from hezhang_plugin.data import migrations
         from hezhang_plugin.data import project as wsproject
 
@@ -238,6 +315,8 @@ class HezhangDock(QgsDockWidget):
             info = ws.check_workspace(path)
         except ws.WorkspaceError as exc:
             self._refuse(user_text(exc))
+            return False
+        if not confirmed and not self.confirm_leave(self.tr("Open workspace")):
             return False
         if info.schema_version < schema.SCHEMA_VERSION:
             if wsgpkg.is_read_only(path):
@@ -273,6 +352,7 @@ class HezhangDock(QgsDockWidget):
                 os.path.basename(path)))
             return False
         self._on_project_read()
+        self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.Success)
         return True
 

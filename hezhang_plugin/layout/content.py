@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import lengths, schema, validity
+from hezhang_plugin.core import codes, lengths, schema, validity
 from hezhang_plugin.data import io
 
 LEVEL_ORDER = {"district": 0, "town": 1, "village": 2}
@@ -61,14 +61,16 @@ def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
     towns = sorted((u["code"], u["name"]) for u in units if u["level"] == "town")
     seg_by_code = {s["seg_code"]: s for s in segments}
     # Uncovered as rule R1 has it: a level of chiefs missing (village level in villages).
-    active = {cid for cid, c in chiefs.items() if c.get("active", True)}
+    # The appointments that answer (a deactivated chief through its appointments' last day),
+    # as the coverage check and the Chiefs tree count them.
+    assignments = [a for a in assignments if amod.holds(a, chiefs)]
     by_seg: dict[str, list] = {}
     for a in assignments:
         by_seg.setdefault(a["seg_code"], []).append(a)
     uncovered = sorted(
         s["seg_code"] for s in segments
-        if amod.missing_levels((unit_by_code.get(s["unit_code"]) or {}).get("level"),
-                               by_seg.get(s["seg_code"], []), active))
+        if amod.missing_levels((unit_by_code.get(s["unit_code"]) or {}).get("level") or codes.unit_level(
+            s["unit_code"] or ""), by_seg.get(s["seg_code"], [])))
     lines: dict[tuple, ChiefLine] = {}
     for a in assignments:
         c = chiefs.get(a["chief_id"])

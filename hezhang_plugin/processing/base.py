@@ -45,6 +45,40 @@ class HezhangAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):
         return type(self)()
 
+    def checkParameterValues(self, parameters, context):
+        # Every input layer's CRS is checked before the run (Processing dialog, processing.run,
+        # qgis_process) so that a layer without a CRS or with a wrong one is refused up front.
+        from qgis.core import QgsProcessingException
+
+        from hezhang_plugin.processing.inputs import check_inputs
+
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        try:
+            check_inputs(self, parameters, context)
+        except QgsProcessingException as exc:
+            return False, str(exc)
+        return True, ""
+
+    def prepareAlgorithm(self, parameters, context, feedback):
+        # Also on paths that skip checkParameterValues (QgsProcessingAlgRunnerTask, alg.run()).
+        # The refusal is reported, not raised: an exception leaving this virtual through SIP keeps
+        # its frames (and the layers they hold) alive past QGIS's exit.
+        from qgis.core import QgsProcessingException
+
+        from hezhang_plugin.processing.inputs import check_inputs
+
+        try:
+            check_inputs(self, parameters, context)
+        except QgsProcessingException as exc:
+            message = str(exc)
+        else:
+            return True
+        if feedback is not None:
+            feedback.reportError(message, True)
+        return False
+
 
 def _group_names():
     # Listed so pylupdate5 collects the group names under HezhangAlgorithm.

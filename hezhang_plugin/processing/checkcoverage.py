@@ -123,6 +123,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import schema
         from hezhang_plugin.core.coverage import CoverageData
         from hezhang_plugin.data.qgsio import source_to_arrays
+        from hezhang_plugin.processing.inputs import check_text, layer_label, text_columns, zm_dropped
 
         tables, crs = {}, None
         for key, layer in LAYER_PARAMS:
@@ -132,6 +133,11 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                 continue
             names = [f.name for f in schema.layer(layer).fields if src.fields().lookupField(f.name) >= 0]
             fids, attrs, geoms = source_to_arrays(src, names, feedback)
+            # names and codes end up in the findings: refuse text read with the wrong encoding
+            lyr = self.parameterAsVectorLayer(parameters, key, context)
+            label = layer_label(key, lyr.name() if lyr is not None else "")
+            check_text(label, fids, {n: attrs[n] for n in text_columns(src.fields(), names)})
+            zm_dropped(feedback, label, src.wkbType(), "findings")
             rows = []
             for i, fid in enumerate(fids):
                 row = {"fid": fid}

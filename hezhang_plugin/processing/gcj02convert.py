@@ -28,7 +28,8 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
         "Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 "
         "(exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto "
         "them. The layer keeps its CRS; projected layers are converted through CGCS2000 "
-        "longitudes and latitudes. Points outside China are left unchanged.")
+        "longitudes and latitudes. Points outside China are left unchanged. Only X and Y move: "
+        "Z and M values and curves are kept as they are.")
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource("INPUT", self.tr("Input layer")))
@@ -40,11 +41,11 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         import numpy as np
-        import shapely
 
         from hezhang_plugin.core import gcj02
-        from hezhang_plugin.core.waterchange import reproject
-        from hezhang_plugin.data.qgsio import shapely_to_qgs
+        from hezhang_plugin.core.waterchange import _transformer
+        from hezhang_plugin.data.qgsio import move_xy
+        from hezhang_plugin.processing.inputs import check_text, layer_label, text_columns
 
         source = self.parameterAsSource(parameters, "INPUT", context)
         if source is None:
@@ -53,22 +54,29 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
         crs = source.sourceCrs()
         if not crs.isValid():
             raise QgsProcessingException(self.tr("The input layer has no CRS; set it first."))
+        layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
+        label = layer_label("INPUT", layer.name() if layer is not None else "")
         feats = list(source.getFeatures())
-        wkbs = []
+        # attributes are copied as read: text read with the wrong encoding would be written garbled
+        names = text_columns(source.fields())
+        check_text(label, [f.id() for f in feats], {n: [f[n] for f in feats] for n in names})
         for f in feats:
             g = f.geometry()
             if g is None or g.isNull() or g.isEmpty():
                 feedback.pushWarning(self.tr("Feature {0} has no geometry; copied unchanged.").format(f.id()))
-                wkbs.append(None)
-            else:
-                wkbs.append(bytes(g.asWkb()))
-        geoms = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
         if crs.isGeographic():
-            converted = gcj02.convert_geometries(geoms, direction)
+            def fn(xy):
+                return np.column_stack(gcj02.convert(xy[:, 0], xy[:, 1], direction))
         else:
             text = crs.authid() or crs.toWkt()
-            lonlat = reproject(geoms, text, "EPSG:4490")
-            converted = reproject(gcj02.convert_geometries(lonlat, direction), "EPSG:4490", text)
+            to_ll, from_ll = _transformer(text, "EPSG:4490"), _transformer("EPSG:4490", text)
+
+            def fn(xy):
+                lon, lat = to_ll.transform(xy[:, 0], xy[:, 1])
+                lon, lat = gcj02.convert(lon, lat, direction)
+                return np.column_stack(from_ll.transform(lon, lat))
+        # only X and Y move: Z, M and curves are kept as they are
+        converted = move_xy([f.geometry() for f in feats], fn)
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, source.fields(),
                                           source.wkbType(), crs)
         if sink is None:
@@ -77,8 +85,8 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
         for i, (f, g) in enumerate(zip(feats, converted)):
             if feedback.isCanceled():
                 break
-            if g is not None:
-                f.setGeometry(shapely_to_qgs(g))
+            if not g.isNull():
+                f.setGeometry(g)
             if not sink.addFeature(f, QgsFeatureSink.FastInsert):
                 raise QgsProcessingException(self.tr("Could not write feature {0}: {1}").format(
                     f.id(), sink.lastError()))

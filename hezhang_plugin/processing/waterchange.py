@@ -82,6 +82,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import waterchange as wc
         from hezhang_plugin.data.qgsio import shapely_to_qgs, source_to_arrays
         from hezhang_plugin.overlays.placement import check_date
+        from hezhang_plugin.processing.inputs import check_text, layer_label, zm_dropped
         from hezhang_plugin.services.waterchange import chiefs_by_segment
 
         before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
@@ -101,6 +102,10 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             raise QgsProcessingException(self.tr("No segments layer."))
         code_field = "seg_code" if source.fields().lookupField("seg_code") >= 0 else None
         fids, attrs, geoms = source_to_arrays(source, [code_field] if code_field else [], feedback)
+        lyr = self.parameterAsVectorLayer(parameters, "SEGMENTS", context)
+        label = layer_label("SEGMENTS", lyr.name() if lyr is not None else "")
+        check_text(label, fids, attrs)
+        zm_dropped(feedback, label, source.wkbType(), "water_changes")
         seg_codes = attrs[code_field] if code_field else [str(f) for f in fids]
         crs = source.sourceCrs()
         crs_text = crs.authid() or crs.toWkt()

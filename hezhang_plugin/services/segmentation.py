@@ -6,7 +6,14 @@ from typing import Optional, Sequence
 
 from hezhang_plugin.core.changes import ChangeSet
 from hezhang_plugin.core.messages import Message
-from hezhang_plugin.core.segmentation import SegmentationError, segment_rivers, transform_geoms
+from hezhang_plugin.core.segmentation import (
+    DEFAULT_BOUNDARY_TOLERANCE,
+    DEFAULT_MIN_LENGTH,
+    DEFAULT_UNIT_LEVEL,
+    SegmentationError,
+    segment_rivers,
+    transform_geoms,
+)
 from hezhang_plugin.data.backend import as_backend
 
 
@@ -24,12 +31,14 @@ def run_changes(rows: Sequence[dict], retired: Sequence[dict], unit_level: str) 
     return cs
 
 
-def segment_workspace(workspace, unit_level: str = "village", boundary_tolerance: float = 10.0,
-                      min_length: float = 50.0, feedback=None, today: Optional[str] = None) -> dict:
+def segment_workspace(workspace, unit_level: str = DEFAULT_UNIT_LEVEL,
+                      boundary_tolerance: float = DEFAULT_BOUNDARY_TOLERANCE,
+                      min_length: float = DEFAULT_MIN_LENGTH, feedback=None, today: Optional[str] = None) -> dict:
     """Segment every river of a workspace by its units of ``unit_level`` and store the result.
 
-    Reads admin_units and rivers, keeps stable codes against the stored segments, and
-    writes inserts, updates and retirements in one transaction. Returns the report.
+    Reads admin_units and rivers, reconciles the cut with the stored segments (stable codes;
+    unchanged segments are not written, so unchanged inputs leave the workspace as it was)
+    and writes inserts, updates and retirements in one transaction. Returns the report.
     """
     if unit_level not in ("village", "town"):
         raise SegmentationError(f"unit level {unit_level!r} is not village or town")
@@ -51,9 +60,10 @@ def segment_workspace(workspace, unit_level: str = "village", boundary_tolerance
                             boundary_tolerance=boundary_tolerance, min_length=min_length,
                             district_code=info.district_code, existing=existing, today=today,
                             feedback=feedback)
-    rows = result.segments
+    rows = result.changes  # unchanged segments are left as they are
     if crs_s != crs_r:
         for r, g in zip(rows, transform_geoms([r["geom"] for r in rows], crs_r, crs_s)):
             r["geom"] = g
-    ws.apply(run_changes(rows, result.retired, unit_level))
+    if rows or result.retired:  # unchanged inputs: nothing to write, the workspace is not touched
+        ws.apply(run_changes(rows, result.retired, unit_level))
     return result.report
