@@ -90,6 +90,59 @@
     </message>
 </context>
 <context>
+    <name>AssessAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="20"/>
+        <source>Assess towns and chiefs</source>
+        <translation>河长制考核评分</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="23"/>
+        <source>Computes an assessment sheet (考核评分表, kept as data in assessment_sheets and assessment_items) for a PERIOD: a month (2024-04) or a year (2024, the mean of the monthly results stored for it plus the year's marks entered by hand). Computed items: patrol compliance and mileage, problems not fixed in time (−5 each, doubled when carried into the next month, at most the item's points), notice boards not updated within 15 days of a chief change, segments lacking a level of chiefs; marks entered by hand keep their evidence. The results replace the sheet's computed results of that period in assessment_results (each point lost linked to the row behind it); OUTPUT is a printable PDF: the ranking, then one page per town or chief with grade and rank. SHEET is a sheet code (TOWN-M, CHIEF-M) or empty for every sheet.</source>
+        <translation>按考核评分表（考核评分表与评分项以数据形式保存在 assessment_sheets 和 assessment_items 中）计算一个考核期（PERIOD）的得分：月度（如 2024-04）或年度（如 2024，取该年已保存的月度得分平均值，加上年度人工评分）。系统计算的评分项：巡河达标率和巡河里程；问题未按期整改（每件扣5分，跨月结转的加倍，扣完该项分值为止）；河长调整后15日内未更新的公示牌；缺少某一级河长的河段。人工评分须注明依据。计算结果替换 assessment_results 中该评分表该考核期的系统计算结果（每一处失分都链接到对应的数据记录）；OUTPUT 为可打印的 PDF：先是排名，然后每个镇街或河长一页，注明等次和排名。SHEET 为评分表编号（TOWN-M、CHIEF-M），留空则计算全部评分表。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="37"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="38"/>
+        <source>Sheet code (empty: every sheet)</source>
+        <translation>评分表编号（留空：全部评分表）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="40"/>
+        <source>Period (YYYY-MM or YYYY)</source>
+        <translation>考核期（YYYY-MM 或 YYYY）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="41"/>
+        <source>Printable sheets (PDF)</source>
+        <translation>考核评分表（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="41"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="43"/>
+        <source>Towns or chiefs assessed</source>
+        <translation>考核的镇街或河长数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="44"/>
+        <source>Totals</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="75"/>
+        <source>Assessing {0} for {1}</source>
+        <translation>正在按{0}考核{1}</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <location filename="../hezhang_plugin/gui/chiefs_page.py" line="232"/>
@@ -1009,16 +1062,21 @@
         <source>Maps</source>
         <translation>地图输出</translation>
     </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <source>Problems and assessment</source>
+        <translation>问题与考核</translation>
+    </message>
 </context>
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="154"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="163"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="164"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
@@ -1028,22 +1086,22 @@
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="295"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="296"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="302"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="303"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="302"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="303"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="329"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="330"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1052,52 +1110,57 @@
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="332"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="333"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="338"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="351"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="352"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="356"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="357"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="361"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="362"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="165"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="165"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="323"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="324"/>
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
     </message>
@@ -1691,6 +1754,189 @@
     </message>
 </context>
 <context>
+    <name>ProblemsPage</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="111"/>
+        <source>Reading problems</source>
+        <translation>正在读取河湖问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="162"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="165"/>
+        <source>Overdue only</source>
+        <translation>仅逾期</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="167"/>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Status</source>
+        <translation>办理状态</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="176"/>
+        <source>Responsible chief</source>
+        <translation>责任河长</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="183"/>
+        <source>Time</source>
+        <translation>办理时间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="210"/>
+        <source>Actor</source>
+        <translation>办理人</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="183"/>
+        <source>Change</source>
+        <translation>状态变化</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="209"/>
+        <source>Note</source>
+        <translation>办理意见</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="189"/>
+        <source>Move along the workflow</source>
+        <translation>办理流转</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="203"/>
+        <source>Move</source>
+        <translation>流转</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="208"/>
+        <source>Next step</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="211"/>
+        <source>Acting for</source>
+        <translation>办理层级</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="214"/>
+        <source>Fill in from location</source>
+        <translation>按位置补全</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="216"/>
+        <source>Segment, river, responsible unit and chief from the problem&apos;s location; severity from its quantity; deadline from its severity (fields already filled are kept)</source>
+        <translation>按问题位置补全所在河段、河流、责任区划和责任河长，按数量建议严重程度，按严重程度确定整改期限（已填写的字段保持不变）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="219"/>
+        <source>Water-change clues</source>
+        <translation>遥感变化线索</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="221"/>
+        <source>Add a problem for each polygon of the active hezhang:waterchange result layer (water lost: suspected occupation; water gained: suspected sand mining)</source>
+        <translation>将当前选中的 hezhang:waterchange 结果图层中的每个变化图斑登记为问题（水面减少：疑似乱占；水面增加：疑似乱采）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="224"/>
+        <source>Zoom to</source>
+        <translation>缩放至</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="226"/>
+        <source>Save edits</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="322"/>
+        <source>This workspace has no problem layers.</source>
+        <translation>该工作空间没有河湖问题图层。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="338"/>
+        <source>The problems could not be read: {0}</source>
+        <translation>无法读取河湖问题：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="356"/>
+        <source>All towns</source>
+        <translation>全部镇（街道）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="400"/>
+        <source>No town</source>
+        <translation>未定镇街</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="401"/>
+        <source>{0} ({1} problems, {2} overdue)</source>
+        <translation>{0}（问题{1}个，逾期{2}个）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="418"/>
+        <source>{0} problem(s), {1} overdue on {2}</source>
+        <translation>问题{0}个，{2}逾期{1}个</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="567"/>
+        <source>{0} problem(s) filled in</source>
+        <translation>已补全{0}个问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="578"/>
+        <source>{0} is not a water-change result (it has no change and area_m2 fields)</source>
+        <translation>{0}不是水面变化结果图层（没有 change 和 area_m2 字段）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="618"/>
+        <source>Select the layer written by hezhang:waterchange in the Layers panel first.</source>
+        <translation>请先在图层面板中选中 hezhang:waterchange 输出的图层。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="629"/>
+        <source>{0} water-change clue(s) added as problems</source>
+        <translation>已将{0}条遥感变化线索登记为问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="637"/>
+        <source>Saving {0} failed: {1}</source>
+        <translation>保存{0}失败：{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="640"/>
+        <source>Problems saved</source>
+        <translation>河湖问题已保存</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="658"/>
+        <source>Problems</source>
+        <translation>河湖问题</translation>
+    </message>
+</context>
+<context>
     <name>QPlatformTheme</name>
     <message>
         <location filename="../hezhang_plugin/gui/qt_texts.py" line="18"/>
@@ -2128,6 +2374,59 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <location filename="../hezhang_plugin/processing/waterchange.py" line="31"/>
         <source>Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) inside a buffer of BUFFER metres around the segments, and outputs the areas where water was lost or gained as polygons with their ellipsoidal area (m²), the date pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for it on the after date. The AFTER raster is resampled onto the BEFORE grid when they differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, building, sand mining).</source>
         <translation>在河段周围 BUFFER 米的缓冲区内，逐日期生成水体掩膜（NDWI = (green - NIR) / (green + NIR) 大于 THRESHOLD），并将水体减少或增加的区域输出为多边形，附带椭球面积（m²）、日期对、最近的河段，以及（提供 WORKSPACE 时）后期日期该河段的责任河长。两期栅格网格不一致时，AFTER 栅格将重采样到 BEFORE 网格。可将这些多边形作为“四乱”排查（乱占、乱堆、乱建、乱采）的线索。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkReportAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="20"/>
+        <source>Write the work report</source>
+        <translation>生成河长制工作情况报告</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="23"/>
+        <source>Writes the district's river-chief work report (河长制工作情况报告) for START to END, in Chinese, as a Word document (OUTPUT, .docx, to edit) and a PDF beside it (to print): rivers and kilometres per river with single-bank counting and the villages they touch, the chiefs by level with the partner roles and whether all three levels are in place, notice boards, patrols and compliance, problems found, settled and overdue, assessment results, and the coverage map as a figure. Every number comes from the functions the maps, the statistics and the dock use. The Word document needs python-docx (apt install python3-docx or pip install python-docx); without it only the PDF is written, with a warning.</source>
+        <translation>生成START至END期间本区河长制工作情况报告（中文），输出为 Word 文档（OUTPUT，.docx，便于修改）及同名 PDF（便于打印）：河流及各河流长度（单侧计算）与流经的村，各级河长及警长、检察长、民间河长等协作机制、三级河长是否全部到位，公示牌，巡河与达标情况，问题发现、办结和逾期情况，考核结果，并以河长制一张图作为插图。所有数字与地图、统计表和面板使用同一套计算函数。生成 Word 文档需要 python-docx（apt install python3-docx 或 pip install python-docx）；未安装时只生成 PDF，并给出提示。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="40"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="41"/>
+        <source>Start date (YYYY-MM-DD)</source>
+        <translation>开始日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="42"/>
+        <source>End date (YYYY-MM-DD)</source>
+        <translation>结束日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="43"/>
+        <source>Report (Word document)</source>
+        <translation>报告（Word 文档）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="43"/>
+        <source>Word documents (*.docx)</source>
+        <translation>Word 文档 (*.docx)</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="45"/>
+        <source>Report (PDF)</source>
+        <translation>报告（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="46"/>
+        <source>PDF pages</source>
+        <translation>PDF 页数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/workreport.py" line="69"/>
+        <source>Report written: {0}</source>
+        <translation>报告已生成：{0}</translation>
     </message>
 </context>
 <context>

@@ -211,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "河段{seg}在{date}有{n}名{level:level}{role:role}：{chiefs}",
     ),
     "coverage.R7": ("{what}: {problem}", "{what}：{problem}"),
+    "coverage.P1": (
+        "Problem {code} ({title}) is {days} day(s) overdue on {date}: deadline {deadline}, status {status}",
+        "问题{code}（{title}）在{date}已逾期{days}天：整改期限{deadline}，当前状态为{status:problem_status}",
+    ),
+    "coverage.P2": ("Problem {code} ({title}) is closed without a photo after the work",
+                    "问题{code}（{title}）已销号，但没有整改后照片"),
     "coverage.what_unit": ("unit {code}", "行政区划{code}"),
     "coverage.what_river_fid": ("river fid {fid}", "河流fid {fid}"),
     "coverage.what_river": ("river {code}", "河流{code}"),
@@ -237,6 +243,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.segment_rivers": ("Segment rivers by {level} units", "按{level:level}区划划分河段"),
     "change.place_boards": ("Place {count} notice boards", "设置{count}块公示牌"),
     "change.refresh_boards": ("Refresh the content date of {count} notice boards", "更新{count}块公示牌的内容日期"),
+    "change.move_problem": ("Problem {code}: {src:problem_status} → {dst:problem_status}",
+                            "问题{code}：{src:problem_status} → {dst:problem_status}"),
+    "change.add_problems": ("Add {count} problem(s)", "登记{count}个问题"),
+    "change.fill_problems": ("Fill in {count} problem(s) from their location", "按位置补全{count}个问题"),
+    "change.water_clues": ("Add {count} water-change clue(s)", "登记{count}条遥感变化线索"),
+    # ---- problems (core.problems)
+    "problems.no_step": (
+        "A problem cannot go from {src:problem_status} to {dst:problem_status}: the workflow has no such step. "
+        "Next steps from {src:problem_status}: {options}.",
+        "问题不能从“{src:problem_status}”转为“{dst:problem_status}”：办理流程中没有这一步。"
+        "“{src:problem_status}”之后可以：{options}。",
+    ),
+    "problems.level": (
+        "Only a {level} actor may move a problem from {src:problem_status} to {dst:problem_status}.",
+        "只有{level:level}可以将问题从“{src:problem_status}”转为“{dst:problem_status}”。",
+    ),
+    "problems.note": (
+        "Moving a problem from {src:problem_status} to {dst:problem_status} needs a note (the reason).",
+        "将问题从“{src:problem_status}”转为“{dst:problem_status}”须填写办理意见（理由）。",
+    ),
+    "problems.actor": ("Say who makes the change (the actor is empty).", "请填写办理人（办理人为空）。"),
+    "problems.time": (
+        "The change is dated {when}, before the problem's last recorded change ({last}).",
+        "办理时间{when}早于该问题最近一次办理记录（{last}）。",
+    ),
+    "problems.stale": (
+        "Problem {code} is now {now:problem_status}, not {src:problem_status}: someone changed it meanwhile; "
+        "reload and try again.",
+        "问题{code}当前状态为“{now:problem_status}”而不是“{src:problem_status}”：已被他人修改，请刷新后重试。",
+    ),
+    "problems.unknown_status": ("{dst!r} is not a problem status.", "“{dst}”不是问题状态。"),
+    "problems.unknown": ("There is no problem {code}.", "没有编号为{code}的问题。"),
+    "problems.none": ("none", "无"),
+    # ---- assessment (core.assessment)
+    "assessment.period": ("Period {p!r} is neither a month (YYYY-MM) nor a year (YYYY)",
+                          "考核期“{p}”既不是月份（YYYY-MM）也不是年度（YYYY）"),
+    "assessment.sheet": ("No assessment sheet {s}", "没有评分表{s}"),
+    "assessment.item": ("Sheet {s} has no item {i}", "评分表{s}没有评分项{i}"),
+    "assessment.no_items": ("Sheet {s} has no items", "评分表{s}没有评分项"),
+    "assessment.no_months": ("No monthly results of sheet {s} are stored for {y}: assess each month first",
+                             "评分表{s}尚无{y}年的月度考核结果，请先逐月考核"),
+    "assessment.evidence": ("Hand-entered line {n} of item {i} ({who}) has no evidence",
+                            "人工录入的{who}“{i}”第{n}条缺少评分依据"),
+    "assessment.short": ("required {r}, valid {v}", "应巡{r}次，有效{v}次"),
+    "assessment.no_patrols": ("no patrol records in the workspace", "工作空间中尚无巡河记录"),
+    "assessment.km_low": ("{km:.1f} km per chief, below the {t:g} km standard", "人均{km:.1f}公里，低于标准{t:g}公里"),
+    "assessment.km_rank": ("{km:.1f} km per chief, rank {r} of {n}", "人均{km:.1f}公里，第{r}名（共{n}个）"),
+    "assessment.late": ("{code} ({title}): {days} day(s) overdue", "{title}（{code}）：逾期{days}天"),
+    "assessment.late_settled": ("{code} ({title}): settled {d}, after the deadline {dl}",
+                                "{title}（{code}）：{d}办结，超过期限{dl}"),
+    "assessment.carried": ("; carried over from the previous month, doubled", "；上月结转，加倍扣分"),
+    "assessment.cap": ("; cap reached, not deducted", "；已达扣分上限，不再扣分"),
+    "assessment.bonus_cap": ("; bonus cap reached", "；已达加分上限"),
+    "assessment.board": ("{code}: chiefs changed {c}, board content {b}, {d} day(s) past the {t:g}-day limit",
+                         "{code}：河长于{c}调整，公示牌内容日期{b}，超过{t:g}日期限{d}天"),
+    "assessment.r1": ("{seg}: no {levels} chief on {date}", "{seg}：{date}缺少{levels}河长"),
+    "assessment.manual_missing": ("not entered", "未录入"),
+    "assessment.month": ("monthly total {m}", "{m}月度得分"),
+    # ---- work report (layout.workreport, services.workreport)
+    "report.dates": ("START and END must be dates (got {start!r}, {end!r})",
+                     "起止日期须为日期（收到“{start}”“{end}”）"),
+    "report.order": ("START {start} is after END {end}", "开始日期{start}晚于结束日期{end}"),
+    "report.docx_missing": (
+        "python-docx is not installed, so the Word document (.docx) was not written; the PDF was. "
+        "Install it (Debian/Ubuntu: apt install python3-docx; elsewhere: pip install python-docx) "
+        "and run the report again.",
+        "未安装 python-docx，未生成 Word 文档（.docx），已生成 PDF。请安装后重新生成"
+        "（Debian/Ubuntu：apt install python3-docx；其他系统：pip install python-docx）。",
+    ),
     # ---- batch writes (services, data)
     "write.unsaved_edits": (
         "{layers} have unsaved edits; save or discard them before {operation}",

@@ -229,7 +229,38 @@ def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReferenc
         ol = ds.CreateLayer(lyr.name, None, ogr.wkbNone, options=opts)
     for f in lyr.fields_at(version):
         ol.CreateField(_field_defn(f))
+    if lyr.append_only:
+        _protect_history(ds, lyr.name)
     return ol
+
+
+def _protect_history(ds: ogr.DataSource, name: str) -> None:
+    """Triggers refusing to delete or change the rows of a history table."""
+    for op in ("DELETE", "UPDATE"):
+        # Identifiers come from the schema only, never from user text.
+        ds.ExecuteSQL(  # nosec B608
+            f'CREATE TRIGGER "{name}_no_{op.lower()}" BEFORE {op} ON "{name}" BEGIN '
+            f"SELECT RAISE(ABORT, '{name}: 办理记录只增不删、不可修改 (history rows are never deleted or changed)'); "
+            "END")
+
+
+def seed_layer(ds: ogr.DataSource, name: str) -> int:
+    """Write the default rows of a table just created (core.seeds); returns how many."""
+    from hezhang_plugin.core.seeds import seed_rows
+
+    rows = seed_rows(name)
+    if not rows:
+        return 0
+    ol = ds.GetLayerByName(name)
+    defn = ol.GetLayerDefn()
+    for row in rows:
+        feat = ogr.Feature(defn)
+        for k, v in row.items():
+            if v is None:
+                continue
+            feat.SetField(k, int(v) if isinstance(v, bool) else v)
+        ol.CreateFeature(feat)
+    return len(rows)
 
 
 def create_tables(path: str, district_code: str, district_name: str, crs: str,
@@ -243,6 +274,7 @@ def create_tables(path: str, district_code: str, district_name: str, crs: str,
     for lyr in schema.LAYERS:
         if lyr.since <= version:
             create_layer(ds, lyr, srs, version)
+            seed_layer(ds, lyr.name)
     now = _dt.datetime.now().replace(microsecond=0)
     meta = ds.GetLayerByName("hz_meta")
     feat = ogr.Feature(meta.GetLayerDefn())
@@ -343,6 +375,7 @@ def add_layers_since(ds: ogr.DataSource, version: int, crs: str) -> list[str]:
     for lyr in schema.LAYERS:
         if lyr.since == version and ds.GetLayerByName(lyr.name) is None:
             create_layer(ds, lyr, _srs(crs), version)
+            seed_layer(ds, lyr.name)
             added.append(f"layer:{lyr.name}")
     return added
 

@@ -56,6 +56,9 @@ def _value(feat: ogr.Feature, i: int, defn: ogr.FieldDefn) -> Any:
     if t == ogr.OFTDate:
         y, m, d, *_ = feat.GetFieldAsDateTime(i)
         return f"{y:04d}-{m:02d}-{d:02d}"
+    if t == ogr.OFTDateTime:
+        y, m, d, hh, mm, ss, _tz = feat.GetFieldAsDateTime(i)
+        return f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{int(ss):02d}"
     return feat.GetFieldAsString(i)
 
 

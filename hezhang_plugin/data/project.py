@@ -193,6 +193,76 @@ def style_boards(vl: QgsVectorLayer) -> None:
         {"name": "square", "color": "#f5a623", "outline_color": "#6b4500", "size": "2.6"}))
 
 
+def problems_overdue_expr() -> str:
+    """QGIS expression: the problem is overdue today (core.problems' day rule on the
+    stored status: deadline passed, status not settled)."""
+    from hezhang_plugin.core.problems import SETTLED
+
+    settled = ", ".join(f"'{s}'" for s in SETTLED)
+    return f"\"deadline\" IS NOT NULL AND \"deadline\" < to_date(now()) AND \"status\" NOT IN ({settled})"
+
+
+def style_problems(vl: QgsVectorLayer, lang: str = "zh") -> None:
+    """Problems: red when overdue, orange while open, grey once settled."""
+    from hezhang_plugin.core.problems import SETTLED
+
+    settled = ", ".join(f"'{s}'" for s in SETTLED)
+    root = QgsRuleBasedRenderer.Rule(None)
+    specs = (
+        (problems_overdue_expr(), "#d7191c", "4.2", "逾期" if lang == "zh" else "Overdue"),
+        (f"\"status\" NOT IN ({settled}) AND NOT ({problems_overdue_expr()})", "#f28e2b", "3.4",
+         "办理中" if lang == "zh" else "Open"),
+        (f"\"status\" IN ({settled})", "#8c8c8c", "2.8", "已办结" if lang == "zh" else "Settled"),
+    )
+    for expr, colour, size, label in specs:
+        sym = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour, "outline_color": "#ffffff",
+                                            "outline_width": "0.4", "size": size})
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, label)
+        root.appendChild(rule)
+    vl.setRenderer(QgsRuleBasedRenderer(root))
+
+
+#: Layers of round 2 that get their relations, forms, styles and titles from finish_layers.
+ROUND2_DISPLAY = {
+    "problems": '"problem_code" || \' \' || "title"',
+    "problem_events": '"problem_code" || \' \' || "to_status"',
+    "problem_transitions": '"from_status" || \' → \' || "to_status"',
+    "problem_rules": '"category"',
+    "assessment_items": '"sheet_code" || \' \' || "item_code" || \' \' || "name"',
+    "assessment_results": '"sheet_code" || \' \' || "period" || \' \' || "subject_code" || \' \' || "item_code"',
+}
+
+
+def finish_layers(project: QgsProject, layers: dict, lang: str, names) -> None:
+    """Relations, relation forms, styles and display expressions of the layers ``names``
+    (added at creation or by a migration), for the round-2 problem and assessment layers."""
+    names = set(names)
+    manager = project.relationManager()
+    for r in schema.RELATIONS:
+        if (r.child in names or r.parent in names) and r.child in layers and r.parent in layers \
+                and not manager.relation(r.id).isValid():
+            rel = QgsRelation(QgsRelationContext(project))
+            rel.setId(r.id)
+            rel.setName(r.zh if lang == "zh" else r.en)
+            rel.setReferencingLayer(layers[r.child].id())
+            rel.setReferencedLayer(layers[r.parent].id())
+            rel.addFieldPair(r.child_field, r.parent_field)
+            if rel.isValid():
+                manager.addRelation(rel)
+    if "problems" in names and "problems" in layers:
+        style_problems(layers["problems"], lang)
+        rel = manager.relation("problem_history")
+        if rel.isValid():
+            _relation_form(layers["problems"], schema.layer("problems"), [rel], lang)
+    if "assessment_sheets" in names and "assessment_sheets" in layers:
+        rel = manager.relation("sheet_items")
+        if rel.isValid():
+            _relation_form(layers["assessment_sheets"], schema.layer("assessment_sheets"), [rel], lang)
+    for name, expr in ROUND2_DISPLAY.items():
+        if name in names and name in layers:
+            layers[name].setDisplayExpression(expr)
+
+
 # ---------------------------------------------------------------- forms
 
 def _value_map(vlist: schema.ValueList, lang: str, allow_null: bool) -> QgsEditorWidgetSetup:
@@ -232,6 +302,8 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "AllowNull": True, "OrderByValue": True, "UseCompleter": True, "AllowMulti": False,
                 "FilterExpression": "",
             }))
+        elif f.widget == "attachment":
+            vl.setEditorWidgetSetup(idx, attachment_widget())
         elif f.type == "date":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
                 "field_format": "yyyy-MM-dd", "display_format": "yyyy-MM-dd",
@@ -264,6 +336,19 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
         vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
     if lyr.name in ("segments", "rivers"):
         vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+
+
+def attachment_widget() -> QgsEditorWidgetSetup:
+    """A photo kept as a file path relative to the workspace's folder (the project home of
+    a project stored in a GeoPackage), picked with a file button and shown as an image."""
+    return QgsEditorWidgetSetup("ExternalResource", {
+        "FileWidget": True, "FileWidgetButton": True, "UseLink": True, "FullUrl": True,
+        "DocumentViewer": 1,  # image
+        "DocumentViewerHeight": 0, "DocumentViewerWidth": 0,
+        "RelativeStorage": 1,  # relative to the project (the workspace's folder)
+        "StorageMode": 0,  # a file
+        "FileWidgetFilter": "Images (*.jpg *.jpeg *.png *.tif *.tiff);;All files (*)",
+    })
 
 
 def _readonly(vl: QgsVectorLayer, names: list[str]) -> QgsEditFormConfig:
@@ -329,9 +414,19 @@ def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, 
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
     root = project.layerTreeRoot()
-    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or root.addGroup(lyr.group)
+    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or _insert_group(root, lyr.group)
     group.addLayer(vl)
     return vl
+
+
+def _insert_group(root, name: str):
+    """A new top-level group placed where schema.GROUPS puts it among the groups there."""
+    rank = schema.GROUPS.index(name) if name in schema.GROUPS else len(schema.GROUPS)
+    for i, child in enumerate(root.children()):
+        other = child.name() if hasattr(child, "addLayer") else None
+        if other in schema.GROUPS and schema.GROUPS.index(other) > rank:
+            return root.insertGroup(i, name)
+    return root.addGroup(name)
 
 
 def build_project(gpkg_path: str, district_code: str, district_name: str, crs: str,
@@ -354,6 +449,8 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
 
     rel_objs: dict[str, QgsRelation] = {}
     for r in schema.RELATIONS:
+        if r.child not in layers or r.parent not in layers:  # an older schema version
+            continue
         rel = QgsRelation(QgsRelationContext(project))
         rel.setId(r.id)
         rel.setName(r.zh if lang == "zh" else r.en)
@@ -380,6 +477,7 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
     layers["assignments"].setDisplayExpression('"seg_code" || \' - \' || "chief_id"')
     layers["notice_boards"].setDisplayExpression('"board_code"')
+    finish_layers(project, layers, lang, [n for n in layers if schema.layer(n).since >= 3])
 
     snap = QgsSnappingConfig(project)
     snap.setEnabled(True)

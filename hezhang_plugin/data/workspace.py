@@ -104,6 +104,7 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
     for lname in new_layers:
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang)
+    wsproject.finish_layers(prj, layers, lang, new_layers)
     for lname, fields in by_layer.items():
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang, only=fields)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from qgis.core import QgsExpression, QgsFeature, QgsFeatureRequest, QgsGeometry, QgsVectorLayer, QgsVectorLayerUtils
-from qgis.PyQt.QtCore import QDate, QObject, Qt, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QObject, Qt, QVariant
 
 from hezhang_plugin.core.changes import BUSINESS_KEYS, INSERT, ChangeSet, RowChange
 from hezhang_plugin.core.messages import HezhangError, Message
@@ -242,6 +242,8 @@ def _qvalue(field, value):
         return None
     if field.type() == QVariant.Date and isinstance(value, str):
         return QDate.fromString(value[:10], Qt.ISODate)
+    if field.type() == QVariant.DateTime and isinstance(value, str):
+        return QDateTime.fromString(value[:19], Qt.ISODate)
     return value
 
 
