@@ -8,7 +8,8 @@ relations, snapping and topological editing, then writes the project into the fi
 from __future__ import annotations
 
 import os
-from typing import Optional
+import tempfile
+from typing import Callable, Optional
 
 from qgis.core import (
     QgsAttributeEditorContainer,
@@ -43,6 +44,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 
 from hezhang_plugin import compat
 from hezhang_plugin.core import codes, schema
+from hezhang_plugin.data import gpkg
 
 PROJECT_NAME = "hezhang"
 #: CGCS2000 ellipsoid in QGIS's ellipsoid list.
@@ -582,6 +584,38 @@ class NoWalWrites:
         return False
 
 
-def read_project(project: QgsProject, gpkg_path: str) -> bool:
-    with WorkspacePathFixer(os.path.abspath(gpkg_path)):
-        return project.read(project_uri(os.path.abspath(gpkg_path)))
+def read_project(project: QgsProject, gpkg_path: str,
+                 reader: Optional[Callable[[str], Optional[bool]]] = None) -> bool:
+    """Read the project stored in a workspace into ``project`` (with ``reader``, e.g. QGIS
+    desktop's ``iface.addProject``, when given); True when it was read.
+
+    QGIS reads a stored project through an SQLite connection that needs the WAL index
+    (-shm) of a WAL-mode file; in a folder the user may not write it cannot be made. For a
+    read-only workspace the stored .qgz is then read from a private copy, and the project
+    is named after the workspace again (saving it there fails, as it must).
+    """
+    path = os.path.abspath(gpkg_path)
+    uri = project_uri(path)
+
+    def read(source: str) -> bool:
+        ok = reader(source) if reader is not None else project.read(source)
+        # iface.addProject answers None on some versions: the project's name tells.
+        return bool(ok) or (ok is None and project.fileName() in (source, uri))
+
+    with WorkspacePathFixer(path):
+        if read(uri):
+            return True
+        if not gpkg.is_read_only(path):
+            return False
+        archive = gpkg.read_project_archive(path, PROJECT_NAME)
+        if archive is None:
+            return False
+        with tempfile.TemporaryDirectory(prefix="hezhang-") as tmp:
+            copy = os.path.join(tmp, os.path.splitext(os.path.basename(path))[0] + ".qgz")
+            with open(copy, "wb") as fh:
+                fh.write(archive)
+            if not read(copy):
+                return False
+    project.setFileName(uri)
+    project.setDirty(False)
+    return True

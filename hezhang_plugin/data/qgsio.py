@@ -1,4 +1,5 @@
-"""QGIS features to and from shapely arrays (WKB bridge), for Processing algorithms."""
+"""QGIS features to and from shapely arrays (WKB bridge), for Processing algorithms; the
+constraints a feature would break before it is added to a layer."""
 
 from __future__ import annotations
 
@@ -145,4 +146,21 @@ def move_xy(geoms, fn) -> list:
             continue
         c.transform(writer)
         out.append(QgsGeometry(c))
+    return out
+
+
+def constraint_problems(layer, feature: QgsFeature) -> list[str]:
+    """What keeps ``feature`` from being saved into ``layer``: one text per field whose hard
+    constraint it breaks (not null, unique, expression; the provider's own, e.g. a
+    GeoPackage NOT NULL column, and the layer's), checked by QGIS as its save would, and
+    worded by QGIS in its language. Empty when the feature can be saved."""
+    from qgis.core import QgsFieldConstraints, QgsVectorLayerUtils
+
+    out = []
+    for i, field in enumerate(layer.fields()):
+        ok, errors = QgsVectorLayerUtils.validateAttribute(
+            layer, feature, i, QgsFieldConstraints.ConstraintStrengthHard,
+            QgsFieldConstraints.ConstraintOriginNotSet)
+        if not ok:
+            out.append(f"{field.displayName()}: {'; '.join(errors)}")
     return out

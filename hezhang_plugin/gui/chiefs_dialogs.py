@@ -31,7 +31,8 @@ class ChiefDialog(QDialog):
     def __init__(self, units: dict, chief: Optional[dict] = None, parent=None):
         super().__init__(parent)
         self.units = units
-        self.setWindowTitle(self.tr("Edit chief") if chief else self.tr("Add chief"))
+        # A new chief may come with defaults (the selected unit): only an id makes it an edit.
+        self.setWindowTitle(self.tr("Edit chief") if (chief or {}).get("chief_id") else self.tr("Add chief"))
         lang = _lang()
         form = QFormLayout(self)
         self.name_edit = QLineEdit()
@@ -47,13 +48,13 @@ class ChiefDialog(QDialog):
         for code, u in sorted(units.items()):
             self.unit_combo.addItem(f"{u.get('name') or ''} ({code})", code)
         self.phone_edit = QLineEdit()
-        form.addRow(self.tr("Name"), self.name_edit)
-        form.addRow(self.tr("Level"), self.level_combo)
-        form.addRow(self.tr("Role"), self.role_combo)
-        form.addRow(self.tr("Position"), self.position_edit)
-        form.addRow(self.tr("Organisation"), self.organisation_edit)
-        form.addRow(self.tr("Unit"), self.unit_combo)
-        form.addRow(self.tr("Phone"), self.phone_edit)
+        # Labels are the chiefs layer's own field names (姓名, 级别…), as its form shows them.
+        chiefs = schema.layer("chiefs")
+        for name, widget in (("name", self.name_edit), ("level", self.level_combo), ("role", self.role_combo),
+                             ("position", self.position_edit), ("organisation", self.organisation_edit),
+                             ("unit_code", self.unit_combo), ("phone", self.phone_edit)):
+            f = chiefs.field(name)
+            form.addRow(f.zh if lang == "zh" else f.en, widget)
         self.error_label = QLabel()
         self.error_label.setObjectName("chiefErrors")
         self.error_label.setStyleSheet("color: #b00020")

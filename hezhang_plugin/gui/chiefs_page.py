@@ -33,6 +33,8 @@ from qgis.PyQt.QtWidgets import (
 
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
+from hezhang_plugin.data.gpkg import ReadOnlyWorkspaceError, WorkspaceError
+from hezhang_plugin.gui import guards
 from hezhang_plugin.gui.chiefs_dialogs import AssignDialog, ChiefDialog  # noqa: F401  (also used by tests)
 from hezhang_plugin.gui.chiefs_tree import (  # noqa: F401  (the tree's roles, used by tests too)
     CHIEF_MIME,
@@ -527,7 +529,16 @@ class ChiefsPage(DockPage):
         self._select_keys(keys)
 
     # ------------------------------------------------------------ edits through the edit buffer
+    def _refused(self) -> bool:
+        """True (with the reason shown) when the workspace may not be changed."""
+        refusal = guards.write_refusal(self.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning)
+        return bool(refusal)
+
     def _editable(self, name: str) -> QgsVectorLayer:
+        if self.path and guards.write_refusal(self.path):
+            raise ReadOnlyWorkspaceError(self.path)
         lyr = self.layers.get(name)
         if lyr is None:
             raise RuntimeError(f"the workspace has no {name} layer")
@@ -578,12 +589,12 @@ class ChiefsPage(DockPage):
         """A chief dropped on a segment or unit node: assign it there (one edit command).
         Returns the number of new appointments, or None when nothing could be assigned."""
         segs = self.drop_targets(chief_id, kind, key)
-        if not segs:
+        if not segs or self._refused():
             return None
         chief = self.hierarchy.chiefs[chief_id]
         try:
             n = self.assign_segments(segs, chief_id, self.as_of())
-        except (amod.AssignmentError, RuntimeError) as exc:
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
             self._message(_error_text(exc), Qgis.Warning)
             return None
         self._message(
@@ -604,7 +615,7 @@ class ChiefsPage(DockPage):
         """Assign every segment in a village to its village chief (one edit command)."""
         chief = self.village_chief(village_code)
         if chief is None:
-            raise amod.AssignmentError(f"village {village_code} has no active village chief")
+            raise amod.AssignmentError("assignment.no_village_chief", code=village_code)
         segs = [s["seg_code"] for s in self.hierarchy.segments_of.get(village_code, [])]
         return self.assign_segments(segs, chief["chief_id"], valid_from)
 
@@ -633,6 +644,11 @@ class ChiefsPage(DockPage):
         dirty = self.session.unsaved_layers(("chiefs", "assignments")) if self.session else []
         names = ", ".join(lyr.name() for lyr in dirty)
         failed = self.session.save(dirty) if dirty else []
+        # QGIS keeps the edits when a commit fails: another program's lock can be waited out.
+        while failed and any(guards.is_busy(RuntimeError(e)) for e in failed) \
+                and guards.ask_retry_busy(self, self.path):
+            dirty = self.session.unsaved_layers(("chiefs", "assignments"))
+            failed = self.session.save(dirty) if dirty else []
         if failed:
             self._message(self.tr("Saving {0} failed: {1}").format(names, "; ".join(failed)), Qgis.Critical)
             return
@@ -652,7 +668,7 @@ class ChiefsPage(DockPage):
         return None
 
     def add_chief_dialog(self) -> None:
-        if self.hierarchy is None:
+        if self.hierarchy is None or self._refused():
             return
         dialog = ChiefDialog(
             self.hierarchy.units,
@@ -664,33 +680,48 @@ class ChiefsPage(DockPage):
             self,
         )
         if dialog.exec():
-            self.save_chief(dialog.values())
+            self._save_chief_reporting(dialog.values())
 
     def edit_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         dialog = ChiefDialog(self.hierarchy.units, self.hierarchy.chiefs[cid], self)
         if dialog.exec():
-            self.save_chief(dialog.values(), cid)
+            self._save_chief_reporting(dialog.values(), cid)
+
+    def _save_chief_reporting(self, values: dict, chief_id: Optional[str] = None) -> None:
+        try:
+            self.save_chief(values, chief_id)
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
+            self._message(_error_text(exc), Qgis.Warning)
 
     def deactivate_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         c = self.hierarchy.chiefs[cid]
         text = self.tr("Deactivate {0} and end the appointments on {1}? History is kept.").format(
             c.get("name"), self.as_of()
         )
-        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.Yes:
-            self.deactivate_chief(cid, self.as_of())
+        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.StandardButton.Yes:
+            try:
+                self.deactivate_chief(cid, self.as_of())
+            except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
+                self._message(_error_text(exc), Qgis.Warning)
 
     def assign_dialog(self) -> None:
         segs = self.selected_seg_codes()
         if not segs:
             self._message(self.tr("Select segments in the tree or on the map first"), Qgis.Info)
+            return
+        if self._refused():
             return
         chiefs = sorted(
             (c for c in self.hierarchy.chiefs.values() if c.get("active", True)),
@@ -709,7 +740,7 @@ class ChiefsPage(DockPage):
                     dialog.date_edit.date().toString(Qt.ISODate),
                     dialog.duty_edit.text().strip() or None,
                 )
-            except (amod.AssignmentError, RuntimeError) as exc:
+            except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
                 self._message(_error_text(exc), Qgis.Warning)
                 return
             self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
@@ -719,9 +750,11 @@ class ChiefsPage(DockPage):
         if code is None or (self.hierarchy.units.get(code) or {}).get("level") != "village":
             self._message(self.tr("Select a village in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         try:
             n = self.assign_village(code)
-        except (amod.AssignmentError, RuntimeError) as exc:
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
             self._message(_error_text(exc), Qgis.Warning)
             return
         self._message(self.tr("{0} appointments added").format(n), Qgis.Success)

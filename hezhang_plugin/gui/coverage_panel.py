@@ -82,8 +82,9 @@ class CoveragePanel(QWidget):
         lang = _lang()
         self.problems.clear()
         self.summary_label.setText(summary.text(lang))
+        severity = {"error": self.tr("Error"), "warning": self.tr("Warning")}
         for f in findings:
-            item = QTreeWidgetItem([f.rule, f.severity, f.message(lang)])
+            item = QTreeWidgetItem([f.rule, severity.get(f.severity, f.severity), f.message(lang)])
             if f.geometry is not None and not f.geometry.is_empty:
                 import shapely
 
