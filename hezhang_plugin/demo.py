@@ -453,7 +453,7 @@ def _patrols(path: str, out_folder: str) -> dict:
     from hezhang_plugin.core.patrol_match import CRS_LABELS
 
     gcj = sorted({CRS_LABELS[f.crs.crs] for f in report.files if f.chief_id == plan.gcj02_chief})
-    _say(f"6/7 patrols imported from {os.path.basename(plan.folder)}/: {report.summary('en')} "
+    _say(f"6/9 patrols imported from {os.path.basename(plan.folder)}/: {report.summary('en')} "
          f"The tracks of {plan.gcj02_chief} were found to be in {', '.join(gcj)} and converted.")
     check = sp.check_patrols(path, *SEASON)
     strict = sp.check_patrols(path, *SEASON, profile="akqi_2022")
@@ -486,7 +486,7 @@ def run(out_folder: str) -> dict:
     os.makedirs(out_folder, exist_ok=True)
     path = os.path.abspath(os.path.join(out_folder, DEMO_FILE))
     data = write_base_workspace(path)
-    _say(f"1/7 workspace {DISTRICT_NAME}: {len(data.villages)} villages, {len(data.rivers)} rivers")
+    _say(f"1/9 workspace {DISTRICT_NAME}: {len(data.villages)} villages, {len(data.rivers)} rivers")
 
     # the defaults the dock and hezhang:segmentrivers offer, so that re-running either changes nothing
     report = segment_workspace(path, today=APPOINTED)
@@ -495,7 +495,7 @@ def run(out_folder: str) -> dict:
     for s in segments:
         banks.setdefault((s["river_code"], s["bank"]), 0.0)
         banks[(s["river_code"], s["bank"])] += s["length_km"] or 0.0
-    _say(f"2/7 segmented: {len(segments)} segments; " + ", ".join(
+    _say(f"2/9 segmented: {len(segments)} segments; " + ", ".join(
         f"{code} {bank} {km:.2f} km" for (code, bank), km in sorted(banks.items())))
     result = {"workspace": path, "segmentation": report, "bank_km": banks}
 
@@ -506,6 +506,8 @@ def run(out_folder: str) -> dict:
     result["roster_csv"] = roster_csv
     result["gap"] = gap
     result.update(_import_and_check(path, roster_csv, out_folder))
+    result.update(add_problems_and_assessment(path, out_folder))
+    result.update(write_report(path, out_folder))
     result["counts"] = gpkg.table_counts(path)
     return result
 
@@ -514,7 +516,7 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
     from hezhang_plugin.services.roster import import_roster
 
     report = import_roster(path, roster_csv, mode="replace", as_of=APPOINTED)
-    _say(f"3/7 roster imported from {os.path.basename(roster_csv)}: {report.summary()}")
+    _say(f"3/9 roster imported from {os.path.basename(roster_csv)}: {report.summary()}")
     if not report.ok:
         raise RuntimeError(report.to_text())
     out = {"roster": report}
@@ -522,12 +524,12 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
 
     placed = processing.run("hezhang:placeboards", {"WORKSPACE": path, "HOTLINE": "12345",
                                                     "REFRESH_DATES": True})
-    _say(f"4/7 notice boards placed: {placed['PLACED']}")
+    _say(f"4/9 notice boards placed: {placed['PLACED']}")
     from hezhang_plugin.services.coverage import check_coverage
 
     findings, summary = check_coverage(path)
     out["findings"], out["summary"] = findings, summary
-    _say(f"5/7 coverage check: {len(findings)} finding(s), {summary.segments_complete} of "
+    _say(f"5/9 coverage check: {len(findings)} finding(s), {summary.segments_complete} of "
          f"{summary.segments} segments complete")
     for f in findings:
         _say(f"    {f.rule} {f.severity} {f.seg_code or ''} {f.message('zh')}")
@@ -536,8 +538,172 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
                                                  "OUTPUT_FOLDER": os.path.abspath(out_folder)})
     files = sorted(f for f in os.listdir(out_folder) if f.endswith(".pdf"))
     out["maps"] = maps
-    _say("7/7 maps exported: " + ", ".join(files))
+    _say("7/9 maps exported: " + ", ".join(files))
     return out
+
+
+# ---------------------------------------------------------------- problems, assessment, report
+
+#: The demo's month of assessment and the period of its work report (the first half of
+#: 2024: chiefs appointed on 1 March, problems found from March to May).
+ASSESSED_MONTH = "2024-05"
+REPORT_START, REPORT_END = "2024-01-01", "2024-06-30"
+
+#: Problems found in spring 2024: (river, position along its current segments 0..1, side,
+#: category, quantity, unit, source, source reference, description, reported on,
+#: steps [(date, status, who, note)], photo after the work).
+#: ``who`` is "village" (the responsible chief), "town" (the town's river-chief office) or
+#: "district" (the district's office).
+DEMO_PROBLEMS = (
+    ("HZ-SH", 0.10, 1, "dumping", 150.0, "m3", "patrol", None, "河道管理范围内堆放建筑垃圾约150立方米", "2024-03-12",
+     [("2024-03-13", "accepted", "town", ""), ("2024-03-14", "assigned", "town", "限期清运"),
+      ("2024-03-15", "in_progress", "village", ""), ("2024-04-02", "resolved", "village", "已清运完毕"),
+      ("2024-04-05", "closed", "town", "现场验收合格")], True),
+    ("HZ-LH", 0.35, 1, "occupation", 1200.0, "m2", "inspection", "区督查〔2024〕3号",
+     "河滩违规种植高秆作物约1200平方米", "2024-03-20",
+     [("2024-03-21", "accepted", "town", ""), ("2024-03-22", "assigned", "town", "清除阻水作物"),
+      ("2024-03-25", "in_progress", "village", "正在协调种植户")], False),
+    ("HZ-LH", 0.62, -1, "sand_mining", 80.0, "m3", "public", "12345-240408-017",
+     "群众举报夜间非法采砂，约80立方米", "2024-04-08",
+     [("2024-04-08", "accepted", "town", ""), ("2024-04-09", "escalated", "town", "涉及跨镇执法，提请区河长办协调"),
+      ("2024-04-12", "assigned", "district", "公安、水利联合执法"), ("2024-04-13", "in_progress", "village", ""),
+      ("2024-04-22", "resolved", "village", "已回填采砂坑"), ("2024-04-25", "closed", "town", "")], False),
+    ("HZ-SH", 0.55, 1, "debris", 300.0, "m2", "patrol", None, "水面漂浮生活垃圾约300平方米", "2024-04-25",
+     [("2024-04-26", "accepted", "town", ""), ("2024-04-26", "assigned", "town", ""),
+      ("2024-05-02", "in_progress", "village", ""), ("2024-05-14", "resolved", "village", "已打捞"),
+      ("2024-05-16", "closed", "town", "")], True),
+    ("HZ-LH", 0.80, -1, "building", 60.0, "m2", "patrol", None, "河岸违建彩钢板房一处约60平方米", "2024-05-06",
+     [("2024-05-07", "accepted", "town", ""), ("2024-05-08", "assigned", "town", "限期拆除")], False),
+    ("HZ-LH", 0.18, 1, "occupation", 2400.0, "m2", "waterchange", "waterchange:water_lost#3",
+     "遥感监测发现水面减少约2400平方米，疑似围垦", "2024-05-20",
+     [("2024-05-21", "accepted", "town", "现场核查")], False),
+    ("HZ-SH", 0.85, 1, "board", 1.0, "item", "patrol", None, "公示牌倾斜，监督电话字迹不清", "2024-05-15",
+     [("2024-05-15", "accepted", "town", ""), ("2024-05-16", "assigned", "town", ""),
+      ("2024-05-17", "in_progress", "village", ""), ("2024-05-20", "resolved", "village", "已扶正并重新喷字"),
+      ("2024-05-22", "closed", "town", "")], True),
+    ("HZ-SH", 0.30, 1, "facility", 1.0, "item", "patrol", None, "堤顶护栏损坏约20米", "2024-05-28", [], False),
+    ("HZ-LH", 0.50, 1, "pollution", 1.0, "item", "public", "12345-240415-102", "群众反映河水发黑", "2024-04-15",
+     [("2024-04-16", "not_accepted", "town", "经现场核查为水草倒影，水质正常，不属实")], False),
+    ("HZ-LH", 0.50, -1, "pollution", 1.0, "item", "public", "12345-240503-033", "群众反映河水发黑（重复举报）",
+     "2024-05-03", [("2024-05-04", "cancelled", "district", "与12345-240415-102重复")], False),
+)
+
+#: Marks entered by hand for the assessed month (town sheet), with their evidence.
+DEMO_MARKS = (
+    ("001", "T6", 9.0, "台账齐全，信息报送及时", "区河长办月度台账检查记录（2024年5月）"),
+    ("101", "T6", 8.0, "巡河台账缺两次记录", "区河长办月度台账检查记录（2024年5月）"),
+    ("201", "T6", 9.5, "台账齐全", "区河长办月度台账检查记录（2024年5月）"),
+    ("001", "TB", 2.0, "“清四乱”经验被市河长办推广", "市河长办通报〔2024〕8号"),
+    ("001", "TB", 2.0, "组织民间河长开展护河志愿活动", "区河长办简报2024年第5期"),
+)
+
+
+def _demo_photo(path: str, text: str, colour: str) -> None:
+    """A small labelled image standing in for a field photo (the demo has no real ones)."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    painter = QPainter(image)
+    painter.setPen(QColor("white"))
+    font = QFont("WenQuanYi Zen Hei")
+    font.setPixelSize(40)
+    painter.setFont(font)
+    painter.drawText(image.rect(), int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.end()
+    image.save(path)
+
+
+def _point_on(segments: list, river: str, at: float, side: int):
+    """A point ``at`` (0..1) along a river's current segments, 20 m to one side."""
+    import shapely
+    from shapely.geometry import Point
+
+    line = shapely.line_merge(shapely.union_all([s["geom"] for s in segments if s["river_code"] == river]))
+    if line.geom_type == "MultiLineString":
+        line = max(line.geoms, key=lambda g: g.length)
+    p = line.interpolate(at, normalized=True)
+    q = line.interpolate(min(at + 0.001, 1.0), normalized=True)
+    dx, dy = q.x - p.x, q.y - p.y
+    norm = (dx * dx + dy * dy) ** 0.5 or 1.0
+    off = 20.0 / 111320.0
+    return Point(p.x - dy / norm * off * side, p.y + dx / norm * off * side)
+
+
+def add_problems_and_assessment(path: str, out_folder: str) -> dict:
+    """Problems found in spring 2024 with their histories and photos, then a month of
+    assessment (towns and chiefs) with its printable sheets."""
+    from hezhang_plugin.core import assessment as am
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.data import io as wio
+    from hezhang_plugin.services import assessment as sa
+    from hezhang_plugin.services import problems as sp
+
+    segments = [s for s in wio.read_rows(path, "segments") if not s.get("valid_to")]
+    units = {u["code"]: u for u in wio.read_rows(path, "admin_units", with_geometry=False)}
+    chiefs = {c["chief_id"]: c for c in wio.read_rows(path, "chiefs", with_geometry=False)}
+    photos = os.path.join(os.path.dirname(path), "photos")
+    os.makedirs(photos, exist_ok=True)
+    data = sp.load(path)
+    rows = []
+    for spec in DEMO_PROBLEMS:
+        river, at, side, cat, qty, unit, source, ref, title, day = spec[:10]
+        rows.append({"title": title, "category": cat, "quantity": qty, "quantity_unit": unit, "source": source,
+                     "source_ref": ref, "reported_on": day, "geom": _point_on(segments, river, at, side)})
+    located = sp.completed(data, rows)
+    for spec, p in zip(DEMO_PROBLEMS, located):
+        cat, source, steps, after = spec[3], spec[6], spec[10], spec[11]
+        town = units.get(units.get(p.get("unit_code"), {}).get("parent_code"), {}).get("name") or DISTRICT_NAME
+        village_chief = (chiefs.get(p.get("chief_id")) or {}).get("name") or "巡河员"
+        who = {"village": (village_chief, "village"), "town": (f"{town}河长办", "town"),
+               "district": (f"{DISTRICT_NAME}河长办", "district")}
+        p["reported_by"] = village_chief if source == "patrol" else ("12345热线" if source == "public" else
+                                                                     f"{DISTRICT_NAME}河长办")
+        p["steps"] = [{"to_status": status, "when": f"{d}T{9 + k % 8:02d}:30:00", "actor": who[w][0],
+                       "actor_level": who[w][1], "note": note} for k, (d, status, w, note) in enumerate(steps)]
+        code = p["problem_code"]
+        before = os.path.join(photos, f"{code}_before.png")
+        _demo_photo(before, f"{schema.PROBLEM_CATEGORIES.label(cat)}  整改前", "#7a5230")
+        p["photo_before"] = os.path.relpath(before, os.path.dirname(path))
+        if after:
+            done = os.path.join(photos, f"{code}_after.png")
+            _demo_photo(done, f"{schema.PROBLEM_CATEGORIES.label(cat)}  整改后", "#2e7d32")
+            p["photo_after"] = os.path.relpath(done, os.path.dirname(path))
+    written = sp.add_problems(path, located)
+    summary = sp.summary(sp.load(path), REPORT_START, REPORT_END)
+    _say(f"8/9 problems: {summary.found} found, {summary.settled} settled, {summary.overdue} overdue on "
+         f"{REPORT_END}")
+    marks = [{"sheet_code": "TOWN-M", "period": ASSESSED_MONTH, "subject_code": DISTRICT_CODE[:6] + block + "000",
+              "item_code": item, "points": pts, "detail": detail, "evidence_key": evidence}
+             for block, item, pts, detail, evidence in DEMO_MARKS]
+    sa.enter_marks(path, marks, f"{DISTRICT_NAME}河长办")
+    sheets = {}
+    for code in ("TOWN-M", "CHIEF-M"):
+        sheet, period, results = sa.assess(path, code, ASSESSED_MONTH)
+        _sheet, items = sa.sheet_and_items(path, code)
+        pdf = os.path.join(out_folder, f"assessment_{code}_{ASSESSED_MONTH}.pdf")
+        from hezhang_plugin.layout.report_pdf import write_pdf
+
+        write_pdf(am.sheet_document(sheet, items, period, results), pdf)
+        sheets[code] = (results, pdf)
+        _say(f"    {sheet['name']} {period.label('zh')}: " + "; ".join(
+            f"{r.rank}. {r.subject.name} {r.total:.1f} {schema.GRADES.label(r.grade)}" for r in results[:5])
+            + (" …" if len(results) > 5 else ""))
+    return {"problems": written, "problem_summary": summary, "assessment": sheets}
+
+
+def write_report(path: str, out_folder: str) -> dict:
+    """The district's work report for the first half of 2024, beside the maps."""
+    from hezhang_plugin.layout.workreport import write_workreport
+
+    stem = os.path.join(out_folder, f"work_report_{DISTRICT_CODE[:6]}")
+    files = write_workreport(path, REPORT_START, REPORT_END, stem + ".docx")
+    for warning in files.warnings:
+        _say(f"    {warning}")
+    _say(f"9/9 work report: {', '.join(os.path.basename(f) for f in (files.docx, files.pdf) if f)} "
+         f"({files.pages} pages)")
+    return {"report": files}
 
 
 def main(argv=None) -> int:

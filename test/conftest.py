@@ -42,3 +42,24 @@ def processing_ready(qgis_app, qgis_processing):
         provider = HezhangProvider()
         reg.addProvider(provider)
     yield reg
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, qgis_app, qgis_processing):
+    """`make demo` run once for the whole session: (output folder, result of demo.run)."""
+    from qgis.core import QgsApplication, QgsProject
+
+    from hezhang_plugin import demo as demo_mod
+    from hezhang_plugin.processing.provider import HezhangProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = None
+    if registry.providerById("hezhang") is None:
+        provider = HezhangProvider()
+        registry.addProvider(provider)
+    QgsProject.instance().clear()
+    out = tmp_path_factory.mktemp("demo")
+    result = demo_mod.run(str(out))
+    yield out, result
+    if provider is not None:
+        registry.removeProvider(provider)

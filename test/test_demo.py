@@ -8,23 +8,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, qgis_app, qgis_processing):
-    from qgis.core import QgsApplication, QgsProject
-
-    from hezhang_plugin import demo as demo_mod
-    from hezhang_plugin.processing.provider import HezhangProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = None
-    if registry.providerById("hezhang") is None:
-        provider = HezhangProvider()
-        registry.addProvider(provider)
-    QgsProject.instance().clear()
-    out = tmp_path_factory.mktemp("demo")
-    result = demo_mod.run(str(out))
-    yield out, result
-    if provider is not None:
-        registry.removeProvider(provider)
+def demo(demo_run):
+    return demo_run
 
 
 def _pages(path):

@@ -82,15 +82,14 @@ def test_dock_rerun_changes_nothing(demo_copy):
     ws.open_workspace(demo_copy, QgsProject.instance())
     page = SegmentsPage(None)
     page.set_workspace(demo_copy)
-    reports = []
     task = page.run_segmentation()
-    task.done.connect(lambda report, error: reports.append((report, error)))
     deadline = time.time() + 120
     while page.task is not None and time.time() < deadline:
         QCoreApplication.processEvents()
         time.sleep(0.01)
-    assert reports and reports[0][0] is not None, reports
-    report = reports[0][0]
+    assert page.task is None, "the segmentation task did not finish"
+    assert task.error is None and task.result is not None, task.trace
+    report = task.result
     assert (report["added"], report["changed"], report["retired"]) == ([], [], [])
     assert "0 added, 0 changed" in page.result_label.text() and ", 0 retired" in page.result_label.text()
     assert _stored(demo_copy) == before

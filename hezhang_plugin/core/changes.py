@@ -38,6 +38,8 @@ BUSINESS_KEYS = {
     "segments": "seg_code",
     "chiefs": "chief_id",
     "notice_boards": "board_code",
+    "problems": "problem_code",
+    "assessment_sheets": "sheet_code",
 }
 
 Key = Union[int, Mapping[str, Any], None]

@@ -7,7 +7,9 @@ R3 each river is covered on each bank by segments with no gaps or overlaps (tole
 R4 every village a river crosses has a segment of that river there;
 R5 every segment has a notice board;
 R6 no two chiefs of the same level and role on one segment at one date;
-R7 formats: codes, phones, names.
+R7 formats: codes, phones, names;
+P1 no problem (事件) is overdue on the check date (core.problems' day rule);
+P2 no problem is closed without a photo taken after the work.
 
 Pure Python + shapely 2 / numpy. One :class:`Finding` per problem, with a geometry (the
 gap, the overlap, the river part or the segment), and a :class:`Summary` with the share
@@ -33,10 +35,10 @@ from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core.geodesy import geometry_lengths_km
 from hezhang_plugin.core.messages import Message
 
-RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
+RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "P1", "P2")
 
 #: Message keys (in :data:`hezhang_plugin.core.messages.MESSAGES`) are ``coverage.<key>``.
-MESSAGE_KEYS = ("R1", "R2", "R2a", "R2b", "R3gap", "R3overlap", "R3river", "R4", "R5", "R6", "R7")
+MESSAGE_KEYS = ("R1", "R2", "R2a", "R2b", "R3gap", "R3overlap", "R3river", "R4", "R5", "R6", "R7", "P1", "P2")
 
 SEVERITY = {
     "R1": "error",
@@ -46,6 +48,8 @@ SEVERITY = {
     "R5": "warning",
     "R6": "error",
     "R7": "warning",
+    "P1": "error",
+    "P2": "warning",
 }
 
 
@@ -59,6 +63,8 @@ class Finding:
     chief_id: Optional[str] = None
     unit_code: Optional[str] = None
     geometry: object = None
+    #: the chief level a finding is about (R1: the level missing), when it has one
+    level: Optional[str] = None
 
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang == "zh" else self.message_en
@@ -120,7 +126,8 @@ def _finding(
     values.setdefault("chief", chief or "")
     values.setdefault("unit", unit or "")
     msg = Message("coverage." + key, **values)
-    return Finding(rule, severity or SEVERITY[rule], msg.en, msg.zh, seg, chief, unit, geometry)
+    return Finding(rule, severity or SEVERITY[rule], msg.en, msg.zh, seg, chief, unit, geometry,
+                   values.get("level") or None)
 
 
 @dataclass
@@ -135,6 +142,8 @@ class CoverageData:
     boards: list
     district_code: Optional[str] = None
     crs: str = schema.DEFAULT_CRS
+    problems: list = field(default_factory=list)
+    problem_events: list = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ rules
@@ -558,6 +567,27 @@ def _r7(data: CoverageData, segs: list, findings: list) -> None:
             add(Message("coverage.what_board", code=b.get("board_code")), err, seg=b.get("seg_code"))
 
 
+def _problems(data: CoverageData, date: str, findings: list) -> None:
+    from hezhang_plugin.core import problems as pmod
+
+    events: dict = defaultdict(list)
+    for e in data.problem_events:
+        events[e.get("problem_code")].append(e)
+    for p in sorted(data.problems, key=lambda p: str(p.get("problem_code") or "")):
+        code = p.get("problem_code") or ""
+        title = p.get("title") or ""
+        history = events.get(code, [])
+        status = pmod.status_on(p, history, date)
+        days = pmod.days_overdue(p, history, date)
+        if days:
+            findings.append(_finding("P1", "P1", p.get("geom"), seg=p.get("seg_code"), chief=p.get("chief_id"),
+                                     unit=p.get("unit_code"), code=code, title=title, days=days, date=date,
+                                     deadline=str(p.get("deadline"))[:10], status=status or ""))
+        if status in pmod.NEEDS_AFTER_PHOTO and not (p.get("photo_after") or "").strip():
+            findings.append(_finding("P2", "P2", p.get("geom"), seg=p.get("seg_code"), chief=p.get("chief_id"),
+                                     unit=p.get("unit_code"), code=code, title=title))
+
+
 def check(
     data: CoverageData,
     date: Optional[str] = None,
@@ -585,6 +615,8 @@ def check(
         _r5(data, segs, findings)
     if "R7" in rules:
         _r7(data, segs, findings)
+    if "P1" in rules or "P2" in rules:
+        _problems(data, date, findings)
     findings = [f for f in findings if f.rule in rules]
     counts: dict[str, int] = defaultdict(int)
     for f in findings:

@@ -211,6 +211,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "河段{seg}在{date}有{n}名{level:level}{role:role}：{chiefs}",
     ),
     "coverage.R7": ("{what}: {problem}", "{what}：{problem}"),
+    "coverage.P1": (
+        "Problem {code} ({title}) is {days} day(s) overdue on {date}: deadline {deadline}, status {status}",
+        "问题{code}（{title}）在{date}已逾期{days}天：整改期限{deadline}，当前状态为{status:problem_status}",
+    ),
+    "coverage.P2": ("Problem {code} ({title}) is closed without a photo after the work",
+                    "问题{code}（{title}）已销号，但没有整改后照片"),
     "coverage.what_unit": ("unit {code}", "行政区划{code}"),
     "coverage.what_river_fid": ("river fid {fid}", "河流fid {fid}"),
     "coverage.what_river": ("river {code}", "河流{code}"),
@@ -237,6 +243,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.segment_rivers": ("Segment rivers by {level} units", "按{level:level}区划划分河段"),
     "change.place_boards": ("Place {count} notice boards", "设置{count}块公示牌"),
     "change.refresh_boards": ("Refresh the content date of {count} notice boards", "更新{count}块公示牌的内容日期"),
+    "change.move_problem": ("Problem {code}: {src:problem_status} → {dst:problem_status}",
+                            "问题{code}：{src:problem_status} → {dst:problem_status}"),
+    "change.add_problems": ("Add {count} problem(s)", "登记{count}个问题"),
+    "change.fill_problems": ("Fill in {count} problem(s) from their location", "按位置补全{count}个问题"),
+    "change.water_clues": ("Add {count} water-change clue(s)", "登记{count}条遥感变化线索"),
+    # ---- problems (core.problems)
+    "problems.no_step": (
+        "A problem cannot go from {src:problem_status} to {dst:problem_status}: the workflow has no such step. "
+        "Next steps from {src:problem_status}: {options}.",
+        "问题不能从“{src:problem_status}”转为“{dst:problem_status}”：办理流程中没有这一步。"
+        "“{src:problem_status}”之后可以：{options}。",
+    ),
+    "problems.level": (
+        "Only a {level} actor may move a problem from {src:problem_status} to {dst:problem_status}.",
+        "只有{level:level}可以将问题从“{src:problem_status}”转为“{dst:problem_status}”。",
+    ),
+    "problems.note": (
+        "Moving a problem from {src:problem_status} to {dst:problem_status} needs a note (the reason).",
+        "将问题从“{src:problem_status}”转为“{dst:problem_status}”须填写办理意见（理由）。",
+    ),
+    "problems.actor": ("Say who makes the change (the actor is empty).", "请填写办理人（办理人为空）。"),
+    "problems.time": (
+        "The change is dated {when}, before the problem's last recorded change ({last}).",
+        "办理时间{when}早于该问题最近一次办理记录（{last}）。",
+    ),
+    "problems.stale": (
+        "Problem {code} is now {now:problem_status}, not {src:problem_status}: someone changed it meanwhile; "
+        "reload and try again.",
+        "问题{code}当前状态为“{now:problem_status}”而不是“{src:problem_status}”：已被他人修改，请刷新后重试。",
+    ),
+    "problems.unknown_status": ("{dst!r} is not a problem status.", "“{dst}”不是问题状态。"),
+    "problems.unknown": ("There is no problem {code}.", "没有编号为{code}的问题。"),
+    "problems.none": ("none", "无"),
+    # ---- assessment (core.assessment)
+    "assessment.period": ("Period {p!r} is neither a month (YYYY-MM) nor a year (YYYY)",
+                          "考核期“{p}”既不是月份（YYYY-MM）也不是年度（YYYY）"),
+    "assessment.sheet": ("No assessment sheet {s}", "没有评分表{s}"),
+    "assessment.item": ("Sheet {s} has no item {i}", "评分表{s}没有评分项{i}"),
+    "assessment.no_items": ("Sheet {s} has no items", "评分表{s}没有评分项"),
+    "assessment.no_months": ("No monthly results of sheet {s} are stored for {y}: assess each month first",
+                             "评分表{s}尚无{y}年的月度考核结果，请先逐月考核"),
+    "assessment.evidence": ("Hand-entered line {n} of item {i} ({who}) has no evidence",
+                            "人工录入的{who}“{i}”第{n}条缺少评分依据"),
+    "assessment.short": ("required {r}, valid {v}", "应巡{r}次，有效{v}次"),
+    "assessment.no_patrols": ("no patrol records in the workspace", "工作空间中尚无巡河记录"),
+    "assessment.km_low": ("{km:.1f} km per chief, below the {t:g} km standard", "人均{km:.1f}公里，低于标准{t:g}公里"),
+    "assessment.km_rank": ("{km:.1f} km per chief, rank {r} of {n}", "人均{km:.1f}公里，第{r}名（共{n}个）"),
+    "assessment.late": ("{code} ({title}): {days} day(s) overdue", "{title}（{code}）：逾期{days}天"),
+    "assessment.late_settled": ("{code} ({title}): settled {d}, after the deadline {dl}",
+                                "{title}（{code}）：{d}办结，超过期限{dl}"),
+    "assessment.carried": ("; carried over from the previous month, doubled", "；上月结转，加倍扣分"),
+    "assessment.cap": ("; cap reached, not deducted", "；已达扣分上限，不再扣分"),
+    "assessment.bonus_cap": ("; bonus cap reached", "；已达加分上限"),
+    "assessment.board": ("{code}: chiefs changed {c}, board content {b}, {d} day(s) past the {t:g}-day limit",
+                         "{code}：河长于{c}调整，公示牌内容日期{b}，超过{t:g}日期限{d}天"),
+    "assessment.r1": ("{seg}: no {levels} chief on {date}", "{seg}：{date}缺少{levels}河长"),
+    "assessment.manual_missing": ("not entered", "未录入"),
+    "assessment.month": ("monthly total {m}", "{m}月度得分"),
+    # ---- work report (layout.workreport, services.workreport)
+    "report.dates": ("START and END must be dates (got {start!r}, {end!r})",
+                     "起止日期须为日期（收到“{start}”“{end}”）"),
+    "report.order": ("START {start} is after END {end}", "开始日期{start}晚于结束日期{end}"),
+    "report.docx_missing": (
+        "python-docx is not installed, so the Word document (.docx) was not written; the PDF was. "
+        "Install it (Debian/Ubuntu: apt install python3-docx; elsewhere: pip install python-docx) "
+        "and run the report again.",
+        "未安装 python-docx，未生成 Word 文档（.docx），已生成 PDF。请安装后重新生成"
+        "（Debian/Ubuntu：apt install python3-docx；其他系统：pip install python-docx）。",
+    ),
     # ---- batch writes (services, data)
     "write.unsaved_edits": (
         "{layers} have unsaved edits; save or discard them before {operation}",
@@ -344,6 +419,168 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "patrol.compliance.summary": (
         "{total} chief-segment-periods owed: {ok} met, {short} with too few patrols, {none} without a valid patrol",
         "应巡河{total}项（河长×河段×周期）：达标{ok}项，次数不足{short}项，未巡河{none}项"),
+    "write.row_failed": ("{layer} row {n}{label}: {error}", "{layer}第{n}行{label}：{error}"),
+    "edit.not_added": ("{layer}: not added: {problems}", "{layer}：未添加：{problems}"),
+    # ---- workspace files (data.gpkg, data.workspace, data.migrations)
+    "workspace.missing": ("{path} does not exist", "{path}不存在"),
+    "workspace.is_folder": ("{path} is a folder, not a GeoPackage file", "{path}是文件夹，不是GeoPackage文件"),
+    "workspace.not_sqlite": (
+        "{name} is not a GeoPackage (not an SQLite database)",
+        "{name}不是GeoPackage（不是SQLite数据库）",
+    ),
+    "workspace.truncated": (
+        "{name} is damaged: it is shorter than its header says (truncated copy or download?)",
+        "{name}已损坏：文件比其文件头所声明的短（复制或下载不完整？）",
+    ),
+    "workspace.not_gpkg": (
+        "{name} is an SQLite database but not a GeoPackage",
+        "{name}是SQLite数据库，但不是GeoPackage",
+    ),
+    "workspace.not_hezhang": (
+        "{name} is a GeoPackage but not a Hezhang workspace (it has no hz_meta table)",
+        "{name}是GeoPackage，但不是河长制工作空间（没有hz_meta表）",
+    ),
+    "workspace.unreadable": (
+        "{name} cannot be read as a GeoPackage: {reason}",
+        "{name}无法作为GeoPackage读取：{reason}",
+    ),
+    "workspace.no_version": ("{name}: hz_meta has no schema version row", "{name}：hz_meta中没有数据结构版本记录"),
+    "workspace.newer": (
+        "{name} was written by a newer Hezhang (schema version {version}; this plugin reads up to "
+        "version {supported}). Update the plugin to open it.",
+        "{name}由较新版本的河长制插件写入（数据结构版本{version}；本插件最高支持版本{supported}）。"
+        "请更新插件后再打开。",
+    ),
+    "workspace.needs_migration": (
+        "{name} has schema version {version}; it must be migrated to version {current} first",
+        "{name}的数据结构版本为{version}，须先升级到版本{current}",
+    ),
+    "workspace.no_project": (
+        "{name} has no readable Hezhang project ({reason})",
+        "{name}中没有可读取的河长制工程（{reason}）",
+    ),
+    "workspace.crs_not_epsg": ("CRS {crs!r} is not an EPSG code", "坐标参考系“{crs}”不是EPSG代码"),
+    "workspace.crs_not_cgcs2000": (
+        "CRS {crs} is not CGCS2000: use EPSG:4490 or a Gauss-Kruger 3-degree zone EPSG:4534 to EPSG:4554",
+        "坐标参考系{crs}不是CGCS2000：请使用EPSG:4490或高斯-克吕格3度带EPSG:4534至EPSG:4554",
+    ),
+    "workspace.cannot_create": ("cannot create {path}", "无法创建{path}"),
+    "workspace.file_name": ("{name}: a workspace file name ends in .gpkg", "{name}：工作空间文件名应以.gpkg结尾"),
+    "workspace.no_folder": ("folder {folder} does not exist", "文件夹{folder}不存在"),
+    "workspace.folder_read_only": (
+        "folder {folder} cannot be written (read-only); choose another folder",
+        "文件夹{folder}不可写入（只读），请选择其他文件夹",
+    ),
+    "workspace.exists": (
+        "{path} exists already; choose another name or allow overwriting",
+        "{path}已存在；请换一个名称或允许覆盖",
+    ),
+    "workspace.district_name_empty": ("district name is empty", "区县名称为空"),
+    "workspace.none_given": ("no workspace given", "未指定工作空间"),
+    "workspace.read_only": (
+        "{name}: the workspace is read-only (the file or its folder cannot be written, as on a shared "
+        "drive); nothing was changed. Copy it to a folder you may write to, or ask for write access.",
+        "{name}：工作空间为只读（文件或其所在文件夹不可写入，例如共享盘），未作任何更改。"
+        "请将其复制到可写入的文件夹，或申请写入权限。",
+    ),
+    "workspace.busy": (
+        "{name}: the workspace is in use by another program, which holds a lock on the file; nothing "
+        "was changed. Close it there (or finish its edits), then retry, or cancel.",
+        "{name}：工作空间正被其他程序使用（该程序锁定了文件），未作任何更改。"
+        "请在该程序中关闭文件（或结束其编辑）后重试，或取消。",
+    ),
+    # ---- water change (core.waterchange)
+    "waterchange.band_missing": (
+        "{raster}: band {band} does not exist ({count} band(s))",
+        "{raster}：波段{band}不存在（共{count}个波段）",
+    ),
+    "waterchange.buffer": ("the buffer must be a positive distance in metres", "缓冲距离必须为正数（米）"),
+    "waterchange.unreadable": ("cannot read the rasters: {reason}", "无法读取栅格：{reason}"),
+    "waterchange.no_crs": ("{raster} has no coordinate reference system", "{raster}没有坐标参考系"),
+    "waterchange.no_segments": ("there are no segments with a geometry", "没有带几何图形的河段"),
+    # ---- assignments in the dock
+    "assignment.no_village_chief": (
+        "village {code} has no active village chief",
+        "村{code}没有在任的村级河长",
+    ),
+    # ---- spreadsheets (core.sheets)
+    "sheet.missing": ("{path} does not exist", "{path}不存在"),
+    "sheet.encoding": (
+        "the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or as XLSX",
+        "文件既不是UTF-8也不是GBK/GB18030编码的文本；请另存为CSV UTF-8或XLSX",
+    ),
+    "sheet.xls": (
+        "{name} is an old Excel 97 .xls file; save it as .xlsx or CSV",
+        "{name}是旧版Excel 97 .xls文件；请另存为.xlsx或CSV",
+    ),
+    "sheet.bad_xlsx": ("{name} cannot be read as an XLSX workbook: {reason}", "{name}无法作为XLSX工作簿读取：{reason}"),
+    "sheet.empty": ("{name} is empty", "{name}是空文件"),
+    # ---- chief rosters (core.roster)
+    "roster.mode": ("mode {mode!r} is not 'append' or 'replace'", "模式“{mode}”不是追加（append）或替换（replace）"),
+    "roster.missing_columns": (
+        "the header row lacks the column(s) {columns}; found: {found}",
+        "表头缺少列：{columns}；现有列：{found}",
+    ),
+    "roster.unit_unknown": (
+        "unknown unit code {code} (not an administrative unit of the workspace)",
+        "未知的行政区划代码{code}（不是本工作空间的行政区划）",
+    ),
+    "roster.level_invalid": (
+        "level {text!r} is not district/town/village (区级/镇级/村级)",
+        "级别“{text}”不是区级、镇级或村级",
+    ),
+    "roster.level_unit": (
+        "a {level} chief cannot belong to {code}, which is a {unit_level} unit",
+        "{level:level}河长不能属于{code}，该单位是{unit_level:level}单位",
+    ),
+    "roster.role_invalid": (
+        "role {text!r} is not a chief role (e.g. 河长, 警长, 检察长, 民间河长)",
+        "河长类型“{text}”无法识别（例如：河长、警长、检察长、民间河长）",
+    ),
+    "roster.segment_unknown": ("unknown segment code {code}", "未知的河段编码{code}"),
+    "roster.date_invalid": (
+        "appointment date {text!r} is not a date (use 2024-03-01)",
+        "任职日期“{text}”不是有效日期（请写作2024-03-01）",
+    ),
+    "roster.chief_id_long": ("chief id {chief!r} is longer than 32 characters", "河长编号“{chief}”超过32个字符"),
+    "roster.chief_id_twice": (
+        "chief id {chief} is used for two different people in this file",
+        "河长编号{chief}在本文件中用于两个不同的人",
+    ),
+    "roster.chief_id_taken": (
+        "chief id {chief} belongs to {name} of unit {unit} in the workspace",
+        "河长编号{chief}在工作空间中属于{unit}的{name}",
+    ),
+    "roster.duplicate": ("duplicate of row {row}", "与第{row}行重复"),
+    "roster.seat_taken": (
+        "segment {seg} already gets a {level} {role} in row {row}",
+        "河段{seg}已在第{row}行指定了{level:level}{role:role}",
+    ),
+    "roster.shortened": (
+        "{column} {value!r} is a number Excel shortened to scientific notation; the digits are lost: "
+        "format the column as text in Excel and type the values again",
+        "{column}“{value}”是被Excel缩写成科学计数法的数字，位数已丢失：请在Excel中将该列设为文本格式并重新填写",
+    ),
+    "roster.summary": (
+        "{file} ({format}{encoding}): {rows} rows, {valid} valid, {rejected} rejected. {outcome}",
+        "{file}（{format}{encoding}）：共{rows}行，有效{valid}行，拒绝{rejected}行。{outcome}",
+    ),
+    "roster.nothing_written": ("Nothing was written.", "未写入任何数据。"),
+    "roster.written": (
+        "Written ({mode}): {added} chiefs added, {updated} updated, {deactivated} deactivated; "
+        "{appointments} appointments added, {ended} ended.",
+        "已写入（{mode}）：新增河长{added}名，更新{updated}名，停用{deactivated}名；新增任命{appointments}条，"
+        "终止{ended}条。",
+    ),
+    "roster.mode_append": ("append", "追加"),
+    "roster.mode_replace": ("replace", "替换"),
+    "roster.header_row": ("Header found in row {row}", "表头在第{row}行"),
+    "roster.ignored_columns": ("Ignored columns: {columns}", "忽略的列：{columns}"),
+    "roster.skipped_row": ("row {row} (section or note, skipped): {text}", "第{row}行（标题或备注，已跳过）：{text}"),
+    "roster.rejected_row": ("row {row}: {reason}", "第{row}行：{reason}"),
+    "roster.csv_row": ("row", "行号"),
+    "roster.csv_reason": ("reason", "原因"),
+    "roster.csv_summary": ("summary", "汇总"),
 }
 
 #: Value lists a ``{field:<list>}`` format spec may name.

@@ -8,7 +8,8 @@ relations, snapping and topological editing, then writes the project into the fi
 from __future__ import annotations
 
 import os
-from typing import Optional
+import tempfile
+from typing import Callable, Optional
 
 from qgis.core import (
     QgsAttributeEditorContainer,
@@ -22,7 +23,6 @@ from qgis.core import (
     QgsExpressionContextUtils,
     QgsFieldConstraints,
     QgsFillSymbol,
-    QgsLayerTree,
     QgsLineSymbol,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
@@ -44,6 +44,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 
 from hezhang_plugin import compat
 from hezhang_plugin.core import codes, schema
+from hezhang_plugin.data import gpkg
 
 PROJECT_NAME = "hezhang"
 #: CGCS2000 ellipsoid in QGIS's ellipsoid list.
@@ -210,17 +211,82 @@ def style_patrols(vl: QgsVectorLayer, lang: str = "zh") -> None:
                                           "capstyle": "round", "joinstyle": "round", **extra})
         root.appendChild(QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, zh if lang == "zh" else en))
     vl.setRenderer(QgsRuleBasedRenderer(root))
+def problems_overdue_expr() -> str:
+    """QGIS expression: the problem is overdue today (core.problems' day rule on the
+    stored status: deadline passed, status not settled)."""
+    from hezhang_plugin.core.problems import SETTLED
+
+    settled = ", ".join(f"'{s}'" for s in SETTLED)
+    return f"\"deadline\" IS NOT NULL AND \"deadline\" < to_date(now()) AND \"status\" NOT IN ({settled})"
 
 
-#: Styles of layers beyond the round-1 ones, applied when a project is built or migrated.
-LAYER_STYLES = {"patrols": style_patrols}
+def style_problems(vl: QgsVectorLayer, lang: str = "zh") -> None:
+    """Problems: red when overdue, orange while open, grey once settled."""
+    from hezhang_plugin.core.problems import SETTLED
+
+    settled = ", ".join(f"'{s}'" for s in SETTLED)
+    root = QgsRuleBasedRenderer.Rule(None)
+    specs = (
+        (problems_overdue_expr(), "#d7191c", "4.2", "逾期" if lang == "zh" else "Overdue"),
+        (f"\"status\" NOT IN ({settled}) AND NOT ({problems_overdue_expr()})", "#f28e2b", "3.4",
+         "办理中" if lang == "zh" else "Open"),
+        (f"\"status\" IN ({settled})", "#8c8c8c", "2.8", "已办结" if lang == "zh" else "Settled"),
+    )
+    for expr, colour, size, label in specs:
+        sym = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour, "outline_color": "#ffffff",
+                                            "outline_width": "0.4", "size": size})
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, label)
+        root.appendChild(rule)
+    vl.setRenderer(QgsRuleBasedRenderer(root))
 
 
-def style_layer(vl: QgsVectorLayer, name: str, lang: str = "zh") -> None:
-    """The style of one of the later layers (nothing for layers without one)."""
-    styler = LAYER_STYLES.get(name)
-    if styler is not None:
-        styler(vl, lang)
+#: Layers of round 2 that get their relations, forms, styles and titles from finish_layers.
+ROUND2_DISPLAY = {
+    "problems": '"problem_code" || \' \' || "title"',
+    "problem_events": '"problem_code" || \' \' || "to_status"',
+    "problem_transitions": '"from_status" || \' → \' || "to_status"',
+    "problem_rules": '"category"',
+    "assessment_items": '"sheet_code" || \' \' || "item_code" || \' \' || "name"',
+    "assessment_results": '"sheet_code" || \' \' || "period" || \' \' || "subject_code" || \' \' || "item_code"',
+    "patrols": '"chief_id" || \' \' || format_date("start_time", \'yyyy-MM-dd HH:mm\')',
+    "patrol_segments": '"patrol_id" || \' \' || "seg_code"',
+    "patrol_rules": '"name" || \' \' || "level"',
+}
+
+
+def finish_layers(project: QgsProject, layers: dict, lang: str, names) -> None:
+    """Relations, relation forms, styles and display expressions of the layers ``names``
+    (added at creation or by a migration), for the round-2 problem, assessment and patrol layers."""
+    names = set(names)
+    manager = project.relationManager()
+    for r in schema.RELATIONS:
+        if (r.child in names or r.parent in names) and r.child in layers and r.parent in layers \
+                and not manager.relation(r.id).isValid():
+            rel = QgsRelation(QgsRelationContext(project))
+            rel.setId(r.id)
+            rel.setName(r.zh if lang == "zh" else r.en)
+            rel.setReferencingLayer(layers[r.child].id())
+            rel.setReferencedLayer(layers[r.parent].id())
+            rel.addFieldPair(r.child_field, r.parent_field)
+            if rel.isValid():
+                manager.addRelation(rel)
+    if "problems" in names and "problems" in layers:
+        style_problems(layers["problems"], lang)
+        rel = manager.relation("problem_history")
+        if rel.isValid():
+            _relation_form(layers["problems"], schema.layer("problems"), [rel], lang)
+    if "assessment_sheets" in names and "assessment_sheets" in layers:
+        rel = manager.relation("sheet_items")
+        if rel.isValid():
+            _relation_form(layers["assessment_sheets"], schema.layer("assessment_sheets"), [rel], lang)
+    if "patrols" in names and "patrols" in layers:
+        style_patrols(layers["patrols"], lang)
+        rel = manager.relation("patrol_segment_rows")
+        if rel.isValid():
+            _relation_form(layers["patrols"], schema.layer("patrols"), [rel], lang)
+    for name, expr in ROUND2_DISPLAY.items():
+        if name in names and name in layers:
+            layers[name].setDisplayExpression(expr)
 
 
 # ---------------------------------------------------------------- forms
@@ -262,6 +328,8 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "AllowNull": True, "OrderByValue": True, "UseCompleter": True, "AllowMulti": False,
                 "FilterExpression": "",
             }))
+        elif f.widget == "attachment":
+            vl.setEditorWidgetSetup(idx, attachment_widget())
         elif f.type == "date":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
                 "field_format": "yyyy-MM-dd", "display_format": "yyyy-MM-dd",
@@ -298,6 +366,19 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
         vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
     if lyr.name in ("segments", "rivers"):
         vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+
+
+def attachment_widget() -> QgsEditorWidgetSetup:
+    """A photo kept as a file path relative to the workspace's folder (the project home of
+    a project stored in a GeoPackage), picked with a file button and shown as an image."""
+    return QgsEditorWidgetSetup("ExternalResource", {
+        "FileWidget": True, "FileWidgetButton": True, "UseLink": True, "FullUrl": True,
+        "DocumentViewer": 1,  # image
+        "DocumentViewerHeight": 0, "DocumentViewerWidth": 0,
+        "RelativeStorage": 1,  # relative to the project (the workspace's folder)
+        "StorageMode": 0,  # a file
+        "FileWidgetFilter": "Images (*.jpg *.jpeg *.png *.tif *.tiff);;All files (*)",
+    })
 
 
 def _readonly(vl: QgsVectorLayer, names: list[str]) -> QgsEditFormConfig:
@@ -363,38 +444,19 @@ def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, 
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
     root = project.layerTreeRoot()
-    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group)
-    if group is None:
-        # A group new to this project goes where schema.GROUPS puts it among the others.
-        above = schema.GROUPS[:schema.GROUPS.index(lyr.group)] if lyr.group in schema.GROUPS else schema.GROUPS
-        index = len([n for n in root.children() if QgsLayerTree.isGroup(n) and n.name() in above])
-        group = root.insertGroup(index, lyr.group)
+    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or _insert_group(root, lyr.group)
     group.addLayer(vl)
     return vl
 
 
-def add_relations(project: QgsProject, layers: dict, lang: str) -> dict[str, QgsRelation]:
-    """The schema's relations between the given layers (those not in the project yet)."""
-    out: dict[str, QgsRelation] = {}
-    manager = project.relationManager()
-    for r in schema.RELATIONS:
-        if r.child not in layers or r.parent not in layers:
-            continue  # a relation of layers this schema version does not have yet
-        existing = manager.relation(r.id)
-        if existing.isValid():
-            out[r.id] = existing
-            continue
-        rel = QgsRelation(QgsRelationContext(project))
-        rel.setId(r.id)
-        rel.setName(r.zh if lang == "zh" else r.en)
-        rel.setReferencingLayer(layers[r.child].id())
-        rel.setReferencedLayer(layers[r.parent].id())
-        rel.addFieldPair(r.child_field, r.parent_field)
-        if not rel.isValid():
-            raise RuntimeError(f"relation {r.id} is not valid")
-        manager.addRelation(rel)
-        out[r.id] = rel
-    return out
+def _insert_group(root, name: str):
+    """A new top-level group placed where schema.GROUPS puts it among the groups there."""
+    rank = schema.GROUPS.index(name) if name in schema.GROUPS else len(schema.GROUPS)
+    for i, child in enumerate(root.children()):
+        other = child.name() if hasattr(child, "addLayer") else None
+        if other in schema.GROUPS and schema.GROUPS.index(other) > rank:
+            return root.insertGroup(i, name)
+    return root.addGroup(name)
 
 
 def build_project(gpkg_path: str, district_code: str, district_name: str, crs: str,
@@ -415,7 +477,20 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
     for name in project_layer_order(version):
         layers[name] = add_workspace_layer(project, gpkg_path, schema.layer(name), lang, groups)
 
-    rel_objs = add_relations(project, layers, lang)
+    rel_objs: dict[str, QgsRelation] = {}
+    for r in schema.RELATIONS:
+        if r.child not in layers or r.parent not in layers:  # an older schema version
+            continue
+        rel = QgsRelation(QgsRelationContext(project))
+        rel.setId(r.id)
+        rel.setName(r.zh if lang == "zh" else r.en)
+        rel.setReferencingLayer(layers[r.child].id())
+        rel.setReferencedLayer(layers[r.parent].id())
+        rel.addFieldPair(r.child_field, r.parent_field)
+        if not rel.isValid():
+            raise RuntimeError(f"relation {r.id} is not valid")
+        project.relationManager().addRelation(rel)
+        rel_objs[r.id] = rel
 
     for name, vl in layers.items():
         configure_fields(vl, schema.layer(name), layers, lang)
@@ -423,8 +498,6 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
                    [rel_objs["segment_assignments"], rel_objs["segment_boards"]], lang)
     _relation_form(layers["chiefs"], schema.layer("chiefs"), [rel_objs["chief_assignments"]], lang)
     _relation_form(layers["rivers"], schema.layer("rivers"), [rel_objs["river_segments"]], lang)
-    if "patrol_segment_rows" in rel_objs:
-        _relation_form(layers["patrols"], schema.layer("patrols"), [rel_objs["patrol_segment_rows"]], lang)
 
     style_units(layers["admin_units"], lang)
     style_rivers(layers["rivers"])
@@ -434,11 +507,7 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
     layers["assignments"].setDisplayExpression('"seg_code" || \' - \' || "chief_id"')
     layers["notice_boards"].setDisplayExpression('"board_code"')
-    for name, vl in layers.items():
-        style_layer(vl, name, lang)
-    if "patrols" in layers:
-        layers["patrols"].setDisplayExpression(
-            '"chief_id" || \' \' || format_date("start_time", \'yyyy-MM-dd HH:mm\')')
+    finish_layers(project, layers, lang, [n for n in layers if schema.layer(n).since >= 3])
 
     snap = QgsSnappingConfig(project)
     snap.setEnabled(True)
@@ -545,6 +614,38 @@ class NoWalWrites:
         return False
 
 
-def read_project(project: QgsProject, gpkg_path: str) -> bool:
-    with WorkspacePathFixer(os.path.abspath(gpkg_path)):
-        return project.read(project_uri(os.path.abspath(gpkg_path)))
+def read_project(project: QgsProject, gpkg_path: str,
+                 reader: Optional[Callable[[str], Optional[bool]]] = None) -> bool:
+    """Read the project stored in a workspace into ``project`` (with ``reader``, e.g. QGIS
+    desktop's ``iface.addProject``, when given); True when it was read.
+
+    QGIS reads a stored project through an SQLite connection that needs the WAL index
+    (-shm) of a WAL-mode file; in a folder the user may not write it cannot be made. For a
+    read-only workspace the stored .qgz is then read from a private copy, and the project
+    is named after the workspace again (saving it there fails, as it must).
+    """
+    path = os.path.abspath(gpkg_path)
+    uri = project_uri(path)
+
+    def read(source: str) -> bool:
+        ok = reader(source) if reader is not None else project.read(source)
+        # iface.addProject answers None on some versions: the project's name tells.
+        return bool(ok) or (ok is None and project.fileName() in (source, uri))
+
+    with WorkspacePathFixer(path):
+        if read(uri):
+            return True
+        if not gpkg.is_read_only(path):
+            return False
+        archive = gpkg.read_project_archive(path, PROJECT_NAME)
+        if archive is None:
+            return False
+        with tempfile.TemporaryDirectory(prefix="hezhang-") as tmp:
+            copy = os.path.join(tmp, os.path.splitext(os.path.basename(path))[0] + ".qgz")
+            with open(copy, "wb") as fh:
+                fh.write(archive)
+            if not read(copy):
+                return False
+    project.setFileName(uri)
+    project.setDirty(False)
+    return True

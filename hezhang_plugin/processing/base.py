@@ -89,4 +89,5 @@ def _group_names():
         QCoreApplication.translate("HezhangAlgorithm", "Imagery"),
         QCoreApplication.translate("HezhangAlgorithm", "Maps"),
         QCoreApplication.translate("HezhangAlgorithm", "Patrols"),
+        QCoreApplication.translate("HezhangAlgorithm", "Problems and assessment"),
     )

@@ -21,6 +21,8 @@ ALGORITHMS = [
     ("hezhang_plugin.processing.placeboards", "PlaceBoardsAlgorithm"),
     ("hezhang_plugin.processing.importpatrols", "ImportPatrolsAlgorithm"),
     ("hezhang_plugin.processing.checkpatrols", "CheckPatrolsAlgorithm"),
+    ("hezhang_plugin.processing.assess", "AssessAlgorithm"),
+    ("hezhang_plugin.processing.workreport", "WorkReportAlgorithm"),
 ]
 
 

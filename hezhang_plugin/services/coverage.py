@@ -1,4 +1,4 @@
-"""The coverage check (rules R1–R7) of a workspace."""
+"""The coverage check (rules R1–R7, P1–P2) of a workspace."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def load(workspace) -> CoverageData:
         boards=ws.read_attributes("notice_boards"),
         district_code=info.district_code,
         crs=ws.layer_crs("segments") or info.crs or schema.DEFAULT_CRS,
+        problems=ws.read_rows("problems"),
+        problem_events=ws.read_attributes("problem_events"),
     )
 
 

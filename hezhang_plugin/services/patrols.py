@@ -694,3 +694,23 @@ def group_rows(result: CheckResult, rows: Optional[Iterable] = None) -> dict:
             town, village = r.unit_code, r.unit_code
         out[town][village][r.chief_id].append(r)
     return out
+
+
+def facts(workspace, start: str, end: str, profile: Optional[str] = None):
+    """Patrol compliance and mileage for assessment and the work report
+    (:class:`core.assessment.PatrolFacts`): one compliance row per chief, segment and rule
+    period of [start, end] under ``profile`` (default: the workspace's default profile) —
+    ``{"chief_id", "seg_code", "required", "valid", "key"}`` — and one mileage row per
+    patrol that counted — ``{"chief_id", "km", "key"}``."""
+    from hezhang_plugin.core.assessment import PatrolFacts
+    from hezhang_plugin.data.backend import as_backend
+
+    backend = as_backend(workspace)
+    result = check_patrols(backend, start, end, profile)
+    compliance = [{"chief_id": r.chief_id, "seg_code": r.seg_code, "required": r.required, "valid": r.valid,
+                   "key": f"{r.chief_id}/{r.seg_code}/{r.period.label}"} for r in result.rows]
+    counted = {pid for r in result.rows for pid in r.valid_ids}
+    km = {p["patrol_id"]: (p["chief_id"], float(p.get("distance_km") or 0.0))
+          for p in _patrol_rows(backend, start, end) if p["patrol_id"] in counted}
+    mileage = [{"chief_id": chief, "km": dist, "key": pid} for pid, (chief, dist) in sorted(km.items())]
+    return PatrolFacts(compliance=compliance, mileage=mileage)
