@@ -40,6 +40,7 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin import log
 from hezhang_plugin.core import schema
 from hezhang_plugin.core.messages import Message
+from hezhang_plugin.gui import guards
 from hezhang_plugin.gui.page import DockPage, ui_lang
 from hezhang_plugin.gui.snapshots import segments_with_bank_geometry, snapshots
 
@@ -47,8 +48,9 @@ LIST_COLUMNS = ("seg_code", "name", "bank", "unit_code", "length_km")
 _LOAD, _SEGMENT = "load", "segment"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SegmentsPage", text)
+def tr(text: str) -> str:
+    # Context "@default": where pylupdate5 files module-level tr("...") calls.
+    return QCoreApplication.translate("@default", text)
 
 
 # ---------------------------------------------------------------------------- models
@@ -476,6 +478,11 @@ class SegmentsPage(DockPage):
             return
         from hezhang_plugin.gui.segment_tool import DrawSegmentTool
 
+        refusal = guards.write_refusal(self.session.path if self.session is not None else None)
+        if refusal:
+            self._message(refusal, Qgis.Warning, 10)
+            self.draw_button.setChecked(False)
+            return
         rivers, units = self._project_layer("rivers"), self._project_layer("admin_units")
         if rivers is None or self.layer is None:
             self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.Warning)
@@ -484,6 +491,7 @@ class SegmentsPage(DockPage):
         self.tool = DrawSegmentTool(canvas, rivers, self.layer, units, unit_level=self.level_combo.currentData())
         self.tool.set_bank(self.bank_combo.currentData())
         self.tool.status.connect(lambda text: self._message(text, Qgis.Info, 3))
+        self.tool.refused.connect(lambda text: self._message(text, Qgis.Warning, 10))
         self.tool.deactivated.connect(lambda: self.draw_button.setChecked(False))
         canvas.setMapTool(self.tool)
 
@@ -497,6 +505,12 @@ class SegmentsPage(DockPage):
         if self.session is None or not self.session.is_open:
             self._message(self.tr("Open a workspace first."), Qgis.Warning)
             return None
+        refusal = guards.write_refusal(self.session.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning, 10)
+            return None
+        if self.session.path and not guards.wait_until_free(self, self.session.path):
+            return None
         level = self.level_combo.currentData()
         if not self.session.prepare_batch(Message("change.segment_rivers", level=level), ("segments",), self):
             return None
@@ -507,7 +521,7 @@ class SegmentsPage(DockPage):
 
             return segment_workspace(uri, level, tolerance, min_length, feedback=ctx)
 
-        self.task = self.tasks.run(_tr("Segmenting rivers"), work, self._segmentation_done, key=_SEGMENT,
+        self.task = self.tasks.run(tr("Segmenting rivers"), work, self._segmentation_done, key=_SEGMENT,
                                    failed=self._segmentation_failed, cancelled=self._segmentation_cancelled,
                                    start=False)
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
@@ -533,10 +547,13 @@ class SegmentsPage(DockPage):
 
         self._segmentation_ended()
         self.result_label.setText(error_text(exc, ui_lang()))
+        # Another program locked the file while the segments were written; nothing changed.
+        if guards.is_busy(exc) and guards.ask_retry_busy(self, self.session.path):
+            self.run_segmentation()
 
     def _segmentation_cancelled(self) -> None:
         self._segmentation_ended()
-        text = _tr("Segmentation cancelled; the workspace was not changed.")
+        text = tr("Segmentation cancelled; the workspace was not changed.")
         self.result_label.setText(text)
         self._message(text, Qgis.Warning, 10)
 

@@ -12,6 +12,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 MODES = ("append", "replace")
@@ -72,7 +73,7 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core.roster import RosterError
-        from hezhang_plugin.data.gpkg import WorkspaceError, read_workspace_info
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable, read_workspace_info
         from hezhang_plugin.data.io import WriteError
         from hezhang_plugin.i18n import ui_language
         from hezhang_plugin.services.roster import import_roster
@@ -84,9 +85,12 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         report_path = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         try:
             read_workspace_info(workspace)
+            # Refused before the roster is read: a read-only workspace, another program's lock.
+            check_writable(workspace)
+            check_not_busy(workspace)
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         lang = ui_language()
         if report.encoding:
             feedback.pushInfo(self.tr("Encoding detected: {0}").format(report.encoding))
