@@ -161,8 +161,11 @@ class DrawSegmentTool(QgsMapTool):
     def _layer_point(self, event):
         import shapely
 
-        pt = event.snapPoint() if hasattr(event, "snapPoint") else event.mapPoint()
-        lp = self.toLayerCoordinates(self.rivers, pt)
+        # The click is projected onto the river line, so QGIS snapping adds nothing here, and
+        # asking for it can hang QGIS 3.22: with intersection snapping on, snapToMap waits for
+        # the snapping index of the segments layer, whose style (aggregate() over appointments)
+        # needs this very thread to build it (qgis/QGIS#59259 fixed that wait in later releases).
+        lp = self.toLayerCoordinates(self.rivers, event.mapPoint())
         return shapely.Point(lp.x(), lp.y())
 
     def _pick_river(self, event, point) -> bool:
