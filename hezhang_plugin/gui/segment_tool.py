@@ -98,7 +98,7 @@ class DrawSegmentTool(QgsMapTool):
 
     # -- lifecycle
     def deactivate(self) -> None:
-        self.reset()
+        self.reset(announce=False)
         super().deactivate()
 
     def reset(self, announce: bool = True) -> None:
@@ -124,7 +124,7 @@ class DrawSegmentTool(QgsMapTool):
             event.accept()
 
     def canvasMoveEvent(self, event) -> None:
-        if self.state != PICK_END or self.start_point is None:
+        if self.state != PICK_END or self.start_point is None or self._layers_gone():
             return
         seg = self._substring(self._layer_point(event))
         if seg is not None:
@@ -132,7 +132,19 @@ class DrawSegmentTool(QgsMapTool):
 
             self.preview.setToGeometry(shapely_to_qgs(seg), self.rivers)
 
+    def _layers_gone(self) -> bool:
+        """True (and the tool ends) when the workspace it drew on was closed under it."""
+        from qgis.PyQt import sip
+
+        if not any(lyr is not None and sip.isdeleted(lyr) for lyr in (self.rivers, self.segments, self.units)):
+            return False
+        self.river_feature = None
+        self.canvas().unsetMapTool(self)
+        return True
+
     def canvasReleaseEvent(self, event) -> None:
+        if self._layers_gone():
+            return
         if event.button() == Qt.RightButton:
             self.reset()
             return
