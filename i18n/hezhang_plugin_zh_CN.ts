@@ -145,22 +145,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="232"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="106"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="250"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="124"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="251"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="125"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="252"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="126"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -259,14 +259,87 @@
     </message>
 </context>
 <context>
+    <name>CheckPatrolsAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="52"/>
+        <source>Check patrols</source>
+        <translation>巡河核查</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="55"/>
+        <source>Patrol compliance between START and END under a rule profile (PROFILE: a key or name of the workspace's patrol_rules, e.g. henan_2018, akqi_2022, sixian_town, guangzhou_2021; empty: the default profile). For every chief appointed to a segment, and every period of the rule for the chief's level (week, 10 days, month, quarter, year; a period belongs to the range when its middle day does), OUTPUT holds one feature on the segment with the patrols required, the valid ones, a status (ok, short: too few, none) and why each other patrol of that chief on that segment did not count (e.g. 时长 12 分钟 &lt; 30 分钟; 覆盖 35% &lt; 50%), in the UI language.</source>
+        <translation>按巡河规则方案核查START至END期间的巡河达标情况（PROFILE：工作空间patrol_rules中的方案编号或名称，如henan_2018、akqi_2022、sixian_town、guangzhou_2021；空：默认方案）。对每名任命到河段的河长，按其级别规则的每个周期（周、旬、月、季度、年；周期的中间日落在期间内即属于该期间），OUTPUT在河段上输出一个要素：应巡次数、有效次数、状态（ok达标、short次数不足、none未巡河），以及该河长在该河段上其他巡河未计入的原因（如“时长 12 分钟 &lt; 30 分钟；覆盖 35% &lt; 50%”），使用界面语言。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="67"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="68"/>
+        <source>First day</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="70"/>
+        <source>Last day</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="72"/>
+        <source>Rule profile (empty: the default)</source>
+        <translation>巡河规则方案（空：默认方案）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="74"/>
+        <source>Patrol compliance</source>
+        <translation>巡河达标情况</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="76"/>
+        <source>Met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="77"/>
+        <source>Too few patrols</source>
+        <translation>次数不足</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="78"/>
+        <source>No valid patrol</source>
+        <translation>未巡河</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="79"/>
+        <source>Rule profile used</source>
+        <translation>所用规则方案</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="80"/>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="94"/>
+        <source>Give the first and the last day of the period.</source>
+        <translation>请给出期间的起始日期和截止日期。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkpatrols.py" line="96"/>
+        <source>Reading patrols and appointments</source>
+        <translation>正在读取巡河记录和任命</translation>
+    </message>
+</context>
+<context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="161"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="35"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="161"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="35"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
@@ -274,177 +347,180 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="276"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="90"/>
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="279"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="93"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="289"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="103"/>
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="289"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="103"/>
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="308"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="122"/>
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="123"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="310"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="124"/>
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="311"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="125"/>
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="312"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="126"/>
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="313"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="127"/>
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="314"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="128"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="330"/>
-        <source>Check coverage</source>
-        <translation>检查覆盖</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="340"/>
-        <source>Rule</source>
-        <translation>规则</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="340"/>
-        <source>Severity</source>
-        <translation>严重程度</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="340"/>
-        <source>Problem</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="474"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="282"/>
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="476"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="284"/>
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="478"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="286"/>
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="488"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296"/>
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="501"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="309"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="543"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="354"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="913"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="724"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="853"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="664"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="855"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="905"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="716"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="910"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="721"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="922"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="733"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="960"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="771"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="951"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="762"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="264"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="76"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="994"/>
-        <source>Checking river-chief coverage</source>
-        <translation>正在检查河长覆盖情况</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="418"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="220"/>
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="800"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="611"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
     </message>
+</context>
+<context>
+    <name>CoveragePanel</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1002"/>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="44"/>
+        <source>Check coverage</source>
+        <translation>检查覆盖</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="54"/>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="54"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="54"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="77"/>
+        <source>Checking river-chief coverage</source>
+        <translation>正在检查河长覆盖情况</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="85"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1002"/>
+        <location filename="../hezhang_plugin/gui/coverage_panel.py" line="85"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
@@ -777,22 +853,22 @@
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="56"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="57"/>
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="66"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="67"/>
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="91"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="94"/>
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="96"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="99"/>
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
@@ -1067,16 +1143,21 @@
         <source>Problems and assessment</source>
         <translation>问题与考核</translation>
     </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <source>Patrols</source>
+        <translation>巡河</translation>
+    </message>
 </context>
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="154"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="155"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="164"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="165"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
@@ -1086,22 +1167,22 @@
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="296"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="330"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="303"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="303"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="330"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="364"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1110,59 +1191,64 @@
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="333"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="367"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="338"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="372"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="352"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="386"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="357"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="391"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="362"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="396"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="169"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="169"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="166"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="168"/>
         <source>Problems</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="324"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="358"/>
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
+        <source>Patrols</source>
+        <translation>巡河</translation>
     </message>
 </context>
 <context>
@@ -1186,6 +1272,94 @@
         <location filename="../hezhang_plugin/plugin.py" line="76"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPatrolsAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="28"/>
+        <source>Import patrol tracks</source>
+        <translation>导入巡河轨迹</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="31"/>
+        <source>Imports chiefs' patrol tracks (巡河轨迹) from GPX (with times), KML/KMZ (gx:Track with a time per point) and CSV files (UTF-8, UTF-8 with BOM or GBK; columns such as 经度/lon, 纬度/lat, 定位时间/time as epoch seconds or milliseconds or Beijing time text, 精度/accuracy), or all such files in a folder. The chief is CHIEF (an id or a unique name), else a 河长编号/chief_id column, else the chief whose id or name the file name contains. COORDINATES auto compares the track as WGS84, GCJ-02 and BD-09 with the chief's segments and says which it chose and why. Tracks are cleaned (accuracy worse than 50 m, repeated times, spikes above 120 km/h dropped; split at pauses over 30 minutes), each piece is matched within BUFFER metres to the segments the chief answered for that day (single-bank segments measured on their bank) and judged under the default rule profile. A file imported before is skipped. One rejected file and nothing is written, unless 'valid files only'. OUTPUT_REPORT lists every file and patrol.</source>
+        <translation>导入河长巡河轨迹：GPX（带时间）、KML/KMZ（逐点带时间的gx:Track）和CSV文件（UTF-8、带BOM的UTF-8或GBK；经度/lon、纬度/lat、定位时间/time等列，时间可为秒或毫秒时间戳或北京时间文本，精度/accuracy），或文件夹中的所有此类文件。河长取CHIEF（编号或唯一姓名），否则取“河长编号/chief_id”列，否则取文件名中包含的河长编号或姓名。COORDINATES为自动时，分别按WGS84、GCJ-02和BD-09与该河长的河段比较，并说明所选坐标系及其依据。轨迹经过清洗（剔除精度差于50米的点、重复时间和超过120公里/小时的跳点；在超过30分钟的中断处断开），每段轨迹在BUFFER米内与河长当日负责的河段匹配（单侧河段按其所在岸计算），并按默认规则判定是否有效。已导入过的文件将跳过。任一文件被拒绝则不写入任何数据，除非选择“仅导入有效文件”。OUTPUT_REPORT列出每个文件和每次巡河。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="47"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="48"/>
+        <source>Track files or folders (GPX, KML, KMZ, CSV)</source>
+        <translation>轨迹文件或文件夹（GPX、KML、KMZ、CSV）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="50"/>
+        <source>Chief id or name (empty: from a column or the file name)</source>
+        <translation>河长编号或姓名（空：取自文件列或文件名）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="52"/>
+        <source>Coordinates of the files</source>
+        <translation>文件坐标系</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="52"/>
+        <source>Detect (WGS84, GCJ-02 or BD-09)</source>
+        <translation>自动识别（WGS84、GCJ-02或BD-09）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="55"/>
+        <source>Matching distance to a segment (m)</source>
+        <translation>与河段的匹配距离（米）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="58"/>
+        <source>Import the valid files even when some files are rejected</source>
+        <translation>即使部分文件被拒绝，也导入有效文件</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="60"/>
+        <source>Import report</source>
+        <translation>导入报告</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="60"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="62"/>
+        <source>Patrols added</source>
+        <translation>新增巡河</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="63"/>
+        <source>Rejected files</source>
+        <translation>被拒绝的文件</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="64"/>
+        <source>Files imported before</source>
+        <translation>此前已导入的文件</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="65"/>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="91"/>
+        <source>Canceled; nothing was imported.</source>
+        <translation>已取消，未导入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importpatrols.py" line="108"/>
+        <source>{0} of {1} files were rejected, nothing was imported (see the report{2}).</source>
+        <translation>{1}个文件中有{0}个被拒绝，未导入任何数据（见报告{2}）。</translation>
     </message>
 </context>
 <context>
@@ -1668,6 +1842,169 @@
     </message>
 </context>
 <context>
+    <name>PatrolsPage</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="76"/>
+        <source>Import tracks (GPX, KML, CSV)</source>
+        <translation>导入轨迹（GPX、KML、CSV）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="81"/>
+        <source>Chief</source>
+        <translation>河长</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="84"/>
+        <source>Detect (WGS84, GCJ-02 or BD-09)</source>
+        <translation>自动识别（WGS84、GCJ-02或BD-09）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="86"/>
+        <source>Coordinates</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="88"/>
+        <source>Import files…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="91"/>
+        <source>Import folder…</source>
+        <translation>导入文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="94"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="122"/>
+        <source>Check patrols</source>
+        <translation>巡河核查</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="138"/>
+        <source>Town / village / chief / segment</source>
+        <translation>乡镇 / 村 / 河长 / 河段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="138"/>
+        <source>Valid / required</source>
+        <translation>有效 / 应巡</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="138"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="153"/>
+        <source>Patrols</source>
+        <translation>巡河</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="173"/>
+        <source>From the file (column or file name)</source>
+        <translation>取自文件（文件列或文件名）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="218"/>
+        <source>Patrol track files</source>
+        <translation>巡河轨迹文件</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="218"/>
+        <source>Tracks (*.gpx *.kml *.kmz *.csv *.txt)</source>
+        <translation>轨迹 (*.gpx *.kml *.kmz *.csv *.txt)</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="224"/>
+        <source>Folder of patrol tracks</source>
+        <translation>巡河轨迹文件夹</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="250"/>
+        <source>Importing patrol tracks</source>
+        <translation>正在导入巡河轨迹</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="257"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="271"/>
+        <source>Import canceled; nothing was imported.</source>
+        <translation>导入已取消，未导入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="318"/>
+        <source>Checking patrols</source>
+        <translation>正在核查巡河</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="332"/>
+        <source>canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="333"/>
+        <source>Patrol check failed: {0}</source>
+        <translation>巡河核查失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="342"/>
+        <source>met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="342"/>
+        <source>too few</source>
+        <translation>次数不足</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="342"/>
+        <source>no valid patrol</source>
+        <translation>未巡河</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="350"/>
+        <source>patrols ✔</source>
+        <translation>巡河 ✔</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="350"/>
+        <source>patrols: too few</source>
+        <translation>巡河：次数不足</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="351"/>
+        <source>patrols: missing</source>
+        <translation>巡河：缺失</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="384"/>
+        <source>counted</source>
+        <translation>计入</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="428"/>
+        <source>Cannot show patrol {0}: {1}</source>
+        <translation>无法显示巡河{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="433"/>
+        <source>counts</source>
+        <translation>计入</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="434"/>
+        <source>{0}: {1} – {2}, {3:.0f} min, {4:.2f} km, {5} · segments: {6} · {7}</source>
+        <translation>{0}：{1}—{2}，{3:.0f}分钟，{4:.2f}公里，{5} · 河段：{6} · {7}</translation>
+    </message>
+</context>
+<context>
     <name>PlaceBoardsAlgorithm</name>
     <message>
         <location filename="../hezhang_plugin/processing/placeboards.py" line="38"/>
@@ -1871,67 +2208,67 @@
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="322"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="324"/>
         <source>This workspace has no problem layers.</source>
         <translation>该工作空间没有河湖问题图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="338"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="340"/>
         <source>The problems could not be read: {0}</source>
         <translation>无法读取河湖问题：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="356"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="358"/>
         <source>All towns</source>
         <translation>全部镇（街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="400"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="402"/>
         <source>No town</source>
         <translation>未定镇街</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="401"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="403"/>
         <source>{0} ({1} problems, {2} overdue)</source>
         <translation>{0}（问题{1}个，逾期{2}个）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="418"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="420"/>
         <source>{0} problem(s), {1} overdue on {2}</source>
         <translation>问题{0}个，{2}逾期{1}个</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="567"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="569"/>
         <source>{0} problem(s) filled in</source>
         <translation>已补全{0}个问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="578"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="580"/>
         <source>{0} is not a water-change result (it has no change and area_m2 fields)</source>
         <translation>{0}不是水面变化结果图层（没有 change 和 area_m2 字段）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="618"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="620"/>
         <source>Select the layer written by hezhang:waterchange in the Layers panel first.</source>
         <translation>请先在图层面板中选中 hezhang:waterchange 输出的图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="629"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="631"/>
         <source>{0} water-change clue(s) added as problems</source>
         <translation>已将{0}条遥感变化线索登记为问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="637"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="639"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存{0}失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="640"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="642"/>
         <source>Problems saved</source>
         <translation>河湖问题已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="658"/>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="660"/>
         <source>Problems</source>
         <translation>河湖问题</translation>
     </message>
@@ -2248,22 +2585,22 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="588"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="590"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="588"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="590"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="595"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="597"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="597"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="599"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>

@@ -10,14 +10,15 @@ from qgis.core import QgsFeature, QgsFeatureRequest, QgsGeometry
 
 #: largest distance (metres) between a curve and the straight segments replacing it
 CURVE_TOLERANCE_M = 0.1
-#: metres per degree of latitude (to state the curve tolerance in degrees for geographic layers)
-_M_PER_DEGREE = 111320.0
 
 
 def curve_tolerance(crs) -> float:
-    """:data:`CURVE_TOLERANCE_M` in the units of ``crs`` (degrees for a geographic CRS)."""
+    """:data:`CURVE_TOLERANCE_M` in the units of ``crs`` (degrees for a geographic CRS; the
+    metres-per-degree figure of core.crs)."""
+    from hezhang_plugin.core.crs import METRES_PER_DEGREE
+
     if crs is not None and crs.isValid() and crs.isGeographic():
-        return CURVE_TOLERANCE_M / _M_PER_DEGREE
+        return CURVE_TOLERANCE_M / METRES_PER_DEGREE
     return CURVE_TOLERANCE_M
 
 

@@ -21,7 +21,7 @@ from qgis.core import (
     QgsRectangle,
 )
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -137,6 +137,7 @@ class WorkspacePage(QWidget):
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
+    ("hezhang_plugin.gui.patrols_page", "PatrolsPage", "Patrols"),
     ("hezhang_plugin.gui.problems_page", "ProblemsPage", "Problems"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
@@ -163,17 +164,22 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
-        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Problems": self.tr("Problems"),
+        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Patrols": self.tr("Patrols"),
+                  "Problems": self.tr("Problems"),
                   "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
             page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
             self.pages[cls] = page
             self.tabs.addTab(page, titles[title])
+        if "PatrolsPage" in self.pages and hasattr(self.pages.get("ChiefsPage"), "set_patrol_badges"):
+            self.pages["PatrolsPage"].badges_changed.connect(self.pages["ChiefsPage"].set_patrol_badges)
         self.setWidget(self.tabs)
         self._project = QgsProject.instance()
-        self._project.readProject.connect(self._on_project_read)
+        self._project.readProject.connect(self._project_was_read)
         self._project.cleared.connect(self._on_project_cleared)
+        # Clearing or replacing the project removes the layers the page tasks are reading.
+        self._project.layersWillBeRemoved.connect(self._layers_going)
         self._on_project_read()
 
     # -- pages and actions added by other parts of the plugin
@@ -186,13 +192,31 @@ class HezhangDock(QgsDockWidget):
             actions += getattr(page, "toolbar_actions", lambda: [])()
         return actions
 
+    def stop_tasks(self) -> None:
+        """Cancel every page's tasks and wait until none is still reading a layer: the
+        project's layers are about to go (another project, New/Open workspace, unload)."""
+        from hezhang_plugin.gui import tasks
+
+        for page in self.pages.values():
+            runner = getattr(page, "tasks", None)
+            if runner is not None:
+                runner.cancel_all()
+        tasks.drain()
+
+    def _layers_going(self, layer_ids) -> None:
+        ours = {lyr.id() for lyr in self.session.layers().values() if lyr is not None}
+        if ours.intersection(layer_ids):
+            self.stop_tasks()
+
     def teardown(self) -> None:
+        self.stop_tasks()
         for page in self.pages.values():
             if hasattr(page, "teardown"):
                 page.teardown()
         try:
-            self._project.readProject.disconnect(self._on_project_read)
+            self._project.readProject.disconnect(self._project_was_read)
             self._project.cleared.disconnect(self._on_project_cleared)
+            self._project.layersWillBeRemoved.disconnect(self._layers_going)
         except TypeError:
             pass
         try:
@@ -210,8 +234,13 @@ class HezhangDock(QgsDockWidget):
 
     def refresh(self) -> None:
         self._show_counts()
+        from hezhang_plugin.gui.page import DockPage
+
         for page in self.pages.values():
-            page.set_workspace(self.session if self.session.is_open else None)
+            if isinstance(page, DockPage):
+                page.set_workspace(self.session if self.session.is_open else None)
+            else:  # a page not (yet) on the session takes the workspace file
+                page.set_workspace(self.session.path if self.session.is_open else None)
 
     def _show_counts(self) -> None:
         counts = wsgpkg.table_counts(self.info.path) if self.info else {}
@@ -220,6 +249,11 @@ class HezhangDock(QgsDockWidget):
     def _session_changed(self) -> None:
         if self.info is not None:
             self._show_counts()
+
+    def _project_was_read(self, *args) -> None:
+        # readProject is emitted while QgsProject.read() is still resolving the project; the
+        # pages' loading tasks must not read the layers' files before it has returned.
+        QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
         path = workspace_path_of(self._project)

@@ -256,10 +256,10 @@ class ProblemsPage(QWidget):
     def as_of(self) -> str:
         return self.date_edit.date().toString("yyyy-MM-dd")
 
-    def set_workspace(self, path) -> None:
+    def set_workspace(self, workspace) -> None:
+        """Follow ``workspace``: the dock's session (its GeoPackage), a path, or None."""
         self._disconnect()
-        # The dock hands its pages the workspace session (gui.session); a path still works.
-        path = getattr(path, "path", path)
+        path = getattr(workspace, "path", workspace) if workspace is not None else None
         self.path = os.path.abspath(path) if path else None
         self.layers = workspace_layers(self.path) if self.path else {}
         if self.path:

@@ -570,8 +570,10 @@ class SegmentsPage(DockPage):
             report.get("segments", 0), report.get("single_bank", 0), len(report["added"]),
             len(report["changed"]), len(report["unchanged"]), len(report["retired"]),
             len(report["repaired"]), len(report["invalid"]))
-        self.result_label.setText(text)
-        for line in report["repaired"] + report["invalid"]:
+        # what the run repaired or could not check (reversed rivers, gaps between units…)
+        notes = [n.text(ui_lang()) for n in report.get("notes", [])]
+        self.result_label.setText("\n".join([text] + notes))
+        for line in report["repaired"] + report["invalid"] + notes:
             log.get_logger().warning(line)
         self._message(text, Qgis.Success)
         self.session.batch_written(("segments",))

@@ -103,6 +103,23 @@ def _orphan(task: FunctionTask) -> None:
     task.cancel()
 
 
+def drain(timeout_s: float = 30.0) -> bool:
+    """Wait until every cancelled or orphaned task has stopped running (main thread).
+
+    Tasks read feature sources of the project's layers; QGIS must not close those layers'
+    data sets under a running reader (clearing or replacing the project, unloading the
+    plugin), so callers cancel their tasks and drain them first. True when all stopped.
+    """
+    import time
+
+    end = time.monotonic() + timeout_s
+    for task in list(_ORPHANS.values()):
+        left_ms = max(0, int((end - time.monotonic()) * 1000))
+        if task.status() in (QgsTask.Running, QgsTask.OnHold, QgsTask.Queued):
+            task.waitForFinished(left_ms)
+    return all(t.status() not in (QgsTask.Running, QgsTask.Queued) for t in _ORPHANS.values())
+
+
 def keep_until_done(task: QgsTask) -> None:
     """Keep any QgsTask referenced until it completes or terminates (its owner may go first)."""
     _ORPHANS[id(task)] = task
