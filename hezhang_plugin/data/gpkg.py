@@ -124,7 +124,8 @@ def check_not_busy(path: str, timeout_s: float = 2.0) -> None:
         con.close()
 
 
-def _is_wal(path: str) -> bool:
+def is_wal(path: str) -> bool:
+    """True when the file is an SQLite database in WAL journal mode."""
     # File format: header bytes 18 and 19 (read and write versions) are 2 in WAL mode.
     with open(path, "rb") as fh:
         head = fh.read(20)
@@ -151,7 +152,7 @@ def connect_readonly(path: str) -> Iterator[sqlite3.Connection]:
         has_wal = os.path.exists(wal) and os.path.getsize(wal) > 0
         uri = base + ("?mode=ro" if has_wal else "?immutable=1")
     else:
-        uri = base + ("?mode=rw" if _is_wal(path) else "?mode=ro")
+        uri = base + ("?mode=rw" if is_wal(path) else "?mode=ro")
     try:
         con = sqlite3.connect(uri, uri=True)
         con.execute("PRAGMA query_only = 1")

@@ -632,10 +632,13 @@ def read_project(project: QgsProject, gpkg_path: str,
         # iface.addProject answers None on some versions: the project's name tells.
         return bool(ok) or (ok is None and project.fileName() in (source, uri))
 
+    read_only = gpkg.is_read_only(path)
     with WorkspacePathFixer(path):
-        if read(uri):
+        # A read-only WAL workspace goes straight to the copy: QGIS desktop would first show
+        # its own "cannot open" error for the stored project.
+        if not (read_only and gpkg.is_wal(path)) and read(uri):
             return True
-        if not gpkg.is_read_only(path):
+        if not read_only:
             return False
         archive = gpkg.read_project_archive(path, PROJECT_NAME)
         if archive is None:
