@@ -36,6 +36,18 @@ def demo_gpkg(tmp_path_factory, qgis_app, processing_ready):
     processing.run("hezhang:placeboards", {"WORKSPACE": path, "HOTLINE": "12345", "REFRESH_DATES": True})
     first = segments[0]
     wio.write_rows(path, "segments", [{"fid": first["fid"], "target": "水质达到III类"}], update_by_fid=True)
+    # A patrol track keeps each point's time as M: it must move with its M values.
+    from osgeo import ogr
+
+    ds = ogr.Open(path, 1)
+    lyr = ds.GetLayerByName("patrols")
+    feat = ogr.Feature(lyr.GetLayerDefn())
+    for k, v in (("patrol_id", "P1"), ("chief_id", "C1"), ("start_time", "2024-07-01T08:00:00Z"),
+                 ("end_time", "2024-07-01T09:00:00Z"), ("patrol_date", "2024-07-01"), ("mode", "self")):
+        feat.SetField(k, v)
+    feat.SetGeometry(ogr.CreateGeometryFromWkt("LINESTRING M (113.0 33.0 0, 113.01 33.0 1800.5, 113.02 33.0 3600)"))
+    lyr.CreateFeature(feat)
+    ds = None
 
     prj = QgsProject()
     wsproject.read_project(prj, path)
@@ -122,6 +134,7 @@ def _without_sources(styles):
 
 def test_round_trip_gpkg_postgres_gpkg_identical(demo_gpkg, pg_database, tmp_path):
     import psycopg2
+    from osgeo import ogr
 
     from hezhang_plugin.data.postgres import transfer
 
@@ -150,6 +163,11 @@ def test_round_trip_gpkg_postgres_gpkg_identical(demo_gpkg, pg_database, tmp_pat
         pg_wkb = {fid: bytes(w) for fid, w in cur.fetchall()}
     con.close()
     assert pg_wkb == {r["fid"]: r["wkb"] for r in _rows(src, "segments")}
+    ds = ogr.Open(back)
+    feat = ds.GetLayerByName("patrols").GetNextFeature()  # (kept: the geometry belongs to it)
+    track = feat.GetGeometryRef()
+    assert [track.GetM(i) for i in range(track.GetPointCount())] == [0.0, 1800.5, 3600.0]
+    feat = ds = None
 
     for lyr in schema.LAYERS:
         assert _rows(back, lyr.name) == _rows(src, lyr.name), lyr.name

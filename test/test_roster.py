@@ -193,10 +193,10 @@ def test_export_round_trip(ws, tmp_path, workspace_path, name, encoding, lang):
     import_roster(ws, write_csv(tmp_path / "a.csv", [ZH_HEADER] + ZH_ROWS, "utf-8"))
     out = str(tmp_path / name)
     assert export_roster(ws, out, encoding=encoding or "utf-8-sig", lang=lang, date="2024-06-01") == 6
-    header, data, _fmt, enc = read_table(out)
-    assert header[1] == ("姓名" if lang == "zh" else "name")
+    table = read_table(out)
+    assert table.header[1] == ("姓名" if lang == "zh" else "name")
     if encoding:
-        assert enc == encoding
+        assert table.encoding == encoding
     other = str(tmp_path / "other.gpkg")
     create_workspace(other, "411171", "测试区", None)
     F.fill(other, chiefs=[], assignments=[])

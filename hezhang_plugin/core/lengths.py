@@ -139,31 +139,31 @@ def _held(assignments: Iterable[Mapping], date, roles: Optional[Iterable[str]]) 
             if (date is None or validity.is_current(a, date)) and (roles is None or a.get("role") in roles)]
 
 
-def km_per_chief(segments, assignments, crs=crsmod.CGCS2000, date=None, counted=None,
-                 roles: Optional[Iterable[str]] = None) -> dict:
-    """Counted km of the segments each chief holds: chief_id → km, each segment once per
-    chief. Only appointments current on ``date`` (all given ones when None) and, when
-    ``roles`` is given, of those roles count."""
+def _km_held_by(segments, assignments, group_of, crs, date, counted, roles) -> dict:
+    """Counted km of the segments each group (``group_of(appointment)``) holds, each segment
+    once per group."""
     km = counted_km(segments, crs) if counted is None else counted
     seg_km = {s.get("seg_code"): float(c) for s, c in zip(segments, km)}
     segs_of: dict = defaultdict(set)
     for a in _held(assignments, date, roles):
         if a.get("seg_code") in seg_km:
-            segs_of[a.get("chief_id")].add(a.get("seg_code"))
-    return {cid: sum(seg_km[s] for s in segs) for cid, segs in segs_of.items()}
+            segs_of[group_of(a)].add(a.get("seg_code"))
+    return {key: sum(seg_km[s] for s in segs) for key, segs in segs_of.items()}
+
+
+def km_per_chief(segments, assignments, crs=crsmod.CGCS2000, date=None, counted=None,
+                 roles: Optional[Iterable[str]] = None) -> dict:
+    """Counted km of the segments each chief holds: chief_id → km, each segment once per
+    chief. Only appointments current on ``date`` (all given ones when None) and, when
+    ``roles`` is given, of those roles count."""
+    return _km_held_by(segments, assignments, lambda a: a.get("chief_id"), crs, date, counted, roles)
 
 
 def km_per_level(segments, assignments, crs=crsmod.CGCS2000, date=None, counted=None,
                  roles: Optional[Iterable[str]] = None) -> dict:
     """Counted km of the segments held at each chief level (level of the appointment):
     level → km, each segment once per level however many chiefs of that level hold it."""
-    km = counted_km(segments, crs) if counted is None else counted
-    seg_km = {s.get("seg_code"): float(c) for s, c in zip(segments, km)}
-    segs_of: dict = defaultdict(set)
-    for a in _held(assignments, date, roles):
-        if a.get("seg_code") in seg_km:
-            segs_of[a.get("level")].add(a.get("seg_code"))
-    return {lv: sum(seg_km[s] for s in segs) for lv, segs in segs_of.items()}
+    return _km_held_by(segments, assignments, lambda a: a.get("level"), crs, date, counted, roles)
 
 
 def counted_km_expression(segments_layer_id: str, crs: str = crsmod.CGCS2000,

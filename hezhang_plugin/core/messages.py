@@ -317,6 +317,270 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{layers} have unsaved edits; save or discard them before {operation}",
         "{layers}有未保存的编辑；请先保存或放弃这些编辑，再{operation}",
     ),
+    # ---- patrols (core.tracks, core.patrol_match, core.patrol_rules, core.patrol_compliance,
+    # ---- data.trackfiles, services.patrols)
+    "patrol.file.missing": ("{path} does not exist", "{path}不存在"),
+    "patrol.file.unreadable": ("{name}: cannot be read ({reason})", "{name}：无法读取（{reason}）"),
+    "patrol.file.not_text": ("{name}: the file is neither UTF-8 nor GBK/GB18030 text",
+                             "{name}：文件既不是UTF-8也不是GBK/GB18030文本"),
+    "patrol.file.empty": ("{name}: the file is empty", "{name}：文件为空"),
+    "patrol.file.header": ("{name}: the header lacks the column(s) {missing} (found: {found})",
+                           "{name}：表头缺少{missing}列（现有：{found}）"),
+    "patrol.file.kmz_no_kml": ("{name}: the KMZ archive holds no .kml file", "{name}：KMZ压缩包中没有.kml文件"),
+    "patrol.file.kmz_damaged": ("{name}: damaged KMZ archive", "{name}：KMZ压缩包已损坏"),
+    "patrol.file.kml_dtd": ("{name}: KML with a DTD or entities is not accepted",
+                            "{name}：不接受带DTD或实体声明的KML文件"),
+    "patrol.file.kml_unreadable": ("{name}: not readable as KML ({reason})", "{name}：无法按KML读取（{reason}）"),
+    "patrol.file.kml_no_times": (
+        "{name}: the KML has lines but no gx:Track with per-point times; export the track with times",
+        "{name}：KML中只有线而没有带逐点时间的gx:Track，请导出带时间的轨迹"),
+    "patrol.file.kml_no_track": ("{name}: the KML holds no track", "{name}：KML中没有轨迹"),
+    "patrol.file.gpx_unreadable": ("{name}: not readable as GPX{reason}", "{name}：无法按GPX读取{reason}"),
+    "patrol.file.gpx_route": ("{name}: the GPX holds a planned route, not a recorded track",
+                              "{name}：GPX中是规划路线而不是记录的轨迹"),
+    "patrol.file.gpx_no_points": ("{name}: the GPX holds no track points", "{name}：GPX中没有轨迹点"),
+    "patrol.file.unknown_format": ("{name}: not a GPX, KML or CSV track file", "{name}：不是GPX、KML或CSV轨迹文件"),
+    "patrol.file.no_chief": (
+        "{name}: no chief{hint}: give CHIEF, a chief column (河长编号/chief_id) or put the chief's id or name "
+        "in the file name",
+        "{name}：无法确定河长{hint}：请指定河长、在文件中加“河长编号”列，或在文件名中写明河长编号或姓名"),
+    "patrol.file.chief_hint": (" (column value {value!r} is no known chief)",
+                               "（文件中的河长“{value}”不在工作空间中）"),
+    "patrol.file.nothing_left": ("{name}: no usable track left after cleaning ({cleaning})",
+                                 "{name}：清洗后没有可用的轨迹（{cleaning}）"),
+    "patrol.import.coordinates": ("coordinates {value!r} is not one of {choices}", "坐标系“{value}”不是{choices}之一"),
+    "patrol.import.buffer": ("the matching distance must be more than 0 m", "匹配距离必须大于0米"),
+    "patrol.import.no_files": ("no track file (.gpx, .kml, .kmz, .csv) was given or found in the folder(s)",
+                               "没有提供轨迹文件（.gpx、.kml、.kmz、.csv），或文件夹中没有轨迹文件"),
+    "patrol.import.chief_unknown": ("no chief with id or unique name {chief!r} in the workspace",
+                                    "工作空间中没有编号或姓名为“{chief}”的唯一河长"),
+    "patrol.import.duplicate": ("already imported on {date}, skipped", "已于{date}导入过，跳过"),
+    "patrol.import.rejected": ("rejected: {reason}", "拒绝：{reason}"),
+    "patrol.import.imported": ("imported", "已导入"),
+    "patrol.import.summary": (
+        "{files} track file(s): {importable} importable, {duplicates} already imported, {rejected} rejected. ",
+        "轨迹文件{files}个：可导入{importable}个，重复{duplicates}个，拒绝{rejected}个。"),
+    "patrol.import.nothing_written": ("Nothing was written.", "未写入任何数据。"),
+    "patrol.import.no_new": ("No new patrols.", "没有新的巡河。"),
+    "patrol.import.written": ("{patrols} patrol(s) written, {valid} valid under the default rules.",
+                              "已写入巡河{patrols}次，其中按默认规则有效{valid}次。"),
+    "patrol.import.valid": ("valid", "有效"),
+    "patrol.import.not_valid": ("not valid", "无效"),
+    "patrol.clean.read": ("{read} points read, {kept} kept", "读取{read}点，保留{kept}点"),
+    "patrol.clean.dropped": ("; dropped: {items}", "，剔除：{items}"),
+    "patrol.clean.bad_coordinates": ("{n} bad coordinates", "坐标无效{n}点"),
+    "patrol.clean.no_time": ("{n} no time", "无时间{n}点"),
+    "patrol.clean.poor_accuracy": ("{n} accuracy worse than limit", "精度差{n}点"),
+    "patrol.clean.duplicate_time": ("{n} repeated time", "时间重复{n}点"),
+    "patrol.clean.spikes": ("{n} spikes", "跳点{n}点"),
+    "patrol.clean.fragments": ("{n} in pieces too short", "过短片段{n}点"),
+    "patrol.clean.splits": ("; split at {gaps} long pause(s) and {jumps} impossible jump(s)",
+                            "；在长时间中断处断开{gaps}次，在不可能的跳跃处断开{jumps}次"),
+    "patrol.crs.as_given": ("{crs} as given", "按指定的{crs}"),
+    "patrol.crs.no_reference": ("WGS84: no segment to compare the track with", "WGS84：没有可与轨迹比较的河段"),
+    "patrol.crs.as_given_distances": ("{crs} as given (median distance to {ref}: {distances})",
+                                      "按指定的{crs}（与{ref}的中位距离：{distances}）"),
+    "patrol.crs.on_segments": ("WGS84: the track lies {metres:,.0f} m (median) from {ref}",
+                               "WGS84：轨迹距{ref}中位{metres:,.0f}米"),
+    "patrol.crs.offset": ("{crs}: as {crs} the track lies {metres:,.0f} m (median) from {ref}, as WGS84 "
+                          "{wgs84:,.0f} m ({distances})",
+                          "{crs}：按{crs}轨迹距{ref}中位{metres:,.0f}米，按WGS84为{wgs84:,.0f}米（{distances}）"),
+    "patrol.crs.no_better": ("WGS84: no offset system brings the track nearer to {ref} ({distances})",
+                             "WGS84：换算为其他坐标系并不能使轨迹更接近{ref}（{distances}）"),
+    "patrol.crs.distance": ("{crs} {metres:,.0f} m", "按{crs}为{metres:,.0f}米"),
+    "patrol.crs.chiefs_segments": ("the chief's segments", "该河长的河段"),
+    "patrol.crs.all_segments": ("the workspace's segments", "工作空间的河段"),
+    "patrol.reason.min_minutes": ("duration {value:.0f} min < {limit:g} min", "时长 {value:.0f} 分钟 < {limit:g} 分钟"),
+    "patrol.reason.min_km": ("distance {value:.2f} km < {limit:g} km", "里程 {value:.2f} 公里 < {limit:g} 公里"),
+    "patrol.reason.min_coverage": ("coverage {value:.0%} < {limit:.0%}", "覆盖 {value:.0%} < {limit:.0%}"),
+    "patrol.reason.min_gap_hours": ("{value:.0f} h after the previous patrol < {limit:g} h",
+                                    "距上次巡河 {value:.0f} 小时 < {limit:g} 小时"),
+    "patrol.reason.no_segment": ("the chief answered for no segment on {day}", "该河长{day}无责任河段"),
+    "patrol.rule.bad_period": ("rule {profile}/{level}: period {period!r} is not one of {choices}",
+                               "规则{profile}/{level}：周期“{period}”不是{choices}之一"),
+    "patrol.rule.bad_count": ("rule {profile}/{level}: minimum count must be at least 1",
+                              "规则{profile}/{level}：每周期最少次数至少为1"),
+    "patrol.rule.bad_months": ("months {value!r} are not months 1 to 12 (e.g. 3-12)",
+                               "适用月份“{value}”不是1至12月（如3-12）"),
+    "patrol.rule.no_profiles": ("the workspace has no patrol rule profile (table patrol_rules is empty)",
+                                "工作空间中没有巡河规则方案（patrol_rules表为空）"),
+    "patrol.rule.unknown_profile": ("no patrol rule profile {profile!r}; known: {known}",
+                                    "没有巡河规则方案“{profile}”；现有：{known}"),
+    "patrol.rule.range": ("the end {end} is before the start {start}", "截止日期{end}早于起始日期{start}"),
+    "patrol.rule.bad_date": ("the {which} date {value!r} is not an ISO date (2024-06-01)",
+                             "{which}“{value}”不是ISO日期（如2024-06-01）"),
+    "patrol.status.ok": ("met", "达标"),
+    "patrol.status.short": ("too few", "次数不足"),
+    "patrol.status.none": ("no valid patrol", "未巡河"),
+    "patrol.compliance.row": (
+        "{who} ({chief}), {period}, segment {seg}: {valid} valid of {required} required, {status}",
+        "{who}（{chief}）{period}巡河{seg}：有效{valid}次/应巡{required}次，{status}"),
+    "patrol.compliance.not_counted": ("; not counted: {reasons}", "；未计入：{reasons}"),
+    "patrol.compliance.summary": (
+        "{total} chief-segment-periods owed: {ok} met, {short} with too few patrols, {none} without a valid patrol",
+        "应巡河{total}项（河长×河段×周期）：达标{ok}项，次数不足{short}项，未巡河{none}项"),
+    "write.row_failed": ("{layer} row {n}{label}: {error}", "{layer}第{n}行{label}：{error}"),
+    "edit.not_added": ("{layer}: not added: {problems}", "{layer}：未添加：{problems}"),
+    # ---- workspace files (data.gpkg, data.workspace, data.migrations)
+    "workspace.missing": ("{path} does not exist", "{path}不存在"),
+    "workspace.is_folder": ("{path} is a folder, not a GeoPackage file", "{path}是文件夹，不是GeoPackage文件"),
+    "workspace.not_sqlite": (
+        "{name} is not a GeoPackage (not an SQLite database)",
+        "{name}不是GeoPackage（不是SQLite数据库）",
+    ),
+    "workspace.truncated": (
+        "{name} is damaged: it is shorter than its header says (truncated copy or download?)",
+        "{name}已损坏：文件比其文件头所声明的短（复制或下载不完整？）",
+    ),
+    "workspace.not_gpkg": (
+        "{name} is an SQLite database but not a GeoPackage",
+        "{name}是SQLite数据库，但不是GeoPackage",
+    ),
+    "workspace.not_hezhang": (
+        "{name} is a GeoPackage but not a Hezhang workspace (it has no hz_meta table)",
+        "{name}是GeoPackage，但不是河长制工作空间（没有hz_meta表）",
+    ),
+    "workspace.unreadable": (
+        "{name} cannot be read as a GeoPackage: {reason}",
+        "{name}无法作为GeoPackage读取：{reason}",
+    ),
+    "workspace.no_version": ("{name}: hz_meta has no schema version row", "{name}：hz_meta中没有数据结构版本记录"),
+    "workspace.newer": (
+        "{name} was written by a newer Hezhang (schema version {version}; this plugin reads up to "
+        "version {supported}). Update the plugin to open it.",
+        "{name}由较新版本的河长制插件写入（数据结构版本{version}；本插件最高支持版本{supported}）。"
+        "请更新插件后再打开。",
+    ),
+    "workspace.needs_migration": (
+        "{name} has schema version {version}; it must be migrated to version {current} first",
+        "{name}的数据结构版本为{version}，须先升级到版本{current}",
+    ),
+    "workspace.no_project": (
+        "{name} has no readable Hezhang project ({reason})",
+        "{name}中没有可读取的河长制工程（{reason}）",
+    ),
+    "workspace.crs_not_epsg": ("CRS {crs!r} is not an EPSG code", "坐标参考系“{crs}”不是EPSG代码"),
+    "workspace.crs_not_cgcs2000": (
+        "CRS {crs} is not CGCS2000: use EPSG:4490 or a Gauss-Kruger 3-degree zone EPSG:4534 to EPSG:4554",
+        "坐标参考系{crs}不是CGCS2000：请使用EPSG:4490或高斯-克吕格3度带EPSG:4534至EPSG:4554",
+    ),
+    "workspace.cannot_create": ("cannot create {path}", "无法创建{path}"),
+    "workspace.file_name": ("{name}: a workspace file name ends in .gpkg", "{name}：工作空间文件名应以.gpkg结尾"),
+    "workspace.no_folder": ("folder {folder} does not exist", "文件夹{folder}不存在"),
+    "workspace.folder_read_only": (
+        "folder {folder} cannot be written (read-only); choose another folder",
+        "文件夹{folder}不可写入（只读），请选择其他文件夹",
+    ),
+    "workspace.exists": (
+        "{path} exists already; choose another name or allow overwriting",
+        "{path}已存在；请换一个名称或允许覆盖",
+    ),
+    "workspace.district_name_empty": ("district name is empty", "区县名称为空"),
+    "workspace.none_given": ("no workspace given", "未指定工作空间"),
+    "workspace.read_only": (
+        "{name}: the workspace is read-only (the file or its folder cannot be written, as on a shared "
+        "drive); nothing was changed. Copy it to a folder you may write to, or ask for write access.",
+        "{name}：工作空间为只读（文件或其所在文件夹不可写入，例如共享盘），未作任何更改。"
+        "请将其复制到可写入的文件夹，或申请写入权限。",
+    ),
+    "workspace.busy": (
+        "{name}: the workspace is in use by another program, which holds a lock on the file; nothing "
+        "was changed. Close it there (or finish its edits), then retry, or cancel.",
+        "{name}：工作空间正被其他程序使用（该程序锁定了文件），未作任何更改。"
+        "请在该程序中关闭文件（或结束其编辑）后重试，或取消。",
+    ),
+    # ---- water change (core.waterchange)
+    "waterchange.band_missing": (
+        "{raster}: band {band} does not exist ({count} band(s))",
+        "{raster}：波段{band}不存在（共{count}个波段）",
+    ),
+    "waterchange.buffer": ("the buffer must be a positive distance in metres", "缓冲距离必须为正数（米）"),
+    "waterchange.unreadable": ("cannot read the rasters: {reason}", "无法读取栅格：{reason}"),
+    "waterchange.no_crs": ("{raster} has no coordinate reference system", "{raster}没有坐标参考系"),
+    "waterchange.no_segments": ("there are no segments with a geometry", "没有带几何图形的河段"),
+    # ---- assignments in the dock
+    "assignment.no_village_chief": (
+        "village {code} has no active village chief",
+        "村{code}没有在任的村级河长",
+    ),
+    # ---- spreadsheets (core.sheets)
+    "sheet.missing": ("{path} does not exist", "{path}不存在"),
+    "sheet.encoding": (
+        "the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or as XLSX",
+        "文件既不是UTF-8也不是GBK/GB18030编码的文本；请另存为CSV UTF-8或XLSX",
+    ),
+    "sheet.xls": (
+        "{name} is an old Excel 97 .xls file; save it as .xlsx or CSV",
+        "{name}是旧版Excel 97 .xls文件；请另存为.xlsx或CSV",
+    ),
+    "sheet.bad_xlsx": ("{name} cannot be read as an XLSX workbook: {reason}", "{name}无法作为XLSX工作簿读取：{reason}"),
+    "sheet.empty": ("{name} is empty", "{name}是空文件"),
+    # ---- chief rosters (core.roster)
+    "roster.mode": ("mode {mode!r} is not 'append' or 'replace'", "模式“{mode}”不是追加（append）或替换（replace）"),
+    "roster.missing_columns": (
+        "the header row lacks the column(s) {columns}; found: {found}",
+        "表头缺少列：{columns}；现有列：{found}",
+    ),
+    "roster.unit_unknown": (
+        "unknown unit code {code} (not an administrative unit of the workspace)",
+        "未知的行政区划代码{code}（不是本工作空间的行政区划）",
+    ),
+    "roster.level_invalid": (
+        "level {text!r} is not district/town/village (区级/镇级/村级)",
+        "级别“{text}”不是区级、镇级或村级",
+    ),
+    "roster.level_unit": (
+        "a {level} chief cannot belong to {code}, which is a {unit_level} unit",
+        "{level:level}河长不能属于{code}，该单位是{unit_level:level}单位",
+    ),
+    "roster.role_invalid": (
+        "role {text!r} is not a chief role (e.g. 河长, 警长, 检察长, 民间河长)",
+        "河长类型“{text}”无法识别（例如：河长、警长、检察长、民间河长）",
+    ),
+    "roster.segment_unknown": ("unknown segment code {code}", "未知的河段编码{code}"),
+    "roster.date_invalid": (
+        "appointment date {text!r} is not a date (use 2024-03-01)",
+        "任职日期“{text}”不是有效日期（请写作2024-03-01）",
+    ),
+    "roster.chief_id_long": ("chief id {chief!r} is longer than 32 characters", "河长编号“{chief}”超过32个字符"),
+    "roster.chief_id_twice": (
+        "chief id {chief} is used for two different people in this file",
+        "河长编号{chief}在本文件中用于两个不同的人",
+    ),
+    "roster.chief_id_taken": (
+        "chief id {chief} belongs to {name} of unit {unit} in the workspace",
+        "河长编号{chief}在工作空间中属于{unit}的{name}",
+    ),
+    "roster.duplicate": ("duplicate of row {row}", "与第{row}行重复"),
+    "roster.seat_taken": (
+        "segment {seg} already gets a {level} {role} in row {row}",
+        "河段{seg}已在第{row}行指定了{level:level}{role:role}",
+    ),
+    "roster.shortened": (
+        "{column} {value!r} is a number Excel shortened to scientific notation; the digits are lost: "
+        "format the column as text in Excel and type the values again",
+        "{column}“{value}”是被Excel缩写成科学计数法的数字，位数已丢失：请在Excel中将该列设为文本格式并重新填写",
+    ),
+    "roster.summary": (
+        "{file} ({format}{encoding}): {rows} rows, {valid} valid, {rejected} rejected. {outcome}",
+        "{file}（{format}{encoding}）：共{rows}行，有效{valid}行，拒绝{rejected}行。{outcome}",
+    ),
+    "roster.nothing_written": ("Nothing was written.", "未写入任何数据。"),
+    "roster.written": (
+        "Written ({mode}): {added} chiefs added, {updated} updated, {deactivated} deactivated; "
+        "{appointments} appointments added, {ended} ended.",
+        "已写入（{mode}）：新增河长{added}名，更新{updated}名，停用{deactivated}名；新增任命{appointments}条，"
+        "终止{ended}条。",
+    ),
+    "roster.mode_append": ("append", "追加"),
+    "roster.mode_replace": ("replace", "替换"),
+    "roster.header_row": ("Header found in row {row}", "表头在第{row}行"),
+    "roster.ignored_columns": ("Ignored columns: {columns}", "忽略的列：{columns}"),
+    "roster.skipped_row": ("row {row} (section or note, skipped): {text}", "第{row}行（标题或备注，已跳过）：{text}"),
+    "roster.rejected_row": ("row {row}: {reason}", "第{row}行：{reason}"),
+    "roster.csv_row": ("row", "行号"),
+    "roster.csv_reason": ("reason", "原因"),
+    "roster.csv_summary": ("summary", "汇总"),
 }
 
 #: Value lists a ``{field:<list>}`` format spec may name.

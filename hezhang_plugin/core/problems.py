@@ -358,7 +358,9 @@ def _metres_between(p, q, crs: str) -> float:
 
     x = [p.x, q.x]
     y = [p.y, q.y]
-    if crs.upper() not in ("EPSG:4490", "EPSG:4326"):
+    from hezhang_plugin.core import crs as crsmod
+
+    if not crsmod.is_cgcs2000_lonlat(crs):
         x, y = transformer_to_lonlat(crs).transform(x, y)
     return float(_geod().inv(x[0], y[0], x[1], y[1])[2])
 

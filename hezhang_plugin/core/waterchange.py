@@ -14,13 +14,15 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core.messages import HezhangError
+
 LOST = "water_lost"
 GAINED = "water_gained"
 CHANGE_LABELS = {LOST: ("Water lost", "水面减少"), GAINED: ("Water gained", "水面增加")}
 
 
-class WaterChangeError(Exception):
-    pass
+class WaterChangeError(HezhangError):
+    """Inputs the water-change analysis cannot use; ``text(lang)`` says which and why."""
 
 
 @dataclass
@@ -44,7 +46,7 @@ def _ndwi_mask(ds, green: int, nir: int, threshold: float) -> tuple[np.ndarray, 
     n = ds.RasterCount
     for b in (green, nir):
         if b < 1 or b > n:
-            raise WaterChangeError(f"{ds.GetDescription()}: band {b} does not exist ({n} band(s))")
+            raise WaterChangeError("waterchange.band_missing", raster=ds.GetDescription(), band=b, count=n)
     gb, nb = ds.GetRasterBand(green), ds.GetRasterBand(nir)
     g = gb.ReadAsArray().astype("float64")
     r = nb.ReadAsArray().astype("float64")
@@ -172,20 +174,20 @@ def detect_changes(before: str, after: str, green_band: int, nir_band: int, thre
 
     gdal, _, _ = _gdal()
     if buffer_m <= 0:
-        raise WaterChangeError("the buffer must be a positive distance in metres")
+        raise WaterChangeError("waterchange.buffer")
     try:
         ds_b = gdal.Open(before)
         ds_a = gdal.Open(after)
     except RuntimeError as exc:
-        raise WaterChangeError(f"cannot read the rasters: {exc}") from exc
+        raise WaterChangeError("waterchange.unreadable", reason=str(exc)) from exc
     if not ds_b.GetProjection():
-        raise WaterChangeError(f"{before} has no coordinate reference system")
+        raise WaterChangeError("waterchange.no_crs", raster=before)
     if not ds_a.GetProjection():
-        raise WaterChangeError(f"{after} has no coordinate reference system")
+        raise WaterChangeError("waterchange.no_crs", raster=after)
     seg = np.asarray(segments, dtype=object)
     keep = ~shapely.is_missing(seg) & ~shapely.is_empty(seg) if len(seg) else np.zeros(0, bool)
     if not keep.any():
-        raise WaterChangeError("there are no segments with a geometry")
+        raise WaterChangeError("waterchange.no_segments")
     seg = seg[keep]
     codes = [c for c, k in zip(seg_codes, keep) if k]
     if not _same_grid(ds_a, ds_b):

@@ -52,11 +52,17 @@ from typing import Callable, Optional
 
 from hezhang_plugin.core.changes import BUSINESS_KEYS, INSERT, ChangeSet, RowChange
 from hezhang_plugin.data import io
-from hezhang_plugin.data.gpkg import WorkspaceError, WorkspaceInfo, read_workspace_info
+from hezhang_plugin.data.gpkg import (
+    ReadOnlyWorkspaceError,
+    WorkspaceError,
+    WorkspaceInfo,
+    is_read_only,
+    read_workspace_info,
+)
 
-
-class ReadOnlyError(WorkspaceError):
-    """A write to a workspace that may only be read; the message names it."""
+#: A write to a workspace that may only be read; the message names it (one class for every
+#: backend and for the checks before a write, data.gpkg.check_writable).
+ReadOnlyError = ReadOnlyWorkspaceError
 
 
 class ConflictError(io.WriteError):
@@ -138,9 +144,7 @@ class GeoPackageBackend(Backend):
 
     @property
     def read_only(self) -> bool:
-        folder = os.path.dirname(self.path) or "."
-        # SQLite writes a journal (or -wal/-shm) beside the file: the folder must be writable too.
-        return not (os.access(self.path, os.W_OK) and os.access(folder, os.W_OK))
+        return is_read_only(self.path)
 
     def read_rows(self, layer: str, where: Optional[str] = None, with_geometry: bool = True) -> list[dict]:
         return io.read_rows(self.path, layer, where=where, with_geometry=with_geometry)
@@ -153,7 +157,7 @@ class GeoPackageBackend(Backend):
 
     def apply(self, changeset: ChangeSet) -> ApplyResult:
         if self.read_only:
-            raise ReadOnlyError(f"{os.path.basename(self.path)}: the workspace is read-only; nothing was changed")
+            raise ReadOnlyError(self.path)
         result = ApplyResult()
         if not changeset:
             return result
@@ -272,7 +276,7 @@ def open_workspace(uri: str) -> Backend:
     """
     text = (uri or "").strip()
     if not text:
-        raise WorkspaceError("no workspace given")
+        raise WorkspaceError("workspace.none_given")
     for matches, factory in _REGISTRY:
         if matches(text):
             ws = factory(text)

@@ -1,4 +1,5 @@
-"""QGIS features to and from shapely arrays (WKB bridge), for Processing algorithms."""
+"""QGIS features to and from shapely arrays (WKB bridge), for Processing algorithms; the
+constraints a feature would break before it is added to a layer."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from qgis.core import QgsFeature, QgsFeatureRequest, QgsGeometry
 
 #: largest distance (metres) between a curve and the straight segments replacing it
 CURVE_TOLERANCE_M = 0.1
-#: metres per degree of latitude (to state the curve tolerance in degrees for geographic layers)
-_M_PER_DEGREE = 111320.0
 
 
 def curve_tolerance(crs) -> float:
-    """:data:`CURVE_TOLERANCE_M` in the units of ``crs`` (degrees for a geographic CRS)."""
+    """:data:`CURVE_TOLERANCE_M` in the units of ``crs`` (degrees for a geographic CRS; the
+    metres-per-degree figure of core.crs)."""
+    from hezhang_plugin.core.crs import METRES_PER_DEGREE
+
     if crs is not None and crs.isValid() and crs.isGeographic():
-        return CURVE_TOLERANCE_M / _M_PER_DEGREE
+        return CURVE_TOLERANCE_M / METRES_PER_DEGREE
     return CURVE_TOLERANCE_M
 
 
@@ -144,4 +146,21 @@ def move_xy(geoms, fn) -> list:
             continue
         c.transform(writer)
         out.append(QgsGeometry(c))
+    return out
+
+
+def constraint_problems(layer, feature: QgsFeature) -> list[str]:
+    """What keeps ``feature`` from being saved into ``layer``: one text per field whose hard
+    constraint it breaks (not null, unique, expression; the provider's own, e.g. a
+    GeoPackage NOT NULL column, and the layer's), checked by QGIS as its save would, and
+    worded by QGIS in its language. Empty when the feature can be saved."""
+    from qgis.core import QgsFieldConstraints, QgsVectorLayerUtils
+
+    out = []
+    for i, field in enumerate(layer.fields()):
+        ok, errors = QgsVectorLayerUtils.validateAttribute(
+            layer, feature, i, QgsFieldConstraints.ConstraintStrengthHard,
+            QgsFieldConstraints.ConstraintOriginNotSet)
+        if not ok:
+            out.append(f"{field.displayName()}: {'; '.join(errors)}")
     return out

@@ -9,25 +9,18 @@ layer edit buffer inside one edit command per user action, so Ctrl+Z undoes it.
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 from qgis.core import (
     Qgis,
-    QgsCoordinateTransform,
-    QgsGeometry,
     QgsProject,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate, QMimeData, Qt, QTimer
-from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from qgis.PyQt.QtCore import QDate, Qt, QTimer
+from qgis.PyQt.QtGui import QBrush, QColor, QStandardItem
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,23 +28,27 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QSplitter,
     QTreeView,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
+from hezhang_plugin.data.gpkg import ReadOnlyWorkspaceError, WorkspaceError
+from hezhang_plugin.gui import guards
+from hezhang_plugin.gui.chiefs_dialogs import AssignDialog, ChiefDialog  # noqa: F401  (also used by tests)
+from hezhang_plugin.gui.chiefs_tree import (  # noqa: F401  (the tree's roles, used by tests too)
+    CHIEF_MIME,
+    KEY_ROLE,
+    KIND_ROLE,
+    LOADED_ROLE,
+    PLACEHOLDER,
+    ChiefsTreeModel,
+    build_hierarchy,
+)
+from hezhang_plugin.gui.coverage_panel import CoveragePanel
 from hezhang_plugin.gui.page import DockPage
-from hezhang_plugin.gui.snapshots import layer_rows, read_fields, segments_with_bank_geometry, snapshots
+from hezhang_plugin.gui.snapshots import layer_rows, read_fields, snapshots  # noqa: F401  (layer_rows: tests)
 
-KIND_ROLE = Qt.UserRole + 1
-KEY_ROLE = Qt.UserRole + 2
-LOADED_ROLE = Qt.UserRole + 3
-PLACEHOLDER = "placeholder"
-#: Mime type of a chief dragged in the tree: JSON list of chief ids.
-CHIEF_MIME = "application/x-hezhang-chief-ids"
 #: Task key of the hierarchy load (a newer load supersedes an older one).
 _LOAD = "hierarchy"
 
@@ -71,188 +68,6 @@ def _error_text(exc: BaseException) -> str:
     return text(_lang()) if callable(text) else str(exc)
 
 
-def build_hierarchy(snapshots: dict, date: str, task=None) -> Optional[amod.Hierarchy]:
-    """The hierarchy from layer snapshots (no widget, no live layer: runs in a task).
-    ``task`` is anything with setProgress/isCanceled (the task context)."""
-    rows = {}
-    for n, name in enumerate(("admin_units", "chiefs", "assignments")):
-        if task is not None:
-            if task.isCanceled():
-                return None
-            task.setProgress(20.0 * n)
-        rows[name] = snapshots[name].rows()
-    if task is not None and task.isCanceled():
-        return None
-    segments = segments_with_bank_geometry(snapshots["segments"])
-    return amod.Hierarchy(rows["admin_units"], segments, rows["chiefs"], rows["assignments"], date,
-                          snapshots["segments"].crs)
-
-
-class ChiefsTreeModel(QStandardItemModel):
-    """The tree's model: chiefs drag, units and segments accept a dropped chief."""
-
-    def __init__(self, page: ChiefsPage):
-        super().__init__(0, 2, page)
-        self._page = page
-
-    def supportedDragActions(self):
-        return Qt.CopyAction
-
-    def supportedDropActions(self):
-        return Qt.CopyAction
-
-    def mimeTypes(self):
-        return [CHIEF_MIME]
-
-    def mimeData(self, indexes):
-        ids = []
-        for idx in indexes:
-            if idx.data(KIND_ROLE) == "chief" and idx.data(KEY_ROLE) not in ids:
-                ids.append(idx.data(KEY_ROLE))
-        if not ids:
-            return None
-        data = QMimeData()
-        data.setData(CHIEF_MIME, json.dumps(ids[:1]).encode("utf-8"))
-        return data
-
-    @staticmethod
-    def chief_ids(data) -> list[str]:
-        if data is None or not data.hasFormat(CHIEF_MIME):
-            return []
-        try:
-            ids = json.loads(bytes(data.data(CHIEF_MIME)).decode("utf-8"))
-        except ValueError:
-            return []
-        return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
-
-    @staticmethod
-    def _target(row: int, parent):
-        # Only a drop ON an item (row == -1) means "this unit / this segment".
-        if row != -1 or not parent.isValid():
-            return None
-        kind = parent.data(KIND_ROLE)
-        return (kind, parent.data(KEY_ROLE)) if kind in ("unit", "segment") else None
-
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:
-        target = self._target(row, parent)
-        ids = self.chief_ids(data)
-        if target is None or not ids or action != Qt.CopyAction:
-            return False
-        return bool(self._page.drop_targets(ids[0], *target))
-
-    def dropMimeData(self, data, action, row, column, parent) -> bool:
-        if action == Qt.IgnoreAction:
-            return True
-        if not self.canDropMimeData(data, action, row, column, parent):
-            return False
-        kind, key = self._target(row, parent)
-        return self._page.drop_chief(self.chief_ids(data)[0], kind, key) is not None
-
-
-class ChiefDialog(QDialog):
-    """Add or edit a chief; refuses to close while the record is invalid."""
-
-    def __init__(self, units: dict, chief: Optional[dict] = None, parent=None):
-        super().__init__(parent)
-        self.units = units
-        self.setWindowTitle(self.tr("Edit chief") if chief else self.tr("Add chief"))
-        lang = _lang()
-        form = QFormLayout(self)
-        self.name_edit = QLineEdit()
-        self.level_combo = QComboBox()
-        for c in schema.LEVELS.choices:
-            self.level_combo.addItem(c.zh if lang == "zh" else c.en, c.value)
-        self.role_combo = QComboBox()
-        for c in schema.ROLES.choices:
-            self.role_combo.addItem(c.zh if lang == "zh" else c.en, c.value)
-        self.position_edit = QLineEdit()
-        self.organisation_edit = QLineEdit()
-        self.unit_combo = QComboBox()
-        for code, u in sorted(units.items()):
-            self.unit_combo.addItem(f"{u.get('name') or ''} ({code})", code)
-        self.phone_edit = QLineEdit()
-        form.addRow(self.tr("Name"), self.name_edit)
-        form.addRow(self.tr("Level"), self.level_combo)
-        form.addRow(self.tr("Role"), self.role_combo)
-        form.addRow(self.tr("Position"), self.position_edit)
-        form.addRow(self.tr("Organisation"), self.organisation_edit)
-        form.addRow(self.tr("Unit"), self.unit_combo)
-        form.addRow(self.tr("Phone"), self.phone_edit)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("chiefErrors")
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.setWordWrap(True)
-        form.addRow(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        chief = chief or {"role": "chief"}
-        self.name_edit.setText(chief.get("name") or "")
-        self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(chief.get("level") or "village")))
-        self.role_combo.setCurrentIndex(max(0, self.role_combo.findData(chief.get("role") or "chief")))
-        self.position_edit.setText(chief.get("position") or "")
-        self.organisation_edit.setText(chief.get("organisation") or "")
-        if chief.get("unit_code"):
-            self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(chief["unit_code"])))
-        self.phone_edit.setText(chief.get("phone") or "")
-
-    def values(self) -> dict:
-        from hezhang_plugin.core.codes import normalise_phone
-
-        return {
-            "name": self.name_edit.text().strip(),
-            "level": self.level_combo.currentData(),
-            "role": self.role_combo.currentData(),
-            "position": self.position_edit.text().strip() or None,
-            "organisation": self.organisation_edit.text().strip() or None,
-            "unit_code": self.unit_combo.currentData(),
-            "phone": normalise_phone(self.phone_edit.text()) or None,
-        }
-
-    def errors(self) -> list[str]:
-        return amod.validate_chief(self.values(), self.units, _lang())
-
-    def accept(self) -> None:
-        errors = self.errors()
-        if errors:
-            self.error_label.setText("\n".join(errors))
-            return
-        super().accept()
-
-
-class AssignDialog(QDialog):
-    """Choose a chief, start date and duty for the selected segments."""
-
-    def __init__(self, chiefs: list, seg_count: int, date: QDate, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Assign chief to {0} segments").format(seg_count))
-        lang = _lang()
-        form = QFormLayout(self)
-        self.chief_combo = QComboBox()
-        for c in chiefs:
-            self.chief_combo.addItem(
-                "{} · {} {} · {}".format(
-                    c.get("name"),
-                    schema.LEVELS.label(c.get("level"), lang),
-                    schema.ROLES.label(c.get("role"), lang),
-                    c.get("position") or "",
-                ),
-                c["chief_id"],
-            )
-        self.date_edit = QDateEdit(date)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.duty_edit = QLineEdit()
-        form.addRow(self.tr("Chief"), self.chief_combo)
-        form.addRow(self.tr("Start date"), self.date_edit)
-        form.addRow(self.tr("Duty"), self.duty_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-
 class ChiefsPage(DockPage):
     """Dock page: hierarchy tree, chiefs, assignments, as-of date, coverage problems."""
 
@@ -265,6 +80,8 @@ class ChiefsPage(DockPage):
         self.hierarchy: Optional[amod.Hierarchy] = None
         self._unit_items: dict[str, QStandardItem] = {}
         self._syncing = False
+        #: chief id → (text, colour) of its patrol compliance, set by the Patrols page.
+        self.patrol_badges: dict = {}
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -320,28 +137,16 @@ class ChiefsPage(DockPage):
             b.clicked.connect(slot)
             buttons.addWidget(b)
 
-        problems = QWidget()
-        pl = QVBoxLayout(problems)
-        pl.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        self.check_button = QPushButton(self.tr("Check coverage"))
-        self.check_button.setObjectName("checkCoverageButton")
-        self.check_button.clicked.connect(lambda: self.run_check())
-        self.summary_label = QLabel()
-        self.summary_label.setWordWrap(True)
-        row.addWidget(self.check_button)
-        row.addWidget(self.summary_label, 1)
-        pl.addLayout(row)
-        self.problems = QTreeWidget()
-        self.problems.setObjectName("coverageProblems")
-        self.problems.setHeaderLabels([self.tr("Rule"), self.tr("Severity"), self.tr("Problem")])
-        self.problems.setRootIsDecorated(False)
-        self.problems.itemClicked.connect(self._on_problem_clicked)
-        pl.addWidget(self.problems)
+        self.coverage = CoveragePanel(self)
+        self.coverage.finding_clicked.connect(self._on_finding_clicked)
+        # The panel's parts, as the page's (tests and other pages use them)
+        self.check_button = self.coverage.check_button
+        self.summary_label = self.coverage.summary_label
+        self.problems = self.coverage.problems
 
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.tree)
-        split.addWidget(problems)
+        split.addWidget(self.coverage)
         split.setStretchFactor(0, 3)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
@@ -465,6 +270,12 @@ class ChiefsPage(DockPage):
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 220), 360))
 
+    def set_patrol_badges(self, badges: dict) -> None:
+        """Show each chief's patrol compliance (chief id → (text, colour)) in the tree."""
+        self.patrol_badges = dict(badges)
+        if self.hierarchy is not None:
+            self._apply_hierarchy(self.hierarchy)
+
     # ------------------------------------------------------------ tree building
     def _badge(self, missing: list[str], count: int) -> str:
         if not count:
@@ -512,7 +323,10 @@ class ChiefsPage(DockPage):
         item = QStandardItem(text)
         item.setData("chief", KIND_ROLE)
         item.setData(c["chief_id"], KEY_ROLE)
-        info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone")) if x))
+        badge = self.patrol_badges.get(c["chief_id"])
+        info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone"), badge and badge[0]) if x))
+        if badge:
+            info.setForeground(QBrush(QColor(badge[1])))
         info.setData("chief", KIND_ROLE)
         info.setData(c["chief_id"], KEY_ROLE)
         for it in (item, info):  # a chief is dragged onto units and segments
@@ -726,7 +540,16 @@ class ChiefsPage(DockPage):
         self._select_keys(keys)
 
     # ------------------------------------------------------------ edits through the edit buffer
+    def _refused(self) -> bool:
+        """True (with the reason shown) when the workspace may not be changed."""
+        refusal = guards.write_refusal(self.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning)
+        return bool(refusal)
+
     def _editable(self, name: str) -> QgsVectorLayer:
+        if self.path and guards.write_refusal(self.path):
+            raise ReadOnlyWorkspaceError(self.path)
         lyr = self.layers.get(name)
         if lyr is None:
             raise RuntimeError(f"the workspace has no {name} layer")
@@ -777,12 +600,12 @@ class ChiefsPage(DockPage):
         """A chief dropped on a segment or unit node: assign it there (one edit command).
         Returns the number of new appointments, or None when nothing could be assigned."""
         segs = self.drop_targets(chief_id, kind, key)
-        if not segs:
+        if not segs or self._refused():
             return None
         chief = self.hierarchy.chiefs[chief_id]
         try:
             n = self.assign_segments(segs, chief_id, self.as_of())
-        except (amod.AssignmentError, RuntimeError) as exc:
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
             self._message(_error_text(exc), Qgis.Warning)
             return None
         self._message(
@@ -803,7 +626,7 @@ class ChiefsPage(DockPage):
         """Assign every segment in a village to its village chief (one edit command)."""
         chief = self.village_chief(village_code)
         if chief is None:
-            raise amod.AssignmentError(f"village {village_code} has no active village chief")
+            raise amod.AssignmentError("assignment.no_village_chief", code=village_code)
         segs = [s["seg_code"] for s in self.hierarchy.segments_of.get(village_code, [])]
         return self.assign_segments(segs, chief["chief_id"], valid_from)
 
@@ -832,6 +655,11 @@ class ChiefsPage(DockPage):
         dirty = self.session.unsaved_layers(("chiefs", "assignments")) if self.session else []
         names = ", ".join(lyr.name() for lyr in dirty)
         failed = self.session.save(dirty) if dirty else []
+        # QGIS keeps the edits when a commit fails: another program's lock can be waited out.
+        while failed and any(guards.is_busy(RuntimeError(e)) for e in failed) \
+                and guards.ask_retry_busy(self, self.path):
+            dirty = self.session.unsaved_layers(("chiefs", "assignments"))
+            failed = self.session.save(dirty) if dirty else []
         if failed:
             self._message(self.tr("Saving {0} failed: {1}").format(names, "; ".join(failed)), Qgis.Critical)
             return
@@ -851,7 +679,7 @@ class ChiefsPage(DockPage):
         return None
 
     def add_chief_dialog(self) -> None:
-        if self.hierarchy is None:
+        if self.hierarchy is None or self._refused():
             return
         dialog = ChiefDialog(
             self.hierarchy.units,
@@ -863,33 +691,48 @@ class ChiefsPage(DockPage):
             self,
         )
         if dialog.exec():
-            self.save_chief(dialog.values())
+            self._save_chief_reporting(dialog.values())
 
     def edit_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         dialog = ChiefDialog(self.hierarchy.units, self.hierarchy.chiefs[cid], self)
         if dialog.exec():
-            self.save_chief(dialog.values(), cid)
+            self._save_chief_reporting(dialog.values(), cid)
+
+    def _save_chief_reporting(self, values: dict, chief_id: Optional[str] = None) -> None:
+        try:
+            self.save_chief(values, chief_id)
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
+            self._message(_error_text(exc), Qgis.Warning)
 
     def deactivate_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
             self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         c = self.hierarchy.chiefs[cid]
         text = self.tr("Deactivate {0} and end the appointments on {1}? History is kept.").format(
             c.get("name"), self.as_of()
         )
-        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.Yes:
-            self.deactivate_chief(cid, self.as_of())
+        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.StandardButton.Yes:
+            try:
+                self.deactivate_chief(cid, self.as_of())
+            except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
+                self._message(_error_text(exc), Qgis.Warning)
 
     def assign_dialog(self) -> None:
         segs = self.selected_seg_codes()
         if not segs:
             self._message(self.tr("Select segments in the tree or on the map first"), Qgis.Info)
+            return
+        if self._refused():
             return
         chiefs = sorted(
             (c for c in self.hierarchy.chiefs.values() if c.get("active", True)),
@@ -908,7 +751,7 @@ class ChiefsPage(DockPage):
                     dialog.date_edit.date().toString(Qt.ISODate),
                     dialog.duty_edit.text().strip() or None,
                 )
-            except (amod.AssignmentError, RuntimeError) as exc:
+            except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
                 self._message(_error_text(exc), Qgis.Warning)
                 return
             self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
@@ -918,9 +761,11 @@ class ChiefsPage(DockPage):
         if code is None or (self.hierarchy.units.get(code) or {}).get("level") != "village":
             self._message(self.tr("Select a village in the tree first"), Qgis.Info)
             return
+        if self._refused():
+            return
         try:
             n = self.assign_village(code)
-        except (amod.AssignmentError, RuntimeError) as exc:
+        except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
             self._message(_error_text(exc), Qgis.Warning)
             return
         self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
@@ -932,69 +777,15 @@ class ChiefsPage(DockPage):
     def run_check(self, sync: bool = False) -> None:
         """Run the coverage rules on the workspace's layers as the tree shows them (unsaved
         edits included), as a task unless ``sync``."""
-        if self.session is None or not self.session.is_open:
-            return
-        snaps = snapshots(self.session, ("admin_units", "rivers", "segments", "chiefs", "assignments",
-                                         "notice_boards"))
-        info, date = self.session.info, self.as_of()
-
-        def work(ctx=None):
-            from hezhang_plugin.core.coverage import CoverageData, check
-
-            spatial = ("admin_units", "rivers", "segments")
-            rows = {n: snap.rows(with_geometry=n in spatial) for n, snap in snaps.items()}
-            data = CoverageData(rows["admin_units"], rows["rivers"], rows["segments"], rows["chiefs"],
-                                rows["assignments"], rows["notice_boards"], info.district_code,
-                                snaps["segments"].crs)
-            return check(data, date)
-
-        if sync:
-            self._show_findings(*work())
-            return
-        self.check_button.setEnabled(False)
-
-        def done(result):
-            self.check_button.setEnabled(True)
-            self._show_findings(*result)
-
-        self.tasks.run(self.tr("Checking river-chief coverage"), work, done, key="check",
-                       failed=lambda exc: self.check_button.setEnabled(True),
-                       cancelled=lambda: self.check_button.setEnabled(True))
-
-    def _show_findings(self, findings, summary) -> None:
-        lang = _lang()
-        self.problems.clear()
-        self.summary_label.setText(summary.text(lang))
-        for f in findings:
-            item = QTreeWidgetItem([f.rule, f.severity, f.message(lang)])
-            if f.geometry is not None and not f.geometry.is_empty:
-                import shapely
-
-                item.setData(0, Qt.UserRole, bytes(shapely.to_wkb(f.geometry)))
-            item.setData(1, Qt.UserRole, f.seg_code)
-            if f.severity == "error":
-                item.setForeground(1, QBrush(QColor("#b00020")))
-            self.problems.addTopLevelItem(item)
+        if self.session is not None and self.session.is_open:
+            self.coverage.run(self.session, self.as_of(), self.tasks, sync)
 
     def _on_problem_clicked(self, item, _column=0) -> None:
-        wkb = item.data(0, Qt.UserRole)
-        seg_code = item.data(1, Qt.UserRole)
+        """As a click on a finding row of the coverage panel."""
+        self.coverage._clicked(item, _column)
+
+    def _on_finding_clicked(self, seg_code: str, wkb) -> None:
         if seg_code and self.hierarchy is not None and seg_code in self.hierarchy.seg_by_code:
             self._select_keys([("segment", seg_code, self.hierarchy.unit_of_segment(seg_code))])
-        if not wkb or self.iface is None:
-            return
-        geom = QgsGeometry()
-        geom.fromWkb(wkb)
-        canvas = self.iface.mapCanvas()
-        seg = self.layers.get("segments")
-        if seg is not None:
-            xform = QgsCoordinateTransform(
-                seg.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance()
-            )
-            geom.transform(xform)
-        rect = geom.boundingBox()
-        rect.scale(1.5)
-        if rect.width() == 0 and rect.height() == 0:
-            rect.grow(100.0 if not canvas.mapSettings().destinationCrs().isGeographic() else 0.001)
-        canvas.setExtent(rect)
-        canvas.refresh()
+        if wkb and self.iface is not None:
+            self.coverage.zoom_to(self.iface.mapCanvas(), wkb, self.layers.get("segments"))

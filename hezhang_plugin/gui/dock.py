@@ -42,6 +42,7 @@ from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
 from hezhang_plugin.data.postgres.connection import is_postgres
 from hezhang_plugin.gui.session import WorkspaceSession
+from hezhang_plugin.i18n import user_text
 
 _COUNT_ROWS = (
     ("admin_units", "Administrative units"),
@@ -113,6 +114,14 @@ class WorkspacePage(QWidget):
         self.path_label.setObjectName("pathLabel")
         self.path_label.setWordWrap(True)
         layout.addWidget(self.path_label)
+        self.read_only_label = QLabel(self.tr(
+            "Read-only: this workspace cannot be changed here (the file or its folder cannot be "
+            "written). Checking coverage and exporting maps work."))
+        self.read_only_label.setObjectName("readOnlyLabel")
+        self.read_only_label.setWordWrap(True)
+        self.read_only_label.setStyleSheet("color: #9c5700;")
+        self.read_only_label.setVisible(False)
+        layout.addWidget(self.read_only_label)
         box = QGroupBox(self.tr("Contents"))
         grid = QGridLayout(box)
         self.count_labels: dict[str, QLabel] = {}
@@ -134,6 +143,7 @@ class WorkspacePage(QWidget):
         layout.addStretch(1)
 
     def show_workspace(self, info: Optional[wsgpkg.WorkspaceInfo], counts: dict[str, int]) -> None:
+        self.read_only_label.setVisible(info is not None and wsgpkg.is_read_only(info.path))
         if info is None:
             self.district_label.setText(self.tr("No workspace open."))
             self.path_label.setText("")
@@ -152,6 +162,7 @@ class WorkspacePage(QWidget):
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
+    ("hezhang_plugin.gui.patrols_page", "PatrolsPage", "Patrols"),
     ("hezhang_plugin.gui.problems_page", "ProblemsPage", "Problems"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
@@ -180,13 +191,16 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.open_postgres_requested.connect(self.open_postgres_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
-        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Problems": self.tr("Problems"),
+        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Patrols": self.tr("Patrols"),
+                  "Problems": self.tr("Problems"),
                   "Imagery": self.tr("Imagery"), "Export": self.tr("Export"), "Users": self.tr("Users")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
             page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
             self.pages[cls] = page
             self.tabs.addTab(page, titles[title])
+        if "PatrolsPage" in self.pages and hasattr(self.pages.get("ChiefsPage"), "set_patrol_badges"):
+            self.pages["PatrolsPage"].badges_changed.connect(self.pages["ChiefsPage"].set_patrol_badges)
         self.setWidget(self.tabs)
         from hezhang_plugin.gui.conflict_watch import ConflictWatcher
 
@@ -252,8 +266,13 @@ class HezhangDock(QgsDockWidget):
 
     def refresh(self) -> None:
         self._show_counts()
+        from hezhang_plugin.gui.page import DockPage
+
         for page in self.pages.values():
-            page.set_workspace(self.session if self.session.is_open else None)
+            if isinstance(page, DockPage):
+                page.set_workspace(self.session if self.session.is_open else None)
+            else:  # a page not (yet) on the session takes the workspace file
+                page.set_workspace(self.session.path if self.session.is_open else None)
 
     def _show_counts(self) -> None:
         counts = {}
@@ -352,7 +371,7 @@ class HezhangDock(QgsDockWidget):
             info = ws.create_workspace(values["OUTPUT"], values["DISTRICT_CODE"], values["DISTRICT_NAME"],
                                        values["CRS"], overwrite=True, lang=_lang())
         except ws.WorkspaceError as exc:
-            QMessageBox.warning(self, self.tr("New workspace"), str(exc))
+            QMessageBox.warning(self, self.tr("New workspace"), user_text(exc))
             return
         self.open_workspace(info.path, confirmed=True)
 
@@ -388,13 +407,19 @@ class HezhangDock(QgsDockWidget):
         try:
             info = _check(path)
         except ws.WorkspaceError as exc:
-            self._refuse(str(exc))
+            self._refuse(user_text(exc))
             return False
         if not confirmed and not self.confirm_leave(self.tr("Open workspace")):
             return False
         if is_postgres(path):
             return self._open_postgres(info)
         if info.schema_version < schema.SCHEMA_VERSION:
+            if wsgpkg.is_read_only(path):
+                self._refuse(self.tr("{0} has schema version {1} and must be migrated to version {2} before "
+                                     "use, but it is read-only. Copy it to a folder you may write to and open "
+                                     "the copy.").format(os.path.basename(path), info.schema_version,
+                                                         schema.SCHEMA_VERSION))
+                return False
             steps = migrations.pending(info.schema_version)
             text = self.tr("{0} has schema version {1}. Migrate it to version {2}?\n\n{3}").format(
                 os.path.basename(path), info.schema_version, schema.SCHEMA_VERSION,
@@ -404,15 +429,19 @@ class HezhangDock(QgsDockWidget):
             try:
                 migrations.migrate(path, ws._update_project_fields)
             except Exception as exc:  # report any failure; the file is left as it was
-                self._refuse(self.tr("Migration failed, the workspace was not changed: {0}").format(exc))
+                self._refuse(self.tr("Migration failed, the workspace was not changed: {0}").format(user_text(exc)))
                 return False
-        with wsproject.WorkspacePathFixer(os.path.abspath(path)):
-            uri = wsproject.project_uri(os.path.abspath(path))
-            add_project = getattr(self.iface, "addProject", None)
-            ok = add_project(uri) if add_project is not None else QgsProject.instance().read(uri)
-            opened = workspace_path_of(QgsProject.instance()) == os.path.abspath(path)
-            if ok is None or (ok is False and not opened):
-                ok = QgsProject.instance().read(uri)
+        project = QgsProject.instance()
+        add_project = getattr(self.iface, "addProject", None)
+
+        def read(uri: str) -> bool:
+            ok = add_project(uri) if add_project is not None else project.read(uri)
+            if ok is None or (ok is False and project.fileName() != uri):
+                ok = project.read(uri)  # an iface without addProject's answer
+            return bool(ok)
+
+        # A read-only WAL workspace's project is read from a copy (see data.project.read_project).
+        ok = wsproject.read_project(project, path, reader=read)
         if not ok:
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(
                 os.path.basename(path)))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from qgis.core import QgsExpression, QgsFeature, QgsFeatureRequest, QgsVectorLayer
+from qgis.core import QgsExpression, QgsFeature, QgsFeatureRequest, QgsGeometry, QgsVectorLayer, QgsVectorLayerUtils
 from qgis.PyQt.QtCore import QDate, QDateTime, QObject, Qt, QVariant
 
 from hezhang_plugin.core.changes import BUSINESS_KEYS, INSERT, ChangeSet, RowChange
@@ -102,13 +102,12 @@ class EditBufferApplier(QObject):
         keys = _KeyLookup(layer)
         for change in changes:
             if change.operation == INSERT:
-                feat = QgsFeature(fields)
-                for k, v in change.values.items():
-                    i = fields.lookupField(k)
-                    if i >= 0:
-                        feat.setAttribute(i, _qvalue(fields.at(i), v))
-                if change.geometry is not None:
-                    feat.setGeometry(_qgs_geometry(change.geometry))
+                values = {fields.lookupField(k): _qvalue(fields.at(fields.lookupField(k)), v)
+                          for k, v in change.values.items() if fields.lookupField(k) >= 0}
+                geom = _qgs_geometry(change.geometry) if change.geometry is not None else QgsGeometry()
+                # As QGIS digitising does: provider defaults (the fid) fill what the change leaves out.
+                feat = QgsVectorLayerUtils.createFeature(layer, geom, values, layer.createExpressionContext())
+                _refuse_broken_constraints(layer, feat)
                 if not layer.addFeature(feat):
                     raise EditError(Message.literal(f"{layer.name()}: a row could not be added",
                                                     f"{layer.name()}：无法添加记录"))
@@ -212,6 +211,17 @@ class _KeyLookup:
             return feat.id()
         raise EditError(Message.literal(f"{self.layer.name()}: no row with {field} {value}",
                                         f"{self.layer.name()}：没有{field}为{value}的记录"))
+
+
+def _refuse_broken_constraints(layer: QgsVectorLayer, feat: QgsFeature) -> None:
+    """EditError naming what a new row would break when the layer is saved (a NOT NULL or
+    unique column of the file, a constraint of the form): refused with the action that
+    causes it, not later at save time."""
+    from hezhang_plugin.data.qgsio import constraint_problems
+
+    problems = constraint_problems(layer, feat)
+    if problems:
+        raise EditError("edit.not_added", layer=layer.name(), problems="; ".join(problems))
 
 
 def _check_version(layer: QgsVectorLayer, fid: int, change: RowChange) -> None:

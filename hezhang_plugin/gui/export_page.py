@@ -68,8 +68,10 @@ class ExportTask(QgsTask):
                 return self._run_child(python)
             return self._run_here()
         except Exception as exc:  # shown in finished(), on the main thread; the traceback to the log
+            from hezhang_plugin.i18n import user_text
+
             get_logger().error("export failed:\n%s", traceback.format_exc())
-            self.error = str(exc)
+            self.error = user_text(exc)
             return False
 
     def _run_child(self, python: str) -> bool:

@@ -40,6 +40,7 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin import log
 from hezhang_plugin.core import schema
 from hezhang_plugin.core.messages import Message
+from hezhang_plugin.gui import guards
 from hezhang_plugin.gui.page import DockPage, ui_lang
 from hezhang_plugin.gui.snapshots import segments_with_bank_geometry, snapshots
 
@@ -47,8 +48,9 @@ LIST_COLUMNS = ("seg_code", "name", "bank", "unit_code", "length_km")
 _LOAD, _SEGMENT = "load", "segment"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SegmentsPage", text)
+def tr(text: str) -> str:
+    # Context "@default": where pylupdate5 files module-level tr("...") calls.
+    return QCoreApplication.translate("@default", text)
 
 
 # ---------------------------------------------------------------------------- models
@@ -365,8 +367,16 @@ class SegmentsPage(DockPage):
         return self.session.layers().get(name) if self.session is not None and self.session.is_open else None
 
     def on_workspace(self, session) -> None:
+        self._drop_tool()  # it drew on the previous workspace's layers
         self._bind_layer(self.layer)
         self.refresh()
+
+    def _drop_tool(self) -> None:
+        if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
+            self.iface.mapCanvas().unsetMapTool(self.tool)
+        self.tool = None
+        if getattr(self, "draw_button", None) is not None:
+            self.draw_button.setChecked(False)
 
     def on_changed(self) -> None:
         if self.session is not None and self.layer is not self._bound:
@@ -375,9 +385,7 @@ class SegmentsPage(DockPage):
 
     def on_teardown(self) -> None:
         self._bind_layer(None)
-        if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
-            self.iface.mapCanvas().unsetMapTool(self.tool)
-        self.tool = None
+        self._drop_tool()
         self.task = None
 
     def _bind_layer(self, layer: Optional[QgsVectorLayer]) -> None:
@@ -476,6 +484,11 @@ class SegmentsPage(DockPage):
             return
         from hezhang_plugin.gui.segment_tool import DrawSegmentTool
 
+        refusal = guards.write_refusal(self.session.path if self.session is not None else None)
+        if refusal:
+            self._message(refusal, Qgis.Warning, 10)
+            self.draw_button.setChecked(False)
+            return
         rivers, units = self._project_layer("rivers"), self._project_layer("admin_units")
         if rivers is None or self.layer is None:
             self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.Warning)
@@ -484,6 +497,7 @@ class SegmentsPage(DockPage):
         self.tool = DrawSegmentTool(canvas, rivers, self.layer, units, unit_level=self.level_combo.currentData())
         self.tool.set_bank(self.bank_combo.currentData())
         self.tool.status.connect(lambda text: self._message(text, Qgis.Info, 3))
+        self.tool.refused.connect(lambda text: self._message(text, Qgis.Warning, 10))
         self.tool.deactivated.connect(lambda: self.draw_button.setChecked(False))
         canvas.setMapTool(self.tool)
 
@@ -497,6 +511,12 @@ class SegmentsPage(DockPage):
         if self.session is None or not self.session.is_open:
             self._message(self.tr("Open a workspace first."), Qgis.Warning)
             return None
+        refusal = guards.write_refusal(self.session.path)
+        if refusal:
+            self._message(refusal, Qgis.Warning, 10)
+            return None
+        if self.session.path and not guards.wait_until_free(self, self.session.path):
+            return None
         level = self.level_combo.currentData()
         if not self.session.prepare_batch(Message("change.segment_rivers", level=level), ("segments",), self):
             return None
@@ -507,7 +527,7 @@ class SegmentsPage(DockPage):
 
             return segment_workspace(uri, level, tolerance, min_length, feedback=ctx)
 
-        self.task = self.tasks.run(_tr("Segmenting rivers"), work, self._segmentation_done, key=_SEGMENT,
+        self.task = self.tasks.run(tr("Segmenting rivers"), work, self._segmentation_done, key=_SEGMENT,
                                    failed=self._segmentation_failed, cancelled=self._segmentation_cancelled,
                                    start=False)
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
@@ -533,10 +553,13 @@ class SegmentsPage(DockPage):
 
         self._segmentation_ended()
         self.result_label.setText(error_text(exc, ui_lang()))
+        # Another program locked the file while the segments were written; nothing changed.
+        if guards.is_busy(exc) and guards.ask_retry_busy(self, self.session.path):
+            self.run_segmentation()
 
     def _segmentation_cancelled(self) -> None:
         self._segmentation_ended()
-        text = _tr("Segmentation cancelled; the workspace was not changed.")
+        text = tr("Segmentation cancelled; the workspace was not changed.")
         self.result_label.setText(text)
         self._message(text, Qgis.Warning, 10)
 
@@ -547,8 +570,10 @@ class SegmentsPage(DockPage):
             report.get("segments", 0), report.get("single_bank", 0), len(report["added"]),
             len(report["changed"]), len(report["unchanged"]), len(report["retired"]),
             len(report["repaired"]), len(report["invalid"]))
-        self.result_label.setText(text)
-        for line in report["repaired"] + report["invalid"]:
+        # what the run repaired or could not check (reversed rivers, gaps between units…)
+        notes = [n.text(ui_lang()) for n in report.get("notes", [])]
+        self.result_label.setText("\n".join([text] + notes))
+        for line in report["repaired"] + report["invalid"] + notes:
             log.get_logger().warning(line)
         self._message(text, Qgis.Success)
         self.session.batch_written(("segments",))

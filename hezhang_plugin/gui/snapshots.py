@@ -39,12 +39,17 @@ def plain(value):
     return value
 
 
-def source_rows(source, fields, names) -> list[dict]:
-    """Attribute rows (fid included, no geometry) of a layer or a QgsVectorLayerFeatureSource
-    (safe in a worker thread); ``fields`` are the layer's fields copied in the main thread."""
+def source_rows(source, fields, names, with_geometry: bool = False) -> list[dict]:
+    """Attribute rows (fid included) of a layer or a QgsVectorLayerFeatureSource (safe in a
+    worker thread); ``fields`` are the layer's fields copied in the main thread. With
+    ``with_geometry`` each row has ``geom`` (shapely; None when empty)."""
+    import shapely
+
     have = [n for n in names if fields.lookupField(n) >= 0]
     idx = [fields.lookupField(n) for n in have]
-    req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(idx)
+    req = QgsFeatureRequest().setSubsetOfAttributes(idx)
+    if not with_geometry:
+        req.setFlags(QgsFeatureRequest.NoGeometry)
     out = []
     for feat in source.getFeatures(req):
         attrs = feat.attributes()
@@ -53,26 +58,9 @@ def source_rows(source, fields, names) -> list[dict]:
             row[n] = plain(attrs[i])
         if "active" in row:
             row["active"] = row["active"] in (True, 1, "1", "true", None)
-        out.append(row)
-    return out
-
-
-def source_rows_with_geometry(source, fields, names) -> list[dict]:
-    """Like :func:`source_rows`, with ``geom`` (shapely; None when empty) on every row."""
-    import shapely
-
-    have = [n for n in names if fields.lookupField(n) >= 0]
-    idx = [fields.lookupField(n) for n in have]
-    out = []
-    for feat in source.getFeatures(QgsFeatureRequest().setSubsetOfAttributes(idx)):
-        attrs = feat.attributes()
-        row = {"fid": feat.id()}
-        for n, i in zip(have, idx):
-            row[n] = plain(attrs[i])
-        if "active" in row:
-            row["active"] = row["active"] in (True, 1, "1", "true", None)
-        g = feat.geometry()
-        row["geom"] = shapely.from_wkb(bytes(g.asWkb())) if g is not None and not g.isEmpty() else None
+        if with_geometry:
+            g = feat.geometry()
+            row["geom"] = shapely.from_wkb(bytes(g.asWkb())) if g is not None and not g.isEmpty() else None
         out.append(row)
     return out
 
@@ -110,9 +98,7 @@ class LayerSnapshot:
                 return self.backend.read_attributes(self.name)
             except Exception as exc:  # locked or unusual file: fall back to the source
                 log.get_logger().info("reading %s through the layer: %s", self.name, exc)
-        if with_geometry:
-            return source_rows_with_geometry(self.source, self.fields, read_fields(self.name))
-        return source_rows(self.source, self.fields, read_fields(self.name))
+        return source_rows(self.source, self.fields, read_fields(self.name), with_geometry)
 
     def single_bank_geometries(self) -> dict:
         """fid → shapely geometry of the left/right-bank segments (the single-bank km rule

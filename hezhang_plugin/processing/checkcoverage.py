@@ -20,6 +20,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
@@ -198,7 +199,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                 else self._data_from_layers(parameters, context, feedback)
             )
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         rules = list(coverage.RULES)
         if not workspace:
             if not data.rivers:

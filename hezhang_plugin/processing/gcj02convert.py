@@ -41,9 +41,10 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         import numpy as np
+        from pyproj import Transformer
 
+        from hezhang_plugin.core import crs as crsmod
         from hezhang_plugin.core import gcj02
-        from hezhang_plugin.core.waterchange import _transformer
         from hezhang_plugin.data.qgsio import move_xy
         from hezhang_plugin.processing.inputs import check_text, layer_label, text_columns
 
@@ -69,7 +70,9 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
                 return np.column_stack(gcj02.convert(xy[:, 0], xy[:, 1], direction))
         else:
             text = crs.authid() or crs.toWkt()
-            to_ll, from_ll = _transformer(text, "EPSG:4490"), _transformer("EPSG:4490", text)
+            layer_crs, lonlat = crsmod.crs_object(text), crsmod.crs_object(crsmod.CGCS2000)
+            to_ll = Transformer.from_crs(layer_crs, lonlat, always_xy=True)
+            from_ll = Transformer.from_crs(lonlat, layer_crs, always_xy=True)
 
             def fn(xy):
                 lon, lat = to_ll.transform(xy[:, 0], xy[:, 1])

@@ -15,6 +15,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
@@ -49,21 +50,33 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputString("STALE_CODES", self.tr("Stale board codes")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from hezhang_plugin.core import boards, codes
-        from hezhang_plugin.data.backend import open_workspace
-        from hezhang_plugin.data.workspace import WorkspaceError
-        from hezhang_plugin.services.boards import place_boards
+        from hezhang_plugin.data import io
+        from hezhang_plugin.data.gpkg import check_not_busy, check_writable
+        from hezhang_plugin.data.postgres.connection import is_postgres
+        from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
 
         path = self.parameterAsFile(parameters, "WORKSPACE", context)
         try:
-            open_workspace(path)
+            check_workspace(path)
+            if not is_postgres(path):  # (a PostgreSQL workspace refuses a login without rights itself)
+                check_writable(path)
+                check_not_busy(path)
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
+        try:
+            return self._place(path, parameters, context, feedback)
+        except (WorkspaceError, io.WriteError) as exc:
+            raise QgsProcessingException(user_text(exc)) from exc
+
+    def _place(self, path, parameters, context, feedback):
+        from hezhang_plugin.core import boards, codes
+        from hezhang_plugin.services.boards import place_boards
+
         km = self.parameterAsDouble(parameters, "KM_PER_BOARD", context) or boards.KM_PER_BOARD
         hotline = codes.normalise_phone(self.parameterAsString(parameters, "HOTLINE", context) or "")
         err = codes.check_phone(hotline) if hotline else None
         if err:
-            raise QgsProcessingException(self.tr("Hotline: {0}").format(err))
+            raise QgsProcessingException(self.tr("Hotline: {0}").format(user_text(err)))
         qdate = self.parameterAsDateTime(parameters, "DATE", context)
         on = dt.date(qdate.date().year(), qdate.date().month(), qdate.date().day()) \
             if qdate is not None and qdate.isValid() else dt.date.today()

@@ -22,6 +22,8 @@ ALGORITHMS = [
     ("hezhang_plugin.processing.migrateworkspace", "MigrateWorkspaceAlgorithm"),
     ("hezhang_plugin.processing.adduser", "AddUserAlgorithm"),
     ("hezhang_plugin.processing.history", "HistoryAlgorithm"),
+    ("hezhang_plugin.processing.importpatrols", "ImportPatrolsAlgorithm"),
+    ("hezhang_plugin.processing.checkpatrols", "CheckPatrolsAlgorithm"),
     ("hezhang_plugin.processing.assess", "AssessAlgorithm"),
     ("hezhang_plugin.processing.workreport", "WorkReportAlgorithm"),
 ]

@@ -19,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate, QVariant
 
 from hezhang_plugin.core import schema
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LEVELS = ("village", "town")
@@ -101,6 +102,7 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core import segmentation as seg
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_destination_writable
         from hezhang_plugin.data.qgsio import source_to_arrays
         from hezhang_plugin.i18n import ui_language
         from hezhang_plugin.processing.inputs import (
@@ -111,6 +113,10 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
             zm_dropped,
         )
 
+        try:  # refused before the work: segments written into a read-only workspace
+            check_destination_writable(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
+        except WorkspaceError as exc:
+            raise QgsProcessingException(user_text(exc)) from exc
         rivers = self.parameterAsSource(parameters, "RIVERS", context)
         units = self.parameterAsSource(parameters, "UNITS", context)
         if rivers is None or units is None:

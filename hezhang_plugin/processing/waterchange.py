@@ -18,6 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
@@ -91,7 +92,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             d_before = check_date(self.parameterAsString(parameters, "BEFORE_DATE", context))
             d_after = check_date(self.parameterAsString(parameters, "AFTER_DATE", context))
         except ValueError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         if d_before and d_after and d_before >= d_after:
             raise QgsProcessingException(self.tr(
                 "The before date {0} is not earlier than the after date {1}.").format(d_before, d_after))
@@ -119,7 +120,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
                 self.parameterAsDouble(parameters, "MIN_AREA", context) or 0.0, feedback)
             chiefs = chiefs_by_segment(workspace, d_after) if workspace else {}
         except wc.WaterChangeError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         fields = self.output_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.Polygon, crs)

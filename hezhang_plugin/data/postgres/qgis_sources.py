@@ -17,9 +17,6 @@ from hezhang_plugin.data.postgres import connection, ddl
 
 PROJECT_NAME = "hezhang"
 
-_WKB = {"MultiPolygon": QgsWkbTypes.MultiPolygon, "MultiLineString": QgsWkbTypes.MultiLineString,
-        "Point": QgsWkbTypes.Point}
-
 
 def layer_source(uri: str, layer_name: str, srid: int = 0) -> str:
     """QGIS ``postgres`` provider source of a workspace table."""
@@ -29,7 +26,7 @@ def layer_source(uri: str, layer_name: str, srid: int = 0) -> str:
     ds.setConnection(service, "", "", "")
     ds.setDataSource(ddl.table_schema(layer_name), layer_name, "geom" if lyr.geometry else None, "", "fid")
     if lyr.geometry:
-        ds.setWkbType(_WKB[lyr.geometry])
+        ds.setWkbType(QgsWkbTypes.parseType(lyr.geometry))
         if srid:
             ds.setSrid(str(srid))
     # The key is the table's primary key: no need to check its unicity on load.

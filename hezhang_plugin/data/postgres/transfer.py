@@ -68,11 +68,17 @@ def gpkg_blob_to_wkb(blob: Optional[bytes]) -> Optional[bytes]:
 
 
 def wkb_to_ewkb_hex(wkb: bytes, srid: int) -> str:
-    """WKB → hex EWKB carrying ``srid`` (PostGIS input for a typed geometry column)."""
+    """WKB (ISO or extended, as GDAL writes it for Z and M) → hex EWKB carrying ``srid``
+    (PostGIS input for a typed geometry column; M values kept)."""
     little = wkb[0] == 1
     fmt = "<I" if little else ">I"
     gtype = struct.unpack(fmt, wkb[1:5])[0]
-    gtype |= 0x20000000
+    flags = gtype & 0xE0000000
+    base = gtype & 0x1FFFFFFF
+    if base >= 1000:  # ISO: 1000s = Z, 2000s = M, 3000s = ZM
+        dims, base = divmod(base, 1000)
+        flags |= (0x80000000 if dims in (1, 3) else 0) | (0x40000000 if dims in (2, 3) else 0)
+    gtype = base | flags | 0x20000000
     out = wkb[:1] + struct.pack(fmt, gtype) + struct.pack(fmt, int(srid)) + wkb[5:]
     return out.hex()
 
@@ -116,12 +122,12 @@ def normalise(f: Optional[schema.Field], value: Any) -> Any:
 
 
 def _normalise_geom(wkb: Optional[bytes]) -> Optional[bytes]:
+    """ISO WKB, little-endian, with every coordinate (Z and M included), through OGR."""
     if wkb is None:
         return None
-    import shapely
+    from osgeo import ogr
 
-    g = shapely.from_wkb(bytes(wkb))
-    return shapely.to_wkb(g, byte_order=1, output_dimension=2)
+    return bytes(ogr.CreateGeometryFromWkb(bytes(wkb)).ExportToIsoWkb(ogr.wkbNDR))
 
 
 # ------------------------------------------------------------------ readers
