@@ -36,7 +36,8 @@ class AddUserAlgorithm(HezhangAlgorithm):
         # In the order of core.scope.ROLES.
         roles = [self.tr("Viewer"), self.tr("Village editor"), self.tr("Town editor"),
                  self.tr("District manager"), self.tr("Administrator")]
-        assert len(roles) == len(scope.ROLES)
+        if len(roles) != len(scope.ROLES):
+            raise RuntimeError("the ROLE options must list core.scope.ROLES")
         self.addParameter(QgsProcessingParameterEnum("ROLE", self.tr("Role"), options=roles, defaultValue=2))
         self.addParameter(QgsProcessingParameterString(
             "UNIT_CODE", self.tr("Unit code of the area (12 digits)"), optional=True))
