@@ -4,6 +4,7 @@ started QGIS, never at conftest import time."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 import pytest
@@ -20,13 +21,23 @@ def pytest_addoption(parser, pluginmanager):
         parser.addini("qgis_qui_enabled", "pytest-qgis GUI switch (unused without pytest-qgis)", type="bool")
 
 
-@pytest.fixture
-def workspace_path(tmp_path, qgis_app):
-    """A new empty workspace GeoPackage for the demo district code."""
+@pytest.fixture(scope="session")
+def empty_workspace_template(tmp_path_factory, qgis_app):
+    """One new empty workspace for the session (district 411171 测试区, EPSG:4490), made once:
+    creating a workspace builds its whole project, which costs seconds per test."""
     from hezhang_plugin.data.workspace import create_workspace
 
-    path = tmp_path / "ws.gpkg"
+    path = tmp_path_factory.mktemp("template") / "ws.gpkg"
     create_workspace(str(path), "411171", "测试区", None)
+    return str(path)
+
+
+@pytest.fixture
+def workspace_path(tmp_path, empty_workspace_template):
+    """A new empty workspace GeoPackage for the demo district code: a copy of the session's
+    template (a workspace's project points its layers at whatever file it is opened from)."""
+    path = tmp_path / "ws.gpkg"
+    shutil.copyfile(empty_workspace_template, path)
     return str(path)
 
 
