@@ -37,3 +37,12 @@ def scalebar_fit_width():
     from qgis.core import QgsScaleBarSettings
 
     return QgsScaleBarSettings.SegmentSizeFitWidth
+
+
+def line_geometry_type():
+    """The line geometry type (rubber bands, layer checks): an enum of Qgis from 3.30 on."""
+    if hasattr(Qgis, "GeometryType"):  # 3.30+
+        return Qgis.GeometryType.Line
+    from qgis.core import QgsWkbTypes
+
+    return QgsWkbTypes.LineGeometry

@@ -276,13 +276,209 @@ def write_roster_csv(rows: list[dict], path: str, encoding: str = "gbk") -> None
                         r["phone"], r.get("seg_code", ""), r.get("duty", ""), r.get("valid_from", "")])
 
 
+# ------------------------------------------------------------------ a season of patrols
+
+SEASON = ("2024-04-01", "2024-06-30")  # Q2 2024: 13 ISO weeks, 3 months, 1 quarter
+PATROL_SEED = 20240401
+
+
+@dataclass
+class PatrolPlan:
+    """What the generated season holds, so the compliance answer is known beforehand."""
+
+    folder: str
+    files: int = 0
+    owed: int = 0  # chief x segment x period owed under the Henan 2018 profile
+    missing: list = None  # (chief_id, seg_code, period label) without any patrol
+    partial: list = None  # (chief_id, seg_code, period label): one patrol covering 30 % of the segment
+    brief: list = None  # (chief_id, seg_code, period label): a 12-minute patrol (full coverage)
+    gcj02_chief: str = ""  # the chief whose app writes GCJ-02 coordinates
+    kml_chief: str = ""
+
+    @property
+    def expected(self) -> dict:
+        """Henan 2018: status counts the compliance check must find."""
+        none = len(self.missing) + len(self.partial)
+        return {"ok": self.owed - none, "short": 0, "none": none}
+
+
+def _walk(frame, line_xy, fraction, offset_m, start_s, speed, rng, interval=10.0):
+    """Points walking ``fraction`` of a segment (frame metres) at ``offset_m`` to the left of
+    its direction (negative: right), its parts one after the other. Each point is moved
+    sideways along the local normal (an offset curve would break on tight meanders)."""
+    import shapely
+    from shapely.geometry import LineString
+
+    path = LineString([c for part in shapely.get_parts(line_xy) for c in part.coords])
+    length = path.length * fraction
+    dist = np.arange(0.0, length, speed * interval)
+    pts = shapely.get_coordinates(shapely.line_interpolate_point(path, dist))
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(path, np.minimum(dist + 2.0, path.length)))
+    behind = shapely.get_coordinates(shapely.line_interpolate_point(path, np.maximum(dist - 2.0, 0.0)))
+    tangent = ahead - behind
+    tangent /= np.maximum(np.linalg.norm(tangent, axis=1), 1e-9)[:, None]
+    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])  # left of the direction
+    pts = pts + offset_m * normal + rng.normal(0.0, 3.0, pts.shape)  # GPS noise
+    lon, lat = frame.lonlat(pts[:, 0], pts[:, 1])
+    t = start_s + dist / speed
+    return lon, lat, t
+
+
+def _gpx(path, lon, lat, t):
+    import datetime as dt
+
+    pts = "\n".join(
+        f'<trkpt lat="{y:.7f}" lon="{x:.7f}"><time>'
+        f'{dt.datetime.fromtimestamp(ti, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}</time></trkpt>'
+        for x, y, ti in zip(lon, lat, t))
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="hezhang demo" '
+                 'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>巡河</name><trkseg>\n'
+                 f"{pts}\n</trkseg></trk></gpx>\n")
+
+
+def _kml(path, lon, lat, t):
+    import datetime as dt
+
+    bj = dt.timezone(dt.timedelta(hours=8))
+    whens = "".join(f"<when>{dt.datetime.fromtimestamp(ti, bj).isoformat()}</when>" for ti in t)
+    coords = "".join(f"<gx:coord>{x:.7f} {y:.7f} 70</gx:coord>" for x, y in zip(lon, lat))
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2" '
+                 'xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Placemark><name>巡河轨迹</name>'
+                 f"<gx:Track>{whens}{coords}</gx:Track></Placemark></Document></kml>\n")
+
+
+def _gcj_csv(path, chief_id, lon, lat, t):
+    """A phone app's export: GCJ-02 coordinates, GBK, Chinese headers, Beijing time text."""
+    import datetime as dt
+
+    from hezhang_plugin.core.gcj02 import wgs84_to_gcj02
+
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    bj = dt.timezone(dt.timedelta(hours=8))
+    with open(path, "w", encoding="gbk", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["河长编号", "经度", "纬度", "定位时间", "精度"])
+        for x, y, ti in zip(glon, glat, t):
+            w.writerow([chief_id, f"{x:.7f}", f"{y:.7f}",
+                        dt.datetime.fromtimestamp(ti, bj).strftime("%Y-%m-%d %H:%M:%S"), "8"])
+
+
+def generate_patrols(path: str, folder: str) -> PatrolPlan:
+    """A season (Q2 2024) of patrol tracks for the demo workspace's chiefs, under the Henan
+    2018 rule: village chiefs weekly, town chiefs monthly, district chiefs quarterly, each
+    on every segment they answer for. A few are deliberately missing, a few walk only 30 %
+    of the segment, a few are hurried 12-minute walks, and one village chief's app writes
+    GCJ-02 coordinates in a GBK CSV (another's KML gx:Track); the rest are GPX."""
+    import datetime as dt
+
+    import shapely
+
+    from hezhang_plugin.core import patrol_match as pm
+    from hezhang_plugin.core import patrol_rules as pr
+    from hezhang_plugin.core.assignments import LEAD_ROLES, is_current
+    from hezhang_plugin.data import io as wio
+    from hezhang_plugin.data.io import read_attributes
+
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(PATROL_SEED)
+    segments = {s["seg_code"]: s for s in wio.read_rows(path, "segments") if not s.get("valid_to")}
+    geoms = [segments[c]["geom"] for c in sorted(segments)]
+    x0, y0, x1, y1 = shapely.total_bounds(np.asarray(geoms, dtype=object))
+    frame = pm.LocalFrame((x0 + x1) / 2, (y0 + y1) / 2)
+    lines = {c: shapely.line_merge(frame.geometries([segments[c]["geom"]])[0]) for c in sorted(segments)}
+    rules = pr.profiles(pr.SEED_ROWS)[pr.DEFAULT_PROFILE]["rules"]
+    duties = sorted({(a["chief_id"], a["seg_code"], a["level"]) for a in read_attributes(path, "assignments")
+                     if a["role"] in LEAD_ROLES and a["seg_code"] in segments and is_current(a, SEASON[0])})
+    plan = PatrolPlan(folder, missing=[], partial=[], brief=[])
+    village = sorted({c for c, _s, lv in duties if lv == "village"})
+    plan.gcj02_chief, plan.kml_chief = village[1], village[2]
+    slots = []
+    for chief, seg, level in duties:
+        for period in pr.periods(rules[level].period, *SEASON):
+            slots.append((chief, seg, level, period))
+    plan.owed = len(slots)
+    village_slots = [i for i, s in enumerate(slots) if s[2] == "village" and s[0] != plan.gcj02_chief]
+    pick = rng.choice(village_slots, size=10, replace=False).tolist()
+    missing = set(pick[:4])
+    partial = set(pick[4:7])
+    brief = set(pick[7:10])
+    town_slots = [i for i, s in enumerate(slots) if s[2] == "town"]
+    missing.add(int(rng.choice(town_slots)))
+    bj = dt.timezone(dt.timedelta(hours=8))
+    for i, (chief, seg, _level, period) in enumerate(slots):
+        label = period.label
+        if i in missing:
+            plan.missing.append((chief, seg, label))
+            continue
+        first = dt.date.fromisoformat(period.start)
+        span = (dt.date.fromisoformat(period.end) - first).days
+        day = first + dt.timedelta(days=int(rng.integers(0, span + 1)))
+        hour = int(rng.integers(8, 16))
+        start = dt.datetime(day.year, day.month, day.day, hour, int(rng.integers(0, 60)), tzinfo=bj).timestamp()
+        bank = segments[seg].get("bank")
+        offset = {"left": 20.0, "right": -20.0}.get(bank, float(rng.choice([-15.0, 15.0])))
+        fraction, speed = 1.0, float(rng.uniform(1.0, 1.4))
+        if i in partial:
+            fraction = 0.3
+            plan.partial.append((chief, seg, label))
+        elif i in brief:
+            speed = lines[seg].length / (12 * 60.0)
+            plan.brief.append((chief, seg, label))
+        lon, lat, t = _walk(frame, lines[seg], fraction, offset, start, speed, rng)
+        if len(t) > 20 and i % 7 == 0:  # now and then a GPS spike, which cleaning drops
+            lat = lat.copy()
+            lat[len(t) // 2] += 0.02
+        stem = f"{chief}_{day.isoformat()}_{seg}"
+        if chief == plan.gcj02_chief:
+            _gcj_csv(os.path.join(folder, f"巡河_{day.isoformat()}_{seg}.csv"), chief, lon, lat, t)
+        elif chief == plan.kml_chief:
+            _kml(os.path.join(folder, stem + ".kml"), lon, lat, t)
+        else:
+            _gpx(os.path.join(folder, stem + ".gpx"), lon, lat, t)
+        plan.files += 1
+    return plan
+
+
+def _patrols(path: str, out_folder: str) -> dict:
+    """Step 6: generate the season's tracks, import them, check compliance."""
+    from hezhang_plugin.services import patrols as sp
+
+    plan = generate_patrols(path, os.path.join(out_folder, "patrols"))
+    report = sp.import_patrols(path, [plan.folder], lang="zh")
+    report.write_csv(os.path.join(out_folder, "patrol_import_report.csv"), "zh")
+    if not report.ok:
+        raise RuntimeError(report.to_text("en"))
+    from hezhang_plugin.core.patrol_match import CRS_LABELS
+
+    gcj = sorted({CRS_LABELS[f.crs.crs] for f in report.files if f.chief_id == plan.gcj02_chief})
+    _say(f"6/9 patrols imported from {os.path.basename(plan.folder)}/: {report.summary('en')} "
+         f"The tracks of {plan.gcj02_chief} were found to be in {', '.join(gcj)} and converted.")
+    check = sp.check_patrols(path, *SEASON)
+    strict = sp.check_patrols(path, *SEASON, profile="akqi_2022")
+    _say(f"    compliance {SEASON[0]} to {SEASON[1]} under {check.profile['name_en']}: {check.summary.text('en')}")
+    for level in ("district", "town", "village"):
+        counts = check.summary.by_level.get(level, {})
+        _say(f"      {level}: {counts.get('ok', 0)} met, {counts.get('short', 0)} too few, "
+             f"{counts.get('none', 0)} without a valid patrol")
+    for r in check.rows:
+        if r.status != "ok":
+            chief = check.chiefs.get(r.chief_id, {}).get("name", "")
+            seg = check.segments.get(r.seg_code, {}).get("name", "")
+            _say(f"      {r.message('zh', chief, seg)}")
+    _say(f"    under {strict.profile['name_en']} (30 min and 2 km per patrol): {strict.summary.text('en')}")
+    return {"patrol_plan": plan, "patrol_report": report, "patrol_check": check, "patrol_check_strict": strict}
+
+
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
 def run(out_folder: str) -> dict:
-    """The main job end to end: workspace, segmentation, roster import, boards, check, maps."""
+    """The main job end to end: workspace, segmentation, roster import, boards, check,
+    a season of patrols and their compliance, maps."""
     from hezhang_plugin.data import gpkg
     from hezhang_plugin.data import io as wio
     from hezhang_plugin.services.segmentation import segment_workspace
@@ -290,7 +486,7 @@ def run(out_folder: str) -> dict:
     os.makedirs(out_folder, exist_ok=True)
     path = os.path.abspath(os.path.join(out_folder, DEMO_FILE))
     data = write_base_workspace(path)
-    _say(f"1/8 workspace {DISTRICT_NAME}: {len(data.villages)} villages, {len(data.rivers)} rivers")
+    _say(f"1/9 workspace {DISTRICT_NAME}: {len(data.villages)} villages, {len(data.rivers)} rivers")
 
     # the defaults the dock and hezhang:segmentrivers offer, so that re-running either changes nothing
     report = segment_workspace(path, today=APPOINTED)
@@ -299,7 +495,7 @@ def run(out_folder: str) -> dict:
     for s in segments:
         banks.setdefault((s["river_code"], s["bank"]), 0.0)
         banks[(s["river_code"], s["bank"])] += s["length_km"] or 0.0
-    _say(f"2/8 segmented: {len(segments)} segments; " + ", ".join(
+    _say(f"2/9 segmented: {len(segments)} segments; " + ", ".join(
         f"{code} {bank} {km:.2f} km" for (code, bank), km in sorted(banks.items())))
     result = {"workspace": path, "segmentation": report, "bank_km": banks}
 
@@ -320,7 +516,7 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
     from hezhang_plugin.services.roster import import_roster
 
     report = import_roster(path, roster_csv, mode="replace", as_of=APPOINTED)
-    _say(f"3/8 roster imported from {os.path.basename(roster_csv)}: {report.summary()}")
+    _say(f"3/9 roster imported from {os.path.basename(roster_csv)}: {report.summary()}")
     if not report.ok:
         raise RuntimeError(report.to_text())
     out = {"roster": report}
@@ -328,20 +524,21 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
 
     placed = processing.run("hezhang:placeboards", {"WORKSPACE": path, "HOTLINE": "12345",
                                                     "REFRESH_DATES": True})
-    _say(f"4/8 notice boards placed: {placed['PLACED']}")
+    _say(f"4/9 notice boards placed: {placed['PLACED']}")
     from hezhang_plugin.services.coverage import check_coverage
 
     findings, summary = check_coverage(path)
     out["findings"], out["summary"] = findings, summary
-    _say(f"5/8 coverage check: {len(findings)} finding(s), {summary.segments_complete} of "
+    _say(f"5/9 coverage check: {len(findings)} finding(s), {summary.segments_complete} of "
          f"{summary.segments} segments complete")
     for f in findings:
         _say(f"    {f.rule} {f.severity} {f.seg_code or ''} {f.message('zh')}")
+    out.update(_patrols(path, out_folder))
     maps = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [0, 1, 2], "FORMAT": 0,
                                                  "OUTPUT_FOLDER": os.path.abspath(out_folder)})
     files = sorted(f for f in os.listdir(out_folder) if f.endswith(".pdf"))
     out["maps"] = maps
-    _say("6/8 maps exported: " + ", ".join(files))
+    _say("7/9 maps exported: " + ", ".join(files))
     return out
 
 
@@ -475,7 +672,7 @@ def add_problems_and_assessment(path: str, out_folder: str) -> dict:
             p["photo_after"] = os.path.relpath(done, os.path.dirname(path))
     written = sp.add_problems(path, located)
     summary = sp.summary(sp.load(path), REPORT_START, REPORT_END)
-    _say(f"7/8 problems: {summary.found} found, {summary.settled} settled, {summary.overdue} overdue on "
+    _say(f"8/9 problems: {summary.found} found, {summary.settled} settled, {summary.overdue} overdue on "
          f"{REPORT_END}")
     marks = [{"sheet_code": "TOWN-M", "period": ASSESSED_MONTH, "subject_code": DISTRICT_CODE[:6] + block + "000",
               "item_code": item, "points": pts, "detail": detail, "evidence_key": evidence}
@@ -504,7 +701,7 @@ def write_report(path: str, out_folder: str) -> dict:
     files = write_workreport(path, REPORT_START, REPORT_END, stem + ".docx")
     for warning in files.warnings:
         _say(f"    {warning}")
-    _say(f"8/8 work report: {', '.join(os.path.basename(f) for f in (files.docx, files.pdf) if f)} "
+    _say(f"9/9 work report: {', '.join(os.path.basename(f) for f in (files.docx, files.pdf) if f)} "
          f"({files.pages} pages)")
     return {"report": files}
 

@@ -93,6 +93,27 @@ RIVER_GRADES = ValueList(
     ),
 )
 
+PERIODS = ValueList(
+    "period",
+    (
+        Choice("week", "Weekly", "每周"),
+        Choice("dekad", "Every 10 days (dekad)", "每旬"),
+        Choice("month", "Monthly", "每月"),
+        Choice("quarter", "Quarterly", "每季度"),
+        Choice("year", "Yearly", "每年"),
+    ),
+)
+
+PATROL_MODES = ValueList(
+    "patrol_mode",
+    (
+        Choice("self", "Self-started", "自主巡河"),
+        Choice("assigned", "Assigned", "交办巡河"),
+        Choice("drone", "Drone", "无人机巡河"),
+        Choice("other", "Other", "其他"),
+    ),
+)
+
 # Problems (事件) and assessment (考核), round 2. Categories are the Ministry of Water
 # Resources' "四乱" (2018) and the other kinds districts track (PATROLS.md).
 PROBLEM_CATEGORIES = ValueList(
@@ -107,6 +128,17 @@ PROBLEM_CATEGORIES = ValueList(
         Choice("facility", "Damaged facility", "设施损毁"),
         Choice("board", "Notice-board defect", "公示牌缺陷"),
         Choice("other", "Other", "其他"),
+    ),
+)
+
+#: Coordinate systems a track file was found to be in (GPX is WGS84 by its standard;
+#: files from domestic map apps are often GCJ-02 or BD-09).
+TRACK_CRS = ValueList(
+    "track_crs",
+    (
+        Choice("wgs84", "WGS84", "WGS84"),
+        Choice("gcj02", "GCJ-02", "GCJ-02（火星坐标）"),
+        Choice("bd09", "BD-09", "BD-09（百度坐标）"),
     ),
 )
 
@@ -214,7 +246,7 @@ GRADES = ValueList(
 VALUE_LISTS = {vl.key: vl for vl in (LEVELS, BANKS, ROLES, RIVER_GRADES, PROBLEM_CATEGORIES, PROBLEM_SEVERITIES,
                                      PROBLEM_SOURCES, PROBLEM_STATUSES, QUANTITY_UNITS, ASSESSMENT_SCOPES,
                                      ASSESSMENT_PERIODS, ASSESSMENT_KINDS, ASSESSMENT_METRICS,
-                                     ASSESSMENT_SOURCES, GRADES)}
+                                     ASSESSMENT_SOURCES, GRADES, PERIODS, PATROL_MODES, TRACK_CRS)}
 
 
 @dataclass(frozen=True)
@@ -254,7 +286,9 @@ class Field:
 @dataclass(frozen=True)
 class Layer:
     name: str
-    geometry: Optional[str]  # MultiPolygon | MultiLineString | Point | None
+    #: MultiPolygon | MultiLineString | Point | LineStringM (a line whose vertices carry a
+    #: measure: patrol tracks keep each point's time there) | None
+    geometry: Optional[str]
     en: str
     zh: str
     group: str
@@ -295,7 +329,8 @@ GROUP_RIVERS = "河流与河段"
 GROUP_CHIEFS = "河长"
 GROUP_IMAGERY = "遥感影像"
 GROUP_PROBLEMS = "问题与考核"
-GROUPS = (GROUP_PROBLEMS, GROUP_RIVERS, GROUP_UNITS, GROUP_CHIEFS, GROUP_IMAGERY)
+GROUP_PATROLS = "巡河"
+GROUPS = (GROUP_PROBLEMS, GROUP_PATROLS, GROUP_RIVERS, GROUP_UNITS, GROUP_CHIEFS, GROUP_IMAGERY)
 
 _UNIT_REF = Reference("admin_units", "code", "name")
 
@@ -328,6 +363,7 @@ _CHIEF_REF = Reference("chiefs", "chief_id", "name")
 _RIVER_REF = Reference("rivers", "river_code", "name")
 _VALID_FROM = Field("valid_from", "date", "Valid from", "起始日期", not_null=True, default="now()")
 _VALID_TO = Field("valid_to", "date", "Valid to", "终止日期")
+_PATROL_REF = Reference("patrols", "patrol_id", "patrol_id")
 
 _PROBLEM_REF = Reference("problems", "problem_code", "title")
 _SHEET_REF = Reference("assessment_sheets", "sheet_code", "name")
@@ -539,6 +575,73 @@ LAYERS: tuple[Layer, ...] = (
             Field("content_date", "date", "Content date", "内容日期"),
         ),
     ),
+    # Patrols (巡河): one row per patrol track, times as the measure (M) of each vertex in
+    # seconds since 1970-01-01 UTC (as QField's tracker writes them); start/end in Beijing
+    # time (UTC+8, no daylight saving since 1991). Length ellipsoidal (CGCS2000).
+    Layer(
+        "patrols", "LineStringM", "Patrols", "巡河轨迹", GROUP_PATROLS,
+        (
+            Field("patrol_id", "text", "Patrol id", "巡河编号", 40, True, True),
+            Field("chief_id", "text", "Chief", "河长", 32, True, ref=_CHIEF_REF),
+            Field("start_time", "datetime", "Start (Beijing time)", "开始时间", not_null=True),
+            Field("end_time", "datetime", "End (Beijing time)", "结束时间", not_null=True),
+            Field("patrol_date", "date", "Date", "巡河日期", not_null=True),
+            Field("duration_min", "real", "Duration (min)", "时长(分钟)"),
+            Field("distance_km", "real", "Distance (km)", "里程(公里)"),
+            Field("points", "integer", "Track points", "轨迹点数"),
+            Field("dropped_points", "integer", "Points dropped in cleaning", "清洗剔除点数"),
+            Field("source_file", "text", "Source file", "来源文件", 254),
+            Field("source_hash", "text", "Source file SHA-256", "来源文件校验值", 64),
+            Field("source_part", "integer", "Part of the source track", "来源轨迹分段"),
+            Field("coords_found", "text", "Coordinates found", "识别的坐标系", 10, values="track_crs"),
+            Field("coords_note", "text", "Why these coordinates", "坐标系识别依据", 254),
+            Field("mode", "text", "Mode", "巡河方式", 10, True, default="'self'", values="patrol_mode"),
+            Field("buffer_m", "real", "Matching distance (m)", "匹配距离(米)"),
+            Field("own_share", "real", "Share of track on own segments", "本人河段轨迹占比"),
+            Field("valid", "boolean", "Valid", "有效"),
+            Field("reasons", "text", "Why not valid", "无效原因", 254),
+            Field("imported_at", "datetime", "Imported", "导入时间"),
+        ),
+        since=3,
+    ),
+    # Per patrol and segment the chief answered for that day: the share of the segment
+    # covered (stations every 10 m within the matching distance of the track), km covered
+    # (share x ellipsoidal length), minutes spent near it, and whether it counts under the
+    # default rule profile.
+    Layer(
+        "patrol_segments", None, "Patrolled segments", "巡河河段", GROUP_PATROLS,
+        (
+            Field("patrol_id", "text", "Patrol", "巡河编号", 40, True, ref=_PATROL_REF),
+            Field("seg_code", "text", "Segment", "河段", 12, True, ref=_SEG_REF),
+            Field("chief_id", "text", "Chief", "河长", 32, True, ref=_CHIEF_REF),
+            Field("level", "text", "Level", "级别", 10, values="level"),
+            Field("coverage", "real", "Share covered", "覆盖比例"),
+            Field("km_covered", "real", "Km covered", "覆盖长度(公里)"),
+            Field("minutes_near", "real", "Minutes near", "沿河时长(分钟)"),
+            Field("counts", "boolean", "Counts", "计入"),
+        ),
+        since=3,
+    ),
+    # Rule profiles as data, seeded (core.seeds) with core.patrol_profiles, whose sources it names.
+    Layer(
+        "patrol_rules", None, "Patrol rules", "巡河规则", GROUP_PATROLS,
+        (
+            Field("profile", "text", "Profile", "规则方案", 32, True),
+            Field("name", "text", "Name", "方案名称", 60, True),
+            Field("name_en", "text", "Name (English)", "方案英文名称", 60),
+            Field("level", "text", "Level", "河长级别", 10, True, values="level"),
+            Field("period", "text", "Period", "周期", 10, True, values="period"),
+            Field("min_count", "integer", "Minimum patrols per period", "每周期最少次数", not_null=True),
+            Field("months", "text", "Months in force (e.g. 3-12)", "适用月份", 40),
+            Field("min_minutes", "real", "Minimum minutes", "最短时长(分钟)"),
+            Field("min_km", "real", "Minimum km", "最短里程(公里)"),
+            Field("min_coverage", "real", "Minimum share of segment", "最低覆盖比例"),
+            Field("min_gap_hours", "real", "Minimum hours between self-started patrols", "自主巡河最短间隔(小时)"),
+            Field("is_default", "boolean", "Default profile", "默认方案", not_null=True, default="false"),
+            Field("source", "text", "Source", "依据", 254),
+        ),
+        since=3,
+    ),
     Layer(
         "hz_meta", None, "Workspace metadata", "工作空间信息", GROUP_CHIEFS,
         (
@@ -564,6 +667,9 @@ RELATIONS: tuple[Relation, ...] = (
              "rivers", "river_code"),
     Relation("unit_children", "Child units", "下级区划", "admin_units", "parent_code",
              "admin_units", "code"),
+    Relation("chief_patrols", "Chief patrols", "河长巡河", "patrols", "chief_id", "chiefs", "chief_id"),
+    Relation("patrol_segment_rows", "Patrolled segments", "巡河河段", "patrol_segments", "patrol_id",
+             "patrols", "patrol_id"),
     Relation("problem_history", "Problem history", "问题办理记录", "problem_events", "problem_code",
              "problems", "problem_code"),
     Relation("sheet_items", "Sheet items", "评分项", "assessment_items", "sheet_code",

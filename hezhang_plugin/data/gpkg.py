@@ -28,6 +28,7 @@ _GEOM = {
     "MultiPolygon": ogr.wkbMultiPolygon,
     "MultiLineString": ogr.wkbMultiLineString,
     "Point": ogr.wkbPoint,
+    "LineStringM": ogr.wkbLineStringM,
     None: ogr.wkbNone,
 }
 
@@ -192,8 +193,8 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
     if f.unique:
         d.SetUnique(True)
     # SQL-level defaults for constants, so rows inserted outside QGIS get them too.
-    if f.type == "boolean" and f.default == "true":
-        d.SetDefault("1")
+    if f.type == "boolean" and f.default in ("true", "false"):
+        d.SetDefault("1" if f.default == "true" else "0")
     elif f.type == "text" and f.default and f.default.startswith("'") and "||" not in f.default:
         d.SetDefault(f.default)
     elif f.type == "date" and f.default == "now()":

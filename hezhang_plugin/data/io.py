@@ -209,7 +209,8 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
         _set_fields(feat, row, names)
         geom = row.get("geom")
         if geom is not None and gtype != ogr.wkbNone:
-            g = ogr.CreateGeometryFromWkb(shapely.to_wkb(geom))
+            g = ogr.CreateGeometryFromWkb(bytes(geom) if isinstance(geom, (bytes, bytearray))
+                                          else shapely.to_wkb(geom))
             if gtype in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
                 g = ogr.ForceTo(g, gtype)
             feat.SetGeometry(g)

@@ -193,6 +193,24 @@ def style_boards(vl: QgsVectorLayer) -> None:
         {"name": "square", "color": "#f5a623", "outline_color": "#6b4500", "size": "2.6"}))
 
 
+#: Patrol track colours by validity: counted, not counted, not yet checked.
+PATROL_COLOURS = {"valid": "#1b9e4b", "invalid": "#e67e22", "unchecked": "#8c8c8c"}
+
+
+def style_patrols(vl: QgsVectorLayer, lang: str = "zh") -> None:
+    """Patrol tracks by validity: green where the patrol counts under the default rule
+    profile, orange dashed where it does not, grey before it was checked."""
+    specs = (
+        ("valid", '"valid" = 1', {"line_style": "solid"}, "有效巡河", "Valid patrol"),
+        ("invalid", '"valid" = 0', {"line_style": "dash"}, "无效巡河", "Patrol not counted"),
+        ("unchecked", '"valid" IS NULL', {"line_style": "dot"}, "未核验", "Not checked"),
+    )
+    root = QgsRuleBasedRenderer.Rule(None)
+    for key, expr, extra, zh, en in specs:
+        sym = QgsLineSymbol.createSimple({"line_color": PATROL_COLOURS[key], "line_width": "0.6",
+                                          "capstyle": "round", "joinstyle": "round", **extra})
+        root.appendChild(QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, zh if lang == "zh" else en))
+    vl.setRenderer(QgsRuleBasedRenderer(root))
 def problems_overdue_expr() -> str:
     """QGIS expression: the problem is overdue today (core.problems' day rule on the
     stored status: deadline passed, status not settled)."""
@@ -230,12 +248,15 @@ ROUND2_DISPLAY = {
     "problem_rules": '"category"',
     "assessment_items": '"sheet_code" || \' \' || "item_code" || \' \' || "name"',
     "assessment_results": '"sheet_code" || \' \' || "period" || \' \' || "subject_code" || \' \' || "item_code"',
+    "patrols": '"chief_id" || \' \' || format_date("start_time", \'yyyy-MM-dd HH:mm\')',
+    "patrol_segments": '"patrol_id" || \' \' || "seg_code"',
+    "patrol_rules": '"name" || \' \' || "level"',
 }
 
 
 def finish_layers(project: QgsProject, layers: dict, lang: str, names) -> None:
     """Relations, relation forms, styles and display expressions of the layers ``names``
-    (added at creation or by a migration), for the round-2 problem and assessment layers."""
+    (added at creation or by a migration), for the round-2 problem, assessment and patrol layers."""
     names = set(names)
     manager = project.relationManager()
     for r in schema.RELATIONS:
@@ -258,6 +279,11 @@ def finish_layers(project: QgsProject, layers: dict, lang: str, names) -> None:
         rel = manager.relation("sheet_items")
         if rel.isValid():
             _relation_form(layers["assessment_sheets"], schema.layer("assessment_sheets"), [rel], lang)
+    if "patrols" in names and "patrols" in layers:
+        style_patrols(layers["patrols"], lang)
+        rel = manager.relation("patrol_segment_rows")
+        if rel.isValid():
+            _relation_form(layers["patrols"], schema.layer("patrols"), [rel], lang)
     for name, expr in ROUND2_DISPLAY.items():
         if name in names and name in layers:
             layers[name].setDisplayExpression(expr)
@@ -307,6 +333,10 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
         elif f.type == "date":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
                 "field_format": "yyyy-MM-dd", "display_format": "yyyy-MM-dd",
+                "calendar_popup": True, "allow_null": not f.not_null}))
+        elif f.type == "datetime":
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
+                "field_format": "yyyy-MM-ddTHH:mm:ss", "display_format": "yyyy-MM-dd HH:mm:ss",
                 "calendar_popup": True, "allow_null": not f.not_null}))
         elif f.type == "boolean":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))

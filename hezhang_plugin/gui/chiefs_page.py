@@ -80,6 +80,8 @@ class ChiefsPage(DockPage):
         self.hierarchy: Optional[amod.Hierarchy] = None
         self._unit_items: dict[str, QStandardItem] = {}
         self._syncing = False
+        #: chief id → (text, colour) of its patrol compliance, set by the Patrols page.
+        self.patrol_badges: dict = {}
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -268,6 +270,12 @@ class ChiefsPage(DockPage):
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 220), 360))
 
+    def set_patrol_badges(self, badges: dict) -> None:
+        """Show each chief's patrol compliance (chief id → (text, colour)) in the tree."""
+        self.patrol_badges = dict(badges)
+        if self.hierarchy is not None:
+            self._apply_hierarchy(self.hierarchy)
+
     # ------------------------------------------------------------ tree building
     def _badge(self, missing: list[str], count: int) -> str:
         if not count:
@@ -315,7 +323,10 @@ class ChiefsPage(DockPage):
         item = QStandardItem(text)
         item.setData("chief", KIND_ROLE)
         item.setData(c["chief_id"], KEY_ROLE)
-        info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone")) if x))
+        badge = self.patrol_badges.get(c["chief_id"])
+        info = QStandardItem(" · ".join(x for x in (c.get("position"), c.get("phone"), badge and badge[0]) if x))
+        if badge:
+            info.setForeground(QBrush(QColor(badge[1])))
         info.setData("chief", KIND_ROLE)
         info.setData(c["chief_id"], KEY_ROLE)
         for it in (item, info):  # a chief is dragged onto units and segments

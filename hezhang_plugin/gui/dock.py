@@ -137,6 +137,7 @@ class WorkspacePage(QWidget):
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
+    ("hezhang_plugin.gui.patrols_page", "PatrolsPage", "Patrols"),
     ("hezhang_plugin.gui.problems_page", "ProblemsPage", "Problems"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
@@ -163,13 +164,16 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
-        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Problems": self.tr("Problems"),
+        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Patrols": self.tr("Patrols"),
+                  "Problems": self.tr("Problems"),
                   "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
             page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
             self.pages[cls] = page
             self.tabs.addTab(page, titles[title])
+        if "PatrolsPage" in self.pages and hasattr(self.pages.get("ChiefsPage"), "set_patrol_badges"):
+            self.pages["PatrolsPage"].badges_changed.connect(self.pages["ChiefsPage"].set_patrol_badges)
         self.setWidget(self.tabs)
         self._project = QgsProject.instance()
         self._project.readProject.connect(self._project_was_read)

@@ -88,5 +88,6 @@ def _group_names():
         QCoreApplication.translate("HezhangAlgorithm", "Chiefs and coverage"),
         QCoreApplication.translate("HezhangAlgorithm", "Imagery"),
         QCoreApplication.translate("HezhangAlgorithm", "Maps"),
+        QCoreApplication.translate("HezhangAlgorithm", "Patrols"),
         QCoreApplication.translate("HezhangAlgorithm", "Problems and assessment"),
     )
