@@ -15,6 +15,9 @@ ALGORITHMS = {
                                ("UNITS", True), ("RIVERS", True), ("NOTICE_BOARDS", True), ("DATE", True),
                                ("TOLERANCE", True), ("OUTPUT", False)],
                               ["OUTPUT", "FINDINGS", "COVERED_SHARE", "SUMMARY"]),
+    "hezhang:checkpatrols": ([("WORKSPACE", False), ("START", False), ("END", False), ("PROFILE", True),
+                              ("OUTPUT", False)],
+                             ["OUTPUT", "OK", "SHORT", "NONE", "PROFILE_USED", "SUMMARY"]),
     "hezhang:createworkspace": ([("DISTRICT_CODE", False), ("DISTRICT_NAME", False), ("CRS", True), ("OUTPUT", False)],
                                 ["OUTPUT"]),
     "hezhang:exportmaps": ([("WORKSPACE", False), ("PRODUCTS", False), ("FORMAT", False), ("OUTPUT_FOLDER", False),
@@ -24,6 +27,9 @@ ALGORITHMS = {
     "hezhang:importroster": ([("WORKSPACE", False), ("INPUT", False), ("MODE", False), ("VALID_ROWS_ONLY", True),
                               ("OUTPUT_REPORT", True)],
                              ["OUTPUT_REPORT", "REJECTED", "CHIEFS_ADDED", "ASSIGNMENTS_ADDED"]),
+    "hezhang:importpatrols": ([("WORKSPACE", False), ("INPUT", False), ("CHIEF", True), ("COORDINATES", False),
+                               ("BUFFER", True), ("VALID_FILES_ONLY", True), ("OUTPUT_REPORT", True)],
+                              ["OUTPUT_REPORT", "PATROLS_ADDED", "REJECTED", "DUPLICATES", "SUMMARY"]),
     "hezhang:placeboards": ([("WORKSPACE", False), ("KM_PER_BOARD", True), ("HOTLINE", True), ("REFRESH_DATES", True),
                              ("DATE", True)],
                             ["PLACED", "STALE", "STALE_CODES"]),
@@ -48,9 +54,10 @@ ENUM_OPTIONS = {
     ("hezhang:importroster", "MODE"): 2,  # append, replace
     ("hezhang:segmentrivers", "UNIT_LEVEL"): 2,  # village, town
     ("hezhang:gcj02convert", "DIRECTION"): 2,
+    ("hezhang:importpatrols", "COORDINATES"): 4,  # detect, WGS84, GCJ-02, BD-09
 }
 
-#: Layers of a workspace: geometry type (None: a table) and fields in order.
+#: Layers of a workspace: geometry type as OGR names it (None: a table) and fields in order.
 LAYERS = {
     "admin_units": ("MultiPolygon", ["code", "name", "level", "parent_code"]),
     "rivers": ("MultiLineString", ["river_code", "name", "grade", "parent_river_code", "length_km"]),
@@ -61,6 +68,14 @@ LAYERS = {
     "assignments": (None, ["seg_code", "chief_id", "level", "role", "duty", "valid_from", "valid_to"]),
     "notice_boards": ("Point", ["board_code", "seg_code", "hotline", "installed_on", "content_date"]),
     "hz_meta": (None, ["schema_version", "district_code", "district_name", "crs", "created", "updated"]),
+    "patrols": ("MeasuredLineString", ["patrol_id", "chief_id", "start_time", "end_time", "patrol_date", "duration_min",
+                                "distance_km", "points", "dropped_points", "source_file", "source_hash",
+                                "source_part", "coords_found", "coords_note", "mode", "buffer_m", "own_share",
+                                "valid", "reasons", "imported_at"]),
+    "patrol_segments": (None, ["patrol_id", "seg_code", "chief_id", "level", "coverage", "km_covered",
+                               "minutes_near", "counts"]),
+    "patrol_rules": (None, ["profile", "name", "name_en", "level", "period", "min_count", "months", "min_minutes",
+                            "min_km", "min_coverage", "min_gap_hours", "is_default", "source"]),
     "problems": ("Point", ["problem_code", "title", "category", "quantity", "quantity_unit", "severity", "source",
                            "source_ref", "reported_on", "reported_by", "seg_code", "river_code", "unit_code",
                            "chief_id", "deadline", "status", "status_at", "photo_before", "photo_after"]),
@@ -80,7 +95,7 @@ LAYERS = {
 
 #: Fields the database keeps unique, and those it refuses empty (the keys of DESIGN.md §3).
 UNIQUE = {"admin_units.code", "rivers.river_code", "segments.seg_code", "chiefs.chief_id",
-          "notice_boards.board_code", "problems.problem_code", "assessment_sheets.sheet_code"}
+          "notice_boards.board_code", "patrols.patrol_id", "problems.problem_code", "assessment_sheets.sheet_code"}
 NOT_NULL = {
     "admin_units": {"code", "name", "level"},
     "rivers": {"river_code", "name"},
@@ -89,6 +104,9 @@ NOT_NULL = {
     "assignments": {"seg_code", "chief_id", "level", "role", "valid_from"},
     "notice_boards": {"board_code", "seg_code"},
     "hz_meta": {"schema_version", "district_code", "district_name", "crs", "created", "updated"},
+    "patrols": {"patrol_id", "chief_id", "start_time", "end_time", "patrol_date", "mode"},
+    "patrol_segments": {"patrol_id", "seg_code", "chief_id"},
+    "patrol_rules": {"profile", "name", "level", "period", "min_count", "is_default"},
     "problems": {"problem_code", "title", "category", "source", "reported_on", "status"},
     "problem_events": {"problem_code", "event_time", "actor", "to_status"},
     "problem_transitions": {"from_status", "to_status", "note_required"},
@@ -104,7 +122,7 @@ VALUES = {
     "ROLES": ["first_chief", "general_chief", "deputy_general_chief", "chief", "police_chief", "procurator",
               "volunteer"],
 }
-GROUPS = ["问题与考核", "河流与河段", "行政区划", "河长", "遥感影像"]
+GROUPS = ["问题与考核", "巡河", "河流与河段", "行政区划", "河长", "遥感影像"]
 
 
 def test_algorithm_ids_parameters_and_outputs(processing_ready):

@@ -57,7 +57,7 @@ def test_every_layer_and_field_from_schema(workspace_path):
 def test_spatial_indexes_and_metadata(workspace_path):
     con = sqlite3.connect(workspace_path)
     idx = {r[0] for r in con.execute("SELECT table_name FROM gpkg_extensions WHERE extension_name='gpkg_rtree_index'")}
-    assert idx == {"admin_units", "rivers", "segments", "notice_boards", "problems"}
+    assert idx == {"admin_units", "rivers", "segments", "notice_boards", "patrols", "problems"}
     row = con.execute("SELECT schema_version, district_code, district_name, crs FROM hz_meta").fetchone()
     assert row == (3, "411171000000", "测试区", "EPSG:4490")
 
@@ -96,13 +96,13 @@ def test_project_stored_inside_geopackage(workspace_path):
     assert info.district_name == "测试区"
     layers = {lyr.source().split("layername=")[1]: lyr for lyr in prj.mapLayers().values()}
     assert set(layers) == {"admin_units", "rivers", "segments", "chiefs", "assignments", "notice_boards",
-                           "problems", "problem_events", "problem_transitions", "problem_rules",
+                           "patrols", "patrol_segments", "patrol_rules", "problems", "problem_events", "problem_transitions", "problem_rules",
                            "assessment_sheets", "assessment_items", "assessment_results"}  # hz_meta stays hidden
     assert all(lyr.isValid() for lyr in layers.values())
     assert prj.crs().authid() == "EPSG:4490"
     assert prj.ellipsoid() == "EPSG:1024"
     root = prj.layerTreeRoot()
-    assert [g.name() for g in root.children()] == ["问题与考核", "河流与河段", "行政区划", "河长", "遥感影像"]
+    assert [g.name() for g in root.children()] == ["问题与考核", "巡河", "河流与河段", "行政区划", "河长", "遥感影像"]
     assert [n.layer().name() for n in root.findGroup("行政区划").findLayers()] == ["行政区划"]
     assert prj.topologicalEditing()
     rels = prj.relationManager().relations()
