@@ -95,11 +95,31 @@ def answer_question(button=QMessageBox.StandardButton.Yes) -> Answer:
 
 
 def type_into(line_edit, text: str) -> None:
-    """Select all and type ``text`` (replacing what was there), key by key."""
+    """Select all and type ``text`` (replacing what was there): ASCII key by key, Chinese as an
+    input method commits it (QTest has no keys for it)."""
+    from qgis.PyQt.QtGui import QInputMethodEvent
+
     line_edit.setFocus()
     line_edit.selectAll()
     QTest.keyClick(line_edit, Qt.Key_Backspace)
-    QTest.keyClicks(line_edit, text)
+    for run in _runs(text):
+        if run.isascii():
+            QTest.keyClicks(line_edit, run)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(run)
+            QApplication.sendEvent(line_edit, event)
+
+
+def _runs(text: str) -> list[str]:
+    """``text`` cut into runs of ASCII and of other characters."""
+    out: list[str] = []
+    for ch in text:
+        if out and out[-1][-1].isascii() == ch.isascii():
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
 
 
 def click_row(view, index, modifier=Qt.NoModifier) -> None:

@@ -119,6 +119,23 @@ BUGS = [
         '    ("hezhang_plugin.processing.placeboards", "PlaceBoardsAlgorithm"),\n', "",
         ("test/test_plugin.py::test_provider_registers_algorithms",
          "test/test_public_interface.py::test_algorithm_ids_parameters_and_outputs")),
+    # User paths driven through the widgets.
+    Bug("new-ws-crs", "the New workspace dialog ignores the CRS chosen",
+        "hezhang_plugin/gui/workspace_dialog.py",
+        '"CRS": self.crs_widget.crs().authid(),', '"CRS": "EPSG:4490",',
+        ("test/test_user_paths.py::test_new_workspace_dialog_refuses_bad_input_then_creates_and_opens",)),
+    Bug("assign-duty", "the Assign dialog drops the duty typed",
+        "hezhang_plugin/gui/chiefs_page.py",
+        "dialog.duty_edit.text().strip() or None,", "None,",
+        ("test/test_user_paths.py::test_assign_dialog_appoints_the_chosen_chief_from_the_date_given",)),
+    Bug("check-sync", "Check coverage runs on the UI thread instead of in a task",
+        "hezhang_plugin/gui/coverage_panel.py",
+        "parent.run_check() if parent is not None", "parent.run_check(sync=True) if parent is not None",
+        ("test/test_user_paths.py::test_check_coverage_runs_in_a_task_and_lists_findings",)),
+    Bug("deactivate-date", "Deactivate ends the appointments today instead of on the date shown",
+        "hezhang_plugin/gui/chiefs_page.py",
+        "self.deactivate_chief(cid, self.as_of())", "self.deactivate_chief(cid, amod.today())",
+        ("test/test_user_paths.py::test_deactivate_asks_and_ends_the_appointments_the_day_shown",)),
 ]
 
 
