@@ -113,3 +113,41 @@ def test_placeboards_uses_km_per_board(processing_ready, tmp_path_factory):
     assert {r["hotline"] for r in new} == {"0375-1234567"}
     assert sorted(r["board_code"] for r in new if r["seg_code"] == "411171000004") == [
         "411171000004-01", "411171000004-02"]
+
+
+def _one_page_pdf(path, text: str) -> str:
+    """A one-page A6 PDF whose only text is ``text`` (Qt's own PDF writer, not the exporter)."""
+    from qgis.PyQt.QtCore import QRectF
+    from qgis.PyQt.QtGui import QPageSize, QPainter, QPdfWriter
+
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.A6))
+    painter = QPainter(writer)
+    painter.drawText(QRectF(100, 100, 2000, 400), text)
+    painter.end()
+    return str(path)
+
+
+@pytest.mark.parametrize("tool", ["pdfunite", "pypdf"])
+def test_pdf_merge_keeps_the_parts_in_order(qgis_app, tmp_path, monkeypatch, tool):
+    """The parts of a parallel export joined by poppler's pdfunite, or by pypdf where pdfunite is
+    not installed: every page once, in the order of the parts."""
+    from hezhang_plugin.layout import export
+
+    if tool == "pypdf":
+        monkeypatch.setattr(export.shutil, "which", lambda name: None)
+    parts = [_one_page_pdf(tmp_path / f"part{k}.pdf", f"PART-{k}") for k in range(4)]
+    assert export.can_merge()
+    out = tmp_path / "joined.pdf"
+    export.merge_pdfs(parts, str(out))
+    assert [t.strip() for t in _pdf_pages_text(out)] == ["PART-0", "PART-1", "PART-2", "PART-3"]
+
+
+def test_pdf_merge_failure_is_named(qgis_app, tmp_path):
+    from hezhang_plugin.layout import export
+
+    good = _one_page_pdf(tmp_path / "a.pdf", "A")
+    broken = tmp_path / "b.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    with pytest.raises(export.ExportError, match="pdfunite failed"):
+        export.merge_pdfs([good, str(broken)], str(tmp_path / "out.pdf"))
