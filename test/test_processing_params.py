@@ -396,3 +396,31 @@ def test_assess_the_chiefs_sheet(workspace_path, processing_ready, tmp_path):
     for name in ("镇河长甲", "乡河长乙", "村河长甲", "村河长乙", "村河长丙"):
         assert name in text
     assert "区河长" not in text
+
+
+def test_checkcoverage_with_segments_in_another_crs_than_rivers_and_units(workspace_path, processing_ready):
+    """The segments of a district with a 27.7 m gap reprojected to EPSG:4546 (metres) while
+    rivers, units and boards stay in EPSG:4490: the findings are those of the same layers all
+    in one CRS — the gap on each bank, its length, the missing board — and the same km."""
+    from qgis import processing
+
+    segs = CF.segments()
+    segs[1]["geom"] = CF.line(CF.X1 + 0.0003, CF.X2)
+    CF.fill(workspace_path, segments=segs, notice_boards=CF.boards()[:1])
+    lay = _layers(workspace_path, "segments", "chiefs", "assignments", "admin_units", "rivers", "notice_boards")
+    metric = processing.run("native:reprojectlayer", {"INPUT": lay["segments"], "TARGET_CRS": GK,
+                                                      "OUTPUT": "memory:"})["OUTPUT"]
+    assert metric.crs().authid() == GK and lay["rivers"].crs().authid() == "EPSG:4490"
+    answers = []
+    for segments in (lay["segments"], metric):
+        res = processing.run("hezhang:checkcoverage", {
+            "SEGMENTS": segments, "CHIEFS": lay["chiefs"], "ASSIGNMENTS": lay["assignments"],
+            "UNITS": lay["admin_units"], "RIVERS": lay["rivers"], "NOTICE_BOARDS": lay["notice_boards"],
+            "DATE": "2024-06-01", "OUTPUT": "memory:"})
+        answers.append((sorted((f["rule"], f["seg_code"] or "", f["message"]) for f in res["OUTPUT"].getFeatures()),
+                        res["SUMMARY"]))
+    km = 0.0003 * math.pi / 180 * 6378137 * math.cos(math.radians(CF.Y)) / 1000
+    assert [(r, m.split(":")[0]) for r, _s, m in answers[0][0]] == [
+        ("R3", "River R1 (沙河), left"), ("R3", "River R1 (沙河), right"), ("R5", "Segment 411171000002 (沙河李庄村段) has no notice board")]
+    assert all(abs(float(m.split(": ")[1].split(" km")[0]) - km) < 0.0005 for r, _s, m in answers[0][0] if r == "R3")
+    assert answers[1] == answers[0]
