@@ -382,6 +382,7 @@ def test_gcj02convert_algorithm_both_ways(processing_ready):
         assert _metres(p.x(), p.y(), wlon, wlat) < 0.05
     back = processing.run("hezhang:gcj02convert", {"INPUT": res["OUTPUT"], "DIRECTION": 0,
                                                     "OUTPUT": "memory:"})
+    assert sum(1 for f in back["OUTPUT"].getFeatures() if f["name"].startswith("line")) == len(GCJ_REFERENCES)
     for f in back["OUTPUT"].getFeatures():
         if f["name"].startswith("line"):
             i = int(f["name"][4:])

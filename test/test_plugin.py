@@ -45,8 +45,9 @@ def test_load_and_unload_twice_leaves_nothing(iface):
         assert docks[0].isHidden(), "the dock stays hidden until toggled"
         assert registry.providerById("hezhang") is not None
         menu = iface._submenu("河长制 / River Chiefs", False)
-        assert menu is not None and len(menu.actions()) >= 3
-        assert plugin.toolbar.actions()
+        assert menu is not None
+        assert [a.text() for a in menu.actions()] == ["River Chiefs panel", "New workspace…", "Open workspace…"]
+        assert [a.objectName() for a in plugin.toolbar.actions()] == ["HezhangToggleDock"]
         plugin.toggle_action.trigger()
         assert docks[0].isVisible()
         assert plugin.toggle_action.isChecked()
