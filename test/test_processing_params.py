@@ -338,7 +338,7 @@ def test_importpatrols_chief_coordinates_buffer_and_valid_files_only(workspace_p
     """A GCJ-02 track of S2 (100–800 m, 15 m south of the line) named after nobody, given to
     李书记 (CHIEF), read as GCJ-02 (COORDINATES 2), matched within 30 m (BUFFER): its stations
     within 30 m cover (700 + 2·√(30² − 15²)) m of the 1 km segment; a file without times is
-    left out (VALID_FILES_ONLY)."""
+    left out (VALID_FILES_ONLY), and so is a UTF-16 file, named."""
     from qgis import processing
 
     from hezhang_plugin.core import gcj02
@@ -352,10 +352,15 @@ def test_importpatrols_chief_coordinates_buffer_and_valid_files_only(workspace_p
     PF.write_csv(folder / "track.csv", ["lng", "lat", "time"],
                  [(f"{x:.8f}", f"{y:.8f}", PF.beijing_text(ti)) for x, y, ti in zip(glon, glat, t)])
     PF.write_csv(folder / "bad.csv", ["lon", "lat"], [("113.95", "33.6")])
+    # Excel's "Unicode text" (UTF-16): refused as one file, not the end of the import
+    (folder / "unicode.csv").write_bytes("lon,lat,time\n113.95,33.6,2024-06-03 08:00\n".encode("utf-16"))
     res = processing.run("hezhang:importpatrols", {"WORKSPACE": workspace_path, "INPUT": [str(folder)],
                                                    "CHIEF": "李书记", "COORDINATES": 2, "BUFFER": 30.0,
-                                                   "VALID_FILES_ONLY": True})
-    assert (res["PATROLS_ADDED"], res["REJECTED"], res["DUPLICATES"]) == (1, 1, 0)
+                                                   "VALID_FILES_ONLY": True,
+                                                   "OUTPUT_REPORT": str(tmp_path / "report.csv")})
+    assert (res["PATROLS_ADDED"], res["REJECTED"], res["DUPLICATES"]) == (1, 2, 0)
+    report = (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
+    assert "unicode.csv: the file is neither UTF-8 nor GBK/GB18030 text" in report
     p = read_table(workspace_path, "patrols")[0]
     assert (p["chief_id"], p["coords_found"], p["buffer_m"]) == ("CV2", "gcj02", 30.0)
     row = next(r for r in read_table(workspace_path, "patrol_segments") if r["seg_code"] == PF.S2)
