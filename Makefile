@@ -14,7 +14,8 @@ export PROJ_DATA ?= /usr/share/proj
 APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-venv python3-pip \
 	python3-pyproj python3-openpyxl python3-pandas python3-fiona python3-geopandas \
 	fonts-wqy-zenhei fonts-noto-cjk xvfb xauth xdotool imagemagick poppler-utils \
-	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3 python3-docx
+	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3 python3-docx \
+	postgresql postgresql-postgis python3-psycopg2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=

@@ -115,6 +115,77 @@ def processing_ready(qgis_app, qgis_processing):
 
 
 @pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL/PostGIS server for the session (see test/pgserver.py), with a
+    template database that has PostGIS. ``PGSERVICEFILE`` points at its service file.
+
+    Skips when PostgreSQL/PostGIS are not installed, except under CI (``CI=true``), where
+    the PostgreSQL tests must run: there the fixture fails with the reason.
+    """
+    from test import pgserver
+
+    try:
+        server = pgserver.start()
+    except pgserver.ServerUnavailable as exc:
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(f"PostgreSQL tests cannot run under CI: {exc}")
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    old = os.environ.get("PGSERVICEFILE")
+    os.environ["PGSERVICEFILE"] = server.service_file
+    try:
+        server.create_database("hz_template", postgis=True)
+        yield server
+    finally:
+        if old is None:
+            os.environ.pop("PGSERVICEFILE", None)
+        else:
+            os.environ["PGSERVICEFILE"] = old
+        server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server, request):
+    """A fresh database with PostGIS and a service ``hz_<n>`` naming it (as the superuser
+    ``postgres``); dropped after the test. Returns ``(server, "service=hz_<n>", dbname)``."""
+    import psycopg2
+    from psycopg2 import sql
+
+    pg_database.counter = getattr(pg_database, "counter", 0) + 1
+    dbname = f"hz_{pg_database.counter}"
+    con = psycopg2.connect(pg_server.conninfo())
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute(sql.SQL("CREATE DATABASE {} TEMPLATE hz_template").format(sql.Identifier(dbname)))
+    con.close()
+    uri = pg_server.add_service(dbname, dbname)
+    yield pg_server, uri, dbname
+    pg_server.drop_database(dbname)
+
+
+@pytest.fixture
+def pg_workspace(pg_database, qgis_app):
+    """A new empty PostgreSQL workspace for the demo district code: (server, uri, dbname)."""
+    from hezhang_plugin.data.postgres import workspace as pgws
+
+    server, uri, dbname = pg_database
+    pgws.create_workspace(uri, "411171", "测试区", None)
+    return server, uri, dbname
+
+
+@pytest.fixture
+def shared_segment(pg_workspace):
+    from hezhang_plugin.data.postgres import users
+    from test.pg_helpers import TOWN_A, TOWN_B, _seed
+
+    server, uri, dbname = pg_workspace
+    _seed(uri)
+    users.add_user(uri, "wang", "town_editor", TOWN_A, "王工")
+    users.add_user(uri, "li", "town_editor", TOWN_A, "李工")
+    users.add_user(uri, "zhao", "town_editor", TOWN_B, "赵工")
+    return server, uri, dbname
+
+
+@pytest.fixture(scope="session")
 def demo_run(tmp_path_factory, qgis_app, qgis_processing):
     """`make demo` run once for the whole session: (output folder, result of demo.run)."""
     from qgis.core import QgsApplication, QgsProject

@@ -18,6 +18,10 @@ sys.path.insert(0, HERE)
 import cov_fixtures as F  # noqa: E402
 import readonly as RO  # noqa: E402
 
+#: QgsProject.instance()'s Python wrapper, kept alive: if it were collected between tests,
+#: pytest-qgis could not disconnect the slot it connected through it at the end of the session.
+_PROJECT = []
+
 
 @pytest.fixture
 def zh(qgis_app):
@@ -27,6 +31,7 @@ def zh(qgis_app):
 
     from hezhang_plugin import i18n
 
+    _PROJECT[:] = [QgsProject.instance()]
     settings = QgsSettings()
     settings.setValue("locale/overrideFlag", True)
     settings.setValue("locale/userLocale", "zh_CN")
@@ -47,9 +52,25 @@ def dock(zh, monkeypatch):
     d.iface_ = iface
     yield d
     d.teardown()
+    _settle()
     QgsProject.instance().clear()
     d.deleteLater()
     iface.window.deleteLater()
+    _settle()
+
+
+def _settle(timeout_s: float = 10.0) -> None:
+    """Let the dock's background tasks end before its widgets and layers go."""
+    import time
+
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    deadline = time.time() + timeout_s
+    while QgsApplication.taskManager().countActiveTasks() and time.time() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()
 
 
 def test_chief_dialog_titles_and_labels(dock, workspace_path, monkeypatch):

@@ -64,7 +64,13 @@ def test_every_change_is_refused_at_the_action(dock, shared, wal, monkeypatch):
     RO.set_wal(path, wal)
     before = _state(folder, path)
     with RO.read_only(path, folder):
+        reads = []
+        read = dock.iface_.addProject
+        monkeypatch.setattr(dock.iface_, "addProject", lambda uri: reads.append(uri) or read(uri))
         assert dock.open_workspace(path), dock.warnings
+        # QGIS desktop shows its own error for a stored project it cannot read: a read-only
+        # WAL workspace is read from a copy at once, never through the geopackage: URI.
+        assert len(reads) == 1 and reads[0].startswith("geopackage:") == (not wal), reads
         page = dock.workspace_page
         assert not page.read_only_label.isHidden()
         assert page.count_labels["segments"].text() == "2"

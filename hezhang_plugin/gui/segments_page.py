@@ -367,8 +367,16 @@ class SegmentsPage(DockPage):
         return self.session.layers().get(name) if self.session is not None and self.session.is_open else None
 
     def on_workspace(self, session) -> None:
+        self._drop_tool()  # it drew on the previous workspace's layers
         self._bind_layer(self.layer)
         self.refresh()
+
+    def _drop_tool(self) -> None:
+        if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
+            self.iface.mapCanvas().unsetMapTool(self.tool)
+        self.tool = None
+        if getattr(self, "draw_button", None) is not None:
+            self.draw_button.setChecked(False)
 
     def on_changed(self) -> None:
         if self.session is not None and self.layer is not self._bound:
@@ -377,9 +385,7 @@ class SegmentsPage(DockPage):
 
     def on_teardown(self) -> None:
         self._bind_layer(None)
-        if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
-            self.iface.mapCanvas().unsetMapTool(self.tool)
-        self.tool = None
+        self._drop_tool()
         self.task = None
 
     def _bind_layer(self, layer: Optional[QgsVectorLayer]) -> None:

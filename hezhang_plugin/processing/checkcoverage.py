@@ -15,7 +15,6 @@ from qgis.core import (
     QgsProcessingParameterDateTime,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
@@ -23,6 +22,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 LAYER_PARAMS = (
     ("SEGMENTS", "segments"),
@@ -68,9 +68,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFile(
-                "WORKSPACE", self.tr("Workspace GeoPackage"), extension="gpkg", optional=True
-            )
+            WorkspaceParameter("WORKSPACE", self.tr("Workspace (GeoPackage or service=NAME)"), optional=True)
         )
         titles = {
             "SEGMENTS": self.tr("Segments"),

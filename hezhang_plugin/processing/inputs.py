@@ -155,9 +155,13 @@ def check_workspace_crs(label: str, path: str) -> None:
             lyr = ds.GetLayerByName(table)
             if lyr is None or lyr.GetFeatureCount() == 0:
                 continue
+            # no extent (None) when no row has a geometry: nothing to check
+            extent = lyr.GetExtent(force=1, can_return_null=True)
+            if extent is None:
+                continue
             srs = lyr.GetSpatialRef()
             crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt()) if srs is not None else None
-            x0, x1, y0, y1 = lyr.GetExtent()
+            x0, x1, y0, y1 = extent
             check_crs(layer_label(label, table), crs, QgsRectangle(x0, y0, x1, y1))
     finally:
         ds = None
