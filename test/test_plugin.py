@@ -76,9 +76,10 @@ def test_provider_registers_algorithms(iface):
         registry = QgsApplication.processingRegistry()
         ids = {a.id() for a in registry.providerById("hezhang").algorithms()}
         # Every algorithm, written out (their parameters: test_public_interface.py).
-        assert ids == {"hezhang:assess", "hezhang:checkcoverage", "hezhang:checkpatrols", "hezhang:createworkspace",
-                       "hezhang:exportmaps", "hezhang:gcj02convert", "hezhang:importpatrols",
-                       "hezhang:importroster", "hezhang:placeboards",
+        assert ids == {"hezhang:adduser", "hezhang:assess", "hezhang:checkcoverage", "hezhang:checkpatrols",
+                       "hezhang:createworkspace", "hezhang:exportmaps", "hezhang:gcj02convert", "hezhang:history",
+                       "hezhang:importpatrols", "hezhang:importroster", "hezhang:migrateworkspace",
+                       "hezhang:placeboards",
                        "hezhang:segmentrivers", "hezhang:waterchange", "hezhang:workreport"}
         alg = registry.algorithmById("hezhang:createworkspace")
         assert [p.name() for p in alg.parameterDefinitions()] == ["DISTRICT_CODE", "DISTRICT_NAME", "CRS", "OUTPUT"]

@@ -429,3 +429,25 @@ def test_checkcoverage_with_segments_in_another_crs_than_rivers_and_units(worksp
         ("R3", "River R1 (沙河), left"), ("R3", "River R1 (沙河), right"), ("R5", "Segment 411171000002 (沙河李庄村段) has no notice board")]
     assert all(abs(float(m.split(": ")[1].split(" km")[0]) - km) < 0.0005 for r, _s, m in answers[0][0] if r == "R3")
     assert answers[1] == answers[0]
+
+
+# ------------------------------------------------------------------ adduser ROLE and FULL_NAME
+
+
+def test_adduser_a_viewer_with_a_full_name(pg_workspace, processing_ready):
+    """ROLE 0 is the viewer: a login in the viewer group only, with no area, its name kept."""
+    import psycopg2
+    from qgis import processing
+
+    server, uri, _dbname = pg_workspace
+    res = processing.run("hezhang:adduser", {"WORKSPACE": uri, "LOGIN": "qian", "ROLE": 0, "FULL_NAME": "钱主任"})
+    assert res["LOGIN"] == "qian"
+    con = psycopg2.connect(server.conninfo(_dbname))
+    try:
+        with con.cursor() as cur:
+            cur.execute("SELECT pg_has_role('qian', 'hezhang_viewer', 'MEMBER'), "
+                        "pg_has_role('qian', 'hezhang_town_editor', 'MEMBER'), "
+                        "(SELECT (role, unit_prefix, full_name) FROM hz_sys.users WHERE login = 'qian')")
+            assert cur.fetchone() == (True, False, "(viewer,,钱主任)")
+    finally:
+        con.close()

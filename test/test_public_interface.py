@@ -9,6 +9,8 @@ from osgeo import ogr
 
 #: Every algorithm of the provider: parameter names in order (name, optional), output names.
 ALGORITHMS = {
+    "hezhang:adduser": ([("WORKSPACE", False), ("LOGIN", False), ("ROLE", False), ("UNIT_CODE", True),
+                         ("FULL_NAME", True)], ["LOGIN"]),
     "hezhang:assess": ([("WORKSPACE", False), ("SHEET", True), ("PERIOD", False), ("OUTPUT", False)],
                        ["OUTPUT", "SUBJECTS", "TOTALS"]),
     "hezhang:checkcoverage": ([("WORKSPACE", True), ("SEGMENTS", True), ("CHIEFS", True), ("ASSIGNMENTS", True),
@@ -27,9 +29,12 @@ ALGORITHMS = {
     "hezhang:importroster": ([("WORKSPACE", False), ("INPUT", False), ("MODE", False), ("VALID_ROWS_ONLY", True),
                               ("OUTPUT_REPORT", True)],
                              ["OUTPUT_REPORT", "REJECTED", "CHIEFS_ADDED", "ASSIGNMENTS_ADDED"]),
+    "hezhang:history": ([("WORKSPACE", False), ("START", True), ("END", True), ("LAYER", True), ("KEY", True),
+                         ("OUTPUT", False)], ["OUTPUT"]),
     "hezhang:importpatrols": ([("WORKSPACE", False), ("INPUT", False), ("CHIEF", True), ("COORDINATES", False),
                                ("BUFFER", True), ("VALID_FILES_ONLY", True), ("OUTPUT_REPORT", True)],
                               ["OUTPUT_REPORT", "PATROLS_ADDED", "REJECTED", "DUPLICATES", "SUMMARY"]),
+    "hezhang:migrateworkspace": ([("INPUT", False), ("OUTPUT", False)], ["SUMMARY"]),
     "hezhang:placeboards": ([("WORKSPACE", False), ("KM_PER_BOARD", True), ("HOTLINE", True), ("REFRESH_DATES", True),
                              ("DATE", True)],
                             ["PLACED", "STALE", "STALE_CODES"]),
@@ -55,42 +60,48 @@ ENUM_OPTIONS = {
     ("hezhang:segmentrivers", "UNIT_LEVEL"): 2,  # village, town
     ("hezhang:gcj02convert", "DIRECTION"): 2,
     ("hezhang:importpatrols", "COORDINATES"): 4,  # detect, WGS84, GCJ-02, BD-09
+    ("hezhang:adduser", "ROLE"): 5,  # viewer, village editor, town editor, district manager, administrator
 }
 
+#: The fields every editable layer ends with (who changed a row when, its version, its id
+#: across backends).
+AUDIT = ["uid", "row_version", "created_at", "created_by", "updated_at", "updated_by"]
 #: Layers of a workspace: geometry type as OGR names it (None: a table) and fields in order.
 LAYERS = {
-    "admin_units": ("MultiPolygon", ["code", "name", "level", "parent_code"]),
-    "rivers": ("MultiLineString", ["river_code", "name", "grade", "parent_river_code", "length_km"]),
+    "admin_units": ("MultiPolygon", ["code", "name", "level", "parent_code"] + AUDIT),
+    "rivers": ("MultiLineString", ["river_code", "name", "grade", "parent_river_code", "length_km"] + AUDIT),
     "segments": ("MultiLineString", ["seg_code", "river_code", "name", "bank", "unit_code", "start_name", "end_name",
-                                     "length_km", "target", "valid_from", "valid_to"]),
+                                     "length_km", "target", "valid_from", "valid_to"] + AUDIT),
     "chiefs": (None, ["chief_id", "name", "level", "role", "position", "organisation", "unit_code", "phone",
-                      "active"]),
-    "assignments": (None, ["seg_code", "chief_id", "level", "role", "duty", "valid_from", "valid_to"]),
-    "notice_boards": ("Point", ["board_code", "seg_code", "hotline", "installed_on", "content_date"]),
+                      "active"] + AUDIT),
+    "assignments": (None, ["seg_code", "chief_id", "level", "role", "duty", "valid_from", "valid_to"] + AUDIT),
+    "notice_boards": ("Point", ["board_code", "seg_code", "hotline", "installed_on", "content_date"] + AUDIT),
     "hz_meta": (None, ["schema_version", "district_code", "district_name", "crs", "created", "updated"]),
     "patrols": ("MeasuredLineString", ["patrol_id", "chief_id", "start_time", "end_time", "patrol_date", "duration_min",
                                 "distance_km", "points", "dropped_points", "source_file", "source_hash",
                                 "source_part", "coords_found", "coords_note", "mode", "buffer_m", "own_share",
-                                "valid", "reasons", "imported_at"]),
+                                "valid", "reasons", "imported_at"] + AUDIT),
     "patrol_segments": (None, ["patrol_id", "seg_code", "chief_id", "level", "coverage", "km_covered",
-                               "minutes_near", "counts"]),
+                               "minutes_near", "counts"] + AUDIT),
     "patrol_rules": (None, ["profile", "name", "name_en", "level", "period", "min_count", "months", "min_minutes",
-                            "min_km", "min_coverage", "min_gap_hours", "is_default", "source"]),
+                            "min_km", "min_coverage", "min_gap_hours", "is_default", "source"] + AUDIT),
     "problems": ("Point", ["problem_code", "title", "category", "quantity", "quantity_unit", "severity", "source",
                            "source_ref", "reported_on", "reported_by", "seg_code", "river_code", "unit_code",
-                           "chief_id", "deadline", "status", "status_at", "photo_before", "photo_after"]),
+                           "chief_id", "deadline", "status", "status_at", "photo_before", "photo_after"] + AUDIT),
+    "change_log": (None, ["changed_at", "changed_by", "layer", "row_uid", "row_fid", "row_key", "action", "old_values",
+                          "new_values"]),
     "problem_events": (None, ["problem_code", "event_time", "actor", "actor_level", "from_status", "to_status",
                               "note"]),
-    "problem_transitions": (None, ["from_status", "to_status", "by_level", "note_required"]),
+    "problem_transitions": (None, ["from_status", "to_status", "by_level", "note_required"] + AUDIT),
     "problem_rules": (None, ["category", "quantity_unit", "serious_from", "major_above", "general_days",
-                             "serious_days", "major_days"]),
+                             "serious_days", "major_days"] + AUDIT),
     "assessment_sheets": (None, ["sheet_code", "name", "scope", "period", "full_marks", "bonus_cap",
-                                 "excellent_from", "qualified_from", "basic_from"]),
+                                 "excellent_from", "qualified_from", "basic_from"] + AUDIT),
     "assessment_items": (None, ["sheet_code", "item_code", "seq", "name", "kind", "metric", "points", "per_unit",
-                                "carry_factor", "threshold", "evidence_hint"]),
+                                "carry_factor", "threshold", "evidence_hint"] + AUDIT),
     "assessment_results": (None, ["sheet_code", "period", "subject_code", "subject_name", "item_code", "line",
                                   "points", "value", "detail", "evidence_layer", "evidence_key", "source", "grade",
-                                  "rank", "entered_by", "computed_at"]),
+                                  "rank", "entered_by", "computed_at"] + AUDIT),
 }
 
 #: Fields the database keeps unique, and those it refuses empty (the keys of DESIGN.md §3).
@@ -109,6 +120,7 @@ NOT_NULL = {
     "patrol_rules": {"profile", "name", "level", "period", "min_count", "is_default"},
     "problems": {"problem_code", "title", "category", "source", "reported_on", "status"},
     "problem_events": {"problem_code", "event_time", "actor", "to_status"},
+    "change_log": {"changed_at", "layer", "action"},
     "problem_transitions": {"from_status", "to_status", "note_required"},
     "problem_rules": {"category"},
     "assessment_sheets": {"sheet_code", "name", "scope", "period", "full_marks"},
