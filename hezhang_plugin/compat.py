@@ -1,8 +1,15 @@
-"""The few places where QGIS 3.22 and newer releases differ. Keyed on the QGIS version."""
+"""Every place where QGIS 3.22 and newer releases (3.40 LTR, 3.44, QGIS 4 on Qt 6) differ.
+
+The rest of the package calls these helpers instead of naming an enum or an API that
+only some releases have, so it runs on QGIS 3.22 without the deprecation warnings that
+3.40/3.44 raise for the 3.22 spellings, and on Qt 6 where the unscoped spellings are gone.
+Each helper tests for the newer API (the release that added it is noted) and falls back
+to the 3.22 one.
+"""
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsSnappingConfig, QgsTolerance
+from qgis.core import Qgis, QgsField, QgsSnappingConfig, QgsTolerance
 
 QGIS_VERSION_INT = Qgis.QGIS_VERSION_INT
 
@@ -37,3 +44,69 @@ def scalebar_fit_width():
     from qgis.core import QgsScaleBarSettings
 
     return QgsScaleBarSettings.SegmentSizeFitWidth
+
+
+# ---------------------------------------------------------------- labels
+
+def label_placement(name: str):
+    """A label placement mode by name ("OverPoint", "Curved", "Line", "AroundPoint", …):
+    ``Qgis.LabelPlacement`` from 3.26 on (3.40 refuses the old member for
+    ``QgsPalLayerSettings.placement``), ``QgsPalLayerSettings.Placement`` before."""
+    if hasattr(Qgis, "LabelPlacement"):  # 3.26+
+        return getattr(Qgis.LabelPlacement, name)
+    from qgis.core import QgsPalLayerSettings
+
+    return getattr(QgsPalLayerSettings, name)
+
+
+# ---------------------------------------------------------------- fields
+
+#: Field kinds of the schema (core.schema) and the Qt type names of each.
+_FIELD_TYPES = {"text": "QString", "string": "QString", "real": "Double", "double": "Double",
+                "integer": "Int", "int": "Int", "integer64": "LongLong", "date": "QDate",
+                "datetime": "QDateTime", "boolean": "Bool", "bool": "Bool"}
+_QVARIANT_NAMES = {"QString": "String", "Double": "Double", "Int": "Int", "LongLong": "LongLong",
+                   "QDate": "Date", "QDateTime": "DateTime", "Bool": "Bool"}
+
+
+def field_type(kind: str):
+    """The type of a field of ``kind`` (text, real, integer, integer64, date, datetime,
+    boolean) as QgsField wants it: ``QMetaType.Type`` from QGIS 3.38 on (the ``QVariant.Type``
+    constructor is deprecated there and gone in QGIS 4), ``QVariant.Type`` before."""
+    name = _FIELD_TYPES[kind]
+    if QGIS_VERSION_INT >= 33800:
+        from qgis.PyQt.QtCore import QMetaType
+
+        return getattr(QMetaType.Type, name)
+    from qgis.PyQt.QtCore import QVariant
+
+    return getattr(QVariant, _QVARIANT_NAMES[name])
+
+
+def make_field(name: str, kind: str, type_name: str = "", length: int = 0, precision: int = 0) -> QgsField:
+    """A QgsField of ``kind`` (see :func:`field_type`), without the deprecated constructor."""
+    return QgsField(name, field_type(kind), type_name, length, precision)
+
+
+# ---------------------------------------------------------------- forms and metadata
+
+def set_container_tab(container) -> None:
+    """Show a form container as a tab (``setType`` from 3.32, ``setIsGroupBox`` before)."""
+    if hasattr(container, "setType") and hasattr(Qgis, "AttributeEditorContainerType"):  # 3.32+
+        container.setType(Qgis.AttributeEditorContainerType.Tab)
+    else:
+        container.setIsGroupBox(False)
+
+
+def set_layer_abstract(layer, text: str) -> None:
+    """A layer's abstract (the server properties hold it from 3.38 on)."""
+    if hasattr(layer, "serverProperties") and QGIS_VERSION_INT >= 33800:
+        layer.serverProperties().setAbstract(text)
+    else:
+        layer.setAbstract(text)
+
+
+def layer_abstract(layer) -> str:
+    if hasattr(layer, "serverProperties") and QGIS_VERSION_INT >= 33800:
+        return layer.serverProperties().abstract()
+    return layer.abstract()

@@ -162,6 +162,7 @@ def test_bad_sources_are_refused_with_a_message(qgis_app):
 
 
 def test_presets_are_editable_and_gcj02_flagged(qgis_app):
+    from hezhang_plugin import compat
     from hezhang_plugin.overlays import sources
 
     sources.reset_presets()
@@ -175,7 +176,7 @@ def test_presets_are_editable_and_gcj02_flagged(qgis_app):
     assert again[-1].name == "My WMS" and again[-1].layers == "river"
     assert sources.is_gcj02_url("https://rt1.map.gtimg.com/tile?z={z}&x={x}&y={y}")
     layer = sources.make_layer(amap[0])
-    assert layer.customProperty("hezhang/gcj02") and "GCJ-02" in layer.abstract()
+    assert layer.customProperty("hezhang/gcj02") and "GCJ-02" in compat.layer_abstract(layer)
     sources.reset_presets()
     assert len(sources.load_presets()) == len(sources.DEFAULT_PRESETS)
 

@@ -24,7 +24,7 @@ from typing import Optional
 import numpy as np
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin.core import codes, schema, uris
 from hezhang_plugin.core.geodesy import geometry_lengths_km
 
 RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
@@ -174,7 +174,7 @@ def read_attributes(path: str, layer: str) -> list[dict]:
     import sqlite3
 
     names = schema.layer(layer).field_names
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(uris.sqlite_uri(path, mode="ro"), uri=True)
     try:
         have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
         cols = ["fid"] + [n for n in names if n in have]

@@ -15,7 +15,7 @@ from typing import Optional
 
 from osgeo import ogr, osr
 
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, uris
 
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -151,7 +151,7 @@ def read_workspace_info(path: str) -> WorkspaceInfo:
             f"{os.path.basename(path)} is damaged: it is shorter than its header says "
             "(truncated copy or download?)")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(uris.sqlite_uri(path, mode="ro"), uri=True)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "gpkg_contents" not in tables:
@@ -179,7 +179,7 @@ def read_workspace_info(path: str) -> WorkspaceInfo:
 
 def table_counts(path: str) -> dict[str, int]:
     """Row count of every schema layer present in the workspace."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(uris.sqlite_uri(path, mode="ro"), uri=True)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         out = {}

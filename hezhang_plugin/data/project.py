@@ -42,7 +42,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor, QFont
 
 from hezhang_plugin import compat
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin.core import codes, schema, uris
 
 PROJECT_NAME = "hezhang"
 #: CGCS2000 ellipsoid in QGIS's ellipsoid list.
@@ -53,7 +53,8 @@ TOWN_COLOURS = ["#e6c39a", "#a9d18e", "#9dc3e6", "#f4b183", "#c9b3e6", "#ffe699"
 
 
 def project_uri(gpkg_path: str) -> str:
-    return f"geopackage:{gpkg_path}?projectName={PROJECT_NAME}"
+    """QGIS's URI of the project stored in ``gpkg_path`` (escaped: see core.uris)."""
+    return uris.project_uri(gpkg_path, PROJECT_NAME)
 
 
 def layer_source(gpkg_path: str, name: str) -> str:
@@ -90,7 +91,7 @@ def _label(field_expr: str, size: float, colour: str, *, line: bool = False, bol
     s.isExpression = is_expression
     s.setFormat(_text_format(size, colour, bold, italic))
     if line:
-        s.placement = QgsPalLayerSettings.Curved
+        s.placement = compat.label_placement("Curved")
     return s
 
 
@@ -284,7 +285,7 @@ def _relation_form(vl: QgsVectorLayer, lyr: schema.Layer, relations: list[QgsRel
     cfg.setLayout(QgsEditFormConfig.TabLayout)
     cfg.clearTabs()
     main = QgsAttributeEditorContainer(lyr.zh if lang == "zh" else lyr.en, None)
-    main.setIsGroupBox(False)
+    compat.set_container_tab(main)
     for f in lyr.fields:
         idx = vl.fields().indexFromName(f.name)
         if idx >= 0:
@@ -292,7 +293,7 @@ def _relation_form(vl: QgsVectorLayer, lyr: schema.Layer, relations: list[QgsRel
     cfg.addTab(main)
     for rel in relations:
         tab = QgsAttributeEditorContainer(rel.name(), None)
-        tab.setIsGroupBox(False)
+        compat.set_container_tab(tab)
         tab.addChildElement(QgsAttributeEditorRelation(rel, tab))
         cfg.addTab(tab)
     vl.setEditFormConfig(cfg)
@@ -419,18 +420,22 @@ class WorkspacePathFixer:
     """Rewrites layer sources of a workspace project to the file being opened.
 
     Projects keep the path their layers had when written (a temporary name during
-    creation, or wherever the file was before it was copied or moved); every GeoPackage
-    source whose layer is one of the schema's is pointed at the workspace being read.
+    creation or migration, or wherever the file was before it was copied or moved); every
+    GeoPackage source whose layer is one of the schema's is pointed at the workspace being
+    read. QGIS 3.22 hands the preprocessor whole sources (``FILE|layername=NAME``); newer
+    releases hand it the file part only, so the file parts that the stored project uses
+    for schema layers are looked up in the stored project first (:func:`stored_layer_files`).
     """
 
     def __init__(self, gpkg_path: str):
         self.gpkg_path = gpkg_path
         self.names = {lyr.name for lyr in schema.LAYERS}
+        self.own_files = stored_layer_files(gpkg_path, self.names)
         self._id = None
 
     def __call__(self, path: str) -> str:
         if "|layername=" not in path:
-            return path
+            return self.gpkg_path if path in self.own_files else path
         file_part, _, rest = path.partition("|layername=")
         layer_name = rest.split("|", 1)[0]
         if layer_name in self.names and file_part.lower().endswith(".gpkg"):
@@ -473,6 +478,39 @@ class NoWalWrites:
         else:
             settings.remove(self.KEY)
         return False
+
+
+def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
+    """File parts of the stored project's layer sources that name one of ``layer_names``
+    (as written: "./ws.gpkg", or an absolute path); empty when there is no stored project."""
+    import io
+    import sqlite3
+    import xml.etree.ElementTree as ET  # nosec B405 - the workspace's own project, written by QGIS
+    import zipfile
+
+    try:
+        con = sqlite3.connect(uris.sqlite_uri(gpkg_path, mode="ro"), uri=True)
+        try:
+            row = con.execute("SELECT content FROM qgis_projects WHERE name = ?", (PROJECT_NAME,)).fetchone()
+        finally:
+            con.close()
+        if row is None or not row[0]:
+            return set()
+        content = row[0]
+        data = bytes.fromhex(content) if isinstance(content, str) else bytes(content)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            name = next((n for n in zf.namelist() if n.lower().endswith(".qgs")), None)
+            if name is None:
+                return set()
+            root = ET.fromstring(zf.read(name))  # noqa: S314  # nosec B314
+    except (sqlite3.Error, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+    files = set()
+    for ds in root.iter("datasource"):
+        file_part, sep, rest = (ds.text or "").partition("|layername=")
+        if sep and rest.split("|", 1)[0] in layer_names:
+            files.add(file_part)
+    return files
 
 
 def read_project(project: QgsProject, gpkg_path: str) -> bool:

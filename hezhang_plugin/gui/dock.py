@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from hezhang_plugin import log
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, uris
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
 
@@ -39,10 +39,7 @@ _COUNT_ROWS = (
 
 def workspace_path_of(project: QgsProject) -> Optional[str]:
     """The GeoPackage a project was read from, when it is stored in one."""
-    name = project.fileName() or ""
-    if name.startswith("geopackage:"):
-        return name[len("geopackage:"):].split("?", 1)[0]
-    return None
+    return uris.project_path(project.fileName() or "") or None
 
 
 class WorkspacePage(QWidget):

@@ -37,6 +37,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
+from hezhang_plugin import compat
 from hezhang_plugin.core import schema
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import MapContent, coverage_table_rows
@@ -144,7 +145,7 @@ def _add_centroid_label_style(units, name: str) -> None:
                 rule.setActive(False)
                 continue
             settings = QgsPalLayerSettings(rule.settings())
-            settings.placement = QgsPalLayerSettings.OverPoint
+            settings.placement = compat.label_placement("OverPoint")
             rule.setSettings(settings)
     c.add_named_style(units, name, units.renderer().clone(), labeling)
 

@@ -46,6 +46,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtXml import QDomDocument
 
+from hezhang_plugin.core import uris
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
 from hezhang_plugin.layout import builders
@@ -658,10 +659,8 @@ def auto_workers(pages: int) -> int:
 
 
 def workspace_of(project: QgsProject) -> Optional[str]:
-    name = project.fileName() or ""
-    if name.startswith("geopackage:"):
-        return os.path.abspath(name[len("geopackage:"):].split("?", 1)[0])
-    return None
+    path = uris.project_path(project.fileName() or "")
+    return os.path.abspath(path) if path else None
 
 
 def open_project(workspace_path: str, isolated: bool = False):

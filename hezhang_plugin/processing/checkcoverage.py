@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -19,8 +18,9 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LAYER_PARAMS = (
@@ -43,7 +43,7 @@ def output_fields() -> QgsFields:
         ("chief_id", 32),
         ("unit_code", 12),
     ):
-        fields.append(QgsField(name, QVariant.String, "string", length))
+        fields.append(compat.make_field(name, "text", "string", length))
     return fields
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -17,8 +16,9 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
@@ -68,13 +68,13 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
     @staticmethod
     def output_fields() -> QgsFields:
         fields = QgsFields()
-        fields.append(QgsField("change", QVariant.String, len=16))
-        fields.append(QgsField("change_zh", QVariant.String, len=16))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        fields.append(QgsField("date_before", QVariant.String, len=10))
-        fields.append(QgsField("date_after", QVariant.String, len=10))
-        fields.append(QgsField("seg_code", QVariant.String, len=12))
-        fields.append(QgsField("chiefs", QVariant.String, len=254))
+        fields.append(compat.make_field("change", "text", length=16))
+        fields.append(compat.make_field("change_zh", "text", length=16))
+        fields.append(compat.make_field("area_m2", "real"))
+        fields.append(compat.make_field("date_before", "text", length=10))
+        fields.append(compat.make_field("date_after", "text", length=10))
+        fields.append(compat.make_field("seg_code", "text", length=12))
+        fields.append(compat.make_field("chiefs", "text", length=254))
         return fields
 
     def processAlgorithm(self, parameters, context, feedback):
