@@ -11,6 +11,8 @@ import sys
 
 import numpy as np
 
+from hezhang_plugin.core.projthreads import proj_safe
+
 
 def _proj_env() -> None:
     # A virtualenv's sys.prefix hides the system PROJ database from pyproj; name it before
@@ -83,6 +85,7 @@ def transformer_to_lonlat(crs: str):
     return Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
 
 
+@proj_safe
 def geometry_lengths_km(geoms, crs: str = "EPSG:4490") -> np.ndarray:
     """Ellipsoidal length in km of each (multi)line in an array of shapely geometries."""
     import shapely

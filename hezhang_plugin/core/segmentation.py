@@ -40,6 +40,7 @@ import numpy as np
 
 from hezhang_plugin.core import codes as hzcodes
 from hezhang_plugin.core import geodesy
+from hezhang_plugin.core.projthreads import proj_safe
 
 #: Data conventions for generated names (segment names are data, not UI text).
 NAME_SEGMENT = "{river}{unit}段"
@@ -126,6 +127,7 @@ def _transformer(src: str, dst: str):
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
+@proj_safe
 def transform_geoms(geoms, src: str, dst: str):
     """Shapely geometries from ``src`` to ``dst`` (vectorised; x = lon for geographic CRS)."""
     import shapely
@@ -142,6 +144,7 @@ def transform_geoms(geoms, src: str, dst: str):
     return shapely.transform(geoms, fn)
 
 
+@proj_safe
 def choose_metric_crs(geoms, crs: str) -> str:
     """The data's own CRS when it is a GK zone, else the GK zone of the data's centre."""
     import shapely
@@ -679,6 +682,7 @@ def edge_lengths_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return s
 
 
+@proj_safe
 def _geodesic_measure(axis: _Axis, rivers_crs: str) -> np.ndarray:
     """Cumulative ellipsoidal length (m) at each axis vertex, restarting at every part."""
     c = axis.coords_o

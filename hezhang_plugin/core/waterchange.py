@@ -15,6 +15,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core.projthreads import proj_safe
+
 LOST = "water_lost"
 GAINED = "water_gained"
 CHANGE_LABELS = {LOST: ("Water lost", "水面减少"), GAINED: ("Water gained", "水面增加")}
@@ -92,6 +94,7 @@ def _transformer(src, dst):
     return Transformer.from_crs(_pyproj_crs(src), _pyproj_crs(dst), always_xy=True)
 
 
+@proj_safe
 def reproject(geoms, src, dst):
     """Shapely geometries from CRS ``src`` to ``dst`` (any pyproj input), x/y order."""
     import shapely
@@ -165,6 +168,7 @@ def geodesic_areas_m2(geoms_lonlat) -> np.ndarray:
     return np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in geoms_lonlat], dtype="float64")
 
 
+@proj_safe
 def detect_changes(before: str, after: str, green_band: int, nir_band: int, threshold: float,
                    segments: Sequence, seg_codes: Sequence[Optional[str]], segments_crs: str,
                    buffer_m: float, min_area_m2: float = 0.0, feedback=None) -> list[Change]:

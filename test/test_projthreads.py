@@ -1,0 +1,87 @@
+"""pyproj in QGIS's task threads (pyproj 3.7+ crashed QGIS there: see core.projthreads)."""
+
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+
+ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "hezhang_plugin")
+PYPROJ_OBJECTS = {"CRS", "Transformer", "Proj"}
+
+
+def _functions(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def _creates_pyproj_objects(fn) -> bool:
+    for node in ast.walk(fn):
+        if isinstance(node, ast.ImportFrom) and node.module == "pyproj" and \
+                any(a.name in PYPROJ_OBJECTS for a in node.names):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in PYPROJ_OBJECTS and \
+                isinstance(node.value, ast.Name) and node.value.id == "pyproj":
+            return True
+    return False
+
+
+def _decorated(fn) -> bool:
+    return any((isinstance(d, ast.Name) and d.id == "proj_safe") or
+               (isinstance(d, ast.Attribute) and d.attr == "proj_safe") for d in fn.decorator_list)
+
+
+def _called_names(fn) -> set:
+    out = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call):
+            f = node.func
+            out.add(f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "")
+    return out
+
+
+def test_every_pyproj_user_is_thread_safe():
+    """A function making pyproj CRS/Transformer objects is decorated with proj_safe, or is
+    called only from functions that are (or that make such objects themselves)."""
+    functions = []
+    for base, _dirs, files in os.walk(ROOT):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(base, name)
+                with open(path, encoding="utf-8") as fh:
+                    tree = ast.parse(fh.read())
+                functions += [(os.path.relpath(path, ROOT), fn) for fn in _functions(tree)]
+    creators = {fn.name for _p, fn in functions if _creates_pyproj_objects(fn) and not _decorated(fn)}
+    assert {"_transformer", "transformer_to_lonlat"} <= creators  # the check sees them
+    unsafe = [f"{path}:{fn.lineno} {fn.name}" for path, fn in functions
+              if not _decorated(fn) and fn.name not in creators and _called_names(fn) & creators]
+    assert not unsafe, "call pyproj object makers only from @proj_safe functions: " + ", ".join(unsafe)
+
+
+def test_transform_in_consecutive_tasks(qgis_app):
+    """Two QgsTasks in a row transform coordinates on the task pool's threads; each runs
+    pyproj in a thread of its own and both give the transverse-Mercator coordinates
+    (EPSG:4547, CGCS2000 3-degree Gauss-Kruger CM 114E: the central meridian maps to x = 500 km)."""
+    import shapely
+    from qgis.core import QgsApplication, QgsTask
+
+    from hezhang_plugin.core.segmentation import transform_geoms
+
+    results = []
+
+    def work(_task):
+        geoms = transform_geoms([shapely.Point(114.0, 0.0)], "EPSG:4490", "EPSG:4547")
+        return (geoms[0].x, geoms[0].y)
+
+    tasks = []
+    for _ in range(4):
+        task = QgsTask.fromFunction("transform", work, on_finished=lambda exc, value=None: results.append((exc, value)))
+        tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        while len(results) < len(tasks):
+            QgsApplication.processEvents()
+    for exc, value in results:
+        assert exc is None
+        assert value == pytest.approx((500_000.0, 0.0), abs=1e-3)
