@@ -56,7 +56,7 @@ class HezhangPlugin:
 
         self.dock = HezhangDock(self.iface, self.iface.mainWindow())
         self.dock.setObjectName(DOCK_OBJECT_NAME)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 
         self.toolbar = self.iface.addToolBar(self.tr("River Chiefs"))

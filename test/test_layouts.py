@@ -181,7 +181,7 @@ def test_png_export_renders(qgis_app, tmp_path_factory):
     for f in files:
         img = QImage(f)
         assert not img.isNull() and img.width() > 100
-        ptr = img.convertToFormat(QImage.Format_RGB32).constBits()
+        ptr = img.convertToFormat(QImage.Format.Format_RGB32).constBits()
         ptr.setsize(img.width() * img.height() * 4)
         px = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]
         # Non-blank: many distinct colours, and the board's blue header / map lines present.
@@ -366,7 +366,7 @@ def _scene_pixels(path) -> int:
     import numpy as np
     from qgis.PyQt.QtGui import QImage
 
-    img = QImage(str(path)).convertToFormat(QImage.Format_RGB32)
+    img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
     ptr = img.constBits()
     ptr.setsize(img.width() * img.height() * 4)
     bgr = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]

@@ -62,7 +62,9 @@ def auth_ready(qgis_app):
     from qgis.core import QgsApplication
 
     am = QgsApplication.authManager()
-    assert "pytest-qgis" in QgsApplication.qgisAuthDatabaseFilePath() or \
+    auth_db = QgsApplication.qgisAuthDatabaseUri() if hasattr(QgsApplication, "qgisAuthDatabaseUri") \
+        else QgsApplication.qgisAuthDatabaseFilePath()  # before 3.40
+    assert "pytest-qgis" in auth_db or \
         os.environ.get("QGIS_AUTH_DB_DIR_PATH")
     if not am.masterPasswordIsSet():
         assert am.setMasterPassword("hezhang-test-master", True)
@@ -88,7 +90,7 @@ def _render(layers, crs, extent, size=128):
     guard.timeout.connect(loop.quit)  # never let a broken render hang the suite
     guard.start(60000)
     job.start()
-    loop.exec_()
+    loop.exec()
     assert not job.isActive(), "rendering did not finish"
     return job.renderedImage()
 

@@ -66,8 +66,8 @@ def _click(canvas, tool, lonlat, layer, kind="release"):
     mp = tr.transform(QgsPointXY(*lonlat))
     px = canvas.getCoordinateTransform().transform(mp)
     pos = QPoint(int(round(px.x())), int(round(px.y())))
-    etype = QEvent.MouseButtonRelease if kind == "release" else QEvent.MouseMove
-    ev = QgsMapMouseEvent(canvas, etype, pos, Qt.LeftButton, Qt.LeftButton, Qt.NoModifier)
+    etype = QEvent.Type.MouseButtonRelease if kind == "release" else QEvent.Type.MouseMove
+    ev = QgsMapMouseEvent(canvas, etype, pos, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     if kind == "release":
         tool.canvasReleaseEvent(ev)
     else:
@@ -143,7 +143,7 @@ def test_preview_escape_and_left_bank(scene):
     assert tool.state == PICK_END
     _click(canvas, tool, (113.52, 34.51), rivers, kind="move")
     assert tool.preview.numberOfVertices() >= 3  # follows the bend
-    tool.keyPressEvent(QKeyEvent(QEvent.KeyPress, Qt.Key_Escape, Qt.NoModifier))
+    tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
     assert tool.state == PICK_RIVER and tool.preview.numberOfVertices() == 0
     assert segments.featureCount() == 0
     _click(canvas, tool, (113.51, 34.505), rivers)

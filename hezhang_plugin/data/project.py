@@ -232,18 +232,18 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
             apply_on_update = f.name == "length_km"
             vl.setDefaultValueDefinition(idx, QgsDefaultValue(f.default, apply_on_update))
         if f.not_null:
-            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintNotNull,
-                                  QgsFieldConstraints.ConstraintStrengthHard)
+            vl.setFieldConstraint(idx, QgsFieldConstraints.Constraint.ConstraintNotNull,
+                                  QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard)
         if f.unique:
-            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintUnique,
-                                  QgsFieldConstraints.ConstraintStrengthHard)
+            vl.setFieldConstraint(idx, QgsFieldConstraints.Constraint.ConstraintUnique,
+                                  QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard)
         if f.check:
             expr = codes.FORMAT_EXPRESSIONS[f.check].format(f=f.name)
             if not f.not_null and f.check != "phone":
                 expr = f"\"{f.name}\" IS NULL OR ({expr})"
             vl.setConstraintExpression(idx, expr, constraint_message(f.check, lang))
-            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintExpression,
-                                  QgsFieldConstraints.ConstraintStrengthHard)
+            vl.setFieldConstraint(idx, QgsFieldConstraints.Constraint.ConstraintExpression,
+                                  QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard)
     if lyr.name == "admin_units" and (only is None):
         idx = vl_fields.indexFromName("code")
         expr = ("CASE WHEN \"level\" = 'district' THEN right(\"code\", 6) = '000000' "

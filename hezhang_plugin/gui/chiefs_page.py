@@ -51,9 +51,9 @@ from hezhang_plugin import log
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
 
-KIND_ROLE = Qt.UserRole + 1
-KEY_ROLE = Qt.UserRole + 2
-LOADED_ROLE = Qt.UserRole + 3
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+LOADED_ROLE = Qt.ItemDataRole.UserRole + 3
 PLACEHOLDER = "placeholder"
 #: Mime type of a chief dragged in the tree: JSON list of chief ids.
 CHIEF_MIME = "application/x-hezhang-chief-ids"
@@ -78,7 +78,7 @@ def _plain(value):
     if hasattr(value, "isNull") and value.isNull():
         return None
     if isinstance(value, QDate):
-        return value.toString(Qt.ISODate)
+        return value.toString(Qt.DateFormat.ISODate)
     if hasattr(value, "toPyDate"):
         return value.toPyDate().isoformat()
     return value
@@ -157,7 +157,7 @@ class HierarchyTask(QgsTask):
     the tree from :attr:`hierarchy` in :meth:`finished` (main thread)."""
 
     def __init__(self, description: str, snapshots: dict, date: str, generation: int, on_done):
-        super().__init__(description, QgsTask.CanCancel)
+        super().__init__(description, QgsTask.Flag.CanCancel)
         self.snapshots = snapshots
         self.date = date
         self.generation = generation
@@ -188,10 +188,10 @@ class ChiefsTreeModel(QStandardItemModel):
         self._page = page
 
     def supportedDragActions(self):
-        return Qt.CopyAction
+        return Qt.DropAction.CopyAction
 
     def supportedDropActions(self):
-        return Qt.CopyAction
+        return Qt.DropAction.CopyAction
 
     def mimeTypes(self):
         return [CHIEF_MIME]
@@ -228,12 +228,12 @@ class ChiefsTreeModel(QStandardItemModel):
     def canDropMimeData(self, data, action, row, column, parent) -> bool:
         target = self._target(row, parent)
         ids = self.chief_ids(data)
-        if target is None or not ids or action != Qt.CopyAction:
+        if target is None or not ids or action != Qt.DropAction.CopyAction:
             return False
         return bool(self._page.drop_targets(ids[0], *target))
 
     def dropMimeData(self, data, action, row, column, parent) -> bool:
-        if action == Qt.IgnoreAction:
+        if action == Qt.DropAction.IgnoreAction:
             return True
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
@@ -299,7 +299,7 @@ class ChiefDialog(QDialog):
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)
         form.addRow(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -363,7 +363,7 @@ class AssignDialog(QDialog):
         form.addRow(self.tr("Chief"), self.chief_combo)
         form.addRow(self.tr("Start date"), self.date_edit)
         form.addRow(self.tr("Duty"), self.duty_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -414,14 +414,14 @@ class ChiefsPage(QWidget):
         self.tree.setObjectName("chiefsTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Drag a chief onto a segment or a unit node to assign it there.
         self.tree.setDragEnabled(True)
         self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDrop)
-        self.tree.setDefaultDropAction(Qt.CopyAction)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection)
 
@@ -463,7 +463,7 @@ class ChiefsPage(QWidget):
         self.problems.itemClicked.connect(self._on_problem_clicked)
         pl.addWidget(self.problems)
 
-        split = QSplitter(Qt.Vertical)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(problems)
         split.setStretchFactor(0, 3)
@@ -477,7 +477,7 @@ class ChiefsPage(QWidget):
 
     # ------------------------------------------------------------ workspace and data
     def as_of(self) -> str:
-        return self.date_edit.date().toString(Qt.ISODate)
+        return self.date_edit.date().toString(Qt.DateFormat.ISODate)
 
     def set_workspace(self, path: Optional[str]) -> None:
         self._disconnect()
@@ -593,7 +593,7 @@ class ChiefsPage(QWidget):
         self._unit_items = {}
         ph = QStandardItem(self.tr("loading…"))
         ph.setData(PLACEHOLDER, KIND_ROLE)
-        ph.setFlags(Qt.ItemIsEnabled)
+        ph.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.model.appendRow([ph, QStandardItem()])
 
     def _on_loaded(self, task: HierarchyTask, ok: bool) -> None:
@@ -603,7 +603,7 @@ class ChiefsPage(QWidget):
         if not ok or task.hierarchy is None:
             if task.error is not None:
                 log.get_logger().warning("loading the hierarchy failed: %s", task.error)
-                self._message(self.tr("Loading the chiefs failed: {0}").format(task.error), Qgis.Critical)
+                self._message(self.tr("Loading the chiefs failed: {0}").format(task.error), Qgis.MessageLevel.Critical)
             return
         self._apply_hierarchy(task.hierarchy)
 
@@ -678,7 +678,7 @@ class ChiefsPage(QWidget):
         if h.children.get(code) or h.segments_of.get(code) or h.chiefs_of.get(code):
             ph = QStandardItem(self.tr("loading…"))
             ph.setData(PLACEHOLDER, KIND_ROLE)
-            ph.setFlags(Qt.ItemIsEnabled)
+            ph.setFlags(Qt.ItemFlag.ItemIsEnabled)
             item.appendRow([ph, QStandardItem()])
         self._unit_items[code] = item
         return [item, info]
@@ -917,7 +917,7 @@ class ChiefsPage(QWidget):
 
     @staticmethod
     def _qdate(iso: Optional[str]):
-        return QDate.fromString(iso, Qt.ISODate) if iso else None
+        return QDate.fromString(iso, Qt.DateFormat.ISODate) if iso else None
 
     def assign_segments(
         self, seg_codes, chief_id: str, valid_from: Optional[str] = None, duty: Optional[str] = None
@@ -986,13 +986,13 @@ class ChiefsPage(QWidget):
         try:
             n = self.assign_segments(segs, chief_id, self.as_of())
         except (amod.AssignmentError, RuntimeError) as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return None
         self._message(
             self.tr("{0} assigned to {1} segments ({2} new appointments)").format(
                 chief.get("name"), len(segs), n
             ),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
         )
         return n
 
@@ -1126,10 +1126,10 @@ class ChiefsPage(QWidget):
                 if not lyr.commitChanges():
                     self._message(
                         self.tr("Saving {0} failed: {1}").format(lyr.name(), "; ".join(lyr.commitErrors())),
-                        Qgis.Critical,
+                        Qgis.MessageLevel.Critical,
                     )
                     return
-        self._message(self.tr("Chiefs and appointments saved"), Qgis.Success)
+        self._message(self.tr("Chiefs and appointments saved"), Qgis.MessageLevel.Success)
 
     # ------------------------------------------------------------ dialogs
     def _selected_chief(self) -> Optional[str]:
@@ -1162,7 +1162,7 @@ class ChiefsPage(QWidget):
     def edit_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
-            self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
+            self._message(self.tr("Select a chief in the tree first"), Qgis.MessageLevel.Info)
             return
         dialog = ChiefDialog(self.hierarchy.units, self.hierarchy.chiefs[cid], self)
         if dialog.exec():
@@ -1171,19 +1171,19 @@ class ChiefsPage(QWidget):
     def deactivate_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
-            self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
+            self._message(self.tr("Select a chief in the tree first"), Qgis.MessageLevel.Info)
             return
         c = self.hierarchy.chiefs[cid]
         text = self.tr("Deactivate {0} and end the appointments on {1}? History is kept.").format(
             c.get("name"), self.as_of()
         )
-        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.Yes:
+        if QMessageBox.question(self, self.tr("Deactivate chief"), text) == QMessageBox.StandardButton.Yes:
             self.deactivate_chief(cid, self.as_of())
 
     def assign_dialog(self) -> None:
         segs = self.selected_seg_codes()
         if not segs:
-            self._message(self.tr("Select segments in the tree or on the map first"), Qgis.Info)
+            self._message(self.tr("Select segments in the tree or on the map first"), Qgis.MessageLevel.Info)
             return
         chiefs = sorted(
             (c for c in self.hierarchy.chiefs.values() if c.get("active", True)),
@@ -1199,27 +1199,27 @@ class ChiefsPage(QWidget):
                 n = self.assign_segments(
                     segs,
                     dialog.chief_combo.currentData(),
-                    dialog.date_edit.date().toString(Qt.ISODate),
+                    dialog.date_edit.date().toString(Qt.DateFormat.ISODate),
                     dialog.duty_edit.text().strip() or None,
                 )
             except (amod.AssignmentError, RuntimeError) as exc:
-                self._message(str(exc), Qgis.Warning)
+                self._message(str(exc), Qgis.MessageLevel.Warning)
                 return
-            self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
+            self._message(self.tr("{0} appointments added").format(n), Qgis.MessageLevel.Success)
 
     def assign_village_dialog(self) -> None:
         code = self._selected_unit()
         if code is None or (self.hierarchy.units.get(code) or {}).get("level") != "village":
-            self._message(self.tr("Select a village in the tree first"), Qgis.Info)
+            self._message(self.tr("Select a village in the tree first"), Qgis.MessageLevel.Info)
             return
         try:
             n = self.assign_village(code)
         except (amod.AssignmentError, RuntimeError) as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return
-        self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
+        self._message(self.tr("{0} appointments added").format(n), Qgis.MessageLevel.Success)
 
-    def _message(self, text: str, level=Qgis.Info) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.tr("River Chiefs"), text, level, 6)
@@ -1231,7 +1231,7 @@ class ChiefsPage(QWidget):
         if not self.path:
             return
         if any(lyr.isModified() for lyr in self.layers.values() if lyr.isEditable()):
-            self._message(self.tr("Unsaved edits are not checked: save them first"), Qgis.Warning)
+            self._message(self.tr("Unsaved edits are not checked: save them first"), Qgis.MessageLevel.Warning)
         path, date = self.path, self.as_of()
 
         def work(task=None):
@@ -1248,7 +1248,7 @@ class ChiefsPage(QWidget):
             self.check_button.setEnabled(True)
             self._task = None
             if exception is not None or result is None:
-                self._message(self.tr("Coverage check failed: {0}").format(exception), Qgis.Critical)
+                self._message(self.tr("Coverage check failed: {0}").format(exception), Qgis.MessageLevel.Critical)
                 return
             self._show_findings(*result)
 
@@ -1264,15 +1264,15 @@ class ChiefsPage(QWidget):
             if f.geometry is not None and not f.geometry.is_empty:
                 import shapely
 
-                item.setData(0, Qt.UserRole, bytes(shapely.to_wkb(f.geometry)))
-            item.setData(1, Qt.UserRole, f.seg_code)
+                item.setData(0, Qt.ItemDataRole.UserRole, bytes(shapely.to_wkb(f.geometry)))
+            item.setData(1, Qt.ItemDataRole.UserRole, f.seg_code)
             if f.severity == "error":
                 item.setForeground(1, QBrush(QColor("#b00020")))
             self.problems.addTopLevelItem(item)
 
     def _on_problem_clicked(self, item, _column=0) -> None:
-        wkb = item.data(0, Qt.UserRole)
-        seg_code = item.data(1, Qt.UserRole)
+        wkb = item.data(0, Qt.ItemDataRole.UserRole)
+        seg_code = item.data(1, Qt.ItemDataRole.UserRole)
         if seg_code and self.hierarchy is not None and seg_code in self.hierarchy.seg_by_code:
             self._select_keys([("segment", seg_code, self.hierarchy.unit_of_segment(seg_code))])
         if not wkb or self.iface is None:

@@ -167,7 +167,7 @@ class HezhangDock(QgsDockWidget):
             pass
 
     # -- workspace
-    def message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
+    def message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.tr("River Chiefs"), text, level, duration)
@@ -231,7 +231,7 @@ class HezhangDock(QgsDockWidget):
             text = self.tr("{0} has schema version {1}. Migrate it to version {2}?\n\n{3}").format(
                 os.path.basename(path), info.schema_version, schema.SCHEMA_VERSION,
                 "\n".join(f"• {s.description}" for s in steps))
-            if ask and QMessageBox.question(self, self.tr("Migrate workspace"), text) != QMessageBox.Yes:
+            if ask and QMessageBox.question(self, self.tr("Migrate workspace"), text) != QMessageBox.StandardButton.Yes:
                 return False
             try:
                 migrations.migrate(path, ws._update_project_fields)
@@ -250,11 +250,11 @@ class HezhangDock(QgsDockWidget):
                 os.path.basename(path)))
             return False
         self._on_project_read()
-        self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.Success)
+        self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.MessageLevel.Success)
         return True
 
     def _refuse(self, text: str) -> None:
-        self.message(text, Qgis.Critical, 10)
+        self.message(text, Qgis.MessageLevel.Critical, 10)
         QMessageBox.warning(self, self.tr("Open workspace"), text)
 
 

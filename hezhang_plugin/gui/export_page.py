@@ -39,7 +39,7 @@ class ExportTask(QgsTask):
 
     def __init__(self, workspace: str, products: list, fmt: str, folder: str, dpi: int, page_size: str,
                  one_file_per_page: bool, imagery: bool = False):
-        super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.CanCancel)
+        super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.Flag.CanCancel)
         self.args = (workspace, products, fmt, folder, dpi, page_size, one_file_per_page)
         self.imagery = imagery
         self.files: list = []
@@ -170,7 +170,7 @@ class ExportPage(QWidget):
         form.addRow("", self.imagery_check)
         self.folder_widget = QgsFileWidget()
         self.folder_widget.setObjectName("folderWidget")
-        self.folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.folder_widget.fileChanged.connect(self._update_buttons)
         form.addRow(self.tr("Output folder"), self.folder_widget)
         layout.addLayout(form)
@@ -243,18 +243,19 @@ class ExportPage(QWidget):
         for warning in task.warnings:
             get_logger().warning(warning)
             if bar is not None:
-                bar.pushMessage(self.tr("Export"), warning, Qgis.Warning, 10)
+                bar.pushMessage(self.tr("Export"), warning, Qgis.MessageLevel.Warning, 10)
         if ok:
             self.progress.setValue(100)
             msg = self.tr("{0} file(s) written to {1}").format(len(task.files), task.args[3])
             self.status_label.setText(msg)
             get_logger().info(msg)
             if bar is not None:
-                bar.pushMessage(self.tr("Export"), msg, Qgis.Success, 8)
+                bar.pushMessage(self.tr("Export"), msg, Qgis.MessageLevel.Success, 8)
         else:
             msg = task.error or self.tr("Export canceled")
             self.status_label.setText(msg)
             get_logger().warning(msg)
             if bar is not None:
-                bar.pushMessage(self.tr("Export"), msg, Qgis.Critical if task.error else Qgis.Info, 10)
+                level = Qgis.MessageLevel.Critical if task.error else Qgis.MessageLevel.Info
+                bar.pushMessage(self.tr("Export"), msg, level, 10)
         self.export_finished.emit(list(task.files))

@@ -54,7 +54,7 @@ class SegmentationTask(QgsTask):
     done = pyqtSignal(object, str)  # report (or None), error text
 
     def __init__(self, path: str, level: str, tolerance: float, min_length: float):
-        super().__init__(_tr("Segmenting rivers"), QgsTask.CanCancel)
+        super().__init__(_tr("Segmenting rivers"), QgsTask.Flag.CanCancel)
         self.path, self.level, self.tolerance, self.min_length = path, level, tolerance, min_length
         self.report: Optional[dict] = None
         self.error = ""
@@ -107,9 +107,9 @@ class SegmentsPage(QWidget):
         self.list.setObjectName("segmentList")
         seg_layer = schema.layer("segments")
         self.list.setHorizontalHeaderLabels([seg_layer.field(c).zh for c in LIST_COLUMNS])
-        self.list.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.list.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.list, 2)
         buttons = QHBoxLayout()
         self.zoom_button = QPushButton(self.tr("Zoom to segment"))
@@ -173,7 +173,7 @@ class SegmentsPage(QWidget):
         sl.addLayout(top)
         self.stats_table = QTableWidget(0, 0)
         self.stats_table.setObjectName("statsTable")
-        self.stats_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.stats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         sl.addWidget(self.stats_table)
         layout.addWidget(stats_box, 1)
         # wiring
@@ -252,14 +252,14 @@ class SegmentsPage(QWidget):
                       self._units.get(r["unit_code"], r["unit_code"]), f"{r.get('length_km') or 0:.3f}")
             for j, v in enumerate(values):
                 item = QTableWidgetItem(str(v))
-                item.setData(Qt.UserRole, r["fid"])
+                item.setData(Qt.ItemDataRole.UserRole, r["fid"])
                 self.list.setItem(i, j, item)
         self._layer_selection_changed()
 
     # -- selection both ways
     def selected_fids(self) -> list:
         rows = sorted({i.row() for i in self.list.selectedIndexes()})
-        return [self.list.item(r, 0).data(Qt.UserRole) for r in rows]
+        return [self.list.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
 
     def _list_selection_changed(self) -> None:
         if self._syncing or self.layer is None:
@@ -278,9 +278,9 @@ class SegmentsPage(QWidget):
         try:
             self.list.clearSelection()
             mode = self.list.selectionMode()
-            self.list.setSelectionMode(QAbstractItemView.MultiSelection)
+            self.list.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
             for i in range(self.list.rowCount()):
-                if self.list.item(i, 0).data(Qt.UserRole) in chosen:
+                if self.list.item(i, 0).data(Qt.ItemDataRole.UserRole) in chosen:
                     self.list.selectRow(i)
             self.list.setSelectionMode(mode)
         finally:
@@ -306,12 +306,12 @@ class SegmentsPage(QWidget):
 
         rivers, units = self._project_layer("rivers"), self._project_layer("admin_units")
         if rivers is None or self.layer is None:
-            self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.Warning)
+            self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.MessageLevel.Warning)
             self.draw_button.setChecked(False)
             return
         self.tool = DrawSegmentTool(canvas, rivers, self.layer, units, unit_level=self.level_combo.currentData())
         self.tool.set_bank(self.bank_combo.currentData())
-        self.tool.status.connect(lambda text: self._message(text, Qgis.Info, 3))
+        self.tool.status.connect(lambda text: self._message(text, Qgis.MessageLevel.Info, 3))
         self.tool.deactivated.connect(lambda: self.draw_button.setChecked(False))
         canvas.setMapTool(self.tool)
 
@@ -322,10 +322,10 @@ class SegmentsPage(QWidget):
     # -- segmentation task
     def run_segmentation(self) -> Optional[SegmentationTask]:
         if not self.path:
-            self._message(self.tr("Open a workspace first."), Qgis.Warning)
+            self._message(self.tr("Open a workspace first."), Qgis.MessageLevel.Warning)
             return None
         if self.layer is not None and self.layer.isEditable() and self.layer.isModified():
-            self._message(self.tr("Save or discard the edits of the segments layer first."), Qgis.Warning)
+            self._message(self.tr("Save or discard the edits of the segments layer first."), Qgis.MessageLevel.Warning)
             return None
         self.task = SegmentationTask(self.path, self.level_combo.currentData(), self.tolerance_spin.value(),
                                      self.min_length_spin.value())
@@ -347,7 +347,8 @@ class SegmentsPage(QWidget):
         self.task = None
         if report is None:
             self.result_label.setText(error)
-            self._message(error, Qgis.Warning if "cancel" in error.lower() else Qgis.Critical, 10)
+            self._message(error, Qgis.MessageLevel.Warning if "cancel" in error.lower() else Qgis.MessageLevel.Critical,
+                          10)
             return
         text = self.tr("{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; "
                        "{6} geometries repaired, {7} features not used.").format(
@@ -357,7 +358,7 @@ class SegmentsPage(QWidget):
         self.result_label.setText(text)
         for line in report["repaired"] + report["invalid"]:
             log.get_logger().warning(line)
-        self._message(text, Qgis.Success)
+        self._message(text, Qgis.MessageLevel.Success)
         if self.layer is not None:
             self.layer.reload()
             self.layer.triggerRepaint()
@@ -402,11 +403,11 @@ class SegmentsPage(QWidget):
         try:
             files = self.export_stats(path)
         except OSError as exc:
-            self._message(self.tr("Export failed: {0}").format(exc), Qgis.Critical, 10)
+            self._message(self.tr("Export failed: {0}").format(exc), Qgis.MessageLevel.Critical, 10)
             return
-        self._message(self.tr("Lengths exported to {0}").format(", ".join(files)), Qgis.Success)
+        self._message(self.tr("Lengths exported to {0}").format(", ".join(files)), Qgis.MessageLevel.Success)
 
-    def _message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.tr("Segments"), text, level, duration)

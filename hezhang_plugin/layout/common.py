@@ -117,8 +117,8 @@ def place(item, x: float, y: float, w: float, h: float) -> None:
 
 
 def add_label(layout, item_id: str, text: str, x: float, y: float, w: float, h: float, size: float,
-              colour: str = "#202020", bold: bool = False, align=Qt.AlignLeft,
-              valign=Qt.AlignVCenter) -> QgsLayoutItemLabel:
+              colour: str = "#202020", bold: bool = False, align=Qt.AlignmentFlag.AlignLeft,
+              valign=Qt.AlignmentFlag.AlignVCenter) -> QgsLayoutItemLabel:
     label = QgsLayoutItemLabel(layout)
     label.setId(item_id)
     label.setText(text)
@@ -140,7 +140,7 @@ def add_rect(layout, item_id: str, x: float, y: float, w: float, h: float, fill:
     from qgis.core import QgsFillSymbol
 
     shape = QgsLayoutItemShape(layout)
-    shape.setShapeType(QgsLayoutItemShape.Rectangle)
+    shape.setShapeType(QgsLayoutItemShape.Shape.Rectangle)
     shape.setId(item_id)
     props = {"color": fill, "outline_style": "no" if not outline else "solid"}
     if outline:
@@ -167,8 +167,8 @@ def add_north_arrow(layout, map_item, x: float, y: float, w: float, h: float) ->
     pic.setId("north_arrow")
     pic.setPicturePath(north_arrow_svg())
     pic.setLinkedMap(map_item)
-    pic.setNorthMode(QgsLayoutItemPicture.GridNorth)
-    pic.setResizeMode(QgsLayoutItemPicture.Zoom)
+    pic.setNorthMode(QgsLayoutItemPicture.NorthMode.GridNorth)
+    pic.setResizeMode(QgsLayoutItemPicture.ResizeMode.Zoom)
     pic.setSvgFillColor(QColor("#202020"))
     layout.addLayoutItem(pic)
     place(pic, x, y, w, h)

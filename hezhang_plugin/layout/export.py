@@ -124,7 +124,7 @@ def _check(result, what: str, exporter=None) -> None:
         result, message = result[0], result[1]
     else:
         message = exporter.errorFile() if exporter is not None else ""
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise ExportError(_tr("Export of {0} failed (code {1}) {2}").format(what, int(result), message or ""))
 
 
@@ -256,7 +256,8 @@ def _map_style_plan(layout):
         if not isinstance(item, QgsLayoutItemMap):
             continue
         props = item.dataDefinedProperties()
-        if props.isActive(QgsLayoutObject.MapStylePreset) or props.isActive(QgsLayoutObject.MapLayers):
+        if props.isActive(QgsLayoutObject.DataDefinedProperty.MapStylePreset) or \
+                props.isActive(QgsLayoutObject.DataDefinedProperty.MapLayers):
             return None
         if item.followVisibilityPreset():
             name = item.followVisibilityPresetName()

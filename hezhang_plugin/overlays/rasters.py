@@ -104,7 +104,7 @@ def open_raster(path: str, name: Optional[str] = None, preset: str = "default",
         r, g, b = needed
         renderer = QgsMultiBandColorRenderer(layer.dataProvider(), r, g, b)
         layer.setRenderer(renderer)
-        layer.setContrastEnhancement(QgsContrastEnhancement.StretchToMinimumMaximum,
+        layer.setContrastEnhancement(QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum,
                                      QgsRasterMinMaxOrigin.CumulativeCut)
     elif preset == "ndwi":
         if layer.bandCount() != 1:
@@ -192,7 +192,7 @@ class NdwiTask(QgsTask):
 
     def __init__(self, path: str, out_path: str, bands: Bands):
         super().__init__(QCoreApplication.translate(
-            "Hezhang", "NDWI of {0}").format(os.path.basename(path)), QgsTask.CanCancel)
+            "Hezhang", "NDWI of {0}").format(os.path.basename(path)), QgsTask.Flag.CanCancel)
         self.path, self.out_path, self.bands = path, out_path, bands
         self.error: Optional[str] = None
 

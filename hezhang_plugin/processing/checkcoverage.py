@@ -232,7 +232,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                     qg = shapely_to_qgs(linemerge(lines))
                     qg.convertToMultiType()
                     feat.setGeometry(qg)
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
             if n % 1000 == 0:
                 feedback.setProgress(70 + 30 * n / max(1, len(findings)))
         feedback.pushInfo(summary.text(lang))

@@ -79,7 +79,7 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
                 break
             if g is not None:
                 f.setGeometry(shapely_to_qgs(g))
-            if not sink.addFeature(f, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(f, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(self.tr("Could not write feature {0}: {1}").format(
                     f.id(), sink.lastError()))
             if n:

@@ -189,7 +189,7 @@ def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
     wkbs = table.wkb() if n else []
     # one feature and one geometry, refilled per segment: the sink copies what it is given
     add = sink.addFeature
-    flag = QgsFeatureSink.FastInsert
+    flag = QgsFeatureSink.Flag.FastInsert
     feat = QgsFeature()
     geom = QgsGeometry()
     for k, (attrs, wkb) in enumerate(zip(zip(*columns), wkbs), start=1):

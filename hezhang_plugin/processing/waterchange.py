@@ -126,7 +126,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             feat.setAttributes([ch.change, wc.CHANGE_LABELS[ch.change][1], round(ch.area_m2, 2),
                                 d_before, d_after, ch.seg_code, chiefs.get(ch.seg_code, "")])
             feat.setGeometry(shapely_to_qgs(ch.geom))
-            if not sink.addFeature(feat, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(self.tr("Could not write a change polygon: {0}").format(
                     sink.lastError()))
             if ch.change == wc.LOST:
