@@ -24,12 +24,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 
 
 def _parse_key(text: str):
     return text
+
+
+def _peak_rss_kb() -> int:
+    """Peak memory of this process in kB (0 where the resource module is missing: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run(args) -> int:
@@ -72,7 +80,7 @@ def run(args) -> int:
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
         return 1
     finally:
-        sys.stdout.write(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n")
+        sys.stdout.write(f"RSS {_peak_rss_kb()}\n")
         sys.stdout.flush()
         app.exitQgis()
 
