@@ -110,3 +110,80 @@ def layer_abstract(layer) -> str:
     if hasattr(layer, "serverProperties") and QGIS_VERSION_INT >= 33800:
         return layer.serverProperties().abstract()
     return layer.abstract()
+
+
+# ---------------------------------------------------------------- fonts and text formats
+
+def font_families() -> list:
+    """Installed font families (QFontDatabase is static in Qt 6, an instance in Qt 5)."""
+    from qgis.PyQt.QtGui import QFontDatabase
+
+    try:
+        return list(QFontDatabase.families())
+    except TypeError:  # Qt 5: families() is an instance method
+        return list(QFontDatabase().families())
+
+
+def _format_from_font(font, colour=None):
+    from qgis.core import QgsTextFormat
+
+    fmt = QgsTextFormat()
+    fmt.setFont(font)
+    if font.pointSizeF() > 0:
+        fmt.setSize(font.pointSizeF())
+    if colour is not None:
+        fmt.setColor(colour)
+    return fmt
+
+
+def _font_from_format(fmt):
+    from qgis.PyQt.QtGui import QFont
+
+    font = QFont(fmt.font())
+    font.setPointSizeF(fmt.size())
+    return font
+
+
+def item_text_format(item):
+    """Text format of a layout label or scale bar (labels have one from 3.24 on)."""
+    if hasattr(item, "textFormat"):
+        return item.textFormat()
+    return _format_from_font(item.font(), item.fontColor() if hasattr(item, "fontColor") else None)
+
+
+def set_item_text_format(item, fmt) -> None:
+    """Set the text format of a layout label or scale bar (font and colour before 3.24)."""
+    if hasattr(item, "setTextFormat"):
+        item.setTextFormat(fmt)
+        return
+    item.setFont(_font_from_format(fmt))
+    if hasattr(item, "setFontColor"):
+        item.setFontColor(fmt.color())
+
+
+def legend_styles() -> tuple:
+    """The legend text styles the layouts set: title, group, subgroup, symbol label
+    (``Qgis.LegendComponent`` from 3.32 on, ``QgsLegendStyle.Style`` before)."""
+    if hasattr(Qgis, "LegendComponent"):
+        e = Qgis.LegendComponent
+    else:
+        from qgis.core import QgsLegendStyle
+
+        e = QgsLegendStyle
+    return (e.Title, e.Group, e.Subgroup, e.SymbolLabel)
+
+
+def legend_text_format(legend, style):
+    """Text format of one legend style (legend styles hold a text format from 3.30 on)."""
+    st = legend.style(style)
+    if hasattr(st, "textFormat"):
+        return st.textFormat()
+    return _format_from_font(st.font())
+
+
+def set_legend_text_format(legend, style, fmt) -> None:
+    st = legend.rstyle(style)
+    if hasattr(st, "setTextFormat"):
+        st.setTextFormat(fmt)
+    else:
+        st.setFont(_font_from_format(fmt))

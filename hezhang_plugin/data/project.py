@@ -41,13 +41,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QFont
 
-from hezhang_plugin import compat
+from hezhang_plugin import compat, fonts
 from hezhang_plugin.core import codes, schema, uris
 
 PROJECT_NAME = "hezhang"
 #: CGCS2000 ellipsoid in QGIS's ellipsoid list.
 CGCS2000_ELLIPSOID = "EPSG:1024"
-LABEL_FONT = "WenQuanYi Zen Hei"
 
 TOWN_COLOURS = ["#e6c39a", "#a9d18e", "#9dc3e6", "#f4b183", "#c9b3e6", "#ffe699", "#b4c7e7"]
 
@@ -70,7 +69,7 @@ def layer_title(lyr: schema.Layer, lang: str) -> str:
 def _text_format(size: float, colour: str, bold: bool = False, italic: bool = False,
                  buffer: float = 0.8) -> QgsTextFormat:
     fmt = QgsTextFormat()
-    font = QFont(LABEL_FONT)
+    font = QFont(fonts.cjk_family())
     font.setBold(bold)
     font.setItalic(italic)
     fmt.setFont(font)
@@ -514,5 +513,10 @@ def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
 
 
 def read_project(project: QgsProject, gpkg_path: str) -> bool:
+    """Read the workspace's stored project; label fonts missing on this machine (a
+    workspace made where another Chinese font was installed) become this machine's."""
     with WorkspacePathFixer(os.path.abspath(gpkg_path)):
-        return project.read(project_uri(os.path.abspath(gpkg_path)))
+        ok = project.read(project_uri(os.path.abspath(gpkg_path)))
+    if ok:
+        fonts.fix_project_labels(project)
+    return ok

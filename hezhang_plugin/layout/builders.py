@@ -23,7 +23,6 @@ from qgis.core import (
     QgsLayoutTable,
     QgsLayoutTableColumn,
     QgsLayoutTableStyle,
-    QgsLegendStyle,
     QgsLineSymbol,
     QgsPalLayerSettings,
     QgsPrintLayout,
@@ -194,14 +193,10 @@ def _extent_in(layer, crs, project):
 
 
 def _style_legend(legend, size: float) -> None:
-    for style, s, bold in ((QgsLegendStyle.Title, size * 1.35, True), (QgsLegendStyle.Group, size * 1.1, True),
-                           (QgsLegendStyle.Subgroup, size * 1.05, True),
-                           (QgsLegendStyle.SymbolLabel, size, False)):
-        st = legend.rstyle(style)
-        if hasattr(st, "setTextFormat"):  # 3.30+
-            st.setTextFormat(c.text_format(s, "#202020", bold))
-        else:
-            st.setFont(c.font(s, bold))
+    title, group, subgroup, symbol_label = compat.legend_styles()
+    for style, s, bold in ((title, size * 1.35, True), (group, size * 1.1, True), (subgroup, size * 1.05, True),
+                           (symbol_label, size, False)):
+        compat.set_legend_text_format(legend, style, c.text_format(s, "#202020", bold))
 
 
 def _add_legend(layout, map_item, project, layers, x, y, w, h, size) -> QgsLayoutItemLegend:
@@ -227,13 +222,8 @@ def _add_legend(layout, map_item, project, layers, x, y, w, h, size) -> QgsLayou
 
 
 def _style_table(table, size: float, header_fill: str) -> None:
-    if hasattr(table, "setContentTextFormat"):
-        table.setContentTextFormat(c.text_format(size, "#202020"))
-        table.setHeaderTextFormat(c.text_format(size, "#ffffff", True))
-    else:
-        table.setContentFont(c.font(size))
-        table.setHeaderFont(c.font(size, True))
-        table.setHeaderFontColor(QColor("#ffffff"))
+    table.setContentTextFormat(c.text_format(size, "#202020"))  # text formats: QGIS 3.16+
+    table.setHeaderTextFormat(c.text_format(size, "#ffffff", True))
     table.setShowGrid(True)
     table.setGridColor(QColor("#8a8a8a"))
     table.setGridStrokeWidth(0.2)

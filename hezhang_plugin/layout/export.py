@@ -45,11 +45,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtXml import QDomDocument
 
-from hezhang_plugin import runtime
+from hezhang_plugin import fonts, runtime
 from hezhang_plugin.core import uris
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
-from hezhang_plugin.layout import builders
+from hezhang_plugin.layout import builders, pdftext
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import read_content
 from hezhang_plugin.log import get_logger
@@ -153,8 +153,11 @@ def ensure_layouts(project: QgsProject, workspace_path: str, products: Sequence[
             else:
                 layout = builders.BUILDERS[product](project, content, page)
             manager.addLayout(layout)
-        elif product == "coverage":
-            builders.fill_coverage(layout, content)
+        else:
+            # A layout saved where another Chinese font was installed prints with this one.
+            fonts.fix_layout(layout)
+            if product == "coverage":
+                builders.fill_coverage(layout, content)
         out[product] = layout
     return out, content, True
 
@@ -178,6 +181,7 @@ def load_template(project: QgsProject, path: str):
     root = doc.documentElement()
     if root.isNull() or not layout.readLayoutXml(root, doc, QgsReadWriteContext()):
         raise ExportError(_tr("{0} is not a layout template").format(path))
+    fonts.fix_layout(layout)
     return layout
 
 
@@ -720,6 +724,9 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
                                     info.district_code, dpi, one_file_per_page, parallel, sub, stats,
                                     template=templates[product], own_styles=owned, themes_stored=stored,
                                     imagery=imagery)
+            for f in written:
+                if f.lower().endswith(".pdf"):
+                    pdftext.repair_text_layer(f)  # radicals Qt wrote for ideographs (Noto Sans CJK…)
             files.extend(written)
             log.info("exported %s: %d file(s), %s page(s)", product, len(written), stats.pages.get(product))
         stats.files = files
