@@ -187,3 +187,17 @@ def set_legend_text_format(legend, style, fmt) -> None:
         st.setTextFormat(fmt)
     else:
         st.setFont(_font_from_format(fmt))
+
+
+# ---------------------------------------------------------------- language
+
+def qgis_translation() -> str:
+    """The translation code QGIS installed ("" when none was set): an instance method of
+    QgsApplication in 3.22, static later."""
+    from qgis.core import QgsApplication
+
+    try:
+        return QgsApplication.translation() or ""
+    except TypeError:  # 3.22: const member function
+        app = QgsApplication.instance()
+        return (app.translation() or "") if app is not None and hasattr(app, "translation") else ""
