@@ -8,6 +8,7 @@ relations, snapping and topological editing, then writes the project into the fi
 from __future__ import annotations
 
 import os
+import re
 from typing import Optional
 
 from qgis.core import (
@@ -407,12 +408,71 @@ def write_project(project: QgsProject, gpkg_path: str, final_path: Optional[str]
 
         writer_id = QgsPathResolver.setPathWriter(rename)
     try:
-        ok = project.write(project_uri(gpkg_path))
+        if storage_can_write(gpkg_path):
+            ok = project.write(project_uri(gpkg_path))
+            error = project.error() if not ok else ""
+        else:
+            ok, error = _write_project_row(project, gpkg_path)
     finally:
         if writer_id is not None:
             QgsPathResolver.removePathWriter(writer_id)
     if not ok:
-        raise RuntimeError(f"could not write the project into {gpkg_path}: {project.error()}")
+        raise RuntimeError(f"could not write the project into {gpkg_path}: {error}")
+
+
+def storage_can_write(gpkg_path: str) -> bool:
+    """False for a path QGIS's GeoPackage project storage cannot write to: it decodes the
+    file path it already decoded from the ``geopackage:`` URI a second time as a URI
+    (QgsGeoPackageProjectStorage::writeProject → _executeSql, every release so far), so
+    ``#``, ``?`` or a ``%XX`` sequence in the path cut or change it."""
+    return re.search(r"[#?]|%[0-9A-Fa-f]{2}", gpkg_path) is None
+
+
+def _write_project_row(project: QgsProject, gpkg_path: str) -> tuple:
+    """Write ``project`` as QGIS's project storage does (a row of ``qgis_projects``: the
+    zipped project, hex-encoded, and its metadata), without going through the storage's
+    URI handling. Layer paths are stored absolute (a relative path would be relative to the
+    temporary file written here); the workspace's own layers are found again on reading
+    wherever the file is (:class:`WorkspacePathFixer`). Returns (ok, error text)."""
+    import datetime as dt
+    import json
+    import shutil
+    import sqlite3
+    import tempfile
+
+    from qgis.core import Qgis, QgsApplication
+
+    folder = tempfile.mkdtemp(prefix="hezhang-project-")
+    name, storage = project.fileName(), project.filePathStorage()
+    try:
+        project.setFilePathStorage(Qgis.FilePathType.Absolute)
+        qgz = os.path.join(folder, f"{PROJECT_NAME}.qgz")
+        if not project.write(qgz):
+            return False, project.error()
+        with open(qgz, "rb") as fh:
+            content = fh.read().hex()
+        try:
+            login = QgsApplication.userLoginName()
+        except TypeError:  # 3.22: an instance method
+            login = QgsApplication.instance().userLoginName()
+        metadata = json.dumps({"last_modified_time": dt.datetime.now().replace(microsecond=0).isoformat(),
+                               "last_modified_user": login})
+        con = sqlite3.connect(uris.sqlite_uri(gpkg_path, mode="rw"), uri=True)
+        try:
+            with con:
+                con.execute("CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, "
+                            "content BLOB)")
+                con.execute("INSERT OR REPLACE INTO qgis_projects (name, metadata, content) VALUES (?, ?, ?)",
+                            (PROJECT_NAME, metadata, content))
+        finally:
+            con.close()
+        return True, ""
+    except sqlite3.Error as exc:
+        return False, str(exc)
+    finally:
+        project.setFilePathStorage(storage)
+        project.setFileName(name)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class WorkspacePathFixer:
