@@ -20,6 +20,7 @@ interpreter qualifies: callers then export in-process and say so.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess  # nosec B404 - starts the plugin's own worker modules, no shell
 import sys
@@ -206,3 +207,60 @@ def qgis_python(candidates: Optional[Sequence[str]] = None) -> Optional[str]:
 def forget() -> None:
     """Drop the cached answer (tests; after QGIS's Python moved)."""
     _cache.clear()
+
+
+# ---------------------------------------------------------------- paths GDAL reads as URIs
+
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def needs_alias(path: str) -> bool:
+    """True when GDAL would misread ``path`` as QGIS opens GeoPackages read-only: GDAL
+    builds the SQLite URI ``file:PATH?nolock=1`` escaping ``?`` and ``#`` but not ``%``,
+    so a ``%20`` in a folder or file name becomes a space (GDAL 3.6–3.13)."""
+    return _ESCAPE.search(path) is not None
+
+
+def alias_path(path: str) -> str:
+    """``path``, or the same file reached through a link without ``%XX`` in its path when
+    :func:`needs_alias`: a symbolic link (a directory junction on Windows) to its folder in
+    ``TEMP/hezhang-links`` (and, for a file name with ``%XX``, a link to the file). Falls
+    back to ``path`` itself when no link can be made (the caller's open then reports why)."""
+    if not needs_alias(path):
+        return path
+    import hashlib
+    import tempfile
+
+    real = os.path.realpath(path)
+    folder, name = os.path.split(real)
+    base = os.path.join(tempfile.gettempdir(), "hezhang-links")
+    link = os.path.join(base, hashlib.sha256(folder.encode("utf-8")).hexdigest()[:16])
+    if needs_alias(link):
+        return path
+    try:
+        os.makedirs(base, exist_ok=True)
+        if not (os.path.isdir(link) and os.path.realpath(link) == folder):
+            if os.path.islink(link) or os.path.isfile(link):
+                os.remove(link)
+            elif os.path.isdir(link):
+                os.rmdir(link)  # a stale junction (Windows)
+            _link_folder(folder, link)
+        if not needs_alias(name):
+            return os.path.join(link, name)
+        file_link = os.path.join(link + "-files", hashlib.sha256(name.encode("utf-8")).hexdigest()[:16] +
+                                 os.path.splitext(name)[1])
+        os.makedirs(os.path.dirname(file_link), exist_ok=True)
+        if not os.path.lexists(file_link):
+            os.symlink(real, file_link)
+        return file_link
+    except OSError:
+        return path
+
+
+def _link_folder(target: str, link: str) -> None:
+    if sys.platform == "win32":
+        import _winapi  # a junction needs no administrator rights, unlike a symbolic link
+
+        _winapi.CreateJunction(target, link)
+    else:
+        os.symlink(target, link, target_is_directory=True)

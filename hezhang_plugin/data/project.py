@@ -42,7 +42,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QFont
 
-from hezhang_plugin import compat, fonts
+from hezhang_plugin import compat, fonts, runtime
 from hezhang_plugin.core import codes, schema, uris
 
 PROJECT_NAME = "hezhang"
@@ -58,7 +58,9 @@ def project_uri(gpkg_path: str) -> str:
 
 
 def layer_source(gpkg_path: str, name: str) -> str:
-    return f"{gpkg_path}|layername={name}"
+    """QGIS data source of layer ``name`` of a workspace (through ``runtime.alias_path``:
+    GDAL cannot open a GeoPackage read-only under a path with a ``%XX`` sequence)."""
+    return f"{runtime.alias_path(gpkg_path)}|layername={name}"
 
 
 def layer_title(lyr: schema.Layer, lang: str) -> str:
@@ -488,17 +490,18 @@ class WorkspacePathFixer:
 
     def __init__(self, gpkg_path: str):
         self.gpkg_path = gpkg_path
+        self.layer_path = runtime.alias_path(gpkg_path)
         self.names = {lyr.name for lyr in schema.LAYERS}
         self.own_files = stored_layer_files(gpkg_path, self.names)
         self._id = None
 
     def __call__(self, path: str) -> str:
         if "|layername=" not in path:
-            return self.gpkg_path if path in self.own_files else path
+            return self.layer_path if path in self.own_files else path
         file_part, _, rest = path.partition("|layername=")
         layer_name = rest.split("|", 1)[0]
         if layer_name in self.names and file_part.lower().endswith(".gpkg"):
-            return f"{self.gpkg_path}|layername={rest}"
+            return f"{self.layer_path}|layername={rest}"
         return path
 
     def __enter__(self):

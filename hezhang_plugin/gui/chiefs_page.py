@@ -50,6 +50,7 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin import log
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
+from hezhang_plugin.data.project import layer_source
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -254,13 +255,13 @@ def _same(a, b) -> bool:
 def workspace_layers(path: str, project: Optional[QgsProject] = None) -> dict[str, QgsVectorLayer]:
     """The project's layers that read ``path`` (by schema layer name)."""
     project = project or QgsProject.instance()
-    want = os.path.normcase(os.path.abspath(path))
+    want = os.path.normcase(os.path.realpath(path))
     out = {}
     for lyr in project.mapLayers().values():
         if not isinstance(lyr, QgsVectorLayer) or "|layername=" not in lyr.source():
             continue
         file_part, _, rest = lyr.source().partition("|layername=")
-        if os.path.normcase(os.path.abspath(file_part)) == want:
+        if os.path.normcase(os.path.realpath(file_part)) == want:
             out.setdefault(rest.split("|", 1)[0], lyr)
     return out
 
@@ -489,7 +490,7 @@ class ChiefsPage(QWidget):
             for name in ("admin_units", "segments", "chiefs", "assignments"):
                 if name not in self.layers:
                     # Not in the project: read the file through private layers.
-                    lyr = QgsVectorLayer(f"{self.path}|layername={name}", name, "ogr")
+                    lyr = QgsVectorLayer(layer_source(self.path, name), name, "ogr")
                     self._own_layers.append(lyr)
                     self.layers[name] = lyr
         self._connect()

@@ -200,7 +200,7 @@ class SegmentsPage(QWidget):
     def _project_layer(self, name: str) -> Optional[QgsVectorLayer]:
         for lyr in QgsProject.instance().mapLayers().values():
             if isinstance(lyr, QgsVectorLayer) and lyr.source().split("|layername=")[-1].split("|")[0] == name:
-                if self.path is None or os.path.abspath(lyr.source().split("|")[0]) == self.path:
+                if self.path is None or os.path.realpath(lyr.source().split("|")[0]) == os.path.realpath(self.path):
                     return lyr
         return None
 
