@@ -17,7 +17,10 @@ HIDE_WENQUANYI = """<?xml version="1.0"?>
   <selectfont><rejectfont>
     <glob>*wqy*</glob>
     <pattern><patelt name="family"><string>WenQuanYi Zen Hei</string></patelt></pattern>
+    <pattern><patelt name="family"><string>WenQuanYi Zen Hei Mono</string></patelt></pattern>
+    <pattern><patelt name="family"><string>WenQuanYi Zen Hei Sharp</string></patelt></pattern>
     <pattern><patelt name="family"><string>WenQuanYi Micro Hei</string></patelt></pattern>
+    <pattern><patelt name="family"><string>WenQuanYi Micro Hei Mono</string></patelt></pattern>
   </rejectfont></selectfont>
 </fontconfig>
 """

@@ -85,3 +85,25 @@ def test_transform_in_consecutive_tasks(qgis_app):
     for exc, value in results:
         assert exc is None
         assert value == pytest.approx((500_000.0, 0.0), abs=1e-3)
+
+
+def test_gdal_exceptions_stay_inside_the_plugins_calls(workspace_path):
+    """Importing the plugin and reading a workspace leaves GDAL's exception mode of the
+    process as it was (no gdal/ogr/osr.UseExceptions() for all of QGIS)."""
+    import importlib
+    import pkgutil
+
+    from osgeo import gdal, ogr, osr
+
+    import hezhang_plugin
+
+    before = (gdal.GetUseExceptions(), ogr.GetUseExceptions(), osr.GetUseExceptions())
+    for mod in pkgutil.walk_packages(hezhang_plugin.__path__, "hezhang_plugin."):
+        if not mod.name.endswith((".demo", ".worker")):
+            importlib.import_module(mod.name)
+    from hezhang_plugin.data import io
+
+    assert io.read_rows(workspace_path, "chiefs") == []
+    with pytest.raises((RuntimeError, OSError)):
+        io.read_rows(workspace_path + ".missing", "chiefs")
+    assert (gdal.GetUseExceptions(), ogr.GetUseExceptions(), osr.GetUseExceptions()) == before

@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.core.projthreads import proj_safe
 
 LOST = "water_lost"
@@ -38,7 +39,6 @@ class Change:
 def _gdal():
     from osgeo import gdal, ogr, osr
 
-    gdal.UseExceptions()
     return gdal, ogr, osr
 
 
@@ -169,6 +169,7 @@ def geodesic_areas_m2(geoms_lonlat) -> np.ndarray:
 
 
 @proj_safe
+@gdal_exceptions
 def detect_changes(before: str, after: str, green_band: int, nir_band: int, threshold: float,
                    segments: Sequence, seg_codes: Sequence[Optional[str]], segments_crs: str,
                    buffer_m: float, min_area_m2: float = 0.0, feedback=None) -> list[Change]:

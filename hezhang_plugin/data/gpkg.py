@@ -16,9 +16,7 @@ from typing import Optional
 from osgeo import ogr, osr
 
 from hezhang_plugin.core import schema, uris
-
-ogr.UseExceptions()
-osr.UseExceptions()
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 
 _GEOM = {
     "MultiPolygon": ogr.wkbMultiPolygon,
@@ -41,6 +39,7 @@ class WorkspaceInfo:
     crs: str
 
 
+@gdal_exceptions
 def _field_defn(f: schema.Field) -> ogr.FieldDefn:
     kinds = {
         "text": ogr.OFTString,
@@ -68,12 +67,14 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
     return d
 
 
+@gdal_exceptions
 def _srs(crs: str) -> osr.SpatialReference:
     srs = osr.SpatialReference()
     srs.SetFromUserInput(crs)
     return srs
 
 
+@gdal_exceptions
 def check_crs(crs: Optional[str]) -> str:
     """The workspace CRS: CGCS2000 geographic or a CGCS2000 3-degree GK zone."""
     crs = (crs or schema.DEFAULT_CRS).strip().upper()
@@ -87,6 +88,7 @@ def check_crs(crs: Optional[str]) -> str:
     return crs
 
 
+@gdal_exceptions
 def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReference,
                  version: int = schema.SCHEMA_VERSION) -> ogr.Layer:
     """One schema layer (with the fields it has as of ``version``) in an open GeoPackage."""
@@ -101,6 +103,7 @@ def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReferenc
     return ol
 
 
+@gdal_exceptions
 def create_tables(path: str, district_code: str, district_name: str, crs: str,
                   version: int = schema.SCHEMA_VERSION) -> None:
     """Write every layer of the schema (as of ``version``) and the metadata row."""
@@ -193,6 +196,7 @@ def table_counts(path: str) -> dict[str, int]:
         con.close()
 
 
+@gdal_exceptions
 def touch_updated(ds: ogr.DataSource, version: Optional[int] = None) -> None:
     meta = ds.GetLayerByName("hz_meta")
     meta.ResetReading()
@@ -203,6 +207,7 @@ def touch_updated(ds: ogr.DataSource, version: Optional[int] = None) -> None:
     meta.SetFeature(feat)
 
 
+@gdal_exceptions
 def add_layers_since(ds: ogr.DataSource, version: int, crs: str) -> list[str]:
     """Create the layers the schema introduced in ``version`` (``layer:<name>`` each)."""
     added = []
@@ -213,6 +218,7 @@ def add_layers_since(ds: ogr.DataSource, version: int, crs: str) -> list[str]:
     return added
 
 
+@gdal_exceptions
 def add_fields_since(ds: ogr.DataSource, version: int) -> list[str]:
     """Add the fields the schema introduced in ``version`` to existing tables."""
     added = []
