@@ -351,6 +351,9 @@ def main(argv=None) -> int:
 
     app = QgsApplication([], False)
     app.initQgis()
+    from hezhang_plugin import startup
+
+    startup.configure_proj()
     plugins = os.path.join(app.pkgDataPath(), "python", "plugins")
     if plugins not in sys.path:
         sys.path.append(plugins)

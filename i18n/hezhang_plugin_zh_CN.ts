@@ -4,22 +4,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="345" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="346"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="363" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="364" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="365"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="365" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="366"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -27,140 +27,140 @@
 <context>
     <name>CheckCoverageAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="69" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="69"/>
         <source>Workspace GeoPackage</source>
         <translation>工作空间 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="75" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="75"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="76" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="76"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="77" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="77"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="78" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="78"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="79" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="79"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="80" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="80"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="94" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="94"/>
         <source>Check date (empty: today)</source>
         <translation>检查日期（留空：今天）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="102" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="102"/>
         <source>Gap/overlap tolerance (m)</source>
         <translation>缺口/重叠容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="112" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="112"/>
         <source>Coverage problems</source>
         <translation>覆盖问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="117" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="117"/>
         <source>Findings</source>
         <translation>检查结果数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="118" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="118"/>
         <source>Share of river km fully covered</source>
         <translation>完全覆盖的河流公里数占比</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="119" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="119"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="152" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="152"/>
         <source>Give a WORKSPACE or the layers {0}</source>
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="188" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="188"/>
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="204" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="204"/>
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="52" />
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="52"/>
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="55" />
-        <source>Checks the river-chief coverage on a date (default today): R1 every current segment has district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment's unit or its ancestor; R3 each river is covered on each bank by segments without gaps or overlaps; R4 every village a river crosses has a segment; R5 every segment has a notice board; R6 no two chiefs of the same level and role on one segment; R7 formats of codes, phones and names. Give a WORKSPACE, or the SEGMENTS, CHIEFS, ASSIGNMENTS and UNITS layers (RIVERS and NOTICE_BOARDS enable R3/R4 and R5). OUTPUT holds one feature per finding with rule, severity and a message in the UI language; the geometry is the gap, the overlap, the river part or the segment concerned.</source>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="55"/>
+        <source>Checks the river-chief coverage on a date (default today): R1 every current segment has district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment&apos;s unit or its ancestor; R3 each river is covered on each bank by segments without gaps or overlaps; R4 every village a river crosses has a segment; R5 every segment has a notice board; R6 no two chiefs of the same level and role on one segment; R7 formats of codes, phones and names. Give a WORKSPACE, or the SEGMENTS, CHIEFS, ASSIGNMENTS and UNITS layers (RIVERS and NOTICE_BOARDS enable R3/R4 and R5). OUTPUT holds one feature per finding with rule, severity and a message in the UI language; the geometry is the gap, the overlap, the river part or the segment concerned.</source>
         <translation>检查指定日期（默认今天）的河长覆盖情况：R1 每个现行河段都有区级、镇级和（位于村内时）村级河长；R2 河长属于河段所在行政区划或其上级区划；R3 每条河流的每一岸均由河段覆盖，无缺口、无重叠；R4 河流流经的每个村（社区）都有河段；R5 每个河段都有公示牌；R6 同一河段上没有两名级别和河长类型均相同的河长；R7 代码、电话和姓名格式正确。请提供 WORKSPACE，或 SEGMENTS、CHIEFS、ASSIGNMENTS 和 UNITS 图层（提供 RIVERS 和 NOTICE_BOARDS 时分别启用 R3/R4 和 R5）。OUTPUT 中每条检查结果对应一个要素，包含规则、严重程度和以界面语言给出的说明；几何为相关的缺口、重叠、河流部分或河段。</translation>
     </message>
 </context>
 <context>
     <name>ChiefDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="275"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="274" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="275"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="290" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="291"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="291" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="292"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="292" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293"/>
         <source>Role</source>
         <translation>河长类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="293" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="294"/>
         <source>Position</source>
         <translation>职务</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="294" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="295"/>
         <source>Organisation</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="295" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="296" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="297"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
@@ -168,202 +168,202 @@
 <context>
     <name>ChiefsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="397" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="398"/>
         <source>Search unit, chief, phone or segment…</source>
         <translation>搜索行政区划、河长、电话或河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="400" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="401"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="411"/>
         <source>Unit / chief / segment</source>
         <translation>行政区划 / 河长 / 河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="410" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="411"/>
         <source>River km · segments · chiefs</source>
         <translation>河流 km · 河段 · 河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="429" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430"/>
         <source>Add chief…</source>
         <translation>添加河长…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="430" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="431" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="432"/>
         <source>Deactivate…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="432" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433"/>
         <source>Assign segments…</source>
         <translation>任命河段…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="433" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="434"/>
         <source>Village → its chief</source>
         <translation>村（社区）→ 村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="434" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435"/>
         <source>Assign every segment in this village to its village chief</source>
         <translation>将本村（社区）的所有河段任命给村级河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="435" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="436"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="451" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="452"/>
         <source>Check coverage</source>
         <translation>检查覆盖</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="462"/>
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="462"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="461" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="462"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="652" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="653"/>
         <source>no segments</source>
         <translation>无河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="654" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="655"/>
         <source>✔ complete</source>
         <translation>✔ 完整</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="656" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="657"/>
         <source>missing: {0}</source>
         <translation>缺少：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="667"/>
         <source>{0:.2f} km · {1} segments · {2}</source>
         <translation>{0:.2f} km · {1} 个河段 · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="679" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="680"/>
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="721" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="722"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="937" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="938"/>
         <source>Assign {0} to {1} segments</source>
         <translation>任命 {0} 负责 {1} 个河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1022"/>
         <source>Edit chief</source>
         <translation>编辑河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1021" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1022"/>
         <source>Add chief</source>
         <translation>添加河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1180" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1181"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1127" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1128"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1132" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1133"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1174" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1175"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1177" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1178"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1186" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1187"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1220" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1221"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1213" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1214"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1225" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1226"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1234" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1235"/>
         <source>Unsaved edits are not checked: save them first</source>
         <translation>未保存的编辑不会被检查：请先保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1251" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1252"/>
         <source>Coverage check failed: {0}</source>
         <translation>覆盖检查失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1255" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1256"/>
         <source>Checking river-chief coverage</source>
         <translation>正在检查河长覆盖情况</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="581" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="582"/>
         <source>Loading the river-chief hierarchy</source>
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="606" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="607"/>
         <source>Loading the chiefs failed: {0}</source>
         <translation>加载河长失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="991" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="992"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1059" />
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="1060"/>
         <source>Deactivate {0}</source>
         <translation>停用 {0}</translation>
     </message>
@@ -371,42 +371,42 @@
 <context>
     <name>CreateWorkspaceAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="32" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="33"/>
         <source>District code</source>
         <translation>区县代码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="33" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="34"/>
         <source>District name</source>
         <translation>区县名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="34" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="35"/>
         <source>Workspace CRS</source>
         <translation>工作空间坐标系</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="36" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="37"/>
         <source>Workspace GeoPackage</source>
         <translation>工作空间 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="36" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="37"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="52" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="53"/>
         <source>Workspace for {0} ({1}) written to {2}</source>
         <translation>{0}（{1}）的工作空间已写入 {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="18" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="19"/>
         <source>Create workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="19" />
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="20"/>
         <source>Creates a river-chief workspace: one GeoPackage holding administrative units, rivers, segments, chiefs, assignments and notice boards, with the QGIS project (styles, forms, relations, snapping) stored inside it. DISTRICT_CODE is the 6-digit GB/T 2260 code or the 12-digit statistical code of the district. CRS is CGCS2000 (EPSG:4490) or a CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554).</source>
         <translation>新建河长制工作空间：一个 GeoPackage 文件，包含行政区划、河流、河段、河长、河长任命和公示牌，并在其中保存 QGIS 工程（样式、表单、关系、捕捉设置）。DISTRICT_CODE 为区县的6位 GB/T 2260 代码或12位统计用区划代码。CRS 为 CGCS2000（EPSG:4490）或 CGCS2000 3度带高斯-克吕格投影（EPSG:4534–4554）。</translation>
     </message>
@@ -414,52 +414,52 @@
 <context>
     <name>DrawSegmentTool</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="94" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="94"/>
         <source>Click a river.</source>
         <translation>请点击一条河流。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="125" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="125"/>
         <source>Click the start of the segment on the river.</source>
         <translation>请在河流上点击河段起点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="129" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="129"/>
         <source>Click the end of the segment on the river.</source>
         <translation>请在河流上点击河段终点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="133" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="133"/>
         <source>Start and end are the same place; click another end.</source>
         <translation>起点和终点位置相同，请点击另一个终点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="157" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="157"/>
         <source>No river here; click on a river line.</source>
         <translation>此处没有河流，请点击河流线。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="203" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="203"/>
         <source>The district code is unknown (project variable hz_district_code).</source>
         <translation>区县代码未知（工程变量 hz_district_code）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="232" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="232"/>
         <source>The segments layer cannot be edited.</source>
         <translation>河段图层不可编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="234" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="234"/>
         <source>Draw segment {0}</source>
         <translation>绘制河段 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="238" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="238"/>
         <source>The segment could not be added.</source>
         <translation>无法添加该河段。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="242" />
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="242"/>
         <source>Segment {0} ({1:.3f} km) added.</source>
         <translation>已添加河段 {0}（{1:.3f} km）。</translation>
     </message>
@@ -467,87 +467,87 @@
 <context>
     <name>ExportMapsAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="42" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="41"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Coverage map</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Town atlas</source>
         <translation>镇（乡、街道）图集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="48" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="47"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="50" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="49"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="52" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="51"/>
         <source>Resolution (dpi)</source>
         <translation>分辨率（dpi）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="54" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="53"/>
         <source>Page size of the coverage map and town atlas</source>
         <translation>河长制一张图和镇（乡、街道）图集的页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="57" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="56"/>
         <source>One PDF file per town / segment</source>
         <translation>每个镇/河段一个 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="62" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="61"/>
         <source>Files written</source>
         <translation>已写入的文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="71" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="70"/>
         <source>Choose at least one product</source>
         <translation>请至少选择一种产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="82" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="81"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="85" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="84"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="25" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="24"/>
         <source>Export maps and notice boards</source>
         <translation>导出地图和公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="28" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="27"/>
         <source>Exports the district coverage map (河长制一张图), the town atlas (one page per town) and the notice boards (one page per current segment, in the 1.5 m x 1.0 m board proportions) of a workspace. PDF gives one multi-page file per product, or one file per town / segment named by code; PNG and SVG give one file per page. The layouts are stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, so they can be restyled in the layout designer and exported again.</source>
         <translation>导出工作空间的河长制一张图、镇（乡、街道）图集（每个镇一页）和公示牌（每个现行河段一页，按 1.5 m x 1.0 m 的公示牌比例）。PDF 格式每种产品输出一个多页文件，或按编码命名、每个镇/河段输出一个文件；PNG 和 SVG 格式每页输出一个文件。版式保存在工作空间的工程中，并以 .qpt 模板保存在 OUTPUT_FOLDER/templates 中，可在布局设计器中调整样式后再次导出。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="59" />
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="58"/>
         <source>Imagery background on the coverage map and town atlas (遥感影像 group)</source>
         <translation>河长制一张图和乡镇图集加遥感影像底图（遥感影像组）</translation>
     </message>
@@ -555,77 +555,77 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="136" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="159"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="139" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="162"/>
         <source>Coverage map (河长制一张图)</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="140" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="163"/>
         <source>Town atlas (one page per town)</source>
         <translation>镇（乡、街道）图集（每个镇一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="141" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="164"/>
         <source>Notice boards (one page per segment)</source>
         <translation>公示牌（每个河段一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="156" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="179"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="162" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="185"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="167" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="190"/>
         <source>Map page size</source>
         <translation>地图页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="168" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="191"/>
         <source>One PDF per town / segment</source>
         <translation>每个镇/河段一个 PDF</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="178" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="201"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="262" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="290"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="184" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="207"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="233" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="256"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="252" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="279"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="258" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="285"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="171" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="194"/>
         <source>Imagery background (遥感影像 group)</source>
         <translation>遥感影像底图（遥感影像组）</translation>
     </message>
@@ -633,65 +633,80 @@
 <context>
     <name>ExportTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="45" />
+        <location filename="../hezhang_plugin/gui/export_page.py" line="43"/>
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="61"/>
+        <source>The export worker could not start on {0}</source>
+        <translation>导出进程无法在 {0} 上启动</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="64"/>
+        <source>No Python interpreter of QGIS was found for the export worker</source>
+        <translation>未找到 QGIS 自带的 Python 解释器来运行导出进程</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="66"/>
+        <source>{0}: the maps are exported inside QGIS instead, which may slow QGIS down until the export ends.</source>
+        <translation>{0}：改为在 QGIS 内部导出地图，导出结束前 QGIS 可能变慢。</translation>
     </message>
 </context>
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="34"/>
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="39"/>
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="55"/>
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="61"/>
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="83"/>
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="88"/>
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="22" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="22"/>
         <source>Convert between GCJ-02 and WGS84/CGCS2000</source>
         <translation>GCJ-02 与 WGS84/CGCS2000 坐标互转</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25" />
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25"/>
         <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged.</source>
         <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。</translation>
     </message>
@@ -699,195 +714,195 @@
 <context>
     <name>Hezhang</name>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="69" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="69"/>
         <source>This source uses GCJ-02 coordinates: it appears shifted by up to several hundred metres against CGCS2000/WGS84 data. Do not digitise on it; convert data digitised on it with hezhang:gcj02convert.</source>
         <translation>此数据源使用 GCJ-02 坐标：与 CGCS2000/WGS84 数据相比，最多偏移数百米。请勿在其上数字化；在其上数字化的数据请使用 hezhang:gcj02convert 转换。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/common.py" line="74" />
-        <source>The font "{0}" is not installed: Chinese text in the maps would print as empty boxes. Install it (Debian: apt install fonts-wqy-zenhei) and export again.</source>
-        <translation>未安装字体“{0}”：地图中的中文将显示为空白方框。请安装该字体（Debian：apt install fonts-wqy-zenhei）后重新导出。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/overlays/placement.py" line="34" />
+        <location filename="../hezhang_plugin/overlays/placement.py" line="34"/>
         <source>{0} is not a date in the form YYYY-MM-DD</source>
         <translation>{0} 不是 YYYY-MM-DD 格式的日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/placement.py" line="69" />
+        <location filename="../hezhang_plugin/overlays/placement.py" line="69"/>
         <source>{0} could not be added to the project.</source>
         <translation>无法将 {0} 添加到工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="45" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="44"/>
         <source>True colour (R-G-B)</source>
         <translation>真彩色（R-G-B）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="46" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="45"/>
         <source>False colour (NIR-R-G)</source>
         <translation>假彩色（NIR-R-G）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="47" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="46"/>
         <source>NDWI water index</source>
         <translation>NDWI 水体指数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="48" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="47"/>
         <source>As stored</source>
         <translation>按原始波段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="72" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="72"/>
         <source>{0} is not a readable raster: {1}</source>
         <translation>{0} 不是可读取的栅格：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="83" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="83"/>
         <source>{0} has {1} band(s); band {2} does not exist.</source>
         <translation>{0} 有 {1} 个波段；波段 {2} 不存在。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="93" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="93"/>
         <source>Unknown band preset {0}.</source>
         <translation>未知的波段预设 {0}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="95" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="95"/>
         <source>{0} does not exist.</source>
         <translation>{0} 不存在。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="101" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="101"/>
         <source>{0} could not be opened as a raster.</source>
         <translation>无法将 {0} 作为栅格打开。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="111" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="111"/>
         <source>Compute the NDWI raster first (compute_ndwi).</source>
         <translation>请先计算 NDWI 栅格（compute_ndwi）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="171" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="172"/>
         <source>NDWI computation cancelled.</source>
         <translation>NDWI 计算已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="194" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="195"/>
         <source>NDWI of {0}</source>
         <translation>{0} 的 NDWI</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="144" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="144"/>
         <source>A source needs a name.</source>
         <translation>数据源需要名称。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="146" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="146"/>
         <source>Unknown source type {0} (xyz, wms or wmts).</source>
         <translation>未知的数据源类型 {0}（xyz、wms 或 wmts）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="150" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="150"/>
         <source>{0}: the address must start with http:// or https://</source>
         <translation>{0}：地址必须以 http:// 或 https:// 开头</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="154" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="154"/>
         <source>{0}: an XYZ address needs the {{x}}, {{y}} and {{z}} placeholders</source>
         <translation>{0}：XYZ 地址需要包含 {{x}}、{{y}} 和 {{z}} 占位符</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="158" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="158"/>
         <source>{0}: give the layer name of the WMS/WMTS service</source>
         <translation>{0}：请提供 WMS/WMTS 服务的图层名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="191" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="191"/>
         <source>{0} could not be opened: {1}</source>
         <translation>无法打开 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="210" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="210"/>
         <source>The Tianditu key is empty or contains spaces.</source>
         <translation>天地图密钥为空或包含空格。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="226" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="226"/>
         <source>The key could not be saved in the QGIS authentication database (is the master password set?).</source>
         <translation>无法将密钥保存到 QGIS 认证数据库（是否已设置主密码？）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="256" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="256"/>
         <source>Unknown Tianditu layer {0} (img, vec, cia or cva).</source>
         <translation>未知的天地图图层 {0}（img、vec、cia 或 cva）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="259" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="259"/>
         <source>Unknown Tianditu tile matrix set {0} (w or c).</source>
         <translation>未知的天地图瓦片矩阵集 {0}（w 或 c）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="275" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="275"/>
         <source>Enter your Tianditu key (tk) first; it is kept in the QGIS authentication database.</source>
         <translation>请先输入天地图密钥（tk）；密钥将保存在 QGIS 认证数据库中。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="352" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="352"/>
         <source>{0}: only http:// and https:// addresses are supported.</source>
         <translation>{0}：仅支持 http:// 和 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="361" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="361"/>
         <source>{0} answered with HTTP error {1} ({2}).</source>
         <translation>{0} 返回 HTTP 错误 {1}（{2}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="369" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="369"/>
         <source>{0} did not answer within {1} s.</source>
         <translation>{0} 在 {1} s 内未响应。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="373" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="373"/>
         <source>{0} cannot be reached: {1}</source>
         <translation>无法访问 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="375" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="375"/>
         <source>{0} answered with HTTP status {1}.</source>
         <translation>{0} 返回 HTTP 状态 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/sources.py" line="378" />
+        <location filename="../hezhang_plugin/overlays/sources.py" line="378"/>
         <source>{0} answered with a web page instead of map data (check the address or the key).</source>
         <translation>{0} 返回的是网页而不是地图数据（请检查地址或密钥）。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/layout/common.py" line="74"/>
+        <source>No Chinese font is installed ({0}): Chinese text in the maps would print as empty boxes. Install one (Debian: apt install fonts-wqy-zenhei) and export again.</source>
+        <translation>未安装中文字体（{0}）：地图中的中文将显示为空白方框。请安装其中一种（Debian：apt install fonts-wqy-zenhei）后重新导出。</translation>
     </message>
 </context>
 <context>
     <name>HezhangAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="62"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="62"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="62"/>
         <source>Chiefs and coverage</source>
         <translation>河长与覆盖检查</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="62"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="51" />
+        <location filename="../hezhang_plugin/processing/base.py" line="62"/>
         <source>Maps</source>
         <translation>地图输出</translation>
     </message>
@@ -895,37 +910,37 @@
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="129" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="126"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="137" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="134"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="176" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="173"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="212" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="209"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="217" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="214"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="217" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="214"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="234" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="231"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -934,47 +949,47 @@
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="237" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="234"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="242" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="239"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="252" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="249"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="256" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="253"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="261" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="258"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="139" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="136"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="139" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="136"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="140" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="137"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="140" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="137"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -982,110 +997,148 @@
 <context>
     <name>HezhangPlugin</name>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="62" />
+        <location filename="../hezhang_plugin/plugin.py" line="103"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="65" />
+        <location filename="../hezhang_plugin/plugin.py" line="74"/>
         <source>River Chiefs panel</source>
         <translation>河长制面板</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="72" />
+        <location filename="../hezhang_plugin/plugin.py" line="81"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="76" />
+        <location filename="../hezhang_plugin/plugin.py" line="85"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
 </context>
 <context>
+    <name>HezhangStartup</name>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="119"/>
+        <source>{0} (found {1}): {2}</source>
+        <translation>{0}（现有 {1}）：用于{2}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="121"/>
+        <source>{0} (not installed): {1}</source>
+        <translation>{0}（未安装）：用于{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="123"/>
+        <source>Hezhang needs Python packages that this QGIS lacks; the features using them are disabled until they are installed: {0}. Install them into QGIS&apos;s Python with: {1}</source>
+        <translation>河长制插件需要本 QGIS 缺少的 Python 包，在安装之前相关功能已停用：{0}。请用以下命令安装到 QGIS 的 Python 中：{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="166"/>
+        <source>everything</source>
+        <translation>全部功能</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="166"/>
+        <source>segmentation, coverage checks, maps and imagery analysis</source>
+        <translation>河流分段、覆盖检查、地图输出和影像分析</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="166"/>
+        <source>lengths, map projections and segmentation</source>
+        <translation>长度计算、地图投影和河流分段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="166"/>
+        <source>rosters and statistics as Excel (.xlsx) files</source>
+        <translation>以 Excel（.xlsx）文件导入导出名录和统计</translation>
+    </message>
+</context>
+<context>
     <name>ImportRosterAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="40" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="40"/>
         <source>Workspace GeoPackage</source>
         <translation>工作空间 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="43" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="43"/>
         <source>Roster (CSV or XLSX)</source>
         <translation>河长名录（CSV 或 XLSX）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="43" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="43"/>
         <source>Rosters (*.csv *.xlsx *.txt)</source>
         <translation>河长名录 (*.csv *.xlsx *.txt)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="48" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="48"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="48" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="48"/>
         <source>Append</source>
         <translation>追加</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="48" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="48"/>
         <source>Replace current roster</source>
         <translation>替换现行名录</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="56" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="56"/>
         <source>Import the valid rows even when some rows are rejected</source>
         <translation>即使部分行被拒绝，仍导入有效行</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="64" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="64"/>
         <source>Import report</source>
         <translation>导入报告</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="64" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="64"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="69" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="69"/>
         <source>Rejected rows</source>
         <translation>被拒绝行数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="70" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="70"/>
         <source>Chiefs added</source>
         <translation>新增河长数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="71" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="71"/>
         <source>Appointments added</source>
         <translation>新增任命数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="89" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="89"/>
         <source>Encoding detected: {0}</source>
         <translation>检测到编码：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="91" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="91"/>
         <source>Row {0}: {1}</source>
         <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="96" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="96"/>
         <source>{0} of {1} rows were rejected, nothing was imported (see the report{2}).</source>
         <translation>{1} 行中有 {0} 行被拒绝，未导入任何数据（详见报告{2}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="22" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="22"/>
         <source>Import chief roster</source>
         <translation>导入河长名录</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="25" />
+        <location filename="../hezhang_plugin/processing/importroster.py" line="25"/>
         <source>Imports chiefs and their segment appointments from a roster spreadsheet: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected), or XLSX. Headers may be Chinese or English (姓名/name, 级别/level, 职务/position, 河长类型/role, 行政区划代码/unit_code, 联系电话/phone, 河段编码/seg_code, 任职日期/valid_from, 单位/organisation, 职责/duty, 河长编号/chief_id). Every row is validated (phone, unit code, level against the unit's level, segment code, duplicates, empty names). By default one invalid row means nothing is written; with 'valid rows only' the valid rows are imported and the others reported. MODE append adds to the roster; replace treats the file as the whole current roster: appointments and chiefs it does not list are ended or deactivated (history is kept). OUTPUT_REPORT lists each rejected row with its reason.</source>
         <translation>从河长名录表格导入河长及其河段任命：支持 UTF-8、带 BOM 的 UTF-8 或 GBK/GB18030 编码的 CSV（自动识别编码），以及 XLSX。表头可为中文或英文（姓名/name、级别/level、职务/position、河长类型/role、行政区划代码/unit_code、联系电话/phone、河段编码/seg_code、任职日期/valid_from、单位/organisation、职责/duty、河长编号/chief_id）。逐行校验（电话、行政区划代码、级别与区划级别是否相符、河段编码、重复项、空姓名）。默认情况下，只要有一行无效就不写入任何数据；选择“仅导入有效行”时，导入有效行并报告其他行。MODE 为 append 时追加到名录；为 replace 时将文件视为完整的现行名录：文件中未列出的任命将被终止、河长将被停用（保留历史记录）。OUTPUT_REPORT 列出每个被拒绝的行及其原因。</translation>
     </message>
@@ -1093,57 +1146,57 @@
 <context>
     <name>NewWorkspaceDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="15" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="15"/>
         <source>New river-chief workspace</source>
         <translation>新建河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="20" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="20"/>
         <source>6-digit GB/T 2260 code, e.g. 411171</source>
         <translation>6位 GB/T 2260 代码，例如 411171</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="27" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="27"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="31" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="31"/>
         <source>District code</source>
         <translation>区县代码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="32" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="32"/>
         <source>District name</source>
         <translation>区县名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="33" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="33"/>
         <source>CRS</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="34" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="34"/>
         <source>Workspace file</source>
         <translation>工作空间文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="59" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="59"/>
         <source>District code must be the 6-digit or 12-digit code of the district.</source>
         <translation>区县代码须为6位或12位代码。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="61"/>
         <source>District code must end in 000000 (a county-level unit).</source>
         <translation>区县代码须以 000000 结尾（县级单位）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="63"/>
         <source>District name is empty.</source>
         <translation>区县名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="65" />
+        <location filename="../hezhang_plugin/gui/workspace_dialog.py" line="65"/>
         <source>Choose where to save the workspace.</source>
         <translation>请选择工作空间的保存位置。</translation>
     </message>
@@ -1151,332 +1204,332 @@
 <context>
     <name>OverlaysPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="112" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="112"/>
         <source>New overlays</source>
         <translation>新增叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="116" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="116"/>
         <source>acquisition date, YYYY-MM-DD (optional)</source>
         <translation>采集日期，YYYY-MM-DD（可选）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="117" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="117"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="118" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="118"/>
         <source>Visible</source>
         <translation>可见</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="124" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="124"/>
         <source>Tianditu 天地图</source>
         <translation>天地图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="129" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="129"/>
         <source>key (tk), saved in the QGIS authentication database</source>
         <translation>密钥（tk），保存在 QGIS 认证数据库中</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="130" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="130"/>
         <source>Save key</source>
         <translation>保存密钥</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="136" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="136"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="146" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="146"/>
         <source>Web Mercator (w)</source>
         <translation>Web 墨卡托（w）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="147" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="147"/>
         <source>CGCS2000 geographic (c)</source>
         <translation>CGCS2000 经纬度（c）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="265" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="265"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="149" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="149"/>
         <source>Tile matrix set</source>
         <translation>瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="150" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="150"/>
         <source>Add Tianditu layer</source>
         <translation>添加天地图图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="157" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="157"/>
         <source>Web sources (XYZ, WMS, WMTS)</source>
         <translation>网络数据源（XYZ、WMS、WMTS）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="164" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="164"/>
         <source>Add selected</source>
         <translation>添加所选</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="167" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="167"/>
         <source>Remove preset</source>
         <translation>移除预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="170" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="170"/>
         <source>Reset presets</source>
         <translation>重置预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="187" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="187"/>
         <source>WMS/WMTS layer name</source>
         <translation>WMS/WMTS 图层名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="191" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="191"/>
         <source>WMTS tile matrix set</source>
         <translation>WMTS 瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="192" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="192"/>
         <source>Uses GCJ-02 coordinates</source>
         <translation>使用 GCJ-02 坐标</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="193" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="193"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="194" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="194"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="195" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="195"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="197" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="197"/>
         <source>CRS</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="198" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="198"/>
         <source>Matrix set</source>
         <translation>瓦片矩阵集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="202" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="202"/>
         <source>Add URL source</source>
         <translation>添加 URL 数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="205" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="205"/>
         <source>Save as preset</source>
         <translation>保存为预设</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="214" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="214"/>
         <source>Local raster (GeoTIFF, COG, VRT)</source>
         <translation>本地栅格（GeoTIFF、COG、VRT）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="223" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="223"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="228" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="228"/>
         <source>Bands</source>
         <translation>波段组合</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
         <source>B</source>
         <translation>B</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
         <source>R</source>
         <translation>R</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="232"/>
         <source>NIR</source>
         <translation>NIR</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="241" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="241"/>
         <source>Band numbers</source>
         <translation>波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="242" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="242"/>
         <source>Add raster</source>
         <translation>添加栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="256" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="256"/>
         <source>Opacity and two dates</source>
         <translation>不透明度与两期对比</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="266" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="266"/>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="269" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="269"/>
         <source>Date A</source>
         <translation>日期 A</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="270" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="270"/>
         <source>Date B</source>
         <translation>日期 B</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="271" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="271"/>
         <source>Show the other date</source>
         <translation>显示另一期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="278" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="278"/>
         <source>Water changes (hezhang:waterchange)</source>
         <translation>水体变化（hezhang:waterchange）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="283" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="283"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="292" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="292"/>
         <source>NDWI threshold</source>
         <translation>NDWI 阈值</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="293" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="293"/>
         <source>Buffer</source>
         <translation>缓冲区</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="294" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="294"/>
         <source>Find water changes between dates A and B</source>
         <translation>查找日期 A 与 B 之间的水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="314" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="315"/>
         <source>Overlays</source>
         <translation>叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="343" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="344"/>
         <source>Key stored (authentication configuration {0}).</source>
         <translation>密钥已保存（认证配置 {0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="343" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="344"/>
         <source>No key stored yet.</source>
         <translation>尚未保存密钥。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="354" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="355"/>
         <source>Tianditu key saved in the QGIS authentication database ({0}).</source>
         <translation>天地图密钥已保存到 QGIS 认证数据库（{0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="361"/>
         <source>Enter and save your Tianditu key (tk) first.</source>
         <translation>请先输入并保存天地图密钥（tk）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="395" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="396"/>
         <source>Select a preset first.</source>
         <translation>请先选择一个预设。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="408" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="409"/>
         <source>Web source</source>
         <translation>网络数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="430" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="431"/>
         <source>Checking that {0} answers…</source>
         <translation>正在检查 {0} 是否响应…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="448" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="449"/>
         <source>{0} added to the imagery group.</source>
         <translation>{0} 已添加到遥感影像组。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="453" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="454"/>
         <source>Raster</source>
         <translation>栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="484" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="485"/>
         <source>NDWI cancelled.</source>
         <translation>NDWI 已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="511" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="512"/>
         <source>Choose two different imagery layers for dates A and B.</source>
         <translation>请为日期 A 和 B 选择两个不同的遥感影像图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="514" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="515"/>
         <source>Showing {0}.</source>
         <translation>正在显示 {0}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="522" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="523"/>
         <source>Choose the two dates (A before B) and the segments layer.</source>
         <translation>请选择两个日期（A 早于 B）和河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="526" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="527"/>
         <source>The hezhang Processing provider is not loaded.</source>
         <translation>hezhang 处理工具提供程序未加载。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="534" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="535"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="547" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="548"/>
         <source>Water change detection failed: {0}</source>
         <translation>水体变化检测失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="551" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="552"/>
         <source>Water change detection gave no layer.</source>
         <translation>水体变化检测未生成图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="554" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="555"/>
         <source>The water change layer could not be added.</source>
         <translation>无法添加水体变化图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="557" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="558"/>
         <source>{0} water change polygon(s) found.</source>
         <translation>发现 {0} 个水体变化多边形。</translation>
     </message>
@@ -1484,77 +1537,77 @@
 <context>
     <name>PlaceBoardsAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="37" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="37"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="38" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="38"/>
         <source>One more board per (km)</source>
         <translation>每增设一块公示牌的河段长度（km）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="41" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="41"/>
         <source>Supervision hotline for new boards</source>
         <translation>新公示牌的监督电话</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="43" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="43"/>
         <source>Refresh content dates of stale boards</source>
         <translation>更新过期公示牌的内容日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="45" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="45"/>
         <source>Date (default today)</source>
         <translation>日期（默认今天）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="47" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="47"/>
         <source>Boards placed</source>
         <translation>已放置公示牌数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="48" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="48"/>
         <source>Stale boards</source>
         <translation>过期公示牌数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="49" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="49"/>
         <source>Stale board codes</source>
         <translation>过期公示牌编码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="65" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="65"/>
         <source>Hotline: {0}</source>
         <translation>监督电话：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="79" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="79"/>
         <source>{0} notice board(s) placed</source>
         <translation>已放置 {0} 块公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="83"/>
         <source>Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}</source>
         <translation>过期公示牌 {0}（河段 {1}）：内容日期 {2}，河长变更日期 {3}{4}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="83" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="83"/>
         <source>, {0} days past the update deadline</source>
         <translation>，已超过更新期限 {0} 天</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="90" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="90"/>
         <source>{0} board content date(s) refreshed</source>
         <translation>已更新 {0} 块公示牌的内容日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="24" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="24"/>
         <source>Place notice boards</source>
         <translation>放置公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="27" />
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="27"/>
         <source>Places a notice board (公示牌) on every current segment lacking one, following the common provincial rule: one board per river per village, plus one for each further KM_PER_BOARD km (default 8) of the segment. Boards are put at evenly spaced points on the segment and can be moved afterwards. With REFRESH_DATES, boards whose chiefs changed after their content date get today's content date (they are to be reprinted). Lists stale boards: boards older than their chiefs' current appointments.</source>
         <translation>在每个缺少公示牌的现行河段上放置公示牌，遵循常见的省级规定：每条河流在每个村（社区）设一块，河段每多出 KM_PER_BOARD km（默认 8）再增设一块。公示牌放置在河段上等间距的点位，之后可以移动。启用 REFRESH_DATES 时，河长在内容日期之后发生变更的公示牌，其内容日期将更新为今天（需重新制作）。列出过期公示牌：早于河长现行任命的公示牌。</translation>
     </message>
@@ -1562,7 +1615,7 @@
 <context>
     <name>ProbeTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="54" />
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="54"/>
         <source>Checking {0}</source>
         <translation>正在检查 {0}</translation>
     </message>
@@ -1570,92 +1623,92 @@
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="62"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="64"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="66"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="72" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="68"/>
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="74" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="70"/>
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="76" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="72"/>
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="75"/>
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="97" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="93"/>
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="106" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="102"/>
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="108" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="104"/>
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="155" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="151"/>
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="157" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="153"/>
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="158" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="154"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="45" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="41"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="48" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="44"/>
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
 RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.</source>
@@ -1667,142 +1720,142 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="101" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="101"/>
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="103" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="103"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="115" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="115"/>
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="117" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="117"/>
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="128" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="128"/>
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="131" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="131"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="132" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="132"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="141" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="141"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="142" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="142"/>
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="143" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="143"/>
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="145" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="145"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="147" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="147"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="161" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="161"/>
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="166"/>
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="169" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="169"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="232" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="232"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="325" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="325"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
         <source>Save or discard the edits of the segments layer first.</source>
         <translation>请先保存或放弃河段图层的编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="352" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="353"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="399"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="399"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="405" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="406"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="407" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="408"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="412" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="413"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
@@ -1810,97 +1863,97 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WaterChangeAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="41" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="41"/>
         <source>Imagery, before</source>
         <translation>前期遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="42" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="42"/>
         <source>Date of the before image (YYYY-MM-DD)</source>
         <translation>前期影像日期（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="44" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="44"/>
         <source>Imagery, after</source>
         <translation>后期遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="45" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="45"/>
         <source>Date of the after image (YYYY-MM-DD)</source>
         <translation>后期影像日期（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="47" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="47"/>
         <source>Green band number</source>
         <translation>绿波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="49" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="49"/>
         <source>Near-infrared band number</source>
         <translation>近红外波段号</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="51" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="51"/>
         <source>NDWI water threshold</source>
         <translation>NDWI 水体阈值</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="54" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="54"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="56" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="56"/>
         <source>Buffer around the segments (m)</source>
         <translation>河段周围缓冲距离（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="59" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="59"/>
         <source>Smallest change kept (m²)</source>
         <translation>保留的最小变化面积（m²）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="62" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="62"/>
         <source>Workspace (for the chiefs concerned)</source>
         <translation>工作空间（用于查找相关河长）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="65" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="65"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="88" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="88"/>
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="95" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="95"/>
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="99" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="99"/>
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="130" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="130"/>
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="136" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="136"/>
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="27" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="27"/>
         <source>Water changes between two dates</source>
         <translation>两期之间的水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="30" />
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="30"/>
         <source>Builds a water mask per date (NDWI = (green - NIR) / (green + NIR) above THRESHOLD) inside a buffer of BUFFER metres around the segments, and outputs the areas where water was lost or gained as polygons with their ellipsoidal area (m²), the date pair, the nearest segment and, when WORKSPACE is given, the chiefs responsible for it on the after date. The AFTER raster is resampled onto the BEFORE grid when they differ. Use the polygons as clues for '四乱' inspections (occupation, dumping, building, sand mining).</source>
         <translation>在河段周围 BUFFER 米的缓冲区内，逐日期生成水体掩膜（NDWI = (green - NIR) / (green + NIR) 大于 THRESHOLD），并将水体减少或增加的区域输出为多边形，附带椭球面积（m²）、日期对、最近的河段，以及（提供 WORKSPACE 时）后期日期该河段的责任河长。两期栅格网格不一致时，AFTER 栅格将重采样到 BEFORE 网格。可将这些多边形作为“四乱”排查（乱占、乱堆、乱建、乱采）的线索。</translation>
     </message>
@@ -1908,57 +1961,57 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="56" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="53"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="58" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="55"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="99" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="96"/>
         <source>No workspace open.</source>
         <translation>尚未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="77" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="74"/>
         <source>Contents</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="81" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="78"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="82" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="79"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="83" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="80"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="84" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="81"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="85" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="82"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="86" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="83"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="105" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="102"/>
         <source>{0} · schema version {1} · {2}</source>
         <translation>{0} · 数据结构版本 {1} · {2}</translation>
     </message>

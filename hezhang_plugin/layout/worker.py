@@ -47,6 +47,9 @@ def run(args) -> int:
     app = QgsApplication([], False)
     app.initQgis()
     try:
+        from hezhang_plugin import startup
+
+        startup.configure_proj()
         from hezhang_plugin.data import workspace as ws
         from hezhang_plugin.layout import builders, export
         from hezhang_plugin.layout.content import read_content
@@ -112,7 +115,10 @@ def run_export(args) -> int:
     app = QgsApplication([], False)
     app.initQgis()
     try:
+        from hezhang_plugin import startup
         from hezhang_plugin.layout.export import export_products
+
+        startup.configure_proj()
 
         files = export_products(args.workspace, args.products.split(","), args.format, args.out,
                                 _LineFeedback(), dpi=args.dpi, page_size=args.page_size,

@@ -19,6 +19,8 @@ class HezhangAlgorithm(QgsProcessingAlgorithm):
     GROUP = "Workspace"
     GROUP_ID = "workspace"
     HELP = ""
+    #: The feature of startup.FEATURES whose packages the algorithm needs.
+    FEATURE = "segments"
 
     def tr(self, text: str) -> str:
         # pylupdate5 files self.tr() strings under the class name, so look them up there.
@@ -44,6 +46,15 @@ class HezhangAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):
         return type(self)()
+
+    def checkParameterValues(self, parameters, context):
+        """Refuse to run, with the start-up check's message, when a package it needs is missing."""
+        from hezhang_plugin import startup
+
+        if startup.missing_for(self.FEATURE):
+            lacking = [r for r in startup.REQUIREMENTS if r.package in startup.missing_for(self.FEATURE)]
+            return False, startup.missing_message(lacking)
+        return super().checkParameterValues(parameters, context)
 
 
 def _group_names():
