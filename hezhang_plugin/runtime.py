@@ -109,8 +109,8 @@ def child_env(python: Optional[str] = None, proj_data: Optional[str] = None) -> 
     """Environment of a worker process: the plugin and QGIS's Python package importable,
     QGIS's prefix, offscreen Qt, PROJ data resolved at start-up, the verified interpreter."""
     env = dict(os.environ)
-    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    paths = [p for p in _python_paths() if p not in rest]
+    paths = _python_paths()  # this process's order: a virtualenv's packages before the system's
+    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.abspath(p) not in paths]
     env["PYTHONPATH"] = os.pathsep.join(paths + rest)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:

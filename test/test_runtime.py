@@ -136,3 +136,17 @@ def test_probe_refuses_an_interpreter_without_qgis(qgis_app, foreign_python):
 
     assert not runtime.probe(foreign_python, Qgis.QGIS_VERSION_INT)
     assert runtime.qgis_python([foreign_python]) is None
+
+
+def test_child_sees_packages_in_this_process_order(qgis_app, tmp_path, monkeypatch):
+    """QGIS desktop started with PYTHONPATH=VENV_SITE (make run): the child keeps the
+    virtualenv's shapely 2 before the system's shapely 1.8, as this process does."""
+    from hezhang_plugin import runtime
+
+    venv_site, system_site = tmp_path / "venv-site", tmp_path / "dist-packages"
+    venv_site.mkdir()
+    system_site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(venv_site), str(system_site)])
+    monkeypatch.setenv("PYTHONPATH", str(venv_site))
+    order = runtime.child_env(proj_data="")["PYTHONPATH"].split(os.pathsep)
+    assert order.index(str(venv_site)) < order.index(str(system_site))
