@@ -201,3 +201,14 @@ def qgis_translation() -> str:
     except TypeError:  # 3.22: const member function
         app = QgsApplication.instance()
         return (app.translation() or "") if app is not None and hasattr(app, "translation") else ""
+
+
+# ---------------------------------------------------------------- layer styles
+
+def save_style_to_database(layer, name: str, description: str, use_as_default: bool) -> str:
+    """Store the layer's style in its data source (``saveStyleToDatabaseV2`` from 3.44 on,
+    where the older call is deprecated); returns the error message ("" on success)."""
+    if hasattr(layer, "saveStyleToDatabaseV2"):
+        _flags, message = layer.saveStyleToDatabaseV2(name, description, use_as_default, "")
+        return message or ""
+    return layer.saveStyleToDatabase(name, description, use_as_default, "") or ""

@@ -392,7 +392,7 @@ def save_styles_to_gpkg(project: QgsProject) -> None:
     """Store each layer's style as the default in the GeoPackage's layer_styles table."""
     for vl in project.mapLayers().values():
         if isinstance(vl, QgsVectorLayer):
-            vl.saveStyleToDatabase(vl.name(), "Hezhang default style", True, "")
+            compat.save_style_to_database(vl, vl.name(), "Hezhang default style", True)
 
 
 def write_project(project: QgsProject, gpkg_path: str, final_path: Optional[str] = None) -> None:
