@@ -1,4 +1,4 @@
-"""Coverage check and Chiefs tree on a province-scale generated workspace.
+"""Coverage check, Chiefs tree and Segments page on a province-scale generated workspace.
 
 Each measurement runs in its own Python process (QGIS initialised) so peak memory
 (ru_maxrss) belongs to that step alone; the QGIS start-up baseline is measured too.
@@ -201,7 +201,7 @@ def _step_baseline(path):
 
 
 def _step_hezhang_all(path):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     findings, summary = check_coverage(path, "2024-06-01")
     return {
@@ -212,7 +212,7 @@ def _step_hezhang_all(path):
 
 
 def _step_hezhang_r1(path):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     findings, _ = check_coverage(path, "2024-06-01", rules=("R1",))
     return {"r1": len(findings)}
@@ -350,6 +350,54 @@ def _step_tree(path):
     }
 
 
+def _step_segments(path):
+    """The Segments page at scale: how long the UI thread is busy when the page is pointed at
+    the workspace, when the background load's results are swapped in, and on a filter change."""
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtCore import QEventLoop
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from hezhang_plugin.data import workspace as ws
+    from hezhang_plugin.gui.segments_page import SegmentsPage
+
+    ws.open_workspace(path, QgsProject.instance())
+    page = SegmentsPage(None)
+    page.resize(500, 800)
+    page.show()
+    QApplication.processEvents()
+    applied = []
+    real_apply = page._apply
+
+    def timed_apply(result):
+        t = time.perf_counter()
+        real_apply(result)
+        applied.append(time.perf_counter() - t)
+
+    page._apply = timed_apply
+    t0 = time.perf_counter()
+    page.set_workspace(path)
+    QApplication.processEvents()
+    t_responsive = time.perf_counter()
+    while (page.loading or not applied) and time.perf_counter() - t0 < 300:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    t_loaded = time.perf_counter()
+    t1 = time.perf_counter()
+    page.river_filter.setCurrentIndex(1)
+    QApplication.processEvents()
+    t_filter = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    page.river_filter.setCurrentIndex(0)
+    QApplication.processEvents()
+    t_unfilter = time.perf_counter() - t1
+    return {
+        "responsive_s": t_responsive - t0,
+        "apply_s": max(applied) if applied else float("nan"),
+        "first_display_s": t_loaded - t0,
+        "filter_s": max(t_filter, t_unfilter),
+        "rows": page.list.rowCount(),
+    }
+
+
 STEPS = {
     "baseline": _step_baseline,
     "hezhang_all": _step_hezhang_all,
@@ -357,6 +405,7 @@ STEPS = {
     "pandas_r1": _step_pandas_r1,
     "qgis_r1": _step_qgis_r1,
     "tree": _step_tree,
+    "segments": _step_segments,
 }
 
 
@@ -377,7 +426,7 @@ def _child(step: str, path: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication
 
-    app = QgsApplication([], step == "tree")
+    app = QgsApplication([], step in ("tree", "segments"))
     app.initQgis()
     t0 = time.perf_counter()
     extra = STEPS[step](path)
@@ -443,7 +492,7 @@ def main(quick: bool) -> str:
         return f"| {title} | {secs(step)} | {memory} | {result} |"
 
     lines = [
-        "## Coverage check and Chiefs tree" + (" (quick scale)" if quick else ""),
+        "## Coverage check, Chiefs tree and Segments page" + (" (quick scale)" if quick else ""),
         "",
         f"Generated workspace: {counts['segments']:,} segments, {counts['chiefs']:,} chiefs, "
         f"{counts['assignments']:,} appointments, {counts['units']:,} units, {counts['rivers']:,} rivers "
@@ -473,6 +522,13 @@ def main(quick: bool) -> str:
         f"| {mem('tree'):.0f} | {r['tree']['top_rows']} rows under the district |",
         f"| Chiefs tree: expand one town (lazy fill) | {r['tree']['expand_town_s']:.3f} | – | |",
         f"| (opening the workspace project, for reference) | {r['tree']['project_s']:.2f} | – | |",
+        f"| Segments page: panel responsive again (segments and statistics loading in a task) | "
+        f"{r['segments']['responsive_s']:.3f} | – | |",
+        f"| Segments page: results swapped into the list and statistics (UI thread) | "
+        f"{r['segments']['apply_s']:.3f} | – | |",
+        f"| Segments page: first display filled (read layers, statistics, list) | "
+        f"{r['segments']['first_display_s']:.2f} | {mem('segments'):.0f} | {r['segments']['rows']:,} segments |",
+        f"| Segments page: filter by river and back (UI thread) | {r['segments']['filter_s']:.3f} | – | |",
         "",
         "| ratio (peer ÷ Hezhang, R1) | time | memory |",
         "|---|---:|---:|",

@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import os
 import platform
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -19,7 +20,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, HERE]
 
 #: bench modules, run in this order
-BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export"]
+BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export", "bench_patrols"]
 
 
 def machine() -> str:
@@ -49,8 +50,29 @@ def main() -> int:
     head = (f"# Benchmarks\n\nMeasured by `make bench` on {dt.date.today().isoformat()} ({machine()}).\n"
             "Every row compares Hezhang with the tool a user would otherwise use, on the same data in\n"
             "the same run. Ratios above 1 mean Hezhang is faster (or uses less memory).\n\n")
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write(head + "\n\n".join(sections) + "\n")
+    if args.only and os.path.exists(args.out):
+        # Only some benches ran: replace their sections (by heading) in the existing file and
+        # keep the others as they were measured; the new sections say when they were measured.
+        stamp = (f"\nMeasured on {dt.date.today().isoformat()} ({machine()}) by "
+                 f"`bench/run.py --only {' '.join(args.only)}`.\n")
+        sections = [sec.rstrip("\n") + "\n" + stamp for sec in sections]
+        with open(args.out, encoding="utf-8") as fh:
+            text = fh.read()
+        first, *old = re.split(r"(?m)^(?=## )", text)
+        for sec in sections:
+            title = sec.split("\n", 1)[0]
+            at = [i for i, o in enumerate(old) if o.split("\n", 1)[0] == title]
+            if at:
+                old[at[0]] = sec.rstrip("\n") + "\n" + ("\n\n" if at[0] < len(old) - 1 else "")
+            else:
+                if old:
+                    old[-1] = old[-1].rstrip("\n") + "\n\n\n"
+                old.append(sec.rstrip("\n") + "\n")
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(first + "".join(old))
+    else:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(head + "\n\n".join(sections) + "\n")
     print(f"wrote {args.out}")
     app.exitQgis()
     return 0

@@ -212,3 +212,16 @@ def save_style_to_database(layer, name: str, description: str, use_as_default: b
         _flags, message = layer.saveStyleToDatabaseV2(name, description, use_as_default, "")
         return message or ""
     return layer.saveStyleToDatabase(name, description, use_as_default, "") or ""
+def line_geometry_type():
+    """The line geometry type (rubber bands, layer checks): an enum of Qgis from 3.30 on."""
+    if hasattr(Qgis, "GeometryType"):  # 3.30+
+        return Qgis.GeometryType.Line
+    from qgis.core import QgsWkbTypes
+
+    return QgsWkbTypes.LineGeometry
+
+
+def field_is(field, kind: str) -> bool:
+    """True when QgsField ``field`` is of ``kind`` (text, date, datetime, …): its type is a
+    ``QMetaType.Type`` from QGIS 3.38 on, a ``QVariant.Type`` before."""
+    return field.type() == field_type(kind)

@@ -15,8 +15,8 @@ ICON = os.path.join(os.path.dirname(__file__), "icons", "hezhang.svg")
 MENU = "河长制 / River Chiefs"
 DOCK_OBJECT_NAME = "HezhangDock"
 #: The start-up check's feature (startup.FEATURES) each dock page needs.
-PAGE_FEATURES = {"ChiefsPage": "chiefs", "SegmentsPage": "segments", "OverlaysPage": "imagery",
-                 "ExportPage": "export"}
+PAGE_FEATURES = {"ChiefsPage": "chiefs", "SegmentsPage": "segments", "PatrolsPage": "patrols",
+                 "ProblemsPage": "problems", "OverlaysPage": "imagery", "ExportPage": "export"}
 TOOLBAR_OBJECT_NAME = "HezhangToolbar"
 
 

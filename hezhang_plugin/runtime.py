@@ -143,8 +143,9 @@ def popen_kwargs(new_group: bool = True) -> dict:
     return {"start_new_session": True} if new_group else {}
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a worker started with :func:`popen_kwargs` and the processes it started."""
+def stop(proc: subprocess.Popen, wait: bool = True) -> None:
+    """Stop a worker started with :func:`popen_kwargs` and the processes it started
+    (``wait``: until it has ended, killing it after 10 s)."""
     if proc.poll() is not None:
         return
     if sys.platform != "win32":
@@ -156,6 +157,8 @@ def stop(proc: subprocess.Popen) -> None:
             proc.terminate()
     else:
         proc.terminate()
+    if not wait:
+        return
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:

@@ -44,6 +44,8 @@ FEATURES = {
     "chiefs": ("numpy", "shapely", "pyproj"),
     "export": ("numpy", "shapely", "pyproj"),
     "imagery": ("numpy", "shapely", "pyproj"),
+    "patrols": ("numpy", "shapely", "pyproj"),
+    "problems": ("numpy", "shapely", "pyproj"),
     "xlsx": ("openpyxl",),
 }
 

@@ -14,6 +14,12 @@ if ROOT not in sys.path:
 os.environ.setdefault("PROJ_DATA", "/usr/share/proj")
 
 
+def pytest_addoption(parser, pluginmanager):
+    # test/core runs without QGIS (-p no:qgis): keep pytest-qgis's ini key known then.
+    if pluginmanager.is_blocked("qgis"):
+        parser.addini("qgis_qui_enabled", "pytest-qgis GUI switch (unused without pytest-qgis)", type="bool")
+
+
 @pytest.fixture
 def workspace_path(tmp_path, qgis_app):
     """A new empty workspace GeoPackage for the demo district code."""
@@ -36,3 +42,24 @@ def processing_ready(qgis_app, qgis_processing):
         provider = HezhangProvider()
         reg.addProvider(provider)
     yield reg
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, qgis_app, qgis_processing):
+    """`make demo` run once for the whole session: (output folder, result of demo.run)."""
+    from qgis.core import QgsApplication, QgsProject
+
+    from hezhang_plugin import demo as demo_mod
+    from hezhang_plugin.processing.provider import HezhangProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = None
+    if registry.providerById("hezhang") is None:
+        provider = HezhangProvider()
+        registry.addProvider(provider)
+    QgsProject.instance().clear()
+    out = tmp_path_factory.mktemp("demo")
+    result = demo_mod.run(str(out))
+    yield out, result
+    if provider is not None:
+        registry.removeProvider(provider)

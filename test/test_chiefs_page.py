@@ -398,7 +398,7 @@ def test_deactivation_saved_writes_both_layers(page, workspace_path):
     assert chiefs["CT1"]["active"] is False
     ends = [a["valid_to"] for a in read_rows(workspace_path, "assignments") if a["chief_id"] == "CT1"]
     assert ends == ["2024-05-31", "2024-05-31"]
-    assert page._links == []  # saving clears the undo stacks, and the links with them
+    assert page._applier._links == []  # saving clears the undo stacks, and the links with them
 
 
 # ------------------------------------------------------------------ messages in Chinese
@@ -422,7 +422,7 @@ def zh_ui():
 
 
 def test_roster_rejections_in_chinese(workspace_path, tmp_path, zh_ui):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     F.fill(workspace_path, chiefs=[], assignments=[])
     src = tmp_path / "bad.csv"
@@ -438,20 +438,38 @@ def test_roster_rejections_in_chinese(workspace_path, tmp_path, zh_ui):
     assert [r.row for r in report.rejected] == [3, 4, 5]
     r3, r4, r5 = report.rejected
     assert "mobile number has 11 digits" in r3.reason_en
-    assert r3.reason == r3.reason_zh and "手机号码应为11位" in r3.reason  # the UI is Chinese
+    # core does not read the UI language (issue 11): the caller passes it
+    assert r3.text("zh") == r3.reason_zh and "手机号码应为11位" in r3.text("zh") and r3.reason == r3.reason_en
     assert "未知的行政区划代码411171100009" in r4.reason_zh
     assert "未知的河段编码411171000099" in r4.reason_zh and "不是有效日期" in r4.reason_zh
     assert r5.reason_zh == "与第2行重复"
-    text = report.to_text()
+    text = report.to_text("zh")
     assert "第3行：" in text and "拒绝3行" in text and "未写入任何数据" in text
     assert "row 3:" in report.to_text("en") and "3 rejected" in report.to_text("en")
-    report.write_csv(str(tmp_path / "report.csv"))
+    report.write_csv(str(tmp_path / "report.csv"), "zh")
     written = (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
     assert written.startswith("行号,原因") and "与第2行重复" in written
 
 
+def test_importroster_report_follows_the_ui_language(workspace_path, tmp_path, zh_ui, processing_ready):
+    """The algorithm, not core, knows the UI language: in the Chinese UI its report is Chinese."""
+    from qgis import processing
+    from qgis.core import QgsProcessingException
+
+    F.fill(workspace_path, chiefs=[], assignments=[])
+    src = tmp_path / "bad.csv"
+    src.write_text("姓名,级别,职务,河长类型,行政区划代码,联系电话,河段编码,任职日期\n"
+                   "孙主任,村级,主任,河长,411171100001,1380000,411171000001,2024-01-01\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    with pytest.raises(QgsProcessingException):
+        processing.run("hezhang:importroster", {"WORKSPACE": workspace_path, "INPUT": str(src), "MODE": 0,
+                                                "OUTPUT_REPORT": str(report)})
+    written = report.read_text(encoding="utf-8-sig")
+    assert written.startswith("行号,原因") and "手机号码应为11位" in written and "digits" not in written
+
+
 def test_r7_format_problems_in_chinese(workspace_path):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     chiefs = F.chiefs()
     chiefs[3] = dict(chiefs[3], phone="1380000")

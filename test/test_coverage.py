@@ -15,7 +15,7 @@ DATE = "2024-06-01"
 
 
 def run(path, date=DATE):
-    from hezhang_plugin.core.coverage import check_coverage
+    from hezhang_plugin.services.coverage import check_coverage
 
     return check_coverage(path, date)
 
@@ -246,26 +246,27 @@ def test_r7_formats_fine(clean):
 def test_assign_deactivate_and_history(workspace_path):
     from hezhang_plugin.core import assignments as amod
     from hezhang_plugin.data.io import read_rows, write_rows
+    from hezhang_plugin.services import assignments as sa
 
     rows = [a for a in F.assignments() if a["level"] != "village"]
     F.fill(workspace_path, assignments=rows)
     assert {f.seg_code for f in rules_of(run(workspace_path)[0], "R1")} == {"411171000001", "411171000002"}
-    assert amod.assign(workspace_path, ["411171000001"], "CV1", "2024-01-01", duty="巡河") == 1
-    assert amod.assign(workspace_path, ["411171000002"], "CV2", "2024-01-01") == 1
+    assert sa.assign(workspace_path, ["411171000001"], "CV1", "2024-01-01", duty="巡河") == 1
+    assert sa.assign(workspace_path, ["411171000002"], "CV2", "2024-01-01") == 1
     assert rules_of(run(workspace_path)[0], "R1") == []
     with pytest.raises(amod.AssignmentError, match="unknown segment"):
-        amod.assign(workspace_path, ["411171000999"], "CV1", "2024-01-01")
+        sa.assign(workspace_path, ["411171000999"], "CV1", "2024-01-01")
     # a successor in the same seat ends the predecessor the day before
     write_rows(workspace_path, "chiefs", [dict(F.chiefs()[3], chief_id="CV3", name="孙主任")])
-    amod.assign(workspace_path, ["411171000002"], "CV3", "2024-05-01")
-    who = amod.who_was_responsible(workspace_path, "411171000002", "2024-04-30")
+    sa.assign(workspace_path, ["411171000002"], "CV3", "2024-05-01")
+    who = sa.who_was_responsible(workspace_path, "411171000002", "2024-04-30")
     assert [a["chief_id"] for a in who if a["level"] == "village"] == ["CV2"]
-    who = amod.who_was_responsible(workspace_path, "411171000002", "2024-05-01")
+    who = sa.who_was_responsible(workspace_path, "411171000002", "2024-05-01")
     assert [a["chief"]["name"] for a in who if a["level"] == "village"] == ["孙主任"]
     assert rules_of(run(workspace_path)[0], "R6") == []
     # deactivation ends appointments, deletes nothing
     count = len(read_rows(workspace_path, "assignments"))
-    assert amod.deactivate_chief(workspace_path, "CT1", "2024-05-31") == 2
+    assert sa.deactivate_chief(workspace_path, "CT1", "2024-05-31") == 2
     assert len(read_rows(workspace_path, "assignments")) == count
     chief = next(c for c in read_rows(workspace_path, "chiefs") if c["chief_id"] == "CT1")
     assert chief["active"] is False

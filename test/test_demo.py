@@ -8,23 +8,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, qgis_app, qgis_processing):
-    from qgis.core import QgsApplication, QgsProject
-
-    from hezhang_plugin import demo as demo_mod
-    from hezhang_plugin.processing.provider import HezhangProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = None
-    if registry.providerById("hezhang") is None:
-        provider = HezhangProvider()
-        registry.addProvider(provider)
-    QgsProject.instance().clear()
-    out = tmp_path_factory.mktemp("demo")
-    result = demo_mod.run(str(out))
-    yield out, result
-    if provider is not None:
-        registry.removeProvider(provider)
+def demo(demo_run):
+    return demo_run
 
 
 def _pages(path):
@@ -79,3 +64,34 @@ def test_maps_exported(demo):
     pages = text.split("\f")
     flagged = [p for p in pages if "村级河长待落实" in p]
     assert len(flagged) == 1 and result["gap"] in flagged[0]
+
+
+def test_a_season_of_patrols_has_the_planned_compliance(demo):
+    """The generated season's answer is known from its plan: every slot owed under Henan 2018
+    has a full patrol except the deliberately missing ones and the 30 % walks."""
+    _, result = demo
+    plan, report, check = result["patrol_plan"], result["patrol_report"], result["patrol_check"]
+    assert report.ok and report.written and len(report.files) == plan.files
+    assert check.profile_key == "henan_2018" and check.summary.total == plan.owed
+    assert check.summary.by_status.get("ok", 0) == plan.expected["ok"]
+    assert check.summary.by_status.get("short", 0) == plan.expected["short"]
+    assert check.summary.by_status.get("none", 0) == plan.expected["none"]
+    none = {(r.chief_id, r.seg_code, r.period.label) for r in check.rows if r.status == "none"}
+    assert none == set(plan.missing) | set(plan.partial)
+    # The 30 % walks are named with their reason; the missing slots have none.
+    for r in check.rows:
+        key = (r.chief_id, r.seg_code, r.period.label)
+        if key in plan.partial:
+            assert [x.code for _pid, rs in r.invalid for x in rs] == ["min_coverage"]
+        if key in plan.missing:
+            assert r.invalid == []
+    # One chief's app writes GCJ-02: every one of its files was detected and corrected.
+    gcj = [f for f in report.files if f.chief_id == plan.gcj02_chief]
+    assert gcj and {f.crs.crs for f in gcj} == {"gcj02"} and {f.fmt for f in gcj} == {"CSV"}
+    assert {f.crs.crs for f in report.files if f.chief_id != plan.gcj02_chief} == {"wgs84"}
+    assert {f.fmt for f in report.files} == {"GPX", "KML", "CSV"}
+    # The hurried 12-minute walks count under Henan (no minimum) but not under Akqi (30 minutes).
+    strict = {(r.chief_id, r.seg_code, r.period.label): r for r in result["patrol_check_strict"].rows}
+    for key in plan.brief:
+        assert strict[key].status == "none"
+        assert "min_minutes" in [x.code for _pid, rs in strict[key].invalid for x in rs]

@@ -43,7 +43,7 @@ def test_open_workspace_shows_district_and_counts(dock, workspace_path):
 def test_dock_has_a_page_per_task_and_pages_follow_the_workspace(dock, workspace_path):
     tabs = dock.tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
-    assert titles == ["Workspace", "Chiefs", "Segments", "Imagery", "Export"]
+    assert titles == ["Workspace", "Chiefs", "Segments", "Patrols", "Problems", "Imagery", "Export"]
     assert dock.open_workspace(workspace_path)
     import os
 
@@ -51,6 +51,7 @@ def test_dock_has_a_page_per_task_and_pages_follow_the_workspace(dock, workspace
     assert dock.pages["SegmentsPage"].path == os.path.abspath(workspace_path)
     assert dock.pages["ChiefsPage"].path == os.path.abspath(workspace_path)
     assert dock.pages["OverlaysPage"].workspace == workspace_path
+    assert dock.pages["ProblemsPage"].path == os.path.abspath(workspace_path)
     QgsProject.instance().clear()
     assert dock.workspace_page.district_label.text() == "No workspace open."
     assert dock.pages["ExportPage"].workspace is None

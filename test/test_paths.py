@@ -27,6 +27,21 @@ def _wait(page, attr="task", seconds=300):
     assert getattr(page, attr) is None, f"{type(page).__name__} task did not finish"
 
 
+def _idle(dock, seconds=120):
+    """Until the dock's pages have loaded the workspace and no task runs."""
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.time() + seconds
+    while time.time() < end:
+        QCoreApplication.processEvents()
+        busy = any(getattr(p, "loading", False) for p in dock.pages.values())
+        if not busy and QgsApplication.taskManager().countActiveTasks() == 0:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the dock's tasks did not finish")
+
+
 def _pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
@@ -86,11 +101,14 @@ def test_every_algorithm_and_dock_action_in_a_folder_with_uri_characters(process
         assert dock.pages["SegmentsPage"].path == path and dock.pages["ExportPage"].workspace == path
 
         # segment (dock, task) and (algorithm, layer sources naming the workspace)
+        _idle(dock)
         segments_page = dock.pages["SegmentsPage"]
         segments_page.tolerance_spin.setValue(30.0)  # the demo's settings: 15 segments
         segments_page.min_length_spin.setValue(200.0)
-        segments_page.run_segmentation()
+        task = segments_page.run_segmentation()
+        assert task is not None, segments_page.result_label.text()
         _wait(segments_page)
+        _idle(dock)
         assert "15 segments" in segments_page.result_label.text(), segments_page.result_label.text()
         out_gpkg = str(folder / "分段 #3%.gpkg")
         res = processing.run("hezhang:segmentrivers", {
@@ -116,6 +134,7 @@ def test_every_algorithm_and_dock_action_in_a_folder_with_uri_characters(process
         res = processing.run("hezhang:checkcoverage", {"WORKSPACE": path, "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT})
         assert res["FINDINGS"] == 1  # the demo's one deliberate gap
         chiefs_page = dock.pages["ChiefsPage"]
+        _idle(dock)
         chiefs_page.run_check(sync=True)
         assert chiefs_page.problems.topLevelItemCount() == 1
 

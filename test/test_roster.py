@@ -50,8 +50,8 @@ def rows(path, layer):
 
 
 def test_gbk_csv_with_chinese_headers(ws, tmp_path):
-    from hezhang_plugin.core.coverage import check_coverage
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.coverage import check_coverage
+    from hezhang_plugin.services.roster import import_roster
 
     src = write_csv(tmp_path / "名单.csv", [ZH_HEADER] + ZH_ROWS, "gbk")
     raw = _bytes(src)
@@ -72,7 +72,7 @@ def test_gbk_csv_with_chinese_headers(ws, tmp_path):
 
 
 def test_bom_csv(ws, tmp_path):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = write_csv(tmp_path / "bom.csv", [ZH_HEADER] + ZH_ROWS[:2], "utf-8-sig")
     report = import_roster(ws, src)
@@ -84,7 +84,7 @@ def test_bom_csv(ws, tmp_path):
 def test_xlsx_with_english_headers_and_numeric_cells(ws, tmp_path):
     import openpyxl
 
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     wb = openpyxl.Workbook()
     sh = wb.active
@@ -115,7 +115,7 @@ def test_xlsx_with_english_headers_and_numeric_cells(ws, tmp_path):
     ("孙主任,村级,主任,大王,411171100001,13800000009,411171000001,2024-01-01,", "role '大王'"),
 ])
 def test_bad_row_rejects_the_whole_file_and_leaves_workspace_unchanged(ws, tmp_path, bad_line, reason):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = write_csv(tmp_path / "bad.csv", [ZH_HEADER] + ZH_ROWS[:3] + [bad_line] + ZH_ROWS[3:], "utf-8")
     before = _bytes(ws)
@@ -128,7 +128,7 @@ def test_bad_row_rejects_the_whole_file_and_leaves_workspace_unchanged(ws, tmp_p
 
 
 def test_duplicate_rows(ws, tmp_path):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = write_csv(tmp_path / "dup.csv", [ZH_HEADER] + ZH_ROWS + [ZH_ROWS[4]], "utf-8")
     report = import_roster(ws, src)
@@ -137,7 +137,7 @@ def test_duplicate_rows(ws, tmp_path):
 
 
 def test_valid_rows_only_imports_the_rest(ws, tmp_path):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     bad = "孙主任,村级,主任,河长,411171100001,12345678,411171000001,2024-01-01,"
     src = write_csv(tmp_path / "mixed.csv", [ZH_HEADER] + ZH_ROWS + [bad], "utf-8")
@@ -149,7 +149,8 @@ def test_valid_rows_only_imports_the_rest(ws, tmp_path):
 
 
 def test_missing_required_column_is_a_clear_error(ws, tmp_path):
-    from hezhang_plugin.core.roster import RosterError, import_roster
+    from hezhang_plugin.core.roster import RosterError
+    from hezhang_plugin.services.roster import import_roster
 
     src = write_csv(tmp_path / "x.csv", ["姓名,电话", "张三,13800000000"], "utf-8")
     with pytest.raises(RosterError, match="行政区划代码/unit_code"):
@@ -157,7 +158,7 @@ def test_missing_required_column_is_a_clear_error(ws, tmp_path):
 
 
 def test_append_again_is_idempotent_and_replace_ends_history(ws, tmp_path):
-    from hezhang_plugin.core.roster import import_roster
+    from hezhang_plugin.services.roster import import_roster
 
     src = write_csv(tmp_path / "a.csv", [ZH_HEADER] + ZH_ROWS, "utf-8")
     assert import_roster(ws, src).written
@@ -185,16 +186,17 @@ def test_append_again_is_idempotent_and_replace_ends_history(ws, tmp_path):
 @pytest.mark.parametrize("name,encoding,lang", [("out.csv", "gbk", "zh"), ("out.csv", "utf-8-sig", "en"),
                                                 ("out.xlsx", None, "zh")])
 def test_export_round_trip(ws, tmp_path, workspace_path, name, encoding, lang):
-    from hezhang_plugin.core.roster import export_roster, import_roster, read_table, roster_table
+    from hezhang_plugin.core.roster import read_table
     from hezhang_plugin.data.workspace import create_workspace
+    from hezhang_plugin.services.roster import export_roster, import_roster, roster_table
 
     import_roster(ws, write_csv(tmp_path / "a.csv", [ZH_HEADER] + ZH_ROWS, "utf-8"))
     out = str(tmp_path / name)
     assert export_roster(ws, out, encoding=encoding or "utf-8-sig", lang=lang, date="2024-06-01") == 6
-    header, data, _fmt, enc = read_table(out)
-    assert header[1] == ("姓名" if lang == "zh" else "name")
+    table = read_table(out)
+    assert table.header[1] == ("姓名" if lang == "zh" else "name")
     if encoding:
-        assert enc == encoding
+        assert table.encoding == encoding
     other = str(tmp_path / "other.gpkg")
     create_workspace(other, "411171", "测试区", None)
     F.fill(other, chiefs=[], assignments=[])

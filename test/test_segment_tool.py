@@ -185,10 +185,10 @@ def test_segments_page_runs_segmentation_filters_and_syncs_selection(workspace_p
     assert page.list.rowCount() == 0 and page.layer is not None
     task = page.run_segmentation()
     deadline = time.time() + 60
-    while page.task is not None and time.time() < deadline:
+    while (page.task is not None or page.loading) and time.time() < deadline:
         QCoreApplication.processEvents()
         time.sleep(0.01)
-    assert page.task is None, "segmentation task did not finish"
+    assert page.task is None and not page.loading, "segmentation or loading task did not finish"
     assert "3 segments" in page.result_label.text()
     assert page.list.rowCount() == 3
     page.river_filter.setCurrentIndex(page.river_filter.findData("R1"))
@@ -213,3 +213,110 @@ def test_segments_page_runs_segmentation_filters_and_syncs_selection(workspace_p
     page.teardown()
     QgsProject.instance().clear()
     del task
+
+
+@pytest.fixture
+def workspace_scene(workspace_path, qgis_app):
+    """The demo-like small workspace opened as the project: units and rivers from the file,
+    the segments layer with the GeoPackage's NOT NULL and unique columns; a second river
+    (R2) runs north of every unit."""
+    import sys
+
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+    from qgis.gui import QgsMapCanvas
+
+    from hezhang_plugin.data import workspace as ws
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import cov_fixtures as F
+
+    rivers = F.rivers() + [{"river_code": "R2", "name": "清水河", "grade": "county",
+                            "geom": F.line(F.X0, F.X2, F.Y + 0.05)}]
+    F.fill(workspace_path, rivers=rivers, segments=[], assignments=[], notice_boards=[])
+    project = QgsProject.instance()
+    ws.open_workspace(workspace_path, project)
+    layers = {lyr.source().split("|layername=")[-1]: lyr for lyr in project.mapLayers().values()}
+    canvas = QgsMapCanvas()
+    canvas.resize(800, 600)
+    canvas.show()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4490"))
+    canvas.setLayers([layers["rivers"], layers["admin_units"]])
+    canvas.setExtent(QgsRectangle(F.X0 - 0.005, F.Y - 0.03, F.X2 + 0.005, F.Y + 0.06))
+    canvas.refresh()
+    yield canvas, layers, F
+    canvas.hide()
+    canvas.deleteLater()
+    for lyr in layers.values():
+        if lyr.isEditable():
+            lyr.rollBack()
+    project.clear()
+
+
+def _draw(canvas, tool, rivers, points):
+    for p in points:
+        _click(canvas, tool, p, rivers)
+
+
+def test_segment_outside_every_unit_is_refused_when_drawn(workspace_scene):
+    """Issue 10 desktop case b: no 'NOT NULL constraint failed' at save time; the refusal
+    comes at the third click, with the reason, and nothing enters the edit buffer."""
+    from hezhang_plugin.gui.segment_tool import DrawSegmentTool
+
+    canvas, layers, F = workspace_scene
+    segments, rivers = layers["segments"], layers["rivers"]
+    tool = DrawSegmentTool(canvas, rivers, segments, layers["admin_units"], district_code="411171")
+    refused, added, status = [], [], []
+    tool.refused.connect(refused.append)
+    tool.status.connect(status.append)
+    tool.segment_added.connect(added.append)
+    canvas.setMapTool(tool)
+    y2 = F.Y + 0.05
+    _draw(canvas, tool, rivers, [(F.X0 + 0.004, y2), (F.X0 + 0.002, y2), (F.X1 + 0.004, y2)])
+    assert added == [] and len(refused) == 1
+    assert "outside every village unit" in refused[0]
+    assert not segments.isModified() and segments.featureCount() == 0
+    # On the river inside the units the same tool adds a segment the file accepts.
+    _draw(canvas, tool, rivers, [(F.X0 + 0.004, F.Y), (F.X0 + 0.002, F.Y), (F.X1 - 0.002, F.Y)])
+    assert len(added) == 1 and len(refused) == 1, (refused, status)
+    assert segments.commitChanges(), segments.commitErrors()
+    feat = next(segments.getFeatures())
+    assert feat["unit_code"] == F.V1 and feat["river_code"] == "R1"
+    tool.remove_bands()
+
+
+def test_any_constraint_the_save_would_break_is_refused_when_drawn(workspace_scene):
+    """The kind: a river without a code, or a value the file's NOT NULL columns refuse."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayerUtils
+
+    from hezhang_plugin.data.qgsio import constraint_problems
+    from hezhang_plugin.gui.segment_tool import DrawSegmentTool
+
+    canvas, layers, F = workspace_scene
+    segments, rivers = layers["segments"], layers["rivers"]
+    fields = segments.fields()
+    values = {fields.lookupField("seg_code"): "411171000009", fields.lookupField("river_code"): "R1",
+              fields.lookupField("name"): "沙河段"}
+    feat = QgsVectorLayerUtils.createFeature(segments, QgsGeometry(), values, segments.createExpressionContext())
+    problems = constraint_problems(segments, feat)
+    # unit_code is NOT NULL in the file; the fid, bank and valid_from get their defaults
+    assert len(problems) == 1 and problems[0].startswith(fields.field("unit_code").displayName()), problems
+    feat["unit_code"] = F.V1
+    assert constraint_problems(segments, feat) == []
+    # a code already used breaks the unique constraint
+    segments.startEditing()
+    assert segments.addFeature(QgsFeature(feat))
+    twin = QgsFeature(feat)
+    assert len(constraint_problems(segments, twin)) == 1
+    segments.rollBack()
+    # a river whose code is empty
+    rivers.startEditing()
+    r1 = next(f for f in rivers.getFeatures() if f["river_code"] == "R1")
+    rivers.changeAttributeValue(r1.id(), rivers.fields().lookupField("river_code"), None)
+    tool = DrawSegmentTool(canvas, rivers, segments, layers["admin_units"], district_code="411171")
+    refused = []
+    tool.refused.connect(refused.append)
+    canvas.setMapTool(tool)
+    _draw(canvas, tool, rivers, [(F.X0 + 0.004, F.Y), (F.X0 + 0.002, F.Y), (F.X1 - 0.002, F.Y)])
+    assert len(refused) == 1 and "has no river code" in refused[0]
+    assert not segments.isModified() and list(segments.getFeatures()) == []
+    tool.remove_bands()

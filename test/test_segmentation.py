@@ -173,7 +173,8 @@ def test_rerun_after_moving_one_boundary_keeps_other_codes():
     merged = three_villages(split=3000.0)[:2]
     third = run([river("R1", "沙河", line)], merged, existing=existing, today="2025-02-01")
     assert third.report["retired"] == [codes["003"]]
-    assert third.retired[0]["valid_to"] == "2025-02-01" and third.retired[0]["seg_code"] == codes["003"]
+    # retired the day before its successors start (issue 11: both must not hold on 2025-02-01)
+    assert third.retired[0]["valid_to"] == "2025-01-31" and third.retired[0]["seg_code"] == codes["003"]
 
 
 def test_total_length_per_bank_equals_river_length_inside_district():
@@ -220,25 +221,28 @@ def test_substring_between_clicks_follows_vertices():
 
 def test_segment_workspace_writes_once_and_keeps_codes(workspace_path):
     from hezhang_plugin.data import io
+    from hezhang_plugin.services import segmentation as svc_seg
 
     io.write_rows(workspace_path, "admin_units",
                   [dict(u, level="village", parent_code="411171100000") for u in three_villages()]
                   + [{"code": "411171100000", "name": "一镇", "level": "town",
                       "geom": _geo(box(0, 0, 3000, 1000), "EPSG:4490")}])
     io.write_rows(workspace_path, "rivers", [river("R1", "沙河", LineString([(100, 500), (2900, 500)]))])
-    rep = seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
+    rep = svc_seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
     assert len(rep["added"]) == 3
     rows = io.read_rows(workspace_path, "segments")
     assert sorted(r["seg_code"] for r in rows) == ["411171000001", "411171000002", "411171000003"]
     assert all(r["valid_to"] is None and r["length_km"] > 0.8 for r in rows)
-    rep2 = seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
+    rep2 = svc_seg.segment_workspace(workspace_path, "village", 10.0, 50.0)
     assert len(rep2["unchanged"]) == 3 and rep2["added"] == []
     assert len(io.read_rows(workspace_path, "segments")) == 3
-    town = seg.segment_workspace(workspace_path, "town", 10.0, 50.0, today="2030-01-01")
+    town = svc_seg.segment_workspace(workspace_path, "town", 10.0, 50.0, today="2030-01-01")
     rows = io.read_rows(workspace_path, "segments")
     # the town's segment replaces the village ones; retired rows stay, with valid_to
     assert len(town["retired"]) == 3 and town["added"] == ["411171000004"] and len(rows) == 4
-    assert sum(1 for r in rows if r["valid_to"] == "2030-01-01") == 3
+    # retired the day before the town's segment starts (issue 11), which starts on 2030-01-01
+    assert sum(1 for r in rows if r["valid_to"] == "2029-12-31") == 3
+    assert [r["valid_from"] for r in rows if r["seg_code"] == "411171000004"] == ["2030-01-01"]
 
 
 def test_processing_algorithm(processing_ready, tmp_path):

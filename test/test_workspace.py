@@ -47,7 +47,9 @@ def test_every_layer_and_field_from_schema(workspace_path):
                 assert d["width"] == f.length
         if lyr.geometry:
             assert epsg == "4490"
-            assert ogr.GeometryTypeToName(gtype).replace(" ", "").lower() == lyr.geometry.lower()
+            name = ogr.GeometryTypeToName(gtype).replace(" ", "").lower()
+            assert name.replace("measured", "") + ("m" if name.startswith("measured") else "") == \
+                lyr.geometry.lower()
         else:
             assert gtype == ogr.wkbNone
 
@@ -318,6 +320,11 @@ def test_segments_are_drawn_by_bank_and_uncovered_in_red(workspace_path):
         dict(base, seg_code="411171000001", name="甲段", bank="left"),
         dict(base, seg_code="411171000002", name="乙段", bank="both"),
     ])
+    # The style counts appointments of existing, active chiefs (as rule R1 does: issue 11).
+    wio.write_rows(workspace_path, "chiefs", [
+        {"chief_id": f"C{level}", "name": f"{level}河长", "level": level, "role": "chief",
+         "unit_code": {"district": "411171000000", "town": "411171100000", "village": "411171100001"}[level],
+         "active": True} for level in ("district", "town", "village")])
     wio.write_rows(workspace_path, "assignments", [
         {"seg_code": seg, "chief_id": f"C{level}", "level": level, "role": "chief", "valid_from": "2024-01-01"}
         for level in ("district", "town", "village") for seg in ("411171000001", "411171000002")

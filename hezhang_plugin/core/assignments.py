@@ -1,78 +1,31 @@
 """Chief appointments over time: assign chiefs to segments, end assignments, deactivate
 chiefs, and answer "who was responsible for this segment on date D".
 
-Dates are ISO ``YYYY-MM-DD`` strings; ``valid_to`` is the last day an appointment holds
-(inclusive, as in the project's segment style) and an empty ``valid_to`` means current.
-History is never deleted: ending an appointment writes its ``valid_to``.
+Dates are ISO ``YYYY-MM-DD`` strings (:mod:`hezhang_plugin.core.dates`); "current on D"
+is :mod:`hezhang_plugin.core.validity`'s rule: ``valid_to`` is the last day an appointment
+holds (inclusive) and an empty ``valid_to`` means current; an appointment replaced by a
+successor starting on S ends on S − 1 day. History is never deleted: ending an appointment
+writes its ``valid_to``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections import defaultdict
 from typing import Iterable, Optional
 
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin.core import codes, lengths, schema, validity
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.dates import day_before, parse_date, today  # noqa: F401  (re-exported)
+from hezhang_plugin.core.messages import HezhangError, Message, Text
+from hezhang_plugin.core.validity import current_rows, is_current  # noqa: F401  (re-exported)
 
 #: Roles that make a segment "covered" at their level (partner roles sit beside them).
 LEAD_ROLES = ("chief", "first_chief", "general_chief", "deputy_general_chief")
 LEVEL_ORDER = ("district", "town", "village")
 
 
-class AssignmentError(ValueError):
-    """An assignment that cannot be made; the message says which segment or chief."""
-
-
-def today() -> str:
-    return _dt.date.today().isoformat()
-
-
-def parse_date(value) -> Optional[str]:
-    """ISO date text from a date, datetime, QDate-like object or common Chinese/ISO text."""
-    if value is None:
-        return None
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if hasattr(value, "toPyDate"):  # QDate / QDateTime without importing Qt
-        if hasattr(value, "isNull") and value.isNull():
-            return None
-        return value.toPyDate().isoformat()
-    text = str(value).strip()
-    if not text:
-        return None
-    for ch in ("年", "月", "/", "."):
-        text = text.replace(ch, "-")
-    text = text.replace("日", "").split("T")[0].split(" ")[0]
-    parts = text.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        try:
-            return _dt.date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
-        except ValueError:
-            return None
-    if len(text) == 8 and text.isdigit():
-        try:
-            return _dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
-def day_before(iso: str) -> str:
-    return (_dt.date.fromisoformat(iso) - _dt.timedelta(days=1)).isoformat()
-
-
-def is_current(row: dict, date: str) -> bool:
-    """True when a row with valid_from/valid_to holds on ``date``."""
-    start = row.get("valid_from")
-    end = row.get("valid_to")
-    return (not start or start <= date) and (not end or end >= date)
-
-
-def current_rows(rows: Iterable[dict], date: Optional[str] = None) -> list[dict]:
-    date = date or today()
-    return [r for r in rows if is_current(r, date)]
+class AssignmentError(HezhangError, ValueError):
+    """An assignment that cannot be made; the message (``text(lang)``) says which segment or chief."""
 
 
 def responsible_on(
@@ -109,6 +62,33 @@ def required_levels(unit_level: Optional[str]) -> tuple[str, ...]:
     if unit_level == "town":
         return ("district", "town")
     return ("district",)
+
+
+def chief_active(chief: Optional[dict]) -> bool:
+    """A chief row counts as active unless ``active`` is explicitly false (empty = active,
+    the schema's default)."""
+    if chief is None:
+        return False
+    active = chief.get("active")
+    return True if active is None else bool(active)
+
+
+def holds(appointment: dict, chiefs: dict) -> bool:
+    """Whether an appointment current on the date answers for its segment (R1, the tree, the
+    maps): its chief (``chiefs``: chief_id → row) exists and is active, or the appointment
+    has an end date — a deactivated chief answers through the last day of each appointment
+    its deactivation ended; an open appointment of an inactive or unknown chief holds for
+    nobody."""
+    chief = chiefs.get(appointment.get("chief_id"))
+    if chief is None:
+        return False
+    return chief_active(chief) or bool(appointment.get("valid_to"))
+
+
+def holds_expression(chiefs_layer_id: str) -> str:
+    """:func:`holds` as QGIS expression text over an appointment feature."""
+    return (f"with_variable('hz_chief', get_feature('{chiefs_layer_id}', 'chief_id', \"chief_id\"), "
+            "@hz_chief IS NOT NULL AND (\"valid_to\" IS NOT NULL OR coalesce(attribute(@hz_chief, 'active'), true)))")
 
 
 def missing_levels(
@@ -148,110 +128,43 @@ def unit_ancestor(unit_code: str, level: str, units: dict) -> Optional[str]:
     return None
 
 
-# ------------------------------------------------------------------ bilingual reasons
-
-_QUOTES = "'\""
-_Q = r"""(['"])(.*)\1"""
-#: The English messages of core.codes, each with its Chinese wording (same placeholders).
-_CODE_MESSAGES_ZH = (
-    (r"^phone " + _Q + r": a mobile number has 11 digits, this has (\d+)$",
-     lambda m: f"电话“{m.group(2)}”：手机号码应为11位，此号码为{m.group(3)}位"),
-    (r"^phone " + _Q + r" is neither a mainland mobile number.*$",
-     lambda m: f"电话“{m.group(2)}”既不是大陆手机号码（11位，13x–19x），"
-     "也不是带区号的固定电话（0xx-xxxxxxxx）"),
-    (r"^unit code (.*) is not a 12-digit statistical division code$",
-     lambda m: f"行政区划代码“{m.group(1).strip(_QUOTES)}”不是12位统计用区划代码"),
-    (r"^unit code (\S+) is the code of a (\S+) unit, not of a (\S+) unit$",
-     lambda m: f"行政区划代码{m.group(1)}是{_lv(m.group(2))}单位的代码，不是{_lv(m.group(3))}单位的代码"),
-    (r"^(\S+) unit (\S+) has no parent code$",
-     lambda m: f"{_lv(m.group(1))}单位{m.group(2)}没有上级代码"),
-    (r"^parent (\S+) of (\S+) unit (\S+) is not a (\S+) unit$",
-     lambda m: f"{_lv(m.group(2))}单位{m.group(3)}的上级{m.group(1)}不是{_lv(m.group(4))}单位"),
-    (r"^unit code (\S+) does not start with its parent's prefix (\S+)$",
-     lambda m: f"行政区划代码{m.group(1)}不以上级代码前缀{m.group(2)}开头"),
-    (r"^segment code (.*) is not 12 digits \(county code \+ 6-digit sequence\)$",
-     lambda m: f"河段编码“{m.group(1).strip(_QUOTES)}”不是12位（县级代码+6位序号）"),
-    (r"^segment code (\S+) does not start with the county code (\S+)$",
-     lambda m: f"河段编码{m.group(1)}不以县级代码{m.group(2)}开头"),
-    (r"^name is empty$", lambda m: "名称为空"),
-)
-
-
-def _lv(level) -> str:
-    return schema.LEVELS.label(level, "zh") if level else "?"
-
-
-def code_message_zh(message_en: Optional[str]) -> Optional[str]:
-    """The Chinese wording of a message returned by a ``core.codes`` check (the English
-    text itself when the message is not one of them)."""
-    import re
-
-    if message_en is None:
-        return None
-    for pattern, build in _CODE_MESSAGES_ZH:
-        m = re.match(pattern, message_en)
-        if m:
-            return build(m)
-    return message_en
-
-
-def chief_problems(row: dict, units: dict) -> list[tuple[str, str]]:
-    """(English, Chinese) reasons why a chief record is not acceptable; empty when fine.
-
-    ``units`` maps unit code → admin unit row (with ``level``)."""
-    out = []
-    err = codes.check_name(row.get("name"))
-    if err:
-        out.append((err, "姓名为空"))
+def chief_problems(row: dict, units: dict) -> list[Message]:
+    """Reasons why a chief record is not acceptable (Messages, ``text(lang)`` in either
+    language); empty when fine. ``units`` maps unit code → admin unit row (with ``level``)."""
+    out: list[Message] = []
+    if codes.check_name(row.get("name")):
+        out.append(Message("chief.name_empty"))
     level = row.get("level")
     if level not in schema.LEVELS.values:
-        out.append(
-            (
-                f"level {level!r} is not one of {', '.join(schema.LEVELS.values)}",
-                f"级别“{level}”不是{'、'.join(c.zh for c in schema.LEVELS.choices)}之一",
-            )
-        )
+        out.append(Message("chief.level_invalid", level=level, choices=Text(
+            ", ".join(schema.LEVELS.values), "、".join(c.zh for c in schema.LEVELS.choices))))
     role = row.get("role")
     if role not in schema.ROLES.values:
-        out.append(
-            (
-                f"role {role!r} is not one of {', '.join(schema.ROLES.values)}",
-                f"河长类型“{role}”不是{'、'.join(c.zh for c in schema.ROLES.choices)}之一",
-            )
-        )
+        out.append(Message("chief.role_invalid", role=role, choices=Text(
+            ", ".join(schema.ROLES.values), "、".join(c.zh for c in schema.ROLES.choices))))
     unit = row.get("unit_code")
     err = codes.check_unit_code(unit)
     if err:
-        out.append((err, code_message_zh(err)))
+        out.append(err)
     elif units is not None and unit not in units:
-        out.append(
-            (
-                f"unit code {unit} is not an administrative unit of the workspace",
-                f"行政区划代码{unit}不是本工作空间的行政区划",
-            )
-        )
+        out.append(Message("chief.unit_unknown", unit=unit))
     elif level in schema.LEVELS.values:
         unit_lv = (units.get(unit) or {}).get("level") if units else None
         unit_lv = unit_lv or codes.unit_level(unit)
         if unit_lv != level:
-            out.append(
-                (
-                    f"a {level} chief must belong to a {level} unit; {unit} is a {unit_lv} unit",
-                    f"{_lv(level)}河长必须属于{_lv(level)}单位；{unit}是{_lv(unit_lv)}单位",
-                )
-            )
+            out.append(Message("chief.unit_level", level=level, unit=unit, unit_level=unit_lv))
     phone = row.get("phone")
     if phone:
         err = codes.check_phone(phone)
         if err:
-            out.append((err, code_message_zh(err)))
+            out.append(err)
     return out
 
 
 def validate_chief(row: dict, units: dict, lang: str = "en") -> list[str]:
     """Reasons why a chief record is not acceptable, in ``lang`` ('en' or 'zh'); empty when
     it is fine. ``units`` maps unit code → admin unit row (with ``level``)."""
-    return [zh if lang == "zh" else en for en, zh in chief_problems(row, units)]
+    return [m.text(lang) for m in chief_problems(row, units)]
 
 
 def new_chief_id(unit_code: str, taken: set) -> str:
@@ -285,18 +198,17 @@ def plan_assignment(
     level = level or chief.get("level")
     role = role or chief.get("role") or "chief"
     if not parse_date(valid_from):
-        raise AssignmentError(f"start date {valid_from!r} is not a date")
+        raise AssignmentError("assignment.bad_start", value=valid_from)
     valid_from = parse_date(valid_from)
     by_seg: dict[str, list[dict]] = defaultdict(list)
     for a in existing:
         if (
             a.get("level") == level
             and a.get("role") == role
-            and (not a.get("valid_to") or a.get("valid_to") >= valid_from)
+            and validity.open_on(a, valid_from)
         ):
             by_seg[a.get("seg_code")].append(a)
     inserts, ends = [], []
-    prev = day_before(valid_from)
     for seg in dict.fromkeys(seg_codes):
         held = by_seg.get(seg, [])
         if any(
@@ -307,8 +219,7 @@ def plan_assignment(
             for a in held:
                 if a.get("chief_id") == chief["chief_id"]:
                     continue
-                end = prev if (a.get("valid_from") or "") <= prev else a.get("valid_from")
-                ends.append((a.get("fid"), end))
+                ends.append((a.get("fid"), validity.end_date(a.get("valid_from"), valid_from)))
         inserts.append(
             {
                 "seg_code": seg,
@@ -327,7 +238,7 @@ def plan_deactivation(assignments: Iterable[dict], chief_id: str, end_date: str)
     """(fid, valid_to) for every appointment of ``chief_id`` still open on ``end_date``."""
     end_date = parse_date(end_date)
     if not end_date:
-        raise AssignmentError("an end date is needed to deactivate a chief")
+        raise AssignmentError("assignment.no_end_deactivate")
     out = []
     for a in assignments:
         if a.get("chief_id") == chief_id and (not a.get("valid_to") or a.get("valid_to") > end_date):
@@ -336,93 +247,72 @@ def plan_deactivation(assignments: Iterable[dict], chief_id: str, end_date: str)
     return out
 
 
-# ------------------------------------------------------------------ workspace writes
+# ------------------------------------------------------------------ change sets
 
 
-def apply_changes(path: str, inserts: Optional[dict] = None, updates: Optional[dict] = None) -> None:
-    """Insert rows and update fields of rows by fid in several tables, in ONE transaction.
-
-    ``inserts``: layer → list of row dicts; ``updates``: layer → list of (fid, {field: value}).
-    Any failure rolls everything back and names the table and row.
-    """
-    from hezhang_plugin.data import io
-
-    with io.transaction(path) as ds:
-        for layer, changes in (updates or {}).items():
-            io.write_to(ds, layer, [{**values, "fid": fid} for fid, values in changes], update_by_fid=True)
-        for layer, rows in (inserts or {}).items():
-            io.write_to(ds, layer, [{k: v for k, v in row.items() if k != "fid"} for row in rows])
-
-
-def _chief_row(path: str, chief_id: str) -> dict:
-    from hezhang_plugin.data.io import read_rows
-
-    for c in read_rows(path, "chiefs"):
-        if c["chief_id"] == chief_id:
-            return c
-    raise AssignmentError(f"no chief with id {chief_id}")
-
-
-def assign(
-    path: str,
+def assignment_changes(
+    existing: Iterable[dict],
     seg_codes: Iterable[str],
-    chief_id: str,
-    valid_from: Optional[str] = None,
+    chief: dict,
+    valid_from: str,
     duty: Optional[str] = None,
     replace_current: bool = True,
-) -> int:
-    """Assign a chief (at its level and role) to segments of a workspace; returns the
-    number of new appointments."""
-    from hezhang_plugin.data.io import read_rows
-
-    seg_codes = list(seg_codes)
-    chief = _chief_row(path, chief_id)
+) -> ChangeSet:
+    """The change set assigning ``chief`` to segments (:func:`plan_assignment`): ends of the
+    appointments it replaces (by fid), then the new appointments. Raises AssignmentError
+    for an inactive chief or a bad date."""
     if not chief.get("active", True):
-        raise AssignmentError(f"chief {chief_id} ({chief.get('name')}) is not active")
-    known = {s["seg_code"] for s in read_rows(path, "segments", with_geometry=False)}
-    unknown = [s for s in seg_codes if s not in known]
-    if unknown:
-        raise AssignmentError(f"unknown segment code(s): {', '.join(unknown[:5])}")
-    existing = read_rows(path, "assignments")
-    inserts, ends = plan_assignment(existing, seg_codes, chief, valid_from or today(), duty, replace_current)
-    apply_changes(
-        path, {"assignments": inserts}, {"assignments": [(fid, {"valid_to": end}) for fid, end in ends]}
-    )
-    return len(inserts)
+        raise AssignmentError("chief.inactive", chief=chief.get("chief_id"), name=chief.get("name") or "")
+    inserts, ends = plan_assignment(existing, seg_codes, chief, valid_from, duty, replace_current)
+    cs = ChangeSet(Message("change.assign", name=chief.get("name") or chief.get("chief_id"), count=len(inserts)))
+    for fid, end in ends:
+        cs.end("assignments", fid, valid_to=end)
+    for row in inserts:
+        cs.insert("assignments", row)
+    return cs
 
 
-def end_assignments(path: str, fids: Iterable[int], end_date: str) -> int:
+def end_changes(fids: Iterable[int], end_date: str) -> ChangeSet:
+    """The change set ending appointments (by fid) on ``end_date`` (their last day)."""
     end_date = parse_date(end_date)
     if not end_date:
-        raise AssignmentError("an end date is needed")
-    changes = [(fid, {"valid_to": end_date}) for fid in fids]
-    apply_changes(path, updates={"assignments": changes})
-    return len(changes)
+        raise AssignmentError("assignment.no_end")
+    fids = list(fids)
+    cs = ChangeSet(Message("change.end_assignments", count=len(fids), date=end_date))
+    for fid in fids:
+        cs.end("assignments", fid, valid_to=end_date)
+    return cs
 
 
-def deactivate_chief(path: str, chief_id: str, end_date: Optional[str] = None) -> int:
-    """Mark a chief inactive and end its open appointments on ``end_date`` (nothing deleted).
-    Returns the number of appointments ended."""
-    from hezhang_plugin.data.io import read_rows
-
-    chief = _chief_row(path, chief_id)
-    ends = plan_deactivation(read_rows(path, "assignments"), chief_id, end_date or today())
-    apply_changes(
-        path,
-        updates={
-            "chiefs": [(chief["fid"], {"active": False})],
-            "assignments": [(fid, {"valid_to": end}) for fid, end in ends],
-        },
-    )
-    return len(ends)
+def deactivation_changes(chief: dict, assignments: Iterable[dict], end_date: str) -> ChangeSet:
+    """The change set deactivating ``chief`` (a chiefs row with fid): ``active`` false and
+    its appointments open on ``end_date`` ended that day (:func:`plan_deactivation`)."""
+    ends = plan_deactivation(assignments, chief["chief_id"], end_date)
+    cs = ChangeSet(Message("change.deactivate", name=chief.get("name") or chief["chief_id"]))
+    cs.end("chiefs", chief["fid"], active=False)
+    for fid, end in ends:
+        cs.end("assignments", fid, valid_to=end)
+    return cs
 
 
-def who_was_responsible(path: str, seg_code: str, date: Optional[str] = None) -> list[dict]:
-    """Appointments of a workspace segment on ``date`` with their chief rows."""
-    from hezhang_plugin.data.io import read_rows
-
-    chiefs = {c["chief_id"]: c for c in read_rows(path, "chiefs")}
-    return responsible_on(read_rows(path, "assignments"), seg_code, date, chiefs)
+def chief_changes(values: dict, units: dict, chiefs: dict, chief_id: Optional[str] = None) -> tuple:
+    """(change set, chief id) adding a chief (no ``chief_id``: a new id is made) or changing
+    the fields ``values`` names of chief ``chief_id``. ``chiefs``: chief_id → row (with fid).
+    Raises AssignmentError with every reason the record is not acceptable."""
+    problems = chief_problems(values, units)
+    if problems:
+        raise AssignmentError(Message.literal("; ".join(m.en for m in problems),
+                                              "；".join(m.zh for m in problems)))
+    if chief_id:
+        if chief_id not in chiefs:
+            raise AssignmentError("chief.unknown", chief=chief_id)
+        cs = ChangeSet(Message("change.edit_chief"))
+        cs.update("chiefs", chiefs[chief_id]["fid"], values)
+        return cs, chief_id
+    chief_id = new_chief_id(values["unit_code"], set(chiefs))
+    cs = ChangeSet(Message("change.add_chief"))
+    cs.insert("chiefs", dict(values, chief_id=chief_id, active=True))
+    return cs, chief_id
 
 
 # ------------------------------------------------------------------ hierarchy for the dock
@@ -431,15 +321,19 @@ def who_was_responsible(path: str, seg_code: str, date: Optional[str] = None) ->
 class Hierarchy:
     """District → towns → villages with their chiefs, segments and per-node statistics.
 
-    Built from plain rows (no geometry) so the dock can show a province at once and fill
-    tree nodes only when they are expanded. River km per node are counted on one bank:
-    per river, both-bank segments plus the larger of the left and right bank sums.
+    Built from plain rows so the dock can show a province at once and fill tree nodes only
+    when they are expanded; only single-bank segments need their geometry (``geom`` in
+    ``crs``, see :func:`hezhang_plugin.core.lengths.needs_geometry`). River km per node are
+    the single-bank km of :mod:`hezhang_plugin.core.lengths`, summed over the segments
+    under the node.
     """
 
     def __init__(
-        self, units: list, segments: list, chiefs: list, assignments: list, date: Optional[str] = None
+        self, units: list, segments: list, chiefs: list, assignments: list, date: Optional[str] = None,
+        crs: str = schema.DEFAULT_CRS,
     ):
         self.date = parse_date(date) or today()
+        self.crs = crs
         self.units = {u["code"]: u for u in units if u.get("code")}
         self.children: dict[str, list[str]] = defaultdict(list)
         self.roots: list[str] = []
@@ -475,14 +369,9 @@ class Hierarchy:
                 )
             )
         self.current = by_segment(assignments, self.date)
-        active = {cid for cid, c in self.chiefs.items() if c.get("active", True)}
         self.missing: dict[str, list[str]] = {}
         for s in self.segments:
-            apps = [
-                a
-                for a in self.current.get(s["seg_code"], [])
-                if a.get("chief_id") in active or a.get("valid_to")
-            ]
+            apps = [a for a in self.current.get(s["seg_code"], []) if holds(a, self.chiefs)]
             lv = (self.units.get(s.get("unit_code")) or {}).get("level") or codes.unit_level(
                 s.get("unit_code") or ""
             )
@@ -499,33 +388,28 @@ class Hierarchy:
         return out
 
     def _aggregate(self) -> None:
-        # (unit, river, bank) → km; each segment adds to its unit and every ancestor.
-        km: dict[tuple, float] = defaultdict(float)
+        # Each segment adds its counted km (single-bank rule) to its unit and every ancestor.
+        km: dict[str, float] = defaultdict(float)
         count: dict[str, int] = defaultdict(int)
         missing: dict[str, set] = defaultdict(set)
         chain_cache: dict[str, list[str]] = {}
+        self.seg_km = dict(zip((s["seg_code"] for s in self.segments),
+                               (float(v) for v in lengths.counted_km(self.segments, self.crs))))
         for s in self.segments:
             unit = s.get("unit_code")
             chain = chain_cache.get(unit)
             if chain is None:
                 chain = chain_cache[unit] = self._ancestors(unit)
-            bank = s.get("bank") if s.get("bank") in ("left", "right") else "both"
-            length = float(s.get("length_km") or 0.0)
+            length = self.seg_km[s["seg_code"]]
             miss = self.missing.get(s["seg_code"], [])
             for code in chain:
-                km[(code, s.get("river_code"), bank)] += length
+                km[code] += length
                 count[code] += 1
                 if miss:
                     missing[code].update(miss)
-        per_unit: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0]))
-        idx = {"both": 0, "left": 1, "right": 2}
-        for (code, river, bank), v in km.items():
-            per_unit[code][river][idx[bank]] += v
         for code in self.units:
-            rivers = per_unit.get(code, {})
-            total = sum(b + max(left, right) for b, left, right in rivers.values())
             self._stats[code] = (
-                total,
+                km.get(code, 0.0),
                 count.get(code, 0),
                 [lv for lv in LEVEL_ORDER if lv in missing.get(code, set())],
             )

@@ -5,7 +5,7 @@ The common provincial rule: one board per river per village, plus one for each f
 rule is applied per segment: a segment of length L needs ``max(1, ceil(L / 8))`` boards.
 Boards are updated within 15 days of a chief change (some provinces: 30 working days).
 
-Pure Python + shapely: no Qt, no iface. Rows are the dicts of ``data.io.read_rows``.
+Pure Python + shapely: no Qt, no iface. Rows are plain dicts (``fid``, fields, ``geom``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import numpy as np
+
+from hezhang_plugin.core import dates, validity
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.messages import Message
 
 #: Further board for each this many km of a segment (provincial standards: 8 km).
 KM_PER_BOARD = 8.0
@@ -30,21 +34,12 @@ def boards_needed(length_km: Optional[float], km_per_board: float = KM_PER_BOARD
     return int(math.ceil(length_km / km_per_board - 1e-9))
 
 
-def _as_date(value) -> Optional[dt.date]:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+_as_date = dates.to_date
 
 
-def is_current(row: dict, on: dt.date) -> bool:
-    """An assignment (or segment) valid on date ``on``."""
-    start = _as_date(row.get("valid_from"))
-    end = _as_date(row.get("valid_to"))
-    return (start is None or start <= on) and (end is None or end >= on)
+def is_current(row: dict, on) -> bool:
+    """An assignment (or segment) valid on date ``on``: :func:`validity.is_current`."""
+    return validity.is_current(row, on)
 
 
 @dataclass(frozen=True)
@@ -168,3 +163,30 @@ def refreshed_content_dates(boards: Iterable[dict], assignments: Iterable[dict],
             for b in boards
             if any(s.board_code == b.get("board_code")
                    for s in stale_boards([b], assignments, on))]
+
+
+def board_changes(segments: list[dict], boards: list[dict], assignments: list[dict], on: Optional[dt.date] = None,
+                  km_per_board: float = KM_PER_BOARD, hotline: Optional[str] = None,
+                  refresh: bool = False) -> tuple[ChangeSet, list[PlannedBoard], list[StaleBoard]]:
+    """One change set placing the boards the rule asks for on the segments current on ``on``
+    (:func:`plan_boards`, geometry as shapely points in the segments' CRS) and, with
+    ``refresh``, setting today's content date on the stale boards. Returns (change set,
+    planned boards, stale boards — the new ones included, as they show no chiefs yet)."""
+    from shapely.geometry import Point
+
+    on = dates.to_date(on) or dt.date.today()
+    current = validity.current_rows(segments, on)
+    plan = plan_boards(current, boards, km_per_board)
+    new_rows = [{"board_code": p.board_code, "seg_code": p.seg_code, "hotline": hotline or None,
+                 "installed_on": None, "content_date": None, "geom": Point(p.x, p.y)} for p in plan]
+    stale = stale_boards(list(boards) + new_rows, assignments, on)
+    refreshed = {s.board_code for s in stale} if refresh else set()
+    cs = ChangeSet(Message("change.place_boards", count=len(plan)))
+    for row in new_rows:
+        if row["board_code"] in refreshed:
+            row["content_date"] = on.isoformat()
+        cs.insert("notice_boards", row)
+    for b in boards:
+        if b.get("board_code") in refreshed:
+            cs.update("notice_boards", b["fid"], {"content_date": on.isoformat()})
+    return cs, plan, stale

@@ -1,13 +1,23 @@
 """Codes and formats of the river-chief system: admin unit codes, segment codes, phones.
 
-Each check returns ``None`` when the value is fine and an English message otherwise,
-so callers can report the row or feature it concerns.
+Each check returns ``None`` when the value is fine and a :class:`~hezhang_plugin.core.messages.Message`
+otherwise (its English text as a ``str``; ``.text("zh")`` in Chinese), so callers can
+report the row or feature it concerns in the user's language.
+
+Rules (DOMAIN.md "Codes", "People"): a statistical division code (统计用区划代码) has 12
+digits — province 2, prefecture 2, county 2 (the GB/T 2260 part), township 3, village 3;
+a district (county-level unit) is its 6-digit GB/T 2260 code + ``000000``; a unit's code
+starts with its parent's prefix; a segment code is the county's 6 digits + a 6-digit
+sequence; mainland mobiles have 11 digits starting 13–19, landlines an area code 0xx/0xxx
+and 7–8 digits.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Callable, Iterable, Optional
+
+from hezhang_plugin.core.messages import HezhangError, Message
 
 _UNIT_CODE = re.compile(r"^\d{12}$")
 _SEG_CODE = re.compile(r"^\d{12}$")
@@ -20,10 +30,38 @@ _SERVICE = re.compile(r"^(12345|12369|12314|12110|110|12309)$")
 
 LEVEL_OF_DEPTH = {1: "district", 2: "town", 3: "village"}
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
+
+
+class CodeError(HezhangError, ValueError):
+    """A code that cannot be used; ``text(lang)`` says why."""
+
+
+def normalise_unit_code(text) -> str:
+    """A unit code as users type it: surrounding and inner spaces dropped, full-width digits
+    made ASCII, and a 6-digit GB/T 2260 county code extended to its 12-digit statistical
+    code (``411171`` → ``411171000000``). Anything else is returned cleaned but unchecked."""
+    s = re.sub(r"\s", "", str(text if text is not None else "")).translate(_FULL_WIDTH)
+    if len(s) == 6 and s.isdigit():
+        s += "000000"
+    return s
+
+
+def district_code(text) -> str:
+    """The 12-digit code of a district from its 6-digit GB/T 2260 or 12-digit code.
+
+    Raises :class:`CodeError` ("district_code.invalid" or "district_code.not_county")."""
+    code = normalise_unit_code(text)
+    if not _UNIT_CODE.match(code):
+        raise CodeError("district_code.invalid", code=str(text if text is not None else ""))
+    if unit_level(code) != "district":
+        raise CodeError("district_code.not_county", code=code)
+    return code
+
 
 def normalise_phone(text: str) -> str:
     """Phone text as users type it: strip spaces, full-width digits and a +86 prefix."""
-    s = (text or "").strip().translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+    s = (text or "").strip().translate(_FULL_WIDTH)
     s = s.replace(" ", "")
     if s.startswith("+86"):
         s = s[3:]
@@ -32,7 +70,7 @@ def normalise_phone(text: str) -> str:
     return s
 
 
-def check_phone(text: str) -> Optional[str]:
+def check_phone(text: str) -> Optional[Message]:
     s = normalise_phone(text)
     if not s:
         return None
@@ -40,14 +78,13 @@ def check_phone(text: str) -> Optional[str]:
         return None
     digits = re.sub(r"\D", "", s)
     if digits.startswith("1") and len(digits) != 11:
-        return f"phone {text!r}: a mobile number has 11 digits, this has {len(digits)}"
-    return (f"phone {text!r} is neither a mainland mobile number (11 digits, 13x-19x) "
-            "nor a landline with area code (0xx-xxxxxxxx)")
+        return Message("phone.mobile_digits", phone=text, digits=len(digits))
+    return Message("phone.invalid", phone=text)
 
 
-def check_unit_code(code: str) -> Optional[str]:
+def check_unit_code(code: str) -> Optional[Message]:
     if code is None or not _UNIT_CODE.match(str(code)):
-        return f"unit code {code!r} is not a 12-digit statistical division code"
+        return Message("unit_code.not_12_digits", code=code)
     return None
 
 
@@ -68,23 +105,23 @@ def parent_prefix(code: str) -> str:
     return {"district": code[:6], "town": code[:9]}.get(level or "", code)
 
 
-def check_child_code(code: str, level: str, parent_code: Optional[str]) -> Optional[str]:
+def check_child_code(code: str, level: str, parent_code: Optional[str]) -> Optional[Message]:
     err = check_unit_code(code)
     if err:
         return err
     implied = unit_level(code)
     if implied != level:
-        return f"unit code {code} is the code of a {implied} unit, not of a {level} unit"
+        return Message("unit_code.wrong_level", code=code, implied=implied, level=level)
     if level == "district":
         return None
     if not parent_code:
-        return f"{level} unit {code} has no parent code"
+        return Message("unit_code.no_parent", level=level, code=code)
     expected_parent = unit_level(parent_code)
     want = {"town": "district", "village": "town"}[level]
     if expected_parent != want:
-        return f"parent {parent_code} of {level} unit {code} is not a {want} unit"
+        return Message("unit_code.parent_level", parent=parent_code, level=level, code=code, want=want)
     if not code.startswith(parent_prefix(parent_code)):
-        return f"unit code {code} does not start with its parent's prefix {parent_prefix(parent_code)}"
+        return Message("unit_code.prefix", code=code, prefix=parent_prefix(parent_code))
     return None
 
 
@@ -102,11 +139,11 @@ def township_kind(code: str) -> Optional[str]:
     return "other"
 
 
-def check_seg_code(code: str, district_code: Optional[str] = None) -> Optional[str]:
+def check_seg_code(code: str, district_code: Optional[str] = None) -> Optional[Message]:
     if code is None or not _SEG_CODE.match(str(code)):
-        return f"segment code {code!r} is not 12 digits (county code + 6-digit sequence)"
+        return Message("seg_code.not_12_digits", code=code)
     if district_code and not code.startswith(district_code[:6]):
-        return f"segment code {code} does not start with the county code {district_code[:6]}"
+        return Message("seg_code.county", code=code, county=district_code[:6])
     return None
 
 
@@ -118,17 +155,17 @@ def next_seg_codes(district_code: str, existing: Iterable[str], count: int = 1) 
         if code and len(code) == 12 and code.startswith(county) and code[6:].isdigit():
             top = max(top, int(code[6:]))
     if top + count > 999999:
-        raise ValueError(f"segment codes of county {county} are exhausted")
+        raise CodeError("seg_code.exhausted", county=county)
     return [f"{county}{top + i:06d}" for i in range(1, count + 1)]
 
 
-def check_name(text: str) -> Optional[str]:
+def check_name(text: str) -> Optional[Message]:
     if text is None or not str(text).strip():
-        return "name is empty"
+        return Message("name.empty")
     return None
 
 
-FORMAT_RULES: dict[str, Callable[[str], Optional[str]]] = {
+FORMAT_RULES: dict[str, Callable[[str], Optional[Message]]] = {
     "unit_code": check_unit_code,
     "seg_code": check_seg_code,
     "phone": check_phone,

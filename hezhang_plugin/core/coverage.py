@@ -7,12 +7,18 @@ R3 each river is covered on each bank by segments with no gaps or overlaps (tole
 R4 every village a river crosses has a segment of that river there;
 R5 every segment has a notice board;
 R6 no two chiefs of the same level and role on one segment at one date;
-R7 formats: codes, phones, names.
+R7 formats: codes, phones, names;
+P1 no problem (事件) is overdue on the check date (core.problems' day rule);
+P2 no problem is closed without a photo taken after the work.
 
 Pure Python + shapely 2 / numpy. One :class:`Finding` per problem, with a geometry (the
 gap, the overlap, the river part or the segment), and a :class:`Summary` with the share
-of river km fully covered (both banks by segments whose chiefs are complete; a river is
-counted once, on one bank).
+of river km covered by segments whose chiefs are complete.
+
+Kilometres are :mod:`hezhang_plugin.core.lengths`' single-bank km (the same as the
+statistics, the Chiefs tree and the maps); "current on the date" is
+:mod:`hezhang_plugin.core.validity`'s inclusive rule; messages come from
+:mod:`hezhang_plugin.core.messages` in both languages.
 """
 
 from __future__ import annotations
@@ -24,50 +30,15 @@ from typing import Optional
 import numpy as np
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import codes, schema, uris
+from hezhang_plugin.core import codes, dates, lengths, schema, validity
+from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core.geodesy import geometry_lengths_km
+from hezhang_plugin.core.messages import Message
 
-RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
+RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "P1", "P2")
 
-#: English and Chinese message templates; placeholders are filled after choosing a language.
-MESSAGES = {
-    "R1": (
-        "Segment {seg} ({name}) has no {level} chief on {date}",
-        "河段{seg}（{name}）在{date}缺少{level_zh}河长",
-    ),
-    "R2": (
-        "Chief {chief} ({cname}, {level}) belongs to unit {cunit}, but segment {seg} needs a chief "
-        "of unit {want}",
-        "河段{seg}的{level_zh}河长{cname}（{chief}）属于{cunit}，应属于{want}",
-    ),
-    "R2a": (
-        "Appointment of {chief} on segment {seg} refers to an unknown or inactive chief",
-        "河段{seg}的任命引用了不存在或已离任的河长{chief}",
-    ),
-    "R2b": (
-        "Appointment of {chief} on segment {seg} is at level {alevel}, the chief is {level}",
-        "河段{seg}上{chief}的任命级别为{alevel_zh}，河长级别为{level_zh}",
-    ),
-    "R3gap": (
-        "River {river} ({rname}), {bank}: {km:.3f} km without a segment",
-        "河流{rname}（{river}）{bank_zh}有{km:.3f}公里未划分河段",
-    ),
-    "R3overlap": (
-        "River {river} ({rname}), {bank}: segments {seg} and {seg2} overlap for {km:.3f} km",
-        "河流{rname}（{river}）{bank_zh}河段{seg}与{seg2}重叠{km:.3f}公里",
-    ),
-    "R3river": ("Segment {seg} refers to unknown river {river}", "河段{seg}所属河流{river}不存在"),
-    "R4": (
-        "River {river} ({rname}) crosses village {unit} ({uname}) for {km:.3f} km without a segment there",
-        "河流{rname}流经{uname}（{unit}）{km:.3f}公里，但该村没有河段",
-    ),
-    "R5": ("Segment {seg} ({name}) has no notice board", "河段{seg}（{name}）没有公示牌"),
-    "R6": (
-        "Segment {seg} has {n} {level} chiefs of role {role} on {date}: {chiefs}",
-        "河段{seg}在{date}有{n}名{level_zh}{role_zh}：{chiefs}",
-    ),
-    "R7": ("{what}: {problem}", "{what_zh}：{problem_zh}"),
-}
+#: Message keys (in :data:`hezhang_plugin.core.messages.MESSAGES`) are ``coverage.<key>``.
+MESSAGE_KEYS = ("R1", "R2", "R2a", "R2b", "R3gap", "R3overlap", "R3river", "R4", "R5", "R6", "R7", "P1", "P2")
 
 SEVERITY = {
     "R1": "error",
@@ -77,6 +48,8 @@ SEVERITY = {
     "R5": "warning",
     "R6": "error",
     "R7": "warning",
+    "P1": "error",
+    "P2": "warning",
 }
 
 
@@ -90,6 +63,8 @@ class Finding:
     chief_id: Optional[str] = None
     unit_code: Optional[str] = None
     geometry: object = None
+    #: the chief level a finding is about (R1: the level missing), when it has one
+    level: Optional[str] = None
 
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang == "zh" else self.message_en
@@ -97,6 +72,15 @@ class Finding:
 
 @dataclass
 class Summary:
+    """What the check found, in numbers.
+
+    ``river_km``: single-bank km of the current segments (:mod:`~hezhang_plugin.core.lengths`,
+    the km every other view shows); ``covered_km``: the same km of the segments whose chiefs
+    are complete (R1); ``gap_km``: river inside the district that no segment covers on any
+    bank it needs (the R3 gaps, each position once); ``covered_share`` = covered km over
+    river km plus gap km.
+    """
+
     date: str
     rivers: int = 0
     river_km: float = 0.0
@@ -104,22 +88,26 @@ class Summary:
     segments: int = 0
     segments_complete: int = 0
     findings_by_rule: dict = field(default_factory=dict)
+    gap_km: float = 0.0
 
     @property
     def covered_share(self) -> float:
-        return self.covered_km / self.river_km if self.river_km > 0 else 0.0
+        total = self.river_km + self.gap_km
+        return min(self.covered_km / total, 1.0) if total > 0 else 0.0
 
     def text(self, lang: str = "en") -> str:
         rules = ", ".join(f"{k}: {v}" for k, v in sorted(self.findings_by_rule.items())) or "-"
         if lang == "zh":
+            gap = f"，另有{self.gap_km:.2f}公里未划分河段" if self.gap_km >= 0.005 else ""
             return (
-                f"{self.date}：河流{self.rivers}条共{self.river_km:.2f}公里（单侧计算），其中完全覆盖"
+                f"{self.date}：河流{self.rivers}条，河段共{self.river_km:.2f}公里（单侧计算）{gap}，其中河长齐全"
                 f"{self.covered_km:.2f}公里（{self.covered_share:.1%}）；河段{self.segments}个，河长齐全"
                 f"{self.segments_complete}个；问题 {rules}"
             )
+        gap = f", {self.gap_km:.2f} km without a segment" if self.gap_km >= 0.005 else ""
         return (
-            f"{self.date}: {self.rivers} rivers, {self.river_km:.2f} km (one bank), fully covered "
-            f"{self.covered_km:.2f} km ({self.covered_share:.1%}); {self.segments} segments, "
+            f"{self.date}: {self.rivers} rivers, {self.river_km:.2f} km of segments (one bank){gap}, "
+            f"covered {self.covered_km:.2f} km ({self.covered_share:.1%}); {self.segments} segments, "
             f"{self.segments_complete} with complete chiefs; findings {rules}"
         )
 
@@ -134,21 +122,12 @@ def _finding(
     unit=None,
     **values,
 ) -> Finding:
-    en, zh = MESSAGES[key]
-    lvl = values.get("level")
-    values.setdefault("level_zh", schema.LEVELS.label(lvl, "zh") if lvl else "")
-    if "alevel" in values:
-        values.setdefault("alevel_zh", schema.LEVELS.label(values["alevel"], "zh"))
-    if "role" in values:
-        values.setdefault("role_zh", schema.ROLES.label(values["role"], "zh"))
-    if "bank" in values:
-        values.setdefault("bank_zh", schema.BANKS.label(values["bank"], "zh"))
     values.setdefault("seg", seg or "")
     values.setdefault("chief", chief or "")
     values.setdefault("unit", unit or "")
-    return Finding(
-        rule, severity or SEVERITY[rule], en.format(**values), zh.format(**values), seg, chief, unit, geometry
-    )
+    msg = Message("coverage." + key, **values)
+    return Finding(rule, severity or SEVERITY[rule], msg.en, msg.zh, seg, chief, unit, geometry,
+                   values.get("level") or None)
 
 
 @dataclass
@@ -163,54 +142,8 @@ class CoverageData:
     boards: list
     district_code: Optional[str] = None
     crs: str = schema.DEFAULT_CRS
-
-
-def read_attributes(path: str, layer: str) -> list[dict]:
-    """Attribute rows of a table without geometry, straight from SQLite (read-only).
-
-    Much faster than feature iteration for the large non-spatial tables (appointments);
-    table and column names come from the schema, never from user text.
-    """
-    import sqlite3
-
-    names = schema.layer(layer).field_names
-    con = sqlite3.connect(uris.sqlite_uri(path, mode="ro"), uri=True)
-    try:
-        have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
-        cols = ["fid"] + [n for n in names if n in have]
-        sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{layer}"'  # noqa: S608  # nosec B608
-        rows = [dict(zip(cols, r)) for r in con.execute(sql)]
-    finally:
-        con.close()
-    booleans = [f.name for f in schema.layer(layer).fields if f.type == "boolean" and f.name in cols]
-    for row in rows:
-        for b in booleans:
-            if row[b] is not None:
-                row[b] = bool(row[b])
-    return rows
-
-
-def load(workspace_path: str) -> CoverageData:
-    from hezhang_plugin.data.gpkg import read_workspace_info
-    from hezhang_plugin.data.io import read_rows
-
-    info = read_workspace_info(workspace_path)
-    return CoverageData(
-        units=read_rows(workspace_path, "admin_units"),
-        rivers=read_rows(workspace_path, "rivers"),
-        segments=read_rows(workspace_path, "segments"),
-        chiefs=read_attributes(workspace_path, "chiefs"),
-        assignments=read_attributes(workspace_path, "assignments"),
-        boards=read_attributes(workspace_path, "notice_boards"),
-        district_code=info.district_code,
-        crs=info.crs or schema.DEFAULT_CRS,
-    )
-
-
-def _metres_to_crs(crs: str, metres: float) -> float:
-    code = crs.upper()
-    geographic = code in ("EPSG:4490", "EPSG:4326") or not code.startswith("EPSG:45")
-    return metres / 111320.0 if geographic else metres
+    problems: list = field(default_factory=list)
+    problem_events: list = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ rules
@@ -218,22 +151,13 @@ def _metres_to_crs(crs: str, metres: float) -> float:
 
 def _r1_r2_r6(data: CoverageData, segs: list, date: str, units: dict, findings: list, complete: dict) -> None:
     chiefs = {c["chief_id"]: c for c in data.chiefs}
-    active = {cid for cid, c in chiefs.items() if c.get("active", True)}
     current = amod.by_segment(data.assignments, date)
     for s in segs:
         code = s["seg_code"]
         # An inactive chief still answers for the dates before an appointment's end; an
         # appointment left open for an inactive chief holds for nobody.
-        apps = [
-            a
-            for a in current.get(code, [])
-            if a.get("chief_id") in active or (a.get("valid_to") and a.get("chief_id") in chiefs)
-        ]
-        bad = [
-            a
-            for a in current.get(code, [])
-            if not (a.get("chief_id") in active or (a.get("valid_to") and a.get("chief_id") in chiefs))
-        ]
+        apps = [a for a in current.get(code, []) if amod.holds(a, chiefs)]
+        bad = [a for a in current.get(code, []) if not amod.holds(a, chiefs)]
         unit = units.get(s.get("unit_code"))
         unit_level = (unit or {}).get("level") or codes.unit_level(s.get("unit_code") or "")
         missing = amod.missing_levels(unit_level, apps)
@@ -435,7 +359,7 @@ def required_banks(line, district, tol: float, edge_tol: float) -> dict:
     return need
 
 
-def _r3(data: CoverageData, segs: list, tol: float, findings: list, complete: dict, summary: Summary,
+def _r3(data: CoverageData, segs: list, tol: float, findings: list, summary: Summary,
         edge_tol: Optional[float] = None) -> None:
     import shapely
     from shapely import ops
@@ -468,7 +392,6 @@ def _r3(data: CoverageData, segs: list, tol: float, findings: list, complete: di
                 )
             )
     per_side: dict[tuple, list] = defaultdict(list)
-    complete_side: dict[tuple, list] = defaultdict(list)
     if on_river:
         rg = np.array([rivers[s["river_code"]][1] for s in on_river], dtype=object)
         sg = np.array([s["geom"] for s in on_river], dtype=object)
@@ -479,15 +402,11 @@ def _r3(data: CoverageData, segs: list, tol: float, findings: list, complete: di
             sides = ("left", "right") if s.get("bank") in (None, "", "both") else (s.get("bank"),)
             for side in sides:
                 per_side[(s["river_code"], side)].append((float(a), float(b), s["seg_code"]))
-                if complete.get(s["seg_code"]):
-                    complete_side[(s["river_code"], side)].append((float(a), float(b)))
     pieces, meta = [], []
-    covered_geoms = []
-    inside_geoms = []
+    unsegmented = []
     for code, (r, line) in rivers.items():
         length = line.length
         need = required_banks(line, district, tol, edge_tol)
-        inside_geoms.extend(ops.substring(line, a, b) for a, b in _union_length(need["left"] + need["right"], tol))
         for side in ("left", "right"):
             gaps, overlaps = _sweep(length, per_side.get((code, side), []), tol)
             # Only what the district answers for: inside it, and its own bank on its edge.
@@ -498,21 +417,14 @@ def _r3(data: CoverageData, segs: list, tol: float, findings: list, complete: di
             for a, b, s1, s2 in overlaps:
                 pieces.append(ops.substring(line, a, b))
                 meta.append(("overlap", r, side, s1, s2))
-        # A position is fully covered when every bank it needs has complete chiefs.
-        left_ok = _union_length(complete_side.get((code, "left"), []), tol)
-        right_ok = _union_length(complete_side.get((code, "right"), []), tol)
-        req_l, req_r = _union_length(need["left"], 0.0), _union_length(need["right"], 0.0)
-        both = _intersect(_intersect(req_l, req_r), _intersect(left_ok, right_ok))
-        only_l = _intersect(_subtract(req_l, req_r), left_ok)
-        only_r = _intersect(_subtract(req_r, req_l), right_ok)
-        covered = _union_length([tuple(iv) for iv in both + only_l + only_r], 0.0)
-        covered_geoms.extend(ops.substring(line, a, b) for a, b in covered if b - a > tol)
+        # Positions the district answers for on some bank where no segment lies on any bank.
+        need_any = _union_length(need["left"] + need["right"], 0.0)
+        have_any = _union_length([(a, b) for side in ("left", "right")
+                                  for a, b, _seg in per_side.get((code, side), [])], tol)
+        unsegmented.extend(ops.substring(line, a, b) for a, b in _subtract(need_any, have_any) if b - a > tol)
     summary.rivers = len(rivers)
-    # River km inside the district, each position counted once (单侧计算 on the edge).
-    summary.river_km = (float(geometry_lengths_km(np.array(inside_geoms, dtype=object), data.crs).sum())
-                        if inside_geoms else 0.0)
-    if covered_geoms:
-        summary.covered_km = float(geometry_lengths_km(np.array(covered_geoms, dtype=object), data.crs).sum())
+    if unsegmented:
+        summary.gap_km = float(geometry_lengths_km(np.array(unsegmented, dtype=object), data.crs).sum())
     if pieces:
         kms = geometry_lengths_km(np.array(pieces, dtype=object), data.crs)
         for geom, km, (kind, r, side, s1, s2) in zip(pieces, kms, meta):
@@ -602,98 +514,78 @@ def _r5(data: CoverageData, segs: list, findings: list) -> None:
 
 
 def _r7(data: CoverageData, segs: list, findings: list) -> None:
-    def add(what_en, what_zh, problem, geom=None, seg=None, chief=None, unit=None, severity="warning",
-            problem_zh=None):
-        # ``problem`` is English; without ``problem_zh`` it is a core.codes message translated here.
-        findings.append(
-            _finding(
-                "R7",
-                "R7",
-                geom,
-                severity=severity,
-                seg=seg,
-                chief=chief,
-                unit=unit,
-                what=what_en,
-                what_zh=what_zh,
-                problem=problem,
-                problem_zh=problem_zh or amod.code_message_zh(problem),
-            )
-        )
+    def add(what: Message, problem: Message, geom=None, seg=None, chief=None, unit=None, severity="warning"):
+        findings.append(_finding("R7", "R7", geom, severity=severity, seg=seg, chief=chief, unit=unit,
+                                 what=what, problem=problem))
 
     units = {u["code"]: u for u in data.units if u.get("code")}
     for u in data.units:
         code = u.get("code")
         geom = u["geom"].boundary if u.get("geom") is not None else None
+        what = Message("coverage.what_unit", code=code)
         err = (
             codes.check_child_code(code or "", u.get("level") or "", u.get("parent_code"))
             if u.get("level") in schema.LEVELS.values
-            else f"level {u.get('level')!r} is not district/town/village"
-        )
-        err_zh = (
-            amod.code_message_zh(err)
-            if u.get("level") in schema.LEVELS.values
-            else f"级别“{u.get('level')}”不是区级、镇级或村级"
+            else Message("coverage.level_invalid", level=u.get("level"))
         )
         if err:
-            add(f"unit {code}", f"行政区划{code}", err, geom, unit=code, severity="error", problem_zh=err_zh)
-        if codes.check_name(u.get("name")):
-            add(f"unit {code}", f"行政区划{code}", "name is empty", geom, unit=code)
+            add(what, err, geom, unit=code, severity="error")
+        name_err = codes.check_name(u.get("name"))
+        if name_err:
+            add(what, name_err, geom, unit=code)
     for r in data.rivers:
         if not (r.get("river_code") or "").strip():
-            add(
-                f"river fid {r['fid']}",
-                f"河流fid {r['fid']}",
-                "river code is empty",
-                r.get("geom"),
-                severity="error",
-                problem_zh="河流编码为空",
-            )
-        if codes.check_name(r.get("name")):
-            add(f"river {r.get('river_code')}", f"河流{r.get('river_code')}", "name is empty", r.get("geom"))
+            add(Message("coverage.what_river_fid", fid=r["fid"]), Message("coverage.river_code_empty"),
+                r.get("geom"), severity="error")
+        name_err = codes.check_name(r.get("name"))
+        if name_err:
+            add(Message("coverage.what_river", code=r.get("river_code")), name_err, r.get("geom"))
     for s in segs:
         code = s.get("seg_code")
-        what, what_zh = f"segment {code}", f"河段{code}"
+        what = Message("coverage.what_segment", code=code)
         err = codes.check_seg_code(code, data.district_code)
         if err:
-            add(what, what_zh, err, s.get("geom"), seg=code, severity="error")
+            add(what, err, s.get("geom"), seg=code, severity="error")
         if s.get("unit_code") not in units:
-            add(
-                what,
-                what_zh,
-                f"unit {s.get('unit_code')!r} is not an administrative unit of the workspace",
-                s.get("geom"),
-                seg=code,
-                unit=s.get("unit_code"),
-                severity="error",
-                problem_zh=f"所属行政区划“{s.get('unit_code') or ''}”不是本工作空间的行政区划",
-            )
-        if codes.check_name(s.get("name")):
-            add(what, what_zh, "name is empty", s.get("geom"), seg=code)
+            add(what, Message("coverage.segment_unit_unknown", unit=s.get("unit_code")), s.get("geom"),
+                seg=code, unit=s.get("unit_code"), severity="error")
+        name_err = codes.check_name(s.get("name"))
+        if name_err:
+            add(what, name_err, s.get("geom"), seg=code)
         if s.get("bank") not in schema.BANKS.values:
-            add(
-                what,
-                what_zh,
-                f"bank {s.get('bank')!r} is not both/left/right",
-                s.get("geom"),
-                seg=code,
-                problem_zh=f"岸别“{s.get('bank') or ''}”不是两岸、左岸或右岸",
-            )
+            add(what, Message("coverage.bank_invalid", bank=s.get("bank")), s.get("geom"), seg=code)
     for c in data.chiefs:
         if not c.get("active", True):
             continue
         cid = c.get("chief_id")
-        what, what_zh = f"chief {cid} ({c.get('name') or ''})", f"河长{c.get('name') or ''}（{cid}）"
-        for err, err_zh in amod.chief_problems(c, units):
-            add(what, what_zh, err, chief=cid, unit=c.get("unit_code"), problem_zh=err_zh)
+        what = Message("coverage.what_chief", chief=cid, name=c.get("name") or "")
+        for problem in amod.chief_problems(c, units):
+            add(what, problem, chief=cid, unit=c.get("unit_code"))
     for b in data.boards:
-        if b.get("hotline") and codes.check_phone(b["hotline"]):
-            add(
-                f"notice board {b.get('board_code')}",
-                f"公示牌{b.get('board_code')}",
-                codes.check_phone(b["hotline"]),
-                seg=b.get("seg_code"),
-            )
+        err = codes.check_phone(b["hotline"]) if b.get("hotline") else None
+        if err:
+            add(Message("coverage.what_board", code=b.get("board_code")), err, seg=b.get("seg_code"))
+
+
+def _problems(data: CoverageData, date: str, findings: list) -> None:
+    from hezhang_plugin.core import problems as pmod
+
+    events: dict = defaultdict(list)
+    for e in data.problem_events:
+        events[e.get("problem_code")].append(e)
+    for p in sorted(data.problems, key=lambda p: str(p.get("problem_code") or "")):
+        code = p.get("problem_code") or ""
+        title = p.get("title") or ""
+        history = events.get(code, [])
+        status = pmod.status_on(p, history, date)
+        days = pmod.days_overdue(p, history, date)
+        if days:
+            findings.append(_finding("P1", "P1", p.get("geom"), seg=p.get("seg_code"), chief=p.get("chief_id"),
+                                     unit=p.get("unit_code"), code=code, title=title, days=days, date=date,
+                                     deadline=str(p.get("deadline"))[:10], status=status or ""))
+        if status in pmod.NEEDS_AFTER_PHOTO and not (p.get("photo_after") or "").strip():
+            findings.append(_finding("P2", "P2", p.get("geom"), seg=p.get("seg_code"), chief=p.get("chief_id"),
+                                     unit=p.get("unit_code"), code=code, title=title))
 
 
 def check(
@@ -704,32 +596,30 @@ def check(
     rules=RULES,
 ) -> tuple[list[Finding], Summary]:
     """Run the rules on ``date`` (default today): (findings, summary)."""
-    date = amod.parse_date(date) if date else amod.today()
-    segs = [s for s in data.segments if amod.is_current(s, date)]
+    date = dates.parse_date(date) if date else dates.today()
+    segs = validity.current_rows(data.segments, date)
     units = {u["code"]: u for u in data.units if u.get("code")}
     findings: list[Finding] = []
     complete: dict[str, bool] = {}
     summary = Summary(date=date, segments=len(segs))
     _r1_r2_r6(data, segs, date, units, findings, complete)
     summary.segments_complete = sum(1 for v in complete.values() if v)
+    seg_km = lengths.counted_km(segs, data.crs)
+    summary.river_km = float(seg_km.sum())
+    summary.covered_km = float(sum(km for s, km in zip(segs, seg_km) if complete.get(s["seg_code"])))
     if "R3" in rules:
-        _r3(data, segs, _metres_to_crs(data.crs, tolerance_m), findings, complete, summary)
+        _r3(data, segs, crsmod.metres_to_units(data.crs, tolerance_m), findings, summary)
     if "R4" in rules:
         _r4(data, segs, min_crossing_m, findings)
     if "R5" in rules:
         _r5(data, segs, findings)
     if "R7" in rules:
         _r7(data, segs, findings)
+    if "P1" in rules or "P2" in rules:
+        _problems(data, date, findings)
     findings = [f for f in findings if f.rule in rules]
     counts: dict[str, int] = defaultdict(int)
     for f in findings:
         counts[f.rule] += 1
     summary.findings_by_rule = dict(counts)
     return findings, summary
-
-
-def check_coverage(
-    workspace_path: str, date: Optional[str] = None, **kwargs
-) -> tuple[list[Finding], Summary]:
-    """Demo hook: load a workspace and run every rule on ``date``."""
-    return check(load(workspace_path), date, **kwargs)

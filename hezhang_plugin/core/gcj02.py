@@ -1,4 +1,5 @@
-"""GCJ-02 ("Mars coordinates") to and from WGS84/CGCS2000, vectorised over numpy arrays.
+"""GCJ-02 ("Mars coordinates") and BD-09 (Baidu) to and from WGS84/CGCS2000, vectorised
+over numpy arrays.
 
 GCJ-02 is the obfuscated datum that Chinese web maps (AMap/Gaode, Tencent, Google China)
 must use: a smooth but non-invertible offset of a few hundred metres added to WGS84
@@ -9,6 +10,10 @@ The forward formula is the widely published one (Krasovsky-ellipsoid parameters
 a = 6378245 m, e^2 = 0.00669342162296594323). The inverse has no closed form; it is solved
 by fixed-point iteration, which converges to well under a millimetre in a few steps because
 the offset varies slowly.
+
+BD-09 is Baidu Maps' further offset on top of GCJ-02: the widely published forward formula
+(a rotation and scaling about the origin in degrees, x_pi = pi * 3000 / 180, plus a shift of
+0.0065 degrees east and 0.006 degrees north). Its inverse is solved the same way.
 """
 
 from __future__ import annotations
@@ -87,6 +92,51 @@ def gcj02_to_wgs84(lon, lat, tolerance_deg: float = 1e-10, max_iter: int = 30
             if not np.any(step[np.isfinite(step)] > tolerance_deg):
                 break
     return np.where(outside, glon, wlon), np.where(outside, glat, wlat)
+
+
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """GCJ-02 to BD-09 (Baidu). Points outside China unchanged."""
+    x = np.asarray(lon, dtype="float64")
+    y = np.asarray(lat, dtype="float64")
+    outside = out_of_china(x, y)
+    with np.errstate(invalid="ignore"):
+        z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
+        theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
+        blon = z * np.cos(theta) + 0.0065
+        blat = z * np.sin(theta) + 0.006
+    return np.where(outside, x, blon), np.where(outside, y, blat)
+
+
+def bd09_to_gcj02(lon, lat, tolerance_deg: float = 1e-10, max_iter: int = 30
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """BD-09 to GCJ-02 by fixed-point iteration on :func:`gcj02_to_bd09` (to
+    ``tolerance_deg``); points outside China unchanged."""
+    blon = np.asarray(lon, dtype="float64")
+    blat = np.asarray(lat, dtype="float64")
+    outside = out_of_china(blon, blat)
+    glon, glat = blon - 0.0065, blat - 0.006
+    with np.errstate(invalid="ignore"):
+        for _ in range(max_iter):
+            flon, flat = gcj02_to_bd09(glon, glat)
+            dlon, dlat = blon - flon, blat - flat
+            glon, glat = glon + dlon, glat + dlat
+            step = np.maximum(np.abs(dlon), np.abs(dlat))
+            if not np.any(step[np.isfinite(step)] > tolerance_deg):
+                break
+    return np.where(outside, blon, glon), np.where(outside, blat, glat)
+
+
+def wgs84_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 (or CGCS2000) to BD-09: GCJ-02 first, then Baidu's offset."""
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+
+
+def bd09_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """BD-09 to WGS84 (or CGCS2000): both inverses, each solved by iteration."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
 def convert(lon, lat, direction: str) -> tuple[np.ndarray, np.ndarray]:

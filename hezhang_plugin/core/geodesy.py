@@ -117,7 +117,9 @@ def geometry_lengths_km(geoms, crs: str = "EPSG:4490") -> np.ndarray:
     if len(coords) == 0:
         return np.zeros(len(geoms))
     x, y = coords[:, 0], coords[:, 1]
-    if crs.upper() not in ("EPSG:4490", "EPSG:4326", "EPSG:4326"):
+    from hezhang_plugin.core import crs as crsmod
+
+    if not crsmod.is_cgcs2000_lonlat(crs):
         x, y = transformer_to_lonlat(crs).transform(x, y)
     counts = np.bincount(part_idx, minlength=len(parts))
     offsets = np.concatenate([[0], np.cumsum(counts)])

@@ -8,14 +8,15 @@ Row numbers in reports are spreadsheet row numbers: the header is row 1.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin.core import codes, schema, sheets, validity
+from hezhang_plugin.core.changes import ChangeSet
+from hezhang_plugin.core.messages import Message, Text, language, render
 
 #: Roster columns in export order (canonical names = chiefs/assignments field names).
 COLUMNS = (
@@ -67,6 +68,9 @@ _HEADER_ALIASES = {
         "division code",
     ),
     "phone": ("联系电话", "电话", "手机", "手机号码", "联系方式", "phone", "telephone", "mobile", "tel"),
+    # An office line where the sheet has one beside the mobile (手机 / 办公电话): used when
+    # the mobile cell is empty.
+    "phone_office": ("办公电话", "座机", "固定电话", "办公室电话", "office phone", "landline"),
     "seg_code": ("河段编码", "河段代码", "河段", "seg_code", "segment code", "segment", "seg code"),
     "duty": ("职责", "工作职责", "duty", "duties"),
     "valid_from": (
@@ -116,36 +120,34 @@ _ROLE_EXTRA = {
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gbk": "GBK", "gb18030": "GB18030"}
 
 
-class RosterError(ValueError):
+class RosterError(sheets.SheetError):
     """A roster file that cannot be read at all (format, encoding, headers)."""
-
-
-def _ui_lang() -> str:
-    """'zh' or 'en' as the QGIS user interface shows (English outside QGIS)."""
-    try:
-        from hezhang_plugin.i18n import ui_language
-
-        return ui_language()
-    except Exception:  # no QGIS settings available: plain Python use
-        return "en"
 
 
 @dataclass
 class Rejection:
-    """A rejected row with its reasons in English and in Chinese."""
+    """A rejected row (its sheet row number) and why, as messages worded in either language."""
 
     row: int
-    reason_en: str
-    reason_zh: str = ""
+    reasons: list = field(default_factory=list)
 
-    def text(self, lang: Optional[str] = None) -> str:
-        lang = lang or _ui_lang()
-        return self.reason_zh if lang == "zh" and self.reason_zh else self.reason_en
+    def text(self, lang: Optional[str] = "en") -> str:
+        """The reasons in ``lang`` ('en' or 'zh'; core does not know the UI language, the
+        caller that shows the text passes it)."""
+        return ("；" if language(lang) == "zh" else "; ").join(m.text(lang) for m in self.reasons)
 
     @property
     def reason(self) -> str:
-        """The reason in the user interface language."""
-        return self.text()
+        """The reasons in English (``text(lang)`` for the user's language)."""
+        return self.text("en")
+
+    @property
+    def reason_en(self) -> str:
+        return self.text("en")
+
+    @property
+    def reason_zh(self) -> str:
+        return self.text("zh")
 
 
 @dataclass
@@ -164,130 +166,120 @@ class ImportReport:
     assignments_added: int = 0
     assignments_ended: int = 0
     written: bool = False
+    sheet: str = ""
+    header_row: int = 1
+    skipped: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.rejected
 
-    def summary(self, lang: Optional[str] = None) -> str:
-        lang = lang or _ui_lang()
-        enc = f", {ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
-        if lang == "zh":
-            enc_zh = f"，{ENCODING_LABELS.get(self.encoding, self.encoding)}" if self.encoding else ""
-            head = (
-                f"{os.path.basename(self.source)}（{self.file_format}{enc_zh}）：共{self.rows}行，"
-                f"有效{self.accepted_rows}行，拒绝{len(self.rejected)}行。"
-            )
-            if not self.written:
-                return head + "未写入任何数据。"
-            mode = "追加" if self.mode == "append" else "替换"
-            return head + (
-                f"已写入（{mode}）：新增河长{self.chiefs_added}名，更新{self.chiefs_updated}名，"
-                f"停用{self.chiefs_deactivated}名；新增任命{self.assignments_added}条，"
-                f"终止{self.assignments_ended}条。"
-            )
-        head = (
-            f"{os.path.basename(self.source)} ({self.file_format}{enc}): {self.rows} rows, "
-            f"{self.accepted_rows} valid, {len(self.rejected)} rejected. "
-        )
-        if not self.written:
-            return head + "Nothing was written."
-        return head + (
-            f"Written ({self.mode}): {self.chiefs_added} chiefs added, {self.chiefs_updated} "
-            f"updated, {self.chiefs_deactivated} deactivated; {self.assignments_added} "
-            f"appointments added, {self.assignments_ended} ended."
-        )
+    def summary(self, lang: Optional[str] = "en") -> str:
+        """One sentence: the file, its rows, what was written, in ``lang``."""
+        label = ENCODING_LABELS.get(self.encoding, self.encoding)
+        encoding = Text(f", {label}", f"，{label}") if self.encoding else ""
+        if self.written:
+            mode = Message("roster.mode_append" if self.mode == "append" else "roster.mode_replace")
+            outcome = Message("roster.written", mode=mode, added=self.chiefs_added, updated=self.chiefs_updated,
+                              deactivated=self.chiefs_deactivated, appointments=self.assignments_added,
+                              ended=self.assignments_ended)
+        else:
+            outcome = Message("roster.nothing_written")
+        return Message("roster.summary", file=os.path.basename(self.source), format=self.file_format,
+                       encoding=encoding, rows=self.rows, valid=self.accepted_rows,
+                       rejected=len(self.rejected), outcome=outcome).text(lang)
 
-    def to_text(self, lang: Optional[str] = None) -> str:
-        """Summary, ignored columns and one line per rejected row, in ``lang`` (default:
-        the user interface language)."""
-        lang = lang or _ui_lang()
-        lines = [self.summary(lang)]
+    def lines(self) -> list:
+        """The report as messages: summary, header row, ignored columns, skipped and rejected rows."""
+        out = []
+        if self.header_row > 1:
+            out.append(Message("roster.header_row", row=self.header_row))
         if self.ignored_columns:
-            label = "忽略的列：" if lang == "zh" else "Ignored columns: "
-            lines.append(label + ", ".join(self.ignored_columns))
-        for rej in self.rejected:
-            if lang == "zh":
-                lines.append(f"第{rej.row}行：{rej.text(lang)}")
-            else:
-                lines.append(f"row {rej.row}: {rej.text(lang)}")
-        return "\n".join(lines) + "\n"
+            out.append(Message("roster.ignored_columns", columns=", ".join(self.ignored_columns)))
+        out += [Message("roster.skipped_row", row=row, text=text) for row, text in self.skipped]
+        out += [Message("roster.rejected_row", row=rej.row, reason=Text(rej.text("en"), rej.text("zh")))
+                for rej in self.rejected]
+        return out
 
-    def write_csv(self, path: str, lang: Optional[str] = None) -> None:
+    def to_text(self, lang: Optional[str] = "en") -> str:
+        """Summary, header row, ignored columns, skipped rows and one line per rejected row,
+        in ``lang`` ('en' or 'zh')."""
+        return "\n".join([self.summary(lang)] + [m.text(lang) for m in self.lines()]) + "\n"
+
+    def write_csv(self, path: str, lang: Optional[str] = "en") -> None:
         """The rejected rows (row, reason) as a UTF-8 BOM CSV that Excel opens correctly,
-        in ``lang`` (default: the user interface language)."""
-        lang = lang or _ui_lang()
+        in ``lang`` ('en' or 'zh')."""
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["行号", "原因"] if lang == "zh" else ["row", "reason"])
+            w.writerow([render("roster.csv_row", lang), render("roster.csv_reason", lang)])
             for rej in self.rejected:
                 w.writerow([rej.row, rej.text(lang)])
             w.writerow([])
-            w.writerow(["汇总" if lang == "zh" else "summary", self.summary(lang)])
+            w.writerow([render("roster.csv_summary", lang), self.summary(lang)])
 
 
 # ------------------------------------------------------------------ reading files
 
 
-def detect_encoding(data: bytes) -> str:
-    """'utf-8-sig', 'utf-8', 'gbk' or 'gb18030' — the first that decodes the bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    for enc in ("utf-8", "gbk", "gb18030"):
-        try:
-            data.decode(enc)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise RosterError("the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 or as XLSX")
+detect_encoding = sheets.detect_encoding
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    return str(value).strip()
+def header_score(cells: list[str]) -> int:
+    """How many distinct roster columns a row of header cells names."""
+    return len(set(map_headers(cells)[0].values()))
 
 
-def read_table(path: str) -> tuple[list[str], list[list[str]], str, str]:
-    """(header cells, data rows, file format, encoding) of a CSV or XLSX file."""
-    if not os.path.isfile(path):
-        raise RosterError(f"{path} does not exist")
-    ext = os.path.splitext(path)[1].lower()
-    with open(path, "rb") as fh:
-        data = fh.read()
-    if ext in (".xlsx", ".xlsm") or data[:2] == b"PK":
-        try:
-            import openpyxl
+def read_table(path: str) -> sheets.Table:
+    """The roster table of a CSV or XLSX file (see :mod:`hezhang_plugin.core.sheets` for the
+    layouts understood: merged cells, title rows, two-row headers, notes, Excel numbers and
+    dates, full-width text). Raises :class:`RosterError` naming the file."""
+    try:
+        return sheets.read_table(path, header_score)
+    except RosterError:
+        raise
+    except sheets.SheetError as exc:
+        raise RosterError(exc.message) from exc
 
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise RosterError(f"{os.path.basename(path)} cannot be read as an XLSX workbook: {exc}") from exc
-        ws = wb.worksheets[0]
-        table = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        wb.close()
-        fmt, enc = "XLSX", ""
-    elif ext == ".xls":
-        raise RosterError(f"{os.path.basename(path)} is an old Excel 97 .xls file; save it as .xlsx or CSV")
-    else:
-        enc = detect_encoding(data)
-        text = data.decode(enc)
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-        fmt = "CSV"
-    # Drop fully empty rows at the end (Excel leaves them), keep row numbering inside.
-    while table and not any(table[-1]):
-        table.pop()
-    if not table:
-        raise RosterError(f"{os.path.basename(path)} is empty")
-    return table[0], table[1:], fmt, enc
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def normal_name(text: str) -> str:
+    """A person's name as printed: the spaces Chinese offices put inside two-character names
+    to align them (苏　明, 苏 明) removed, other runs of whitespace made one space (Li Jing)."""
+    text = sheets.normal_text(text or "")
+    return re.sub(r"\s+", " ", _CJK_GAP.sub("", text))
+
+
+def _phone_text(value) -> str:
+    """A phone cell as text. A landline stored as a number lost its leading 0 and its dash
+    (37162345678 for 0371-62345678): numbers that do not start with 1 get both back, the area
+    code being 3 digits for 010 and 020–029 and 4 digits otherwise (the national numbering
+    plan's area codes)."""
+    text = sheets.cell_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and text.isdigit():
+        if not text.startswith("1") and 9 <= len(text) <= 11:
+            full = "0" + text
+            area = 3 if full[1] in "12" else 4
+            landline = f"{full[:area]}-{full[area:]}"
+            if codes.check_phone(landline) is None:
+                return landline
+    return text
+
+
+def row_texts(cells: list, mapping: dict[int, str], date_1904: bool = False) -> dict[str, str]:
+    """Canonical field → cell text of one table row (dates as ISO text, numbers without '.0')."""
+    out = {}
+    for i, canon in mapping.items():
+        value = cells[i] if i < len(cells) else None
+        if canon == "valid_from":
+            out[canon] = sheets.date_text(value, date_1904)
+        elif canon in ("phone", "phone_office"):
+            out[canon] = _phone_text(value)
+        else:
+            out[canon] = sheets.cell_text(value)
+    return out
 
 
 def map_headers(header: list[str]) -> tuple[dict[int, str], list[str]]:
@@ -303,10 +295,6 @@ def map_headers(header: list[str]) -> tuple[dict[int, str], list[str]]:
         elif cell:
             ignored.append(cell)
     return mapping, ignored
-
-
-def _lv_zh(level) -> str:
-    return schema.LEVELS.label(level, "zh") if level else "?"
 
 
 def lookup_level(text: str) -> Optional[str]:
@@ -330,152 +318,130 @@ class _Plan:
     assignments_end: list = field(default_factory=list)
     deactivate: list = field(default_factory=list)
 
+    def changeset(self, source: str = "") -> ChangeSet:
+        """The plan as one change set: chief updates and deactivations, appointment ends
+        (all by fid), then new chiefs and new appointments."""
+        cs = ChangeSet(Message("change.import_roster", file=os.path.basename(source or "")))
+        for fid, values in self.chiefs_update:
+            cs.update("chiefs", fid, values)
+        for fid, values in self.deactivate:
+            cs.end("chiefs", fid, **values)
+        for fid, end in self.assignments_end:
+            cs.end("assignments", fid, valid_to=end)
+        for row in self.chiefs_new:
+            cs.insert("chiefs", row)
+        for row in self.assignments_new:
+            cs.insert("assignments", row)
+        return cs
+
 
 def _chief_key(r: dict) -> tuple:
     return (r.get("name"), r.get("unit_code"), r.get("level"), r.get("role"))
 
 
+def _shortened(field_name: str, text: str) -> Message:
+    return Message("roster.shortened", column=Text(field_name, HEADERS_ZH[field_name]), value=text)
+
+
 def validate_rows(
-    header: list[str],
-    rows: list[list[str]],
+    table: sheets.Table,
     units: dict,
     segments: dict,
     existing_chiefs: list[dict],
     default_date: str,
 ) -> tuple[list[tuple[int, dict]], list[Rejection], list[str]]:
-    """Each data row as (row number, normalised dict) when valid, else a rejection."""
+    """Each data row of ``table`` as (sheet row number, normalised dict) when valid, else a
+    rejection naming the row."""
+    header = table.header
     mapping, ignored = map_headers(header)
     have = set(mapping.values())
     missing = [c for c in ("name", "unit_code") if c not in have]
     if missing:
-        raise RosterError(
-            "the header row lacks the column(s) "
-            + ", ".join(f"{HEADERS_ZH[c]}/{c}" for c in missing)
-            + f"; found: {', '.join(h for h in header if h)}"
-        )
+        raise RosterError("roster.missing_columns", columns=", ".join(f"{HEADERS_ZH[c]}/{c}" for c in missing),
+                          found=", ".join(h for h in header if h))
     by_id = {c["chief_id"]: c for c in existing_chiefs}
     good: list[tuple[int, dict]] = []
     rejected: list[Rejection] = []
     seen_rows: dict[tuple, int] = {}
     seen_ids: dict[str, tuple] = {}
     seat: dict[tuple, tuple] = {}
-    for n, cells in enumerate(rows, start=2):
-        if not any(cells):
+    for n, cells in table.rows:
+        raw = row_texts(cells, mapping, table.date_1904)
+        if not any(raw.values()):
             continue
-        raw = {canon: (cells[i] if i < len(cells) else "") for i, canon in mapping.items()}
         r: dict = {}
         errors = []
-        r["name"] = raw.get("name", "").strip()
+        r["name"] = normal_name(raw.get("name", ""))
         if codes.check_name(r["name"]):
-            errors.append(("the name is empty", "姓名为空"))
+            errors.append(Message("chief.name_empty"))
         r["unit_code"] = re.sub(r"\s", "", raw.get("unit_code", ""))
         if len(r["unit_code"]) == 6 and r["unit_code"].isdigit():
             r["unit_code"] += "000000"
         err = codes.check_unit_code(r["unit_code"])
-        if err:
-            errors.append((err, amod.code_message_zh(err)))
+        if err and sheets.is_scientific(r["unit_code"]):
+            errors.append(_shortened("unit_code", r["unit_code"]))
+        elif err:
+            errors.append(err)
         elif r["unit_code"] not in units:
-            errors.append(
-                (
-                    f"unknown unit code {r['unit_code']} (not an administrative unit of the workspace)",
-                    f"未知的行政区划代码{r['unit_code']}（不是本工作空间的行政区划）",
-                )
-            )
+            errors.append(Message("roster.unit_unknown", code=r["unit_code"]))
         unit_level = (units.get(r["unit_code"]) or {}).get("level") or codes.unit_level(r["unit_code"])
         lv_text = raw.get("level", "").strip()
         r["level"] = lookup_level(lv_text) if lv_text else unit_level
         if lv_text and r["level"] is None:
-            errors.append(
-                (
-                    f"level {lv_text!r} is not district/town/village (区级/镇级/村级)",
-                    f"级别“{lv_text}”不是区级、镇级或村级",
-                )
-            )
+            errors.append(Message("roster.level_invalid", text=lv_text))
         elif r["level"] and unit_level and r["level"] != unit_level and not err:
-            errors.append(
-                (
-                    f"a {r['level']} chief cannot belong to {r['unit_code']}, which is a {unit_level} unit",
-                    f"{_lv_zh(r['level'])}河长不能属于{r['unit_code']}，该单位是{_lv_zh(unit_level)}单位",
-                )
-            )
+            errors.append(Message("roster.level_unit", level=r["level"], code=r["unit_code"],
+                                  unit_level=unit_level))
         role_text = raw.get("role", "").strip()
         r["role"] = lookup_role(role_text) if role_text else "chief"
         if r["role"] is None:
-            errors.append(
-                (
-                    f"role {role_text!r} is not a chief role (e.g. 河长, 警长, 检察长, 民间河长)",
-                    f"河长类型“{role_text}”无法识别（例如：河长、警长、检察长、民间河长）",
-                )
-            )
-        r["phone"] = codes.normalise_phone(raw.get("phone", ""))
+            errors.append(Message("roster.role_invalid", text=role_text))
+        r["phone"] = codes.normalise_phone(raw.get("phone") or raw.get("phone_office", ""))
         if r["phone"]:
             perr = codes.check_phone(r["phone"])
-            if perr:
-                errors.append((perr, amod.code_message_zh(perr)))
+            if perr and sheets.is_scientific(r["phone"]):
+                errors.append(_shortened("phone", r["phone"]))
+            elif perr:
+                errors.append(perr)
         r["position"] = raw.get("position", "").strip() or None
         r["organisation"] = raw.get("organisation", "").strip() or None
         r["duty"] = raw.get("duty", "").strip() or None
         r["seg_code"] = re.sub(r"\s", "", raw.get("seg_code", "")) or None
-        if r["seg_code"] and r["seg_code"] not in segments:
-            errors.append((f"unknown segment code {r['seg_code']}", f"未知的河段编码{r['seg_code']}"))
+        if r["seg_code"] and sheets.is_scientific(r["seg_code"]):
+            errors.append(_shortened("seg_code", r["seg_code"]))
+        elif r["seg_code"] and r["seg_code"] not in segments:
+            errors.append(Message("roster.segment_unknown", code=r["seg_code"]))
         date_text = raw.get("valid_from", "").strip()
         r["valid_from"] = amod.parse_date(date_text) if date_text else default_date
         if r["valid_from"] is None:
-            errors.append(
-                (
-                    f"appointment date {date_text!r} is not a date (use 2024-03-01)",
-                    f"任职日期“{date_text}”不是有效日期（请写作2024-03-01）",
-                )
-            )
+            errors.append(Message("roster.date_invalid", text=date_text))
         r["chief_id"] = raw.get("chief_id", "").strip() or None
         if r["chief_id"] and len(r["chief_id"]) > 32:
-            errors.append(
-                (
-                    f"chief id {r['chief_id']!r} is longer than 32 characters",
-                    f"河长编号“{r['chief_id']}”超过32个字符",
-                )
-            )
+            errors.append(Message("roster.chief_id_long", chief=r["chief_id"]))
         if not errors:
             key = _chief_key(r)
             if r["chief_id"]:
                 prev = seen_ids.get(r["chief_id"])
                 if prev is not None and prev != key:
-                    errors.append(
-                        (
-                            f"chief id {r['chief_id']} is used for two different people in this file",
-                            f"河长编号{r['chief_id']}在本文件中用于两个不同的人",
-                        )
-                    )
+                    errors.append(Message("roster.chief_id_twice", chief=r["chief_id"]))
                 old = by_id.get(r["chief_id"])
                 if old is not None and (old.get("unit_code"), old.get("level")) != (
                     r["unit_code"],
                     r["level"],
                 ):
-                    errors.append(
-                        (
-                            f"chief id {r['chief_id']} belongs to {old.get('name')} of unit "
-                            f"{old.get('unit_code')} in the workspace",
-                            f"河长编号{r['chief_id']}在工作空间中属于{old.get('unit_code')}的"
-                            f"{old.get('name')}",
-                        )
-                    )
+                    errors.append(Message("roster.chief_id_taken", chief=r["chief_id"], name=old.get("name"),
+                                          unit=old.get("unit_code")))
             full = key + (r["phone"], r["seg_code"], r["chief_id"])
             if full in seen_rows:
-                errors.append((f"duplicate of row {seen_rows[full]}", f"与第{seen_rows[full]}行重复"))
+                errors.append(Message("roster.duplicate", row=seen_rows[full]))
             if r["seg_code"] and not errors:
                 s = (r["seg_code"], r["level"], r["role"])
                 if s in seat and seat[s][1] != key and r["role"] != "volunteer":
-                    errors.append(
-                        (
-                            f"segment {r['seg_code']} already gets a {r['level']} {r['role']} "
-                            f"in row {seat[s][0]}",
-                            f"河段{r['seg_code']}已在第{seat[s][0]}行指定了{_lv_zh(r['level'])}"
-                            f"{schema.ROLES.label(r['role'], 'zh')}",
-                        )
-                    )
+                    errors.append(Message("roster.seat_taken", seg=r["seg_code"], level=r["level"],
+                                          role=r["role"], row=seat[s][0]))
                 seat.setdefault(s, (n, key))
         if errors:
-            rejected.append(Rejection(n, "; ".join(e for e, _ in errors), "；".join(z for _, z in errors)))
+            rejected.append(Rejection(n, errors))
             continue
         seen_rows[_chief_key(r) + (r["phone"], r["seg_code"], r["chief_id"])] = n
         if r["chief_id"]:
@@ -500,7 +466,7 @@ def plan_import(
     open_keys = {
         (a["seg_code"], a["chief_id"], a["level"], a["role"]): a
         for a in assignments
-        if not a.get("valid_to") or a.get("valid_to") >= as_of
+        if validity.open_on(a, as_of)
     }
     keep_open = set()
     planned_assign = set()
@@ -556,10 +522,9 @@ def plan_import(
                 )
     if mode == "replace":
         # The file is the whole current roster: what it does not list ends the day before.
-        end = amod.day_before(as_of)
         for akey, a in open_keys.items():
             if akey not in keep_open:
-                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+                plan.assignments_end.append((a["fid"], validity.end_date(a.get("valid_from"), as_of)))
         listed = set(roster_ids.values())
         for c in chiefs:
             if c.get("active", True) and c["chief_id"] not in listed:
@@ -575,51 +540,41 @@ def plan_import(
             s = (a["seg_code"], a["level"], a["role"])
             new = seats.get(s)
             if new is not None and new["chief_id"] != a["chief_id"] and akey not in keep_open:
-                end = amod.day_before(new["valid_from"])
-                plan.assignments_end.append((a["fid"], max(end, a.get("valid_from") or end)))
+                plan.assignments_end.append((a["fid"], validity.end_date(a.get("valid_from"), new["valid_from"])))
     return plan
 
 
-def import_roster(
-    workspace_path: str,
+def read_roster(
     roster_path: str,
+    units: dict,
+    segments: dict,
+    chiefs: list[dict],
     mode: str = "append",
-    valid_rows_only: bool = False,
     as_of: Optional[str] = None,
-) -> ImportReport:
-    """Import chiefs and appointments from a CSV or XLSX roster into a workspace.
+) -> tuple[ImportReport, list[tuple[int, dict]]]:
+    """Read a CSV or XLSX roster and check every row against the workspace's rows.
 
-    All-or-nothing by default: one rejected row and nothing is written. With
-    ``valid_rows_only`` the valid rows are written and the others reported. The write is
-    one GeoPackage transaction.
+    ``units``: code → admin unit row; ``segments``: seg_code → segment row; ``chiefs``: the
+    chief rows. Returns the report (nothing written yet) and the valid rows as (row number,
+    normalised dict) for :func:`plan_import`. Raises RosterError for an unreadable file.
     """
-    from hezhang_plugin.data.io import read_rows
-
     if mode not in ("append", "replace"):
-        raise RosterError(f"mode {mode!r} is not 'append' or 'replace'")
+        raise RosterError("roster.mode", mode=mode)
     as_of = amod.parse_date(as_of) if as_of else amod.today()
     report = ImportReport(source=roster_path, mode=mode)
-    header, rows, report.file_format, report.encoding = read_table(roster_path)
-    report.rows = sum(1 for r in rows if any(r))
-    units = {u["code"]: u for u in read_rows(workspace_path, "admin_units", with_geometry=False)}
-    segments = {s["seg_code"]: s for s in read_rows(workspace_path, "segments", with_geometry=False)}
-    chiefs = read_rows(workspace_path, "chiefs")
-    assigns = read_rows(workspace_path, "assignments")
-    good, rejected, ignored = validate_rows(header, rows, units, segments, chiefs, as_of)
+    table = read_table(roster_path)
+    report.file_format, report.encoding = table.file_format, table.encoding
+    report.sheet, report.header_row, report.skipped = table.sheet, table.header_row, table.skipped
+    good, rejected, ignored = validate_rows(table, units, segments, chiefs, as_of)
     report.rejected = rejected
     report.ignored_columns = ignored
     report.accepted_rows = len(good)
-    if (rejected and not valid_rows_only) or not good:
-        return report
-    plan = plan_import(good, chiefs, assigns, mode, as_of)
-    amod.apply_changes(
-        workspace_path,
-        inserts={"chiefs": plan.chiefs_new, "assignments": plan.assignments_new},
-        updates={
-            "chiefs": plan.chiefs_update + plan.deactivate,
-            "assignments": [(fid, {"valid_to": end}) for fid, end in plan.assignments_end],
-        },
-    )
+    report.rows = len(good) + len(rejected)
+    return report, good
+
+
+def record_written(report: ImportReport, plan: _Plan) -> ImportReport:
+    """Fill the report's counts from the plan that was written."""
     report.chiefs_added = len(plan.chiefs_new)
     report.chiefs_updated = len(plan.chiefs_update)
     report.chiefs_deactivated = len(plan.deactivate)
@@ -632,18 +587,16 @@ def import_roster(
 # ------------------------------------------------------------------ export
 
 
-def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "zh") -> list[list[str]]:
-    """Header + one row per current appointment of an active chief (chiefs without any
-    appointment get one row with an empty segment code)."""
-    from hezhang_plugin.data.io import read_rows
-
+def roster_rows(chiefs: list[dict], assignments: list[dict], date: Optional[str] = None,
+                lang: str = "zh") -> list[list[str]]:
+    """Header + one row per appointment current on ``date`` (default today) of an active
+    chief (chiefs without any appointment get one row with an empty segment code)."""
     date = date or amod.today()
     headers = HEADERS_ZH if lang == "zh" else HEADERS_EN
-    chiefs = [c for c in read_rows(workspace_path, "chiefs") if c.get("active", True)]
+    chiefs = [c for c in chiefs if c.get("active", True)]
     per_chief: dict[str, list[dict]] = {}
-    for a in read_rows(workspace_path, "assignments"):
-        if amod.is_current(a, date):
-            per_chief.setdefault(a["chief_id"], []).append(a)
+    for a in validity.current_rows(assignments, date):
+        per_chief.setdefault(a["chief_id"], []).append(a)
     out = [[headers[c] for c in COLUMNS]]
     for c in sorted(chiefs, key=lambda c: (c.get("unit_code") or "", c["chief_id"])):
         base = {
@@ -668,16 +621,9 @@ def roster_table(workspace_path: str, date: Optional[str] = None, lang: str = "z
     return out
 
 
-def export_roster(
-    workspace_path: str,
-    out_path: str,
-    encoding: str = "utf-8-sig",
-    lang: str = "zh",
-    date: Optional[str] = None,
-) -> int:
-    """Write the current roster to CSV (``encoding`` utf-8-sig or gbk) or XLSX (by the
-    file extension), with the import headers. Returns the number of data rows."""
-    table = roster_table(workspace_path, date, lang)
+def write_roster(table: list[list[str]], out_path: str, encoding: str = "utf-8-sig", lang: str = "zh") -> int:
+    """Write a roster table (:func:`roster_rows`) to CSV (``encoding`` utf-8-sig or gbk) or
+    XLSX (by the file extension), complete or not at all. Returns the number of data rows."""
     tmp = out_path + ".part"
     try:
         if out_path.lower().endswith(".xlsx"):

@@ -1,17 +1,14 @@
 """Length statistics of current segments per river, unit, town and chief, with single-bank
 counting (单侧计算), and their export to CSV and XLSX.
 
-A river stretch that is split into a left-bank and a right-bank segment (a river along a
-boundary) is one stretch of river: each bank segment counts half where the opposite bank
-of the same river covers it, fully where it does not (a river along the district edge
-has only the inside bank). Both-bank segments count fully. So a river's counted length is
-the length of river managed, whatever the bank split.
+Counted km are :mod:`hezhang_plugin.core.lengths` (a left + right pair over one stretch
+counts once), "current on the date" is :mod:`hezhang_plugin.core.validity` (the last day
+of ``valid_to`` included).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,7 +16,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import assignments as amod
+from hezhang_plugin.core import dates, lengths, schema, validity
 
 
 @dataclass
@@ -52,49 +50,17 @@ CHIEF_COLUMNS = (("chief_id", "Chief id", "河长编号"), ("chief_name", "Chief
                  ("length_km", "Length, single-bank counting (km)", "长度(单侧计算,公里)"))
 
 
-def _current(row: dict, date: str) -> bool:
-    start = row.get("valid_from")
-    end = row.get("valid_to")
-    return (not start or str(start) <= date) and (not end or str(end) > date)
-
-
-def counted_lengths(segments: Sequence[dict], crs: str = "EPSG:4490") -> np.ndarray:
-    """Length of each segment under single-bank counting (km)."""
-    import shapely
-
-    n = len(segments)
-    out = np.array([float(s.get("length_km") or 0.0) for s in segments])
-    eps = 1e-6 if crs.upper() in ("EPSG:4490", "EPSG:4326") else 0.1
-    by_river = defaultdict(lambda: {"left": [], "right": []})
-    for i, s in enumerate(segments):
-        if s.get("bank") in ("left", "right"):
-            by_river[s.get("river_code")][s["bank"]].append(i)
-    for banks in by_river.values():
-        for side, other in (("left", "right"), ("right", "left")):
-            if not banks[side]:
-                continue
-            others = [segments[j].get("geom") for j in banks[other] if segments[j].get("geom") is not None]
-            if not others:
-                continue
-            zone = shapely.buffer(shapely.union_all(others), eps, quad_segs=1)
-            idx = np.array(banks[side])
-            geoms = np.array([segments[i].get("geom") for i in idx], dtype=object)
-            have = np.array([g is not None for g in geoms])
-            frac = np.zeros(len(idx))
-            if have.any():
-                full = shapely.length(geoms[have])
-                shared = shapely.length(shapely.intersection(geoms[have], zone))
-                frac[have] = np.where(full > 0, np.clip(shared / np.where(full > 0, full, 1), 0, 1), 0)
-            out[idx] *= 1.0 - 0.5 * frac
-    return out if n else np.zeros(0)
+def counted_lengths(segments: Sequence[dict], crs: str = schema.DEFAULT_CRS) -> np.ndarray:
+    """Length of each segment under single-bank counting (km): :func:`lengths.counted_km`."""
+    return lengths.counted_km(segments, crs)
 
 
 def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rivers: Sequence[dict] = (),
                       chiefs: Sequence[dict] = (), assignments: Sequence[dict] = (),
-                      crs: str = "EPSG:4490", date: Optional[str] = None) -> dict[str, Table]:
+                      crs: str = schema.DEFAULT_CRS, date: Optional[str] = None) -> dict[str, Table]:
     """Tables ``rivers``, ``units``, ``towns`` and ``chiefs`` for the segments current on ``date``."""
-    date = date or _dt.date.today().isoformat()
-    segs = [s for s in segments if _current(s, date)]
+    date = dates.parse_date(date) or dates.today()
+    segs = validity.current_rows(segments, date)
     counted = counted_lengths(segs, crs)
     unit_by_code = {u.get("code"): u for u in units}
     river_name = {r.get("river_code"): r.get("name") for r in rivers}
@@ -124,7 +90,7 @@ def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rive
         unit_rows.append({"unit_code": code, "unit_name": unit.get("name", ""), "level":
                           schema.LEVELS.label(level, "zh") if level else "", "rivers": len(v["rivers"]),
                           "segments": v["segments"], "length_km": round(v["length_km"], 3)})
-        town = code if level == "town" else (unit.get("parent_code") or (str(code)[:9] + "000" if code else None))
+        town = lengths.town_of(code, unit_by_code)
         t = per_town[town]
         t["units"] += 1
         t["rivers"] |= v["rivers"]
@@ -137,7 +103,9 @@ def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rive
     chief_by_id = {c.get("chief_id"): c for c in chiefs}
     per_chief = defaultdict(lambda: {"segments": set(), "length_km": 0.0})
     for a in assignments:
-        if not _current(a, date) or a.get("seg_code") not in seg_len:
+        if not validity.is_current(a, date) or a.get("seg_code") not in seg_len:
+            continue
+        if chief_by_id and not amod.holds(a, chief_by_id):  # as R1 and the tree count them
             continue
         pc = per_chief[a.get("chief_id")]
         if a["seg_code"] not in pc["segments"]:
@@ -154,15 +122,6 @@ def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rive
             "units": Table("units", UNIT_COLUMNS, unit_rows),
             "towns": Table("towns", TOWN_COLUMNS, town_rows),
             "chiefs": Table("chiefs", CHIEF_COLUMNS, chief_rows)}
-
-
-def workspace_statistics(path: str, date: Optional[str] = None) -> dict[str, Table]:
-    from hezhang_plugin.data import io
-
-    crs = io.layer_crs(path, "segments") or "EPSG:4490"
-    return length_statistics(io.read_rows(path, "segments"), io.read_rows(path, "admin_units", with_geometry=False),
-                             io.read_rows(path, "rivers", with_geometry=False),
-                             io.read_rows(path, "chiefs"), io.read_rows(path, "assignments"), crs, date)
 
 
 SHEET_TITLES = {"rivers": ("Rivers", "河流"), "units": ("Units", "区划"), "towns": ("Towns", "镇街"),

@@ -9,13 +9,13 @@ and, when a workspace is given, the chiefs responsible for it on the after date.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
 
 from hezhang_plugin.core.gdalerrors import gdal_exceptions
+from hezhang_plugin.core.messages import HezhangError
 from hezhang_plugin.core.projthreads import proj_safe
 
 LOST = "water_lost"
@@ -23,8 +23,8 @@ GAINED = "water_gained"
 CHANGE_LABELS = {LOST: ("Water lost", "水面减少"), GAINED: ("Water gained", "水面增加")}
 
 
-class WaterChangeError(Exception):
-    pass
+class WaterChangeError(HezhangError):
+    """Inputs the water-change analysis cannot use; ``text(lang)`` says which and why."""
 
 
 @dataclass
@@ -47,7 +47,7 @@ def _ndwi_mask(ds, green: int, nir: int, threshold: float) -> tuple[np.ndarray, 
     n = ds.RasterCount
     for b in (green, nir):
         if b < 1 or b > n:
-            raise WaterChangeError(f"{ds.GetDescription()}: band {b} does not exist ({n} band(s))")
+            raise WaterChangeError("waterchange.band_missing", raster=ds.GetDescription(), band=b, count=n)
     gb, nb = ds.GetRasterBand(green), ds.GetRasterBand(nir)
     g = gb.ReadAsArray().astype("float64")
     r = nb.ReadAsArray().astype("float64")
@@ -178,20 +178,20 @@ def detect_changes(before: str, after: str, green_band: int, nir_band: int, thre
 
     gdal, _, _ = _gdal()
     if buffer_m <= 0:
-        raise WaterChangeError("the buffer must be a positive distance in metres")
+        raise WaterChangeError("waterchange.buffer")
     try:
         ds_b = gdal.Open(before)
         ds_a = gdal.Open(after)
     except RuntimeError as exc:
-        raise WaterChangeError(f"cannot read the rasters: {exc}") from exc
+        raise WaterChangeError("waterchange.unreadable", reason=str(exc)) from exc
     if not ds_b.GetProjection():
-        raise WaterChangeError(f"{before} has no coordinate reference system")
+        raise WaterChangeError("waterchange.no_crs", raster=before)
     if not ds_a.GetProjection():
-        raise WaterChangeError(f"{after} has no coordinate reference system")
+        raise WaterChangeError("waterchange.no_crs", raster=after)
     seg = np.asarray(segments, dtype=object)
     keep = ~shapely.is_missing(seg) & ~shapely.is_empty(seg) if len(seg) else np.zeros(0, bool)
     if not keep.any():
-        raise WaterChangeError("there are no segments with a geometry")
+        raise WaterChangeError("waterchange.no_segments")
     seg = seg[keep]
     codes = [c for c, k in zip(seg_codes, keep) if k]
     if not _same_grid(ds_a, ds_b):
@@ -245,18 +245,16 @@ def _role_label(role: str) -> str:
     return schema.ROLES.label(role, "zh")
 
 
-def chiefs_by_segment(workspace: str, on_date: Optional[str] = None) -> dict[str, str]:
-    """seg_code -> "name (role), ..." of the assignments current on ``on_date`` (today)."""
-    from hezhang_plugin.data import io
+def chief_names_by_segment(chiefs: Sequence[dict], assignments: Sequence[dict],
+                           on_date: Optional[str] = None) -> dict[str, str]:
+    """seg_code -> "name(role)、..." of the appointments current on ``on_date`` (default today)."""
+    from hezhang_plugin.core import dates, validity
 
-    day = on_date or dt.date.today().isoformat()
-    chiefs = {r["chief_id"]: r for r in io.read_rows(workspace, "chiefs", with_geometry=False)}
+    day = dates.parse_date(on_date) or dates.today()
+    chiefs = {r["chief_id"]: r for r in chiefs}
     out: dict[str, list[str]] = {}
-    rows = io.read_rows(workspace, "assignments", with_geometry=False)
-    for r in sorted(rows, key=lambda r: (r.get("seg_code") or "", r.get("level") or "")):
-        if (r.get("valid_from") or "") > day:
-            continue
-        if r.get("valid_to") and r["valid_to"] < day:
+    for r in sorted(assignments, key=lambda r: (r.get("seg_code") or "", r.get("level") or "")):
+        if not validity.is_current(r, day):
             continue
         chief = chiefs.get(r.get("chief_id"))
         name = chief["name"] if chief else r.get("chief_id")

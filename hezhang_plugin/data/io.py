@@ -13,10 +13,12 @@ import numpy as np
 from osgeo import ogr, osr
 
 from hezhang_plugin.core.gdalerrors import exceptions_on, gdal_exceptions
+from hezhang_plugin.core.messages import HezhangError
 
 
-class WriteError(Exception):
-    """A batch write that was rolled back; the message names the row that failed."""
+class WriteError(HezhangError):
+    """A batch write that was rolled back; the message names the row that failed
+    (``text(lang)`` in either language)."""
 
 
 @contextlib.contextmanager
@@ -57,6 +59,9 @@ def _value(feat: ogr.Feature, i: int, defn: ogr.FieldDefn) -> Any:
     if t == ogr.OFTDate:
         y, m, d, *_ = feat.GetFieldAsDateTime(i)
         return f"{y:04d}-{m:02d}-{d:02d}"
+    if t == ogr.OFTDateTime:
+        y, m, d, hh, mm, ss, _tz = feat.GetFieldAsDateTime(i)
+        return f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{int(ss):02d}"
     return feat.GetFieldAsString(i)
 
 
@@ -111,35 +116,82 @@ def _set_fields(feat: ogr.Feature, row: dict, names: set) -> None:
 _ROW_KEYS = ("seg_code", "chief_id", "board_code", "code", "river_code")
 
 
-def _row_label(layer: str, n: int, row: dict) -> str:
+def _row_failed(layer: str, n: int, row: dict, error) -> WriteError:
+    """The error naming row ``n`` of ``layer`` (by its code when it has one)."""
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.core.messages import Text
+
     key = next((row[k] for k in _ROW_KEYS if row.get(k)), None)
-    return f"{layer} row {n}" + (f" ({key})" if key else "")
+    try:
+        title = Text(layer, schema.layer(layer).zh)
+    except KeyError:
+        title = Text(layer)
+    return WriteError("write.row_failed", layer=title, n=n, label=f" ({key})" if key else "", error=error)
+
+
+def _abandon(ds: ogr.DataSource) -> None:
+    """Roll back and close ``ds`` now. After a failed COMMIT GDAL forgets the transaction
+    ("Transaction not established") while SQLite keeps it, and its lock, open until the
+    connection closes; an exception's traceback would keep the data source (and the lock)
+    alive, so it is closed here rather than when the last reference goes."""
+    with contextlib.suppress(RuntimeError):
+        ds.RollbackTransaction()
+    ds.Destroy()  # the callers' references are not used after the failure
 
 
 @contextlib.contextmanager
 def transaction(path: str) -> Iterator[ogr.DataSource]:
     """The workspace opened for writing inside one GeoPackage transaction: committed when
-    the block ends, rolled back (nothing written) when it raises."""
-    with open_gpkg(path, update=True) as ds:
+    the block ends, rolled back (nothing written) when it raises.
+
+    Raises :class:`hezhang_plugin.data.gpkg.ReadOnlyWorkspaceError` before anything is done when
+    the workspace cannot be written, and :class:`hezhang_plugin.data.gpkg.WorkspaceBusyError`
+    (nothing written) when another program's lock keeps the transaction from starting,
+    writing or committing.
+    """
+    from hezhang_plugin.data.gpkg import WorkspaceBusyError, WorkspaceError, check_writable, is_busy_error
+
+    check_writable(path)
+    ds = ogr.Open(path, 1)
+    if ds is None:
+        raise OSError(f"cannot open {path}")
+    try:
         ds.StartTransaction()
-        try:
-            yield ds
-            ds.CommitTransaction()
-        except BaseException:
-            ds.RollbackTransaction()
-            raise
+    except RuntimeError as exc:
+        _abandon(ds)
+        if is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    try:
+        yield ds
+    except BaseException as exc:
+        _abandon(ds)
+        if not isinstance(exc, WorkspaceError) and is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    try:
+        ds.CommitTransaction()
+    except RuntimeError as exc:
+        _abandon(ds)
+        if is_busy_error(exc):
+            raise WorkspaceBusyError(path) from exc
+        raise
+    ds = None
 
 
 @gdal_exceptions
 def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_fid: bool = False,
-             delete_fids: Iterable[int] = ()) -> int:
+             delete_fids: Iterable[int] = (), new_fids: Optional[list] = None) -> int:
     """Write rows into ``layer`` of an open data source (inside :func:`transaction`).
 
     With ``update_by_fid`` a row carrying a ``fid`` updates that feature (only the fields it
-    names, and its geometry when it has one); other rows are inserted. ``geom`` may be a
-    shapely geometry. :class:`WriteError` names the row that failed.
+    names, and its geometry when it has one); other rows are inserted (their new fids are
+    appended to ``new_fids`` when given). ``geom`` may be a shapely geometry.
+    :class:`WriteError` names the row that failed.
     """
     import shapely
+
+    from hezhang_plugin.core.messages import Text
 
     lyr = ds.GetLayerByName(layer)
     if lyr is None:
@@ -155,13 +207,15 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
         if update:
             feat = lyr.GetFeature(int(row["fid"]))
             if feat is None:
-                raise WriteError(f"{_row_label(layer, n, row)}: no feature with fid {row['fid']}")
+                raise _row_failed(layer, n, row, Text(f"no feature with fid {row['fid']}",
+                                                      f"没有fid为{row['fid']}的要素"))
         else:
             feat = ogr.Feature(defn)
         _set_fields(feat, row, names)
         geom = row.get("geom")
         if geom is not None and gtype != ogr.wkbNone:
-            g = ogr.CreateGeometryFromWkb(shapely.to_wkb(geom))
+            g = ogr.CreateGeometryFromWkb(bytes(geom) if isinstance(geom, (bytes, bytearray))
+                                          else shapely.to_wkb(geom))
             if gtype in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
                 g = ogr.ForceTo(g, gtype)
             feat.SetGeometry(g)
@@ -170,8 +224,10 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
                 lyr.SetFeature(feat)
             else:
                 lyr.CreateFeature(feat)
+                if new_fids is not None:
+                    new_fids.append(feat.GetFID())
         except RuntimeError as exc:
-            raise WriteError(f"{_row_label(layer, n, row)}: {exc}") from exc
+            raise _row_failed(layer, n, row, str(exc)) from exc
         count += 1
     return count
 
@@ -192,6 +248,30 @@ def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iter
                 raise KeyError(f"{path} has no layer {layer}")
             delete_fids = [f.GetFID() for f in lyr]
         return write_to(ds, layer, rows, update_by_fid=update_by_fid, delete_fids=delete_fids)
+
+
+def read_attributes(path: str, layer: str) -> list[dict]:
+    """Attribute rows of a table without geometry, straight from SQLite (read-only).
+
+    Much faster than feature iteration for the large non-spatial tables (appointments);
+    table and column names come from the schema, never from user text.
+    """
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.data.gpkg import connect_readonly
+
+    names = schema.layer(layer).field_names
+    # Read-only and creating nothing beside the file (a workspace on a read-only share).
+    with connect_readonly(path) as con:
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
+        cols = ["fid"] + [n for n in names if n in have]
+        sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{layer}"'  # noqa: S608  # nosec B608
+        rows = [dict(zip(cols, r)) for r in con.execute(sql)]
+    booleans = [f.name for f in schema.layer(layer).fields if f.type == "boolean" and f.name in cols]
+    for row in rows:
+        for b in booleans:
+            if row[b] is not None:
+                row[b] = bool(row[b])
+    return rows
 
 
 def geometries_to_wkb(geoms: Sequence) -> list:

@@ -66,6 +66,8 @@ def migrate(path: str, update_project: Callable[[str, list[str], str], None] | N
     steps = pending(info.schema_version)
     if not steps:
         return []
+    # The migrated copy is written beside the file and renamed over it.
+    gpkg.check_writable(path)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".hezhang-migrate-", suffix=".gpkg", dir=folder)
     os.close(fd)

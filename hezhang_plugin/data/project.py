@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional
+import tempfile
+from typing import Callable, Optional
 
 from qgis.core import (
     QgsAttributeEditorContainer,
@@ -44,6 +45,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 
 from hezhang_plugin import compat, fonts, runtime
 from hezhang_plugin.core import codes, schema, uris
+from hezhang_plugin.data import gpkg
 
 PROJECT_NAME = "hezhang"
 #: CGCS2000 ellipsoid in QGIS's ellipsoid list.
@@ -131,33 +133,42 @@ def style_rivers(vl: QgsVectorLayer) -> None:
     vl.setLabelsEnabled(True)
 
 
-def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None) -> str:
-    """Expression counting the current lead-role appointments of the segment being drawn
-    (of one chief level when ``level`` is given)."""
-    from hezhang_plugin.core.assignments import LEAD_ROLES
+def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None,
+                                  chiefs_layer_id: Optional[str] = None) -> str:
+    """Expression counting the lead-role appointments of the segment being drawn that are
+    current on the project's as-of date (core.validity) — of one chief level when ``level``
+    is given, and, with ``chiefs_layer_id``, only those that answer (core.assignments.holds:
+    a deactivated chief through its appointments' last day)."""
+    from hezhang_plugin.core import validity
+    from hezhang_plugin.core.assignments import LEAD_ROLES, holds_expression
 
     roles = ", ".join(f"'{r}'" for r in LEAD_ROLES)
     level_filter = f"\"level\" = '{level}' AND " if level else ""
+    holding = f" AND {holds_expression(chiefs_layer_id)}" if chiefs_layer_id else ""
     return (f"aggregate(layer:='{assign_layer_id}', aggregate:='count', expression:=\"fid\", "
             f"filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND {level_filter}\"role\" IN ({roles}) AND "
-            "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now())))")
+            f"{validity.expression(validity.AS_OF_EXPR)}{holding})")
 
 
-def chiefs_missing_expr(assign_layer_id: str) -> str:
-    """True for a segment lacking a level of chiefs that rule R1 asks for today: district
-    and town always, village where the segment's unit is a village."""
-    count = current_assignment_count_expr
-    return (f"({count(assign_layer_id, 'district')} = 0 OR {count(assign_layer_id, 'town')} = 0 OR "
-            f"(right(\"unit_code\", 3) <> '000' AND {count(assign_layer_id, 'village')} = 0))")
+def chiefs_missing_expr(assign_layer_id: str, chiefs_layer_id: Optional[str] = None) -> str:
+    """True for a segment lacking a level of chiefs that rule R1 asks for on the as-of date:
+    district and town always, village where the segment's unit is a village."""
+    def count(level: str) -> str:
+        return current_assignment_count_expr(assign_layer_id, level, chiefs_layer_id)
+
+    return (f"({count('district')} = 0 OR {count('town')} = 0 OR "
+            f"(right(\"unit_code\", 3) <> '000' AND {count('village')} = 0))")
 
 
-def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str = "zh") -> None:
+def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str = "zh",
+                   chiefs_layer_id: Optional[str] = None) -> None:
     root = QgsRuleBasedRenderer.Rule(None)
     if assign_layer_id:
         uncovered = QgsRuleBasedRenderer.Rule(
             QgsLineSymbol.createSimple({"line_color": "#e02020", "line_width": "1.0",
                                         "line_style": "dash"}),
-            0, 0, chiefs_missing_expr(assign_layer_id), "河长未落实" if lang == "zh" else "Chiefs missing")
+            0, 0, chiefs_missing_expr(assign_layer_id, chiefs_layer_id),
+            "河长未落实" if lang == "zh" else "Chiefs missing")
         root.appendChild(uncovered)
     colours = {"both": "#1f4e9c", "left": "#117a65", "right": "#7d3c98"}
     # Single-bank segments are drawn offset towards their own bank: QGIS offsets positive
@@ -174,7 +185,7 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str
         # The bank rules apply only where the chiefs-missing rule did not.
         for child in root.children()[1:]:
             child.setFilterExpression(f"({child.filterExpression()}) AND NOT "
-                                      f"{chiefs_missing_expr(assign_layer_id)}")
+                                      f"{chiefs_missing_expr(assign_layer_id, chiefs_layer_id)}")
     vl.setRenderer(QgsRuleBasedRenderer(root))
     vl.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#0d3a73", line=True)))
     vl.setLabelsEnabled(True)
@@ -183,6 +194,102 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str
 def style_boards(vl: QgsVectorLayer) -> None:
     vl.renderer().setSymbol(QgsMarkerSymbol.createSimple(
         {"name": "square", "color": "#f5a623", "outline_color": "#6b4500", "size": "2.6"}))
+
+
+#: Patrol track colours by validity: counted, not counted, not yet checked.
+PATROL_COLOURS = {"valid": "#1b9e4b", "invalid": "#e67e22", "unchecked": "#8c8c8c"}
+
+
+def style_patrols(vl: QgsVectorLayer, lang: str = "zh") -> None:
+    """Patrol tracks by validity: green where the patrol counts under the default rule
+    profile, orange dashed where it does not, grey before it was checked."""
+    specs = (
+        ("valid", '"valid" = 1', {"line_style": "solid"}, "有效巡河", "Valid patrol"),
+        ("invalid", '"valid" = 0', {"line_style": "dash"}, "无效巡河", "Patrol not counted"),
+        ("unchecked", '"valid" IS NULL', {"line_style": "dot"}, "未核验", "Not checked"),
+    )
+    root = QgsRuleBasedRenderer.Rule(None)
+    for key, expr, extra, zh, en in specs:
+        sym = QgsLineSymbol.createSimple({"line_color": PATROL_COLOURS[key], "line_width": "0.6",
+                                          "capstyle": "round", "joinstyle": "round", **extra})
+        root.appendChild(QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, zh if lang == "zh" else en))
+    vl.setRenderer(QgsRuleBasedRenderer(root))
+def problems_overdue_expr() -> str:
+    """QGIS expression: the problem is overdue today (core.problems' day rule on the
+    stored status: deadline passed, status not settled)."""
+    from hezhang_plugin.core.problems import SETTLED
+
+    settled = ", ".join(f"'{s}'" for s in SETTLED)
+    return f"\"deadline\" IS NOT NULL AND \"deadline\" < to_date(now()) AND \"status\" NOT IN ({settled})"
+
+
+def style_problems(vl: QgsVectorLayer, lang: str = "zh") -> None:
+    """Problems: red when overdue, orange while open, grey once settled."""
+    from hezhang_plugin.core.problems import SETTLED
+
+    settled = ", ".join(f"'{s}'" for s in SETTLED)
+    root = QgsRuleBasedRenderer.Rule(None)
+    specs = (
+        (problems_overdue_expr(), "#d7191c", "4.2", "逾期" if lang == "zh" else "Overdue"),
+        (f"\"status\" NOT IN ({settled}) AND NOT ({problems_overdue_expr()})", "#f28e2b", "3.4",
+         "办理中" if lang == "zh" else "Open"),
+        (f"\"status\" IN ({settled})", "#8c8c8c", "2.8", "已办结" if lang == "zh" else "Settled"),
+    )
+    for expr, colour, size, label in specs:
+        sym = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour, "outline_color": "#ffffff",
+                                            "outline_width": "0.4", "size": size})
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, label)
+        root.appendChild(rule)
+    vl.setRenderer(QgsRuleBasedRenderer(root))
+
+
+#: Layers of round 2 that get their relations, forms, styles and titles from finish_layers.
+ROUND2_DISPLAY = {
+    "problems": '"problem_code" || \' \' || "title"',
+    "problem_events": '"problem_code" || \' \' || "to_status"',
+    "problem_transitions": '"from_status" || \' → \' || "to_status"',
+    "problem_rules": '"category"',
+    "assessment_items": '"sheet_code" || \' \' || "item_code" || \' \' || "name"',
+    "assessment_results": '"sheet_code" || \' \' || "period" || \' \' || "subject_code" || \' \' || "item_code"',
+    "patrols": '"chief_id" || \' \' || format_date("start_time", \'yyyy-MM-dd HH:mm\')',
+    "patrol_segments": '"patrol_id" || \' \' || "seg_code"',
+    "patrol_rules": '"name" || \' \' || "level"',
+}
+
+
+def finish_layers(project: QgsProject, layers: dict, lang: str, names) -> None:
+    """Relations, relation forms, styles and display expressions of the layers ``names``
+    (added at creation or by a migration), for the round-2 problem, assessment and patrol layers."""
+    names = set(names)
+    manager = project.relationManager()
+    for r in schema.RELATIONS:
+        if (r.child in names or r.parent in names) and r.child in layers and r.parent in layers \
+                and not manager.relation(r.id).isValid():
+            rel = QgsRelation(QgsRelationContext(project))
+            rel.setId(r.id)
+            rel.setName(r.zh if lang == "zh" else r.en)
+            rel.setReferencingLayer(layers[r.child].id())
+            rel.setReferencedLayer(layers[r.parent].id())
+            rel.addFieldPair(r.child_field, r.parent_field)
+            if rel.isValid():
+                manager.addRelation(rel)
+    if "problems" in names and "problems" in layers:
+        style_problems(layers["problems"], lang)
+        rel = manager.relation("problem_history")
+        if rel.isValid():
+            _relation_form(layers["problems"], schema.layer("problems"), [rel], lang)
+    if "assessment_sheets" in names and "assessment_sheets" in layers:
+        rel = manager.relation("sheet_items")
+        if rel.isValid():
+            _relation_form(layers["assessment_sheets"], schema.layer("assessment_sheets"), [rel], lang)
+    if "patrols" in names and "patrols" in layers:
+        style_patrols(layers["patrols"], lang)
+        rel = manager.relation("patrol_segment_rows")
+        if rel.isValid():
+            _relation_form(layers["patrols"], schema.layer("patrols"), [rel], lang)
+    for name, expr in ROUND2_DISPLAY.items():
+        if name in names and name in layers:
+            layers[name].setDisplayExpression(expr)
 
 
 # ---------------------------------------------------------------- forms
@@ -224,9 +331,15 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "AllowNull": True, "OrderByValue": True, "UseCompleter": True, "AllowMulti": False,
                 "FilterExpression": "",
             }))
+        elif f.widget == "attachment":
+            vl.setEditorWidgetSetup(idx, attachment_widget())
         elif f.type == "date":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
                 "field_format": "yyyy-MM-dd", "display_format": "yyyy-MM-dd",
+                "calendar_popup": True, "allow_null": not f.not_null}))
+        elif f.type == "datetime":
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("DateTime", {
+                "field_format": "yyyy-MM-ddTHH:mm:ss", "display_format": "yyyy-MM-dd HH:mm:ss",
                 "calendar_popup": True, "allow_null": not f.not_null}))
         elif f.type == "boolean":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))
@@ -256,6 +369,19 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
         vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
     if lyr.name in ("segments", "rivers"):
         vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+
+
+def attachment_widget() -> QgsEditorWidgetSetup:
+    """A photo kept as a file path relative to the workspace's folder (the project home of
+    a project stored in a GeoPackage), picked with a file button and shown as an image."""
+    return QgsEditorWidgetSetup("ExternalResource", {
+        "FileWidget": True, "FileWidgetButton": True, "UseLink": True, "FullUrl": True,
+        "DocumentViewer": 1,  # image
+        "DocumentViewerHeight": 0, "DocumentViewerWidth": 0,
+        "RelativeStorage": 1,  # relative to the project (the workspace's folder)
+        "StorageMode": 0,  # a file
+        "FileWidgetFilter": "Images (*.jpg *.jpeg *.png *.tif *.tiff);;All files (*)",
+    })
 
 
 def _readonly(vl: QgsVectorLayer, names: list[str]) -> QgsEditFormConfig:
@@ -321,9 +447,19 @@ def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, 
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
     root = project.layerTreeRoot()
-    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or root.addGroup(lyr.group)
+    group = (groups or {}).get(lyr.group) or root.findGroup(lyr.group) or _insert_group(root, lyr.group)
     group.addLayer(vl)
     return vl
+
+
+def _insert_group(root, name: str):
+    """A new top-level group placed where schema.GROUPS puts it among the groups there."""
+    rank = schema.GROUPS.index(name) if name in schema.GROUPS else len(schema.GROUPS)
+    for i, child in enumerate(root.children()):
+        other = child.name() if hasattr(child, "addLayer") else None
+        if other in schema.GROUPS and schema.GROUPS.index(other) > rank:
+            return root.insertGroup(i, name)
+    return root.addGroup(name)
 
 
 def build_project(gpkg_path: str, district_code: str, district_name: str, crs: str,
@@ -346,6 +482,8 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
 
     rel_objs: dict[str, QgsRelation] = {}
     for r in schema.RELATIONS:
+        if r.child not in layers or r.parent not in layers:  # an older schema version
+            continue
         rel = QgsRelation(QgsRelationContext(project))
         rel.setId(r.id)
         rel.setName(r.zh if lang == "zh" else r.en)
@@ -366,12 +504,13 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
 
     style_units(layers["admin_units"], lang)
     style_rivers(layers["rivers"])
-    style_segments(layers["segments"], layers["assignments"].id(), lang)
+    style_segments(layers["segments"], layers["assignments"].id(), lang, layers["chiefs"].id())
     style_boards(layers["notice_boards"])
     for vl in layers.values():
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
     layers["assignments"].setDisplayExpression('"seg_code" || \' - \' || "chief_id"')
     layers["notice_boards"].setDisplayExpression('"board_code"')
+    finish_layers(project, layers, lang, [n for n in layers if schema.layer(n).since >= 3])
 
     snap = QgsSnappingConfig(project)
     snap.setEnabled(True)
@@ -575,11 +714,42 @@ def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
     return files
 
 
-def read_project(project: QgsProject, gpkg_path: str) -> bool:
-    """Read the workspace's stored project; label fonts missing on this machine (a
-    workspace made where another Chinese font was installed) become this machine's."""
-    with WorkspacePathFixer(os.path.abspath(gpkg_path)):
-        ok = project.read(project_uri(os.path.abspath(gpkg_path)))
-    if ok:
-        fonts.fix_project_labels(project)
-    return ok
+def read_project(project: QgsProject, gpkg_path: str,
+                 reader: Optional[Callable[[str], Optional[bool]]] = None) -> bool:
+    """Read the project stored in a workspace into ``project`` (with ``reader``, e.g. QGIS
+    desktop's ``iface.addProject``, when given); True when it was read.
+
+    QGIS reads a stored project through an SQLite connection that needs the WAL index
+    (-shm) of a WAL-mode file; in a folder the user may not write it cannot be made. For a
+    read-only workspace the stored .qgz is then read from a private copy, and the project
+    is named after the workspace again (saving it there fails, as it must). Label fonts
+    missing on this machine (a workspace made where another Chinese font was installed)
+    become this machine's.
+    """
+    path = os.path.abspath(gpkg_path)
+    uri = project_uri(path)
+
+    def read(source: str) -> bool:
+        ok = reader(source) if reader is not None else project.read(source)
+        # iface.addProject answers None on some versions: the project's name tells.
+        return bool(ok) or (ok is None and project.fileName() in (source, uri))
+
+    with WorkspacePathFixer(path):
+        if read(uri):
+            fonts.fix_project_labels(project)
+            return True
+        if not gpkg.is_read_only(path):
+            return False
+        archive = gpkg.read_project_archive(path, PROJECT_NAME)
+        if archive is None:
+            return False
+        with tempfile.TemporaryDirectory(prefix="hezhang-") as tmp:
+            copy = os.path.join(tmp, os.path.splitext(os.path.basename(path))[0] + ".qgz")
+            with open(copy, "wb") as fh:
+                fh.write(archive)
+            if not read(copy):
+                return False
+    project.setFileName(uri)
+    project.setDirty(False)
+    fonts.fix_project_labels(project)
+    return True

@@ -22,16 +22,12 @@ def layer_uri(path: str, name: str) -> str:
 
 
 def _check_district(code: str, name: str) -> str:
-    code = (code or "").strip()
-    if len(code) == 6 and code.isdigit():
-        code += "000000"
-    err = codes.check_unit_code(code)
-    if err:
-        raise WorkspaceError(f"district code: {err} (give the 6-digit GB/T 2260 code or the 12-digit code)")
-    if codes.unit_level(code) != "district":
-        raise WorkspaceError(f"district code {code} is not a county-level code (it must end in 000000)")
+    try:
+        code = codes.district_code(code)
+    except codes.CodeError as exc:
+        raise WorkspaceError(exc.message) from exc
     if not (name or "").strip():
-        raise WorkspaceError("district name is empty")
+        raise WorkspaceError("workspace.district_name_empty")
     return code
 
 
@@ -45,14 +41,16 @@ def create_workspace(path: str, district_code: str, district_name: str, crs: Opt
     """
     path = os.path.abspath(path)
     if not path.lower().endswith(".gpkg"):
-        raise WorkspaceError(f"{os.path.basename(path)}: a workspace file name ends in .gpkg")
+        raise WorkspaceError("workspace.file_name", name=os.path.basename(path))
     code = _check_district(district_code, district_name)
     crs = gpkg.check_crs(crs)
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
-        raise WorkspaceError(f"folder {folder} does not exist")
+        raise WorkspaceError("workspace.no_folder", folder=folder)
+    if not os.access(folder, os.W_OK):
+        raise WorkspaceError("workspace.folder_read_only", folder=folder)
     if os.path.exists(path) and not overwrite:
-        raise WorkspaceError(f"{path} exists already; choose another name or allow overwriting")
+        raise WorkspaceError("workspace.exists", path=path)
     fd, tmp = tempfile.mkstemp(prefix=".hezhang-", suffix=".gpkg", dir=folder)
     os.close(fd)
     os.remove(tmp)
@@ -106,6 +104,7 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
     for lname in new_layers:
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang)
+    wsproject.finish_layers(prj, layers, lang, new_layers)
     for lname, fields in by_layer.items():
         if lname in layers:
             wsproject.configure_fields(layers[lname], schema.layer(lname), layers, lang, only=fields)
@@ -119,12 +118,11 @@ def open_workspace(path: str, project: QgsProject, migrate: bool = True) -> Work
     info = gpkg.read_workspace_info(path)
     if info.schema_version < schema.SCHEMA_VERSION:
         if not migrate:
-            raise WorkspaceError(
-                f"{os.path.basename(path)} has schema version {info.schema_version}; "
-                f"it must be migrated to version {schema.SCHEMA_VERSION} first")
+            raise WorkspaceError("workspace.needs_migration", name=os.path.basename(path),
+                                 version=info.schema_version, current=schema.SCHEMA_VERSION)
         migrations.migrate(path, _update_project_fields)
         info = gpkg.read_workspace_info(path)
     if not wsproject.read_project(project, path):
-        raise WorkspaceError(f"{os.path.basename(path)} has no readable Hezhang project "
-                             f"({project.error() or 'project missing'})")
+        raise WorkspaceError("workspace.no_project", name=os.path.basename(path),
+                             reason=project.error() or "—")
     return info

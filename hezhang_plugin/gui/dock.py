@@ -1,4 +1,11 @@
-"""The River Chiefs dock: the home of the plugin inside QGIS desktop."""
+"""The River Chiefs dock: the home of the plugin inside QGIS desktop.
+
+The dock owns the :class:`~hezhang_plugin.gui.session.WorkspaceSession` (the open
+workspace, its layers and their unsaved edits) and hands it to every page
+(:class:`~hezhang_plugin.gui.page.DockPage`). Opening or creating another workspace asks
+first when edits are unsaved (Save / Discard / Cancel, as QGIS does for a project) and
+then shows the district on the map.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,15 @@ import importlib
 import os
 from typing import Optional
 
-from qgis.core import Qgis, QgsProject
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProject,
+    QgsRectangle,
+)
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -26,6 +39,8 @@ from hezhang_plugin import log
 from hezhang_plugin.core import schema, uris
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
+from hezhang_plugin.gui.session import WorkspaceSession
+from hezhang_plugin.i18n import user_text
 
 _COUNT_ROWS = (
     ("admin_units", "Administrative units"),
@@ -71,6 +86,14 @@ class WorkspacePage(QWidget):
         self.path_label.setObjectName("pathLabel")
         self.path_label.setWordWrap(True)
         layout.addWidget(self.path_label)
+        self.read_only_label = QLabel(self.tr(
+            "Read-only: this workspace cannot be changed here (the file or its folder cannot be "
+            "written). Checking coverage and exporting maps work."))
+        self.read_only_label.setObjectName("readOnlyLabel")
+        self.read_only_label.setWordWrap(True)
+        self.read_only_label.setStyleSheet("color: #9c5700;")
+        self.read_only_label.setVisible(False)
+        layout.addWidget(self.read_only_label)
         box = QGroupBox(self.tr("Contents"))
         grid = QGridLayout(box)
         self.count_labels: dict[str, QLabel] = {}
@@ -92,6 +115,7 @@ class WorkspacePage(QWidget):
         layout.addStretch(1)
 
     def show_workspace(self, info: Optional[wsgpkg.WorkspaceInfo], counts: dict[str, int]) -> None:
+        self.read_only_label.setVisible(info is not None and wsgpkg.is_read_only(info.path))
         if info is None:
             self.district_label.setText(self.tr("No workspace open."))
             self.path_label.setText("")
@@ -105,11 +129,13 @@ class WorkspacePage(QWidget):
             label.setText(str(counts.get(name, 0)))
 
 
-#: Pages of the dock after the workspace page: (module, class, title). Each page class takes
-#: (iface, parent) and has set_workspace(path or None).
+#: Pages of the dock after the workspace page: (module, class, title). Each page class is a
+#: DockPage taking (iface, parent); the dock gives it the session with set_workspace.
 PAGES = (
     ("hezhang_plugin.gui.chiefs_page", "ChiefsPage", "Chiefs"),
     ("hezhang_plugin.gui.segments_page", "SegmentsPage", "Segments"),
+    ("hezhang_plugin.gui.patrols_page", "PatrolsPage", "Patrols"),
+    ("hezhang_plugin.gui.problems_page", "ProblemsPage", "Problems"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
 )
@@ -125,6 +151,8 @@ class HezhangDock(QgsDockWidget):
         self.iface = iface
         self.setWindowTitle(self.tr("河长制 / River Chiefs"))
         self.info: Optional[wsgpkg.WorkspaceInfo] = None
+        self.session = WorkspaceSession(QgsProject.instance(), self)
+        self.session.changed.connect(self._session_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("hezhangTabs")
         self.workspace_page = WorkspacePage()
@@ -133,17 +161,22 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
-        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"),
+        titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Patrols": self.tr("Patrols"),
+                  "Problems": self.tr("Problems"),
                   "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
             page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
             self.pages[cls] = page
             self.tabs.addTab(page, titles[title])
+        if "PatrolsPage" in self.pages and hasattr(self.pages.get("ChiefsPage"), "set_patrol_badges"):
+            self.pages["PatrolsPage"].badges_changed.connect(self.pages["ChiefsPage"].set_patrol_badges)
         self.setWidget(self.tabs)
         self._project = QgsProject.instance()
-        self._project.readProject.connect(self._on_project_read)
+        self._project.readProject.connect(self._project_was_read)
         self._project.cleared.connect(self._on_project_cleared)
+        # Clearing or replacing the project removes the layers the page tasks are reading.
+        self._project.layersWillBeRemoved.connect(self._layers_going)
         self._on_project_read()
 
     # -- pages and actions added by other parts of the plugin
@@ -156,15 +189,38 @@ class HezhangDock(QgsDockWidget):
             actions += getattr(page, "toolbar_actions", lambda: [])()
         return actions
 
+    def stop_tasks(self) -> None:
+        """Cancel every page's tasks and wait until none is still reading a layer: the
+        project's layers are about to go (another project, New/Open workspace, unload)."""
+        from hezhang_plugin.gui import tasks
+
+        for page in self.pages.values():
+            runner = getattr(page, "tasks", None)
+            if runner is not None:
+                runner.cancel_all()
+        tasks.drain()
+
+    def _layers_going(self, layer_ids) -> None:
+        ours = {lyr.id() for lyr in self.session.layers().values() if lyr is not None}
+        if ours.intersection(layer_ids):
+            self.stop_tasks()
+
     def teardown(self) -> None:
+        self.stop_tasks()
         for page in self.pages.values():
             if hasattr(page, "teardown"):
                 page.teardown()
         try:
-            self._project.readProject.disconnect(self._on_project_read)
+            self._project.readProject.disconnect(self._project_was_read)
             self._project.cleared.disconnect(self._on_project_cleared)
+            self._project.layersWillBeRemoved.disconnect(self._layers_going)
         except TypeError:
             pass
+        try:
+            self.session.changed.disconnect(self._session_changed)
+        except TypeError:
+            pass
+        self.session.dispose()
 
     # -- workspace
     def message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
@@ -174,10 +230,27 @@ class HezhangDock(QgsDockWidget):
         log.get_logger().info(text)
 
     def refresh(self) -> None:
+        self._show_counts()
+        from hezhang_plugin.gui.page import DockPage
+
+        for page in self.pages.values():
+            if isinstance(page, DockPage):
+                page.set_workspace(self.session if self.session.is_open else None)
+            else:  # a page not (yet) on the session takes the workspace file
+                page.set_workspace(self.session.path if self.session.is_open else None)
+
+    def _show_counts(self) -> None:
         counts = wsgpkg.table_counts(self.info.path) if self.info else {}
         self.workspace_page.show_workspace(self.info, counts)
-        for page in self.pages.values():
-            page.set_workspace(self.info.path if self.info else None)
+
+    def _session_changed(self) -> None:
+        if self.info is not None:
+            self._show_counts()
+
+    def _project_was_read(self, *args) -> None:
+        # readProject is emitted while QgsProject.read() is still resolving the project; the
+        # pages' loading tasks must not read the layers' files before it has returned.
+        QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
         path = workspace_path_of(self._project)
@@ -187,17 +260,62 @@ class HezhangDock(QgsDockWidget):
                 self.info = ws.check_workspace(path)
             except ws.WorkspaceError:
                 self.info = None
+        try:
+            self.session.open(self.info.path if self.info else None)
+        except ws.WorkspaceError:
+            self.info = None
+            self.session.open(None)
         self.refresh()
         if self.info:
             self.workspace_changed.emit(self.info.path)
 
     def _on_project_cleared(self) -> None:
         self.info = None
+        self.session.open(None)
         self.refresh()
+
+    def zoom_to_district(self) -> bool:
+        """Show the district on the map: the extent of its units (else of its rivers or
+        segments; a new, empty workspace: the area of use of its CRS). True when zoomed."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if canvas is None or not self.session.is_open:
+            return False
+        dest = canvas.mapSettings().destinationCrs()
+        if not dest.isValid():
+            dest = self._project.crs()
+            canvas.setDestinationCrs(dest)
+        extent = None
+        for name in ("admin_units", "rivers", "segments"):
+            lyr = self.session.layer(name)
+            if lyr is None:
+                continue
+            lyr.updateExtents()
+            if lyr.featureCount() > 0 and not lyr.extent().isEmpty():
+                extent = QgsCoordinateTransform(lyr.crs(), dest, self._project).transformBoundingBox(lyr.extent())
+                break
+        if extent is None and self.info is not None:
+            crs = QgsCoordinateReferenceSystem(self.info.crs)
+            bounds = crs.bounds()  # area of use, in WGS 84 lon/lat
+            if not bounds.isEmpty():
+                wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+                extent = QgsCoordinateTransform(wgs84, dest, self._project).transformBoundingBox(bounds)
+        if extent is None or extent.isEmpty() or not extent.isFinite():
+            return False
+        extent = QgsRectangle(extent)
+        extent.scale(1.05)
+        canvas.setExtent(extent)
+        canvas.refresh()
+        return True
+
+    def confirm_leave(self, title: str) -> bool:
+        """Before another workspace replaces the open one (see WorkspaceSession.confirm_leave)."""
+        return self.session.confirm_leave(self, title)
 
     def new_workspace(self) -> None:
         from hezhang_plugin.gui.workspace_dialog import NewWorkspaceDialog
 
+        if not self.confirm_leave(self.tr("New workspace")):
+            return
         dialog = NewWorkspaceDialog(self)
         if not dialog.exec():
             return
@@ -206,27 +324,39 @@ class HezhangDock(QgsDockWidget):
             info = ws.create_workspace(values["OUTPUT"], values["DISTRICT_CODE"], values["DISTRICT_NAME"],
                                        values["CRS"], overwrite=True, lang=_lang())
         except ws.WorkspaceError as exc:
-            QMessageBox.warning(self, self.tr("New workspace"), str(exc))
+            QMessageBox.warning(self, self.tr("New workspace"), user_text(exc))
             return
-        self.open_workspace(info.path)
+        self.open_workspace(info.path, confirmed=True)
 
     def open_workspace_dialog(self) -> None:
+        if not self.confirm_leave(self.tr("Open workspace")):
+            return
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open river-chief workspace"), "",
                                               self.tr("GeoPackage (*.gpkg)"))
         if path:
-            self.open_workspace(path)
+            self.open_workspace(path, confirmed=True)
 
-    def open_workspace(self, path: str, ask: bool = True) -> bool:
-        """Check, migrate (after asking) and load the workspace's project."""
+    def open_workspace(self, path: str, ask: bool = True, confirmed: bool = False) -> bool:
+        """Check, migrate (after asking) and load the workspace's project, then show the
+        district. Unsaved edits of the open workspace are asked about first (unless the
+        caller did, ``confirmed``); cancelling keeps everything as it was."""
         from hezhang_plugin.data import migrations
         from hezhang_plugin.data import project as wsproject
 
         try:
             info = ws.check_workspace(path)
         except ws.WorkspaceError as exc:
-            self._refuse(str(exc))
+            self._refuse(user_text(exc))
+            return False
+        if not confirmed and not self.confirm_leave(self.tr("Open workspace")):
             return False
         if info.schema_version < schema.SCHEMA_VERSION:
+            if wsgpkg.is_read_only(path):
+                self._refuse(self.tr("{0} has schema version {1} and must be migrated to version {2} before "
+                                     "use, but it is read-only. Copy it to a folder you may write to and open "
+                                     "the copy.").format(os.path.basename(path), info.schema_version,
+                                                         schema.SCHEMA_VERSION))
+                return False
             steps = migrations.pending(info.schema_version)
             text = self.tr("{0} has schema version {1}. Migrate it to version {2}?\n\n{3}").format(
                 os.path.basename(path), info.schema_version, schema.SCHEMA_VERSION,
@@ -236,20 +366,25 @@ class HezhangDock(QgsDockWidget):
             try:
                 migrations.migrate(path, ws._update_project_fields)
             except Exception as exc:  # report any failure; the file is left as it was
-                self._refuse(self.tr("Migration failed, the workspace was not changed: {0}").format(exc))
+                self._refuse(self.tr("Migration failed, the workspace was not changed: {0}").format(user_text(exc)))
                 return False
-        with wsproject.WorkspacePathFixer(os.path.abspath(path)):
-            uri = wsproject.project_uri(os.path.abspath(path))
-            add_project = getattr(self.iface, "addProject", None)
-            ok = add_project(uri) if add_project is not None else QgsProject.instance().read(uri)
-            opened = workspace_path_of(QgsProject.instance()) == os.path.abspath(path)
-            if ok is None or (ok is False and not opened):
-                ok = QgsProject.instance().read(uri)
+        project = QgsProject.instance()
+        add_project = getattr(self.iface, "addProject", None)
+
+        def read(uri: str) -> bool:
+            ok = add_project(uri) if add_project is not None else project.read(uri)
+            if ok is None or (ok is False and project.fileName() != uri):
+                ok = project.read(uri)  # an iface without addProject's answer
+            return bool(ok)
+
+        # A read-only WAL workspace's project is read from a copy (see data.project.read_project).
+        ok = wsproject.read_project(project, path, reader=read)
         if not ok:
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(
                 os.path.basename(path)))
             return False
         self._on_project_read()
+        self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.MessageLevel.Success)
         return True
 

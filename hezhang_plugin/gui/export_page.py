@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess  # nosec B404 - runs the plugin's own export worker, no shell
+import traceback
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsTask
@@ -28,9 +29,10 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
+from hezhang_plugin.gui.page import DockPage
+from hezhang_plugin.gui.tasks import keep_until_done
 from hezhang_plugin.layout.common import FORMATS, PAGE_CHOICES, PRODUCTS
 from hezhang_plugin.log import get_logger
 
@@ -48,6 +50,14 @@ class ExportTask(QgsTask):
         #: Said to the user when the export ran inside QGIS instead of a worker process.
         self.notice = ""
         self.warnings: list = []
+        self.proc: Optional[subprocess.Popen] = None
+
+    def kill(self) -> None:
+        """Stop the export child process and its own workers at once (plugin unload)."""
+        from hezhang_plugin import runtime
+
+        if self.proc is not None:
+            runtime.stop(self.proc, wait=False)
 
     def run(self) -> bool:
         from hezhang_plugin.layout import export
@@ -67,9 +77,11 @@ class ExportTask(QgsTask):
                 "ExportTask", "{0}: the maps are exported inside QGIS instead, which may slow QGIS down "
                 "until the export ends.").format(reason)
             return self._run_here()
-        except Exception as exc:  # shown in finished(), on the main thread
-            get_logger().exception("export failed")
-            self.error = str(exc) or type(exc).__name__
+        except Exception as exc:  # shown in finished(), on the main thread; the traceback to the log
+            from hezhang_plugin.i18n import user_text
+
+            get_logger().error("export failed:\n%s", traceback.format_exc())
+            self.error = user_text(exc)
             return False
 
     def _run_child(self, python: str) -> Optional[bool]:
@@ -86,7 +98,7 @@ class ExportTask(QgsTask):
         if self.imagery:
             cmd.append("--imagery")
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module), no shell
+            proc = self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module), no shell
                                     encoding="utf-8", env=export.worker_env(), **runtime.popen_kwargs())
         except OSError as exc:
             get_logger().warning("export worker %s could not start: %s", python, exc)
@@ -145,15 +157,16 @@ class ExportTask(QgsTask):
         return True
 
 
-class ExportPage(QWidget):
+class ExportPage(DockPage):
     """Products, format, resolution, page size and output folder; Export and Cancel."""
 
     export_finished = pyqtSignal(list)
 
+    def message_title(self) -> str:
+        return self.tr("Export")
+
     def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
-        self.workspace: Optional[str] = None
+        super().__init__(iface, parent)
         self.task: Optional[ExportTask] = None
         layout = QVBoxLayout(self)
         box = QGroupBox(self.tr("Products"))
@@ -223,11 +236,21 @@ class ExportPage(QWidget):
 
     # ------------------------------------------------------------ state
 
-    def set_workspace(self, path: Optional[str]) -> None:
-        self.workspace = path or None
-        if self.workspace and not self.folder_widget.filePath():
-            self.folder_widget.setFilePath(os.path.join(os.path.dirname(self.workspace), "maps"))
+    @property
+    def workspace(self) -> Optional[str]:
+        return self.uri
+
+    def on_workspace(self, session) -> None:
+        if self.workspace and self.path and not self.folder_widget.filePath():
+            self.folder_widget.setFilePath(os.path.join(os.path.dirname(self.path), "maps"))
         self._update_buttons()
+
+    def on_teardown(self) -> None:
+        task, self.task = self.task, None
+        if task is not None:
+            task.kill()
+            keep_until_done(task)
+            task.cancel()
 
     def selected_products(self) -> list:
         return [k for k, check in self.product_checks.items() if check.isChecked()]
@@ -263,6 +286,8 @@ class ExportPage(QWidget):
             self.task.cancel()
 
     def _finished(self, task: ExportTask, ok: bool) -> None:
+        if self.torn_down:
+            return
         self.task = None
         self._update_buttons()
         bar = self.iface.messageBar() if self.iface is not None else None

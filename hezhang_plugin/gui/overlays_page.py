@@ -44,6 +44,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from hezhang_plugin import log
+from hezhang_plugin.gui.page import DockPage
+from hezhang_plugin.gui.tasks import keep_until_done
 from hezhang_plugin.overlays import placement, rasters, sources
 
 
@@ -75,7 +77,7 @@ def _invalid(src: sources.Source) -> Optional[str]:
     return None
 
 
-class OverlaysPage(QWidget):
+class OverlaysPage(DockPage):
     """Constructor ``OverlaysPage(iface, parent=None)``; the dock calls ``set_workspace``."""
 
     #: emitted with a message and a Qgis message level whenever the page reports something
@@ -83,10 +85,12 @@ class OverlaysPage(QWidget):
     #: emitted when a layer was added (its id)
     layer_added = pyqtSignal(str)
 
+
+    def message_title(self) -> str:
+        return self.tr("Overlays")
+
     def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
-        self.workspace: Optional[str] = None
+        super().__init__(iface, parent)
         self.last_message = ""
         self._tasks: list = []
         outer = QVBoxLayout(self)
@@ -299,13 +303,26 @@ class OverlaysPage(QWidget):
 
     # ------------------------------------------------------------ helpers
 
-    def set_workspace(self, path: Optional[str]) -> None:
-        self.workspace = path or None
+    @property
+    def workspace(self) -> Optional[str]:
+        return self.uri
+
+    def on_teardown(self) -> None:
+        # Running imagery tasks stay referenced until they end; their results are dropped.
+        for task in list(self._tasks):
+            keep_until_done(task)
+            try:
+                task.cancel()
+            except RuntimeError:  # already finished and deleted
+                pass
+        self._tasks = []
 
     def project(self) -> QgsProject:
         return QgsProject.instance()
 
     def notify(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 8) -> None:
+        if self.torn_down:
+            return
         self.last_message = text
         self.message.emit(text, int(level))
         log.get_logger().log(40 if level == Qgis.MessageLevel.Critical else
@@ -432,6 +449,8 @@ class OverlaysPage(QWidget):
         self._start(ProbeTask(src, authcfg, lambda s, err, a=authcfg: self._probed(s, a, err)))
 
     def _probed(self, src: sources.Source, authcfg: Optional[str], error: Optional[str]) -> None:
+        if self.torn_down:
+            return
         if error:
             self.notify(error, Qgis.MessageLevel.Critical)
             return
@@ -488,6 +507,8 @@ class OverlaysPage(QWidget):
         return task
 
     def _ndwi_done(self, task, title: str) -> None:
+        if self.torn_down:
+            return
         try:
             self._place(rasters.open_raster(task.out_path, title, "ndwi"))
         except (sources.OverlayError, ValueError) as exc:
@@ -543,6 +564,8 @@ class OverlaysPage(QWidget):
         return task
 
     def _waterchange_done(self, ok: bool, results: dict) -> None:
+        if self.torn_down:
+            return
         if not ok:
             lines = self._wc_feedback.textLog().strip().splitlines() or [""]
             self.notify(self.tr("Water change detection failed: {0}").format(lines[-1]), Qgis.MessageLevel.Critical)

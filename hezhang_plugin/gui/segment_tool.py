@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsVectorLayer,
+    QgsVectorLayerUtils,
     QgsWkbTypes,
 )
 from qgis.gui import QgsMapTool, QgsRubberBand
@@ -42,11 +43,27 @@ def _to_shapely(geom: QgsGeometry):
     return shapely.from_wkb(bytes(geom.asWkb()))
 
 
+def _value(feature: QgsFeature, name: str):
+    """An attribute as a plain value (None for NULL or a missing field)."""
+    i = feature.fields().lookupField(name)
+    v = feature.attribute(i) if i >= 0 else None
+    return None if v is None or (hasattr(v, "isNull") and v.isNull()) else v
+
+
+def _level_label(level: str) -> str:
+    labels = {"village": QCoreApplication.translate("DrawSegmentTool", "village"),
+              "town": QCoreApplication.translate("DrawSegmentTool", "town"),
+              "district": QCoreApplication.translate("DrawSegmentTool", "district")}
+    return labels.get(level, level)
+
+
 class DrawSegmentTool(QgsMapTool):
     """Three clicks: the river, the start, the end. Esc or right click cancels."""
 
     segment_added = pyqtSignal(int)
     status = pyqtSignal(str)
+    #: A segment that was not added, and why (a warning for the user, not a step hint).
+    refused = pyqtSignal(str)
 
     def __init__(self, canvas, rivers: QgsVectorLayer, segments: QgsVectorLayer,
                  units: Optional[QgsVectorLayer] = None, district_code: Optional[str] = None,
@@ -84,14 +101,17 @@ class DrawSegmentTool(QgsMapTool):
         self.reset()
         super().deactivate()
 
-    def reset(self) -> None:
+    def reset(self, announce: bool = True) -> None:
+        """Back to picking a river; ``announce`` says so in the status (not after a refusal,
+        whose reason must stay in sight)."""
         self.state = PICK_RIVER
         self.river_feature = None
         self.river_geom = None
         self.start_point = None
         self.river_band.reset(QgsWkbTypes.LineGeometry)
         self.preview.reset(QgsWkbTypes.LineGeometry)
-        self.status.emit(self.tr("Click a river."))
+        if announce:
+            self.status.emit(self.tr("Click a river."))
 
     def remove_bands(self) -> None:
         for band in (self.river_band, self.preview):
@@ -133,7 +153,7 @@ class DrawSegmentTool(QgsMapTool):
                 self.status.emit(self.tr("Start and end are the same place; click another end."))
                 return
             fid = self._store(seg)
-            self.reset()
+            self.reset(announce=fid is not None)
             if fid is not None:
                 self.segment_added.emit(fid)
 
@@ -206,7 +226,7 @@ class DrawSegmentTool(QgsMapTool):
         import shapely
 
         from hezhang_plugin.core import segmentation as seg
-        from hezhang_plugin.data.qgsio import shapely_to_qgs
+        from hezhang_plugin.data.qgsio import constraint_problems, shapely_to_qgs
 
         units = self._units(seg_geom)
         try:
@@ -216,18 +236,31 @@ class DrawSegmentTool(QgsMapTool):
             return None
         idx = self.segments.fields().lookupField("seg_code")
         existing = [str(v) for v in self.segments.uniqueValues(idx)] if idx >= 0 else []
-        river = {"river_code": self.river_feature["river_code"], "name": self.river_feature["name"]}
+        river = {"river_code": _value(self.river_feature, "river_code"), "name": _value(self.river_feature, "name")}
+        if not river["river_code"]:
+            self.refused.emit(self.tr("The river {0} has no river code, so the segment was not added. Give the "
+                                      "river its code in the rivers layer first.").format(river["name"] or ""))
+            return None
         attrs = seg.drawn_segment_attributes(seg_geom, _crs_text(self.rivers.crs()), river, units,
                                              existing, district, self.bank)
+        if not attrs.get("unit_code"):
+            self.refused.emit(self.tr(
+                "The segment lies outside every {0} unit, so no unit would be responsible for it; it was "
+                "not added. Draw the unit's boundary there first, or draw the segment inside a unit.").format(
+                    _level_label(self.unit_level)))
+            return None
         geom = shapely_to_qgs(shapely.multilinestrings([seg_geom]))
         if self.segments.crs() != self.rivers.crs():
             geom.transform(QgsCoordinateTransform(self.rivers.crs(), self.segments.crs(), QgsProject.instance()))
-        feat = QgsFeature(self.segments.fields())
-        for k, v in attrs.items():
-            i = self.segments.fields().lookupField(k)
-            if i >= 0:
-                feat.setAttribute(i, v)
-        feat.setGeometry(geom)
+        # As QGIS digitising does: the provider's defaults (the fid) and the layer's fill the rest.
+        fields = self.segments.fields()
+        values = {fields.lookupField(k): v for k, v in attrs.items() if fields.lookupField(k) >= 0}
+        feat = QgsVectorLayerUtils.createFeature(self.segments, geom, values, self.segments.createExpressionContext())
+        # Whatever else the save would refuse (a NOT NULL column, a unique code) is refused now.
+        problems = constraint_problems(self.segments, feat)
+        if problems:
+            self.refused.emit(self.tr("The segment was not added: {0}").format("; ".join(problems)))
+            return None
         if not self.segments.isEditable() and not self.segments.startEditing():
             self.status.emit(self.tr("The segments layer cannot be edited."))
             return None

@@ -51,14 +51,12 @@ class NewWorkspaceDialog(QDialog):
 
     def validation_error(self) -> str:
         v = self.values()
-        code = v["DISTRICT_CODE"]
-        if len(code) == 6:
-            code += "000000"
-        err = codes.check_unit_code(code)
-        if err:
+        try:
+            codes.district_code(v["DISTRICT_CODE"])
+        except codes.CodeError as exc:
+            if exc.message.key == "district_code.not_county":
+                return self.tr("District code must end in 000000 (a county-level unit).")
             return self.tr("District code must be the 6-digit or 12-digit code of the district.")
-        if codes.unit_level(code) != "district":
-            return self.tr("District code must end in 000000 (a county-level unit).")
         if not v["DISTRICT_NAME"]:
             return self.tr("District name is empty.")
         if not v["OUTPUT"]:

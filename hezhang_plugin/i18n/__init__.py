@@ -61,3 +61,10 @@ def install_translator(locale: Optional[str] = None) -> Optional[QTranslator]:
 def remove_translator(translator: Optional[QTranslator]) -> None:
     if translator is not None:
         QCoreApplication.removeTranslator(translator)
+
+
+def user_text(value) -> str:
+    """What a user reads of ``value`` in the UI language: a Message or a HezhangError (or any
+    object with ``text(lang)``) rendered in it, anything else as ``str``."""
+    text = getattr(value, "text", None)
+    return text(ui_language()) if callable(text) else str(value)

@@ -37,12 +37,16 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
 from hezhang_plugin import compat
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import lengths, schema, validity
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import MapContent, coverage_table_rows
 
 BANK_OFFSET_EXPR = "CASE WHEN \"bank\" = 'left' THEN 0.9 WHEN \"bank\" = 'right' THEN -0.9 ELSE 0 END"
-CURRENT_EXPR = "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now()))"
+#: Current on the as-of date (the project variable hezhang_as_of, else today), by the one
+#: validity rule (valid_from ≤ date ≤ valid_to, empty = open).
+CURRENT_EXPR = validity.expression(validity.AS_OF_EXPR)
+#: The as-of date as printed text.
+AS_OF_TEXT = f"format_date({validity.AS_OF_EXPR}, 'yyyy-MM-dd')"
 
 PROHIBITED_ACTS = (
     "河道管理范围内禁止下列行为：\n"
@@ -67,11 +71,11 @@ def _rank(field: str, vlist: schema.ValueList) -> str:
     return f"CASE {whens} ELSE 99 END"
 
 
-def _uncovered_expr(assign_id: str) -> str:
+def _uncovered_expr(assign_id: str, chiefs_id: Optional[str] = None) -> str:
     # The same test as the workspace style and rule R1: a level of chiefs is missing.
     from hezhang_plugin.data.project import chiefs_missing_expr
 
-    return chiefs_missing_expr(assign_id)
+    return chiefs_missing_expr(assign_id, chiefs_id)
 
 
 def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] = None) -> QgsLineSymbol:
@@ -88,11 +92,12 @@ def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] =
     return sym
 
 
-def segments_by_town_renderer(content: MapContent, assign_id: str) -> QgsRuleBasedRenderer:
+def segments_by_town_renderer(content: MapContent, assign_id: str,
+                              chiefs_id: Optional[str] = None) -> QgsRuleBasedRenderer:
     """Segments coloured by responsible town, single-bank ones offset onto their bank,
     uncovered ones (a level of current chiefs missing) in red dashes."""
     root = QgsRuleBasedRenderer.Rule(None)
-    uncovered = _uncovered_expr(assign_id)
+    uncovered = _uncovered_expr(assign_id, chiefs_id)
     groups = [(content.district_code[:6] + "000", content.district_name + "（区级）")] + [
         (code[:9], name) for code, name in content.towns]
     for i, (prefix, name) in enumerate(groups):
@@ -118,7 +123,8 @@ def prepare_themes(project: QgsProject, content: MapContent, imagery: bool = Fal
     """Named segment styles and the map themes the layouts follow."""
     lyr = c.workspace_layers(project)
     seg = lyr["segments"]
-    c.add_named_style(seg, c.STYLE_BY_TOWN, segments_by_town_renderer(content, lyr["assignments"].id()))
+    c.add_named_style(seg, c.STYLE_BY_TOWN, segments_by_town_renderer(content, lyr["assignments"].id(),
+                                                                          lyr["chiefs"].id()))
     c.add_named_style(seg, c.STYLE_BOARD, board_segments_renderer())
     # Named styles keep the layer's labels; the maps label rivers and villages instead.
     for name in (c.STYLE_BY_TOWN, c.STYLE_BOARD):
@@ -368,13 +374,14 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     right_w = 150 * s
     c.add_label(layout, "title", f"{content.district_name} [% \"name\" %] 河长制责任分布图", M, M - 2 * s,
                 W - 2 * M, 14 * s, 22 * s, "#0b2d5c", True, Qt.AlignmentFlag.AlignHCenter)
+    # Single-bank km (core.lengths) of the town's current segments, as every other view counts.
+    counted = lengths.counted_km_expression(segs.id(), segs.crs().authid() or segs.crs().toWkt(), CURRENT_EXPR)
+    in_town = "left(\"unit_code\", 9) = left(attribute(@atlas_feature, 'code'), 9) AND " + CURRENT_EXPR
+    count_expr = f"aggregate(layer:='{segs.id()}', aggregate:='count', expression:=\"fid\", filter:={in_town})"
+    km_expr = (f"format_number(coalesce(aggregate(layer:='{segs.id()}', aggregate:='sum', expression:={counted}, "
+               f"filter:={in_town}), 0), 2)")
     c.add_label(layout, "subtitle",
-                "[% \"code\" %]　·　河段 [% aggregate(layer:='" + segs.id() + "', aggregate:='count', "
-                "expression:=\"fid\", filter:=left(\"unit_code\", 9) = left(attribute(@atlas_feature, 'code'), 9) "
-                "AND " + CURRENT_EXPR + ") %] 段，长度 [% format_number(coalesce(aggregate(layer:='"
-                + segs.id() + "', aggregate:='sum', expression:=\"length_km\", filter:=left(\"unit_code\", 9) = "
-                "left(attribute(@atlas_feature, 'code'), 9) AND " + CURRENT_EXPR + "), 0), 2) %] 公里"
-                "　·　截至 [% format_date(now(), 'yyyy-MM-dd') %]",
+                f"[% \"code\" %]　·　河段 [% {count_expr} %] 段，长度 [% {km_expr} %] 公里　·　截至 [% {AS_OF_TEXT} %]",
                 M, M + 12 * s, W - 2 * M, 7 * s, 10.5 * s, "#404040", align=Qt.AlignmentFlag.AlignHCenter)
     top = M + 22 * s
     map_w = W - 2 * M - right_w - 6 * s
@@ -401,7 +408,7 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     layout.addMultiFrame(table)
     table.setVectorLayer(chiefs)
     table.setFilterFeatures(True)
-    current = "(\"valid_to\" IS NULL OR \"valid_to\" >= to_date(now()))"
+    current = CURRENT_EXPR
     table.setFeatureFilter(
         "\"active\" AND \"level\" <> 'district' AND left(\"unit_code\", 9) = "
         "left(attribute(@atlas_feature, 'code'), 9)")
@@ -409,9 +416,11 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
                  f"expression:=attribute(get_feature('{segs.id()}', 'seg_code', \"seg_code\"), 'name'), "
                  "filter:=\"chief_id\" = attribute(@parent, 'chief_id') "
                  f"AND {current}, concatenator:='、')")
-    seg_km = (f"format_number(coalesce(aggregate(layer:='{assign.id()}', aggregate:='sum', expression:=attribute("
-              f"get_feature('{segs.id()}', 'seg_code', \"seg_code\"), 'length_km'), filter:=\"chief_id\" = "
-              f"attribute(@parent, 'chief_id') AND {current}), 0), 2)")
+    # The chief's segments (each once) in single-bank km, as the statistics count them.
+    seg_km = (f"format_number(with_variable('hz_segs', aggregate(layer:='{assign.id()}', aggregate:='array_agg', "
+              f"expression:=\"seg_code\", filter:=\"chief_id\" = attribute(@parent, 'chief_id') AND {current}), "
+              f"coalesce(aggregate(layer:='{segs.id()}', aggregate:='sum', expression:={counted}, "
+              f"filter:=array_contains(@hz_segs, \"seg_code\") AND {current}), 0)), 2)")
     unit_name = f"attribute(get_feature('{units.id()}', 'code', \"unit_code\"), 'name')"
     cols = [
         _column("区划", unit_name, 16 * s),
@@ -486,12 +495,12 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
     # A level of chiefs missing (rule R1) is said on the board, not left as a silent gap.
     from hezhang_plugin.data.project import current_assignment_count_expr as count
 
-    aid = lyr["assignments"].id()
+    aid, cid = lyr["assignments"].id(), chiefs.id()
     missing = ("trim(" + " || ".join(
         f"CASE WHEN {cond} THEN '{label}河长待落实　' ELSE '' END" for cond, label in (
-            (f"{count(aid, 'district')} = 0", "区级"),
-            (f"{count(aid, 'town')} = 0", "镇级"),
-            (f"right(\"unit_code\", 3) <> '000' AND {count(aid, 'village')} = 0", "村级"))) + ")")
+            (f"{count(aid, 'district', cid)} = 0", "区级"),
+            (f"{count(aid, 'town', cid)} = 0", "镇级"),
+            (f"right(\"unit_code\", 3) <> '000' AND {count(aid, 'village', cid)} = 0", "村级"))) + ")")
     table_w = (15 + 22 + 20 + 44 + 34 + 70) * s  # the chief table's columns, below
     c.add_label(layout, "chiefs_missing", f"[% {missing} %]", lx, 117 * s, table_w, 10 * s, 13 * s,
                 c.UNCOVERED_COLOUR, True, Qt.AlignmentFlag.AlignRight)

@@ -217,9 +217,9 @@ def imagery_layers(project: QgsProject) -> list:
 def gk_crs_for(lon: float) -> QgsCoordinateReferenceSystem:
     """The CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554) around ``lon``: maps print
     in a conformal projection, not stretched lon/lat."""
-    cm = int(round(lon / 3.0)) * 3
-    code = 4534 + (min(max(cm, 75), 135) - 75) // 3
-    return QgsCoordinateReferenceSystem(f"EPSG:{code}")
+    from hezhang_plugin.core.crs import gk_zone_crs
+
+    return QgsCoordinateReferenceSystem(gk_zone_crs(lon))
 
 
 def add_named_style(layer: QgsVectorLayer, name: str, renderer, labeling=None) -> None:

@@ -1,5 +1,9 @@
 """What the maps print, read from a workspace as plain rows (no Qt): district, towns,
-current chiefs with their segments and kilometres."""
+current chiefs with their segments and kilometres.
+
+"Current" is :mod:`hezhang_plugin.core.validity`'s rule and every km is
+:mod:`hezhang_plugin.core.lengths`' single-bank km, so the printed numbers are the ones the
+statistics, the Chiefs tree and the coverage check show."""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from hezhang_plugin.core import schema
-from hezhang_plugin.core.boards import is_current
+from hezhang_plugin.core import assignments as amod
+from hezhang_plugin.core import codes, lengths, schema, validity
 from hezhang_plugin.data import io
 
 LEVEL_ORDER = {"district": 0, "town": 1, "village": 2}
@@ -25,6 +29,7 @@ class ChiefLine:
     unit_name: str
     seg_names: list = field(default_factory=list)
     km: float = 0.0
+    seg_codes: list = field(default_factory=list)
 
 
 @dataclass
@@ -40,29 +45,32 @@ class MapContent:
     total_km: float
     chiefs_by_town: dict  # town code ('' = district level) -> [ChiefLine]
     centre_lon: Optional[float] = None
+    seg_km: dict = field(default_factory=dict)  # seg_code -> single-bank km
 
 
 def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
     on = on or dt.date.today()
     meta = io.read_rows(path, "hz_meta")[0]
     units = io.read_rows(path, "admin_units", with_geometry=True)
-    segments = [s for s in io.read_rows(path, "segments", with_geometry=True) if is_current(s, on)]
+    segments = validity.current_rows(io.read_rows(path, "segments", with_geometry=True), on)
     chiefs = {c["chief_id"]: c for c in io.read_rows(path, "chiefs")}
-    assignments = [a for a in io.read_rows(path, "assignments") if is_current(a, on)]
+    assignments = validity.current_rows(io.read_rows(path, "assignments"), on)
+    seg_km = dict(zip((s["seg_code"] for s in segments),
+                      (float(v) for v in lengths.counted_km(segments, meta.get("crs") or schema.DEFAULT_CRS))))
     unit_by_code = {u["code"]: u for u in units}
     towns = sorted((u["code"], u["name"]) for u in units if u["level"] == "town")
     seg_by_code = {s["seg_code"]: s for s in segments}
     # Uncovered as rule R1 has it: a level of chiefs missing (village level in villages).
-    from hezhang_plugin.core import assignments as amod
-
-    active = {cid for cid, c in chiefs.items() if c.get("active", True)}
+    # The appointments that answer (a deactivated chief through its appointments' last day),
+    # as the coverage check and the Chiefs tree count them.
+    assignments = [a for a in assignments if amod.holds(a, chiefs)]
     by_seg: dict[str, list] = {}
     for a in assignments:
         by_seg.setdefault(a["seg_code"], []).append(a)
     uncovered = sorted(
         s["seg_code"] for s in segments
-        if amod.missing_levels((unit_by_code.get(s["unit_code"]) or {}).get("level"),
-                               by_seg.get(s["seg_code"], []), active))
+        if amod.missing_levels((unit_by_code.get(s["unit_code"]) or {}).get("level") or codes.unit_level(
+            s["unit_code"] or ""), by_seg.get(s["seg_code"], [])))
     lines: dict[tuple, ChiefLine] = {}
     for a in assignments:
         c = chiefs.get(a["chief_id"])
@@ -74,9 +82,11 @@ def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
             lines[key] = ChiefLine(a["level"] or c["level"], a["role"] or c["role"], c["name"],
                                    c.get("position") or "", c.get("phone") or "", unit.get("name", ""))
         seg = seg_by_code.get(a["seg_code"])
-        if seg is not None and seg["name"] not in lines[key].seg_names:
-            lines[key].seg_names.append(seg["name"])
-            lines[key].km += float(seg.get("length_km") or 0.0)
+        if seg is not None and seg["seg_code"] not in lines[key].seg_codes:
+            lines[key].seg_codes.append(seg["seg_code"])
+            if seg["name"] not in lines[key].seg_names:
+                lines[key].seg_names.append(seg["name"])
+            lines[key].km += seg_km[seg["seg_code"]]
     by_town: dict[str, list] = {}
     for (chief_id, _role), line in lines.items():
         unit_code = chiefs[chief_id]["unit_code"] or ""
@@ -95,14 +105,15 @@ def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
         centre = float(shapely.union_all(geoms).centroid.x) if len(geoms) < 200 else float(
             geoms[0].centroid.x)
     return MapContent(meta["district_code"], meta["district_name"], meta["crs"], on, data_date,
-                      towns, len(segments), uncovered,
-                      sum(float(s.get("length_km") or 0) for s in segments), by_town, centre)
+                      towns, len(segments), uncovered, float(sum(seg_km.values())), by_town, centre, seg_km)
 
 
 def coverage_table_rows(content: MapContent, max_rows: int) -> list[list[str]]:
     """Rows of the coverage map's table of chiefs by town: the district's chiefs, then
-    each town's own chiefs (name, position, phone, segments, km); village chiefs are
-    counted in their town's row summary when the table is short of room."""
+    each town's own chiefs (name, position, phone, segments, km); a town's village-level
+    appointments are summed in one row per role — village chiefs (lead roles), then each
+    partner role (volunteers are not village chiefs) — with the segments they hold counted
+    once and their single-bank km."""
     rows: list[list[str]] = []
     names = dict(content.towns)
     for town in [""] + [c for c, _ in content.towns]:
@@ -112,12 +123,18 @@ def coverage_table_rows(content: MapContent, max_rows: int) -> list[list[str]]:
         area = content.district_name if town == "" else names.get(town, town)
         for ln in own:
             rows.append([area, schema.ROLES.label(ln.role), ln.name, ln.position, ln.phone,
-                         str(len(ln.seg_names)), f"{ln.km:.2f}"])
+                         str(len(ln.seg_codes)), f"{ln.km:.2f}"])
             area = ""
-        if village:
-            km = sum(ln.km for ln in village)
-            segs = len({s for ln in village for s in ln.seg_names})
-            rows.append([area, "村级河长", f"{len(village)} 人", "", "", str(segs), f"{km:.2f}"])
+        groups = [("村级河长", [ln for ln in village if ln.role in amod.LEAD_ROLES])]
+        groups += [(schema.ROLES.label(role), [ln for ln in village if ln.role == role])
+                   for role in schema.ROLES.values if role not in amod.LEAD_ROLES]
+        for label, group in groups:
+            if not group:
+                continue
+            segs = {s for ln in group for s in ln.seg_codes}
+            rows.append([area, label, f"{len(group)} 人", "", "", str(len(segs)),
+                         f"{lengths.segments_km(segs, content.seg_km):.2f}"])
+            area = ""
     if len(rows) > max_rows:
         rows = rows[: max_rows - 1] + [["…", "", "", "", "", "", ""]]
     return rows

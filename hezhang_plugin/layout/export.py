@@ -47,6 +47,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from hezhang_plugin import fonts, runtime
 from hezhang_plugin.core import uris
+from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
 from hezhang_plugin.layout import builders, pdftext
@@ -74,8 +75,9 @@ class Canceled(Exception):
     pass
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Hezhang", text)
+def tr(text: str) -> str:
+    # Context "@default": where pylupdate5 files module-level tr("...") calls.
+    return QCoreApplication.translate("@default", text)
 
 
 @dataclass
@@ -125,7 +127,7 @@ def _check(result, what: str, exporter=None) -> None:
     else:
         message = exporter.errorFile() if exporter is not None else ""
     if result != QgsLayoutExporter.ExportResult.Success:
-        raise ExportError(_tr("Export of {0} failed (code {1}) {2}").format(what, int(result), message or ""))
+        raise ExportError(tr("Export of {0} failed (code {1}) {2}").format(what, int(result), message or ""))
 
 
 # ---------------------------------------------------------------- layouts in the project
@@ -166,7 +168,7 @@ def save_template(layout, folder: str) -> str:
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{layout.name()}.qpt")
     if not layout.saveAsTemplate(path, QgsReadWriteContext()):
-        raise ExportError(_tr("Could not write the template {0}").format(path))
+        raise ExportError(tr("Could not write the template {0}").format(path))
     return path
 
 
@@ -180,7 +182,7 @@ def load_template(project: QgsProject, path: str):
     layout = QgsPrintLayout(project)
     root = doc.documentElement()
     if root.isNull() or not layout.readLayoutXml(root, doc, QgsReadWriteContext()):
-        raise ExportError(_tr("{0} is not a layout template").format(path))
+        raise ExportError(tr("{0} is not a layout template").format(path))
     fonts.fix_layout(layout)
     return layout
 
@@ -232,7 +234,7 @@ def export_atlas_pdf(layout, path: str, dpi: int, progress: Optional[Callable[[i
     atlas = layout.atlas()
     count = atlas.updateFeatures()
     if count == 0:
-        raise ExportError(_tr("{0}: no pages to export").format(layout.name()))
+        raise ExportError(tr("{0}: no pages to export").format(layout.name()))
     slot = None
     if progress is not None:
         slot = lambda _f: progress(atlas.currentFeatureNumber() + 1)  # noqa: E731
@@ -309,7 +311,7 @@ def resolved_map_themes(layout, enabled: bool = True):
             if layer is None:
                 continue
             if not layer.styleManager().setOverrideStyle(xml):
-                raise ExportError(_tr("Could not apply the map style of layer {0}").format(layer.name()))
+                raise ExportError(tr("Could not apply the map style of layer {0}").format(layer.name()))
             applied.append(layer)
         for item, layers in maps:
             saved.append((item, item.followVisibilityPreset(), item.followVisibilityPresetName(), item.layers(),
@@ -428,11 +430,11 @@ def merge_pdfs(parts: list[str], out: str) -> None:
         return
     tool = shutil.which("pdfunite")
     if tool is None:
-        raise ExportError(_tr("Joining PDF parts needs the Python package pypdf"))
+        raise ExportError(tr("Joining PDF parts needs the Python package pypdf"))
     res = subprocess.run([tool, *parts, out], capture_output=True, text=True,  # nosec B603 - fixed argument list, no shell
                          **runtime.popen_kwargs(new_group=False))
     if res.returncode != 0:
-        raise ExportError(_tr("pdfunite failed: {0}").format(res.stderr.strip()))
+        raise ExportError(tr("pdfunite failed: {0}").format(res.stderr.strip()))
 
 
 def can_merge() -> bool:
@@ -456,7 +458,7 @@ def export_atlas_parallel(workspace_path: str, layout, template: str, path: str,
     """
     keys = atlas_keys(layout)
     if not keys:
-        raise ExportError(_tr("{0}: no pages to export").format(layout.name()))
+        raise ExportError(tr("{0}: no pages to export").format(layout.name()))
     n = len(keys)
     workers = max(1, min(workers, n))
     chunks = key_chunks(keys, workers)
@@ -537,7 +539,7 @@ def export_atlas_parallel(workspace_path: str, layout, template: str, path: str,
             if missing:
                 if canceled():
                     raise Canceled()
-                raise ExportError(_tr("Export of {0}: pages missing after the workers ended").format(layout.name()))
+                raise ExportError(tr("Export of {0}: pages missing after the workers ended").format(layout.name()))
         parts = [part_path(tmpdir, k) for k in range(len(chunks))]
         if len(parts) == 1:
             os.replace(parts[0], path)
@@ -621,7 +623,7 @@ def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folde
     os.makedirs(folder, exist_ok=True)
     n = atlas.updateFeatures()
     if n == 0:
-        raise ExportError(_tr("{0}: no pages to export").format(layout.name()))
+        raise ExportError(tr("{0}: no pages to export").format(layout.name()))
     base = os.path.join(folder, "page")
     with resolved_map_themes(layout, own_styles):
         if fmt == "pdf":
@@ -692,15 +694,20 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
     """
     fmt = fmt.lower()
     if fmt not in FORMATS:
-        raise ExportError(_tr("Unknown format {0}: use PDF, PNG or SVG").format(fmt))
+        raise ExportError(tr("Unknown format {0}: use PDF, PNG or SVG").format(fmt))
     unknown = [p for p in products if p not in PRODUCTS]
     if unknown:
-        raise ExportError(_tr("Unknown product {0}: use coverage, atlas or boards").format(unknown[0]))
+        raise ExportError(tr("Unknown product {0}: use coverage, atlas or boards").format(unknown[0]))
     if page_size not in c.PAGE_SIZES:
-        raise ExportError(_tr("Unknown page size {0}: use A4, A3 or A0").format(page_size))
+        raise ExportError(tr("Unknown page size {0}: use A4, A3 or A0").format(page_size))
     workspace_path = os.path.abspath(workspace_path)
     out_folder = os.path.abspath(out_folder or os.path.join(os.path.dirname(workspace_path), "maps"))
-    os.makedirs(out_folder, exist_ok=True)
+    try:
+        os.makedirs(out_folder, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(tr("The output folder {0} cannot be created: {1}").format(out_folder, exc.strerror)) from exc
+    if not os.access(out_folder, os.W_OK):
+        raise ExportError(tr("The output folder {0} cannot be written; choose another folder").format(out_folder))
     c.check_cjk_font(feedback)
     stats = stats if stats is not None else ExportStats()
     info = ws.check_workspace(workspace_path)
@@ -708,6 +715,14 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
     try:
         layouts, content, changed = ensure_layouts(project, workspace_path, products, page_size, rebuild, imagery)
         stored = bool(save_project and changed and owned)
+        if stored and wsgpkg.is_read_only(workspace_path):
+            # Export never needs to write the workspace: workers rebuild the map themes.
+            stored = False
+            warning = tr("The workspace is read-only: the layouts were not stored in it; the templates "
+                          "are in {0}").format(os.path.join(out_folder, "templates"))
+            get_logger().warning(warning)
+            if feedback is not None and hasattr(feedback, "pushWarning"):
+                feedback.pushWarning(warning)
         if stored:
             with wsproject.NoWalWrites():
                 wsproject.write_project(project, workspace_path)
@@ -718,7 +733,7 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
             if feedback is not None:
                 if feedback.isCanceled():
                     raise Canceled()
-                feedback.pushInfo(_tr("Exporting {0}…").format(layouts[product].name()))
+                feedback.pushInfo(tr("Exporting {0}…").format(layouts[product].name()))
             sub = _SubFeedback(feedback, i, len(products)) if feedback is not None else None
             written = export_layout(workspace_path, product, layouts[product], fmt, out_folder,
                                     info.district_code, dpi, one_file_per_page, parallel, sub, stats,

@@ -341,6 +341,42 @@ def probe_target(src: Source, authcfg: Optional[str] = None) -> str:
     return url
 
 
+def network_reason(reason) -> str:
+    """Why a connection failed, in the user interface language. The operating system words
+    it in English ("[Errno 111] Connection refused"); those words go to the log."""
+    import errno
+    import ssl
+
+    log.get_logger().info("network error: %r", reason)
+    if isinstance(reason, socket.gaierror):
+        return QCoreApplication.translate(
+            "Hezhang", "the server name cannot be resolved (no network, or a wrong address)")
+    if isinstance(reason, ConnectionRefusedError):
+        return QCoreApplication.translate("Hezhang", "the server refused the connection (nothing answers there)")
+    if isinstance(reason, (ConnectionResetError, ConnectionAbortedError)):
+        return QCoreApplication.translate("Hezhang", "the connection was broken off")
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return QCoreApplication.translate("Hezhang", "its security certificate is not trusted")
+    if isinstance(reason, ssl.SSLError):
+        return QCoreApplication.translate("Hezhang", "the secure (https) connection failed")
+    if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return QCoreApplication.translate("Hezhang", "the network or the server cannot be reached (no route)")
+    return QCoreApplication.translate("Hezhang", "network error ({0})").format(reason)
+
+
+def http_reason(code: int) -> str:
+    """What an HTTP error status means for a map source, in the user interface language."""
+    if code in (401, 403):
+        return QCoreApplication.translate("Hezhang", "access refused: check the key or the account")
+    if code == 404:
+        return QCoreApplication.translate("Hezhang", "not found: check the address")
+    if code == 429:
+        return QCoreApplication.translate("Hezhang", "too many requests: try again later")
+    if code >= 500:
+        return QCoreApplication.translate("Hezhang", "the server failed: try again later")
+    return QCoreApplication.translate("Hezhang", "refused by the server")
+
+
 def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Optional[str]:
     """None when ``url`` answers with data, else a message saying what went wrong.
 
@@ -359,7 +395,7 @@ def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Optional[str]:
             reply.read(1024)
     except urllib.error.HTTPError as exc:
         return QCoreApplication.translate(
-            "Hezhang", "{0} answered with HTTP error {1} ({2}).").format(shown, exc.code, exc.reason)
+            "Hezhang", "{0} answered with HTTP error {1} ({2}).").format(shown, exc.code, http_reason(exc.code))
     except (socket.timeout, TimeoutError):
         return QCoreApplication.translate(
             "Hezhang", "{0} did not answer within {1} s.").format(shown, int(timeout))
@@ -368,9 +404,11 @@ def probe_url(url: str, timeout: float = PROBE_TIMEOUT_S) -> Optional[str]:
         if isinstance(reason, (socket.timeout, TimeoutError)):
             return QCoreApplication.translate(
                 "Hezhang", "{0} did not answer within {1} s.").format(shown, int(timeout))
-        return QCoreApplication.translate("Hezhang", "{0} cannot be reached: {1}").format(shown, reason)
+        return QCoreApplication.translate("Hezhang", "{0} cannot be reached: {1}").format(
+            shown, network_reason(reason))
     except (OSError, ValueError) as exc:
-        return QCoreApplication.translate("Hezhang", "{0} cannot be reached: {1}").format(shown, exc)
+        return QCoreApplication.translate("Hezhang", "{0} cannot be reached: {1}").format(
+            shown, network_reason(exc))
     if status >= 400:
         return QCoreApplication.translate(
             "Hezhang", "{0} answered with HTTP status {1}.").format(shown, status)

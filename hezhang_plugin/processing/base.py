@@ -48,13 +48,42 @@ class HezhangAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def checkParameterValues(self, parameters, context):
-        """Refuse to run, with the start-up check's message, when a package it needs is missing."""
-        from hezhang_plugin import startup
+        # Every input layer's CRS is checked before the run (Processing dialog, processing.run,
+        # qgis_process) so that a layer without a CRS or with a wrong one is refused up front.
+        from qgis.core import QgsProcessingException
 
-        if startup.missing_for(self.FEATURE):
-            lacking = [r for r in startup.REQUIREMENTS if r.package in startup.missing_for(self.FEATURE)]
-            return False, startup.missing_message(lacking)
-        return super().checkParameterValues(parameters, context)
+        from hezhang_plugin import startup
+        from hezhang_plugin.processing.inputs import check_inputs
+
+        missing = startup.missing_for(self.FEATURE)
+        if missing:  # the start-up check's message, only for what this algorithm needs
+            return False, startup.missing_message([r for r in startup.REQUIREMENTS if r.package in missing])
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        try:
+            check_inputs(self, parameters, context)
+        except QgsProcessingException as exc:
+            return False, str(exc)
+        return True, ""
+
+    def prepareAlgorithm(self, parameters, context, feedback):
+        # Also on paths that skip checkParameterValues (QgsProcessingAlgRunnerTask, alg.run()).
+        # The refusal is reported, not raised: an exception leaving this virtual through SIP keeps
+        # its frames (and the layers they hold) alive past QGIS's exit.
+        from qgis.core import QgsProcessingException
+
+        from hezhang_plugin.processing.inputs import check_inputs
+
+        try:
+            check_inputs(self, parameters, context)
+        except QgsProcessingException as exc:
+            message = str(exc)
+        else:
+            return True
+        if feedback is not None:
+            feedback.reportError(message, True)
+        return False
 
 
 def _group_names():
@@ -65,4 +94,6 @@ def _group_names():
         QCoreApplication.translate("HezhangAlgorithm", "Chiefs and coverage"),
         QCoreApplication.translate("HezhangAlgorithm", "Imagery"),
         QCoreApplication.translate("HezhangAlgorithm", "Maps"),
+        QCoreApplication.translate("HezhangAlgorithm", "Patrols"),
+        QCoreApplication.translate("HezhangAlgorithm", "Problems and assessment"),
     )

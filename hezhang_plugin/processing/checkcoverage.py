@@ -21,6 +21,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin import compat
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LAYER_PARAMS = (
@@ -122,6 +123,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import schema
         from hezhang_plugin.core.coverage import CoverageData
         from hezhang_plugin.data.qgsio import source_to_arrays
+        from hezhang_plugin.processing.inputs import check_text, layer_label, text_columns, zm_dropped
 
         tables, crs = {}, None
         for key, layer in LAYER_PARAMS:
@@ -131,6 +133,11 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                 continue
             names = [f.name for f in schema.layer(layer).fields if src.fields().lookupField(f.name) >= 0]
             fids, attrs, geoms = source_to_arrays(src, names, feedback)
+            # names and codes end up in the findings: refuse text read with the wrong encoding
+            lyr = self.parameterAsVectorLayer(parameters, key, context)
+            label = layer_label(key, lyr.name() if lyr is not None else "")
+            check_text(label, fids, {n: attrs[n] for n in text_columns(src.fields(), names)})
+            zm_dropped(feedback, label, src.wkbType(), "findings")
             rows = []
             for i, fid in enumerate(fids):
                 row = {"fid": fid}
@@ -169,6 +176,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.data.gpkg import WorkspaceError
         from hezhang_plugin.data.qgsio import shapely_to_qgs
         from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.services import coverage as coverage_service
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         date = None
@@ -188,12 +196,12 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
         feedback.setProgressText(self.tr("Reading the workspace"))
         try:
             data = (
-                coverage.load(workspace)
+                coverage_service.load(workspace)
                 if workspace
                 else self._data_from_layers(parameters, context, feedback)
             )
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         rules = list(coverage.RULES)
         if not workspace:
             if not data.rivers:

@@ -10,6 +10,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
@@ -49,7 +50,7 @@ class CreateWorkspaceAlgorithm(HezhangAlgorithm):
         try:
             info = create_workspace(out, code, name, authid, lang=ui_language(), overwrite=True)
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         feedback.pushInfo(self.tr("Workspace for {0} ({1}) written to {2}").format(
             info.district_name, info.district_code, info.path))
         return {"OUTPUT": info.path}

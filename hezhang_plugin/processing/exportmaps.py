@@ -13,6 +13,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.layout.common import FORMATS as FORMAT_KEYS
 from hezhang_plugin.layout.common import PAGE_CHOICES as PAGE_KEYS
 from hezhang_plugin.layout.common import PRODUCTS as PRODUCT_KEYS
@@ -80,6 +81,6 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         except Canceled as exc:
             raise QgsProcessingException(self.tr("Export canceled")) from exc
         except (ExportError, WorkspaceError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         feedback.pushInfo(self.tr("{0} file(s) written to {1}").format(len(files), folder))
         return {"OUTPUT_FOLDER": folder, "FILES": files}

@@ -12,6 +12,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 MODES = ("append", "replace")
@@ -71,9 +72,11 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("ASSIGNMENTS_ADDED", self.tr("Appointments added")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from hezhang_plugin.core.roster import RosterError, import_roster
-        from hezhang_plugin.data.gpkg import WorkspaceError, read_workspace_info
+        from hezhang_plugin.core.roster import RosterError
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable, read_workspace_info
         from hezhang_plugin.data.io import WriteError
+        from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.services.roster import import_roster
 
         workspace = self.parameterAsFile(parameters, "WORKSPACE", context)
         source = self.parameterAsFile(parameters, "INPUT", context)
@@ -82,16 +85,20 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         report_path = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         try:
             read_workspace_info(workspace)
+            # Refused before the roster is read: a read-only workspace, another program's lock.
+            check_writable(workspace)
+            check_not_busy(workspace)
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
+        lang = ui_language()
         if report.encoding:
             feedback.pushInfo(self.tr("Encoding detected: {0}").format(report.encoding))
         for rej in report.rejected:
-            feedback.reportError(self.tr("Row {0}: {1}").format(rej.row, rej.reason), False)
+            feedback.reportError(self.tr("Row {0}: {1}").format(rej.row, rej.text(lang)), False)
         if report_path:
-            report.write_csv(report_path)
-        feedback.pushInfo(report.summary())
+            report.write_csv(report_path, lang)
+        feedback.pushInfo(report.summary(lang))
         if report.rejected and not report.written:
             raise QgsProcessingException(
                 self.tr("{0} of {1} rows were rejected, nothing was imported (see the report{2}).").format(

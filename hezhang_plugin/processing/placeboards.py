@@ -16,6 +16,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
@@ -49,43 +50,42 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputString("STALE_CODES", self.tr("Stale board codes")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        from hezhang_plugin.core import boards, codes
         from hezhang_plugin.data import io
+        from hezhang_plugin.data.gpkg import check_not_busy, check_writable
         from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
 
         path = self.parameterAsFile(parameters, "WORKSPACE", context)
         try:
             check_workspace(path)
+            check_writable(path)
+            check_not_busy(path)
         except WorkspaceError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
+        try:
+            return self._place(path, parameters, context, feedback)
+        except (WorkspaceError, io.WriteError) as exc:
+            raise QgsProcessingException(user_text(exc)) from exc
+
+    def _place(self, path, parameters, context, feedback):
+        from hezhang_plugin.core import boards, codes
+        from hezhang_plugin.services.boards import place_boards
+
         km = self.parameterAsDouble(parameters, "KM_PER_BOARD", context) or boards.KM_PER_BOARD
         hotline = codes.normalise_phone(self.parameterAsString(parameters, "HOTLINE", context) or "")
         err = codes.check_phone(hotline) if hotline else None
         if err:
-            raise QgsProcessingException(self.tr("Hotline: {0}").format(err))
+            raise QgsProcessingException(self.tr("Hotline: {0}").format(user_text(err)))
         qdate = self.parameterAsDateTime(parameters, "DATE", context)
         on = dt.date(qdate.date().year(), qdate.date().month(), qdate.date().day()) \
             if qdate is not None and qdate.isValid() else dt.date.today()
-        segments = [s for s in io.read_rows(path, "segments") if boards.is_current(s, on)]
-        existing = io.read_rows(path, "notice_boards")
-        assignments = io.read_rows(path, "assignments", with_geometry=False)
-        plan = boards.plan_boards(segments, existing, km)
-        if plan:
-            from shapely.geometry import Point
-
-            io.write_rows(path, "notice_boards", [
-                {"board_code": p.board_code, "seg_code": p.seg_code, "hotline": hotline or None,
-                 "installed_on": None, "content_date": None, "geom": Point(p.x, p.y)} for p in plan])
+        refresh = self.parameterAsBool(parameters, "REFRESH_DATES", context)
+        result = place_boards(path, km, hotline or None, on, refresh)
+        plan, stale = result.placed, result.stale
         feedback.pushInfo(self.tr("{0} notice board(s) placed").format(len(plan)))
-        all_boards = io.read_rows(path, "notice_boards", with_geometry=False)
-        stale = boards.stale_boards(all_boards, assignments, on)
         for s in stale:
             feedback.pushInfo(self.tr("Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}").format(
                 s.board_code, s.seg_code, s.content_date or "—", s.changed_on,
                 self.tr(", {0} days past the update deadline").format(s.days_overdue) if s.overdue else ""))
-        if self.parameterAsBool(parameters, "REFRESH_DATES", context):
-            updates = boards.refreshed_content_dates(all_boards, assignments, on)
-            if updates:
-                io.write_rows(path, "notice_boards", updates, update_by_fid=True)
-            feedback.pushInfo(self.tr("{0} board content date(s) refreshed").format(len(updates)))
+        if refresh:
+            feedback.pushInfo(self.tr("{0} board content date(s) refreshed").format(result.refreshed))
         return {"PLACED": len(plan), "STALE": len(stale), "STALE_CODES": ",".join(s.board_code for s in stale)}

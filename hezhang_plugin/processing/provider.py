@@ -19,6 +19,10 @@ ALGORITHMS = [
     ("hezhang_plugin.processing.segmentrivers", "SegmentRiversAlgorithm"),
     ("hezhang_plugin.processing.exportmaps", "ExportMapsAlgorithm"),
     ("hezhang_plugin.processing.placeboards", "PlaceBoardsAlgorithm"),
+    ("hezhang_plugin.processing.importpatrols", "ImportPatrolsAlgorithm"),
+    ("hezhang_plugin.processing.checkpatrols", "CheckPatrolsAlgorithm"),
+    ("hezhang_plugin.processing.assess", "AssessAlgorithm"),
+    ("hezhang_plugin.processing.workreport", "WorkReportAlgorithm"),
 ]
 
 

@@ -19,6 +19,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate
 
 from hezhang_plugin import compat
 from hezhang_plugin.core import schema
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LEVELS = ("village", "town")
@@ -56,19 +57,30 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         "segments) to keep the codes of segments that did not materially change: the output "
         "is then the complete new segments table, with retired segments kept and given an "
         "end date. Invalid geometries are repaired and reported per feature, null and empty "
-        "ones reported.")
+        "ones reported.\n\n"
+        "What is repaired, with a note: gaps and overlaps between neighbouring units narrower "
+        "than BOUNDARY_TOLERANCE (not boundaries: the piece goes to the units either side); "
+        "parts of a multi-part river digitised against the flow (reversed); a tributary "
+        "(parent_river_code) digitised from its mouth to its source (reversed when its start, "
+        "not its end, meets its parent river); curves (arcs) replaced by straight segments at "
+        "most 0.1 m away. What is refused: a layer without a CRS or whose coordinates do not fit "
+        "its CRS, and names read with the wrong text encoding (set the layer's Data source "
+        "encoding). Segments are two-dimensional: Z and M values are not carried over.")
 
     def initAlgorithm(self, config=None):
+        from hezhang_plugin.core import segmentation as seg  # the defaults, shared with the dock
+
         self.addParameter(QgsProcessingParameterFeatureSource(
             "RIVERS", self.tr("Rivers"), [QgsProcessing.TypeVectorLine]))
         self.addParameter(QgsProcessingParameterFeatureSource(
             "UNITS", self.tr("Administrative units"), [QgsProcessing.TypeVectorPolygon]))
         self.addParameter(QgsProcessingParameterEnum(
-            "UNIT_LEVEL", self.tr("Unit level"), [self.tr("Village"), self.tr("Town")], defaultValue=0))
+            "UNIT_LEVEL", self.tr("Unit level"), [self.tr("Village"), self.tr("Town")],
+            defaultValue=LEVELS.index(seg.DEFAULT_UNIT_LEVEL)))
         self.addParameter(QgsProcessingParameterDistance(
-            "BOUNDARY_TOLERANCE", self.tr("Boundary tolerance (m)"), 10.0, minValue=0.0))
+            "BOUNDARY_TOLERANCE", self.tr("Boundary tolerance (m)"), seg.DEFAULT_BOUNDARY_TOLERANCE, minValue=0.0))
         self.addParameter(QgsProcessingParameterDistance(
-            "MIN_LENGTH", self.tr("Minimum segment length (m)"), 50.0, minValue=0.0))
+            "MIN_LENGTH", self.tr("Minimum segment length (m)"), seg.DEFAULT_MIN_LENGTH, minValue=0.0))
         self.addParameter(QgsProcessingParameterFeatureSource(
             "EXISTING", self.tr("Existing segments (keep their codes)"),
             [QgsProcessing.TypeVectorLine], optional=True))
@@ -85,8 +97,21 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core import segmentation as seg
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_destination_writable
         from hezhang_plugin.data.qgsio import source_to_arrays
+        from hezhang_plugin.i18n import ui_language
+        from hezhang_plugin.processing.inputs import (
+            check_text,
+            curves_linearised,
+            layer_label,
+            text_columns,
+            zm_dropped,
+        )
 
+        try:  # refused before the work: segments written into a read-only workspace
+            check_destination_writable(self.parameterAsOutputLayer(parameters, "OUTPUT", context))
+        except WorkspaceError as exc:
+            raise QgsProcessingException(user_text(exc)) from exc
         rivers = self.parameterAsSource(parameters, "RIVERS", context)
         units = self.parameterAsSource(parameters, "UNITS", context)
         if rivers is None or units is None:
@@ -102,19 +127,37 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
                 raise QgsProcessingException(self.tr("{0} has no field {1}").format(title, ", ".join(missing)))
         rivers_crs = _crs_text(rivers.sourceCrs())
         feedback.pushInfo(self.tr("Reading rivers and units…"))
-        fids, attrs, geoms = source_to_arrays(rivers, ["river_code", "name"], feedback)
-        river_rows = [{"fid": f, "river_code": c, "name": n, "geom": g}
-                      for f, c, n, g in zip(fids, attrs["river_code"], attrs["name"], geoms)]
+        labels = {key: layer_label(key, lyr.name() if lyr is not None else "")
+                  for key, lyr in ((k, self.parameterAsVectorLayer(parameters, k, context))
+                                   for k in ("RIVERS", "UNITS", "EXISTING"))}
+        rfields = ["river_code", "name"] + (["parent_river_code"] if rivers.fields().lookupField(
+            "parent_river_code") >= 0 else [])
+        info: dict = {}
+        fids, attrs, geoms = source_to_arrays(rivers, rfields, feedback, info=info)
+        check_text(labels["RIVERS"], fids, attrs)
+        curves_linearised(feedback, labels["RIVERS"], info)
+        zm_dropped(feedback, labels["RIVERS"], rivers.wkbType(), "segments")
+        parents = attrs.get("parent_river_code") or [None] * len(fids)
+        river_rows = [{"fid": f, "river_code": c, "name": n, "parent_river_code": pc, "geom": g}
+                      for f, c, n, pc, g in zip(fids, attrs["river_code"], attrs["name"], parents, geoms)]
         ufields = ["code", "name"] + (["level"] if units.fields().lookupField("level") >= 0 else [])
-        fids, attrs, geoms = source_to_arrays(units, ufields, feedback)
+        fids, attrs, geoms = source_to_arrays(units, ufields, feedback, info=info)
+        check_text(labels["UNITS"], fids, attrs)
+        curves_linearised(feedback, labels["UNITS"], info)
         unit_rows = [{"fid": f, "code": c, "name": n, "geom": g}
                      for f, c, n, g in zip(fids, attrs["code"], attrs["name"], geoms)]
         if "level" in attrs:
             unit_rows = [u for u, lv in zip(unit_rows, attrs["level"]) if lv in (None, "", level)]
         existing = []
         if existing_src is not None:
+            import shapely
+
             names = [f.name() for f in existing_src.fields() if f.name() in schema.layer("segments").field_names]
-            fids, attrs, geoms = source_to_arrays(existing_src, names, feedback)
+            fids, attrs, geoms = source_to_arrays(existing_src, names, feedback, info=info)
+            check_text(labels["EXISTING"], fids, {n: attrs[n] for n in text_columns(existing_src.fields(), names)})
+            curves_linearised(feedback, labels["EXISTING"], info)
+            zm_dropped(feedback, labels["EXISTING"], existing_src.wkbType(), "segments")
+            geoms = shapely.force_2d(geoms)
             ex_crs = _crs_text(existing_src.sourceCrs())
             if ex_crs != rivers_crs:
                 geoms = seg.transform_geoms(geoms, ex_crs, rivers_crs)
@@ -132,7 +175,7 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
         except seg.SegmentationCancelled:
             return {}
         except seg.SegmentationError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(exc.text(ui_language())) from exc
         fields = segment_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.MultiLineString, rivers.sourceCrs())
@@ -151,6 +194,9 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
             feedback.pushWarning(self.tr("Repaired: {0}").format(text))
         for text in rep["invalid"]:
             feedback.reportError(self.tr("Not used: {0}").format(text))
+        lang = ui_language()
+        for note in rep.get("notes", []):
+            feedback.pushWarning(note.text(lang))
         feedback.pushInfo(self.tr("{0} segments ({1} single-bank): {2} added, {3} changed, "
                                   "{4} unchanged, {5} retired").format(
             rep.get("segments", 0), rep.get("single_bank", 0), len(rep["added"]), len(rep["changed"]),

@@ -19,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin import compat
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
@@ -81,6 +82,8 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import waterchange as wc
         from hezhang_plugin.data.qgsio import shapely_to_qgs, source_to_arrays
         from hezhang_plugin.overlays.placement import check_date
+        from hezhang_plugin.processing.inputs import check_text, layer_label, zm_dropped
+        from hezhang_plugin.services.waterchange import chiefs_by_segment
 
         before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
         after = self.parameterAsRasterLayer(parameters, "AFTER", context)
@@ -90,7 +93,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             d_before = check_date(self.parameterAsString(parameters, "BEFORE_DATE", context))
             d_after = check_date(self.parameterAsString(parameters, "AFTER_DATE", context))
         except ValueError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         if d_before and d_after and d_before >= d_after:
             raise QgsProcessingException(self.tr(
                 "The before date {0} is not earlier than the after date {1}.").format(d_before, d_after))
@@ -99,6 +102,10 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             raise QgsProcessingException(self.tr("No segments layer."))
         code_field = "seg_code" if source.fields().lookupField("seg_code") >= 0 else None
         fids, attrs, geoms = source_to_arrays(source, [code_field] if code_field else [], feedback)
+        lyr = self.parameterAsVectorLayer(parameters, "SEGMENTS", context)
+        label = layer_label("SEGMENTS", lyr.name() if lyr is not None else "")
+        check_text(label, fids, attrs)
+        zm_dropped(feedback, label, source.wkbType(), "water_changes")
         seg_codes = attrs[code_field] if code_field else [str(f) for f in fids]
         crs = source.sourceCrs()
         crs_text = crs.authid() or crs.toWkt()
@@ -112,9 +119,9 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
                 geoms, seg_codes, crs_text,
                 self.parameterAsDouble(parameters, "BUFFER", context),
                 self.parameterAsDouble(parameters, "MIN_AREA", context) or 0.0, feedback)
-            chiefs = wc.chiefs_by_segment(workspace, d_after) if workspace else {}
+            chiefs = chiefs_by_segment(workspace, d_after) if workspace else {}
         except wc.WaterChangeError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         fields = self.output_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.Polygon, crs)

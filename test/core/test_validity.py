@@ -1,0 +1,56 @@
+"""core.validity: one rule for "current on date D", in Python and as QGIS expression text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hezhang_plugin.core import validity
+
+ROW = {"valid_from": "2024-03-01", "valid_to": "2024-06-30"}
+
+
+@pytest.mark.parametrize("day, current", [("2024-02-29", False), ("2024-03-01", True), ("2024-05-15", True),
+                                          ("2024-06-30", True), ("2024-07-01", False)])
+def test_inclusive_bounds(day, current):
+    assert validity.is_current(ROW, day) is current
+
+
+def test_open_bounds_and_date_objects():
+    assert validity.is_current({"valid_from": None, "valid_to": None}, "1900-01-01")
+    assert validity.is_current({"valid_from": "2024-03-01", "valid_to": ""}, "2099-01-01")
+    assert validity.is_current({"valid_from": dt.date(2024, 3, 1)}, dt.date(2024, 3, 1))
+    assert not validity.is_current({"valid_from": "2024/3/2"}, "2024-03-01")
+    with pytest.raises(ValueError):
+        validity.is_current(ROW, "yesterday")
+
+
+def test_retiring_writes_the_day_before_the_successor():
+    """Re-segmentation on 2024-07-01: the old segment holds through 2024-06-30 and the new one
+    from 2024-07-01; on every day exactly one of them is current."""
+    old = {"valid_from": "2020-01-01", "valid_to": validity.end_date("2020-01-01", "2024-07-01")}
+    new = {"valid_from": "2024-07-01", "valid_to": None}
+    assert old["valid_to"] == "2024-06-30"
+    for day in ("2024-06-29", "2024-06-30", "2024-07-01", "2024-07-02"):
+        assert [validity.is_current(r, day) for r in (old, new)].count(True) == 1, day
+    # a row superseded on its own first day held on no day (its record is kept)
+    same_day = {"valid_from": "2024-07-01", "valid_to": validity.end_date("2024-07-01", "2024-07-01")}
+    assert same_day["valid_to"] == "2024-06-30"
+    assert not any(validity.is_current(same_day, d) for d in ("2024-06-30", "2024-07-01", "2024-07-02"))
+    assert validity.end_date(None, "2024-07-01") == "2024-06-30"
+
+
+def test_current_rows_and_open_on():
+    rows = [ROW, {"valid_from": "2024-07-01"}, {}]
+    assert validity.current_rows(rows, "2024-06-30") == [ROW, {}]
+    assert validity.open_on(ROW, "2024-06-30") and not validity.open_on(ROW, "2024-07-01")
+
+
+def test_expression_text():
+    assert validity.expression() == (
+        '(("valid_from" IS NULL OR "valid_from" <= to_date(now())) AND '
+        '("valid_to" IS NULL OR "valid_to" >= to_date(now())))')
+    assert validity.expression(validity.date_literal("2024/7/1")) == (
+        '(("valid_from" IS NULL OR "valid_from" <= to_date(\'2024-07-01\')) AND '
+        '("valid_to" IS NULL OR "valid_to" >= to_date(\'2024-07-01\')))')
