@@ -341,7 +341,7 @@ def test_closing_the_workspace_under_the_tool_ends_it(workspace_scene):
     from qgis.gui import QgsMapMouseEvent
     from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
-    event = QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, QPoint(400, 300), Qt.LeftButton,
-                             Qt.LeftButton, Qt.NoModifier)
+    event = QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, QPoint(400, 300), Qt.MouseButton.LeftButton,
+                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     tool.canvasReleaseEvent(event)  # raised RuntimeError before
     assert canvas.mapTool() is not tool and tool.river_feature is None

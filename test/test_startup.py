@@ -46,7 +46,7 @@ def test_missing_shapely_one_message_and_only_its_features_off(qgis_app, qgis_pr
         tabs = plugin.dock.tabs
         enabled = {tabs.tabText(i): tabs.isTabEnabled(i) for i in range(tabs.count())}
         assert enabled == {"Workspace": True, "Chiefs": False, "Segments": False, "Patrols": False,
-                           "Problems": False, "Imagery": False, "Export": False}
+                           "Problems": False, "Imagery": False, "Export": False, "Users": True}
     finally:
         plugin.unload()
         iface.window.deleteLater()

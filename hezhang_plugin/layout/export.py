@@ -424,7 +424,11 @@ def merge_pdfs(parts: list[str], out: str) -> None:
     if PdfWriter is not None:
         writer = PdfWriter()
         for p in parts:
-            writer.append(p)
+            try:
+                writer.append(p)
+            except Exception as exc:  # pypdf's own errors for a damaged or missing part
+                raise ExportError(tr("Joining the PDF parts failed at {0}: {1}").format(
+                    os.path.basename(p), exc)) from exc
         with open(out, "wb") as fh:
             writer.write(fh)
         return
