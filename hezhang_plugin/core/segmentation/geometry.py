@@ -4,6 +4,8 @@ invalid geometries repaired or reported per feature)."""
 
 from __future__ import annotations
 
+import functools
+import threading
 from typing import Sequence
 
 import numpy as np
@@ -22,10 +24,28 @@ def _is_gk3(crs: str) -> bool:
 
 
 def _transformer(src: str, dst: str):
+    """A pyproj transformer (x = lon for geographic CRSs), made once per pair of CRSs and thread:
+    making one opens the PROJ database (tens of milliseconds), and a run transforms rivers and
+    units with the same pair, on two threads."""
+    return _cached_transformer(src, dst, threading.get_ident())
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_transformer(src: str, dst: str, _thread: int):
     geodesy.ensure_proj_data()
     from pyproj import Transformer
 
     return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def transform_xy(xy: np.ndarray, src: str, dst: str) -> np.ndarray:
+    """An (n, 2) array of coordinates from ``src`` to ``dst`` (a new array; x = lon for
+    geographic CRSs)."""
+    xy = np.asarray(xy, dtype=float)
+    if src == dst or len(xy) == 0:
+        return xy.copy()
+    x, y = _transformer(src, dst).transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
 
 
 def transform_geoms(geoms, src: str, dst: str):
@@ -35,13 +55,7 @@ def transform_geoms(geoms, src: str, dst: str):
     geoms = np.asarray(geoms, dtype=object)
     if src == dst or len(geoms) == 0:
         return geoms
-    tr = _transformer(src, dst)
-
-    def fn(xy):
-        x, y = tr.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, fn)
+    return shapely.transform(geoms, lambda xy: transform_xy(xy, src, dst))
 
 
 def choose_metric_crs(geoms, crs: str) -> str:
