@@ -91,6 +91,17 @@ def expression(date_expr: str = TODAY_EXPR, valid_from: str = VALID_FROM, valid_
     return f"(({f} IS NULL OR {f} <= {date_expr}) AND ({t} IS NULL OR {t} >= {date_expr}))"
 
 
+def sqlite_condition(day_param: str = ":day", table: str = "") -> str:
+    """The rule as SQLite text over ISO date text columns (a GeoPackage's DATE fields), true
+    for rows current on the date bound to ``day_param``: the same bounds as
+    :func:`is_current` (empty text counts as empty; a date-time value counts as its day).
+    ``table`` qualifies the columns (an alias of a join)."""
+    p = f"{table}." if table else ""
+    f, t = f"{p}{VALID_FROM}", f"{p}{VALID_TO}"
+    return (f"(({f} IS NULL OR {f} = '' OR substr({f}, 1, 10) <= {day_param}) AND "
+            f"({t} IS NULL OR {t} = '' OR substr({t}, 1, 10) >= {day_param}))")
+
+
 def date_literal(date) -> str:
     """QGIS expression text for a fixed date: ``to_date('2024-07-01')``."""
     day = _iso(date)

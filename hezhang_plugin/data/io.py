@@ -7,6 +7,7 @@ write their results in a single GeoPackage transaction: either all rows land or 
 from __future__ import annotations
 
 import contextlib
+import operator
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
@@ -242,6 +243,81 @@ def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iter
                 raise KeyError(f"{path} has no layer {layer}")
             delete_fids = [f.GetFID() for f in lyr]
         return write_to(ds, layer, rows, update_by_fid=update_by_fid, delete_fids=delete_fids)
+
+
+def read_columns(path: str, layer: str, names: Optional[Sequence[str]] = None) -> dict:
+    """Like :func:`read_attributes`, as columns: field name → list of values (``fid`` first);
+    only the schema fields in ``names`` when given.
+
+    One list per field instead of one dict per row: at 400,000 appointments a third of the
+    time and memory.
+    """
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.data.gpkg import connect_readonly
+
+    names = [n for n in schema.layer(layer).field_names if names is None or n in names]
+    with connect_readonly(path) as con:
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{layer}")')}  # nosec B608
+        cols = ["fid"] + [n for n in names if n in have]
+        sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{layer}"'  # noqa: S608  # nosec B608
+        rows = con.execute(sql).fetchall()
+    out = {c: list(map(operator.itemgetter(k), rows)) for k, c in enumerate(cols)}
+    for f in schema.layer(layer).fields:
+        if f.type == "boolean" and f.name in out:
+            out[f.name] = [None if v is None else bool(v) for v in out[f.name]]
+    return out
+
+
+class AppointmentQueries:
+    """The appointments of a GeoPackage workspace asked for by date in SQLite (read-only), for
+    :class:`hezhang_plugin.core.assignments.Hierarchy`: the levels held on every segment in
+    one aggregate query, the rows of a few segments or of one chief when they are shown. The
+    rules are core's (validity.sqlite_condition, assignments.held_levels_sqlite)."""
+
+    #: segment codes per query (SQLite's limit on bound values is 999 in old versions)
+    CHUNK = 500
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def held_levels(self, day: str) -> dict:
+        """seg_code → levels held on ``day`` (bits of assignments.LEVEL_BITS)."""
+        from hezhang_plugin.core import assignments as amod
+        from hezhang_plugin.data.gpkg import connect_readonly
+
+        params = {"day": day, **{f"r{i}": r for i, r in enumerate(amod.LEAD_ROLES)}}
+        with connect_readonly(self.path) as con:
+            return dict(con.execute(amod.held_levels_sqlite(), params).fetchall())
+
+    def _rows(self, where: str, params: dict) -> list[dict]:
+        from hezhang_plugin.core import schema
+        from hezhang_plugin.data.gpkg import connect_readonly
+
+        with connect_readonly(self.path) as con:
+            have = {r[1] for r in con.execute('PRAGMA table_info("assignments")')}
+            cols = ["fid"] + [n for n in schema.layer("assignments").field_names if n in have]
+            sql = "SELECT " + ", ".join(f'"{c}"' for c in cols) + " FROM assignments WHERE " + where  # noqa: S608  # nosec B608
+            return [dict(zip(cols, r)) for r in con.execute(sql, params)]
+
+    def current_of(self, seg_codes, day: str) -> list[dict]:
+        """Appointment rows current on ``day`` of these segments."""
+        from hezhang_plugin.core import validity
+
+        codes = list(seg_codes)
+        out = []
+        for k in range(0, len(codes), self.CHUNK):
+            part = codes[k:k + self.CHUNK]
+            marks = ", ".join(f":s{i}" for i in range(len(part)))
+            params = {"day": day, **{f"s{i}": c for i, c in enumerate(part)}}
+            out += self._rows(f"seg_code IN ({marks}) AND {validity.sqlite_condition(':day')}", params)
+        return out
+
+    def current_of_chief(self, chief_id: str, day: str) -> list[dict]:
+        """Appointment rows of a chief current on ``day``."""
+        from hezhang_plugin.core import validity
+
+        return self._rows(f"chief_id = :chief AND {validity.sqlite_condition(':day')}",
+                          {"day": day, "chief": chief_id})
 
 
 def read_attributes(path: str, layer: str) -> list[dict]:
