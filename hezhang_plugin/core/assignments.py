@@ -381,7 +381,7 @@ LEVEL_BITS = {lv: 1 << i for i, lv in enumerate(LEVEL_ORDER)}
 _LEVEL_BIT = LEVEL_BITS
 
 
-def _current_flags(cols: Columns, day: str) -> list:
+def current_flags(cols: Columns, day: str) -> list:
     """``is_current`` of every row, evaluated once per distinct (valid_from, valid_to)."""
     n = len(cols)
     vf = cols.get("valid_from") or [None] * n
@@ -490,7 +490,7 @@ class Hierarchy:
         self.roots.sort()
         # segments current on the date, in the order given
         seg = Columns.of(segments, ("seg_code", "unit_code", "bank", "length_km"))
-        flags = _current_flags(seg, self.date)
+        flags = current_flags(seg, self.date)
         if all(flags):
             self._seg = seg
         else:
@@ -538,7 +538,7 @@ class Hierarchy:
         """Levels held on each segment (bits of LEVEL_BITS) from appointment rows or columns,
         and ``current``: the appointments current on the date, by segment."""
         app = Columns.of(assignments, ("seg_code", "chief_id", "level", "role", "valid_from", "valid_to"))
-        cur = [i for i, ok in enumerate(_current_flags(app, self.date)) if ok]
+        cur = [i for i, ok in enumerate(current_flags(app, self.date)) if ok]
         app_seg = app["seg_code"]
         self.current = _Grouped([app_seg[i] for i in cur], lambda _seg, idx: [app.row(cur[k]) for k in idx])
         # lead-role appointments that hold (holds(), once per chief and open/closed end)

@@ -54,9 +54,19 @@ def is_current(row: Mapping, date) -> bool:
 
 
 def current_rows(rows: Iterable[Mapping], date=None) -> list:
-    """The rows current on ``date`` (default: today)."""
+    """The rows current on ``date`` (default: today); :func:`is_current` is evaluated once per
+    distinct pair of bounds (a table has few)."""
     day = _iso(date) if date is not None else dates.today()
-    return [r for r in rows if is_current(r, day)]
+    memo: dict = {}
+    out = []
+    for r in rows:
+        pair = (r.get(VALID_FROM), r.get(VALID_TO))
+        flag = memo.get(pair)
+        if flag is None:
+            flag = memo[pair] = is_current({VALID_FROM: pair[0], VALID_TO: pair[1]}, day)
+        if flag:
+            out.append(r)
+    return out
 
 
 def ended_by(successor_start) -> str:
