@@ -184,11 +184,15 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
         "date": ogr.OFTDate,
         "datetime": ogr.OFTDateTime,
         "boolean": ogr.OFTInteger,
+        "uuid": ogr.OFTString,
+        "json": ogr.OFTString,
     }
     d = ogr.FieldDefn(f.name, kinds[f.type])
     if f.type == "boolean":
         d.SetSubType(ogr.OFSTBoolean)
-    if f.length and f.type == "text":
+    elif f.type == "json":
+        d.SetSubType(ogr.OFSTJSON)
+    if f.length and f.type in ("text", "uuid"):
         d.SetWidth(f.length)
     d.SetNullable(not f.not_null)
     if f.unique:
@@ -287,6 +291,11 @@ def create_tables(path: str, district_code: str, district_name: str, crs: str,
     feat.SetField("created", now.isoformat())
     feat.SetField("updated", now.isoformat())
     meta.CreateFeature(feat)
+    if version >= 3:
+        from hezhang_plugin.data import gpkg_tracking
+
+        gpkg_tracking.backfill(ds)  # the default rows written above
+        gpkg_tracking.install(ds)
     ds.FlushCache()
     ds = None
 
