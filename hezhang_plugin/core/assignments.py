@@ -427,10 +427,8 @@ class _Grouped:
         return got
 
     def __getitem__(self, key):
-        got = self.get(key)
-        if got is None:
-            raise KeyError(key)
-        return got
+        # an empty list for a key without rows, as the defaultdict(list) this replaces gave
+        return self.get(key, [])
 
     def __contains__(self, key) -> bool:
         return key in self._index
@@ -530,7 +528,7 @@ class Hierarchy:
             if m is None:
                 m = miss_memo[key] = levels_missing(lv, {v for v, b in _LEVEL_BIT.items() if bits & b})
             self._missing_bits.append(m)
-        self.missing = _MissingView(codes_, self._missing_bits)
+        self.missing = dict(zip(codes_, self._missing_bits))
         self._stats: dict[str, tuple] = {}
         self._aggregate()
 
@@ -707,21 +705,3 @@ class _Fetched:
 
     def __getitem__(self, code):
         return self.get(code, [])
-
-
-class _MissingView:
-    """seg_code → missing levels (read-only mapping over the hierarchy's arrays)."""
-
-    def __init__(self, seg_codes: list, missing: list):
-        self._index = {c: i for i, c in enumerate(seg_codes)}
-        self._missing = missing
-
-    def get(self, code, default=None):
-        i = self._index.get(code)
-        return self._missing[i] if i is not None else default
-
-    def __getitem__(self, code):
-        return self._missing[self._index[code]]
-
-    def __contains__(self, code) -> bool:
-        return code in self._index

@@ -97,16 +97,25 @@ def read_rows(path: str, layer: str, where: Optional[str] = None,
     return rows
 
 
-def _set_fields(feat: ogr.Feature, row: dict, names: set) -> None:
+def _set_fields(feat: ogr.Feature, row: dict, names) -> None:
+    """Set the fields of ``feat`` a row names; ``names`` maps field name → index (the index is
+    looked up once per layer: GDAL's by-name setters search the field list in Python on every
+    call). Text and integer values go straight to their typed setter."""
     for k, v in row.items():
-        if k in ("fid", "geom") or k not in names:
+        i = names.get(k) if k not in ("fid", "geom") else None
+        if i is None:
             continue
+        kind = type(v)
         if v is None:
-            feat.SetFieldNull(k)
-        elif isinstance(v, bool):
-            feat.SetField(k, int(v))
+            feat.SetFieldNull(i)
+        elif kind is str:
+            feat.SetFieldString(i, v)
+        elif kind is bool:
+            feat.SetField(i, int(v))
+        elif kind is int:
+            feat.SetFieldInteger64(i, v)
         else:
-            feat.SetField(k, v)
+            feat.SetField(i, v)
 
 
 #: Fields that name a row in error messages, in order of preference.
@@ -193,11 +202,17 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
     if lyr is None:
         raise KeyError(f"the workspace has no layer {layer}")
     defn = lyr.GetLayerDefn()
-    names = {defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())}
+    names = {defn.GetFieldDefn(i).GetName(): i for i in range(defn.GetFieldCount())}
     gtype = lyr.GetGeomType()
     for fid in delete_fids:
         lyr.DeleteFeature(int(fid))
     count = 0
+    rows = list(rows)
+    # shapely geometries to WKB in one call
+    shapes = [k for k, r in enumerate(rows) if r.get("geom") is not None
+              and not isinstance(r["geom"], (bytes, bytearray))]
+    wkbs = dict(zip(shapes, shapely.to_wkb(np.array([rows[k]["geom"] for k in shapes], dtype=object)))) \
+        if shapes and gtype != ogr.wkbNone else {}
     for n, row in enumerate(rows, start=1):
         update = update_by_fid and row.get("fid") is not None
         if update:
@@ -210,8 +225,7 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
         _set_fields(feat, row, names)
         geom = row.get("geom")
         if geom is not None and gtype != ogr.wkbNone:
-            g = ogr.CreateGeometryFromWkb(bytes(geom) if isinstance(geom, (bytes, bytearray))
-                                          else shapely.to_wkb(geom))
+            g = ogr.CreateGeometryFromWkb(bytes(geom) if isinstance(geom, (bytes, bytearray)) else wkbs[n - 1])
             if gtype in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
                 g = ogr.ForceTo(g, gtype)
             feat.SetGeometry(g)
