@@ -22,10 +22,10 @@ APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-v
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: deps test lint scan transup transcompile package validate deploy run demo bench mutate coverage clean help
+.PHONY: deps test lint scan transup transcompile package validate deploy run demo bench bench-quick mutate coverage clean help
 
 help:
-	@echo "make demo | test | lint | scan | transup | transcompile | package | validate | deploy | run | bench | mutate | coverage | clean"
+	@echo "make demo | test | lint | scan | transup | transcompile | package | validate | deploy | run | bench | bench-quick | mutate | coverage | clean"
 
 deps: $(STAMP)
 
@@ -104,6 +104,11 @@ demo: deps transcompile
 bench: deps
 	$(PY) -m pip install -q --group bench -c $(VENV)/os-constraints.txt
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --out docs/benchmarks.md
+
+# Small scales, one run each, for development (under 2 minutes); docs/benchmarks.md is left alone.
+bench-quick: deps
+	@mkdir -p build
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py --quick --out build/benchmarks-quick.md
 
 # Mutation testing of core/ (mutmut, configured in pyproject.toml) against every test that runs
 # without QGIS; prints the kill rate and the survivors not known to be equivalent

@@ -9,12 +9,12 @@
         <translation>工作空间正被占用</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="531" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="532" />
         <source>Segmenting rivers</source>
         <translation>正在划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="563" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="564" />
         <source>Segmentation cancelled; the workspace was not changed.</source>
         <translation>河段划分已取消，工作空间未作更改。</translation>
     </message>
@@ -34,7 +34,7 @@
         <translation>{0}不是布局模板</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="626" />
+        <location filename="../hezhang_plugin/layout/export.py" line="630" />
         <source>{0}: no pages to export</source>
         <translation>{0}：没有可导出的页面</translation>
     </message>
@@ -44,59 +44,64 @@
         <translation>无法应用图层{0}的地图样式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="437" />
+        <location filename="../hezhang_plugin/layout/export.py" line="441" />
         <source>pdfunite failed: {0}</source>
         <translation>pdfunite执行失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="542" />
+        <location filename="../hezhang_plugin/layout/export.py" line="546" />
         <source>Export of {0}: pages missing after the workers ended</source>
         <translation>{0}导出：子进程结束后仍缺少页面</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="709" />
+        <location filename="../hezhang_plugin/layout/export.py" line="713" />
         <source>Unknown format {0}: use PDF, PNG or SVG</source>
         <translation>未知格式{0}：请使用PDF、PNG或SVG</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="712" />
+        <location filename="../hezhang_plugin/layout/export.py" line="716" />
         <source>Unknown product {0}: use coverage, atlas or boards</source>
         <translation>未知产品{0}：请使用coverage（一张图）、atlas（乡镇图集）或boards（公示牌）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="714" />
+        <location filename="../hezhang_plugin/layout/export.py" line="718" />
         <source>Unknown page size {0}: use A4, A3 or A0</source>
         <translation>未知纸张大小{0}：请使用A4、A3或A0</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="722" />
+        <location filename="../hezhang_plugin/layout/export.py" line="726" />
         <source>The output folder {0} cannot be created: {1}</source>
         <translation>无法创建输出文件夹{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="724" />
+        <location filename="../hezhang_plugin/layout/export.py" line="728" />
         <source>The output folder {0} cannot be written; choose another folder</source>
         <translation>输出文件夹{0}不可写入，请选择其他文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="735" />
+        <location filename="../hezhang_plugin/layout/export.py" line="739" />
         <source>The workspace is read-only: the layouts were not stored in it; the templates are in {0}</source>
         <translation>工作空间为只读：布局未保存到工作空间中；模板位于{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="758" />
+        <location filename="../hezhang_plugin/layout/export.py" line="762" />
         <source>Exporting {0}…</source>
         <translation>正在导出{0}…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="717" />
+        <location filename="../hezhang_plugin/layout/export.py" line="721" />
         <source>Give an output folder</source>
         <translation>请指定输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="433" />
+        <location filename="../hezhang_plugin/layout/export.py" line="437" />
         <source>Joining PDF parts needs the Python package pypdf</source>
         <translation>合并 PDF 分段需要 Python 包 pypdf</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/layout/export.py" line="430" />
+        <source>Joining the PDF parts failed at {0}: {1}</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -180,122 +185,122 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="66" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="67" />
         <source>Login</source>
         <translation>登录名</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="67" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="68" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="46" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="47" />
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="69" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="70" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="63" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="64" />
         <source>12-digit code of the village, town or district</source>
         <translation>村、镇或区县的12位代码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="68" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="69" />
         <source>Area (unit code)</source>
         <translation>区域（区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="72" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="73" />
         <source>Add or update user</source>
         <translation>添加或更新用户</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="75" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="76" />
         <source>Remove rights</source>
         <translation>撤销权限</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="86" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="87" />
         <source>History of a feature</source>
         <translation>要素变更历史</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="95" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="96" />
         <source>segment code, chief id, unit code…</source>
         <translation>河段编码、河长编号、区划代码…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="96" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="97" />
         <source>Show history…</source>
         <translation>查看历史…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="126" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127" />
         <source>Viewer</source>
         <translation>查看者</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="126" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127" />
         <source>Village editor</source>
         <translation>村级编辑</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="126" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127" />
         <source>Town editor</source>
         <translation>镇级编辑</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="127" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="128" />
         <source>District manager</source>
         <translation>区级管理员</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="127" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="128" />
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="143" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="144" />
         <source>No workspace open.</source>
         <translation>未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="147" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="148" />
         <source>A GeoPackage workspace has one writer and no logins. Move it to PostgreSQL (hezhang:migrateworkspace) to give each maintainer a login, a role and an area.</source>
         <translation>GeoPackage 工作空间只有一个写入者，没有登录名。将其迁移到 PostgreSQL（hezhang:migrateworkspace）后，可为每位维护人员分配登录名、角色和区域。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="152" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="153" />
         <source>Logins of {0}: editors change only rows inside their area; everybody reads the whole workspace. Passwords are set on the server, never here.</source>
         <translation>{0} 的登录名：编辑人员只能修改其区域内的记录；所有人均可查看整个工作空间。密码在服务器上设置，不在此处设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="170" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="171" />
         <source>The users could not be read: {0}</source>
         <translation>无法读取用户：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="206" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="207" />
         <source>The user was not saved: {0}</source>
         <translation>用户未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="208" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="209" />
         <source>{0} saved: {1}, area {2}</source>
         <translation>已保存 {0}：{1}，区域 {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="220" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="221" />
         <source>The rights were not removed: {0}</source>
         <translation>权限未撤销：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/admin_page.py" line="222" />
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="223" />
         <source>{0} can no longer edit or read the workspace (the login stays for the history).</source>
         <translation>{0} 已不能再编辑或查看工作空间（登录名保留，用于历史记录）。</translation>
     </message>
@@ -1226,62 +1231,62 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>无法将 {0} 添加到工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="44" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="45" />
         <source>True colour (R-G-B)</source>
         <translation>真彩色（R-G-B）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="45" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="46" />
         <source>False colour (NIR-R-G)</source>
         <translation>假彩色（NIR-R-G）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="46" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="47" />
         <source>NDWI water index</source>
         <translation>NDWI 水体指数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="47" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="48" />
         <source>As stored</source>
         <translation>按原始波段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="72" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="73" />
         <source>{0} is not a readable raster: {1}</source>
         <translation>{0} 不是可读取的栅格：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="83" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="84" />
         <source>{0} has {1} band(s); band {2} does not exist.</source>
         <translation>{0} 有 {1} 个波段；波段 {2} 不存在。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="93" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="94" />
         <source>Unknown band preset {0}.</source>
         <translation>未知的波段预设 {0}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="95" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="96" />
         <source>{0} does not exist.</source>
         <translation>{0} 不存在。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="101" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="102" />
         <source>{0} could not be opened as a raster.</source>
         <translation>无法将 {0} 作为栅格打开。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="111" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="112" />
         <source>Compute the NDWI raster first (compute_ndwi).</source>
         <translation>请先计算 NDWI 栅格（compute_ndwi）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="172" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="198" />
         <source>NDWI computation cancelled.</source>
         <translation>NDWI 计算已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="195" />
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="223" />
         <source>NDWI of {0}</source>
         <translation>{0} 的 NDWI</translation>
     </message>
@@ -2908,17 +2913,17 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="194" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="196" />
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="196" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="198" />
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="200" />
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="202" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
@@ -2944,142 +2949,142 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="263" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="264" />
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="265" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="266" />
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="280" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="281" />
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="282" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="283" />
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="293" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="294" />
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="296" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="297" />
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="297" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="298" />
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310" />
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="310" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="311" />
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="311" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="312" />
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="313" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="314" />
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="315" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="316" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="329" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="330" />
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="334" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="335" />
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="334" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="335" />
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="334" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="335" />
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="334" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="335" />
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="337" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="338" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="425" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="426" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="495" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="496" />
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="513" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="514" />
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="569" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="570" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="597" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="598" />
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="597" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="598" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="604" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="605" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="606" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="607" />
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="244" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="245" />
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="415" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="416" />
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>

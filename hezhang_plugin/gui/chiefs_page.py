@@ -374,7 +374,9 @@ class ChiefsPage(DockPage):
         code = item.data(KEY_ROLE)
         for c in h.chiefs_of.get(code, []):
             item.appendRow(self._chief_row(c))
-        for s in h.segments_of.get(code, []):
+        segments = h.segments_of.get(code, [])
+        h.prefetch(s["seg_code"] for s in segments)  # their appointments in one read
+        for s in segments:
             item.appendRow(self._segment_row(s))
         for child in h.children.get(code, []):
             item.appendRow(self._unit_row(child))
@@ -498,9 +500,7 @@ class ChiefsPage(DockPage):
             elif kind == "unit":
                 codes_.extend(s["seg_code"] for s in h.segments_under(key))
             elif kind == "chief":
-                codes_.extend(
-                    a["seg_code"] for apps in h.current.values() for a in apps if a["chief_id"] == key
-                )
+                codes_.extend(h.segments_of_chief(key))
         if not codes_:
             seg = self.layers.get("segments")
             if seg is not None:

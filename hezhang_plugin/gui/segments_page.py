@@ -206,6 +206,7 @@ class StatsTableModel(QAbstractTableModel):
 def load_segments(snaps: dict, date: Optional[str] = None, ctx=None) -> dict:
     """What the page shows, from layer snapshots (runs in a task): current segment rows
     (no geometry) sorted by code, unit and river names, filter choices, length statistics."""
+    from hezhang_plugin.core import assignments as amod
     from hezhang_plugin.core import dates, stats, validity
 
     day = date or dates.today()
@@ -216,7 +217,7 @@ def load_segments(snaps: dict, date: Optional[str] = None, ctx=None) -> dict:
     units = snaps["admin_units"].rows()
     rivers = snaps["rivers"].rows()
     chiefs = snaps["chiefs"].rows()
-    assignments = snaps["assignments"].rows()
+    assignments = amod.Columns(snaps["assignments"].columns())  # the largest table: no dict per row
     if ctx is not None:
         ctx.setProgress(70)
         ctx.check()

@@ -176,6 +176,8 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
             return {}
         except seg.SegmentationError as exc:
             raise QgsProcessingException(exc.text(ui_language())) from exc
+        # the inputs read are done with: their memory goes before the output's arrives
+        river_rows = unit_rows = fids = attrs = geoms = parents = None
         fields = segment_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.MultiLineString, rivers.sourceCrs())
@@ -232,22 +234,25 @@ def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
             dates = {v: _qvalue(name, v) for v in set(col)}
             col = [dates[v] for v in col]
         columns.append(col)
-    wkbs = table.wkb() if n else []
     # one feature and one geometry, refilled per segment: the sink copies what it is given
+    # (plain Python values: wrapping them in QVariants first costs more than the sink's own
+    # conversion, and so does a list of features per addFeatures call)
     add = sink.addFeature
     flag = QgsFeatureSink.Flag.FastInsert
     feat = QgsFeature()
     geom = QgsGeometry()
-    for k, (attrs, wkb) in enumerate(zip(zip(*columns), wkbs), start=1):
-        feat.setAttributes(list(attrs))
-        geom.fromWkb(wkb)
-        feat.setGeometry(geom)
-        if not add(feat, flag):
-            raise QgsProcessingException(f"could not write segment {attrs[0]}")
-        if k % _CHUNK == 0:
-            if feedback.isCanceled():
-                return False
-            feedback.setProgress(90.0 + 10.0 * k / max(n, 1))
+    set_attributes, set_geometry, from_wkb = feat.setAttributes, feat.setGeometry, geom.fromWkb
+    for lo in range(0, n, _CHUNK):
+        hi = min(lo + _CHUNK, n)
+        for attrs, wkb in zip(zip(*(col[lo:hi] for col in columns)), table.wkb(lo, hi)):
+            set_attributes(list(attrs))
+            from_wkb(wkb)
+            set_geometry(geom)
+            if not add(feat, flag):
+                raise QgsProcessingException(f"could not write segment {attrs[0]}")
+        if feedback.isCanceled():
+            return False
+        feedback.setProgress(90.0 + 10.0 * hi / max(n, 1))
     for row in extra_rows:
         values = {k: _qvalue(k, v) for k, v in row.items() if k not in ("fid", "geom")}
         sink.addFeature(feature_from(fields, values, row.get("geom")), flag)
