@@ -101,7 +101,7 @@
     <message>
         <location filename="../hezhang_plugin/layout/export.py" line="430" />
         <source>Joining the PDF parts failed at {0}: {1}</source>
-        <translation type="unfinished" />
+        <translation>合并 PDF 分段时在 {0} 处失败：{1}</translation>
     </message>
 </context>
 <context>
