@@ -3,6 +3,7 @@ PDF (pdftotext), equal the statistics, the coverage map and the tables they come
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -129,7 +130,6 @@ def test_chiefs_per_level_boards_patrols(report):
     assert f"1个河段缺少村级河长（{gap_name}）" in paragraphs
     boards = len(io.read_rows(path, "notice_boards", with_geometry=False))
     assert f"全区设立河长公示牌{boards}块" in paragraphs
-    assert "尚无巡河记录" in paragraphs  # patrol data arrives with the patrols stream
 
     pdf = _pdf_text(files.pdf)
     cells = _cells(pdf)
@@ -137,6 +137,59 @@ def test_chiefs_per_level_boards_patrols(report):
         assert _has_row(cells, [zh, str(lead[lv]), str(with_segments[lv])])
     assert f"全区设立河长公示牌{boards}块" in _flat(pdf)
     assert f"1个河段缺少村级河长（{gap_name}）" in _flat(pdf)
+
+
+def test_patrols_equal_the_generated_season(report):
+    """The patrols section from the season's plan (demo.generate_patrols): every task owed
+    from the chiefs' appointment to the end of June (a task: one chief, one segment, one rule
+    period under Henan 2018), met unless its patrol was left out or walked only 30 % of the
+    segment; patrols counted = tracks written less those 30 % walks."""
+    from collections import Counter
+
+    from hezhang_plugin.data import io
+
+    out, result, files, demo_mod = report
+    plan, path = result["patrol_plan"], result["workspace"]
+    missed = set(plan.missing) | set(plan.partial)
+    assert all(demo_mod.REPORT_START <= start and end <= demo_mod.REPORT_END
+               for *_x, start, end, _label in plan.slots)
+    owed = Counter(level for _c, _s, level, *_x in plan.slots)
+    met = Counter(level for c, s, level, _k, _a, _b, label in plan.slots if (c, s, label) not in missed)
+    patrols = io.read_rows(path, "patrols", with_geometry=False)
+    window = {(c, s, label): (a, b) for c, s, _lv, _k, a, b, label in plan.slots}
+
+    def partial(p):
+        # The generator names each track file after its chief (but for the GCJ-02 app's
+        # CSV), date and segment.
+        stem = os.path.splitext(p["source_file"])[0].split("_")
+        return any(p["chief_id"] == c and stem[-1] == s
+                   and window[(c, s, lb)][0] <= stem[-2] <= window[(c, s, lb)][1] for c, s, lb in plan.partial)
+
+    counted = [p for p in patrols if not partial(p)]
+    assert len(patrols) == plan.files and len(counted) == plan.files - len(plan.partial)
+    km = sum(p["distance_km"] for p in counted)
+    ok, none = plan.expected["ok"], plan.expected["none"]
+    sentence = (f"报告期内各级河长巡河记录{plan.files}次，其中计入巡河任务的有效巡河{len(counted)}次，有效巡河里程"
+                f"{km:.2f}公里")
+    tasks = (f"全区应完成巡河任务{plan.owed}项（每名河长在每个责任河段、每个巡河周期为一项），达标{ok}项，"
+             f"次数不足0项，未巡河{none}项，达标率{100.0 * ok / plan.owed:.1f}%")
+    paragraphs, tables = _docx(files.docx)
+    assert sentence in paragraphs and tasks in paragraphs
+    assert "区级每季度至少1次、镇级每月至少1次、村级每周至少1次" in paragraphs
+    table = next(t for t in tables if t[0][:2] == ["级别", "巡河任务（项）"])
+    rows = {row[0]: row[1:6] for row in table[1:]}
+    for level, zh in (("district", "区级河长"), ("town", "镇级河长"), ("village", "村级河长")):
+        assert rows[zh] == [str(owed[level]), str(met[level]), "0", str(owed[level] - met[level]),
+                            f"{100.0 * met[level] / owed[level]:.1f}%"]
+    assert rows["合计"][:4] == [str(plan.owed), str(ok), "0", str(none)]
+    listed = next(t for t in tables if t[0][0] == "河长" and t[0][1] == "河段")
+    names = {c["chief_id"]: c["name"] for c in io.read_rows(path, "chiefs", with_geometry=False)}
+    assert sorted(row[0] for row in listed[1:]) == sorted(names[c] for c, _s, _l in missed)
+    # The 30 % walks say why they did not count; the tasks left out say there was no patrol.
+    assert sum("覆盖" in row[4] and "< 50%" in row[4] for row in listed[1:]) == len(plan.partial)
+    assert sum(row[4] == "无巡河记录" for row in listed[1:]) == len(plan.missing)
+    pdf = _flat(_pdf_text(files.pdf))
+    assert _flat(sentence) in pdf and _flat(tasks) in pdf
 
 
 def test_problems_equal_their_rule(report):
