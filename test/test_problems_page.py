@@ -175,3 +175,34 @@ def test_water_change_polygons_become_problems(page):
     assert pm.clues_from_water_change([{"change": "water_gained", "area_m2": 50.0, "geom": None}]) == []
     with pytest.raises(ValueError):
         page.add_water_change_clues(page.layers["problem_rules"])
+
+
+def test_the_page_follows_a_replaced_problems_layer(page):
+    """The page binds to the session's layers: when the project's problems layer is replaced
+    (removed and added again), a problem drawn on the new layer is still filled in, and the
+    list follows the new layer's edits."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate
+
+    project = QgsProject.instance()
+    old = page.layers["problems"]
+    source = old.source()
+    project.removeMapLayer(old.id())
+    new = QgsVectorLayer(source, "问题", "ogr")
+    assert new.isValid()
+    project.addMapLayer(new)
+    wait_tasks(page)
+    assert page.layers["problems"] is new
+    assert new.startEditing()
+    feat = QgsFeature(new.fields())
+    for k, v in {"problem_code": "411171-20240421-001", "title": "河边倾倒垃圾", "category": "dumping",
+                 "quantity": 20.0, "quantity_unit": "m3", "source": "public", "status": "reported"}.items():
+        feat.setAttribute(new.fields().indexOf(k), v)
+    feat.setAttribute(new.fields().indexOf("reported_on"), QDate(2024, 4, 21))
+    feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(113.93, 33.6004)))
+    assert new.addFeature(feat)
+    wait_tasks(page)
+    got = page._feature("411171-20240421-001")
+    assert (got["seg_code"], got["chief_id"], got["severity"]) == (fx.S1, "VA", "general")
+    shown = [code for _t, items in _shown(page) for code, _days in items]
+    assert "411171-20240421-001" in shown

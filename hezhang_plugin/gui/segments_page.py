@@ -249,7 +249,7 @@ class SegmentsPage(DockPage):
         self._syncing = False
         self._rows: list = []
         self.tables = {}
-        self._bound: Optional[QgsVectorLayer] = None
+        self.follow_layer("segments", "selectionChanged", self._layer_selection_changed)
         layout = QVBoxLayout(self)
         # filters
         filters = QHBoxLayout()
@@ -367,32 +367,16 @@ class SegmentsPage(DockPage):
         return self.session.layers().get(name) if self.session is not None and self.session.is_open else None
 
     def on_workspace(self, session) -> None:
-        self._bind_layer(self.layer)
         self.refresh()
 
     def on_changed(self) -> None:
-        if self.session is not None and self.layer is not self._bound:
-            self._bind_layer(self.layer)
         self.refresh()
 
     def on_teardown(self) -> None:
-        self._bind_layer(None)
         if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
             self.iface.mapCanvas().unsetMapTool(self.tool)
         self.tool = None
         self.task = None
-
-    def _bind_layer(self, layer: Optional[QgsVectorLayer]) -> None:
-        from qgis.PyQt import sip
-
-        if self._bound is not None and not sip.isdeleted(self._bound):
-            try:
-                self._bound.selectionChanged.disconnect(self._layer_selection_changed)
-            except (TypeError, RuntimeError):
-                pass
-        self._bound = layer
-        if layer is not None:
-            layer.selectionChanged.connect(self._layer_selection_changed)
 
     @property
     def loading(self) -> bool:
