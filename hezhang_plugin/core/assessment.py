@@ -593,6 +593,14 @@ def result_rows(sheet: dict, period: Period, results: Iterable[SubjectResult], w
     return rows
 
 
+def _pts(value: float) -> str:
+    """Points as printed: at most two decimals (29.03, 6.67, 10); stored values keep four."""
+    if value != value:  # NaN
+        return "—"
+    v = round(float(value), 2) + 0.0  # + 0.0: no "-0"
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
 def sheet_document(sheet: dict, items: Sequence[dict], period: Period, results: Sequence[SubjectResult]):
     """The printable sheets (core.workreport document): a ranking page, then one page per
     subject with every item's points, the reasons behind each point lost and the evidence,
@@ -623,10 +631,11 @@ def sheet_document(sheet: dict, items: Sequence[dict], period: Period, results: 
             full = item.get("points")
             kind = schema.ASSESSMENT_KINDS.label(item.get("kind") or "score", "zh")
             reasons = "；".join(
-                f"{ln.detail_zh or ln.detail}（{ln.points:+g}分"
-                + (f"，依据：{ln.evidence_layer}/{ln.evidence_key}" if ln.evidence_key else "") + "）"
+                f"{ln.detail_zh or ln.detail}（{'+' if ln.points >= 0 else ''}{_pts(ln.points)}分"
+                + (f"，依据：{'/'.join(x for x in (ln.evidence_layer, ln.evidence_key) if x)}"
+                   if ln.evidence_key else "") + "）"
                 for ln in lines) or "—"
-            rows.append([str(n), f"{name}（{kind}）", "—" if full in (None, "") else f"{_f(full):g}", f"{pts:g}",
+            rows.append([str(n), f"{name}（{kind}）", "—" if full in (None, "") else f"{_f(full):g}", _pts(pts),
                          reasons])
         rows.append(["", "合计", f"{_f(sheet.get('full_marks'), 100):g}", f"{r.total:.2f}",
                      f"等次：{schema.GRADES.label(r.grade, 'zh')}；排名：第{r.rank}名（共{len(results)}个）"])

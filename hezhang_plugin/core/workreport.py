@@ -50,9 +50,15 @@ class Table:
 
 @dataclass
 class Figure:
+    """An image with its caption. ``appendix``: printed after the text on a landscape page
+    of its own (附图), as large as the page allows — for a map drawn on a larger sheet
+    (the coverage map is an A3 landscape layout), which at text width would be too small to
+    read and would leave the rest of its page empty; else ``width_mm`` wide in the text."""
+
     path: str
     caption: str
     width_mm: float = 160.0
+    appendix: bool = False
 
 
 @dataclass
@@ -210,6 +216,8 @@ def build(f: ReportFacts) -> Document:
     _next_steps(doc, f, next(n))
     doc.add(Paragraph(f"{f.district_name}河长制办公室", "signature"))
     doc.add(Paragraph(_d(f.end), "signature"))
+    if f.map_png:
+        doc.add(Figure(f.map_png, f"附图1　{f.district_name}河长制一张图", appendix=True))
     for k, table in enumerate(doc.tables(), start=1):
         table.caption = f"表{k}　{table.caption}"
     return doc
@@ -226,7 +234,7 @@ def _rivers(doc: Document, f: ReportFacts, num: str) -> None:
         f"全区纳入河长制管理的河流{len(f.rivers)}条，总长{km(total)}公里，其中" + "、".join(parts)
         + f"。全区共划分河段{f.segments}个，涉及{f.towns_touched}个镇（街道）、"
         f"{len(f.villages_touched)}个行政村（社区）。沿区界的河流按单侧计算长度，左、右岸分属不同村的河段"
-        "长度只计一次。"))
+        "长度只计一次。" + ("全区河长制一张图见附图1。" if f.map_png else "")))
     rows = []
     for r in f.rivers:
         rows.append([r.name, r.river_code, schema.RIVER_GRADES.label(r.grade, "zh") if r.grade else "",
@@ -236,11 +244,9 @@ def _rivers(doc: Document, f: ReportFacts, num: str) -> None:
                  km(sum(r.left_km + r.right_km for r in f.rivers)), km(total), str(len(f.villages_touched))])
     doc.add(Table("河流及河段长度统计", ["河流", "河流编码", "等级", "河段数", "两岸河段（公里）",
                                              "单侧河段（公里）", "计入长度（公里）", "涉及村（社区）数"],
-                  rows, [14, 12, 8, 8, 13, 13, 16, 12], ["l", "l", "l", "r", "r", "r", "r", "r"], True))
+                  rows, [11, 12, 8, 8, 13, 13, 20, 15], ["l", "l", "l", "r", "r", "r", "r", "r"], True))
     village_rows = [[r.name, "、".join(r.villages)] for r in f.rivers]
     doc.add(Table("河流流经的村（社区）", ["河流", "村（社区）"], village_rows, [15, 85], ["l", "l"]))
-    if f.map_png:
-        doc.add(Figure(f.map_png, f"图1　{f.district_name}河长制一张图"))
 
 
 def _chiefs(doc: Document, f: ReportFacts, num: str) -> None:
@@ -350,7 +356,7 @@ def _patrols(doc: Document, f: ReportFacts, num: str) -> None:
         rows = [[x["chief"], x["segment"], x["period"], f"{x['valid']}/{x['required']}", x["reasons"] or "无巡河记录"]
                 for x in listed]
         doc.add(Table("未达标巡河任务", ["河长", "河段", "巡河周期", "有效/应巡", "未计入的巡河及原因"], rows,
-                      [9, 29, 17, 12, 33], ["l", "l", "l", "r", "l"]))
+                      [9, 24, 19, 13, 35], ["l", "l", "l", "r", "l"]))
         if len(p.not_met) > len(listed):
             more = len(p.not_met) - len(listed)
             doc.add(Paragraph(f"另有{more}项未达标巡河任务未列出，详见巡河达标检查结果。", "note"))
@@ -382,7 +388,7 @@ def _problems(doc: Document, f: ReportFacts, num: str) -> None:
     if f.overdue:
         doc.add(Table("逾期未整改问题清单", ["问题编号", "问题", "河段", "责任河长", "整改期限", "逾期（天）"],
                       [[o["problem_code"], o["title"], o["seg_name"], o["chief"], o["deadline"], str(o["days"])]
-                       for o in f.overdue], [30, 20, 15, 9, 15, 11], ["l", "l", "l", "l", "l", "r"]))
+                       for o in f.overdue], [22, 26, 16, 9, 17, 10], ["l", "l", "l", "l", "l", "r"]))
 
 
 def _assessment(doc: Document, f: ReportFacts, num: str) -> None:
