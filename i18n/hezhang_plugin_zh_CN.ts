@@ -9,12 +9,12 @@
         <translation>工作空间正被占用</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="508"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="514"/>
         <source>Segmenting rivers</source>
         <translation>正在划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="540"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="546"/>
         <source>Segmentation cancelled; the workspace was not changed.</source>
         <translation>河段划分已取消，工作空间未作更改。</translation>
     </message>
@@ -54,39 +54,245 @@
         <translation>{0}导出：子进程结束后仍缺少页面</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="712"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="723"/>
         <source>Unknown format {0}: use PDF, PNG or SVG</source>
         <translation>未知格式{0}：请使用PDF、PNG或SVG</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="715"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="726"/>
         <source>Unknown product {0}: use coverage, atlas or boards</source>
         <translation>未知产品{0}：请使用coverage（一张图）、atlas（乡镇图集）或boards（公示牌）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="717"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="728"/>
         <source>Unknown page size {0}: use A4, A3 or A0</source>
         <translation>未知纸张大小{0}：请使用A4、A3或A0</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="723"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="736"/>
         <source>The output folder {0} cannot be created: {1}</source>
         <translation>无法创建输出文件夹{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="725"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="738"/>
         <source>The output folder {0} cannot be written; choose another folder</source>
         <translation>输出文件夹{0}不可写入，请选择其他文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="736"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="749"/>
         <source>The workspace is read-only: the layouts were not stored in it; the templates are in {0}</source>
         <translation>工作空间为只读：布局未保存到工作空间中；模板位于{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="751"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="772"/>
         <source>Exporting {0}…</source>
         <translation>正在导出{0}…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/layout/export.py" line="731"/>
+        <source>Give an output folder</source>
+        <translation>请指定输出文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>AddUserAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="20"/>
+        <source>Add user (PostgreSQL workspace)</source>
+        <translation>添加用户（PostgreSQL 工作空间）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="21"/>
+        <source>Creates (or updates) the database login of one person in a PostgreSQL workspace (service=NAME) with one role — viewer, village editor, town editor, district manager or administrator — and the unit code of the area they edit: a village code for a village editor, a town code for a town editor, a district (or city) code for a district manager. Editors change only rows of units whose code starts with their area's prefix; the database refuses anything else with a message naming the unit. Everyone reads the whole workspace. No password is set here: the server's administrator gives the login its password or another authentication method. Run it with an administrator's login that may create roles.</source>
+        <translation>在 PostgreSQL 工作空间（service=NAME）中为一名人员创建（或更新）数据库登录名，指定一个角色——查看者、村级编辑、镇级编辑、区级管理员或系统管理员——以及其负责区域的区划代码：村级编辑填村代码，镇级编辑填镇代码，区级管理员填区县（或市）代码。编辑人员只能修改区划代码以其区域前缀开头的记录；其他修改会被数据库拒绝，并提示所涉及的区划。所有人均可查看整个工作空间。此处不设置密码：由服务器管理员为登录名设置密码或其他认证方式。请使用有权创建角色的管理员登录名运行。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="34"/>
+        <source>PostgreSQL workspace (service=NAME)</source>
+        <translation>PostgreSQL 工作空间（service=NAME）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="45"/>
+        <source>Login</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
+        <source>Viewer</source>
+        <translation>查看者</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
+        <source>Village editor</source>
+        <translation>村级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="37"/>
+        <source>Town editor</source>
+        <translation>镇级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="38"/>
+        <source>District manager</source>
+        <translation>区级管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="38"/>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="41"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="42"/>
+        <source>Unit code of the area (12 digits)</source>
+        <translation>负责区域的区划代码（12位）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="44"/>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="53"/>
+        <source>Users exist only in a PostgreSQL workspace (service=NAME); a GeoPackage has one writer.</source>
+        <translation>用户仅存在于 PostgreSQL 工作空间（service=NAME）中；GeoPackage 只有一个写入者。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="61"/>
+        <source>The user was not added: {0}</source>
+        <translation>未添加用户：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/adduser.py" line="62"/>
+        <source>{0}: {1}, area {2}</source>
+        <translation>{0}：{1}，区域 {2}</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="66"/>
+        <source>Login</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="67"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="46"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="69"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="63"/>
+        <source>12-digit code of the village, town or district</source>
+        <translation>村、镇或区县的12位代码</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="68"/>
+        <source>Area (unit code)</source>
+        <translation>区域（区划代码）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="72"/>
+        <source>Add or update user</source>
+        <translation>添加或更新用户</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="75"/>
+        <source>Remove rights</source>
+        <translation>撤销权限</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="86"/>
+        <source>History of a feature</source>
+        <translation>要素变更历史</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="95"/>
+        <source>segment code, chief id, unit code…</source>
+        <translation>河段编码、河长编号、区划代码…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="96"/>
+        <source>Show history…</source>
+        <translation>查看历史…</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="126"/>
+        <source>Viewer</source>
+        <translation>查看者</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="126"/>
+        <source>Village editor</source>
+        <translation>村级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="126"/>
+        <source>Town editor</source>
+        <translation>镇级编辑</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127"/>
+        <source>District manager</source>
+        <translation>区级管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="127"/>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="143"/>
+        <source>No workspace open.</source>
+        <translation>未打开工作空间。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="147"/>
+        <source>A GeoPackage workspace has one writer and no logins. Move it to PostgreSQL (hezhang:migrateworkspace) to give each maintainer a login, a role and an area.</source>
+        <translation>GeoPackage 工作空间只有一个写入者，没有登录名。将其迁移到 PostgreSQL（hezhang:migrateworkspace）后，可为每位维护人员分配登录名、角色和区域。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="152"/>
+        <source>Logins of {0}: editors change only rows inside their area; everybody reads the whole workspace. Passwords are set on the server, never here.</source>
+        <translation>{0} 的登录名：编辑人员只能修改其区域内的记录；所有人均可查看整个工作空间。密码在服务器上设置，不在此处设置。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="170"/>
+        <source>The users could not be read: {0}</source>
+        <translation>无法读取用户：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="206"/>
+        <source>The user was not saved: {0}</source>
+        <translation>用户未保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="208"/>
+        <source>{0} saved: {1}, area {2}</source>
+        <translation>已保存 {0}：{1}，区域 {2}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="220"/>
+        <source>The rights were not removed: {0}</source>
+        <translation>权限未撤销：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/admin_page.py" line="222"/>
+        <source>{0} can no longer edit or read the workspace (the login stays for the history).</source>
+        <translation>{0} 已不能再编辑或查看工作空间（登录名保留，用于历史记录）。</translation>
     </message>
 </context>
 <context>
@@ -168,82 +374,77 @@
 <context>
     <name>CheckCoverageAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="70"/>
-        <source>Workspace GeoPackage</source>
-        <translation>工作空间 GeoPackage</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="76"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="74"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="77"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="75"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="78"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="76"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="79"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="77"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="80"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="78"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="81"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="79"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="95"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="93"/>
         <source>Check date (empty: today)</source>
         <translation>检查日期（留空：今天）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="103"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="101"/>
         <source>Gap/overlap tolerance (m)</source>
         <translation>缺口/重叠容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="113"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="111"/>
         <source>Coverage problems</source>
         <translation>覆盖问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="118"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="116"/>
         <source>Findings</source>
         <translation>检查结果数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="119"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="117"/>
         <source>Share of river km fully covered</source>
         <translation>完全覆盖的河流公里数占比</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="120"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="118"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="159"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="163"/>
         <source>Give a WORKSPACE or the layers {0}</source>
         <translation>请提供 WORKSPACE 或图层 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="196"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="200"/>
         <source>Reading the workspace</source>
         <translation>正在读取工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="212"/>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="216"/>
         <source>Checking rules {0}</source>
         <translation>正在检查规则 {0}</translation>
     </message>
@@ -256,6 +457,11 @@
         <location filename="../hezhang_plugin/processing/checkcoverage.py" line="56"/>
         <source>Checks the river-chief coverage on a date (default today): R1 every current segment has district-, town- and (in a village) village-level chiefs; R2 chiefs belong to the segment&apos;s unit or its ancestor; R3 each river is covered on each bank by segments without gaps or overlaps; R4 every village a river crosses has a segment; R5 every segment has a notice board; R6 no two chiefs of the same level and role on one segment; R7 formats of codes, phones and names. Give a WORKSPACE, or the SEGMENTS, CHIEFS, ASSIGNMENTS and UNITS layers (RIVERS and NOTICE_BOARDS enable R3/R4 and R5). OUTPUT holds one feature per finding with rule, severity and a message in the UI language; the geometry is the gap, the overlap, the river part or the segment concerned.</source>
         <translation>检查指定日期（默认今天）的河长覆盖情况：R1 每个现行河段都有区级、镇级和（位于村内时）村级河长；R2 河长属于河段所在行政区划或其上级区划；R3 每条河流的每一岸均由河段覆盖，无缺口、无重叠；R4 河流流经的每个村（社区）都有河段；R5 每个河段都有公示牌；R6 同一河段上没有两名级别和河长类型均相同的河长；R7 代码、电话和姓名格式正确。请提供 WORKSPACE，或 SEGMENTS、CHIEFS、ASSIGNMENTS 和 UNITS 图层（提供 RIVERS 和 NOTICE_BOARDS 时分别启用 R3/R4 和 R5）。OUTPUT 中每条检查结果对应一个要素，包含规则、严重程度和以界面语言给出的说明；几何为相关的缺口、重叠、河流部分或河段。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/checkcoverage.py" line="70"/>
+        <source>Workspace (GeoPackage or service=NAME)</source>
+        <translation>工作空间（GeoPackage 或 service=NAME）</translation>
     </message>
 </context>
 <context>
@@ -427,47 +633,47 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="354"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="355"/>
         <source>{0:.2f} km · {1}</source>
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="724"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="725"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="664"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="665"/>
         <source>Saving {0} failed: {1}</source>
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="666"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="667"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="716"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="717"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="721"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="722"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="733"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="734"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="771"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="772"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="762"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="763"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
@@ -482,9 +688,35 @@
         <translation>正在加载河长制层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="611"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="612"/>
         <source>{0} assigned to {1} segments ({2} new appointments)</source>
         <translation>已将 {0} 任命到 {1} 个河段（新增 {2} 项任命）</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictWatcher</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/conflict_watch.py" line="66"/>
+        <source>{0}: changed by {1} at {2} (version {3}); your changes: {4}</source>
+        <translation>{0}：已于 {2} 被 {1} 修改（版本 {3}）；您的修改：{4}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/conflict_watch.py" line="68"/>
+        <source>Someone saved these features after you started editing them:
+
+{0}
+
+Reload them and apply your changes again? Their other changes are kept; the fields you changed take your values. Then save again.</source>
+        <translation>在您开始编辑后，其他人已保存了以下要素：
+
+{0}
+
+是否重新加载这些要素并再次应用您的修改？他人的其他修改将保留；您修改过的字段取您的值。然后请再次保存。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/conflict_watch.py" line="77"/>
+        <source>Edit conflict</source>
+        <translation>编辑冲突</translation>
     </message>
 </context>
 <context>
@@ -576,47 +808,47 @@
         <translation>请点击一条河流。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="145"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="157"/>
         <source>Click the start of the segment on the river.</source>
         <translation>请在河流上点击河段起点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="161"/>
         <source>Click the end of the segment on the river.</source>
         <translation>请在河流上点击河段终点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="165"/>
         <source>Start and end are the same place; click another end.</source>
         <translation>起点和终点位置相同，请点击另一个终点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="177"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="192"/>
         <source>No river here; click on a river line.</source>
         <translation>此处没有河流，请点击河流线。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="223"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="238"/>
         <source>The district code is unknown (project variable hz_district_code).</source>
         <translation>区县代码未知（工程变量 hz_district_code）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="265"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="280"/>
         <source>The segments layer cannot be edited.</source>
         <translation>河段图层不可编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="267"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="282"/>
         <source>Draw segment {0}</source>
         <translation>绘制河段 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="271"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="286"/>
         <source>The segment could not be added.</source>
         <translation>无法添加该河段。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="275"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="290"/>
         <source>Segment {0} ({1:.3f} km) added.</source>
         <translation>已添加河段 {0}（{1:.3f} km）。</translation>
     </message>
@@ -636,17 +868,17 @@
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="241"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="256"/>
         <source>The river {0} has no river code, so the segment was not added. Give the river its code in the rivers layer first.</source>
         <translation>河流{0}没有河流编码，未添加河段。请先在河流图层中填写该河流的编码。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="247"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="262"/>
         <source>The segment lies outside every {0} unit, so no unit would be responsible for it; it was not added. Draw the unit&apos;s boundary there first, or draw the segment inside a unit.</source>
         <translation>该河段不在任何{0}级行政区划内，没有责任单位，未予添加。请先在该处绘制区划边界，或在区划范围内绘制河段。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="262"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="277"/>
         <source>The segment was not added: {0}</source>
         <translation>未添加河段：{0}</translation>
     </message>
@@ -659,67 +891,67 @@
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Coverage map</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Town atlas</source>
         <translation>镇（乡、街道）图集</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="43"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="48"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="47"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="50"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="49"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="52"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="51"/>
         <source>Resolution (dpi)</source>
         <translation>分辨率（dpi）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="54"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="53"/>
         <source>Page size of the coverage map and town atlas</source>
         <translation>河长制一张图和镇（乡、街道）图集的页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="57"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="56"/>
         <source>One PDF file per town / segment</source>
         <translation>每个镇/河段一个 PDF 文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="62"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="61"/>
         <source>Files written</source>
         <translation>已写入的文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="70"/>
         <source>Choose at least one product</source>
         <translation>请至少选择一种产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="82"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="81"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="84"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
@@ -734,7 +966,7 @@
         <translation>导出工作空间的河长制一张图、镇（乡、街道）图集（每个镇一页）和公示牌（每个现行河段一页，按 1.5 m x 1.0 m 的公示牌比例）。PDF 格式每种产品输出一个多页文件，或按编码命名、每个镇/河段输出一个文件；PNG 和 SVG 格式每页输出一个文件。版式保存在工作空间的工程中，并以 .qpt 模板保存在 OUTPUT_FOLDER/templates 中，可在布局设计器中调整样式后再次导出。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/exportmaps.py" line="59"/>
+        <location filename="../hezhang_plugin/processing/exportmaps.py" line="58"/>
         <source>Imagery background on the coverage map and town atlas (遥感影像 group)</source>
         <translation>河长制一张图和乡镇图集加遥感影像底图（遥感影像组）</translation>
     </message>
@@ -823,6 +1055,79 @@
         <location filename="../hezhang_plugin/gui/export_page.py" line="44"/>
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
+    </message>
+</context>
+<context>
+    <name>FeatureHistoryDialog</name>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="24"/>
+        <source>History of {0}</source>
+        <translation>{0} 的变更历史</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Who</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="31"/>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="43"/>
+        <source>created</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="43"/>
+        <source>changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="43"/>
+        <source>ended</source>
+        <translation>终止</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="44"/>
+        <source>deleted</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="53"/>
+        <source>The history could not be read: {0}</source>
+        <translation>无法读取变更历史：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="62"/>
+        <source>(geometry)</source>
+        <translation>（几何）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/history_dialog.py" line="67"/>
+        <source>{0} changes of {1} by {2}</source>
+        <translation>{1} 共 {0} 处变更，修改人：{2}</translation>
     </message>
 </context>
 <context>
@@ -1152,12 +1457,12 @@
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="155"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="181"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="165"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="192"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
@@ -1167,22 +1472,22 @@
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="330"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="374"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="381"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="337"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="381"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="364"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="424"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1191,64 +1496,79 @@
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="367"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="427"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="372"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="432"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="386"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="465"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="391"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="469"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="396"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="474"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="169"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="196"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="169"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="196"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="168"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="195"/>
         <source>Problems</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="358"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="418"/>
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="167"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
         <source>Patrols</source>
         <translation>巡河</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="196"/>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="393"/>
+        <source>Open PostgreSQL workspace</source>
+        <translation>打开 PostgreSQL 工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="393"/>
+        <source>Service (pg_service.conf; the password comes from pgpass or a QGIS authentication configuration):</source>
+        <translation>服务（pg_service.conf；密码来自 pgpass 或 QGIS 认证配置）：</translation>
     </message>
 </context>
 <context>
@@ -1272,6 +1592,54 @@
         <location filename="../hezhang_plugin/plugin.py" line="76"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="50"/>
+        <source>Change history</source>
+        <translation>变更历史</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="33"/>
+        <source>Exports the change log of a workspace (GeoPackage or PostgreSQL service=NAME): who inserted, changed, ended or deleted which row, when, and each changed field&apos;s old and new value (geometries as WKT), between START and END (dates YYYY-MM-DD, both days included, China Standard Time). LAYER and KEY narrow it to one layer and one row, e.g. segments and a segment code: who changed segment X between D1 and D2.</source>
+        <translation>导出工作空间（GeoPackage 或 PostgreSQL service=NAME）的变更记录：在 START 与 END 之间（日期格式 YYYY-MM-DD，含首尾两天，北京时间），谁在何时新增、修改、终止或删除了哪条记录，以及每个被修改字段的原值和新值（几何以 WKT 表示）。LAYER 和 KEY 可限定到某一图层和某一条记录，例如河段和河段编码：谁在 D1 到 D2 之间修改了河段 X。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="43"/>
+        <source>Workspace</source>
+        <translation>工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="44"/>
+        <source>From (YYYY-MM-DD)</source>
+        <translation>起始日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="45"/>
+        <source>To (YYYY-MM-DD)</source>
+        <translation>截止日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="46"/>
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="48"/>
+        <source>Row key (segment code, chief id, unit code…)</source>
+        <translation>记录编码（河段编码、河长编号、区划代码…）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="72"/>
+        <source>Cannot write the output table</source>
+        <translation>无法写入输出表</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/history.py" line="82"/>
+        <source>{0} changed fields by {1}</source>
+        <translation>共 {0} 处字段变更，变更人：{1}</translation>
     </message>
 </context>
 <context>
@@ -1365,89 +1733,132 @@
 <context>
     <name>ImportRosterAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="41"/>
-        <source>Workspace GeoPackage</source>
-        <translation>工作空间 GeoPackage</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="45"/>
         <source>Roster (CSV or XLSX)</source>
         <translation>河长名录（CSV 或 XLSX）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="45"/>
         <source>Rosters (*.csv *.xlsx *.txt)</source>
         <translation>河长名录 (*.csv *.xlsx *.txt)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="49"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="50"/>
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="49"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="50"/>
         <source>Append</source>
         <translation>追加</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="49"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="50"/>
         <source>Replace current roster</source>
         <translation>替换现行名录</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="57"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="58"/>
         <source>Import the valid rows even when some rows are rejected</source>
         <translation>即使部分行被拒绝，仍导入有效行</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="65"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="66"/>
         <source>Import report</source>
         <translation>导入报告</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="65"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="66"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="70"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="71"/>
         <source>Rejected rows</source>
         <translation>被拒绝行数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="71"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="72"/>
         <source>Chiefs added</source>
         <translation>新增河长数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="72"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="73"/>
         <source>Appointments added</source>
         <translation>新增任命数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="96"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="101"/>
         <source>Encoding detected: {0}</source>
         <translation>检测到编码：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="98"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="103"/>
         <source>Row {0}: {1}</source>
         <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="103"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="108"/>
         <source>{0} of {1} rows were rejected, nothing was imported (see the report{2}).</source>
         <translation>{1} 行中有 {0} 行被拒绝，未导入任何数据（详见报告{2}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="23"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="24"/>
         <source>Import chief roster</source>
         <translation>导入河长名录</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/importroster.py" line="26"/>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="27"/>
         <source>Imports chiefs and their segment appointments from a roster spreadsheet: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (detected), or XLSX. Headers may be Chinese or English (姓名/name, 级别/level, 职务/position, 河长类型/role, 行政区划代码/unit_code, 联系电话/phone, 河段编码/seg_code, 任职日期/valid_from, 单位/organisation, 职责/duty, 河长编号/chief_id). Every row is validated (phone, unit code, level against the unit's level, segment code, duplicates, empty names). By default one invalid row means nothing is written; with 'valid rows only' the valid rows are imported and the others reported. MODE append adds to the roster; replace treats the file as the whole current roster: appointments and chiefs it does not list are ended or deactivated (history is kept). OUTPUT_REPORT lists each rejected row with its reason.</source>
         <translation>从河长名录表格导入河长及其河段任命：支持 UTF-8、带 BOM 的 UTF-8 或 GBK/GB18030 编码的 CSV（自动识别编码），以及 XLSX。表头可为中文或英文（姓名/name、级别/level、职务/position、河长类型/role、行政区划代码/unit_code、联系电话/phone、河段编码/seg_code、任职日期/valid_from、单位/organisation、职责/duty、河长编号/chief_id）。逐行校验（电话、行政区划代码、级别与区划级别是否相符、河段编码、重复项、空姓名）。默认情况下，只要有一行无效就不写入任何数据；选择“仅导入有效行”时，导入有效行并报告其他行。MODE 为 append 时追加到名录；为 replace 时将文件视为完整的现行名录：文件中未列出的任命将被终止、河长将被停用（保留历史记录）。OUTPUT_REPORT 列出每个被拒绝的行及其原因。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/importroster.py" line="42"/>
+        <source>Workspace (GeoPackage or service=NAME)</source>
+        <translation>工作空间（GeoPackage 或 service=NAME）</translation>
+    </message>
+</context>
+<context>
+    <name>MigrateWorkspaceAlgorithm</name>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="14"/>
+        <source>Move workspace (GeoPackage ⇄ PostgreSQL)</source>
+        <translation>迁移工作空间（GeoPackage ⇄ PostgreSQL）</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="15"/>
+        <source>Moves a workspace between a GeoPackage and a PostgreSQL/PostGIS database, in either direction: INPUT and OUTPUT are a .gpkg file and a PostgreSQL service written service=NAME (a service of pg_service.conf; the password comes from pgpass or a QGIS authentication configuration, never from here). Every row is copied with its attribute values, its geometry to the coordinate, its edit history fields and the change log; the QGIS project (styles, forms, layouts) moves with its layers pointed at the target. The target is read back and compared with the source before success is reported; on any failure the target is left as it was. A PostgreSQL target must be an empty database with PostGIS available.</source>
+        <translation>在 GeoPackage 与 PostgreSQL/PostGIS 数据库之间双向迁移工作空间：INPUT 和 OUTPUT 分别为 .gpkg 文件和写作 service=NAME 的 PostgreSQL 服务（pg_service.conf 中的服务；密码来自 pgpass 或 QGIS 认证配置，绝不在此填写）。每条记录连同属性值、精确到坐标的几何、编辑记录字段和变更记录一并复制；QGIS 工程（样式、表单、版式）随之迁移，其图层指向目标。在报告成功之前会读回目标并与源逐条比较；任何失败都不会改动目标。PostgreSQL 目标须为可使用 PostGIS 的空数据库。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="28"/>
+        <source>Workspace to move</source>
+        <translation>要迁移的工作空间</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="29"/>
+        <source>Target: a .gpkg file or service=NAME</source>
+        <translation>目标：.gpkg 文件或 service=NAME</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="31"/>
+        <source>Rows moved</source>
+        <translation>迁移的记录数</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="47"/>
+        <source>The workspace was not moved: {0}</source>
+        <translation>工作空间未迁移：{0}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="49"/>
+        <source>{0}: {1} rows</source>
+        <translation>{0}：{1} 条记录</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/migrateworkspace.py" line="50"/>
+        <source>Verified: every row and the project are identical in the target.</source>
+        <translation>已校验：目标中的每条记录和工程均与源一致。</translation>
     </message>
 </context>
 <context>
@@ -2047,27 +2458,27 @@
         <translation>过期公示牌编码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="77"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="79"/>
         <source>Hotline: {0}</source>
         <translation>监督电话：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="84"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="86"/>
         <source>{0} notice board(s) placed</source>
         <translation>已放置 {0} 块公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="86"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="88"/>
         <source>Stale board {0} (segment {1}): content {2}, chiefs changed {3}{4}</source>
         <translation>过期公示牌 {0}（河段 {1}）：内容日期 {2}，河长变更日期 {3}{4}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="86"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="88"/>
         <source>, {0} days past the update deadline</source>
         <translation>，已超过更新期限 {0} 天</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/placeboards.py" line="90"/>
+        <location filename="../hezhang_plugin/processing/placeboards.py" line="92"/>
         <source>{0} board content date(s) refreshed</source>
         <translation>已更新 {0} 块公示牌的内容日期</translation>
     </message>
@@ -2374,92 +2785,92 @@
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="79"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="81"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="84"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="85"/>
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="86"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87"/>
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="88"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="89"/>
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="91"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="92"/>
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="94"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="95"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="122"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="123"/>
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="131"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="132"/>
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="133"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="134"/>
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="198"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="199"/>
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="200"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="201"/>
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="204"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="205"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="46"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="47"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="49"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="50"/>
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
 RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.
@@ -2565,42 +2976,42 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="402"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="408"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="472"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="478"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="490"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="496"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="546"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="552"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="574"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="580"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="574"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="580"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="581"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="587"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="583"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="589"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
@@ -2610,7 +3021,7 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="392"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="398"/>
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>
@@ -2673,32 +3084,32 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>工作空间（用于查找相关河长）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="66"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="65"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="91"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="90"/>
         <source>Both the before and the after imagery are needed.</source>
         <translation>需要前后两期遥感影像。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="98"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="97"/>
         <source>The before date {0} is not earlier than the after date {1}.</source>
         <translation>前期日期 {0} 不早于后期日期 {1}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="102"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="101"/>
         <source>No segments layer.</source>
         <translation>没有河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="137"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="136"/>
         <source>Could not write a change polygon: {0}</source>
         <translation>无法写入变化多边形：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/waterchange.py" line="143"/>
+        <location filename="../hezhang_plugin/processing/waterchange.py" line="142"/>
         <source>{0} change polygons: water lost {1:.0f} m², water gained {2:.0f} m².</source>
         <translation>{0} 个变化多边形：水体减少 {1:.0f} m²，水体增加 {2:.0f} m²。</translation>
     </message>
@@ -2769,64 +3180,69 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="71"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="92"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="73"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="94"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="123"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="148"/>
         <source>No workspace open.</source>
         <translation>尚未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="100"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="125"/>
         <source>Contents</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="104"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="129"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="105"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="130"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="106"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="131"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="107"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="132"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="108"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="133"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="109"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="134"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="129"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="154"/>
         <source>{0} · schema version {1} · {2}</source>
         <translation>{0} · 数据结构版本 {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="92"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="117"/>
         <source>Read-only: this workspace cannot be changed here (the file or its folder cannot be written). Checking coverage and exporting maps work.</source>
         <translation>只读：此工作空间在此不能修改（文件或其所在文件夹不可写入）。检查覆盖和导出地图仍可使用。</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/dock.py" line="96"/>
+        <source>Open from PostgreSQL…</source>
+        <translation>从 PostgreSQL 打开…</translation>
     </message>
 </context>
 </TS>

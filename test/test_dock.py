@@ -43,7 +43,7 @@ def test_open_workspace_shows_district_and_counts(dock, workspace_path):
 def test_dock_has_a_page_per_task_and_pages_follow_the_workspace(dock, workspace_path):
     tabs = dock.tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
-    assert titles == ["Workspace", "Chiefs", "Segments", "Patrols", "Problems", "Imagery", "Export"]
+    assert titles == ["Workspace", "Chiefs", "Segments", "Patrols", "Problems", "Imagery", "Export", "Users"]
     assert dock.open_workspace(workspace_path)
     import os
 

@@ -5,6 +5,7 @@ a lock offers Retry or Cancel; nothing is changed."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,13 +39,11 @@ def dock(qgis_app, monkeypatch):
 
 
 @pytest.fixture
-def shared(tmp_path, qgis_app):
-    from hezhang_plugin.data.workspace import create_workspace
-
+def shared(tmp_path, empty_workspace_template):
     folder = tmp_path / "share"
     folder.mkdir()
     path = str(folder / "district.gpkg")
-    create_workspace(path, "411171", "测试区", None)
+    shutil.copyfile(empty_workspace_template, path)
     F.fill(path)
     return str(folder), path
 
@@ -65,7 +64,13 @@ def test_every_change_is_refused_at_the_action(dock, shared, wal, monkeypatch):
     RO.set_wal(path, wal)
     before = _state(folder, path)
     with RO.read_only(path, folder):
+        reads = []
+        read = dock.iface_.addProject
+        monkeypatch.setattr(dock.iface_, "addProject", lambda uri: reads.append(uri) or read(uri))
         assert dock.open_workspace(path), dock.warnings
+        # QGIS desktop shows its own error for a stored project it cannot read: a read-only
+        # WAL workspace is read from a copy at once, never through the geopackage: URI.
+        assert len(reads) == 1 and reads[0].startswith("geopackage:") == (not wal), reads
         page = dock.workspace_page
         assert not page.read_only_label.isHidden()
         assert page.count_labels["segments"].text() == "2"

@@ -5,6 +5,7 @@ one clear message; nothing is changed and nothing is created beside the file."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,14 +20,12 @@ ROSTER = "姓名,级别,行政区划代码,联系电话,河段编码,任职日�
 
 
 @pytest.fixture
-def shared(tmp_path, qgis_app):
+def shared(tmp_path, empty_workspace_template):
     """A filled workspace alone in its folder (as on a shared drive); (folder, path)."""
-    from hezhang_plugin.data.workspace import create_workspace
-
     folder = tmp_path / "share"
     folder.mkdir()
     path = str(folder / "district.gpkg")
-    create_workspace(path, "411171", "测试区", None)
+    shutil.copyfile(empty_workspace_template, path)
     F.fill(path)
     return str(folder), path
 

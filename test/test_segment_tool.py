@@ -247,8 +247,10 @@ def workspace_scene(workspace_path, qgis_app):
     yield canvas, layers, F
     canvas.hide()
     canvas.deleteLater()
+    from qgis.PyQt import sip
+
     for lyr in layers.values():
-        if lyr.isEditable():
+        if not sip.isdeleted(lyr) and lyr.isEditable():
             lyr.rollBack()
     project.clear()
 
@@ -321,3 +323,26 @@ def test_any_constraint_the_save_would_break_is_refused_when_drawn(workspace_sce
     assert len(refused) == 1 and "has no river code" in refused[0]
     assert not segments.isModified() and list(segments.getFeatures()) == []
     tool.remove_bands()
+
+
+def test_closing_the_workspace_under_the_tool_ends_it(workspace_scene):
+    """The workspace is closed (or another opened) while the tool is active: the next click
+    ends the tool instead of raising 'wrapped C/C++ object has been deleted'."""
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.gui.segment_tool import DrawSegmentTool
+
+    canvas, layers, F = workspace_scene
+    tool = DrawSegmentTool(canvas, layers["rivers"], layers["segments"], layers["admin_units"],
+                           district_code="411171")
+    canvas.setMapTool(tool)
+    _click(canvas, tool, (F.X0 + 0.004, F.Y), layers["rivers"])
+    assert tool.state == 1
+    QgsProject.instance().clear()  # the layers are deleted with the project
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    event = QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, QPoint(400, 300), Qt.LeftButton,
+                             Qt.LeftButton, Qt.NoModifier)
+    tool.canvasReleaseEvent(event)  # raised RuntimeError before
+    assert canvas.mapTool() is not tool and tool.river_feature is None

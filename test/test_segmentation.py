@@ -164,7 +164,9 @@ def test_rerun_after_moving_one_boundary_keeps_other_codes():
     moved = run([river("R1", "沙河", line)], three_villages(split=2300.0), existing=existing,
                 today="2025-01-01")
     again = {r["unit_code"][-3:]: r for r in moved.segments}
-    assert again["001"]["seg_code"] == codes["001"] and again["001"]["fid"] is not None
+    fids = {r["unit_code"][-3:]: r["fid"] for r in existing}
+    assert again["001"]["seg_code"] == codes["001"] and again["001"]["fid"] == fids["001"]
+    assert again["002"]["fid"] == fids["002"] and again["003"]["fid"] == fids["003"]  # changed, same rows
     assert codes["001"] in moved.report["unchanged"]
     assert again["002"]["seg_code"] == codes["002"] and again["003"]["seg_code"] == codes["003"]
     assert sorted(moved.report["changed"]) == sorted([codes["002"], codes["003"]])

@@ -353,8 +353,8 @@ def _patrols(doc: Document, f: ReportFacts, num: str) -> None:
                   ["l", "r", "r", "r", "r", "r", "r", "r"], True))
     if p.not_met:
         listed = p.not_met[:NOT_MET_ROWS]
-        rows = [[x["chief"], x["segment"], x["period"], f"{x['valid']}/{x['required']}", x["reasons"] or "无巡河记录"]
-                for x in listed]
+        rows = [[x["chief"], x["segment"], x["period"], f"{x['valid']}/{x['required']}",
+                 x["reasons"] or ("无巡河记录" if x["status"] == "none" else "有效巡河次数不足")] for x in listed]
         doc.add(Table("未达标巡河任务", ["河长", "河段", "巡河周期", "有效/应巡", "未计入的巡河及原因"], rows,
                       [9, 24, 19, 13, 35], ["l", "l", "l", "r", "l"]))
         if len(p.not_met) > len(listed):

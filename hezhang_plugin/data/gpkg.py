@@ -124,7 +124,8 @@ def check_not_busy(path: str, timeout_s: float = 2.0) -> None:
         con.close()
 
 
-def _is_wal(path: str) -> bool:
+def is_wal(path: str) -> bool:
+    """True when the file is an SQLite database in WAL journal mode."""
     # File format: header bytes 18 and 19 (read and write versions) are 2 in WAL mode.
     with open(path, "rb") as fh:
         head = fh.read(20)
@@ -151,7 +152,7 @@ def connect_readonly(path: str) -> Iterator[sqlite3.Connection]:
         has_wal = os.path.exists(wal) and os.path.getsize(wal) > 0
         uri = base + ("?mode=ro" if has_wal else "?immutable=1")
     else:
-        uri = base + ("?mode=rw" if _is_wal(path) else "?mode=ro")
+        uri = base + ("?mode=rw" if is_wal(path) else "?mode=ro")
     try:
         con = sqlite3.connect(uri, uri=True)
         con.execute("PRAGMA query_only = 1")
@@ -183,11 +184,15 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
         "date": ogr.OFTDate,
         "datetime": ogr.OFTDateTime,
         "boolean": ogr.OFTInteger,
+        "uuid": ogr.OFTString,
+        "json": ogr.OFTString,
     }
     d = ogr.FieldDefn(f.name, kinds[f.type])
     if f.type == "boolean":
         d.SetSubType(ogr.OFSTBoolean)
-    if f.length and f.type == "text":
+    elif f.type == "json":
+        d.SetSubType(ogr.OFSTJSON)
+    if f.length and f.type in ("text", "uuid"):
         d.SetWidth(f.length)
     d.SetNullable(not f.not_null)
     if f.unique:
@@ -286,6 +291,11 @@ def create_tables(path: str, district_code: str, district_name: str, crs: str,
     feat.SetField("created", now.isoformat())
     feat.SetField("updated", now.isoformat())
     meta.CreateFeature(feat)
+    if version >= 3:
+        from hezhang_plugin.data import gpkg_tracking
+
+        gpkg_tracking.backfill(ds)  # the default rows written above
+        gpkg_tracking.install(ds)
     ds.FlushCache()
     ds = None
 

@@ -55,11 +55,33 @@ TOWN_COLOURS = ["#e6c39a", "#a9d18e", "#9dc3e6", "#f4b183", "#c9b3e6", "#ffe699"
 
 
 def project_uri(gpkg_path: str) -> str:
+    """Where the workspace's project is stored: inside the GeoPackage, or in the PostgreSQL
+    workspace's system schema (``postgresql:?service=NAME&schema=hz_sys&project=hezhang``)."""
+    from hezhang_plugin.data.postgres import connection
+
+    if connection.is_postgres(gpkg_path):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.project_uri(gpkg_path)
     return f"geopackage:{gpkg_path}?projectName={PROJECT_NAME}"
 
 
 def layer_source(gpkg_path: str, name: str) -> str:
+    """QGIS source of a workspace layer: ``path|layername=name`` for a GeoPackage, a
+    service-only PostgreSQL source for a ``service=NAME`` workspace."""
+    from hezhang_plugin.data.postgres import connection
+
+    if connection.is_postgres(gpkg_path):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.layer_source(gpkg_path, name)
     return f"{gpkg_path}|layername={name}"
+
+
+def layer_provider(workspace: str) -> str:
+    from hezhang_plugin.data.postgres import connection
+
+    return "postgres" if connection.is_postgres(workspace) else "ogr"
 
 
 def layer_title(lyr: schema.Layer, lang: str) -> str:
@@ -318,7 +340,7 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
             target = layers[f.ref.layer]
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueRelation", {
                 "Layer": target.id(), "LayerName": target.name(), "LayerSource": target.source(),
-                "LayerProviderName": "ogr", "Key": f.ref.key, "Value": f.ref.display,
+                "LayerProviderName": target.providerType(), "Key": f.ref.key, "Value": f.ref.display,
                 "AllowNull": not f.not_null, "OrderByValue": True, "UseCompleter": True,
                 "AllowMulti": False, "FilterExpression": "",
             }))
@@ -340,8 +362,12 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "calendar_popup": True, "allow_null": not f.not_null}))
         elif f.type == "boolean":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))
+        if f.name in schema.TRACKING_NAMES[:2]:
+            # uid and the row version are bookkeeping (the version holds a negative claim
+            # while a feature is edited); who and when stay visible, read-only.
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("Hidden", {}))
         if f.default:
-            apply_on_update = f.name == "length_km"
+            apply_on_update = f.on_update or f.name == "length_km"
             vl.setDefaultValueDefinition(idx, QgsDefaultValue(f.default, apply_on_update))
         if f.not_null:
             vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintNotNull,
@@ -364,8 +390,11 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "ELSE right(\"code\", 3) <> '000' AND left(\"code\", 9) = left(\"parent_code\", 9) END "
                 "AND regexp_match(\"code\", '^[0-9]{12}$')")
         vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
-    if lyr.name in ("segments", "rivers"):
-        vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+    readonly = [n for n in schema.TRACKING_NAMES[2:] if only is None or n in only]
+    if lyr.name in ("segments", "rivers") and only is None:
+        readonly.append("length_km")
+    if readonly:
+        vl.setEditFormConfig(_readonly(vl, readonly))
 
 
 def attachment_widget() -> QgsEditorWidgetSetup:
@@ -439,7 +468,7 @@ def project_layer_order(version: int = schema.SCHEMA_VERSION) -> list[str]:
 def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, lang: str,
                         groups: Optional[dict] = None) -> QgsVectorLayer:
     """Add one workspace table as a layer at the bottom of its layer tree group."""
-    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), "ogr")
+    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), layer_provider(gpkg_path))
     if not vl.isValid():
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
@@ -632,10 +661,13 @@ def read_project(project: QgsProject, gpkg_path: str,
         # iface.addProject answers None on some versions: the project's name tells.
         return bool(ok) or (ok is None and project.fileName() in (source, uri))
 
+    read_only = gpkg.is_read_only(path)
     with WorkspacePathFixer(path):
-        if read(uri):
+        # A read-only WAL workspace goes straight to the copy: QGIS desktop would first show
+        # its own "cannot open" error for the stored project.
+        if not (read_only and gpkg.is_wal(path)) and read(uri):
             return True
-        if not gpkg.is_read_only(path):
+        if not read_only:
             return False
         archive = gpkg.read_project_archive(path, PROJECT_NAME)
         if archive is None:

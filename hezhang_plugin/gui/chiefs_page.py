@@ -315,9 +315,10 @@ class ChiefsPage(DockPage):
 
     def _chief_row(self, c: dict) -> list[QStandardItem]:
         lang = _lang()
-        text = "{} · {}{}".format(
+        text = "{} · {}{}{}".format(
             c.get("name") or "",
             schema.LEVELS.label(c.get("level"), lang),
+            "" if lang == "zh" else " ",  # 村级河长, but "Village Chief"
             schema.ROLES.label(c.get("role"), lang),
         )
         item = QStandardItem(text)

@@ -98,7 +98,7 @@ class DrawSegmentTool(QgsMapTool):
 
     # -- lifecycle
     def deactivate(self) -> None:
-        self.reset()
+        self.reset(announce=False)
         super().deactivate()
 
     def reset(self, announce: bool = True) -> None:
@@ -124,7 +124,7 @@ class DrawSegmentTool(QgsMapTool):
             event.accept()
 
     def canvasMoveEvent(self, event) -> None:
-        if self.state != PICK_END or self.start_point is None:
+        if self.state != PICK_END or self.start_point is None or self._layers_gone():
             return
         seg = self._substring(self._layer_point(event))
         if seg is not None:
@@ -132,7 +132,19 @@ class DrawSegmentTool(QgsMapTool):
 
             self.preview.setToGeometry(shapely_to_qgs(seg), self.rivers)
 
+    def _layers_gone(self) -> bool:
+        """True (and the tool ends) when the workspace it drew on was closed under it."""
+        from qgis.PyQt import sip
+
+        if not any(lyr is not None and sip.isdeleted(lyr) for lyr in (self.rivers, self.segments, self.units)):
+            return False
+        self.river_feature = None
+        self.canvas().unsetMapTool(self)
+        return True
+
     def canvasReleaseEvent(self, event) -> None:
+        if self._layers_gone():
+            return
         if event.button() == Qt.RightButton:
             self.reset()
             return
@@ -161,8 +173,11 @@ class DrawSegmentTool(QgsMapTool):
     def _layer_point(self, event):
         import shapely
 
-        pt = event.snapPoint() if hasattr(event, "snapPoint") else event.mapPoint()
-        lp = self.toLayerCoordinates(self.rivers, pt)
+        # The click is projected onto the river line, so QGIS snapping adds nothing here, and
+        # asking for it can hang QGIS 3.22: with intersection snapping on, snapToMap waits for
+        # the snapping index of the segments layer, whose style (aggregate() over appointments)
+        # needs this very thread to build it (qgis/QGIS#59259 fixed that wait in later releases).
+        lp = self.toLayerCoordinates(self.rivers, event.mapPoint())
         return shapely.Point(lp.x(), lp.y())
 
     def _pick_river(self, event, point) -> bool:

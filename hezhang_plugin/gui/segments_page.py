@@ -367,15 +367,21 @@ class SegmentsPage(DockPage):
         return self.session.layers().get(name) if self.session is not None and self.session.is_open else None
 
     def on_workspace(self, session) -> None:
+        self._drop_tool()  # it drew on the previous workspace's layers
         self.refresh()
+
+    def _drop_tool(self) -> None:
+        if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
+            self.iface.mapCanvas().unsetMapTool(self.tool)
+        self.tool = None
+        if getattr(self, "draw_button", None) is not None:
+            self.draw_button.setChecked(False)
 
     def on_changed(self) -> None:
         self.refresh()
 
     def on_teardown(self) -> None:
-        if self.tool is not None and self.iface is not None and self.iface.mapCanvas().mapTool() is self.tool:
-            self.iface.mapCanvas().unsetMapTool(self.tool)
-        self.tool = None
+        self._drop_tool()
         self.task = None
 
     @property

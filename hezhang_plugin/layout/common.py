@@ -210,11 +210,15 @@ def map_frame(item, width: float = 0.3) -> None:
 
 def workspace_layers(project: QgsProject) -> dict[str, QgsVectorLayer]:
     """Workspace layers of a project by table name (admin_units, segments, ...)."""
+    from hezhang_plugin.data.postgres.qgis_sources import table_of
+
     out = {}
     for lyr in project.mapLayers().values():
         src = lyr.source()
         if "|layername=" in src:
             out[src.split("|layername=")[1].split("|")[0]] = lyr
+        elif lyr.providerType() == "postgres" and table_of(src):
+            out[table_of(src)] = lyr  # a PostgreSQL workspace's table
     return out
 
 

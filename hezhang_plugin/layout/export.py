@@ -663,7 +663,18 @@ def workspace_of(project: QgsProject) -> Optional[str]:
     name = project.fileName() or ""
     if name.startswith("geopackage:"):
         return os.path.abspath(name[len("geopackage:"):].split("?", 1)[0])
+    if name.startswith("postgresql:"):
+        from hezhang_plugin.data.postgres.qgis_sources import workspace_of_project
+
+        return workspace_of_project(name)
     return None
+
+
+def _normalise(workspace: str) -> str:
+    """An absolute GeoPackage path, or ``service=NAME`` as it is."""
+    from hezhang_plugin.data.postgres.connection import is_postgres, normalise
+
+    return normalise(workspace) if is_postgres(workspace) else os.path.abspath(workspace)
 
 
 def open_project(workspace_path: str, isolated: bool = False):
@@ -715,7 +726,9 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
         raise ExportError(tr("Unknown product {0}: use coverage, atlas or boards").format(unknown[0]))
     if page_size not in c.PAGE_SIZES:
         raise ExportError(tr("Unknown page size {0}: use A4, A3 or A0").format(page_size))
-    workspace_path = os.path.abspath(workspace_path)
+    workspace_path = _normalise(workspace_path)
+    if not out_folder and not os.path.isabs(workspace_path):
+        raise ExportError(tr("Give an output folder"))
     out_folder = os.path.abspath(out_folder or os.path.join(os.path.dirname(workspace_path), "maps"))
     try:
         os.makedirs(out_folder, exist_ok=True)
@@ -739,8 +752,16 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
             if feedback is not None and hasattr(feedback, "pushWarning"):
                 feedback.pushWarning(warning)
         if stored:
-            with wsproject.NoWalWrites():
-                wsproject.write_project(project, workspace_path)
+            try:
+                with wsproject.NoWalWrites():
+                    wsproject.write_project(project, workspace_path)
+            except RuntimeError as exc:
+                if os.path.isabs(workspace_path):
+                    raise
+                # A shared workspace whose project this login may not change (editors): the
+                # layouts are used for this export and saved as templates only.
+                get_logger().info("layouts not stored in %s: %s", workspace_path, exc)
+                stored = False
         templates = {p: save_template(lay, os.path.join(out_folder, "templates")) for p, lay in layouts.items()}
         files: list[str] = []
         log = get_logger()

@@ -154,7 +154,7 @@ def check_workspace_crs(label: str, path: str) -> None:
         for table in _WORKSPACE_LAYERS:
             lyr = ds.GetLayerByName(table)
             extent = ogr_extent(lyr) if lyr is not None else None
-            if extent is None:
+            if extent is None:  # no row has a geometry: nothing to check
                 continue
             srs = lyr.GetSpatialRef()
             crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt()) if srs is not None else None

@@ -24,14 +24,15 @@ from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LEVELS = ("village", "town")
 _QTYPES = {"text": QVariant.String, "real": QVariant.Double, "integer": QVariant.Int,
-           "date": QVariant.Date, "datetime": QVariant.DateTime, "boolean": QVariant.Bool}
+           "date": QVariant.Date, "datetime": QVariant.DateTime, "boolean": QVariant.Bool,
+           "uuid": QVariant.String, "json": QVariant.String}
 
 
 def segment_fields() -> QgsFields:
     fields = QgsFields()
     for f in schema.layer("segments").fields:
         fld = QgsField(f.name, _QTYPES[f.type])
-        if f.type == "text" and f.length:
+        if f.type in ("text", "uuid") and f.length:
             fld.setLength(f.length)
         fields.append(fld)
     return fields

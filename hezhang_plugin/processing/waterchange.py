@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -21,6 +20,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
 
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 
 class WaterChangeAlgorithm(HezhangAlgorithm):
@@ -60,9 +60,8 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         self.addParameter(QgsProcessingParameterNumber("MIN_AREA", self.tr("Smallest change kept (m²)"),
                                                        QgsProcessingParameterNumber.Double, 0.0,
                                                        minValue=0.0, optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            "WORKSPACE", self.tr("Workspace (for the chiefs concerned)"),
-            QgsProcessingParameterFile.File, "gpkg", optional=True))
+        self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("Workspace (for the chiefs concerned)"),
+                                             optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", self.tr("Water changes"),
                                                             QgsProcessing.TypeVectorPolygon))
 

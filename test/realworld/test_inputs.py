@@ -313,6 +313,9 @@ def test_workspace_with_metres_in_a_geographic_layer_is_refused(processing_ready
     from hezhang_plugin.processing.inputs import check_workspace_crs
 
     check_workspace_crs("WORKSPACE", workspace_path)  # an empty workspace passes
+    # rows without geometries (units kept as a table only) have no extent to check
+    io.write_rows(workspace_path, "admin_units", [{"code": "411171000000", "name": "测试区", "level": "district"}])
+    check_workspace_crs("WORKSPACE", workspace_path)
     io.write_rows(workspace_path, "rivers", [{"river_code": "SH", "name": "沙河",
                                               "geom": LineString([(500100, 3760500), (501900, 3760500)])}])
     msg = _refusal(lambda: check_workspace_crs("WORKSPACE", workspace_path))
