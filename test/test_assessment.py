@@ -325,3 +325,39 @@ def test_patrol_items_read_the_workspace_patrols(workspace_path, tmp_path):
     c1 = {r.subject.code: r.items["C1"][0] for r in chiefs}
     # C1 (40): CV1 2 of 8, CV2 1 of 4, CT1 1 of 3.
     assert c1 == pytest.approx({"CV1": 10.0, "CV2": 10.0, "CT1": 40.0 / 3}, abs=1e-4)
+
+
+def test_a_rerun_supersedes_on_postgresql_too(pg_workspace):
+    """The same path on a PostgreSQL workspace, where editors never DELETE: the earlier run's
+    computed rows are ended (superseded_at) by the change set, the new ones inserted, and
+    readers see the current run."""
+    from hezhang_plugin.core import assessment as am
+    from hezhang_plugin.core.changes import ChangeSet
+    from hezhang_plugin.data.backend import open_workspace
+    from hezhang_plugin.services import assessment as sa
+
+    _server, uri, _db = pg_workspace
+    ws = open_workspace(uri)
+    cs = ChangeSet("fixture")
+    for layer, rows in (("admin_units", fx.UNITS), ("segments", fx.SEGMENTS), ("chiefs", fx.CHIEFS),
+                        ("assignments", fx.ASSIGNMENTS), ("notice_boards", fx.BOARDS), ("problems", fx.PROBLEMS),
+                        ("problem_events", fx.EVENTS)):
+        for row in rows:
+            cs.insert(layer, row)
+    ws.apply(cs)
+    sa.enter_marks(ws, [{k: v for k, v in m.items() if k not in ("line", "source")} for m in fx.MANUAL], "考核员")
+    sa.assess(ws, "TOWN-M", "2024-04", patrols=am.PatrolFacts(fx.COMPLIANCE, fx.MILEAGE), when="2024-05-02T10:00:00")
+    first = {r["fid"]: r for r in ws.read_attributes("assessment_results")}
+    sa.assess(ws, "TOWN-M", "2024-04", patrols=am.PatrolFacts([dict(r, valid=0) for r in fx.COMPLIANCE], []),
+              when="2024-05-03T11:00:00")
+    rows = {r["fid"]: r for r in ws.read_attributes("assessment_results")}
+    assert set(first) < set(rows)
+    computed = [f for f, r in first.items() if r["source"] == "computed"]
+    assert computed and all(str(rows[f]["superseded_at"])[:16].replace(" ", "T") == "2024-05-03T11:00"
+                            for f in computed)
+    current = sa.stored_results(ws, "TOWN-M", "2024-04")
+    totals = {r["subject_code"]: r["points"] for r in current if r["item_code"] == "TOTAL"}
+    assert {r["subject_code"]: r["points"] for r in first.values() if r["item_code"] == "TOTAL"} == {
+        fx.TOWN_A: 82.0, fx.TOWN_B: 58.0}
+    assert totals == {fx.TOWN_A: 42.0, fx.TOWN_B: 40.5}
+    assert sum(1 for r in current if r["source"] == "manual") == 5
