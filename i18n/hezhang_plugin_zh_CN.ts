@@ -9,89 +9,94 @@
         <translation>工作空间正被占用</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="514"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="515"/>
         <source>Segmenting rivers</source>
         <translation>正在划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="546"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="547"/>
         <source>Segmentation cancelled; the workspace was not changed.</source>
         <translation>河段划分已取消，工作空间未作更改。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="129"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="130"/>
         <source>Export of {0} failed (code {1}) {2}</source>
         <translation>{0}导出失败（代码{1}）{2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="167"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="171"/>
         <source>Could not write the template {0}</source>
         <translation>无法写入模板{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="181"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="185"/>
         <source>{0} is not a layout template</source>
         <translation>{0}不是布局模板</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="639"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="626"/>
         <source>{0}: no pages to export</source>
         <translation>{0}：没有可导出的页面</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="308"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="314"/>
         <source>Could not apply the map style of layer {0}</source>
         <translation>无法应用图层{0}的地图样式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="441"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="437"/>
         <source>pdfunite failed: {0}</source>
         <translation>pdfunite执行失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="555"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="542"/>
         <source>Export of {0}: pages missing after the workers ended</source>
         <translation>{0}导出：子进程结束后仍缺少页面</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="723"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="709"/>
         <source>Unknown format {0}: use PDF, PNG or SVG</source>
         <translation>未知格式{0}：请使用PDF、PNG或SVG</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="726"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="712"/>
         <source>Unknown product {0}: use coverage, atlas or boards</source>
         <translation>未知产品{0}：请使用coverage（一张图）、atlas（乡镇图集）或boards（公示牌）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="728"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="714"/>
         <source>Unknown page size {0}: use A4, A3 or A0</source>
         <translation>未知纸张大小{0}：请使用A4、A3或A0</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="736"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="722"/>
         <source>The output folder {0} cannot be created: {1}</source>
         <translation>无法创建输出文件夹{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="738"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="724"/>
         <source>The output folder {0} cannot be written; choose another folder</source>
         <translation>输出文件夹{0}不可写入，请选择其他文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="749"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="735"/>
         <source>The workspace is read-only: the layouts were not stored in it; the templates are in {0}</source>
         <translation>工作空间为只读：布局未保存到工作空间中；模板位于{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="772"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="758"/>
         <source>Exporting {0}…</source>
         <translation>正在导出{0}…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="731"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="717"/>
         <source>Give an output folder</source>
         <translation>请指定输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/layout/export.py" line="433"/>
+        <source>Joining PDF parts needs the Python package pypdf</source>
+        <translation>合并 PDF 分段需要 Python 包 pypdf</translation>
     </message>
 </context>
 <context>
@@ -638,7 +643,7 @@
         <translation>{0:.2f} km · {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="725"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="726"/>
         <source>Deactivate chief</source>
         <translation>停用河长</translation>
     </message>
@@ -648,32 +653,32 @@
         <translation>保存 {0} 失败：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="667"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="668"/>
         <source>Chiefs and appointments saved</source>
         <translation>河长及任命已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="717"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="718"/>
         <source>Select a chief in the tree first</source>
         <translation>请先在树中选择一名河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="722"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="723"/>
         <source>Deactivate {0} and end the appointments on {1}? History is kept.</source>
         <translation>是否停用 {0} 并于 {1} 终止其任命？历史记录将保留。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="734"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="735"/>
         <source>Select segments in the tree or on the map first</source>
         <translation>请先在树中或地图上选择河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="772"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="773"/>
         <source>{0} appointments added</source>
         <translation>已新增 {0} 项任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="763"/>
+        <location filename="../hezhang_plugin/gui/chiefs_page.py" line="764"/>
         <source>Select a village in the tree first</source>
         <translation>请先在树中选择一个村（社区）</translation>
     </message>
@@ -760,42 +765,42 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>CreateWorkspaceAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="33"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="34"/>
         <source>District code</source>
         <translation>区县代码</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="34"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="35"/>
         <source>District name</source>
         <translation>区县名称</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="36"/>
         <source>Workspace CRS</source>
         <translation>工作空间坐标系</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="37"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="38"/>
         <source>Workspace GeoPackage</source>
         <translation>工作空间 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="37"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="38"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="53"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="54"/>
         <source>Workspace for {0} ({1}) written to {2}</source>
         <translation>{0}（{1}）的工作空间已写入 {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="19"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="20"/>
         <source>Create workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/createworkspace.py" line="20"/>
+        <location filename="../hezhang_plugin/processing/createworkspace.py" line="21"/>
         <source>Creates a river-chief workspace: one GeoPackage holding administrative units, rivers, segments, chiefs, assignments and notice boards, with the QGIS project (styles, forms, relations, snapping) stored inside it. DISTRICT_CODE is the 6-digit GB/T 2260 code or the 12-digit statistical code of the district. CRS is CGCS2000 (EPSG:4490) or a CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554).</source>
         <translation>新建河长制工作空间：一个 GeoPackage 文件，包含行政区划、河流、河段、河长、河长任命和公示牌，并在其中保存 QGIS 工程（样式、表单、关系、捕捉设置）。DISTRICT_CODE 为区县的6位 GB/T 2260 代码或12位统计用区划代码。CRS 为 CGCS2000（EPSG:4490）或 CGCS2000 3度带高斯-克吕格投影（EPSG:4534–4554）。</translation>
     </message>
@@ -974,77 +979,77 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="172"/>
         <source>Products</source>
         <translation>产品</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="152"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="175"/>
         <source>Coverage map (河长制一张图)</source>
         <translation>河长制一张图</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="176"/>
         <source>Town atlas (one page per town)</source>
         <translation>镇（乡、街道）图集（每个镇一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="154"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="177"/>
         <source>Notice boards (one page per segment)</source>
         <translation>公示牌（每个河段一页）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="169"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="192"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="175"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="198"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="180"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="203"/>
         <source>Map page size</source>
         <translation>地图页面尺寸</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="181"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="204"/>
         <source>One PDF per town / segment</source>
         <translation>每个镇/河段一个 PDF</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="191"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="214"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="287"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="315"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="197"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="220"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="256"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="279"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="277"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="304"/>
         <source>{0} file(s) written to {1}</source>
         <translation>已向 {1} 写入 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="283"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="310"/>
         <source>Export canceled</source>
         <translation>导出已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="184"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="207"/>
         <source>Imagery background (遥感影像 group)</source>
         <translation>遥感影像底图（遥感影像组）</translation>
     </message>
@@ -1052,9 +1057,24 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ExportTask</name>
     <message>
-        <location filename="../hezhang_plugin/gui/export_page.py" line="44"/>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="45"/>
         <source>Export river-chief maps</source>
         <translation>导出河长制地图</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="71"/>
+        <source>The export worker could not start on {0}</source>
+        <translation>导出进程无法在 {0} 上启动</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="74"/>
+        <source>No Python interpreter of QGIS was found for the export worker</source>
+        <translation>未找到 QGIS 自带的 Python 解释器来运行导出进程</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/export_page.py" line="76"/>
+        <source>{0}: the maps are exported inside QGIS instead, which may slow QGIS down until the export ends.</source>
+        <translation>{0}：改为在 QGIS 内部导出地图，导出结束前 QGIS 可能变慢。</translation>
     </message>
 </context>
 <context>
@@ -1133,57 +1153,57 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>Gcj02ConvertAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="35"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
         <source>Input layer</source>
         <translation>输入图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="37"/>
         <source>Direction</source>
         <translation>转换方向</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="37"/>
         <source>WGS84/CGCS2000 → GCJ-02 (to_gcj02)</source>
         <translation>WGS84/CGCS2000 → GCJ-02（to_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="36"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="37"/>
         <source>GCJ-02 → WGS84/CGCS2000 (from_gcj02)</source>
         <translation>GCJ-02 → WGS84/CGCS2000（from_gcj02）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="40"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="41"/>
         <source>Converted</source>
         <translation>转换结果</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="57"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="56"/>
         <source>The input layer has no CRS; set it first.</source>
         <translation>输入图层没有坐标系，请先设置。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="67"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="66"/>
         <source>Feature {0} has no geometry; copied unchanged.</source>
         <translation>要素 {0} 没有几何，已原样复制。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="94"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="86"/>
         <source>Could not write feature {0}: {1}</source>
         <translation>无法写入要素 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="99"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="91"/>
         <source>Converted through CGCS2000 longitudes and latitudes.</source>
         <translation>已通过 CGCS2000 经纬度进行转换。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="22"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="23"/>
         <source>Convert between GCJ-02 and WGS84/CGCS2000</source>
         <translation>GCJ-02 与 WGS84/CGCS2000 坐标互转</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="25"/>
+        <location filename="../hezhang_plugin/processing/gcj02convert.py" line="26"/>
         <source>Moves every vertex by the GCJ-02 offset used by Chinese web maps (AMap/Gaode, Tencent): from_gcj02 corrects data digitised on such maps back to WGS84/CGCS2000 (exact inverse by iteration, sub-millimetre), to_gcj02 shifts true coordinates onto them. The layer keeps its CRS; projected layers are converted through CGCS2000 longitudes and latitudes. Points outside China are left unchanged. Only X and Y move: Z and M values and curves are kept as they are.</source>
         <translation>按中国网络地图（高德、腾讯）使用的 GCJ-02 偏移量移动每个节点：from_gcj02 将在此类地图上数字化的数据纠正回 WGS84/CGCS2000（迭代精确反算，误差小于 1 毫米），to_gcj02 将真实坐标偏移到此类地图上。图层保持原坐标系；投影坐标图层通过 CGCS2000 经纬度进行转换。中国境外的点保持不变。只移动 X 和 Y：Z、M 值和曲线保持不变。</translation>
     </message>
@@ -1196,11 +1216,6 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>此数据源使用 GCJ-02 坐标：与 CGCS2000/WGS84 数据相比，最多偏移数百米。请勿在其上数字化；在其上数字化的数据请使用 hezhang:gcj02convert 转换。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/common.py" line="79"/>
-        <source>The font &quot;{0}&quot; is not installed: Chinese text in the maps would print as empty boxes. Install it (Debian: apt install fonts-wqy-zenhei) and export again.</source>
-        <translation>未安装字体“{0}”：地图中的中文将显示为空白方框。请安装该字体（Debian：apt install fonts-wqy-zenhei）后重新导出。</translation>
-    </message>
-    <message>
         <location filename="../hezhang_plugin/overlays/placement.py" line="34"/>
         <source>{0} is not a date in the form YYYY-MM-DD</source>
         <translation>{0} 不是 YYYY-MM-DD 格式的日期</translation>
@@ -1211,22 +1226,22 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>无法将 {0} 添加到工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="45"/>
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="44"/>
         <source>True colour (R-G-B)</source>
         <translation>真彩色（R-G-B）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="46"/>
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="45"/>
         <source>False colour (NIR-R-G)</source>
         <translation>假彩色（NIR-R-G）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="47"/>
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="46"/>
         <source>NDWI water index</source>
         <translation>NDWI 水体指数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="48"/>
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="47"/>
         <source>As stored</source>
         <translation>按原始波段</translation>
     </message>
@@ -1261,12 +1276,12 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>请先计算 NDWI 栅格（compute_ndwi）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="171"/>
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="172"/>
         <source>NDWI computation cancelled.</source>
         <translation>NDWI 计算已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/overlays/rasters.py" line="194"/>
+        <location filename="../hezhang_plugin/overlays/rasters.py" line="195"/>
         <source>NDWI of {0}</source>
         <translation>{0} 的 NDWI</translation>
     </message>
@@ -1415,41 +1430,46 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <source>refused by the server</source>
         <translation>被服务器拒绝</translation>
     </message>
+    <message>
+        <location filename="../hezhang_plugin/layout/common.py" line="74"/>
+        <source>No Chinese font is installed ({0}): Chinese text in the maps would print as empty boxes. Install one (Debian: apt install fonts-wqy-zenhei) and export again.</source>
+        <translation>未安装中文字体（{0}）：地图中的中文将显示为空白方框。请安装其中一种（Debian：apt install fonts-wqy-zenhei）后重新导出。</translation>
+    </message>
 </context>
 <context>
     <name>HezhangAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Chiefs and coverage</source>
         <translation>河长与覆盖检查</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Maps</source>
         <translation>地图输出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Problems and assessment</source>
         <translation>问题与考核</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/base.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/base.py" line="91"/>
         <source>Patrols</source>
         <translation>巡河</translation>
     </message>
@@ -1457,12 +1477,12 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>HezhangDock</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="181"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="179"/>
         <source>河长制 / River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="192"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="190"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
@@ -1472,22 +1492,22 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="374"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="372"/>
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="381"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="379"/>
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="381"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="379"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="424"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="422"/>
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1496,77 +1516,77 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="427"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="425"/>
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="432"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="430"/>
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="465"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="463"/>
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="469"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="467"/>
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="474"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="472"/>
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="192"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="192"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="196"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
         <source>Imagery</source>
         <translation>遥感影像</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="196"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="195"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="193"/>
         <source>Problems</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="418"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="416"/>
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="192"/>
         <source>Patrols</source>
         <translation>巡河</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="196"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="194"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="393"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="391"/>
         <source>Open PostgreSQL workspace</source>
         <translation>打开 PostgreSQL 工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="393"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="391"/>
         <source>Service (pg_service.conf; the password comes from pgpass or a QGIS authentication configuration):</source>
         <translation>服务（pg_service.conf；密码来自 pgpass 或 QGIS 认证配置）：</translation>
     </message>
@@ -1574,70 +1594,108 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>HezhangPlugin</name>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="62"/>
+        <location filename="../hezhang_plugin/plugin.py" line="103"/>
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="65"/>
+        <location filename="../hezhang_plugin/plugin.py" line="74"/>
         <source>River Chiefs panel</source>
         <translation>河长制面板</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="72"/>
+        <location filename="../hezhang_plugin/plugin.py" line="81"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/plugin.py" line="76"/>
+        <location filename="../hezhang_plugin/plugin.py" line="85"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
 </context>
 <context>
+    <name>HezhangStartup</name>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="121"/>
+        <source>{0} (found {1}): {2}</source>
+        <translation>{0}（现有 {1}）：用于{2}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="123"/>
+        <source>{0} (not installed): {1}</source>
+        <translation>{0}（未安装）：用于{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="125"/>
+        <source>Hezhang needs Python packages that this QGIS lacks; the features using them are disabled until they are installed: {0}. Install them into QGIS&apos;s Python with: {1}</source>
+        <translation>河长制插件需要本 QGIS 缺少的 Python 包，在安装之前相关功能已停用：{0}。请用以下命令安装到 QGIS 的 Python 中：{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <source>everything</source>
+        <translation>全部功能</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <source>segmentation, coverage checks, maps and imagery analysis</source>
+        <translation>河流分段、覆盖检查、地图输出和影像分析</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <source>lengths, map projections and segmentation</source>
+        <translation>长度计算、地图投影和河流分段</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <source>rosters and statistics as Excel (.xlsx) files</source>
+        <translation>以 Excel（.xlsx）文件导入导出名录和统计</translation>
+    </message>
+</context>
+<context>
     <name>HistoryAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="50"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="51"/>
         <source>Change history</source>
         <translation>变更历史</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="33"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="34"/>
         <source>Exports the change log of a workspace (GeoPackage or PostgreSQL service=NAME): who inserted, changed, ended or deleted which row, when, and each changed field&apos;s old and new value (geometries as WKT), between START and END (dates YYYY-MM-DD, both days included, China Standard Time). LAYER and KEY narrow it to one layer and one row, e.g. segments and a segment code: who changed segment X between D1 and D2.</source>
         <translation>导出工作空间（GeoPackage 或 PostgreSQL service=NAME）的变更记录：在 START 与 END 之间（日期格式 YYYY-MM-DD，含首尾两天，北京时间），谁在何时新增、修改、终止或删除了哪条记录，以及每个被修改字段的原值和新值（几何以 WKT 表示）。LAYER 和 KEY 可限定到某一图层和某一条记录，例如河段和河段编码：谁在 D1 到 D2 之间修改了河段 X。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="43"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="44"/>
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="44"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="45"/>
         <source>From (YYYY-MM-DD)</source>
         <translation>起始日期（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="45"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="46"/>
         <source>To (YYYY-MM-DD)</source>
         <translation>截止日期（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="46"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="47"/>
         <source>Layer</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="48"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="49"/>
         <source>Row key (segment code, chief id, unit code…)</source>
         <translation>记录编码（河段编码、河长编号、区划代码…）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="72"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="73"/>
         <source>Cannot write the output table</source>
         <translation>无法写入输出表</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/history.py" line="82"/>
+        <location filename="../hezhang_plugin/processing/history.py" line="83"/>
         <source>{0} changed fields by {1}</source>
         <translation>共 {0} 处字段变更，变更人：{1}</translation>
     </message>
@@ -2152,102 +2210,102 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>查找日期 A 与 B 之间的水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="331"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="332"/>
         <source>Overlays</source>
         <translation>叠加图层</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="361"/>
         <source>Key stored (authentication configuration {0}).</source>
         <translation>密钥已保存（认证配置 {0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="360"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="361"/>
         <source>No key stored yet.</source>
         <translation>尚未保存密钥。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="371"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="372"/>
         <source>Tianditu key saved in the QGIS authentication database ({0}).</source>
         <translation>天地图密钥已保存到 QGIS 认证数据库（{0}）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="377"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="378"/>
         <source>Enter and save your Tianditu key (tk) first.</source>
         <translation>请先输入并保存天地图密钥（tk）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="412"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="413"/>
         <source>Select a preset first.</source>
         <translation>请先选择一个预设。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="425"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="426"/>
         <source>Web source</source>
         <translation>网络数据源</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="447"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="448"/>
         <source>Checking that {0} answers…</source>
         <translation>正在检查 {0} 是否响应…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="467"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="468"/>
         <source>{0} added to the imagery group.</source>
         <translation>{0} 已添加到遥感影像组。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="472"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="473"/>
         <source>Raster</source>
         <translation>栅格</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="503"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="504"/>
         <source>NDWI cancelled.</source>
         <translation>NDWI 已取消。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="532"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="533"/>
         <source>Choose two different imagery layers for dates A and B.</source>
         <translation>请为日期 A 和 B 选择两个不同的遥感影像图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="535"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="536"/>
         <source>Showing {0}.</source>
         <translation>正在显示 {0}。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="543"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="544"/>
         <source>Choose the two dates (A before B) and the segments layer.</source>
         <translation>请选择两个日期（A 早于 B）和河段图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="547"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="548"/>
         <source>The hezhang Processing provider is not loaded.</source>
         <translation>hezhang 处理工具提供程序未加载。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="555"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="556"/>
         <source>Water changes</source>
         <translation>水体变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="570"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="571"/>
         <source>Water change detection failed: {0}</source>
         <translation>水体变化检测失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="574"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="575"/>
         <source>Water change detection gave no layer.</source>
         <translation>水体变化检测未生成图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="577"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="578"/>
         <source>The water change layer could not be added.</source>
         <translation>无法添加水体变化图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/overlays_page.py" line="580"/>
+        <location filename="../hezhang_plugin/gui/overlays_page.py" line="581"/>
         <source>{0} water change polygon(s) found.</source>
         <translation>发现 {0} 个水体变化多边形。</translation>
     </message>
@@ -2350,67 +2408,67 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>导入已取消，未导入任何数据。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="318"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="320"/>
         <source>Checking patrols</source>
         <translation>正在核查巡河</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="332"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="334"/>
         <source>canceled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="333"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="335"/>
         <source>Patrol check failed: {0}</source>
         <translation>巡河核查失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="342"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="344"/>
         <source>met</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="342"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="344"/>
         <source>too few</source>
         <translation>次数不足</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="342"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="344"/>
         <source>no valid patrol</source>
         <translation>未巡河</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="350"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="352"/>
         <source>patrols ✔</source>
         <translation>巡河 ✔</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="350"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="352"/>
         <source>patrols: too few</source>
         <translation>巡河：次数不足</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="351"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="353"/>
         <source>patrols: missing</source>
         <translation>巡河：缺失</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="384"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="386"/>
         <source>counted</source>
         <translation>计入</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="428"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="430"/>
         <source>Cannot show patrol {0}: {1}</source>
         <translation>无法显示巡河{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="433"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="435"/>
         <source>counts</source>
         <translation>计入</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/patrols_page.py" line="434"/>
+        <location filename="../hezhang_plugin/gui/patrols_page.py" line="436"/>
         <source>{0}: {1} – {2}, {3:.0f} min, {4:.2f} km, {5} · segments: {6} · {7}</source>
         <translation>{0}：{1}—{2}，{3:.0f}分钟，{4:.2f}公里，{5} · 河段：{6} · {7}</translation>
     </message>
@@ -2785,92 +2843,92 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>SegmentRiversAlgorithm</name>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="78"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="73"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="75"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="77"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="85"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="80"/>
         <source>Boundary tolerance (m)</source>
         <translation>边界容差（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="82"/>
         <source>Minimum segment length (m)</source>
         <translation>最小河段长度（m）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="89"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="84"/>
         <source>Existing segments (keep their codes)</source>
         <translation>现有河段（保留其编码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="92"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="87"/>
         <source>District code (6 or 12 digits; default: from the unit codes)</source>
         <translation>区县代码（6位或12位；默认：取自行政区划代码）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="95"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="90"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="123"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="118"/>
         <source>RIVERS and UNITS are required</source>
         <translation>必须提供 RIVERS 和 UNITS</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="132"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="127"/>
         <source>{0} has no field {1}</source>
         <translation>{0} 没有字段 {1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="134"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="129"/>
         <source>Reading rivers and units…</source>
         <translation>正在读取河流和行政区划…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="199"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="194"/>
         <source>Repaired: {0}</source>
         <translation>已修复：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="201"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="196"/>
         <source>Not used: {0}</source>
         <translation>未使用：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="205"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="200"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="47"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="42"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="50"/>
+        <location filename="../hezhang_plugin/processing/segmentrivers.py" line="45"/>
         <source>Cuts every river into segments (河段) by administrative units: one segment per river per unit, separate segments where the river leaves and re-enters a unit, pieces shorter than MIN_LENGTH joined to a neighbour. Where a river runs along the boundary between two units (within BOUNDARY_TOLERANCE) it becomes two single-bank segments, the left bank (facing downstream, i.e. in digitising direction) to the unit on the left; along the district's outer edge it becomes one single-bank segment of the inside unit. Segment codes (county code + 6-digit sequence), names, start and end names and ellipsoidal CGCS2000 lengths are filled.
 
 RIVERS needs the fields river_code and name; UNITS needs code and name (and, when it has a level field, only units of UNIT_LEVEL are used). Give EXISTING (the current segments) to keep the codes of segments that did not materially change: the output is then the complete new segments table, with retired segments kept and given an end date. Invalid geometries are repaired and reported per feature, null and empty ones reported.
@@ -2886,142 +2944,142 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>SegmentsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="262"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="263"/>
         <source>River</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="264"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="265"/>
         <source>Unit</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="279"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="280"/>
         <source>Zoom to segment</source>
         <translation>缩放至河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="281"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="282"/>
         <source>Draw segment on river</source>
         <translation>在河流上绘制河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="292"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="293"/>
         <source>Automatic segmentation</source>
         <translation>自动划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="295"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="296"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="296"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="297"/>
         <source>Town</source>
         <translation>镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="308"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
         <source>Unit level</source>
         <translation>区划级别</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="309"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="310"/>
         <source>Boundary tolerance</source>
         <translation>边界容差</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="310"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="311"/>
         <source>Minimum length</source>
         <translation>最小长度</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="312"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="313"/>
         <source>Segment rivers</source>
         <translation>划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="314"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="315"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="328"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="329"/>
         <source>Lengths (single-bank counting)</source>
         <translation>长度（单侧计算）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334"/>
         <source>Per river</source>
         <translation>按河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334"/>
         <source>Per unit</source>
         <translation>按行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334"/>
         <source>Per town</source>
         <translation>按镇（乡、街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="333"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="334"/>
         <source>Per chief</source>
         <translation>按河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="336"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="337"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="408"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="409"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="478"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="479"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="496"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="497"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="552"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="553"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="580"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="581"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="580"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="581"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="587"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="588"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="589"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="590"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="243"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="244"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="398"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="399"/>
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>
@@ -3180,67 +3238,67 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
 <context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="92"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="90"/>
         <source>New workspace…</source>
         <translation>新建工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="94"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="92"/>
         <source>Open workspace…</source>
         <translation>打开工作空间…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="148"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="146"/>
         <source>No workspace open.</source>
         <translation>尚未打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="125"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="123"/>
         <source>Contents</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="129"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="127"/>
         <source>Administrative units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="130"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="128"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="131"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="129"/>
         <source>Segments</source>
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="132"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="130"/>
         <source>Chiefs</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="133"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="131"/>
         <source>Assignments</source>
         <translation>河长任命</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="134"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="132"/>
         <source>Notice boards</source>
         <translation>公示牌</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="154"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="152"/>
         <source>{0} · schema version {1} · {2}</source>
         <translation>{0} · 数据结构版本 {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="117"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="115"/>
         <source>Read-only: this workspace cannot be changed here (the file or its folder cannot be written). Checking coverage and exporting maps work.</source>
         <translation>只读：此工作空间在此不能修改（文件或其所在文件夹不可写入）。检查覆盖和导出地图仍可使用。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="96"/>
+        <location filename="../hezhang_plugin/gui/dock.py" line="94"/>
         <source>Open from PostgreSQL…</source>
         <translation>从 PostgreSQL 打开…</translation>
     </message>

@@ -64,7 +64,9 @@ def auth_ready(qgis_app):
     from qgis.core import QgsApplication
 
     am = QgsApplication.authManager()
-    assert "pytest-qgis" in QgsApplication.qgisAuthDatabaseFilePath() or \
+    auth_db = QgsApplication.qgisAuthDatabaseUri() if hasattr(QgsApplication, "qgisAuthDatabaseUri") \
+        else QgsApplication.qgisAuthDatabaseFilePath()  # before 3.40
+    assert "pytest-qgis" in auth_db or \
         os.environ.get("QGIS_AUTH_DB_DIR_PATH")
     if not am.masterPasswordIsSet():
         assert am.setMasterPassword("hezhang-test-master", True)
@@ -90,7 +92,7 @@ def _render(layers, crs, extent, size=128):
     guard.timeout.connect(loop.quit)  # never let a broken render hang the suite
     guard.start(60000)
     job.start()
-    loop.exec_()
+    loop.exec()
     assert not job.isActive(), "rendering did not finish"
     return job.renderedImage()
 
@@ -164,6 +166,7 @@ def test_bad_sources_are_refused_with_a_message(qgis_app):
 
 
 def test_presets_are_editable_and_gcj02_flagged(qgis_app):
+    from hezhang_plugin import compat
     from hezhang_plugin.overlays import sources
 
     sources.reset_presets()
@@ -177,7 +180,7 @@ def test_presets_are_editable_and_gcj02_flagged(qgis_app):
     assert again[-1].name == "My WMS" and again[-1].layers == "river"
     assert sources.is_gcj02_url("https://rt1.map.gtimg.com/tile?z={z}&x={x}&y={y}")
     layer = sources.make_layer(amap[0])
-    assert layer.customProperty("hezhang/gcj02") and "GCJ-02" in layer.abstract()
+    assert layer.customProperty("hezhang/gcj02") and "GCJ-02" in compat.layer_abstract(layer)
     sources.reset_presets()
     assert len(sources.load_presets()) == len(sources.DEFAULT_PRESETS)
 

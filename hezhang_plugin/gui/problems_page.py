@@ -379,7 +379,7 @@ class ProblemsPage(DockPage):
         try:
             self.move(codes[0], status, self.note_edit.text(), expected_status=shown.get("status"))
         except (pmod.TransitionError, EditError) as exc:
-            self._message(exc.text(ui_lang()), Qgis.Warning)
+            self._message(exc.text(ui_lang()), Qgis.MessageLevel.Warning)
             return
         self.note_edit.clear()
 
@@ -443,9 +443,9 @@ class ProblemsPage(DockPage):
         try:
             n = self.complete_problems()
         except EditError as exc:
-            self._message(exc.text(ui_lang()), Qgis.Critical)
+            self._message(exc.text(ui_lang()), Qgis.MessageLevel.Critical)
             return
-        self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.Info)
+        self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.MessageLevel.Info)
 
     def add_water_change_clues(self, layer: QgsVectorLayer) -> int:
         """Problems from a ``hezhang:waterchange`` result layer, added to the edit buffer
@@ -496,17 +496,17 @@ class ProblemsPage(DockPage):
         layer = self.iface.activeLayer() if self.iface is not None else None
         if not isinstance(layer, QgsVectorLayer):
             self._message(self.tr("Select the layer written by hezhang:waterchange in the Layers panel first."),
-                          Qgis.Warning)
+                          Qgis.MessageLevel.Warning)
             return
         try:
             n = self.add_water_change_clues(layer)
         except EditError as exc:
-            self._message(exc.text(ui_lang()), Qgis.Warning)
+            self._message(exc.text(ui_lang()), Qgis.MessageLevel.Warning)
             return
         except ValueError as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return
-        self._message(self.tr("{0} water-change clue(s) added as problems").format(n), Qgis.Info)
+        self._message(self.tr("{0} water-change clue(s) added as problems").format(n), Qgis.MessageLevel.Info)
 
     def save_edits(self) -> bool:
         # History first: a status never lands without the row that explains it.
@@ -516,9 +516,9 @@ class ProblemsPage(DockPage):
         for lyr in dirty:
             failed = self.session.save([lyr])
             if failed:
-                self._message(self.tr("Saving failed: {0}").format("; ".join(failed)), Qgis.Critical)
+                self._message(self.tr("Saving failed: {0}").format("; ".join(failed)), Qgis.MessageLevel.Critical)
                 return False
-        self._message(self.tr("Problems saved"), Qgis.Success)
+        self._message(self.tr("Problems saved"), Qgis.MessageLevel.Success)
         return True
 
     def zoom_to_selected(self) -> None:
@@ -532,6 +532,6 @@ class ProblemsPage(DockPage):
             canvas.zoomToSelected(layer)
             canvas.refresh()
 
-    def _message(self, text: str, level=Qgis.Info) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.status_label.setText(text)
         self.show_message(text, level, 8)

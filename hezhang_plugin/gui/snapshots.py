@@ -35,7 +35,7 @@ def plain(value):
     if isinstance(value, QDateTime):  # local time, as core.problems reads event times
         return value.toString("yyyy-MM-ddTHH:mm:ss")
     if isinstance(value, QDate):
-        return value.toString(Qt.ISODate)
+        return value.toString(Qt.DateFormat.ISODate)
     if hasattr(value, "toPyDate"):
         return value.toPyDate().isoformat()
     return value
