@@ -52,3 +52,17 @@ def gdal_exceptions(fn: Callable[..., T]) -> Callable[..., T]:
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """GDAL messages of the calls inside the block are not printed (this thread only:
+    GDAL keeps a stack of error handlers per thread). For QGIS calls whose GDAL attempts are
+    expected to fail, such as writing georeferencing into a PNG (its driver cannot update)."""
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        yield
+    finally:
+        gdal.PopErrorHandler()
