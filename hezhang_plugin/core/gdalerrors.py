@@ -66,3 +66,10 @@ def quiet() -> Iterator[None]:
         yield
     finally:
         gdal.PopErrorHandler()
+
+
+def close_dataset(ds) -> None:
+    """Close a GDAL/OGR dataset now: ``Close()`` from GDAL 3.8 on (``Destroy()`` is deprecated
+    there), ``Destroy()`` before."""
+    close = getattr(ds, "Close", None)
+    (close if close is not None else ds.Destroy)()

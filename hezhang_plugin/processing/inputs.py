@@ -35,6 +35,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
+
 #: a projected layer is refused when its extent lies this many degrees outside the CRS's area
 #: of use (a neighbouring Gauss–Krüger zone is still accepted; degrees in metres are not)
 AREA_OF_USE_MARGIN_DEG = 5.0
@@ -138,6 +140,7 @@ def check_inputs(alg, parameters: dict, context) -> None:
                 check_workspace_crs(name, path)
 
 
+@gdal_exceptions
 def check_workspace_crs(label: str, path: str) -> None:
     """CRS sanity of the spatial layers of a workspace GeoPackage (missing layers are left to the
     algorithm's own workspace check)."""
@@ -157,7 +160,10 @@ def check_workspace_crs(label: str, path: str) -> None:
                 continue
             srs = lyr.GetSpatialRef()
             crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt()) if srs is not None else None
-            x0, x1, y0, y1 = lyr.GetExtent()
+            try:
+                x0, x1, y0, y1 = lyr.GetExtent()
+            except RuntimeError:  # no geometry to measure: nothing to check
+                continue
             check_crs(layer_label(label, table), crs, QgsRectangle(x0, y0, x1, y1))
     finally:
         ds = None
