@@ -46,7 +46,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtXml import QDomDocument
 
 from hezhang_plugin import fonts, runtime
-from hezhang_plugin.core import uris
+from hezhang_plugin.core import gdalerrors, uris
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
@@ -600,7 +600,8 @@ def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folde
         if fmt == "pdf":
             _check(exporter.exportToPdf(path, pdf_settings(dpi)), layout.name(), exporter)
         elif fmt == "png":
-            _check(exporter.exportToImage(path, image_settings(dpi)), layout.name(), exporter)
+            with gdalerrors.quiet():  # QGIS tries to georeference the PNG; its driver cannot update
+                _check(exporter.exportToImage(path, image_settings(dpi)), layout.name(), exporter)
         else:
             _check(exporter.exportToSvg(path, svg_settings(dpi)), layout.name(), exporter)
         if stats is not None:
@@ -633,7 +634,8 @@ def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folde
         if fmt == "pdf":
             result = QgsLayoutExporter.exportToPdfs(atlas, base, pdf_settings(dpi))
         elif fmt == "png":
-            result = QgsLayoutExporter.exportToImage(atlas, base, "png", image_settings(dpi))
+            with gdalerrors.quiet():
+                result = QgsLayoutExporter.exportToImage(atlas, base, "png", image_settings(dpi))
         else:
             result = QgsLayoutExporter.exportToSvg(atlas, base, svg_settings(dpi))
     _check(result, layout.name())

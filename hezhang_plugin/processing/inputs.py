@@ -35,6 +35,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
+
 #: a projected layer is refused when its extent lies this many degrees outside the CRS's area
 #: of use (a neighbouring Gauss–Krüger zone is still accepted; degrees in metres are not)
 AREA_OF_USE_MARGIN_DEG = 5.0
@@ -138,6 +140,7 @@ def check_inputs(alg, parameters: dict, context) -> None:
                 check_workspace_crs(name, path)
 
 
+@gdal_exceptions
 def check_workspace_crs(label: str, path: str) -> None:
     """CRS sanity of the spatial layers of a workspace GeoPackage (missing layers are left to the
     algorithm's own workspace check)."""
@@ -171,7 +174,10 @@ def ogr_extent(lyr) -> Optional[QgsRectangle]:
     handed uninitialised when the driver finds no extent: whatever the stack held, usually
     tiny denormals, sometimes 1e300 (the "coordinates reach x 9.7e303" refusal that came and
     went with the tests run before)."""
-    bounds = lyr.GetExtent(force=1, can_return_null=True)
+    try:
+        bounds = lyr.GetExtent(force=1, can_return_null=True)
+    except RuntimeError:  # GDAL's exception mode reports the missing extent as an error
+        return None
     if bounds is None:
         return None
     x0, x1, y0, y1 = bounds
