@@ -11,6 +11,10 @@ import pytest
 
 from test import layout_fixture as fx
 
+#: Resolution of the exports whose text and page counts are read back: the PDF's text and
+#: vector parts do not depend on it, the rendered map images are just smaller.
+TEXT_DPI = 96
+
 
 def _pdf_pages(path) -> int:
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -39,7 +43,7 @@ def exported(qgis_app, tmp_path_factory):
     ws = _fill(tmp_path_factory, "maps")
     out = tmp_path_factory.mktemp("out")
     stats = ExportStats()
-    files = export_products(ws, fmt="pdf", out_folder=str(out), parallel=1, stats=stats)
+    files = export_products(ws, fmt="pdf", out_folder=str(out), parallel=1, stats=stats, dpi=TEXT_DPI)
     return ws, out, files, stats
 
 
@@ -165,9 +169,9 @@ def test_parallel_boards_identical_to_single_process(qgis_app, tmp_path_factory)
     ws = _fill(tmp_path_factory, "par")
     single = tmp_path_factory.mktemp("single")
     par = tmp_path_factory.mktemp("par_out")
-    f1 = export_products(ws, ("boards",), "pdf", str(single), parallel=1)[0]
+    f1 = export_products(ws, ("boards",), "pdf", str(single), parallel=1, dpi=TEXT_DPI)[0]
     stats = ExportStats()
-    f2 = export_products(ws, ("boards",), "pdf", str(par), parallel=2, stats=stats)[0]
+    f2 = export_products(ws, ("boards",), "pdf", str(par), parallel=2, stats=stats, dpi=TEXT_DPI)[0]
     assert stats.workers == 2 and all(r > 0 for r in stats.worker_rss_kb)
     assert _pdf_pages(f1) == _pdf_pages(f2) == len(fx.SEGMENTS)
     for page in range(1, len(fx.SEGMENTS) + 1):
@@ -234,9 +238,9 @@ def test_svg_and_one_pdf_per_town(qgis_app, tmp_path_factory):
     QgsProject.instance().clear()
     ws = _fill(tmp_path_factory, "svg")
     out = tmp_path_factory.mktemp("svg_out")
-    files = export_products(ws, ("atlas",), "pdf", str(out), one_file_per_page=True)
+    files = export_products(ws, ("atlas",), "pdf", str(out), one_file_per_page=True, dpi=TEXT_DPI)
     assert sorted(os.path.basename(f) for f in files) == ["town_411171100000.pdf", "town_411171101000.pdf"]
-    svg = export_products(ws, ("coverage",), "svg", str(out))
+    svg = export_products(ws, ("coverage",), "svg", str(out), dpi=TEXT_DPI)
     assert svg[0].endswith(".svg") and "测试区河长制一张图" in open(svg[0], encoding="utf-8").read()
 
 
