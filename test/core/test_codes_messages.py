@@ -74,3 +74,26 @@ def test_messages_survive_copy():
     m = codes.check_phone("139")
     c = copy.deepcopy(m)
     assert c == m and c.zh == m.zh and c.key == m.key
+
+
+def test_district_code_refusals_quote_what_was_typed():
+    for typed, shown in ((None, "''"), ("41 11", "'41 11'"), ("4111", "'4111'")):
+        with pytest.raises(codes.CodeError) as exc:
+            codes.district_code(typed)
+        assert str(exc.value) == (f"district code {shown} is neither the 6-digit GB/T 2260 code nor the 12-digit "
+                                  "statistical code of a district")
+    with pytest.raises(codes.CodeError) as exc:
+        codes.district_code("４１１１７１１０１０００")
+    assert str(exc.value) == "district code 411171101000 is not a county-level code (it must end in 000000)"
+    assert codes.normalise_unit_code(None) == "" and codes.normalise_unit_code(411171) == "411171000000"
+
+
+def test_messages_survive_a_copy():
+    import copy
+
+    keyed = Message("chief.unknown", chief="C1")
+    literal = Message.literal("plain", "纯文本")
+    for m in (keyed, literal):
+        c = copy.deepcopy(m)
+        assert (c.text("en"), c.text("zh")) == (m.text("en"), m.text("zh"))
+    assert copy.copy(keyed).key == "chief.unknown" and copy.copy(literal).text("zh") == "纯文本"
