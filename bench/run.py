@@ -14,6 +14,7 @@ import os
 import platform
 import re
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -47,7 +48,14 @@ def main() -> int:
             continue
         mod = importlib.import_module(name)
         print(f"running {name}", flush=True)
-        sections.append(mod.main(args.quick))
+        before = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        section = mod.main(args.quick).rstrip("\n")
+        # the machine's load around the section (uptime's 1-minute figure): timings on a shared
+        # machine are only worth their load
+        section += (f"\n\nLoad average (1 min) before this section: {before:.2f}, after: {os.getloadavg()[0]:.2f} "
+                    f"({time.perf_counter() - t0:.0f} s).\n")
+        sections.append(section)
     head = (f"# Benchmarks\n\nMeasured by `make bench` on {dt.date.today().isoformat()} ({machine()}).\n"
             "Every row compares Hezhang with the tool a user would otherwise use, on the same data in\n"
             "the same run. Ratios above 1 mean Hezhang is faster (or uses less memory).\n\n")

@@ -66,7 +66,7 @@ def when_shown(cls, act: Callable, seconds: float = 30.0) -> Answer:
 
 
 def click(widget) -> None:
-    QTest.mouseClick(widget, Qt.LeftButton)
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def press_ok(dialog) -> None:
@@ -122,7 +122,7 @@ def _runs(text: str) -> list[str]:
     return out
 
 
-def click_row(view, index, modifier=Qt.NoModifier) -> None:
+def click_row(view, index, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """Click the row of ``index`` in a tree or list view (scrolled into view first)."""
     parent = index.parent()
     while parent.isValid():
@@ -132,4 +132,4 @@ def click_row(view, index, modifier=Qt.NoModifier) -> None:
     QCoreApplication.processEvents()
     rect = view.visualRect(index)
     assert rect.isValid(), "the row is not visible"
-    QTest.mouseClick(view.viewport(), Qt.LeftButton, modifier, rect.center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())

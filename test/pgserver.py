@@ -125,12 +125,43 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_orphans(bindir: str) -> list[str]:
+    """Stop the servers of earlier runs whose test process died without stopping them (a
+    crash skips fixture teardown): each folder names its creator's pid in ``owner.pid``."""
+    stopped = []
+    for folder in glob.glob(os.path.join(tempfile.gettempdir(), "hezhang-pg-*")):
+        try:
+            with open(os.path.join(folder, OWNER_FILE), encoding="ascii") as fh:
+                owner = int(fh.read().strip() or 0)
+        except (OSError, ValueError):
+            continue
+        if owner and not _alive(owner):
+            as_user = "postgres" if os.geteuid() == 0 else None
+            Server(folder, bindir, as_user).stop()
+            stopped.append(folder)
+    return stopped
+
+
 def start(extra_settings: Optional[dict] = None) -> Server:
     """Start a fresh cluster in a new temporary folder (about a second).
 
     Raises :class:`ServerUnavailable` with the reason when it cannot.
     """
     bindir = server_bindir()
+    stop_orphans(bindir)
     if not _has_postgis(bindir):
         raise ServerUnavailable("PostGIS is not installed for this PostgreSQL: run `make deps`")
     as_user = None
@@ -145,6 +176,8 @@ def start(extra_settings: Optional[dict] = None) -> Server:
         os.chmod(folder, 0o755)
         as_user = "postgres"
     server = Server(folder, bindir, as_user)
+    with open(os.path.join(folder, OWNER_FILE), "w", encoding="ascii") as fh:
+        fh.write(str(os.getpid()))
     settings = {"listen_addresses": "''", "unix_socket_directories": f"'{folder}'", "port": str(PORT),
                 "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
                 "max_connections": "60", "shared_buffers": "128MB"}

@@ -113,7 +113,7 @@ def test_severity_column_and_read_only_refusal(dock, tmp_path, empty_workspace_t
         assert ("R1", "错误") in rows and all(sev in ("错误", "警告") for _, sev in rows)
         page.reload_now()
         page.add_chief_dialog()
-        warnings = [text for _t, text, level in dock.iface_.messages if level == Qgis.Warning]
+        warnings = [text for _t, text, level in dock.iface_.messages if level == Qgis.MessageLevel.Warning]
         assert warnings and "工作空间为只读" in warnings[-1]
         assert "只读" in dock.workspace_page.read_only_label.text()
         QgsProject.instance().clear()

@@ -73,10 +73,10 @@ def test_open_migrates_an_older_workspace_after_asking(dock, tmp_path, monkeypat
 
     path = make_workspace(tmp_path / "v1.gpkg", version=1)
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
     assert not dock.open_workspace(path)
     assert check_workspace(path).schema_version == 1, "a refused migration changes nothing"
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert dock.open_workspace(path)
     assert check_workspace(path).schema_version == schema.SCHEMA_VERSION
     assert "version 1" in asked[0]

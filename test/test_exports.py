@@ -110,5 +110,5 @@ def test_pdf_merge_failure_is_named(qgis_app, tmp_path):
     good = _one_page_pdf(tmp_path / "a.pdf", "A")
     broken = tmp_path / "b.pdf"
     broken.write_bytes(b"%PDF-1.4 truncated")
-    with pytest.raises(export.ExportError, match="pdfunite failed"):
+    with pytest.raises(export.ExportError, match="b.pdf"):
         export.merge_pdfs([good, str(broken)], str(tmp_path / "out.pdf"))

@@ -452,7 +452,7 @@ def _scene_pixels(path) -> int:
     import numpy as np
     from qgis.PyQt.QtGui import QImage
 
-    img = QImage(str(path)).convertToFormat(QImage.Format_RGB32)
+    img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
     ptr = img.constBits()
     ptr.setsize(img.width() * img.height() * 4)
     bgr = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]

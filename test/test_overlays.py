@@ -64,7 +64,9 @@ def auth_ready(qgis_app):
     from qgis.core import QgsApplication
 
     am = QgsApplication.authManager()
-    assert "pytest-qgis" in QgsApplication.qgisAuthDatabaseFilePath() or \
+    auth_db = QgsApplication.qgisAuthDatabaseUri() if hasattr(QgsApplication, "qgisAuthDatabaseUri") \
+        else QgsApplication.qgisAuthDatabaseFilePath()  # before 3.40
+    assert "pytest-qgis" in auth_db or \
         os.environ.get("QGIS_AUTH_DB_DIR_PATH")
     if not am.masterPasswordIsSet():
         assert am.setMasterPassword("hezhang-test-master", True)
@@ -90,7 +92,7 @@ def _render(layers, crs, extent, size=128):
     guard.timeout.connect(loop.quit)  # never let a broken render hang the suite
     guard.start(60000)
     job.start()
-    loop.exec_()
+    loop.exec()
     assert not job.isActive(), "rendering did not finish"
     return job.renderedImage()
 
@@ -164,6 +166,7 @@ def test_bad_sources_are_refused_with_a_message(qgis_app):
 
 
 def test_presets_are_editable_and_gcj02_flagged(qgis_app):
+    from hezhang_plugin import compat
     from hezhang_plugin.overlays import sources
 
     sources.reset_presets()
@@ -177,7 +180,7 @@ def test_presets_are_editable_and_gcj02_flagged(qgis_app):
     assert again[-1].name == "My WMS" and again[-1].layers == "river"
     assert sources.is_gcj02_url("https://rt1.map.gtimg.com/tile?z={z}&x={x}&y={y}")
     layer = sources.make_layer(amap[0])
-    assert layer.customProperty("hezhang/gcj02") and "GCJ-02" in layer.abstract()
+    assert layer.customProperty("hezhang/gcj02") and "GCJ-02" in compat.layer_abstract(layer)
     sources.reset_presets()
     assert len(sources.load_presets()) == len(sources.DEFAULT_PRESETS)
 
@@ -488,3 +491,78 @@ def test_gcj02convert_projected_layer_goes_through_cgcs2000(processing_ready):
     ex, ey = to_gk.transform(wlon, wlat)
     assert res["OUTPUT"].crs().authid() == "EPSG:4549"
     assert math.hypot(p.x() - ex, p.y() - ey) < 0.05
+
+
+def test_ndwi_in_float32_equals_the_float64_formula_and_qgis_raster_calculator(tmp_path, qgis_app):
+    """compute_ndwi works in float32 blocks; its pixels must be exactly what the float64
+    formula stored as float32 gives (numpy, independently) and what QGIS's raster calculator
+    writes for the same expression — including 0/0 (nodata) and band nodata."""
+    import numpy as np
+    from osgeo import gdal, osr
+    from qgis.analysis import QgsRasterCalculator, QgsRasterCalculatorEntry
+    from qgis.core import QgsRasterLayer
+
+    from hezhang_plugin.overlays import rasters
+
+    rng = np.random.default_rng(5)
+    h, w = 300, 257  # several blocks of rows, a ragged last block
+    bands = rng.integers(0, 65535, (4, h, w), dtype="uint16")
+    bands[1, :3, :3] = 0  # 0 / 0
+    bands[3, :3, :3] = 0
+    path = str(tmp_path / "scene.tif")
+    ds = gdal.GetDriverByName("GTiff").Create(path, w, h, 4, gdal.GDT_UInt16)
+    ds.SetGeoTransform((500000, 10, 0, 3800000, 0, -10))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4546)
+    ds.SetProjection(srs.ExportToWkt())
+    for b in range(4):
+        ds.GetRasterBand(b + 1).WriteArray(bands[b])
+    ds = None
+    out = gdal.Open(rasters.compute_ndwi(path, str(tmp_path / "hz.tif"), block_rows=64)).ReadAsArray()
+    g, n = bands[1].astype("float64"), bands[3].astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = ((g - n) / (g + n)).astype("float32")
+    assert out.dtype == np.float32
+    assert np.array_equal(np.isnan(out), np.isnan(expected)) and np.isnan(out[:3, :3]).all()
+    assert np.array_equal(out[~np.isnan(out)], expected[~np.isnan(expected)])
+
+    layer = QgsRasterLayer(path, "scene", "gdal")
+    entries = []
+    for ref, band in (("s@2", 2), ("s@4", 4)):
+        e = QgsRasterCalculatorEntry()
+        e.ref, e.raster, e.bandNumber = ref, layer, band
+        entries.append(e)
+    calc = QgsRasterCalculator('("s@2" - "s@4") / ("s@2" + "s@4")', str(tmp_path / "qgis.tif"), "GTiff",
+                               layer.extent(), layer.width(), layer.height(), entries)
+    assert calc.processCalculation() == 0
+    qds = gdal.Open(str(tmp_path / "qgis.tif"))
+    qgis = qds.ReadAsArray()
+    ok = ~np.isnan(out)
+    assert np.array_equal(out[ok], qgis[ok])
+    assert (qgis[~ok] == qds.GetRasterBand(1).GetNoDataValue()).all()  # QGIS's nodata where we have NaN
+
+
+def test_water_classes_in_float32_blocks_equal_the_float64_formula():
+    """Water change classifies NDWI > threshold in float32 blocks, re-deciding in float64 the
+    pixels near the threshold: the classes must be those of the float64 formula, also for
+    quotients a float32 rounding would put on the other side."""
+    import numpy as np
+
+    from hezhang_plugin.core.waterchange import _water_block
+
+    rng = np.random.default_rng(9)
+    g = rng.integers(0, 4000, (200, 300)).astype("uint16")
+    r = rng.integers(0, 4000, (200, 300)).astype("uint16")
+    # quotients next to the threshold 0.3: (g − r) / (g + r) = 0.3 exactly at g = 13 k, r = 7 k
+    k = rng.integers(1, 4000 // 13, 600)
+    g.ravel()[:600], r.ravel()[:600] = 13 * k + rng.integers(-1, 2, 600), 7 * k
+    g[5, 5] = r[5, 5] = 0  # 0 / 0: not valid
+    for threshold in (0.0, 0.3, 0.12345678901):
+        water, valid = _water_block(g, r, (None, None), threshold)
+        gg, rr = g.astype("float64"), r.astype("float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ndwi = (gg - rr) / (gg + rr)
+        assert np.array_equal(valid, np.isfinite(ndwi))
+        assert np.array_equal(water, np.isfinite(ndwi) & (ndwi > threshold))
+    water, valid = _water_block(g, r, (0, None), 0.3)
+    assert not valid[g == 0].any()

@@ -188,13 +188,13 @@ def test_importroster_replace_and_valid_rows_only(workspace_path, tmp_path, proc
 
 
 def _memory_layer(geom_type, crs, fields, rows):
-    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsVectorLayer
 
+    from hezhang_plugin import compat
     from hezhang_plugin.data.qgsio import shapely_to_qgs
 
     layer = QgsVectorLayer(f"{geom_type}?crs={crs}", "layer", "memory")
-    layer.dataProvider().addAttributes([QgsField(f, QVariant.String) for f in fields])
+    layer.dataProvider().addAttributes([compat.make_field(f, "text") for f in fields])
     layer.updateFields()
     feats = []
     for row in rows:

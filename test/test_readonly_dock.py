@@ -53,7 +53,7 @@ def _state(folder, path):
 
 
 def _warnings(dock):
-    return [text for _title, text, level in dock.iface_.messages if level == Qgis.Warning]
+    return [text for _title, text, level in dock.iface_.messages if level == Qgis.MessageLevel.Warning]
 
 
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])

@@ -80,7 +80,7 @@ def test_checking_and_reading_work_and_write_nothing(shared, wal):
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
 def test_processing_on_a_read_only_workspace(shared, wal, processing_ready, tmp_path):
     from qgis import processing
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject
+    from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingFeedback, QgsProject
 
     folder, path = shared
     RO.set_wal(path, wal)
@@ -99,7 +99,7 @@ def test_processing_on_a_read_only_workspace(shared, wal, processing_ready, tmp_
 
     with RO.read_only(path, folder):
         res = processing.run("hezhang:checkcoverage", {"WORKSPACE": path, "DATE": "2024-06-01",
-                                                        "OUTPUT": "TEMPORARY_OUTPUT"})
+                                                        "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT})
         assert res["FINDINGS"] == 0 and res["COVERED_SHARE"] == pytest.approx(1.0)
         feedback = Feedback()
         res = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [2], "FORMAT": 1,

@@ -249,13 +249,13 @@ def test_segment_workspace_writes_once_and_keeps_codes(workspace_path):
 
 def test_processing_algorithm(processing_ready, tmp_path):
     from qgis import processing
-    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsVectorLayer
 
+    from hezhang_plugin.compat import make_field
     from hezhang_plugin.data.qgsio import shapely_to_qgs
 
     ul = QgsVectorLayer("MultiPolygon?crs=EPSG:4546", "units", "memory")
-    ul.dataProvider().addAttributes([QgsField("code", QVariant.String), QgsField("name", QVariant.String)])
+    ul.dataProvider().addAttributes([make_field("code", "text"), make_field("name", "text")])
     ul.updateFields()
     for u in three_villages(GK):
         f = QgsFeature(ul.fields())
@@ -263,7 +263,7 @@ def test_processing_algorithm(processing_ready, tmp_path):
         f.setGeometry(shapely_to_qgs(u["geom"]))
         ul.dataProvider().addFeature(f)
     rl = QgsVectorLayer("LineString?crs=EPSG:4490", "rivers", "memory")
-    rl.dataProvider().addAttributes([QgsField("river_code", QVariant.String), QgsField("name", QVariant.String)])
+    rl.dataProvider().addAttributes([make_field("river_code", "text"), make_field("name", "text")])
     rl.updateFields()
     f = QgsFeature(rl.fields())
     f["river_code"], f["name"] = "R1", "沙河"

@@ -73,7 +73,9 @@ def test_unique_and_not_null_enforced_by_database(workspace_path):
     f2 = ogr.Feature(lyr.GetLayerDefn())
     f2.SetField("chief_id", "C1")
     f2.SetField("name", "李四")
-    with pytest.raises(RuntimeError):
+    from hezhang_plugin.core.gdalerrors import exceptions_on
+
+    with exceptions_on(), pytest.raises(RuntimeError):
         lyr.CreateFeature(f2)  # duplicate chief_id and missing level
 
 

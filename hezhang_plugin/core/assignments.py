@@ -91,6 +91,28 @@ def holds_expression(chiefs_layer_id: str) -> str:
             "@hz_chief IS NOT NULL AND (\"valid_to\" IS NOT NULL OR coalesce(attribute(@hz_chief, 'active'), true)))")
 
 
+def holds_sqlite(appointment: str = "a", chief: str = "c") -> str:
+    """:func:`holds` as SQLite text over an appointment row joined (inner join: the chief
+    exists) to its chief's row: the chief is active (empty ``active`` is active) or the
+    appointment has an end date."""
+    a, c = appointment, chief
+    return f"({c}.active IS NULL OR {c}.active <> 0 OR ({a}.valid_to IS NOT NULL AND {a}.valid_to <> ''))"
+
+
+def held_levels_sqlite() -> str:
+    """SQLite query giving, per segment, the levels (bits of :data:`LEVEL_BITS`) that a
+    lead-role appointment current on ``:day`` holds (:func:`holds`) — what
+    :func:`missing_levels` compares with the required levels; the roles are bound to
+    ``:r0``..``:r3`` (:data:`LEAD_ROLES`). Table and column names are the schema's."""
+    bits = " ".join(f"WHEN '{lv}' THEN {b}" for lv, b in LEVEL_BITS.items())
+    roles = ", ".join(f":r{i}" for i in range(len(LEAD_ROLES)))
+    # constants of this module only: no user text in the query
+    return (f"SELECT a.seg_code, SUM(DISTINCT CASE a.level {bits} ELSE 0 END) "  # noqa: S608  # nosec B608
+            "FROM assignments a JOIN chiefs c ON c.chief_id = a.chief_id "
+            f"WHERE a.role IN ({roles}) AND {validity.sqlite_condition(':day', 'a')} AND {holds_sqlite()} "
+            "GROUP BY a.seg_code")
+
+
 def missing_levels(
     seg_unit_level: Optional[str], seg_assignments: Iterable[dict], active_chiefs: Optional[set] = None
 ) -> list[str]:
@@ -100,6 +122,12 @@ def missing_levels(
         for a in seg_assignments
         if a.get("role") in LEAD_ROLES and (active_chiefs is None or a.get("chief_id") in active_chiefs)
     }
+    return levels_missing(seg_unit_level, have)
+
+
+def levels_missing(seg_unit_level: Optional[str], have: set) -> list[str]:
+    """The levels of R1 for a segment of a unit at ``seg_unit_level`` that are not in ``have``
+    (the levels its lead-role appointments hold), in the order of :func:`required_levels`."""
     return [lv for lv in required_levels(seg_unit_level) if lv not in have]
 
 
@@ -318,21 +346,133 @@ def chief_changes(values: dict, units: dict, chiefs: dict, chief_id: Optional[st
 # ------------------------------------------------------------------ hierarchy for the dock
 
 
+class Columns(dict):
+    """A table as columns: field name → list of values, all of one length (``len(cols)`` is the
+    number of rows). What :meth:`Backend.read_columns` returns; much cheaper than a dict per row
+    for the large tables (appointments, segments)."""
+
+    def __len__(self) -> int:
+        return len(next(iter(self.values()))) if dict.__len__(self) else 0
+
+    @classmethod
+    def of(cls, rows_or_columns, names: Iterable[str] = ()) -> Columns:
+        """Columns from a list of row dicts (every key found, plus ``names``) or as they are."""
+        if isinstance(rows_or_columns, dict):
+            cols = rows_or_columns if isinstance(rows_or_columns, Columns) else cls(rows_or_columns)
+            n = len(cols)
+            for name in names:
+                if name not in cols:
+                    cols[name] = [None] * n
+            return cols
+        rows = list(rows_or_columns)
+        keys = list(dict.fromkeys([k for r in rows[:1] for k in r] + list(names)))
+        for r in rows[1:]:
+            for k in r:
+                if k not in keys:
+                    keys.append(k)
+        return cls({k: [r.get(k) for r in rows] for k in keys})
+
+    def row(self, i: int) -> dict:
+        return {k: v[i] for k, v in self.items()}
+
+
+#: Each chief level as a bit (levels held on a segment as one integer)
+LEVEL_BITS = {lv: 1 << i for i, lv in enumerate(LEVEL_ORDER)}
+_LEVEL_BIT = LEVEL_BITS
+
+
+def current_flags(cols: Columns, day: str) -> list:
+    """``is_current`` of every row, evaluated once per distinct (valid_from, valid_to)."""
+    n = len(cols)
+    vf = cols.get("valid_from") or [None] * n
+    vt = cols.get("valid_to") or [None] * n
+    memo: dict = {}
+    out = []
+    for pair in zip(vf, vt):
+        flag = memo.get(pair)
+        if flag is None:
+            flag = memo[pair] = is_current({"valid_from": pair[0], "valid_to": pair[1]}, day)
+        out.append(flag)
+    return out
+
+
+class _Grouped:
+    """A read-only mapping key → list of rows, each list made when first asked for (the tree
+    asks for the units and segments it shows, not for a province at once)."""
+
+    def __init__(self, keys: list, make, order: Optional[list] = None):
+        import numpy as np
+
+        # keys numbered, one stable argsort (``order`` kept within a key), a slice per key
+        number: dict = {}
+        ids = np.fromiter((number.setdefault(k, len(number)) for k in keys), dtype=np.int64, count=len(keys))
+        base = np.asarray(order if order is not None else np.arange(len(keys)), dtype=np.int64)
+        self._order = base[np.argsort(ids[base], kind="stable")] if len(base) else base
+        sorted_ids = ids[self._order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]]) if len(base) else base
+        ends = np.r_[starts[1:], len(base)] if len(base) else base
+        key_of = list(number)
+        self._index: dict = {key_of[i]: (a, b) for i, a, b in zip(sorted_ids[starts].tolist(), starts.tolist(),
+                                                                   ends.tolist())}
+        self._make = make
+        self._done: dict = {}
+
+    def get(self, key, default=None):
+        if key not in self._index:
+            return default
+        got = self._done.get(key)
+        if got is None:
+            a, b = self._index[key]
+            got = self._done[key] = self._make(key, self._order[a:b].tolist())
+        return got
+
+    def __getitem__(self, key):
+        # an empty list for a key without rows, as the defaultdict(list) this replaces gave
+        return self.get(key, [])
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def keys(self):
+        return self._index.keys()
+
+    def values(self):
+        return [self.get(k) for k in self._index]
+
+    def items(self):
+        return [(k, self.get(k)) for k in self._index]
+
+
 class Hierarchy:
     """District → towns → villages with their chiefs, segments and per-node statistics.
 
-    Built from plain rows so the dock can show a province at once and fill tree nodes only
-    when they are expanded; only single-bank segments need their geometry (``geom`` in
-    ``crs``, see :func:`hezhang_plugin.core.lengths.needs_geometry`). River km per node are
-    the single-bank km of :mod:`hezhang_plugin.core.lengths`, summed over the segments
-    under the node.
+    Built from plain rows or from columns (:class:`Columns`, what ``Backend.read_columns``
+    gives) so the dock can show a province at once: the statistics of every unit are
+    aggregated over arrays when the hierarchy is built (one pass over the appointments, the
+    validity rule evaluated once per distinct pair of dates), while the rows of a unit's
+    chiefs and segments and of a segment's appointments are made when the tree first shows
+    them. Only single-bank segments need their geometry (``geom`` in ``crs``, see
+    :func:`hezhang_plugin.core.lengths.needs_geometry`). River km per node are the
+    single-bank km of :mod:`hezhang_plugin.core.lengths`, summed over the segments under the
+    node.
     """
 
     def __init__(
-        self, units: list, segments: list, chiefs: list, assignments: list, date: Optional[str] = None,
-        crs: str = schema.DEFAULT_CRS,
+        self, units: list, segments, chiefs: list, assignments, date: Optional[str] = None,
+        crs: str = schema.DEFAULT_CRS, held: Optional[dict] = None, reader=None,
     ):
+        """``assignments`` are rows or :class:`Columns`; or, with ``held`` (seg_code → levels held
+        on the date as bits of :data:`LEVEL_BITS`, e.g. by :func:`held_levels_sqlite`), a
+        ``reader`` with ``current_of(seg_codes, date)`` and ``current_of_chief(chief_id, date)``
+        giving appointment rows current on the date, asked when the tree shows them."""
         self.date = parse_date(date) or today()
+        self._reader = None
         self.crs = crs
         self.units = {u["code"]: u for u in units if u.get("code")}
         self.children: dict[str, list[str]] = defaultdict(list)
@@ -346,38 +486,115 @@ class Hierarchy:
         for kids in self.children.values():
             kids.sort()
         self.roots.sort()
-        self.segments = [s for s in segments if is_current(s, self.date)]
-        self.seg_by_code = {s["seg_code"]: s for s in self.segments}
-        self.segments_of: dict[str, list[dict]] = defaultdict(list)
-        for s in self.segments:
-            self.segments_of[s.get("unit_code")].append(s)
-        for segs in self.segments_of.values():
-            segs.sort(key=lambda s: s["seg_code"])
+        # segments current on the date, in the order given
+        seg = Columns.of(segments, ("seg_code", "unit_code", "bank", "length_km"))
+        flags = current_flags(seg, self.date)
+        if all(flags):
+            self._seg = seg
+        else:
+            keep = [i for i, ok in enumerate(flags) if ok]
+            self._seg = Columns({k: [v[i] for i in keep] for k, v in seg.items()})
+        self._seg_rows: Optional[list] = None
+        self._all_segments: Optional[list] = None
+        self._by_code: Optional[dict] = None
+        codes_ = self._seg["seg_code"]
+        self._seg_index = {c: i for i, c in enumerate(codes_)}
+        self.segments_of = _Grouped(self._seg["unit_code"], self._segment_rows_of,
+                                    order=sorted(range(len(codes_)), key=codes_.__getitem__))
         self.chiefs = {c["chief_id"]: c for c in chiefs}
-        self.chiefs_of: dict[str, list[dict]] = defaultdict(list)
-        for c in chiefs:
-            if c.get("active", True):
-                self.chiefs_of[c.get("unit_code")].append(c)
         order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
         roles = {r: i for i, r in enumerate(schema.ROLES.values)}
-        for cs in self.chiefs_of.values():
-            cs.sort(
-                key=lambda c: (
-                    order.get(c.get("level"), 9),
-                    roles.get(c.get("role"), 99),
-                    c.get("name") or "",
-                )
-            )
-        self.current = by_segment(assignments, self.date)
-        self.missing: dict[str, list[str]] = {}
-        for s in self.segments:
-            apps = [a for a in self.current.get(s["seg_code"], []) if holds(a, self.chiefs)]
-            lv = (self.units.get(s.get("unit_code")) or {}).get("level") or codes.unit_level(
-                s.get("unit_code") or ""
-            )
-            self.missing[s["seg_code"]] = missing_levels(lv, apps)
+        active = [c for c in chiefs if c.get("active", True)]
+        self.chiefs_of = _Grouped(
+            [c.get("unit_code") for c in active],
+            lambda _unit, idx: sorted((active[i] for i in idx), key=lambda c: (
+                order.get(c.get("level"), 9), roles.get(c.get("role"), 99), c.get("name") or "")))
+        if held is None:
+            have = self._held_from_rows(assignments, codes_)
+        else:  # computed where the appointments are (a database query), rows fetched when shown
+            have = [int(held.get(c) or 0) for c in codes_]
+            self.current = _Fetched(lambda segs: reader.current_of(segs, self.date))
+            self._reader = reader
+        # missing levels of each segment: the unit level's required levels not held
+        unit_level: dict = {}
+        miss_memo: dict = {}
+        self._missing_bits = []
+        for unit, bits in zip(self._seg["unit_code"], have):
+            lv = unit_level.get(unit, "?")
+            if lv == "?":
+                lv = unit_level[unit] = (self.units.get(unit) or {}).get("level") or codes.unit_level(unit or "")
+            key = (lv, bits)
+            m = miss_memo.get(key)
+            if m is None:
+                m = miss_memo[key] = levels_missing(lv, {v for v, b in _LEVEL_BIT.items() if bits & b})
+            self._missing_bits.append(m)
+        self.missing = dict(zip(codes_, self._missing_bits))
         self._stats: dict[str, tuple] = {}
         self._aggregate()
+
+    def _held_from_rows(self, assignments, codes_: list) -> list:
+        """Levels held on each segment (bits of LEVEL_BITS) from appointment rows or columns,
+        and ``current``: the appointments current on the date, by segment."""
+        app = Columns.of(assignments, ("seg_code", "chief_id", "level", "role", "valid_from", "valid_to"))
+        cur = [i for i, ok in enumerate(current_flags(app, self.date)) if ok]
+        app_seg = app["seg_code"]
+        self.current = _Grouped([app_seg[i] for i in cur], lambda _seg, idx: [app.row(cur[k]) for k in idx])
+        # lead-role appointments that hold (holds(), once per chief and open/closed end)
+        have = [0] * len(codes_)
+        holding: dict = {}
+        chief_col, role_col, level_col, vt_col = app["chief_id"], app["role"], app["level"], app["valid_to"]
+        for i in cur:
+            if role_col[i] not in LEAD_ROLES:
+                continue
+            k = self._seg_index.get(app_seg[i])
+            bit = LEVEL_BITS.get(level_col[i], 0)
+            if k is None or not bit:
+                continue
+            key = (chief_col[i], bool(vt_col[i]))
+            ok = holding.get(key)
+            if ok is None:
+                ok = holding[key] = holds({"chief_id": key[0], "valid_to": key[1]}, self.chiefs)
+            if ok:
+                have[k] |= bit
+        return have
+
+    def segments_of_chief(self, chief_id: str) -> list[str]:
+        """Codes of the segments a chief has an appointment on, current on the date."""
+        if self._reader is not None:
+            return [a["seg_code"] for a in self._reader.current_of_chief(chief_id, self.date)]
+        return [a["seg_code"] for apps in self.current.values() for a in apps if a["chief_id"] == chief_id]
+
+    def prefetch(self, seg_codes) -> None:
+        """Make the current appointments of these segments ready at once (one query when they
+        come from a database; nothing to do otherwise)."""
+        if isinstance(self.current, _Fetched):
+            self.current.prefetch(seg_codes)
+
+    # ------------------------------------------------------------------ rows made on demand
+    def _segment_row(self, i: int) -> dict:
+        if self._seg_rows is None:
+            self._seg_rows = [None] * len(self._seg)
+        row = self._seg_rows[i]
+        if row is None:
+            row = self._seg_rows[i] = self._seg.row(i)
+        return row
+
+    def _segment_rows_of(self, _unit, idx) -> list:
+        return [self._segment_row(i) for i in idx]
+
+    @property
+    def segments(self) -> list[dict]:
+        """The segments current on the date (row dicts, in the order given)."""
+        if self._all_segments is None:
+            self._all_segments = [self._segment_row(i) for i in range(len(self._seg))]
+        return self._all_segments
+
+    @property
+    def seg_by_code(self) -> dict[str, dict]:
+        """seg_code → row of the current segments."""
+        if self._by_code is None:
+            self._by_code = {c: self._segment_row(i) for c, i in self._seg_index.items()}
+        return self._by_code
 
     def _ancestors(self, code: str) -> list[str]:
         out, seen = [], set()
@@ -388,39 +605,48 @@ class Hierarchy:
         return out
 
     def _aggregate(self) -> None:
-        # Each segment adds its counted km (single-bank rule) to its unit and every ancestor.
-        km: dict[str, float] = defaultdict(float)
-        count: dict[str, int] = defaultdict(int)
-        missing: dict[str, set] = defaultdict(set)
-        chain_cache: dict[str, list[str]] = {}
-        self.seg_km = dict(zip((s["seg_code"] for s in self.segments),
-                               (float(v) for v in lengths.counted_km(self.segments, self.crs))))
-        for s in self.segments:
-            unit = s.get("unit_code")
-            chain = chain_cache.get(unit)
-            if chain is None:
-                chain = chain_cache[unit] = self._ancestors(unit)
-            length = self.seg_km[s["seg_code"]]
-            miss = self.missing.get(s["seg_code"], [])
-            for code in chain:
-                km[code] += length
-                count[code] += 1
-                if miss:
-                    missing[code].update(miss)
-        for code in self.units:
-            self._stats[code] = (
-                km.get(code, 0.0),
-                count.get(code, 0),
-                [lv for lv in LEVEL_ORDER if lv in missing.get(code, set())],
-            )
+        # Each segment adds its counted km (single-bank rule) to its unit and every ancestor,
+        # in segment order (one bincount over the (segment, ancestor) pairs)
+        import numpy as np
+
+        seg = self._seg
+        n = len(seg)
+        km = np.array([float(v or 0.0) for v in seg.get("length_km") or [0.0] * n], dtype="float64")
+        single = [i for i, b in enumerate(seg.get("bank") or []) if b in lengths.SINGLE_BANKS]
+        if single:
+            rows = [self._segment_row(i) for i in single]
+            km[single] = lengths.counted_km(rows, self.crs)
+        self.seg_km = dict(zip(seg["seg_code"], km.tolist()))
+        unit_ids = {code: k for k, code in enumerate(self.units)}
+        # the chain (unit, its ancestors) of every distinct unit of a segment, as a padded matrix
+        distinct = {u: k for k, u in enumerate(dict.fromkeys(seg["unit_code"]))}
+        chains = [[unit_ids[c] for c in self._ancestors(u)] for u in distinct]
+        depth = max((len(c) for c in chains), default=0)
+        table = np.full((len(chains), max(depth, 1)), -1, dtype=np.int64)
+        for k, c in enumerate(chains):
+            table[k, :len(c)] = c
+        per_seg = table[np.fromiter((distinct[u] for u in seg["unit_code"]), dtype=np.int64, count=n)]
+        # (segment, ancestor) pairs in segment order, then chain order: each unit sums its
+        # segments' km in segment order
+        ps, k = np.nonzero(per_seg >= 0)
+        pu = per_seg[ps, k]
+        total = np.bincount(pu, weights=km[ps], minlength=len(unit_ids))
+        count = np.bincount(pu, minlength=len(unit_ids))
+        miss_bits = np.array([sum(_LEVEL_BIT[lv] for lv in m) for m in self._missing_bits], dtype=np.int64)
+        missing = np.zeros(len(unit_ids), dtype=np.int64)
+        if len(ps):
+            np.bitwise_or.at(missing, pu, miss_bits[ps])
+        for code, k in unit_ids.items():
+            self._stats[code] = (float(total[k]), int(count[k]),
+                                 [lv for lv in LEVEL_ORDER if missing[k] & _LEVEL_BIT[lv]])
 
     def stats(self, code: str) -> tuple[float, int, list[str]]:
         """(river km on one bank, segment count, missing chief levels) under a unit."""
         return self._stats.get(code, (0.0, 0, []))
 
     def unit_of_segment(self, seg_code: str) -> Optional[str]:
-        s = self.seg_by_code.get(seg_code)
-        return s.get("unit_code") if s else None
+        i = self._seg_index.get(seg_code)
+        return self._seg["unit_code"][i] if i is not None else None
 
     def path_to(self, code: str) -> list[str]:
         """Unit codes from the root down to ``code``."""
@@ -448,9 +674,34 @@ class Hierarchy:
                 t in (c.get("name") or "").lower() or t in (c.get("phone") or "") or t in cid.lower()
             ):
                 out.append(("chief", cid))
-        for code, s in self.seg_by_code.items():
-            if t in code or t in (s.get("name") or "").lower():
+        names = self._seg.get("name") or [None] * len(self._seg)
+        for code, name in zip(self._seg["seg_code"], names):
+            if t in code or t in (name or "").lower():
                 out.append(("segment", code))
             if len(out) >= limit:
                 break
         return out[:limit]
+
+
+class _Fetched:
+    """seg_code → current appointment rows, fetched (and kept) when first asked for."""
+
+    def __init__(self, fetch):
+        self._fetch = fetch
+        self._done: dict = {}
+
+    def prefetch(self, seg_codes) -> None:
+        want = [c for c in dict.fromkeys(seg_codes) if c not in self._done]
+        if not want:
+            return
+        for c in want:
+            self._done[c] = []
+        for row in self._fetch(want):
+            self._done.setdefault(row.get("seg_code"), []).append(row)
+
+    def get(self, code, default=None):
+        self.prefetch([code])
+        return self._done.get(code) or default
+
+    def __getitem__(self, code):
+        return self.get(code, [])

@@ -56,9 +56,10 @@ def counted_lengths(segments: Sequence[dict], crs: str = schema.DEFAULT_CRS) -> 
 
 
 def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rivers: Sequence[dict] = (),
-                      chiefs: Sequence[dict] = (), assignments: Sequence[dict] = (),
+                      chiefs: Sequence[dict] = (), assignments=(),
                       crs: str = schema.DEFAULT_CRS, date: Optional[str] = None) -> dict[str, Table]:
-    """Tables ``rivers``, ``units``, ``towns`` and ``chiefs`` for the segments current on ``date``."""
+    """Tables ``rivers``, ``units``, ``towns`` and ``chiefs`` for the segments current on ``date``.
+    ``assignments`` are rows or columns (:class:`hezhang_plugin.core.assignments.Columns`)."""
     date = dates.parse_date(date) or dates.today()
     segs = validity.current_rows(segments, date)
     counted = counted_lengths(segs, crs)
@@ -102,15 +103,24 @@ def length_statistics(segments: Sequence[dict], units: Sequence[dict] = (), rive
     seg_len = {s.get("seg_code"): c for s, c in zip(segs, counted)}
     chief_by_id = {c.get("chief_id"): c for c in chiefs}
     per_chief = defaultdict(lambda: {"segments": set(), "length_km": 0.0})
-    for a in assignments:
-        if not validity.is_current(a, date) or a.get("seg_code") not in seg_len:
+    # appointments as rows or columns (amod.Columns); the rules once per distinct value
+    app = amod.Columns.of(assignments, ("seg_code", "chief_id", "valid_from", "valid_to"))
+    holding: dict = {}
+    for seg, cid, vt, current in zip(app["seg_code"], app["chief_id"], app["valid_to"],
+                                     amod.current_flags(app, date)):
+        if not current or seg not in seg_len:
             continue
-        if chief_by_id and not amod.holds(a, chief_by_id):  # as R1 and the tree count them
-            continue
-        pc = per_chief[a.get("chief_id")]
-        if a["seg_code"] not in pc["segments"]:
-            pc["segments"].add(a["seg_code"])
-            pc["length_km"] += seg_len[a["seg_code"]]
+        if chief_by_id:  # as R1 and the tree count them
+            key = (cid, bool(vt))
+            ok = holding.get(key)
+            if ok is None:
+                ok = holding[key] = amod.holds({"chief_id": cid, "valid_to": vt}, chief_by_id)
+            if not ok:
+                continue
+        pc = per_chief[cid]
+        if seg not in pc["segments"]:
+            pc["segments"].add(seg)
+            pc["length_km"] += seg_len[seg]
     chief_rows = []
     for cid, v in sorted(per_chief.items(), key=lambda kv: str(kv[0])):
         ch = chief_by_id.get(cid, {})

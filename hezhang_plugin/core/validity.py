@@ -54,9 +54,19 @@ def is_current(row: Mapping, date) -> bool:
 
 
 def current_rows(rows: Iterable[Mapping], date=None) -> list:
-    """The rows current on ``date`` (default: today)."""
+    """The rows current on ``date`` (default: today); :func:`is_current` is evaluated once per
+    distinct pair of bounds (a table has few)."""
     day = _iso(date) if date is not None else dates.today()
-    return [r for r in rows if is_current(r, day)]
+    memo: dict = {}
+    out = []
+    for r in rows:
+        pair = (r.get(VALID_FROM), r.get(VALID_TO))
+        flag = memo.get(pair)
+        if flag is None:
+            flag = memo[pair] = is_current({VALID_FROM: pair[0], VALID_TO: pair[1]}, day)
+        if flag:
+            out.append(r)
+    return out
 
 
 def ended_by(successor_start) -> str:
@@ -89,6 +99,17 @@ def expression(date_expr: str = TODAY_EXPR, valid_from: str = VALID_FROM, valid_
     """
     f, t = f'"{valid_from}"', f'"{valid_to}"'
     return f"(({f} IS NULL OR {f} <= {date_expr}) AND ({t} IS NULL OR {t} >= {date_expr}))"
+
+
+def sqlite_condition(day_param: str = ":day", table: str = "") -> str:
+    """The rule as SQLite text over ISO date text columns (a GeoPackage's DATE fields), true
+    for rows current on the date bound to ``day_param``: the same bounds as
+    :func:`is_current` (empty text counts as empty; a date-time value counts as its day).
+    ``table`` qualifies the columns (an alias of a join)."""
+    p = f"{table}." if table else ""
+    f, t = f"{p}{VALID_FROM}", f"{p}{VALID_TO}"
+    return (f"(({f} IS NULL OR {f} = '' OR substr({f}, 1, 10) <= {day_param}) AND "
+            f"({t} IS NULL OR {t} = '' OR substr({t}, 1, 10) >= {day_param}))")
 
 
 def date_literal(date) -> str:

@@ -14,7 +14,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.core.messages import HezhangError
+from hezhang_plugin.core.projthreads import proj_safe
 
 LOST = "water_lost"
 GAINED = "water_gained"
@@ -37,7 +39,6 @@ class Change:
 def _gdal():
     from osgeo import gdal, ogr, osr
 
-    gdal.UseExceptions()
     return gdal, ogr, osr
 
 
@@ -48,16 +49,40 @@ def _ndwi_mask(ds, green: int, nir: int, threshold: float) -> tuple[np.ndarray, 
         if b < 1 or b > n:
             raise WaterChangeError("waterchange.band_missing", raster=ds.GetDescription(), band=b, count=n)
     gb, nb = ds.GetRasterBand(green), ds.GetRasterBand(nir)
-    g = gb.ReadAsArray().astype("float64")
-    r = nb.ReadAsArray().astype("float64")
+    xs, ys = ds.RasterXSize, ds.RasterYSize
+    water = np.zeros((ys, xs), dtype=bool)
+    valid = np.zeros((ys, xs), dtype=bool)
+    nodata = (gb.GetNoDataValue(), nb.GetNoDataValue())
+    for row in range(0, ys, _BLOCK_ROWS):  # a block of rows at a time: memory of a few blocks
+        h = min(_BLOCK_ROWS, ys - row)
+        g, r = gb.ReadAsArray(0, row, xs, h), nb.ReadAsArray(0, row, xs, h)
+        water[row:row + h], valid[row:row + h] = _water_block(g, r, nodata, threshold)
+    return water, valid
+
+
+#: rows of a raster read and classified at once
+_BLOCK_ROWS = 512
+#: a float32 NDWI farther than this from the threshold is on the same side as the float64 one
+#: (float32 rounding of a quotient in [-1, 1] moves it by less than 6e-8)
+_NEAR_THRESHOLD = 1e-6
+
+
+def _water_block(g: np.ndarray, r: np.ndarray, nodata, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """(water, valid) of one block: NDWI (g − r) / (g + r) above ``threshold``, in float32, and
+    in float64 for the pixels within _NEAR_THRESHOLD of it — the same classes as the float64
+    formula everywhere, at float32's cost."""
+    g32, r32 = g.astype("float32"), r.astype("float32")
     with np.errstate(invalid="ignore", divide="ignore"):
-        ndwi = (g - r) / (g + r)
+        ndwi = (g32 - r32) / (g32 + r32)
     valid = np.isfinite(ndwi)
-    for band, arr in ((gb, g), (nb, r)):
-        nd = band.GetNoDataValue()
+    for arr, nd in zip((g, r), nodata):
         if nd is not None:
             valid &= arr != nd
     water = valid & (ndwi > threshold)
+    near = np.flatnonzero(valid & (np.abs(ndwi - threshold) <= _NEAR_THRESHOLD))
+    if len(near):
+        gn, rn = g.ravel()[near].astype("float64"), r.ravel()[near].astype("float64")
+        water.ravel()[near] = (gn - rn) / (gn + rn) > threshold
     return water, valid
 
 
@@ -93,6 +118,7 @@ def _transformer(src, dst):
     return Transformer.from_crs(_pyproj_crs(src), _pyproj_crs(dst), always_xy=True)
 
 
+@proj_safe
 def reproject(geoms, src, dst):
     """Shapely geometries from CRS ``src`` to ``dst`` (any pyproj input), x/y order."""
     import shapely
@@ -166,6 +192,8 @@ def geodesic_areas_m2(geoms_lonlat) -> np.ndarray:
     return np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in geoms_lonlat], dtype="float64")
 
 
+@proj_safe
+@gdal_exceptions
 def detect_changes(before: str, after: str, green_band: int, nir_band: int, threshold: float,
                    segments: Sequence, seg_codes: Sequence[Optional[str]], segments_crs: str,
                    buffer_m: float, min_area_m2: float = 0.0, feedback=None) -> list[Change]:

@@ -29,6 +29,10 @@ The interface (:class:`Backend`) — what a second implementation must provide:
 ``read_attributes(layer)``
                         like ``read_rows(layer, with_geometry=False)``, the fastest way the
                         backend has (large non-spatial tables: appointments)
+``read_columns(layer, names=None)`` the same as columns (field name → list; a default from
+                        ``read_attributes`` in the base class)
+``appointment_queries()`` the appointments asked for by date in the database (levels held
+                        per segment, rows of some segments or one chief), or None
 ``layer_crs(layer)``    ``EPSG:n`` (or WKT) of a spatial layer, None for a table
 ``apply(changeset)``    write a :class:`~hezhang_plugin.core.changes.ChangeSet` in ONE
                         transaction, in order; rolled back on any failure, raising
@@ -103,6 +107,20 @@ class Backend:
     def read_attributes(self, layer: str) -> list[dict]:
         return self.read_rows(layer, with_geometry=False)
 
+    def read_columns(self, layer: str, names=None) -> dict:
+        """Like ``read_attributes(layer)``, as columns (field name → list of values, ``fid``
+        included; only the fields in ``names`` when given); backends with a faster way
+        override it."""
+        rows = self.read_attributes(layer)
+        keys = [k for k in dict.fromkeys(k for r in rows[:1] for k in r) if names is None or k == "fid" or k in names]
+        return {n: [r.get(n) for r in rows] for n in keys}
+
+    def appointment_queries(self):
+        """An object answering ``held_levels(day)``, ``current_of(seg_codes, day)`` and
+        ``current_of_chief(chief_id, day)`` in the database (see io.AppointmentQueries), or
+        None when the backend has none (the appointments are then read as rows)."""
+        return None
+
     def layer_crs(self, layer: str) -> Optional[str]:
         raise NotImplementedError
 
@@ -152,6 +170,12 @@ class GeoPackageBackend(Backend):
     def read_attributes(self, layer: str) -> list[dict]:
         return io.read_attributes(self.path, layer)
 
+    def read_columns(self, layer: str, names=None) -> dict:
+        return io.read_columns(self.path, layer, names)
+
+    def appointment_queries(self):
+        return io.AppointmentQueries(self.path)
+
     def layer_crs(self, layer: str) -> Optional[str]:
         return io.layer_crs(self.path, layer)
 
@@ -183,7 +207,9 @@ class GeoPackageBackend(Backend):
         return project_uri(self.path)
 
     def layer_source(self, layer: str) -> tuple[str, str]:
-        return f"{self.path}|layername={layer}", "ogr"
+        from hezhang_plugin.data.project import layer_source
+
+        return layer_source(self.path, layer), "ogr"
 
     def layer_name(self, source: str) -> Optional[str]:
         parts = (source or "").split("|")

@@ -16,6 +16,7 @@ from typing import Callable
 from osgeo import ogr
 
 from hezhang_plugin.core import schema
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.data import gpkg
 
 
@@ -70,6 +71,7 @@ def pending(version: int) -> list[Migration]:
     return [MIGRATIONS[v] for v in range(version + 1, schema.SCHEMA_VERSION + 1)]
 
 
+@gdal_exceptions
 def migrate(path: str, update_project: Callable[[str, list[str], str], None] | None = None) -> list[str]:
     """Migrate ``path`` to the current schema version; returns what was changed."""
     info = gpkg.read_workspace_info(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 import numpy as np
-from qgis.core import QgsFeature, QgsFeatureRequest, QgsGeometry
+from qgis.core import QgsAbstractGeometry, QgsFeature, QgsFeatureRequest, QgsGeometry, QgsWkbTypes
 
 #: largest distance (metres) between a curve and the straight segments replacing it
 CURVE_TOLERANCE_M = 0.1
@@ -26,11 +26,10 @@ def linearised(geom, tolerance: float):
     """A QgsGeometry with its curves (CircularString, CompoundCurve, CurvePolygon, MultiCurve,
     MultiSurface) replaced by straight segments no farther than ``tolerance`` (layer units) from
     them; other geometries are returned as they are."""
-    from qgis.core import QgsAbstractGeometry, QgsWkbTypes
-
     if geom is None or geom.isNull() or not QgsWkbTypes.isCurvedType(geom.wkbType()):
         return geom
-    return QgsGeometry(geom.constGet().segmentize(tolerance, QgsAbstractGeometry.MaximumDifference))
+    maximum_difference = QgsAbstractGeometry.SegmentationToleranceType.MaximumDifference
+    return QgsGeometry(geom.constGet().segmentize(tolerance, maximum_difference))
 
 
 def source_to_arrays(source, fields: Optional[Iterable[str]] = None, feedback=None, info: Optional[dict] = None):
@@ -40,35 +39,65 @@ def source_to_arrays(source, fields: Optional[Iterable[str]] = None, feedback=No
     report them by feature id instead of dropping them. Curved geometries are linearised to
     within :data:`CURVE_TOLERANCE_M` metres (shapely has no curves); ``info``, when given,
     receives ``curved`` (how many were) and ``curve_tolerance_m``.
+
+    Only the named fields are fetched, and each feature costs a handful of calls into QGIS
+    (its attribute list once, its geometry's WKB once): at 30,000 rivers and 40,000 villages
+    reading is a fraction of a second.
     """
     import shapely
 
-    names = list(fields) if fields is not None else [f.name() for f in source.fields()]
+    all_names = source.fields().names()
+    names = list(fields) if fields is not None else list(all_names)
+    idx = [source.fields().lookupField(n) for n in names]
     request = QgsFeatureRequest()
-    fids, wkbs = [], []
-    attrs: dict[str, list] = {n: [] for n in names}
-    idx = {n: source.fields().lookupField(n) for n in names}
+    request.setSubsetOfAttributes([i for i in idx if i >= 0])
     tolerance = curve_tolerance(source.sourceCrs())
+    curved_types = _curved_types()
+    fids, wkbs, values = [], [], []
     curved = 0
-    for feat in source.getFeatures(request):
-        if feedback is not None and feedback.isCanceled():
+    canceled = feedback.isCanceled if feedback is not None else None
+    for k, feat in enumerate(source.getFeatures(request)):
+        if canceled is not None and k % 1000 == 0 and canceled():
             break
         fids.append(feat.id())
         g = feat.geometry()
-        if g is not None and not g.isNull() and not g.isEmpty():
-            flat = linearised(g, tolerance)
-            curved += flat is not g
-            wkbs.append(bytes(flat.asWkb()))
-        else:
+        if g.isNull() or g.isEmpty():
             wkbs.append(None)
-        for n in names:
-            v = feat.attribute(idx[n]) if idx[n] >= 0 else None
-            attrs[n].append(None if v is None or (hasattr(v, "isNull") and v.isNull()) else v)
+        else:
+            if g.wkbType() in curved_types:
+                g = linearised(g, tolerance)
+                curved += 1
+            wkbs.append(bytes(g.asWkb()))
+        values.append(feat.attributes())
+    attrs: dict[str, list] = {}
+    for n, i in zip(names, idx):
+        attrs[n] = [_plain(row[i]) for row in values] if i >= 0 else [None] * len(fids)
     geoms = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
     if info is not None:
         info["curved"] = curved
         info["curve_tolerance_m"] = CURVE_TOLERANCE_M
     return fids, attrs, geoms
+
+
+def _plain(value):
+    """None for QGIS's NULL (a null QVariant) and null dates, the value otherwise."""
+    kind = type(value)
+    if kind is str or kind is float or kind is int or value is None:
+        return value
+    return None if hasattr(value, "isNull") and value.isNull() else value
+
+
+_CURVED: Optional[frozenset] = None
+
+
+def _curved_types() -> frozenset:
+    """Every curved QgsWkbTypes.Type (CircularString, CompoundCurve, CurvePolygon, MultiCurve,
+    MultiSurface, with Z/M), so that a feature's type is checked by a set lookup."""
+    global _CURVED
+    if _CURVED is None:
+        types = [v for v in vars(QgsWkbTypes).values() if isinstance(v, QgsWkbTypes.Type)]
+        _CURVED = frozenset(t for t in types if QgsWkbTypes.isCurvedType(t))
+    return _CURVED
 
 
 def shapely_to_qgs(geom) -> QgsGeometry:
@@ -159,8 +188,8 @@ def constraint_problems(layer, feature: QgsFeature) -> list[str]:
     out = []
     for i, field in enumerate(layer.fields()):
         ok, errors = QgsVectorLayerUtils.validateAttribute(
-            layer, feature, i, QgsFieldConstraints.ConstraintStrengthHard,
-            QgsFieldConstraints.ConstraintOriginNotSet)
+            layer, feature, i, QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard,
+            QgsFieldConstraints.ConstraintOrigin.ConstraintOriginNotSet)
         if not ok:
             out.append(f"{field.displayName()}: {'; '.join(errors)}")
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -176,7 +177,7 @@ class AdminPage(DockPage):
             for j, value in enumerate((u.login, labels.get(u.role, u.role), u.unit_code or "", u.full_name or "")):
                 item = QTableWidgetItem(value)
                 if j == 1:
-                    item.setData(256, u.role)  # Qt.UserRole: the role key
+                    item.setData(Qt.ItemDataRole.UserRole, u.role)
                 self.table.setItem(i, j, item)
 
     def _on_select(self) -> None:

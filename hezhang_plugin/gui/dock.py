@@ -37,7 +37,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from hezhang_plugin import log
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, uris
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
 from hezhang_plugin.data.postgres.connection import is_postgres
@@ -58,13 +58,11 @@ def workspace_path_of(project: QgsProject) -> Optional[str]:
     """The workspace a project was read from: the GeoPackage it is stored in, or
     ``service=NAME`` for a project stored in a PostgreSQL workspace."""
     name = project.fileName() or ""
-    if name.startswith("geopackage:"):
-        return name[len("geopackage:"):].split("?", 1)[0]
     if name.startswith("postgresql:"):
         from hezhang_plugin.data.postgres import qgis_sources
 
         return qgis_sources.workspace_of_project(name)
-    return None
+    return uris.project_path(name) or None
 
 
 def _check(workspace: str) -> wsgpkg.WorkspaceInfo:
@@ -258,7 +256,7 @@ class HezhangDock(QgsDockWidget):
         self.session.dispose()
 
     # -- workspace
-    def message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
+    def message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.tr("River Chiefs"), text, level, duration)
@@ -424,7 +422,7 @@ class HezhangDock(QgsDockWidget):
             text = self.tr("{0} has schema version {1}. Migrate it to version {2}?\n\n{3}").format(
                 os.path.basename(path), info.schema_version, schema.SCHEMA_VERSION,
                 "\n".join(f"• {s.description}" for s in steps))
-            if ask and QMessageBox.question(self, self.tr("Migrate workspace"), text) != QMessageBox.Yes:
+            if ask and QMessageBox.question(self, self.tr("Migrate workspace"), text) != QMessageBox.StandardButton.Yes:
                 return False
             try:
                 migrations.migrate(path, ws._update_project_fields)
@@ -448,7 +446,7 @@ class HezhangDock(QgsDockWidget):
             return False
         self._on_project_read()
         self.zoom_to_district()
-        self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.Success)
+        self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.MessageLevel.Success)
         return True
 
     def _open_postgres(self, info: wsgpkg.WorkspaceInfo) -> bool:
@@ -470,7 +468,7 @@ class HezhangDock(QgsDockWidget):
         return True
 
     def _refuse(self, text: str) -> None:
-        self.message(text, Qgis.Critical, 10)
+        self.message(text, Qgis.MessageLevel.Critical, 10)
         QMessageBox.warning(self, self.tr("Open workspace"), text)
 
 

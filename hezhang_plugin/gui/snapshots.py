@@ -33,7 +33,7 @@ def plain(value):
     if hasattr(value, "isNull") and value.isNull():
         return None
     if isinstance(value, QDate):
-        return value.toString(Qt.ISODate)
+        return value.toString(Qt.DateFormat.ISODate)
     if hasattr(value, "toPyDate"):
         return value.toPyDate().isoformat()
     return value
@@ -100,6 +100,20 @@ class LayerSnapshot:
                 log.get_logger().info("reading %s through the layer: %s", self.name, exc)
         return source_rows(self.source, self.fields, read_fields(self.name), with_geometry)
 
+    def columns(self) -> dict:
+        """The layer's attribute rows as columns (field name → list, ``fid`` included): from
+        the backend when the layer has no pending edits, else through the layer."""
+        if self.source is None:
+            return {}
+        if self.from_backend:
+            try:
+                return self.backend.read_columns(self.name, read_fields(self.name))
+            except Exception as exc:  # locked or unusual file: fall back to the source
+                log.get_logger().info("reading %s through the layer: %s", self.name, exc)
+        rows = source_rows(self.source, self.fields, read_fields(self.name))
+        names = ["fid"] + [n for n in read_fields(self.name) if self.fields.lookupField(n) >= 0]
+        return {n: [r.get(n) for r in rows] for n in names}
+
     def single_bank_geometries(self) -> dict:
         """fid → shapely geometry of the left/right-bank segments (the single-bank km rule
         compares them with the opposite bank; other segments need no geometry)."""
@@ -108,6 +122,12 @@ class LayerSnapshot:
         if self.source is None:
             return {}
         banks = ", ".join(f"'{b}'" for b in lengths.SINGLE_BANKS)
+        if self.from_backend:  # the filter runs in the database, not per feature in QGIS
+            try:
+                return {r["fid"]: r["geom"] for r in self.backend.read_rows(self.name, where=f"bank IN ({banks})")
+                        if r.get("geom") is not None and not r["geom"].is_empty}
+            except Exception as exc:  # locked or unusual file: fall back to the source
+                log.get_logger().info("reading %s through the layer: %s", self.name, exc)
         req = QgsFeatureRequest().setFilterExpression(f'"bank" IN ({banks})').setNoAttributes()
         out = {}
         for feat in self.source.getFeatures(req):
@@ -122,6 +142,16 @@ def snapshots(session, names: Iterable[str]) -> dict:
     layers = session.layers() if session is not None else {}
     backend = session.backend if session is not None else None
     return {name: LayerSnapshot(backend, name, layers.get(name)) for name in names}
+
+
+def segment_columns_with_bank_geometry(snapshot: LayerSnapshot) -> dict:
+    """Segment columns with ``geom`` (None but on the single-bank segments: what
+    core.lengths needs)."""
+    cols = snapshot.columns()
+    geoms = snapshot.single_bank_geometries()
+    if cols:
+        cols["geom"] = [geoms.get(f) for f in cols["fid"]]
+    return cols
 
 
 def segments_with_bank_geometry(snapshot: LayerSnapshot) -> list[dict]:

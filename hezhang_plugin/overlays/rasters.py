@@ -13,6 +13,7 @@ Band numbers default to the order of Chinese GF-1/GF-2 multispectral products
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Optional
 
@@ -31,9 +32,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.overlays.sources import OverlayError
-
-gdal.UseExceptions()
 
 PRESETS = ("true_colour", "false_colour", "ndwi", "default")
 RASTER_FILTER = "Rasters (*.tif *.tiff *.vrt *.img *.jp2);;All files (*)"
@@ -65,6 +65,7 @@ class Bands:
         }[preset]
 
 
+@gdal_exceptions
 def band_count(path: str) -> int:
     try:
         ds = gdal.Open(path)
@@ -104,7 +105,7 @@ def open_raster(path: str, name: Optional[str] = None, preset: str = "default",
         r, g, b = needed
         renderer = QgsMultiBandColorRenderer(layer.dataProvider(), r, g, b)
         layer.setRenderer(renderer)
-        layer.setContrastEnhancement(QgsContrastEnhancement.StretchToMinimumMaximum,
+        layer.setContrastEnhancement(QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum,
                                      QgsRasterMinMaxOrigin.CumulativeCut)
     elif preset == "ndwi":
         if layer.bandCount() != 1:
@@ -134,25 +135,41 @@ def style_ndwi(layer: QgsRasterLayer, threshold: float = 0.0) -> None:
 
 
 def ndwi_array(green: np.ndarray, nir: np.ndarray, nodata=None) -> np.ndarray:
-    """NDWI as float32; NaN where both bands are 0 or either is nodata."""
+    """NDWI (green − nir) / (green + nir) as float32; NaN where both bands are 0 or either is
+    nodata.
+
+    Float32 throughout: band values of integer imagery (up to 16 bits) are exact in float32,
+    so the quotient is the correctly rounded float32 of the exact one — the same value as a
+    float64 quotient stored as float32 (what QGIS's raster calculator writes), since float64
+    has more than twice float32's precision bits plus two.
+    """
     g = green.astype("float32")
-    n = nir.astype("float32")
+    n = nir.astype("float32", copy=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = (g - n) / (g + n)
-    bad = ~np.isfinite(out)
+        den = g + n
+        np.subtract(g, n, out=g)
+        np.divide(g, den, out=g)
+    bad = ~np.isfinite(g)
     if nodata is not None:
         gnd, nnd = nodata
         if gnd is not None:
             bad |= green == gnd
         if nnd is not None:
             bad |= nir == nnd
-    out[bad] = np.nan
-    return out
+    g[bad] = np.nan
+    return g
 
 
+#: GeoTIFF creation options of the NDWI raster: tiled, uncompressed as QGIS's raster calculator
+#: writes (DEFLATE took twice as long as the computation for a 4000 × 4000 scene, for ~10 %)
+NDWI_OPTIONS = ["TILED=YES"]
+
+
+@gdal_exceptions
 def compute_ndwi(path: str, out_path: str, bands: Optional[Bands] = None, feedback=None,
                  block_rows: int = 512) -> str:
-    """Write the NDWI of ``path`` to a Float32 GeoTIFF (NaN nodata); returns ``out_path``."""
+    """Write the NDWI of ``path`` to a Float32 GeoTIFF (NaN nodata); returns ``out_path``.
+    Read, computed and written ``block_rows`` rows at a time (memory stays at a few blocks)."""
     bands = bands or Bands()
     _check_bands(path, (bands.green, bands.nir))
     src = gdal.Open(path)
@@ -160,26 +177,38 @@ def compute_ndwi(path: str, out_path: str, bands: Optional[Bands] = None, feedba
     xs, ys = src.RasterXSize, src.RasterYSize
     tmp = out_path + ".part.tif"
     drv = gdal.GetDriverByName("GTiff")
-    dst = drv.Create(tmp, xs, ys, 1, gdal.GDT_Float32, ["COMPRESS=DEFLATE", "TILED=YES"])
+    dst = drv.Create(tmp, xs, ys, 1, gdal.GDT_Float32, NDWI_OPTIONS)
     dst.SetGeoTransform(src.GetGeoTransform())
     dst.SetProjection(src.GetProjection())
     out = dst.GetRasterBand(1)
     out.SetNoDataValue(float("nan"))
+    nodata = (gb.GetNoDataValue(), nb.GetNoDataValue())
+
+    def read(row):
+        h = min(block_rows, ys - row)
+        return gb.ReadAsArray(0, row, xs, h), nb.ReadAsArray(0, row, xs, h)
+
+    # the next block is read (GDAL releases the GIL) while this one is computed and written
+    pool = ThreadPoolExecutor(max_workers=1)
     try:
-        for row in range(0, ys, block_rows):
+        rows = list(range(0, ys, block_rows))
+        ahead = pool.submit(read, rows[0]) if rows else None
+        for k, row in enumerate(rows):
             if feedback is not None and feedback.isCanceled():
                 raise OverlayError(QCoreApplication.translate("Hezhang", "NDWI computation cancelled."))
-            h = min(block_rows, ys - row)
-            arr = ndwi_array(gb.ReadAsArray(0, row, xs, h), nb.ReadAsArray(0, row, xs, h),
-                             (gb.GetNoDataValue(), nb.GetNoDataValue()))
-            out.WriteArray(arr, 0, row)
+            green, nir = ahead.result()
+            if k + 1 < len(rows):
+                ahead = pool.submit(read, rows[k + 1])
+            out.WriteArray(ndwi_array(green, nir, nodata), 0, row)
             if feedback is not None:
-                feedback.setProgress(100.0 * (row + h) / ys)
+                feedback.setProgress(100.0 * (row + len(green)) / ys)
+        pool.shutdown(wait=True)
         out.FlushCache()
         dst = None
         src = None
         os.replace(tmp, out_path)
     except BaseException:
+        pool.shutdown(wait=True)
         dst = None
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -192,7 +221,7 @@ class NdwiTask(QgsTask):
 
     def __init__(self, path: str, out_path: str, bands: Bands):
         super().__init__(QCoreApplication.translate(
-            "Hezhang", "NDWI of {0}").format(os.path.basename(path)), QgsTask.CanCancel)
+            "Hezhang", "NDWI of {0}").format(os.path.basename(path)), QgsTask.Flag.CanCancel)
         self.path, self.out_path, self.bands = path, out_path, bands
         self.error: Optional[str] = None
 

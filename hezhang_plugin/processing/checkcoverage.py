@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -18,8 +17,9 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 from hezhang_plugin.processing.workspace_param import WorkspaceParameter
@@ -44,7 +44,7 @@ def output_fields() -> QgsFields:
         ("chief_id", 32),
         ("unit_code", 12),
     ):
-        fields.append(QgsField(name, QVariant.String, "string", length))
+        fields.append(compat.make_field(name, "text", "string", length))
     return fields
 
 
@@ -244,7 +244,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                     qg = shapely_to_qgs(linemerge(lines))
                     qg.convertToMultiType()
                     feat.setGeometry(qg)
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
             if n % 1000 == 0:
                 feedback.setProgress(70 + 30 * n / max(1, len(findings)))
         feedback.pushInfo(summary.text(lang))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -14,9 +13,11 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.core import schema
+from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
@@ -63,10 +64,10 @@ class HistoryAlgorithm(HezhangAlgorithm):
             changes = read_changes(workspace, self.parameterAsString(parameters, "START", context) or None,
                                    self.parameterAsString(parameters, "END", context) or None, layer, key)
         except (ValueError, WorkspaceError) as exc:
-            raise QgsProcessingException(str(exc)) from exc
+            raise QgsProcessingException(user_text(exc)) from exc
         fields = QgsFields()
         for c in COLUMNS:
-            fields.append(QgsField(c, QVariant.String))
+            fields.append(compat.make_field(c, "text"))
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.NoGeometry)
         if sink is None:
             raise QgsProcessingException(self.tr("Cannot write the output table"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -16,24 +15,20 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate
 
+from hezhang_plugin import compat
 from hezhang_plugin.core import schema
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LEVELS = ("village", "town")
-_QTYPES = {"text": QVariant.String, "real": QVariant.Double, "integer": QVariant.Int,
-           "date": QVariant.Date, "datetime": QVariant.DateTime, "boolean": QVariant.Bool,
-           "uuid": QVariant.String, "json": QVariant.String}
 
 
 def segment_fields() -> QgsFields:
     fields = QgsFields()
     for f in schema.layer("segments").fields:
-        fld = QgsField(f.name, _QTYPES[f.type])
-        if f.type in ("text", "uuid") and f.length:
-            fld.setLength(f.length)
+        fld = compat.make_field(f.name, f.type, length=f.length if f.type in ("text", "uuid") else 0)
         fields.append(fld)
     return fields
 
@@ -181,6 +176,8 @@ class SegmentRiversAlgorithm(HezhangAlgorithm):
             return {}
         except seg.SegmentationError as exc:
             raise QgsProcessingException(exc.text(ui_language())) from exc
+        # the inputs read are done with: their memory goes before the output's arrives
+        river_rows = unit_rows = fids = attrs = geoms = parents = None
         fields = segment_fields()
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields,
                                           QgsWkbTypes.MultiLineString, rivers.sourceCrs())
@@ -237,22 +234,25 @@ def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
             dates = {v: _qvalue(name, v) for v in set(col)}
             col = [dates[v] for v in col]
         columns.append(col)
-    wkbs = table.wkb() if n else []
     # one feature and one geometry, refilled per segment: the sink copies what it is given
+    # (plain Python values: wrapping them in QVariants first costs more than the sink's own
+    # conversion, and so does a list of features per addFeatures call)
     add = sink.addFeature
-    flag = QgsFeatureSink.FastInsert
+    flag = QgsFeatureSink.Flag.FastInsert
     feat = QgsFeature()
     geom = QgsGeometry()
-    for k, (attrs, wkb) in enumerate(zip(zip(*columns), wkbs), start=1):
-        feat.setAttributes(list(attrs))
-        geom.fromWkb(wkb)
-        feat.setGeometry(geom)
-        if not add(feat, flag):
-            raise QgsProcessingException(f"could not write segment {attrs[0]}")
-        if k % _CHUNK == 0:
-            if feedback.isCanceled():
-                return False
-            feedback.setProgress(90.0 + 10.0 * k / max(n, 1))
+    set_attributes, set_geometry, from_wkb = feat.setAttributes, feat.setGeometry, geom.fromWkb
+    for lo in range(0, n, _CHUNK):
+        hi = min(lo + _CHUNK, n)
+        for attrs, wkb in zip(zip(*(col[lo:hi] for col in columns)), table.wkb(lo, hi)):
+            set_attributes(list(attrs))
+            from_wkb(wkb)
+            set_geometry(geom)
+            if not add(feat, flag):
+                raise QgsProcessingException(f"could not write segment {attrs[0]}")
+        if feedback.isCanceled():
+            return False
+        feedback.setProgress(90.0 + 10.0 * hi / max(n, 1))
     for row in extra_rows:
         values = {k: _qvalue(k, v) for k, v in row.items() if k not in ("fid", "geom")}
         sink.addFeature(feature_from(fields, values, row.get("geom")), flag)

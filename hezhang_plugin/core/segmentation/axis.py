@@ -14,6 +14,7 @@ import numpy as np
 
 from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import geodesy
+from hezhang_plugin.core.projthreads import proj_safe
 
 #: Gap between parts on the global measure axis (metres).
 _AXIS_GAP = 1000.0
@@ -21,39 +22,45 @@ _AXIS_GAP = 1000.0
 
 @dataclass
 class _Axis:
-    parts_m: np.ndarray  # LineStrings in the metric CRS
-    parts_o: np.ndarray  # the same parts in the output CRS
     river_of_part: np.ndarray
     offset: np.ndarray  # axis position of each part's start
     length: np.ndarray  # metric length of each part
-    coords_o: np.ndarray
-    gcum: np.ndarray
+    coords_o: np.ndarray  # vertices in the output (rivers) CRS
+    gcum: np.ndarray  # axis position of each vertex
     part_of_vertex: np.ndarray
-    coords_m: np.ndarray = None
+    coords_m: np.ndarray = None  # the same vertices in the metric CRS
 
 
-def _build_axis(river_geoms_o, river_geoms_m) -> _Axis:
+def _build_axis(river_geoms_o, river_geoms_m=None, *, to_metric=None) -> _Axis:
+    """The axis of rivers (shapely geometries in the output CRS). Their metric vertices are
+    ``river_geoms_m`` (the same geometries in the metric CRS) or, when ``to_metric`` is
+    given, ``to_metric(coords)`` of their (n, 2) vertex array: one transform of the
+    coordinates, no metric geometries built."""
     import shapely
 
     parts_o, owner = shapely.get_parts(river_geoms_o, return_index=True)
-    parts_m = shapely.get_parts(river_geoms_m)
     keep = shapely.get_num_points(parts_o) >= 2
-    parts_o, parts_m, owner = parts_o[keep], parts_m[keep], owner[keep]
-    cm, pidx = shapely.get_coordinates(parts_m, return_index=True)
-    co = shapely.get_coordinates(parts_o)
+    parts_o, owner = parts_o[keep], owner[keep]
+    co, pidx = shapely.get_coordinates(parts_o, return_index=True)
+    if to_metric is not None:
+        cm = to_metric(co)
+    else:
+        cm = shapely.get_coordinates(shapely.get_parts(river_geoms_m)[keep])
+    n_parts = len(parts_o)
+    del parts_o
     step = np.zeros(len(cm))
     if len(cm) > 1:
         d = np.hypot(np.diff(cm[:, 0]), np.diff(cm[:, 1]))
         same = pidx[1:] == pidx[:-1]
         step[1:] = np.where(same, d, 0.0)
-    length = np.bincount(pidx, weights=step, minlength=len(parts_m))
+    length = np.bincount(pidx, weights=step, minlength=n_parts)
     offset = np.concatenate([[0.0], np.cumsum(length + _AXIS_GAP)[:-1]])
     # cumulative measure within the part, then shifted onto the global axis
     csum = np.cumsum(step)
-    first = np.searchsorted(pidx, np.arange(len(parts_m)), side="left")
+    first = np.searchsorted(pidx, np.arange(n_parts), side="left")
     base = csum[first] if len(csum) else np.zeros(0)
     gcum = csum - base[pidx] + offset[pidx]
-    return _Axis(parts_m, parts_o, owner, offset, length, co, gcum, pidx, cm)
+    return _Axis(owner, offset, length, co, gcum, pidx, cm)
 
 
 def _points_at(axis: _Axis, pos):
@@ -106,6 +113,7 @@ def edge_lengths_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return s
 
 
+@proj_safe
 def _geodesic_measure(axis: _Axis, rivers_crs: str) -> np.ndarray:
     """Cumulative ellipsoidal length (m) at each axis vertex, restarting at every part."""
     c = axis.coords_o

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -41,36 +42,62 @@ def _threaded(fn, n: int, threads: int, chunk: int):
         return list(pool.map(lambda s: fn(*s), spans))
 
 
+def _ring_coordinates(units_m):
+    """Vertices of every ring of the units (exterior, then holes, part by part): (coordinates,
+    ring of each vertex, unit of each ring). From the units' flat coordinate arrays, without
+    building a geometry per part and per ring (at 40,000 villages those copies held ~90 MB)."""
+    import shapely
+
+    try:
+        kind, c, offsets = shapely.to_ragged_array(units_m)
+    except (ValueError, TypeError, NotImplementedError):  # a collection of polygons: go part by part
+        parts, unit_of_part = shapely.get_parts(units_m, return_index=True)
+        rings, part_of_ring = shapely.get_rings(parts, return_index=True)
+        c, ri = shapely.get_coordinates(rings, return_index=True)
+        return c, ri, unit_of_part[part_of_ring]
+    ring_off, poly_off = offsets[0], offsets[1]
+    unit_off = offsets[2] if kind == shapely.GeometryType.MULTIPOLYGON else np.arange(len(units_m) + 1)
+    n_rings = len(ring_off) - 1
+    ri = np.repeat(np.arange(n_rings), np.diff(ring_off))
+    poly_of_ring = np.searchsorted(poly_off, np.arange(n_rings), side="right") - 1
+    unit_of_poly = np.searchsorted(unit_off, np.arange(len(poly_off) - 1), side="right") - 1
+    return c, ri, unit_of_poly[poly_of_ring]
+
+
 def _boundary_edges(units_m):
     """Unit boundary edges (start, end, owners), each shared edge once (direction-independent).
 
     ``owners`` is an (n, 2) array of the units having each edge on their boundary (-1 for the
     second where only one unit has it).
     """
-    import shapely
-
-    parts, unit_of_part = shapely.get_parts(units_m, return_index=True)
-    rings, part_of_ring = shapely.get_rings(parts, return_index=True)
-    c, ri = shapely.get_coordinates(rings, return_index=True)
+    c, ri, unit_of_ring = _ring_coordinates(units_m)
     if len(c) < 2:
         return np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2), dtype=np.int64)
     same = ri[1:] == ri[:-1]
-    a, b = c[:-1][same], c[1:][same]
-    owner = unit_of_part[part_of_ring[ri[:-1][same]]]
-    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-    key = np.where(swap[:, None], np.hstack([b, a]), np.hstack([a, b]))
-    real = (key[:, 0] != key[:, 2]) | (key[:, 1] != key[:, 3])
-    key, owner = key[real], owner[real]
-    o = np.lexsort((key[:, 3], key[:, 2], key[:, 1], key[:, 0]))
-    key, owner = key[o], owner[o]
-    dup = np.zeros(len(key), dtype=bool)
-    dup[1:] = np.all(key[1:] == key[:-1], axis=1)
+    # vertices numbered in (x, y) order, equal coordinates one number: an edge is then the pair
+    # of its end numbers, smaller first, and one integer sort orders the edges as a sort by
+    # (x, y) of both ends would
+    vo = np.lexsort((c[:, 1], c[:, 0]))
+    cs = c[vo]
+    new = np.ones(len(cs), dtype=bool)
+    new[1:] = (cs[1:, 0] != cs[:-1, 0]) | (cs[1:, 1] != cs[:-1, 1])
+    vid = np.empty(len(c), dtype=np.int64)
+    vid[vo] = np.cumsum(new) - 1
+    va, vb = vid[:-1][same], vid[1:][same]
+    owner = unit_of_ring[ri[:-1][same]]
+    real = va != vb
+    va, vb, owner = va[real], vb[real], owner[real]
+    lo, hi = np.minimum(va, vb), np.maximum(va, vb)
+    o = np.argsort(lo * (int(vid.max()) + 1) + hi, kind="stable")
+    lo, hi, owner = lo[o], hi[o], owner[o]
+    dup = np.zeros(len(lo), dtype=bool)
+    dup[1:] = (lo[1:] == lo[:-1]) & (hi[1:] == hi[:-1])
     first = ~dup
-    second = np.full(len(key), -1, dtype=np.int64)
+    second = np.full(len(lo), -1, dtype=np.int64)
     second[:-1] = np.where(dup[1:], owner[1:], -1)
     owners = np.column_stack([owner, second])[first]
-    key = key[first]
-    return key[:, :2], key[:, 2:], owners
+    ends = cs[new]  # coordinates of each vertex number
+    return ends[lo[first]], ends[hi[first]], owners
 
 
 def _linear_range(a, b, lo, hi, eps):
@@ -108,14 +135,74 @@ def _built_tree(geoms):
     return tree
 
 
-def _boundary_tree(q0, q1):
-    """STRtree of the boundary edges (2-point lines: cheaper to build than boxes)."""
+@dataclass
+class _UnitIndex:
+    """What the cutting needs of the units (metric polygons, prepared)."""
+    tree: object  # STRtree of the units
+    bounds: np.ndarray  # (n, 4) xmin, ymin, xmax, ymax of each unit
+    q0: np.ndarray  # boundary edges (start, end), each shared edge once
+    q1: np.ndarray
+    owners: np.ndarray  # (m, 2) the units having each edge on their boundary (-1: none)
+    edge_of_unit: np.ndarray  # edge indices ordered by their first owner
+    edge_start: np.ndarray  # (n + 1) where each unit's edges start in edge_of_unit
+
+
+@dataclass
+class _Groups:
+    """Runs of _GROUP consecutive river edges (never spanning two parts) and the units whose
+    envelopes their envelopes, grown by ``grow`` metres, meet: one STRtree query serves the
+    pairing of river and boundary edges and every point-in-unit test along the river."""
+    first: np.ndarray  # first river edge (index into the edge list) of each group
+    size: np.ndarray  # edges in each group
+    lo: np.ndarray  # (g, 2) envelope of each group, not grown
+    hi: np.ndarray
+    hit_unit: np.ndarray  # units met, grouped by group (in group order)
+    hit_start: np.ndarray  # (g + 1) where each group's units start in hit_unit
+    group_of_vertex: np.ndarray  # group of the edge starting at each axis vertex (-1: none)
+
+
+def _groups(p0, p1, part, edge_vertex, n_vertices: int, index: _UnitIndex, grow: float, threads: int) -> _Groups:
+    """The groups of the river edges (p0 -> p1, in axis order, ``part`` of each, starting at
+    axis vertex ``edge_vertex``) and the units they meet (see :class:`_Groups`)."""
     import shapely
 
-    return _built_tree(shapely.linestrings(np.stack([q0, q1], axis=1)))
+    n_edges = len(p0)
+    lo_xy, hi_xy = np.minimum(p0, p1), np.maximum(p0, p1)
+    newpart = np.ones(n_edges, dtype=bool)
+    newpart[1:] = part[1:] != part[:-1]
+    pstart = np.flatnonzero(newpart)
+    rank = np.arange(n_edges) - pstart[np.cumsum(newpart) - 1]
+    first = np.flatnonzero(rank % _GROUP == 0)
+    size = np.diff(np.append(first, n_edges))
+    glo = np.minimum.reduceat(lo_xy, first, axis=0) if n_edges else np.zeros((0, 2))
+    ghi = np.maximum.reduceat(hi_xy, first, axis=0) if n_edges else np.zeros((0, 2))
+
+    def query(a, b):
+        # a 2-point diagonal line per group: building one geometry per river edge, or one per
+        # boundary edge for a tree of them, costs more than the query
+        diag = shapely.linestrings(np.stack([glo[a:b] - grow, ghi[a:b] + grow], axis=1))
+        gi, gu = index.tree.query(diag)
+        o = np.lexsort((gu, gi))
+        return gi[o] + a, gu[o]
+
+    found = _threaded(query, len(first), threads, 40000)
+    hit_group = np.concatenate([f[0] for f in found])
+    hit_unit = np.concatenate([f[1] for f in found])
+    hit_start = np.searchsorted(hit_group, np.arange(len(first) + 1))
+    gid = np.repeat(np.arange(len(first)), size)
+    group_of_vertex = np.full(n_vertices, -1, dtype=np.int64)
+    group_of_vertex[edge_vertex] = gid
+    return _Groups(first, size, glo, ghi, hit_unit, hit_start, group_of_vertex)
 
 
-def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads, part=None, btree=None):
+def _expand(starts, counts):
+    """Indices starts[k] + 0 .. counts[k] - 1 for every k, and the k of each."""
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(counts)), counts)
+    return starts[owner] + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts), owner
+
+
+def _edge_pairs(p0, p1, pos0, elen, index: _UnitIndex, groups: _Groups, tol, threads):
     """Crossings and near stretches of river edges (p0 -> p1) with boundary edges (q0 - q1).
 
     Returns axis positions of crossings, near intervals (start, end) where a river edge lies
@@ -123,44 +210,40 @@ def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads, part=None, btree=None)
     ``tol`` of a river edge with those vertices' coordinates and, for each, 2 x the boundary
     edge's index + the end of the edge it is (0 start, 1 end).
     """
-    import shapely
-
+    q0, q1 = index.q0, index.q1
     empty = np.zeros(0)
     if len(p0) == 0 or len(q0) == 0:
         return empty, empty, empty, empty, np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
-    # Pairing: a tree of the boundary edges, queried with the envelopes (grown by tol) of runs of
-    # _GROUP consecutive river edges (a 2-point diagonal line per run: building one geometry per
-    # river edge costs more than the query), then refined per edge in numpy.
+    # Pairing: a boundary edge is a candidate of a group when one of the units the group meets
+    # has it on its boundary (each edge listed under its first owner only: an edge meeting the
+    # group's envelope lies in the envelopes of both its owners, so both are met), then refined
+    # per group and per river edge by envelopes grown by tol.
     lo_xy, hi_xy = np.minimum(p0, p1), np.maximum(p0, p1)
-    blo, bhi = np.minimum(q0, q1) - tol, np.maximum(q0, q1) + tol
-    tree = btree if btree is not None else _boundary_tree(q0, q1)
-    n_edges = len(p0)
-    # runs never span two parts (their envelope would cover the gap between rivers)
-    if part is None:
-        part = np.zeros(n_edges, dtype=np.int64)
-    newpart = np.ones(n_edges, dtype=bool)
-    newpart[1:] = part[1:] != part[:-1]
-    pstart = np.flatnonzero(newpart)
-    rank = np.arange(n_edges) - pstart[np.cumsum(newpart) - 1]
-    first = np.flatnonzero(rank % _GROUP == 0)
-    size = np.diff(np.append(first, n_edges))
-    glo = np.minimum.reduceat(lo_xy, first, axis=0) - tol
-    ghi = np.maximum.reduceat(hi_xy, first, axis=0) + tol
+    elo, ehi = np.minimum(q0, q1), np.maximum(q0, q1)
+    blo, bhi = elo - tol, ehi + tol
+    first, size, glo, ghi = groups.first, groups.size, groups.lo, groups.hi
 
-    def query(lo, hi):
-        diag = shapely.linestrings(np.stack([glo[lo:hi], ghi[lo:hi]], axis=1))
-        gi, jj = tree.query(diag)
-        gi = gi + lo
-        ii = (first[gi][:, None] + np.arange(_GROUP)).ravel()
-        ok = (np.arange(_GROUP)[None, :] < size[gi][:, None]).ravel()
+    def query(a, b):
+        h0, h1 = groups.hit_start[a], groups.hit_start[b]
+        hu = groups.hit_unit[h0:h1]
+        hg = np.repeat(np.arange(a, b), np.diff(groups.hit_start[a:b + 1]))
+        e0 = index.edge_start[hu]
+        ge, k = _expand(e0, index.edge_start[hu + 1] - e0)
+        ge, gg = index.edge_of_unit[ge], hg[k]
+        near = (glo[gg, 0] <= bhi[ge, 0]) & (ghi[gg, 0] >= blo[ge, 0]) & \
+            (glo[gg, 1] <= bhi[ge, 1]) & (ghi[gg, 1] >= blo[ge, 1])
+        gg, jj = gg[near], ge[near]
+        ii = (first[gg][:, None] + np.arange(_GROUP)).ravel()
+        ok = (np.arange(_GROUP)[None, :] < size[gg][:, None]).ravel()
         ii, jj = ii[ok], np.repeat(jj, _GROUP)[ok]
         hit = (lo_xy[ii, 0] <= bhi[jj, 0]) & (hi_xy[ii, 0] >= blo[jj, 0]) & \
             (lo_xy[ii, 1] <= bhi[jj, 1]) & (hi_xy[ii, 1] >= blo[jj, 1])
         return ii[hit], jj[hit]
 
-    found = _threaded(query, len(first), threads, 40000)
+    found = _threaded(query, len(first), threads, 20000)
     pair_i = np.concatenate([f[0] for f in found])
     pair_j = np.concatenate([f[1] for f in found])
+    del found
 
     def run(lo, hi):
         ii, jj = pair_i[lo:hi], pair_j[lo:hi]
@@ -206,25 +289,62 @@ def _edge_pairs(p0, p1, pos0, elen, q0, q1, tol, threads, part=None, btree=None)
             vedge.append(jj[near][close] * 2 + end)
         return cuts, ns, ne, np.concatenate(vps), np.concatenate(vxy), np.concatenate(vedge)
 
-    chunks = _threaded(run, len(pair_i), threads, 200000)
+    chunks = _threaded(run, len(pair_i), threads, 50000)  # bounded temporaries (~25 MB a chunk)
     return tuple(np.concatenate([c[k] for c in chunks]) for k in range(6))
 
 
-def _point_in_units(tree, units_m, xy, threads):
-    """Index of a unit containing each point (-1 when none)."""
+def _point_in_units(index: _UnitIndex, units_m, xy, threads, groups: Optional[_Groups] = None,
+                    vertex=None, count: bool = False):
+    """Index of a unit containing each point (-1 when none); with ``count``, how many units
+    contain it.
+
+    With ``groups`` and ``vertex`` (the axis vertex starting the river edge each point was
+    taken beside, within the groups' growth), the candidates are the units the edge's group
+    meets, tested in their envelopes first; points without a group, and points inside two
+    units (overlapping units, a data error reported elsewhere), are looked up in the units'
+    STRtree, where the first unit found wins.
+    """
     import shapely
 
     out = np.full(len(xy), -1, dtype=np.int64)
+    n_in = np.zeros(len(xy), dtype=np.int64)
+    if len(xy) == 0:
+        return n_in if count else out
+    pg = groups.group_of_vertex[vertex] if groups is not None else np.full(len(xy), -1, dtype=np.int64)
+    b = index.bounds
 
     def run(lo, hi):
-        if hi <= lo:
-            return
-        ip, iu = tree.query(shapely.points(xy[lo:hi]))
-        hit = shapely.contains_xy(units_m[iu], xy[lo + ip, 0], xy[lo + ip, 1])
-        # the first unit found wins (overlapping units are a data error reported elsewhere)
-        out[lo + ip[hit][::-1]] = iu[hit][::-1]
+        sub = lo + np.flatnonzero(pg[lo:hi] >= 0)
+        h0 = groups.hit_start[pg[sub]] if len(sub) else np.zeros(0, dtype=np.int64)
+        cand, k = _expand(h0, groups.hit_start[pg[sub] + 1] - h0) if len(sub) else (h0, h0)
+        iu, ip = groups.hit_unit[cand] if len(sub) else cand, sub[k]
+        x, y = xy[ip, 0], xy[ip, 1]
+        box = (b[iu, 0] <= x) & (x <= b[iu, 2]) & (b[iu, 1] <= y) & (y <= b[iu, 3])
+        iu, ip = iu[box], ip[box]
+        hit = shapely.contains_xy(units_m[iu], xy[ip, 0], xy[ip, 1])
+        np.add.at(n_in, ip[hit], 1)
+        out[ip[hit]] = iu[hit]
 
     _threaded(run, len(xy), threads, 50000)
+    if count:
+        rest = np.flatnonzero(pg < 0)
+        if len(rest):
+            ip, iu = index.tree.query(shapely.points(xy[rest]))
+            hit = shapely.contains_xy(units_m[iu], xy[rest[ip], 0], xy[rest[ip], 1])
+            np.add.at(n_in, rest[ip[hit]], 1)
+        return n_in
+    rest = np.flatnonzero((pg < 0) | (n_in > 1))
+    if len(rest):
+        out[rest] = -1
+
+        def again(lo, hi):
+            r = rest[lo:hi]
+            ip, iu = index.tree.query(shapely.points(xy[r]))
+            hit = shapely.contains_xy(units_m[iu], xy[r[ip], 0], xy[r[ip], 1])
+            # the first unit found wins
+            out[r[ip[hit][::-1]]] = iu[hit][::-1]
+
+        _threaded(again, len(rest), threads, 50000)
     return out
 
 
@@ -252,9 +372,15 @@ def _elementary(axis: _Axis, cuts, eps: float = 1e-6):
     return a[keep], b[keep], p[keep]
 
 
-def _unit_index(units_m):
-    """What the cutting needs of the units: (STRtree, boundary edge starts, ends, STRtree of the
-    boundary edges, the edges' owners)."""
+def _vertex_at(axis: _Axis, pos):
+    """The axis vertex starting the river edge that holds each axis position (as _points_at
+    finds it)."""
+    g = axis.gcum
+    return np.clip(np.searchsorted(g, pos, side="right"), 1, len(g) - 1) - 1
+
+
+def _unit_index(units_m) -> _UnitIndex:
+    """What the cutting needs of the units (see :class:`_UnitIndex`); ``units_m`` are prepared."""
     import shapely
 
     tree = _built_tree(units_m)
@@ -268,7 +394,9 @@ def _unit_index(units_m):
         has = first < len(owner)
         shapely.contains_xy(units_m[has], xy[first[has], 0], xy[first[has], 1])
     q0, q1, owners = _boundary_edges(units_m)
-    return tree, q0, q1, _boundary_tree(q0, q1), owners
+    order = np.argsort(owners[:, 0], kind="stable")
+    start = np.searchsorted(owners[order, 0], np.arange(len(units_m) + 1))
+    return _UnitIndex(tree, shapely.bounds(units_m).reshape(-1, 4), q0, q1, owners, order, start)
 
 
 def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, threads: int = 2,
@@ -284,11 +412,15 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
     """
     eff_tol = _eff_tol(tolerance)
     bank_min = max(5.0 * eff_tol, float(min_length), 1.0)
-    tree, q0, q1, btree, owners = index if index is not None else _unit_index(units_m)
+    index = index if index is not None else _unit_index(units_m)
+    q0, q1, owners = index.q0, index.q1, index.owners
     g, pv, cm = axis.gcum, axis.part_of_vertex, axis.coords_m
     ei = np.flatnonzero((pv[1:] == pv[:-1]) & (g[1:] > g[:-1])) if len(g) > 1 else np.zeros(0, int)
-    cuts, ns, ne, vproj, vxy, vedge = _edge_pairs(cm[ei], cm[ei + 1], g[ei], g[ei + 1] - g[ei], q0, q1,
-                                      eff_tol, threads, part=pv[ei], btree=btree)
+    # side samples lie 2 tol + 0.5 m beside the river (below): the groups reach that far
+    off = 2.0 * eff_tol + 0.5
+    groups = _groups(cm[ei], cm[ei + 1], pv[ei], ei, len(g), index, off + 1.0, threads)
+    cuts, ns, ne, vproj, vxy, vedge = _edge_pairs(cm[ei], cm[ei + 1], g[ei], g[ei + 1] - g[ei], index, groups,
+                                                  eff_tol, threads)
     if progress:
         progress.step(40)
     # stretches within the tolerance of a boundary (gs, ge); those long enough to be a bank (cs, ce)
@@ -317,27 +449,32 @@ def label_axis(axis: _Axis, units_m, tolerance: float, min_length: float, thread
     a, b, p = _elementary(axis, [cuts, cs, ce, vproj])
     mid = (a + b) / 2
     pc, nrm = _points_at(axis, mid)
-    unit = _point_in_units(tree, units_m, pc, threads)
+    vx = _vertex_at(axis, mid)
+    unit = _point_in_units(index, units_m, pc, threads, groups, vx)
     # a piece lying exactly on a boundary: take the unit just to its left, else right
     on_edge = np.flatnonzero(unit < 0)
     if len(on_edge):
         nudge = min(0.05, eff_tol / 10.0)
         for sign in (1.0, -1.0):
-            lab = _point_in_units(tree, units_m, pc[on_edge] + sign * nudge * nrm[on_edge], threads)
+            lab = _point_in_units(index, units_m, pc[on_edge] + sign * nudge * nrm[on_edge], threads, groups,
+                                  vx[on_edge])
             fill = (unit[on_edge] < 0) & (lab >= 0)
             unit[on_edge[fill]] = lab[fill]
-    a, b, p, unit = _close_noise(a, b, p, unit, pc, gs, ge, ~in_stretch(mid), tree, units_m, info)
+    a, b, p, unit = _close_noise(a, b, p, unit, pc, gs, ge, ~in_stretch(mid),
+                                 lambda k: _point_in_units(index, units_m, pc[k], threads, groups, vx[k], count=True),
+                                 info)
     if len(unit) != len(mid):
         mid = (a + b) / 2
         pc, nrm = _points_at(axis, mid)
+        vx = _vertex_at(axis, mid)
     if progress:
         progress.step(60)
     left, right = unit.copy(), unit.copy()
     cand = np.flatnonzero(in_stretch(mid))
     if len(cand):
         off = 2.0 * eff_tol + 0.5
-        sl = _point_in_units(tree, units_m, pc[cand] + nrm[cand] * off, threads)
-        sr = _point_in_units(tree, units_m, pc[cand] - nrm[cand] * off, threads)
+        sl = _point_in_units(index, units_m, pc[cand] + nrm[cand] * off, threads, groups, vx[cand])
+        sr = _point_in_units(index, units_m, pc[cand] - nrm[cand] * off, threads, groups, vx[cand])
         # sampled that far out, a unit border leaving the river at an angle moves the change of
         # unit along the river: put it back where the border meets the river
         # (a border at 15 degrees to the river is met within 4 offsets of where it was sampled)
@@ -453,19 +590,7 @@ def _subtract_intervals(s, e, xs, xe):
     return rs[o], re_[o]
 
 
-def _units_containing(tree, units_m, xy):
-    """How many units contain each point."""
-    import shapely
-
-    count = np.zeros(len(xy), dtype=np.int64)
-    if len(xy):
-        ip, iu = tree.query(shapely.points(xy))
-        hit = shapely.contains_xy(units_m[iu], xy[ip, 0], xy[ip, 1])
-        np.add.at(count, ip[hit], 1)
-    return count
-
-
-def _close_noise(a, b, p, unit, pc, gs, ge, free, tree, units_m, info=None):
+def _close_noise(a, b, p, unit, pc, gs, ge, free, containing, info=None):
     """Give pieces lying in a gap or an overlap between neighbouring units to the units either side.
 
     Topology noise: a piece outside every unit (a gap) or inside two units (an overlap) that
@@ -473,7 +598,8 @@ def _close_noise(a, b, p, unit, pc, gs, ge, free, tree, units_m, info=None):
     is not a boundary of its own. A run of such pieces between two units is split at its
     middle between them; at a part's end, or next to a stretch outside the district, it goes
     to the one unit beside it. ``pc`` are the pieces' metric midpoints; only pieces where
-    ``free`` is set are considered (bank stretches are labelled by their sides instead).
+    ``free`` is set are considered (bank stretches are labelled by their sides instead);
+    ``containing(indices)`` says how many units contain the midpoints of those pieces.
     Returns the new (a, b, p, unit).
     """
     if len(a) == 0 or len(gs) == 0:
@@ -486,7 +612,7 @@ def _close_noise(a, b, p, unit, pc, gs, ge, free, tree, units_m, info=None):
     amb = within & (unit < 0)
     inside = np.flatnonzero(within & (unit >= 0))
     if len(inside):
-        amb[inside[_units_containing(tree, units_m, pc[inside]) > 1]] = True
+        amb[inside[containing(inside) > 1]] = True
     if not amb.any():
         return a, b, p, unit
     n = len(a)

@@ -4,12 +4,14 @@ invalid geometries repaired or reported per feature)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Sequence
 
 import numpy as np
 
 from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import geodesy
+from hezhang_plugin.core.projthreads import proj_safe
 
 
 def metric_crs_for(lon: float, lat: float) -> str:
@@ -21,13 +23,38 @@ def _is_gk3(crs: str) -> bool:
     return bool(crs) and crsmod.is_gk3(crs)
 
 
+_LOCAL = threading.local()
+
+
 def _transformer(src: str, dst: str):
-    geodesy.ensure_proj_data()
-    from pyproj import Transformer
+    """A pyproj transformer (x = lon for geographic CRSs), made once per pair of CRSs and
+    thread: making one opens the PROJ database (tens of milliseconds), and a run transforms
+    rivers and units with the same pair, on two threads. The cache lives and dies with its
+    thread (a thread id can be reused by a later thread, a PROJ context cannot)."""
+    cache = getattr(_LOCAL, "transformers", None)
+    if cache is None:
+        cache = _LOCAL.transformers = {}
+    tr = cache.get((src, dst))
+    if tr is None:
+        geodesy.ensure_proj_data()
+        from pyproj import Transformer
 
-    return Transformer.from_crs(src, dst, always_xy=True)
+        tr = cache[(src, dst)] = Transformer.from_crs(src, dst, always_xy=True)
+    return tr
 
 
+@proj_safe
+def transform_xy(xy: np.ndarray, src: str, dst: str) -> np.ndarray:
+    """An (n, 2) array of coordinates from ``src`` to ``dst`` (a new array; x = lon for
+    geographic CRSs)."""
+    xy = np.asarray(xy, dtype=float)
+    if src == dst or len(xy) == 0:
+        return xy.copy()
+    x, y = _transformer(src, dst).transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
+
+
+@proj_safe
 def transform_geoms(geoms, src: str, dst: str):
     """Shapely geometries from ``src`` to ``dst`` (vectorised; x = lon for geographic CRS)."""
     import shapely
@@ -35,15 +62,10 @@ def transform_geoms(geoms, src: str, dst: str):
     geoms = np.asarray(geoms, dtype=object)
     if src == dst or len(geoms) == 0:
         return geoms
-    tr = _transformer(src, dst)
-
-    def fn(xy):
-        x, y = tr.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, fn)
+    return shapely.transform(geoms, lambda xy: transform_xy(xy, src, dst))
 
 
+@proj_safe
 def choose_metric_crs(geoms, crs: str) -> str:
     """The data's own CRS when it is a GK zone, else the GK zone of the data's centre."""
     import shapely

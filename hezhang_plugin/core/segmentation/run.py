@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import numpy as np
 
 from hezhang_plugin.core import codes as hzcodes
 from hezhang_plugin.core.messages import Message
-from hezhang_plugin.core.segmentation.axis import _build_axis
+from hezhang_plugin.core.segmentation.axis import _Axis, _build_axis
 from hezhang_plugin.core.segmentation.common import (
     DEFAULT_BOUNDARY_TOLERANCE,
     DEFAULT_MIN_LENGTH,
@@ -22,7 +23,13 @@ from hezhang_plugin.core.segmentation.common import (
 )
 from hezhang_plugin.core.segmentation.engine import _unit_index, label_axis
 from hezhang_plugin.core.segmentation.flow import _confluences, orient_rivers
-from hezhang_plugin.core.segmentation.geometry import _label, choose_metric_crs, clean_geometries, transform_geoms
+from hezhang_plugin.core.segmentation.geometry import (
+    _label,
+    choose_metric_crs,
+    clean_geometries,
+    transform_geoms,
+    transform_xy,
+)
 from hezhang_plugin.core.segmentation.reconcile import reconcile
 from hezhang_plugin.core.segmentation.table import SegmentTable, _segment_table
 from hezhang_plugin.core.textcheck import garbled_values
@@ -82,7 +89,8 @@ class _Prepared:
     district: str
     river_rows: list
     rgeoms: np.ndarray
-    rgeoms_m: np.ndarray
+    #: the measure axis of every river (built with the inputs: its vertices are transformed once)
+    axis: _Axis
     unit_rows: list
     units_m: np.ndarray
     index: tuple
@@ -161,16 +169,18 @@ def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_lengt
             rgeoms[multi] = shapely.line_merge(rgeoms[multi], directed=True)
         except (TypeError, shapely.errors.UnsupportedGEOSVersionError):
             pass
+    # rivers: only their vertices are needed in metres (the measure axis), not metric geometries
+    to_metric = functools.partial(transform_xy, src=rivers_crs, dst=metric)
     if threads > 1 and len(rgeoms) + len(ugeoms) > 2000:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            fr = pool.submit(transform_geoms, rgeoms, rivers_crs, metric)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # pyproj and GEOS release the GIL
             fu = pool.submit(transform_geoms, ugeoms, units_crs, metric)
-            rg_m, ug_m = fr.result(), fu.result()
+            axis = _build_axis(rgeoms, to_metric=to_metric)
+            ug_m = fu.result()
     else:
-        rg_m = transform_geoms(rgeoms, rivers_crs, metric)
+        axis = _build_axis(rgeoms, to_metric=to_metric)
         ug_m = transform_geoms(ugeoms, units_crs, metric)
     ug_m = np.asarray(ug_m, dtype=object)
-    prep = _Prepared(report, district, river_rows, rgeoms, np.asarray(rg_m, dtype=object), unit_rows, ug_m,
+    prep = _Prepared(report, district, river_rows, rgeoms, axis, unit_rows, ug_m,
                      _unit_index(ug_m), metric, rivers_crs, boundary_tolerance,
                      min_length, threads, today, mouths)
     report["rivers"] = len(river_rows)
@@ -181,7 +191,11 @@ def _prepare(rivers, units, rivers_crs, units_crs, boundary_tolerance, min_lengt
 
 def _cut(prep: _Prepared, lo: int, hi: int, progress: Optional[_Progress] = None) -> SegmentTable:
     """Segments (without codes) of the prepared rivers ``lo:hi``."""
-    axis = _build_axis(prep.rgeoms[lo:hi], prep.rgeoms_m[lo:hi])
+    if (lo, hi) == (0, len(prep.rgeoms)):
+        axis = prep.axis
+    else:
+        axis = _build_axis(prep.rgeoms[lo:hi], to_metric=functools.partial(
+            transform_xy, src=prep.rivers_crs, dst=prep.metric))
     if progress:
         progress.step(15)
     info: dict = {}

@@ -3,6 +3,8 @@ reconciliation), its rows and its geometries as shapely objects or ISO WKB."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from hezhang_plugin.core.segmentation import names
@@ -55,10 +57,20 @@ class SegmentTable:
             self.columns[k] = [col[i] for i in order.tolist()]
         self.geom_of_row = self.geom_of_row[order]
 
-    def wkb(self) -> list:
-        """MultiLineString WKB of each row."""
-        per_geom = multilinestring_wkb(self.coords, self.counts)
-        return [per_geom[i] for i in self.geom_of_row.tolist()]
+    def wkb(self, lo: int = 0, hi: Optional[int] = None) -> list:
+        """MultiLineString WKB of each row (of rows ``lo:hi``: writers take the table in slices,
+        so that the WKB of every row is never held at once)."""
+        rows = self.geom_of_row[lo:hi]
+        if lo == 0 and (hi is None or hi >= len(self)):
+            per_geom = multilinestring_wkb(self.coords, self.counts)
+            return [per_geom[i] for i in rows.tolist()]
+        used, at = np.unique(rows, return_inverse=True)
+        first = np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype(np.int64)
+        counts = self.counts[used]
+        owner = np.repeat(np.arange(len(used)), counts)
+        vertex = first[used][owner] + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        per_geom = multilinestring_wkb(self.coords[vertex], counts)
+        return [per_geom[i] for i in at.tolist()]
 
     def geoms(self) -> np.ndarray:
         """Shapely MultiLineString of each row."""
