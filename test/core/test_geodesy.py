@@ -58,62 +58,56 @@ def _proj_db(folder):
     return str(folder)
 
 
-def test_proj_data_named_from_the_base_prefix(monkeypatch, tmp_path):
-    prefix = tmp_path / "base"
-    found = _proj_db(prefix / "share" / "proj")
-    monkeypatch.delenv("PROJ_DATA", raising=False)
-    monkeypatch.delenv("PROJ_LIB", raising=False)
-    monkeypatch.setattr(geodesy.sys, "base_prefix", str(prefix))
-    geodesy._proj_env()
-    assert os.environ["PROJ_DATA"] == found
-
-
-def test_proj_data_left_alone_when_given_or_absent(monkeypatch, tmp_path):
-    prefix = tmp_path / "base"
-    _proj_db(prefix / "share" / "proj")
-    monkeypatch.setattr(geodesy.sys, "base_prefix", str(prefix))
-    monkeypatch.setenv("PROJ_DATA", "/given")
-    monkeypatch.delenv("PROJ_LIB", raising=False)
-    geodesy._proj_env()
-    assert os.environ["PROJ_DATA"] == "/given"
-    monkeypatch.delenv("PROJ_DATA")
-    monkeypatch.setenv("PROJ_LIB", "/lib-given")
-    geodesy._proj_env()
-    assert "PROJ_DATA" not in os.environ
-    monkeypatch.delenv("PROJ_LIB")
-    monkeypatch.setattr(geodesy.sys, "base_prefix", str(tmp_path / "nowhere"))
-    monkeypatch.setattr(geodesy.os.path, "exists", lambda p: False)
-    geodesy._proj_env()
-    assert "PROJ_DATA" not in os.environ
-
-
-def test_ensure_proj_data_sets_the_first_database_found(monkeypatch, tmp_path):
+@pytest.fixture
+def no_proj_data(monkeypatch):
+    """pyproj finds no data folder of its own; what the module gives it is recorded."""
     import pyproj
 
-    prefix = tmp_path / "base"
-    found = _proj_db(prefix / "share" / "proj")
     calls = []
 
     def missing():
         raise pyproj.exceptions.DataDirError("no proj.db")
 
+    monkeypatch.setattr(geodesy, "_proj_data", None)
     monkeypatch.setattr(pyproj.datadir, "get_data_dir", missing)
     monkeypatch.setattr(pyproj.datadir, "set_data_dir", calls.append)
+    return calls
+
+
+def test_the_first_candidate_holding_proj_db_is_given_to_pyproj(no_proj_data, monkeypatch, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    qgis_own = _proj_db(tmp_path / "qgis" / "proj")
+    monkeypatch.setattr(geodesy.sys, "base_prefix", str(tmp_path / "venv"))
+    assert geodesy.configure_proj_data(["", str(empty), qgis_own]) == qgis_own
+    assert no_proj_data == [qgis_own] and geodesy.proj_data_dir() == qgis_own
+    assert geodesy.configure_proj_data(["/elsewhere"]) == qgis_own  # resolved once
+    assert no_proj_data == [qgis_own]
+
+
+def test_the_base_prefix_then_the_system_folder(no_proj_data, monkeypatch, tmp_path):
+    prefix = tmp_path / "base"
+    found = _proj_db(prefix / "share" / "proj")
     monkeypatch.setattr(geodesy.sys, "base_prefix", str(prefix))
     geodesy.ensure_proj_data()
-    assert calls == [found]
+    assert no_proj_data == [found]
+    monkeypatch.setattr(geodesy, "_proj_data", None)
     monkeypatch.setattr(geodesy.sys, "base_prefix", str(tmp_path / "nowhere"))
-    real_exists = os.path.exists
-    monkeypatch.setattr(geodesy.os.path, "exists", lambda p: p == "/usr/local/share/proj/proj.db" or (
-        real_exists(p) and not p.startswith("/usr/share/proj")))
-    geodesy.ensure_proj_data()
-    assert calls == [found, "/usr/local/share/proj"]
+    real = os.path.exists
+    monkeypatch.setattr(geodesy.os.path, "exists", lambda p: p == "/usr/share/proj/proj.db" or real(p))
+    assert geodesy.configure_proj_data() == "/usr/share/proj" and no_proj_data[-1] == "/usr/share/proj"
+
+
+def test_nothing_found_or_nothing_needed(no_proj_data, monkeypatch, tmp_path):
+    import pyproj
+
+    monkeypatch.setattr(geodesy.sys, "base_prefix", str(tmp_path / "nowhere"))
     monkeypatch.setattr(geodesy.os.path, "exists", lambda p: False)
-    geodesy.ensure_proj_data()
-    assert len(calls) == 2
-    monkeypatch.setattr(pyproj.datadir, "get_data_dir", lambda: "/somewhere")
-    geodesy.ensure_proj_data()
-    assert len(calls) == 2
+    assert geodesy.configure_proj_data() == "" and no_proj_data == []
+    monkeypatch.setattr(geodesy, "_proj_data", None)
+    monkeypatch.setattr(pyproj.datadir, "get_data_dir", lambda: "/its/own")
+    assert geodesy.configure_proj_data(["/x"]) == "" and geodesy.proj_data_dir() == ""
+    assert no_proj_data == []
 
 
 def test_the_geodesic_is_cgcs2000s():
