@@ -101,7 +101,7 @@ LAYERS = {
                                 "carry_factor", "threshold", "evidence_hint"] + AUDIT),
     "assessment_results": (None, ["sheet_code", "period", "subject_code", "subject_name", "item_code", "line",
                                   "points", "value", "detail", "evidence_layer", "evidence_key", "source", "grade",
-                                  "rank", "entered_by", "computed_at"] + AUDIT),
+                                  "rank", "entered_by", "computed_at", "superseded_at"] + AUDIT),
 }
 
 #: Fields the database keeps unique, and those it refuses empty (the keys of DESIGN.md §3).

@@ -501,6 +501,9 @@ PROBLEM_LAYERS: tuple[Layer, ...] = (
             Field("rank", "integer", "Rank", "排名"),
             Field("entered_by", "text", "Entered by", "录入人", 30),
             Field("computed_at", "datetime", "Written at", "写入时间"),
+            # A computed row replaced by a later run of its sheet and period keeps its points
+            # and gets the time of that run here (services.assessment.assess): never deleted.
+            Field("superseded_at", "datetime", "Superseded at (recomputed)", "被重算替代时间", since=3),
         ),
         since=3,
     ),

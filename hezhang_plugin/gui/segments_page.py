@@ -251,7 +251,7 @@ class SegmentsPage(DockPage):
         self._syncing = False
         self._rows: list = []
         self.tables = {}
-        self._bound: Optional[QgsVectorLayer] = None
+        self.follow_layer("segments", "selectionChanged", self._layer_selection_changed)
         layout = QVBoxLayout(self)
         # filters
         filters = QHBoxLayout()
@@ -370,7 +370,6 @@ class SegmentsPage(DockPage):
 
     def on_workspace(self, session) -> None:
         self._drop_tool()  # it drew on the previous workspace's layers
-        self._bind_layer(self.layer)
         self.refresh()
 
     def _drop_tool(self) -> None:
@@ -381,26 +380,11 @@ class SegmentsPage(DockPage):
             self.draw_button.setChecked(False)
 
     def on_changed(self) -> None:
-        if self.session is not None and self.layer is not self._bound:
-            self._bind_layer(self.layer)
         self.refresh()
 
     def on_teardown(self) -> None:
-        self._bind_layer(None)
         self._drop_tool()
         self.task = None
-
-    def _bind_layer(self, layer: Optional[QgsVectorLayer]) -> None:
-        from qgis.PyQt import sip
-
-        if self._bound is not None and not sip.isdeleted(self._bound):
-            try:
-                self._bound.selectionChanged.disconnect(self._layer_selection_changed)
-            except (TypeError, RuntimeError):
-                pass
-        self._bound = layer
-        if layer is not None:
-            layer.selectionChanged.connect(self._layer_selection_changed)
 
     @property
     def loading(self) -> bool:

@@ -153,18 +153,29 @@ def check_workspace_crs(label: str, path: str) -> None:
     try:
         for table in _WORKSPACE_LAYERS:
             lyr = ds.GetLayerByName(table)
-            if lyr is None or lyr.GetFeatureCount() == 0:
-                continue
-            # no extent (None) when no row has a geometry: nothing to check
-            extent = lyr.GetExtent(force=1, can_return_null=True)
-            if extent is None:
+            extent = ogr_extent(lyr) if lyr is not None else None
+            if extent is None:  # no row has a geometry: nothing to check
                 continue
             srs = lyr.GetSpatialRef()
             crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt()) if srs is not None else None
-            x0, x1, y0, y1 = extent
-            check_crs(layer_label(label, table), crs, QgsRectangle(x0, y0, x1, y1))
+            check_crs(layer_label(label, table), crs, extent)
     finally:
         ds = None
+
+
+def ogr_extent(lyr) -> Optional[QgsRectangle]:
+    """The extent of an OGR layer, or None when it has no geometry to measure (no rows, or
+    rows without geometries: a workspace whose units were entered as a table).
+
+    Asked without ``can_return_null``, GDAL's Python binding returns the four doubles it was
+    handed uninitialised when the driver finds no extent: whatever the stack held, usually
+    tiny denormals, sometimes 1e300 (the "coordinates reach x 9.7e303" refusal that came and
+    went with the tests run before)."""
+    bounds = lyr.GetExtent(force=1, can_return_null=True)
+    if bounds is None:
+        return None
+    x0, x1, y0, y1 = bounds
+    return QgsRectangle(x0, y0, x1, y1)
 
 
 def check_text(label, fids: Sequence, columns: dict) -> None:
