@@ -85,7 +85,7 @@ BUGS = [
     Bug("merge-order", "the parallel export merges page chunks in reverse order",
         "hezhang_plugin/layout/export.py",
         "merge_pdfs(parts, path)", "merge_pdfs(parts[::-1], path)",
-        ("test/test_exports.py::test_parallel_export_keeps_page_order_across_chunks",)),
+        ("test/test_layouts.py::test_parallel_boards_in_page_order_and_like_one_process",)),
     Bug("portrait", "A4 and A0 exports come out portrait",
         "hezhang_plugin/layout/common.py",
         '"A4": (297.0, 210.0), "A3": (420.0, 297.0), "A0": (1189.0, 841.0)',

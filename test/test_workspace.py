@@ -247,14 +247,13 @@ def test_bad_files_are_refused_and_untouched(tmp_path, workspace_path, kind):
     assert not prj.mapLayers()
 
 
-def test_migration_from_version_1(tmp_path, qgis_app):
+def test_migration_from_version_1(tmp_path, qgis_app, make_workspace):
     from qgis.core import QgsProject
 
     from hezhang_plugin.data import migrations
     from hezhang_plugin.data import workspace as ws
 
-    path = str(tmp_path / "old.gpkg")
-    ws.create_workspace(path, "411171", "测试区", None, version=1)
+    path = make_workspace(tmp_path / "old.gpkg", version=1)
     assert ws.check_workspace(path).schema_version == 1
     assert "target" not in _ogr_fields(path, "segments")[0]
     assert [m.to_version for m in migrations.pending(1)] == list(range(2, schema.SCHEMA_VERSION + 1))
@@ -269,12 +268,11 @@ def test_migration_from_version_1(tmp_path, qgis_app):
     prj.clear()
 
 
-def test_failed_migration_leaves_file_unchanged(tmp_path, qgis_app, monkeypatch):
+def test_failed_migration_leaves_file_unchanged(tmp_path, qgis_app, monkeypatch, make_workspace):
     from hezhang_plugin.data import migrations
-    from hezhang_plugin.data import workspace as ws
 
     path = tmp_path / "old.gpkg"
-    ws.create_workspace(str(path), "411171", "测试区", None, version=1)
+    make_workspace(path, version=1)
     before = path.read_bytes()
 
     def boom(ds):
