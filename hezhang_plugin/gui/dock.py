@@ -256,6 +256,8 @@ class HezhangDock(QgsDockWidget):
         QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
+        from hezhang_plugin.data import project as wsproject
+
         path = workspace_path_of(self._project)
         self.info = None
         if path and os.path.exists(path):
@@ -263,6 +265,12 @@ class HezhangDock(QgsDockWidget):
                 self.info = ws.check_workspace(path)
             except ws.WorkspaceError:
                 self.info = None
+        if self.info is not None:
+            # Opened with QGIS's own Open Project too: an older workspace project's segments
+            # style read other layers and could freeze QGIS (data.project.ensure_lead_terms).
+            dirty = self._project.isDirty()
+            if wsproject.ensure_lead_terms(self._project) and not dirty:
+                self._project.setDirty(False)
         try:
             self.session.open(self.info.path if self.info else None)
         except ws.WorkspaceError:
