@@ -335,7 +335,7 @@ def _step_tree(path):
     t_responsive = time.perf_counter()
     # The tree is built in a background task; wait until it is filled (bounded).
     while page.loading and time.perf_counter() - t1 < 300:
-        QApplication.processEvents(QEventLoop.AllEvents, 20)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     t2 = time.perf_counter()
     first_town = page.hierarchy.children[DISTRICT][0]
     page.tree.expand(page.unit_item(first_town).index())
@@ -379,7 +379,7 @@ def _step_segments(path):
     QApplication.processEvents()
     t_responsive = time.perf_counter()
     while (page.loading or not applied) and time.perf_counter() - t0 < 300:
-        QApplication.processEvents(QEventLoop.AllEvents, 20)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     t_loaded = time.perf_counter()
     t1 = time.perf_counter()
     page.river_filter.setCurrentIndex(1)

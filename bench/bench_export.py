@@ -125,7 +125,7 @@ def _run(mode: str, ws: str, out: str) -> dict:
         path = os.path.join(out, "qgis_atlas.pdf")
         pages = layout.atlas().updateFeatures()
         res = QgsLayoutExporter.exportToPdf(layout.atlas(), path, export.pdf_settings(BENCH_DPI))
-        assert res[0] == QgsLayoutExporter.Success, res
+        assert res[0] == QgsLayoutExporter.ExportResult.Success, res
         workers = 1
     else:  # prepare: build and store the layouts (not timed)
         from hezhang_plugin.data import project as wsproject

@@ -20,7 +20,8 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, HERE]
 
 #: bench modules, run in this order
-BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export", "bench_patrols"]
+BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export", "bench_patrols",
+                      "bench_postgres"]
 
 
 def machine() -> str:

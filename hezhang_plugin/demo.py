@@ -603,11 +603,13 @@ def _demo_photo(path: str, text: str, colour: str) -> None:
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
+    from hezhang_plugin import fonts
+
     image = QImage(640, 480, QImage.Format.Format_RGB32)
     image.fill(QColor(colour))
     painter = QPainter(image)
     painter.setPen(QColor("white"))
-    font = QFont("WenQuanYi Zen Hei")
+    font = QFont(fonts.cjk_family())
     font.setPixelSize(40)
     painter.setFont(font)
     painter.drawText(image.rect(), int(Qt.AlignmentFlag.AlignCenter), text)
@@ -714,6 +716,9 @@ def main(argv=None) -> int:
 
     app = QgsApplication([], False)
     app.initQgis()
+    from hezhang_plugin import startup
+
+    startup.configure_proj()
     plugins = os.path.join(app.pkgDataPath(), "python", "plugins")
     if plugins not in sys.path:
         sys.path.append(plugins)

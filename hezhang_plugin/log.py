@@ -12,16 +12,16 @@ LOGGER_NAME = "hezhang_plugin"
 
 class QgisLogHandler(logging.Handler):
     LEVELS = {
-        logging.DEBUG: Qgis.Info,
-        logging.INFO: Qgis.Info,
-        logging.WARNING: Qgis.Warning,
-        logging.ERROR: Qgis.Critical,
-        logging.CRITICAL: Qgis.Critical,
+        logging.DEBUG: Qgis.MessageLevel.Info,
+        logging.INFO: Qgis.MessageLevel.Info,
+        logging.WARNING: Qgis.MessageLevel.Warning,
+        logging.ERROR: Qgis.MessageLevel.Critical,
+        logging.CRITICAL: Qgis.MessageLevel.Critical,
     }
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            QgsMessageLog.logMessage(self.format(record), TAG, self.LEVELS.get(record.levelno, Qgis.Info))
+            QgsMessageLog.logMessage(self.format(record), TAG, self.LEVELS.get(record.levelno, Qgis.MessageLevel.Info))
         except RuntimeError:  # QGIS already shut down
             pass
 

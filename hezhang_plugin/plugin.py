@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import QgsApplication
+from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
@@ -14,6 +14,9 @@ from hezhang_plugin import i18n, log
 ICON = os.path.join(os.path.dirname(__file__), "icons", "hezhang.svg")
 MENU = "河长制 / River Chiefs"
 DOCK_OBJECT_NAME = "HezhangDock"
+#: The start-up check's feature (startup.FEATURES) each dock page needs.
+PAGE_FEATURES = {"ChiefsPage": "chiefs", "SegmentsPage": "segments", "PatrolsPage": "patrols",
+                 "ProblemsPage": "problems", "OverlaysPage": "imagery", "ExportPage": "export"}
 TOOLBAR_OBJECT_NAME = "HezhangToolbar"
 
 
@@ -33,7 +36,10 @@ class HezhangPlugin:
         return QCoreApplication.translate("HezhangPlugin", text)
 
     def initProcessing(self):
+        from hezhang_plugin import startup
         from hezhang_plugin.processing.provider import HezhangProvider
+
+        startup.start()  # once: dependencies checked, PROJ data resolved
 
         registry = QgsApplication.processingRegistry()
         if self.provider is None and registry.providerById("hezhang") is None:
@@ -43,8 +49,11 @@ class HezhangPlugin:
                 self.provider = provider
 
     def initGui(self):
+        from hezhang_plugin import startup
+
         self.translator = i18n.install_translator()
         self.log_handler = log.install_handler()
+        missing = startup.start()
         self.initProcessing()
         from hezhang_plugin.overlays import sources
 
@@ -56,7 +65,7 @@ class HezhangPlugin:
 
         self.dock = HezhangDock(self.iface, self.iface.mainWindow())
         self.dock.setObjectName(DOCK_OBJECT_NAME)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 
         self.toolbar = self.iface.addToolBar(self.tr("River Chiefs"))
@@ -79,6 +88,19 @@ class HezhangPlugin:
         self._add_action(open_ws, toolbar=False)
         for action in self.dock.toolbar_actions():
             self._add_action(action)
+        if missing:
+            self._disable_missing(missing)
+
+    def _disable_missing(self, message: str) -> None:
+        """One message about missing packages; only the dock tabs that need them are off."""
+        from hezhang_plugin import startup
+
+        for name, page in self.dock.pages.items():
+            if startup.missing_for(PAGE_FEATURES.get(name, "")):
+                index = self.dock.tabs.indexOf(page)
+                self.dock.tabs.setTabEnabled(index, False)
+                self.dock.tabs.setTabToolTip(index, message)
+        self.iface.messageBar().pushMessage(self.tr("River Chiefs"), message, Qgis.MessageLevel.Warning, 0)
 
     def _add_action(self, action: QAction, toolbar: bool = True) -> None:
         self.iface.addPluginToMenu(MENU, action)

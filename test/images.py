@@ -8,10 +8,10 @@ def png_bytes(width: int, height: int, rgb: tuple) -> bytes:
     from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
     from qgis.PyQt.QtGui import QColor, QImage
 
-    img = QImage(width, height, QImage.Format_RGB32)
+    img = QImage(width, height, QImage.Format.Format_RGB32)
     img.fill(QColor(*rgb))
     data = QByteArray()
     buf = QBuffer(data)
-    buf.open(QIODevice.WriteOnly)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
     img.save(buf, "PNG")
     return bytes(data)

@@ -4,6 +4,9 @@ assignments (one segment left without chiefs) and notice boards."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 from shapely.geometry import MultiLineString, MultiPolygon, Point, box
 
 DISTRICT = "411171000000"
@@ -110,3 +113,23 @@ def fill_workspace(path: str) -> None:
     write_rows(path, "notice_boards", [
         {"board_code": bc, "seg_code": s, "hotline": h, "installed_on": i, "content_date": cd, "geom": Point(*p)}
         for bc, s, h, i, cd, p in BOARDS])
+
+
+_TEMPLATE: dict = {}
+
+
+def filled_copy(tmp_path_factory, name: str) -> str:
+    """A new filled workspace (:func:`fill_workspace`) in its own folder ``name``: a copy of
+    one made once per session (making and filling a workspace costs seconds; a copy does not,
+    and a workspace's project follows the file it is opened from)."""
+    from hezhang_plugin.data.workspace import create_workspace
+
+    template = _TEMPLATE.get("path")
+    if template is None or not os.path.exists(template):
+        template = str(tmp_path_factory.mktemp("layout_template") / "ws.gpkg")
+        create_workspace(template, "411171", "测试区", None)
+        fill_workspace(template)
+        _TEMPLATE["path"] = template
+    path = str(tmp_path_factory.mktemp(name) / "ws.gpkg")
+    shutil.copyfile(template, path)
+    return path

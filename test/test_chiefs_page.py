@@ -54,7 +54,7 @@ def wait_tasks(page=None, seconds: float = 60.0) -> None:
     manager = QgsApplication.taskManager()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         if (page is None or not page.loading) and manager.countActiveTasks() == 0:
             QCoreApplication.processEvents()
             return
@@ -244,21 +244,21 @@ def test_drag_a_chief_onto_a_segment_assigns_it_in_one_command(page):
     before = assignments.featureCount()
     chief_idx = _index_of(page, "chief", "CV2", F.V2)
     seg_idx = _index_of(page, "segment", "411171000002", F.V2)
-    assert model.flags(chief_idx) & Qt.ItemIsDragEnabled
-    assert not model.flags(chief_idx) & Qt.ItemIsDropEnabled
-    assert model.flags(seg_idx) & Qt.ItemIsDropEnabled
+    assert model.flags(chief_idx) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not model.flags(chief_idx) & Qt.ItemFlag.ItemIsDropEnabled
+    assert model.flags(seg_idx) & Qt.ItemFlag.ItemIsDropEnabled
     data = model.mimeData([chief_idx])
     assert data.hasFormat("application/x-hezhang-chief-ids")
     # Refused: between rows, outside the chief's village, a move instead of a copy.
-    assert not model.canDropMimeData(data, Qt.CopyAction, 0, 0, seg_idx.parent())
+    assert not model.canDropMimeData(data, Qt.DropAction.CopyAction, 0, 0, seg_idx.parent())
     other = _index_of(page, "segment", "411171000001", F.V1)
-    assert not model.canDropMimeData(data, Qt.CopyAction, -1, -1, other)
-    assert not model.dropMimeData(data, Qt.CopyAction, -1, -1, other)
-    assert not model.canDropMimeData(data, Qt.MoveAction, -1, -1, seg_idx)
+    assert not model.canDropMimeData(data, Qt.DropAction.CopyAction, -1, -1, other)
+    assert not model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, other)
+    assert not model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, seg_idx)
     assert assignments.featureCount() == before
     # Accepted on the segment of its own village.
-    assert model.canDropMimeData(data, Qt.CopyAction, -1, -1, seg_idx)
-    assert model.dropMimeData(data, Qt.CopyAction, -1, -1, seg_idx)
+    assert model.canDropMimeData(data, Qt.DropAction.CopyAction, -1, -1, seg_idx)
+    assert model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, seg_idx)
     assert assignments.featureCount() == before + 1
     assert assignments.undoStack().count() == 1
     flush(page)
@@ -286,7 +286,7 @@ def test_drag_a_chief_onto_a_unit_node_assigns_all_its_segments(page):
     assert page.drop_targets(new_id, "unit", F.DISTRICT) == ["411171000001", "411171000002"]
     assert page.drop_targets(new_id, "unit", F.V1) == ["411171000001"]
     district_idx = page.unit_item(F.DISTRICT).index()
-    assert page.model.dropMimeData(data, Qt.CopyAction, -1, -1, district_idx)
+    assert page.model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, district_idx)
     assert assignments.undoStack().count() == 1  # one edit command for both segments
     rows = [a for a in layer_rows(assignments, ("seg_code", "chief_id", "valid_from", "valid_to"))
             if a["chief_id"] == new_id]
@@ -311,13 +311,13 @@ def _drag_and_drop(widget, pos, data) -> bool:
     from qgis.PyQt.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
     from qgis.PyQt.QtWidgets import QApplication
 
-    enter = QDragEnterEvent(pos, Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():
         return False
-    move = QDragMoveEvent(pos, Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    move = QDragMoveEvent(pos, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, move)
-    drop = QDropEvent(pos, Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, drop)
     return drop.isAccepted()
 

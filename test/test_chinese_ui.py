@@ -4,6 +4,7 @@ severity column, refusals, network errors and Qt's own buttons are Chinese."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 import pytest
@@ -95,13 +96,11 @@ def test_chief_dialog_titles_and_labels(dock, workspace_path, monkeypatch):
     assert shown[0][1] == ["姓名", "级别", "河长类型", "职务", "单位", "所属区划", "联系电话"]
 
 
-def test_severity_column_and_read_only_refusal(dock, tmp_path, qgis_app):
-    from hezhang_plugin.data.workspace import create_workspace
-
+def test_severity_column_and_read_only_refusal(dock, tmp_path, empty_workspace_template):
     folder = tmp_path / "share"
     folder.mkdir()
     path = str(folder / "district.gpkg")
-    create_workspace(path, "411171", "测试区", None)
+    shutil.copyfile(empty_workspace_template, path)
     # segment 2 lacks its village chief: an R1 error
     F.fill(path, assignments=[a for a in F.assignments()
                               if not (a["seg_code"] == "411171000002" and a["level"] == "village")])
@@ -114,7 +113,7 @@ def test_severity_column_and_read_only_refusal(dock, tmp_path, qgis_app):
         assert ("R1", "错误") in rows and all(sev in ("错误", "警告") for _, sev in rows)
         page.reload_now()
         page.add_chief_dialog()
-        warnings = [text for _t, text, level in dock.iface_.messages if level == Qgis.Warning]
+        warnings = [text for _t, text, level in dock.iface_.messages if level == Qgis.MessageLevel.Warning]
         assert warnings and "工作空间为只读" in warnings[-1]
         assert "只读" in dock.workspace_page.read_only_label.text()
         QgsProject.instance().clear()
@@ -136,7 +135,7 @@ def test_qt_standard_buttons_and_network_errors(zh):
     assert sources.http_reason(403) == "拒绝访问：请检查密钥或账户"
 
 
-def test_refusals_of_bad_files_are_chinese(dock, tmp_path, monkeypatch, processing_ready):
+def test_refusals_of_bad_files_are_chinese(dock, tmp_path, monkeypatch, processing_ready, workspace_path):
     """The dock's refusal of a file that is not a workspace, and the roster import's refusal
     of an old .xls and of a header without the needed columns, in Chinese."""
     from qgis import processing
@@ -148,10 +147,7 @@ def test_refusals_of_bad_files_are_chinese(dock, tmp_path, monkeypatch, processi
     bad.write_text("姓名,电话\n", encoding="gbk")
     assert not dock.open_workspace(str(bad))
     assert warnings == ["名单.gpkg不是GeoPackage（不是SQLite数据库）"]
-    ws = tmp_path / "ws.gpkg"
-    from hezhang_plugin.data.workspace import create_workspace
-
-    create_workspace(str(ws), "411171", "测试区", None)
+    ws = workspace_path  # a new empty workspace
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     from hezhang_plugin.core.roster import RosterError, read_table

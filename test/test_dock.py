@@ -43,7 +43,7 @@ def test_open_workspace_shows_district_and_counts(dock, workspace_path):
 def test_dock_has_a_page_per_task_and_pages_follow_the_workspace(dock, workspace_path):
     tabs = dock.tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
-    assert titles == ["Workspace", "Chiefs", "Segments", "Patrols", "Problems", "Imagery", "Export"]
+    assert titles == ["Workspace", "Chiefs", "Segments", "Patrols", "Problems", "Imagery", "Export", "Users"]
     assert dock.open_workspace(workspace_path)
     import os
 
@@ -74,10 +74,10 @@ def test_open_migrates_an_older_workspace_after_asking(dock, tmp_path, monkeypat
     path = str(tmp_path / "v1.gpkg")
     create_workspace(path, "411171", "测试区", None, version=1)
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
     assert not dock.open_workspace(path)
     assert check_workspace(path).schema_version == 1, "a refused migration changes nothing"
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert dock.open_workspace(path)
     assert check_workspace(path).schema_version == schema.SCHEMA_VERSION
     assert "version 1" in asked[0]

@@ -51,13 +51,10 @@ def boards_ws(qgis_app, tmp_path_factory):
     in one process."""
     from qgis.core import QgsProject
 
-    from hezhang_plugin.data.workspace import create_workspace
     from hezhang_plugin.layout.export import export_products
 
     QgsProject.instance().clear()
-    path = str(tmp_path_factory.mktemp("par_ws") / "ws.gpkg")
-    create_workspace(path, "411171", "测试区", None)
-    fx.fill_workspace(path)
+    path = fx.filled_copy(tmp_path_factory, "par_ws")
     out = tmp_path_factory.mktemp("single")
     single = export_products(path, ("boards",), "pdf", str(out), parallel=1)[0]
     return path, out, single

@@ -73,3 +73,65 @@ def test_plugin_follows_qgis_locale(qgis_app, qgis_processing):
         settings.remove("locale/userLocale")
         iface.window.deleteLater()
     assert QCoreApplication.translate("HezhangPlugin", "River Chiefs panel") == "River Chiefs panel"
+
+
+@pytest.fixture
+def qgis_language():
+    """Sets the language QGIS runs in as its main() does, and restores it afterwards."""
+    from qgis.core import QgsApplication, QgsSettings
+
+    settings = QgsSettings()
+    keys = ("locale/overrideFlag", "locale/userLocale")
+    saved = {k: settings.value(k) for k in keys}
+    from hezhang_plugin import compat
+
+    translation = compat.qgis_translation()
+
+    def set_language(translation_code, override=None, user_locale=None):
+        QgsApplication.setTranslation(translation_code)
+        for key, value in zip(keys, (override, user_locale)):
+            if value is None:
+                settings.remove(key)
+            else:
+                settings.setValue(key, value)
+
+    yield set_language
+    QgsApplication.setTranslation(translation)
+    for key, value in saved.items():
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+
+
+def _plugin_texts():
+    import hezhang_plugin
+    from test.ifaces import RecordingIface
+
+    iface = RecordingIface()
+    plugin = hezhang_plugin.classFactory(iface)
+    try:
+        plugin.initGui()
+        return plugin.toggle_action.text(), plugin.dock.workspace_page.open_button.text()
+    finally:
+        plugin.unload()
+        iface.window.deleteLater()
+
+
+def test_plugin_follows_qgis_lang_option(qgis_app, qgis_processing, qgis_language):
+    """``qgis --lang zh-Hans``: QGIS installs that translation and leaves the locale
+    settings as they were (no override, an English user locale)."""
+    qgis_language("zh-Hans", override=False, user_locale="en_US")
+    assert _plugin_texts() == ("河长制面板", "打开工作空间…")
+
+
+def test_plugin_follows_stored_locale_without_override(qgis_app, qgis_processing, qgis_language):
+    """No translation set by QGIS (a script's QgsApplication), override flag off: the locale
+    QGIS stored on its last start speaks Chinese."""
+    qgis_language("", override=False, user_locale="zh_CN")
+    assert _plugin_texts() == ("河长制面板", "打开工作空间…")
+
+
+def test_plugin_stays_english_when_qgis_runs_in_english(qgis_app, qgis_processing, qgis_language):
+    qgis_language("en_US", override=False, user_locale="zh_CN")
+    assert _plugin_texts() == ("River Chiefs panel", "Open workspace…")

@@ -25,12 +25,7 @@ def _pdf_text(path, page=None) -> str:
 
 
 def _fill(tmp_path_factory, name):
-    from hezhang_plugin.data.workspace import create_workspace
-
-    path = str(tmp_path_factory.mktemp(name) / "ws.gpkg")
-    create_workspace(path, "411171", "测试区", None)
-    fx.fill_workspace(path)
-    return path
+    return fx.filled_copy(tmp_path_factory, name)
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +52,27 @@ def test_three_pdfs_with_page_counts(exported):
     assert _pdf_pages(files[2]) == len(fx.SEGMENTS)  # one board per current segment
 
 
-def test_cjk_font_embedded(exported):
-    for f in exported[2]:
+#: Text each PDF must give back through its text layer, character for character.
+READ_BACK = ("测试区河长制一张图", "柳营镇", "河长公示牌")
+#: Blocks a CJK font with a broken text layer maps Chinese to (Kangxi radicals, CJK radicals
+#: supplement, compatibility ideographs), and the replacement / private-use characters.
+WRONG_CODE_POINTS = [(0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xE000, 0xF8FF), (0xFFFD, 0xFFFD)]
+
+
+def test_cjk_fonts_embedded_and_chinese_reads_back(exported):
+    """Every font of every PDF is embedded (whatever CJK font the layouts use), and the Chinese
+    reads back as the code points that were written: a font whose text layer maps 长 to the
+    radical ⻓ fails here even when it is embedded."""
+    for f, needle in zip(exported[2], READ_BACK):
         out = subprocess.run(["pdffonts", f], capture_output=True, text=True, check=True).stdout
-        rows = [line for line in out.splitlines() if "WenQuanYi" in line]
+        rows = out.splitlines()[2:]
         assert rows, out
-        assert all(" yes " in row for row in rows), out  # emb column
+        assert all(row.split()[-5] == "yes" for row in rows), out  # the emb column
+        text = _pdf_text(f)
+        assert needle in text.replace(" ", ""), (f, needle)
+        bad = sorted({ch for ch in text for lo, hi in WRONG_CODE_POINTS if lo <= ord(ch) <= hi})
+        assert bad == [], (f, bad)
+        assert sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF) > 20
 
 
 def test_boards_show_chiefs_phones_and_segments(exported):
@@ -164,11 +174,33 @@ def test_parallel_boards_identical_to_single_process(qgis_app, tmp_path_factory)
         assert _pdf_text(f1, page) == _pdf_text(f2, page)
 
 
-def test_png_export_renders(qgis_app, tmp_path_factory):
+def _rgb(path):
+    """The image as an (height, width, 3) RGB array."""
     import numpy as np
-    from qgis.core import QgsProject
     from qgis.PyQt.QtGui import QImage
 
+    img = QImage(str(path)).convertToFormat(QImage.Format_RGB32)
+    ptr = img.constBits()
+    ptr.setsize(img.width() * img.height() * 4)
+    bgra = np.frombuffer(ptr, dtype=np.uint8).reshape(img.height(), img.width(), 4)
+    return bgra[:, :, 2::-1].copy()  # own the pixels: the QImage goes when this returns
+
+
+def _pixels_of(px, colour: str, tol: int = 24) -> int:
+    """Pixels within ``tol`` (per channel) of the hex ``colour``."""
+    import numpy as np
+
+    want = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(px.astype(int) - want).max(axis=-1) <= tol).sum())
+
+
+def test_png_export_renders(qgis_app, tmp_path_factory):
+    """PNG pages at 40 dpi: sizes from the page in mm (A3 landscape 420 × 297 mm; a board 450 ×
+    300 mm, the 1.5 m × 1.0 m board at 0.3), the coverage map's uncovered segment in red and
+    its title in dark blue, each board's blue header band and its own segment in orange."""
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout import common
     from hezhang_plugin.layout.export import export_products
 
     QgsProject.instance().clear()
@@ -176,16 +208,22 @@ def test_png_export_renders(qgis_app, tmp_path_factory):
     out = tmp_path_factory.mktemp("png_out")
     files = export_products(ws, ("coverage", "boards"), "png", str(out), dpi=40)
     names = sorted(os.path.basename(f) for f in files)
-    assert "coverage_411171.png" in names
-    assert [n for n in names if n.startswith("board_")] == sorted(f"board_{c}.png" for c in fx.SEGMENTS)
-    for f in files:
-        img = QImage(f)
-        assert not img.isNull() and img.width() > 100
-        ptr = img.convertToFormat(QImage.Format_RGB32).constBits()
-        ptr.setsize(img.width() * img.height() * 4)
-        px = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]
-        # Non-blank: many distinct colours, and the board's blue header / map lines present.
-        assert len(np.unique(px, axis=0)) > 20, f
+    assert names == ["board_" + c + ".png" for c in sorted(fx.SEGMENTS)] + ["coverage_411171.png"]
+    px = {os.path.basename(f): _rgb(f) for f in files}
+    cov = px["coverage_411171.png"]
+    assert abs(cov.shape[1] - 420 / 25.4 * 40) <= 1 and abs(cov.shape[0] - 297 / 25.4 * 40) <= 1
+    assert _pixels_of(cov, common.UNCOVERED_COLOUR) > 20  # 411171000005 has no chiefs
+    assert _pixels_of(cov, "#0b2d5c") > 100  # the title
+    for code in fx.SEGMENTS:
+        board = px[f"board_{code}.png"]
+        assert abs(board.shape[1] - 450 / 25.4 * 40) <= 1 and abs(board.shape[0] - 300 / 25.4 * 40) <= 1
+        band = board[: int(40 / 25.4 * 40) - 2]
+        assert _pixels_of(band[:4], common.BOARD_BLUE, 8) == band[:4].shape[0] * band.shape[1], code
+        assert _pixels_of(band, common.BOARD_BLUE, 8) > 0.6 * band.shape[0] * band.shape[1], code
+        assert _pixels_of(board, "#e8590c", 40) > 100, code  # this segment, orange on the board's map
+    blank = px["coverage_411171.png"].copy()
+    blank[:] = 255
+    assert _pixels_of(blank, common.UNCOVERED_COLOUR) == 0  # the measure itself
 
 
 def test_svg_and_one_pdf_per_town(qgis_app, tmp_path_factory):
@@ -353,11 +391,25 @@ def test_export_page_cancel(qgis_app, tmp_path_factory):
     page.folder_widget.setFilePath(str(out))
     results = []
     page.export_finished.connect(results.append)
-    page.start_export()
+    task = page.start_export()
+    # Cancel once the export is really under way (its child process reports progress).
+    import time
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.time() + 120
+    while not (task.proc is not None and task.progress() > 0) and page.task is not None and time.time() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+    assert page.task is task and task.progress() > 0, page.status_label.text()
     page.cancel_export()
     _wait_for(page)
     assert results == [[]]
+    # Cancelled, not failed: no error, the page says so, the child process is gone.
+    assert task.error == "" and page.status_label.text() == page.tr("Export canceled")
+    assert task.proc is None or task.proc.poll() is not None
     assert not (out / "notice_boards_411171.pdf").exists()
+    assert page.export_button.isEnabled() and not page.cancel_button.isEnabled()
     page.deleteLater()
 
 
@@ -366,7 +418,7 @@ def _scene_pixels(path) -> int:
     import numpy as np
     from qgis.PyQt.QtGui import QImage
 
-    img = QImage(str(path)).convertToFormat(QImage.Format_RGB32)
+    img = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
     ptr = img.constBits()
     ptr.setsize(img.width() * img.height() * 4)
     bgr = np.frombuffer(ptr, dtype=np.uint8).reshape(-1, 4)[:, :3]

@@ -24,7 +24,7 @@ def _wait(cond, seconds=30.0):
 
     end = time.monotonic() + seconds
     while not cond() and time.monotonic() < end:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.01)
     return cond()
 

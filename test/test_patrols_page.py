@@ -26,7 +26,7 @@ def wait_tasks(seconds: float = 60.0) -> None:
     manager = QgsApplication.taskManager()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         if manager.countActiveTasks() == 0:
             QCoreApplication.processEvents()
             return

@@ -13,7 +13,7 @@ from test.ifaces import RecordingIface
 
 
 def _flush():
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
 
 
@@ -45,8 +45,9 @@ def test_load_and_unload_twice_leaves_nothing(iface):
         assert docks[0].isHidden(), "the dock stays hidden until toggled"
         assert registry.providerById("hezhang") is not None
         menu = iface._submenu("河长制 / River Chiefs", False)
-        assert menu is not None and len(menu.actions()) >= 3
-        assert plugin.toolbar.actions()
+        assert menu is not None
+        assert [a.text() for a in menu.actions()] == ["River Chiefs panel", "New workspace…", "Open workspace…"]
+        assert [a.objectName() for a in plugin.toolbar.actions()] == ["HezhangToggleDock"]
         plugin.toggle_action.trigger()
         assert docks[0].isVisible()
         assert plugin.toggle_action.isChecked()
@@ -74,7 +75,12 @@ def test_provider_registers_algorithms(iface):
     try:
         registry = QgsApplication.processingRegistry()
         ids = {a.id() for a in registry.providerById("hezhang").algorithms()}
-        assert "hezhang:createworkspace" in ids
+        # Every algorithm, written out (their parameters: test_public_interface.py).
+        assert ids == {"hezhang:adduser", "hezhang:assess", "hezhang:checkcoverage", "hezhang:checkpatrols",
+                       "hezhang:createworkspace", "hezhang:exportmaps", "hezhang:gcj02convert", "hezhang:history",
+                       "hezhang:importpatrols", "hezhang:importroster", "hezhang:migrateworkspace",
+                       "hezhang:placeboards",
+                       "hezhang:segmentrivers", "hezhang:waterchange", "hezhang:workreport"}
         alg = registry.algorithmById("hezhang:createworkspace")
         assert [p.name() for p in alg.parameterDefinitions()] == ["DISTRICT_CODE", "DISTRICT_NAME", "CRS", "OUTPUT"]
     finally:

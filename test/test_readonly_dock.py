@@ -5,6 +5,7 @@ a lock offers Retry or Cancel; nothing is changed."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,13 +39,11 @@ def dock(qgis_app, monkeypatch):
 
 
 @pytest.fixture
-def shared(tmp_path, qgis_app):
-    from hezhang_plugin.data.workspace import create_workspace
-
+def shared(tmp_path, empty_workspace_template):
     folder = tmp_path / "share"
     folder.mkdir()
     path = str(folder / "district.gpkg")
-    create_workspace(path, "411171", "测试区", None)
+    shutil.copyfile(empty_workspace_template, path)
     F.fill(path)
     return str(folder), path
 
@@ -54,7 +53,7 @@ def _state(folder, path):
 
 
 def _warnings(dock):
-    return [text for _title, text, level in dock.iface_.messages if level == Qgis.Warning]
+    return [text for _title, text, level in dock.iface_.messages if level == Qgis.MessageLevel.Warning]
 
 
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])

@@ -5,6 +5,7 @@ one clear message; nothing is changed and nothing is created beside the file."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,14 +20,12 @@ ROSTER = "姓名,级别,行政区划代码,联系电话,河段编码,任职日�
 
 
 @pytest.fixture
-def shared(tmp_path, qgis_app):
+def shared(tmp_path, empty_workspace_template):
     """A filled workspace alone in its folder (as on a shared drive); (folder, path)."""
-    from hezhang_plugin.data.workspace import create_workspace
-
     folder = tmp_path / "share"
     folder.mkdir()
     path = str(folder / "district.gpkg")
-    create_workspace(path, "411171", "测试区", None)
+    shutil.copyfile(empty_workspace_template, path)
     F.fill(path)
     return str(folder), path
 
@@ -81,7 +80,7 @@ def test_checking_and_reading_work_and_write_nothing(shared, wal):
 @pytest.mark.parametrize("wal", [False, True], ids=["rollback-journal", "wal"])
 def test_processing_on_a_read_only_workspace(shared, wal, processing_ready, tmp_path):
     from qgis import processing
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProject
+    from qgis.core import QgsProcessing, QgsProcessingException, QgsProcessingFeedback, QgsProject
 
     folder, path = shared
     RO.set_wal(path, wal)
@@ -100,7 +99,7 @@ def test_processing_on_a_read_only_workspace(shared, wal, processing_ready, tmp_
 
     with RO.read_only(path, folder):
         res = processing.run("hezhang:checkcoverage", {"WORKSPACE": path, "DATE": "2024-06-01",
-                                                        "OUTPUT": "TEMPORARY_OUTPUT"})
+                                                        "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT})
         assert res["FINDINGS"] == 0 and res["COVERED_SHARE"] == pytest.approx(1.0)
         feedback = Feedback()
         res = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [2], "FORMAT": 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 import pytest
@@ -185,9 +186,8 @@ def test_append_again_is_idempotent_and_replace_ends_history(ws, tmp_path):
 
 @pytest.mark.parametrize("name,encoding,lang", [("out.csv", "gbk", "zh"), ("out.csv", "utf-8-sig", "en"),
                                                 ("out.xlsx", None, "zh")])
-def test_export_round_trip(ws, tmp_path, workspace_path, name, encoding, lang):
+def test_export_round_trip(ws, tmp_path, workspace_path, empty_workspace_template, name, encoding, lang):
     from hezhang_plugin.core.roster import read_table
-    from hezhang_plugin.data.workspace import create_workspace
     from hezhang_plugin.services.roster import export_roster, import_roster, roster_table
 
     import_roster(ws, write_csv(tmp_path / "a.csv", [ZH_HEADER] + ZH_ROWS, "utf-8"))
@@ -198,7 +198,7 @@ def test_export_round_trip(ws, tmp_path, workspace_path, name, encoding, lang):
     if encoding:
         assert table.encoding == encoding
     other = str(tmp_path / "other.gpkg")
-    create_workspace(other, "411171", "测试区", None)
+    shutil.copyfile(empty_workspace_template, other)
     F.fill(other, chiefs=[], assignments=[])
     report = import_roster(other, out)
     assert report.ok and report.written, report.to_text()

@@ -12,29 +12,28 @@ def scene(qgis_app):
     from qgis.core import (
         QgsCoordinateReferenceSystem,
         QgsFeature,
-        QgsField,
         QgsGeometry,
         QgsPointXY,
         QgsRectangle,
         QgsVectorLayer,
     )
     from qgis.gui import QgsMapCanvas
-    from qgis.PyQt.QtCore import QVariant
 
+    from hezhang_plugin.compat import make_field
     from hezhang_plugin.processing.segmentrivers import segment_fields
 
     # river in CGCS2000 lon/lat, flowing east then north then east
     pts = [(113.50, 34.50), (113.51, 34.50), (113.51, 34.51), (113.53, 34.51)]
     rivers = QgsVectorLayer("MultiLineString?crs=EPSG:4490", "rivers", "memory")
-    rivers.dataProvider().addAttributes([QgsField("river_code", QVariant.String), QgsField("name", QVariant.String)])
+    rivers.dataProvider().addAttributes([make_field("river_code", "text"), make_field("name", "text")])
     rivers.updateFields()
     f = QgsFeature(rivers.fields())
     f["river_code"], f["name"] = "R1", "沙河"
     f.setGeometry(QgsGeometry.fromMultiPolylineXY([[QgsPointXY(x, y) for x, y in pts]]))
     rivers.dataProvider().addFeature(f)
     units = QgsVectorLayer("MultiPolygon?crs=EPSG:4490", "units", "memory")
-    units.dataProvider().addAttributes([QgsField("code", QVariant.String), QgsField("name", QVariant.String),
-                                        QgsField("level", QVariant.String)])
+    units.dataProvider().addAttributes([make_field("code", "text"), make_field("name", "text"),
+                                        make_field("level", "text")])
     units.updateFields()
     for code, name, rect in (("411171100001", "周庄村", (113.49, 34.49, 113.515, 34.52)),
                              ("411171100002", "李庄村", (113.515, 34.49, 113.54, 34.52))):
@@ -67,8 +66,8 @@ def _click(canvas, tool, lonlat, layer, kind="release"):
     mp = tr.transform(QgsPointXY(*lonlat))
     px = canvas.getCoordinateTransform().transform(mp)
     pos = QPoint(int(round(px.x())), int(round(px.y())))
-    etype = QEvent.MouseButtonRelease if kind == "release" else QEvent.MouseMove
-    ev = QgsMapMouseEvent(canvas, etype, pos, Qt.LeftButton, Qt.LeftButton, Qt.NoModifier)
+    etype = QEvent.Type.MouseButtonRelease if kind == "release" else QEvent.Type.MouseMove
+    ev = QgsMapMouseEvent(canvas, etype, pos, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     if kind == "release":
         tool.canvasReleaseEvent(ev)
     else:
@@ -144,7 +143,7 @@ def test_preview_escape_and_left_bank(scene):
     assert tool.state == PICK_END
     _click(canvas, tool, (113.52, 34.51), rivers, kind="move")
     assert tool.preview.numberOfVertices() >= 3  # follows the bend
-    tool.keyPressEvent(QKeyEvent(QEvent.KeyPress, Qt.Key_Escape, Qt.NoModifier))
+    tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier))
     assert tool.state == PICK_RIVER and tool.preview.numberOfVertices() == 0
     assert segments.featureCount() == 0
     _click(canvas, tool, (113.51, 34.505), rivers)

@@ -164,7 +164,9 @@ def test_rerun_after_moving_one_boundary_keeps_other_codes():
     moved = run([river("R1", "沙河", line)], three_villages(split=2300.0), existing=existing,
                 today="2025-01-01")
     again = {r["unit_code"][-3:]: r for r in moved.segments}
-    assert again["001"]["seg_code"] == codes["001"] and again["001"]["fid"] is not None
+    fids = {r["unit_code"][-3:]: r["fid"] for r in existing}
+    assert again["001"]["seg_code"] == codes["001"] and again["001"]["fid"] == fids["001"]
+    assert again["002"]["fid"] == fids["002"] and again["003"]["fid"] == fids["003"]  # changed, same rows
     assert codes["001"] in moved.report["unchanged"]
     assert again["002"]["seg_code"] == codes["002"] and again["003"]["seg_code"] == codes["003"]
     assert sorted(moved.report["changed"]) == sorted([codes["002"], codes["003"]])
@@ -247,13 +249,13 @@ def test_segment_workspace_writes_once_and_keeps_codes(workspace_path):
 
 def test_processing_algorithm(processing_ready, tmp_path):
     from qgis import processing
-    from qgis.core import QgsFeature, QgsField, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import QgsFeature, QgsVectorLayer
 
+    from hezhang_plugin.compat import make_field
     from hezhang_plugin.data.qgsio import shapely_to_qgs
 
     ul = QgsVectorLayer("MultiPolygon?crs=EPSG:4546", "units", "memory")
-    ul.dataProvider().addAttributes([QgsField("code", QVariant.String), QgsField("name", QVariant.String)])
+    ul.dataProvider().addAttributes([make_field("code", "text"), make_field("name", "text")])
     ul.updateFields()
     for u in three_villages(GK):
         f = QgsFeature(ul.fields())
@@ -261,7 +263,7 @@ def test_processing_algorithm(processing_ready, tmp_path):
         f.setGeometry(shapely_to_qgs(u["geom"]))
         ul.dataProvider().addFeature(f)
     rl = QgsVectorLayer("LineString?crs=EPSG:4490", "rivers", "memory")
-    rl.dataProvider().addAttributes([QgsField("river_code", QVariant.String), QgsField("name", QVariant.String)])
+    rl.dataProvider().addAttributes([make_field("river_code", "text"), make_field("name", "text")])
     rl.updateFields()
     f = QgsFeature(rl.fields())
     f["river_code"], f["name"] = "R1", "沙河"

@@ -22,7 +22,7 @@ def spin(cond, seconds=60.0):
 
     end = time.monotonic() + seconds
     while not cond() and time.monotonic() < end:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     return cond()
 
 

@@ -95,6 +95,7 @@ def test_rivers_and_km_equal_the_statistics_and_the_coverage_map(report):
     pdf = _pdf_text(files.pdf)
     assert _flat(sentence) in _flat(pdf)
     cells = _cells(pdf)
+    assert len(expected_rows) == len(rivers) == 2
     for row, r in zip(expected_rows, rivers):
         grade = t1[1 + rivers.index(r)][2]
         assert _has_row(cells, [row[0], row[1], grade, *row[2:]]), row

@@ -57,9 +57,9 @@ def test_every_layer_and_field_from_schema(workspace_path):
 def test_spatial_indexes_and_metadata(workspace_path):
     con = sqlite3.connect(workspace_path)
     idx = {r[0] for r in con.execute("SELECT table_name FROM gpkg_extensions WHERE extension_name='gpkg_rtree_index'")}
-    assert idx == {lyr.name for lyr in schema.LAYERS if lyr.geometry}
+    assert idx == {"admin_units", "rivers", "segments", "notice_boards", "patrols", "problems"}
     row = con.execute("SELECT schema_version, district_code, district_name, crs FROM hz_meta").fetchone()
-    assert row == (schema.SCHEMA_VERSION, "411171000000", "测试区", "EPSG:4490")
+    assert row == (3, "411171000000", "测试区", "EPSG:4490")
 
 
 def test_unique_and_not_null_enforced_by_database(workspace_path):
@@ -73,7 +73,9 @@ def test_unique_and_not_null_enforced_by_database(workspace_path):
     f2 = ogr.Feature(lyr.GetLayerDefn())
     f2.SetField("chief_id", "C1")
     f2.SetField("name", "李四")
-    with pytest.raises(RuntimeError):
+    from hezhang_plugin.core.gdalerrors import exceptions_on
+
+    with exceptions_on(), pytest.raises(RuntimeError):
         lyr.CreateFeature(f2)  # duplicate chief_id and missing level
 
 
@@ -98,14 +100,16 @@ def test_project_stored_inside_geopackage(workspace_path):
 
     layers = {lyr.source().split("layername=")[1]: lyr for lyr in prj.mapLayers().values()
               if "layername=" in lyr.source()}
-    assert set(layers) == {lyr.name for lyr in schema.data_layers()}
+    assert set(layers) == {"admin_units", "rivers", "segments", "chiefs", "assignments", "notice_boards",
+                           "patrols", "patrol_segments", "patrol_rules", "problems", "problem_events", "problem_transitions", "problem_rules",
+                           "assessment_sheets", "assessment_items", "assessment_results"}  # hz_meta stays hidden
     assert all(lyr.isValid() for lyr in layers.values())
     # Beside the tables only the derived lead terms of the segments (data.project.add_lead_terms)
     assert [lyr for lyr in prj.mapLayers().values() if "layername=" not in lyr.source()] == [lead_terms_layer(prj)]
     assert prj.crs().authid() == "EPSG:4490"
     assert prj.ellipsoid() == "EPSG:1024"
     root = prj.layerTreeRoot()
-    assert [g.name() for g in root.children()] == list(schema.GROUPS)
+    assert [g.name() for g in root.children()] == ["问题与考核", "巡河", "河流与河段", "行政区划", "河长", "遥感影像"]
     assert [n.layer().name() for n in root.findGroup("行政区划").findLayers()] == ["行政区划"]
     assert prj.topologicalEditing()
     rels = prj.relationManager().relations()
@@ -120,7 +124,17 @@ def test_project_stored_inside_geopackage(workspace_path):
     assert unit.type() == "ValueRelation" and unit.config()["Layer"] == layers["admin_units"].id()
     chief = layers["assignments"].editorWidgetSetup(layers["assignments"].fields().indexFromName("chief_id"))
     assert chief.type() == "ValueRelation" and chief.config()["Key"] == "chief_id"
-    assert seg.fieldConstraints  # constraint messages present
+    code = seg.fields().indexFromName("seg_code")
+    cons = seg.fields().field(code).constraints()
+    for kind in (cons.ConstraintNotNull, cons.ConstraintUnique, cons.ConstraintExpression):
+        assert cons.constraints() & kind and cons.constraintStrength(kind) == cons.ConstraintStrengthHard, kind
+    assert seg.constraintDescription(code) == "须为12位：区县代码+6位顺序号"
+    from qgis.core import QgsFeature, QgsVectorLayerUtils
+
+    probe = QgsFeature(seg.fields())
+    for value, ok in (("411171000001", True), ("4111", False), ("41117100000A", False)):
+        probe.setAttribute(code, value)
+        assert QgsVectorLayerUtils.validateAttribute(seg, probe, code)[0] is ok, value
     phone = layers["chiefs"].fields().indexFromName("phone")
     assert "手机" in layers["chiefs"].constraintDescription(phone)
     assert seg.fields().field("seg_code").alias() == "河段编码"
@@ -169,7 +183,7 @@ def test_project_layers_follow_a_moved_file(workspace_path, tmp_path):
     prj = QgsProject()
     ws.open_workspace(str(moved), prj)
     tables = [lyr for lyr in prj.mapLayers().values() if lyr.providerType() == "ogr"]
-    assert len(tables) == len(schema.data_layers())
+    assert len(tables) == len(prj.mapLayers()) - 1  # and the derived lead terms (ids, no path)
     assert all(lyr.isValid() and str(moved) in lyr.source() for lyr in tables)
     prj.clear()
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from hezhang_plugin.core.messages import HezhangError
+from hezhang_plugin.core.projthreads import proj_safe
 
 CGCS2000 = "EPSG:4490"
 #: CGCS2000 3-degree GK zones without zone prefix, EPSG code of central meridian 75°E … 135°E.
@@ -79,6 +80,7 @@ def _text(crs) -> str:
 
 
 @functools.lru_cache(maxsize=256)
+@proj_safe
 def _facts(text: str) -> _Facts:
     # Only plain facts are cached: pyproj objects are made and dropped in the calling thread,
     # never shared between threads.

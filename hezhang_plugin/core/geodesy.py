@@ -8,38 +8,58 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import warnings
+from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core.projthreads import proj_safe
 
-def _proj_env() -> None:
-    # A virtualenv's sys.prefix hides the system PROJ database from pyproj; name it before
-    # pyproj is first imported so pyproj does not warn.
-    if os.environ.get("PROJ_DATA") or os.environ.get("PROJ_LIB"):
-        return
-    for candidate in (os.path.join(sys.base_prefix, "share", "proj"), "/usr/share/proj"):
-        if os.path.exists(os.path.join(candidate, "proj.db")):
-            os.environ["PROJ_DATA"] = candidate
-            return
+_PROJ_LOCK = threading.Lock()
+#: PROJ data folder resolved for pyproj: None until resolved, "" when pyproj finds its own.
+_proj_data: Optional[str] = None
 
 
-_proj_env()
+def configure_proj_data(candidates: Sequence[str] = ()) -> str:
+    """Resolve once, at start-up, which PROJ data pyproj uses: its own when it finds it
+    (a wheel's bundled data, PROJ_DATA, its install prefix), else the first folder of
+    ``candidates`` (QGIS's own PROJ search paths, given by the caller) or of
+    ``sys.base_prefix/share/proj`` that holds ``proj.db`` (a virtualenv's prefix hides the
+    system's). Only pyproj is told (``pyproj.datadir.set_data_dir``); the environment of
+    the process is left alone. Returns the folder set ("" when none was needed)."""
+    global _proj_data
+    with _PROJ_LOCK:
+        if _proj_data is not None:
+            return _proj_data
+        with warnings.catch_warnings():
+            # pyproj warns at import when it finds no data folder: this function supplies one.
+            warnings.simplefilter("ignore", UserWarning)
+            import pyproj
+        try:
+            pyproj.datadir.get_data_dir()
+            _proj_data = ""
+            return _proj_data
+        except pyproj.exceptions.DataDirError:
+            pass
+        for folder in [*candidates, os.path.join(sys.base_prefix, "share", "proj"), "/usr/share/proj"]:
+            if folder and os.path.exists(os.path.join(folder, "proj.db")):
+                pyproj.datadir.set_data_dir(folder)
+                _proj_data = folder
+                return _proj_data
+        _proj_data = ""
+        return _proj_data
+
+
+def proj_data_dir() -> str:
+    """The PROJ data folder given to pyproj at start-up ("" when pyproj found its own)."""
+    return configure_proj_data() if _proj_data is None else _proj_data
 
 
 def ensure_proj_data() -> None:
-    """Point pyproj at the system PROJ database when a virtualenv hides it."""
-    import pyproj
-
-    try:
-        pyproj.datadir.get_data_dir()
-        return
-    except pyproj.exceptions.DataDirError:
-        pass
-    for candidate in (os.path.join(sys.base_prefix, "share", "proj"), "/usr/share/proj",
-                      "/usr/local/share/proj"):
-        if os.path.exists(os.path.join(candidate, "proj.db")):
-            pyproj.datadir.set_data_dir(candidate)
-            return
+    """PROJ data resolved (a no-op once :func:`configure_proj_data` ran at start-up)."""
+    if _proj_data is None:
+        configure_proj_data()
 
 
 def _geod():
@@ -83,6 +103,7 @@ def transformer_to_lonlat(crs: str):
     return Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
 
 
+@proj_safe
 def geometry_lengths_km(geoms, crs: str = "EPSG:4490") -> np.ndarray:
     """Ellipsoidal length in km of each (multi)line in an array of shapely geometries."""
     import shapely

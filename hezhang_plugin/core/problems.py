@@ -38,6 +38,7 @@ from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import schema
 from hezhang_plugin.core.changes import ChangeSet, by_key
 from hezhang_plugin.core.messages import HezhangError, Message, Text
+from hezhang_plugin.core.projthreads import proj_safe
 
 #: Statuses in which a problem no longer runs against its deadline.
 SETTLED = ("resolved", "closed", "cancelled", "not_accepted")
@@ -353,6 +354,7 @@ def _side(line, point) -> Optional[str]:
     return "left" if cross > 0 else "right"
 
 
+@proj_safe
 def _metres_between(p, q, crs: str) -> float:
     from hezhang_plugin.core.geodesy import _geod, transformer_to_lonlat
 

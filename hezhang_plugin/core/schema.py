@@ -7,7 +7,7 @@ labels in both languages live beside them so the UI can show either.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 #: Version written into ``hz_meta.schema_version`` by this code. A workspace with a
@@ -261,7 +261,7 @@ class Reference:
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # text | integer | real | date | datetime | boolean
+    type: str  # text | integer | real | date | datetime | boolean | uuid | json
     en: str
     zh: str
     length: int = 0
@@ -274,6 +274,8 @@ class Field:
     #: name of a format rule in core.codes.FORMAT_RULES checked in forms and by R7
     check: Optional[str] = None
     since: int = 1
+    #: the QGIS default is evaluated again whenever the feature is edited ("apply on update")
+    on_update: bool = False
     #: editor widget beyond what the type implies: "attachment" (a file path kept relative
     #: to the workspace folder, shown with QGIS's ExternalResource widget)
     widget: Optional[str] = None
@@ -294,6 +296,15 @@ class Layer:
     group: str
     fields: tuple[Field, ...] = field(default_factory=tuple)
     since: int = 1
+    #: How a row names the administrative unit it belongs to (editors' scopes are unit-code
+    #: prefixes): a field holding a unit code, or ``"<field>.<field>"`` following the first
+    #: field's reference to the referenced row's unit field. None: the row belongs to no unit
+    #: (only district managers and admins edit it).
+    unit: Optional[str] = None
+    #: Carries the edit-tracking fields and is audited in the change log.
+    tracked: bool = True
+    #: System table: not shown in the project's layer tree.
+    system: bool = False
     #: rows are history: the backend refuses to delete or change them (GeoPackage triggers)
     append_only: bool = False
 
@@ -399,6 +410,7 @@ PROBLEM_LAYERS: tuple[Layer, ...] = (
             Field("photo_after", "text", "Photo after", "整改后照片", 254, widget="attachment"),
         ),
         since=3,
+        unit="unit_code",
     ),
     Layer(
         "problem_events", None, "Problem history", "问题办理记录", GROUP_PROBLEMS,
@@ -505,6 +517,7 @@ LAYERS: tuple[Layer, ...] = (
             Field("parent_code", "text", "Parent code", "上级区划代码", 12, ref=_UNIT_REF,
                   default=UNIT_PARENT_DEFAULT),
         ),
+        unit="code",
     ),
     Layer(
         "rivers", "MultiLineString", "Rivers", "河流", GROUP_RIVERS,
@@ -537,6 +550,7 @@ LAYERS: tuple[Layer, ...] = (
             _VALID_FROM,
             _VALID_TO,
         ),
+        unit="unit_code",
     ),
     Layer(
         "chiefs", None, "Chiefs", "河长", GROUP_CHIEFS,
@@ -552,6 +566,7 @@ LAYERS: tuple[Layer, ...] = (
             Field("phone", "text", "Phone", "联系电话", 20, check="phone"),
             Field("active", "boolean", "Active", "在任", not_null=True, default="true"),
         ),
+        unit="unit_code",
     ),
     Layer(
         "assignments", None, "Assignments", "河长任命", GROUP_CHIEFS,
@@ -564,6 +579,7 @@ LAYERS: tuple[Layer, ...] = (
             _VALID_FROM,
             _VALID_TO,
         ),
+        unit="seg_code.unit_code",
     ),
     Layer(
         "notice_boards", "Point", "Notice boards", "公示牌", GROUP_RIVERS,
@@ -574,6 +590,7 @@ LAYERS: tuple[Layer, ...] = (
             Field("installed_on", "date", "Installed on", "设立日期"),
             Field("content_date", "date", "Content date", "内容日期"),
         ),
+        unit="seg_code.unit_code",
     ),
     # Patrols (巡河): one row per patrol track, times as the measure (M) of each vertex in
     # seconds since 1970-01-01 UTC (as QField's tracker writes them); start/end in Beijing
@@ -652,9 +669,66 @@ LAYERS: tuple[Layer, ...] = (
             Field("created", "datetime", "Created", "创建时间", not_null=True),
             Field("updated", "datetime", "Updated", "更新时间", not_null=True),
         ),
+        tracked=False, system=True,
+    ),
+    Layer(
+        "change_log", None, "Change log", "变更记录", GROUP_CHIEFS,
+        (
+            Field("changed_at", "datetime", "Changed at", "变更时间", not_null=True),
+            Field("changed_by", "text", "Changed by", "变更人", 64),
+            Field("layer", "text", "Layer", "图层", 40, True),
+            Field("row_uid", "uuid", "Row uid", "记录标识", 36),
+            Field("row_fid", "integer", "Row fid", "记录号"),
+            Field("row_key", "text", "Row key", "记录编码", 40),
+            Field("action", "text", "Action", "操作", 10, True),
+            Field("old_values", "json", "Old values", "原值"),
+            Field("new_values", "json", "New values", "新值"),
+        ),
+        since=3, tracked=False, system=True,
     ),
     *PROBLEM_LAYERS,
 )
+
+#: Edit tracking (schema version 3), added to every tracked layer: a stable identifier, the
+#: row version used for optimistic locking, and who created and last changed the row when.
+#: PostgreSQL triggers fill them from the login (``session_user``) and the server clock;
+#: GeoPackage triggers fill uid, version and times, and QGIS defaults the user names.
+#: Row-version protocol (both backends): an UPDATE that sets ``row_version`` to ``-v``
+#: claims "I started from version v" and is refused unless the stored version is v; an
+#: UPDATE that does not set it is simply counted. The stored version then becomes v + 1.
+#: QGIS's default ``-abs("row_version")`` (applied on update) makes that claim from the
+#: version the feature was loaded with, however many times it is edited before saving
+#: (``"row_version" + 1`` would add one per edit and refuse a twice-edited feature).
+TRACKING_FIELDS: tuple[Field, ...] = (
+    Field("uid", "uuid", "Identifier", "唯一标识", 36, default="uuid('WithoutBraces')", since=3),
+    Field("row_version", "integer", "Row version", "版本号", default='-abs("row_version")',
+          on_update=True, since=3),
+    Field("created_at", "datetime", "Created at", "创建时间", default="now()", since=3),
+    Field("created_by", "text", "Created by", "创建人", 64, default="@user_account_name", since=3),
+    Field("updated_at", "datetime", "Updated at", "修改时间", default="now()", on_update=True, since=3),
+    Field("updated_by", "text", "Updated by", "修改人", 64, default="@user_account_name",
+          on_update=True, since=3),
+)
+TRACKING_NAMES = tuple(f.name for f in TRACKING_FIELDS)
+
+
+def _with_tracking(lyr: Layer) -> Layer:
+    # History tables (append_only) are their own record: rows are never changed.
+    if not lyr.tracked or lyr.append_only or any(f.name == "uid" for f in lyr.fields):
+        return lyr
+    return replace(lyr, fields=(*lyr.fields, *TRACKING_FIELDS))
+
+
+LAYERS = tuple(_with_tracking(lyr) for lyr in LAYERS)
+
+#: Fields that name a row to a person (in messages and the change log), in order of preference.
+ROW_KEYS = ("problem_code", "patrol_id", "board_code", "seg_code", "chief_id", "code", "river_code", "sheet_code")
+
+
+def row_key_field(lyr: Layer) -> Optional[str]:
+    """The field that names a row of ``lyr`` to a person (seg_code, chief_id, ...), if any."""
+    names = lyr.field_names
+    return next((k for k in ROW_KEYS if k in names), None)
 
 RELATIONS: tuple[Relation, ...] = (
     Relation("segment_assignments", "Segment assignments", "河段河长", "assignments", "seg_code",
@@ -684,5 +758,6 @@ def layer(name: str) -> Layer:
 
 
 def data_layers() -> tuple[Layer, ...]:
-    """Layers a user sees in the project (hz_meta stays out of the layer tree)."""
-    return tuple(lyr for lyr in LAYERS if lyr.name != "hz_meta")
+    """Layers a user sees in the project (system tables such as hz_meta and the change log
+    stay out of the layer tree)."""
+    return tuple(lyr for lyr in LAYERS if not lyr.system)

@@ -139,11 +139,16 @@ def is_scientific(text: str) -> bool:
 def _read_csv(data: bytes) -> tuple[list[list], str]:
     enc = detect_encoding(data)
     text = data.decode(enc)
+    sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
     except csv.Error:
-        dialect = csv.excel
-    grid = [[c if c.strip() else None for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+        # Lines without a separator (a title, a note under the table) defeat the sniffer:
+        # the separator is then the one the sample uses most.
+        dialect, delimiter = csv.excel, max(",;\t", key=sample.count)
+    grid = [[c if c.strip() else None for c in row]
+            for row in csv.reader(io.StringIO(text), dialect, delimiter=delimiter)]
     return grid, enc
 
 

@@ -183,11 +183,11 @@ def _floats(values: list) -> np.ndarray:
 def read_csv_track(data: bytes, name: str = "") -> RawTrack:
     """A track from a phone app's CSV export: UTF-8 (with or without BOM) or GBK/GB18030,
     comma, semicolon or tab separated, with Chinese or English headers."""
-    from hezhang_plugin.core.roster import RosterError, detect_encoding
+    from hezhang_plugin.core.sheets import SheetError, detect_encoding
 
     try:
         enc = detect_encoding(data)
-    except RosterError as exc:
+    except SheetError as exc:  # detect_encoding raises the sheet error, not the roster one
         raise TrackFileError("patrol.file.not_text", name=name) from exc
     text = data.decode(enc)
     # The separator is the one the header line uses most (phone apps write , ; or tab).

@@ -14,7 +14,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.core.messages import HezhangError
+from hezhang_plugin.core.projthreads import proj_safe
 
 LOST = "water_lost"
 GAINED = "water_gained"
@@ -37,7 +39,6 @@ class Change:
 def _gdal():
     from osgeo import gdal, ogr, osr
 
-    gdal.UseExceptions()
     return gdal, ogr, osr
 
 
@@ -93,6 +94,7 @@ def _transformer(src, dst):
     return Transformer.from_crs(_pyproj_crs(src), _pyproj_crs(dst), always_xy=True)
 
 
+@proj_safe
 def reproject(geoms, src, dst):
     """Shapely geometries from CRS ``src`` to ``dst`` (any pyproj input), x/y order."""
     import shapely
@@ -166,6 +168,8 @@ def geodesic_areas_m2(geoms_lonlat) -> np.ndarray:
     return np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in geoms_lonlat], dtype="float64")
 
 
+@proj_safe
+@gdal_exceptions
 def detect_changes(before: str, after: str, green_band: int, nir_band: int, threshold: float,
                    segments: Sequence, seg_codes: Sequence[Optional[str]], segments_crs: str,
                    buffer_m: float, min_area_m2: float = 0.0, feedback=None) -> list[Change]:

@@ -183,7 +183,9 @@ class GeoPackageBackend(Backend):
         return project_uri(self.path)
 
     def layer_source(self, layer: str) -> tuple[str, str]:
-        return f"{self.path}|layername={layer}", "ogr"
+        from hezhang_plugin.data.project import layer_source
+
+        return layer_source(self.path, layer), "ogr"
 
     def layer_name(self, source: str) -> Optional[str]:
         parts = (source or "").split("|")

@@ -12,17 +12,14 @@ import datetime as _dt
 import os
 import re
 import sqlite3
-import urllib.parse
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from osgeo import ogr, osr
 
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, uris
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.core.messages import HezhangError
-
-ogr.UseExceptions()
-osr.UseExceptions()
 
 _GEOM = {
     "MultiPolygon": ogr.wkbMultiPolygon,
@@ -108,7 +105,7 @@ def check_not_busy(path: str, timeout_s: float = 2.0) -> None:
 
     Takes and releases an exclusive lock without writing anything.
     """
-    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=rw"
+    uri = uris.sqlite_uri(path, mode="rw")
     try:
         con = sqlite3.connect(uri, uri=True, timeout=timeout_s, isolation_level=None)
     except sqlite3.OperationalError:
@@ -145,14 +142,13 @@ def connect_readonly(path: str) -> Iterator[sqlite3.Connection]:
     - Otherwise ``mode=ro``.
     """
     path = os.path.abspath(path)
-    base = "file:" + urllib.parse.quote(path)
     wal = path + "-wal"
     read_only = is_read_only(path)
     if read_only:
         has_wal = os.path.exists(wal) and os.path.getsize(wal) > 0
-        uri = base + ("?mode=ro" if has_wal else "?immutable=1")
+        uri = uris.sqlite_uri(path, mode="ro") if has_wal else uris.sqlite_uri(path, immutable="1")
     else:
-        uri = base + ("?mode=rw" if is_wal(path) else "?mode=ro")
+        uri = uris.sqlite_uri(path, mode="rw" if is_wal(path) else "ro")
     try:
         con = sqlite3.connect(uri, uri=True)
         con.execute("PRAGMA query_only = 1")
@@ -160,7 +156,7 @@ def connect_readonly(path: str) -> Iterator[sqlite3.Connection]:
     except sqlite3.OperationalError:
         if not read_only or uri.endswith("immutable=1"):
             raise
-        con = sqlite3.connect(base + "?immutable=1", uri=True)
+        con = sqlite3.connect(uris.sqlite_uri(path, immutable="1"), uri=True)
     try:
         yield con
     finally:
@@ -176,6 +172,7 @@ class WorkspaceInfo:
     crs: str
 
 
+@gdal_exceptions
 def _field_defn(f: schema.Field) -> ogr.FieldDefn:
     kinds = {
         "text": ogr.OFTString,
@@ -184,11 +181,15 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
         "date": ogr.OFTDate,
         "datetime": ogr.OFTDateTime,
         "boolean": ogr.OFTInteger,
+        "uuid": ogr.OFTString,
+        "json": ogr.OFTString,
     }
     d = ogr.FieldDefn(f.name, kinds[f.type])
     if f.type == "boolean":
         d.SetSubType(ogr.OFSTBoolean)
-    if f.length and f.type == "text":
+    elif f.type == "json":
+        d.SetSubType(ogr.OFSTJSON)
+    if f.length and f.type in ("text", "uuid"):
         d.SetWidth(f.length)
     d.SetNullable(not f.not_null)
     if f.unique:
@@ -203,12 +204,14 @@ def _field_defn(f: schema.Field) -> ogr.FieldDefn:
     return d
 
 
+@gdal_exceptions
 def _srs(crs: str) -> osr.SpatialReference:
     srs = osr.SpatialReference()
     srs.SetFromUserInput(crs)
     return srs
 
 
+@gdal_exceptions
 def check_crs(crs: Optional[str]) -> str:
     """The workspace CRS: CGCS2000 geographic or a CGCS2000 3-degree GK zone."""
     crs = (crs or schema.DEFAULT_CRS).strip().upper()
@@ -220,6 +223,7 @@ def check_crs(crs: Optional[str]) -> str:
     return crs
 
 
+@gdal_exceptions
 def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReference,
                  version: int = schema.SCHEMA_VERSION) -> ogr.Layer:
     """One schema layer (with the fields it has as of ``version``) in an open GeoPackage."""
@@ -265,6 +269,7 @@ def seed_layer(ds: ogr.DataSource, name: str) -> int:
     return len(rows)
 
 
+@gdal_exceptions
 def create_tables(path: str, district_code: str, district_name: str, crs: str,
                   version: int = schema.SCHEMA_VERSION) -> None:
     """Write every layer of the schema (as of ``version``) and the metadata row."""
@@ -287,6 +292,11 @@ def create_tables(path: str, district_code: str, district_name: str, crs: str,
     feat.SetField("created", now.isoformat())
     feat.SetField("updated", now.isoformat())
     meta.CreateFeature(feat)
+    if version >= 3:
+        from hezhang_plugin.data import gpkg_tracking
+
+        gpkg_tracking.backfill(ds)  # the default rows written above
+        gpkg_tracking.install(ds)
     ds.FlushCache()
     ds = None
 
@@ -361,6 +371,7 @@ def read_project_archive(path: str, name: str) -> Optional[bytes]:
     return bytes.fromhex(content) if isinstance(content, str) else bytes(content)
 
 
+@gdal_exceptions
 def touch_updated(ds: ogr.DataSource, version: Optional[int] = None) -> None:
     meta = ds.GetLayerByName("hz_meta")
     meta.ResetReading()
@@ -371,6 +382,7 @@ def touch_updated(ds: ogr.DataSource, version: Optional[int] = None) -> None:
     meta.SetFeature(feat)
 
 
+@gdal_exceptions
 def add_layers_since(ds: ogr.DataSource, version: int, crs: str) -> list[str]:
     """Create the layers the schema introduced in ``version`` (``layer:<name>`` each)."""
     added = []
@@ -382,6 +394,7 @@ def add_layers_since(ds: ogr.DataSource, version: int, crs: str) -> list[str]:
     return added
 
 
+@gdal_exceptions
 def add_fields_since(ds: ogr.DataSource, version: int) -> list[str]:
     """Add the fields the schema introduced in ``version`` to existing tables."""
     added = []

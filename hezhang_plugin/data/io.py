@@ -12,9 +12,8 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import numpy as np
 from osgeo import ogr, osr
 
+from hezhang_plugin.core.gdalerrors import exceptions_on, gdal_exceptions
 from hezhang_plugin.core.messages import HezhangError
-
-ogr.UseExceptions()
 
 
 class WriteError(HezhangError):
@@ -24,15 +23,19 @@ class WriteError(HezhangError):
 
 @contextlib.contextmanager
 def open_gpkg(path: str, update: bool = False) -> Iterator[ogr.DataSource]:
-    ds = ogr.Open(path, 1 if update else 0)
-    if ds is None:
-        raise OSError(f"cannot open {path}")
-    try:
-        yield ds
-    finally:
-        ds = None
+    """The GeoPackage at ``path`` opened with OGR; GDAL errors raise inside the block
+    (core.gdalerrors: the plugin's own calls only)."""
+    with exceptions_on():
+        ds = ogr.Open(path, 1 if update else 0)
+        if ds is None:
+            raise OSError(f"cannot open {path}")
+        try:
+            yield ds
+        finally:
+            ds = None
 
 
+@gdal_exceptions
 def layer_crs(path: str, layer: str) -> Optional[str]:
     with open_gpkg(path) as ds:
         srs = ds.GetLayerByName(layer).GetSpatialRef()
@@ -62,6 +65,7 @@ def _value(feat: ogr.Feature, i: int, defn: ogr.FieldDefn) -> Any:
     return feat.GetFieldAsString(i)
 
 
+@gdal_exceptions
 def read_rows(path: str, layer: str, where: Optional[str] = None,
               with_geometry: bool = True) -> list[dict]:
     """All rows of a table as dicts (``fid`` included; ``geom`` as a shapely geometry
@@ -175,6 +179,7 @@ def transaction(path: str) -> Iterator[ogr.DataSource]:
     ds = None
 
 
+@gdal_exceptions
 def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_fid: bool = False,
              delete_fids: Iterable[int] = (), new_fids: Optional[list] = None) -> int:
     """Write rows into ``layer`` of an open data source (inside :func:`transaction`).
@@ -227,6 +232,7 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
     return count
 
 
+@gdal_exceptions
 def write_rows(path: str, layer: str, rows: Iterable[dict], *, delete_fids: Iterable[int] = (),
                delete_all: bool = False, update_by_fid: bool = False) -> int:
     """Insert (or with ``update_by_fid`` update, by each row's ``fid``) rows in one transaction.
@@ -274,6 +280,7 @@ def geometries_to_wkb(geoms: Sequence) -> list:
     return list(shapely.to_wkb(np.asarray(geoms, dtype=object)))
 
 
+@gdal_exceptions
 def srs_of(crs: str) -> osr.SpatialReference:
     srs = osr.SpatialReference()
     srs.SetFromUserInput(crs)

@@ -16,6 +16,7 @@ from typing import Callable
 from osgeo import ogr
 
 from hezhang_plugin.core import schema
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.data import gpkg
 
 
@@ -46,11 +47,23 @@ def _added_in(version: int) -> Callable[[ogr.DataSource], list[str]]:
     return apply
 
 
+def _to_3(ds: ogr.DataSource) -> list[str]:
+    from hezhang_plugin.data import gpkg_tracking
+
+    changes = _added_in(3)(ds)
+    # Existing rows get a uid, version 1 and their creation time (unknown: the migration's),
+    # then the triggers that keep the tracking fields and the change log from now on.
+    gpkg_tracking.backfill(ds)
+    gpkg_tracking.install(ds)
+    return changes
+
+
 MIGRATIONS: dict[int, Migration] = {
     2: Migration(2, "add segments.target and notice_boards.hotline", _to_2),
     # Round 2: the layers and fields declared since=3 in core.schema (edit tracking,
     # patrols, problems, assessment); each declaration documents itself there.
-    3: Migration(3, "add the round-2 layers and fields (schema version 3)", _added_in(3)),
+    3: Migration(3, "add the round-2 layers and fields (schema version 3), edit tracking and the change log",
+                 _to_3),
 }
 
 
@@ -58,6 +71,7 @@ def pending(version: int) -> list[Migration]:
     return [MIGRATIONS[v] for v in range(version + 1, schema.SCHEMA_VERSION + 1)]
 
 
+@gdal_exceptions
 def migrate(path: str, update_project: Callable[[str, list[str], str], None] | None = None) -> list[str]:
     """Migrate ``path`` to the current schema version; returns what was changed."""
     info = gpkg.read_workspace_info(path)

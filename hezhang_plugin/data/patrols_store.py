@@ -11,13 +11,13 @@ import contextlib
 import sqlite3
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, uris
 from hezhang_plugin.core.tracks import linestring_m_from_wkb
 from hezhang_plugin.data import io
 
 
 def _connect(path: str) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return sqlite3.connect(uris.sqlite_uri(path, mode="ro"), uri=True)
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:

@@ -8,6 +8,7 @@ relations, snapping and topological editing, then writes the project into the fi
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from typing import Callable, Optional
 
@@ -42,24 +43,47 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QFont
 
-from hezhang_plugin import compat
-from hezhang_plugin.core import codes, schema
+from hezhang_plugin import compat, fonts, runtime
+from hezhang_plugin.core import codes, schema, uris
 from hezhang_plugin.data import gpkg
 
 PROJECT_NAME = "hezhang"
 #: CGCS2000 ellipsoid in QGIS's ellipsoid list.
 CGCS2000_ELLIPSOID = "EPSG:1024"
-LABEL_FONT = "WenQuanYi Zen Hei"
 
 TOWN_COLOURS = ["#e6c39a", "#a9d18e", "#9dc3e6", "#f4b183", "#c9b3e6", "#ffe699", "#b4c7e7"]
 
 
 def project_uri(gpkg_path: str) -> str:
-    return f"geopackage:{gpkg_path}?projectName={PROJECT_NAME}"
+    """Where the workspace's project is stored: inside the GeoPackage (escaped: see
+    core.uris), or in the PostgreSQL workspace's system schema
+    (``postgresql:?service=NAME&schema=hz_sys&project=hezhang``)."""
+    from hezhang_plugin.data.postgres import connection
+
+    if connection.is_postgres(gpkg_path):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.project_uri(gpkg_path)
+    return uris.project_uri(gpkg_path, PROJECT_NAME)
 
 
 def layer_source(gpkg_path: str, name: str) -> str:
-    return f"{gpkg_path}|layername={name}"
+    """QGIS source of a workspace layer: ``path|layername=name`` for a GeoPackage (through
+    ``runtime.alias_path``: GDAL cannot open a GeoPackage read-only under a path with a
+    ``%XX`` sequence), a service-only PostgreSQL source for a ``service=NAME`` workspace."""
+    from hezhang_plugin.data.postgres import connection
+
+    if connection.is_postgres(gpkg_path):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.layer_source(gpkg_path, name)
+    return f"{runtime.alias_path(gpkg_path)}|layername={name}"
+
+
+def layer_provider(workspace: str) -> str:
+    from hezhang_plugin.data.postgres import connection
+
+    return "postgres" if connection.is_postgres(workspace) else "ogr"
 
 
 def layer_title(lyr: schema.Layer, lang: str) -> str:
@@ -71,7 +95,7 @@ def layer_title(lyr: schema.Layer, lang: str) -> str:
 def _text_format(size: float, colour: str, bold: bool = False, italic: bool = False,
                  buffer: float = 0.8) -> QgsTextFormat:
     fmt = QgsTextFormat()
-    font = QFont(LABEL_FONT)
+    font = QFont(fonts.cjk_family())
     font.setBold(bold)
     font.setItalic(italic)
     fmt.setFont(font)
@@ -92,7 +116,7 @@ def _label(field_expr: str, size: float, colour: str, *, line: bool = False, bol
     s.isExpression = is_expression
     s.setFormat(_text_format(size, colour, bold, italic))
     if line:
-        s.placement = QgsPalLayerSettings.Curved
+        s.placement = compat.label_placement("Curved")
     return s
 
 
@@ -475,7 +499,7 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
             target = layers[f.ref.layer]
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueRelation", {
                 "Layer": target.id(), "LayerName": target.name(), "LayerSource": target.source(),
-                "LayerProviderName": "ogr", "Key": f.ref.key, "Value": f.ref.display,
+                "LayerProviderName": target.providerType(), "Key": f.ref.key, "Value": f.ref.display,
                 "AllowNull": not f.not_null, "OrderByValue": True, "UseCompleter": True,
                 "AllowMulti": False, "FilterExpression": "",
             }))
@@ -497,22 +521,26 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "calendar_popup": True, "allow_null": not f.not_null}))
         elif f.type == "boolean":
             vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("CheckBox", {}))
+        if f.name in schema.TRACKING_NAMES[:2]:
+            # uid and the row version are bookkeeping (the version holds a negative claim
+            # while a feature is edited); who and when stay visible, read-only.
+            vl.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("Hidden", {}))
         if f.default:
-            apply_on_update = f.name == "length_km"
+            apply_on_update = f.on_update or f.name == "length_km"
             vl.setDefaultValueDefinition(idx, QgsDefaultValue(f.default, apply_on_update))
         if f.not_null:
-            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintNotNull,
-                                  QgsFieldConstraints.ConstraintStrengthHard)
+            vl.setFieldConstraint(idx, QgsFieldConstraints.Constraint.ConstraintNotNull,
+                                  QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard)
         if f.unique:
-            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintUnique,
-                                  QgsFieldConstraints.ConstraintStrengthHard)
+            vl.setFieldConstraint(idx, QgsFieldConstraints.Constraint.ConstraintUnique,
+                                  QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard)
         if f.check:
             expr = codes.FORMAT_EXPRESSIONS[f.check].format(f=f.name)
             if not f.not_null and f.check != "phone":
                 expr = f"\"{f.name}\" IS NULL OR ({expr})"
             vl.setConstraintExpression(idx, expr, constraint_message(f.check, lang))
-            vl.setFieldConstraint(idx, QgsFieldConstraints.ConstraintExpression,
-                                  QgsFieldConstraints.ConstraintStrengthHard)
+            vl.setFieldConstraint(idx, QgsFieldConstraints.Constraint.ConstraintExpression,
+                                  QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard)
     if lyr.name == "admin_units" and (only is None):
         idx = vl_fields.indexFromName("code")
         expr = ("CASE WHEN \"level\" = 'district' THEN right(\"code\", 6) = '000000' "
@@ -521,8 +549,11 @@ def configure_fields(vl: QgsVectorLayer, lyr: schema.Layer, layers: dict, lang: 
                 "ELSE right(\"code\", 3) <> '000' AND left(\"code\", 9) = left(\"parent_code\", 9) END "
                 "AND regexp_match(\"code\", '^[0-9]{12}$')")
         vl.setConstraintExpression(idx, expr, constraint_message("unit_hierarchy", lang))
-    if lyr.name in ("segments", "rivers"):
-        vl.setEditFormConfig(_readonly(vl, ["length_km"]))
+    readonly = [n for n in schema.TRACKING_NAMES[2:] if only is None or n in only]
+    if lyr.name in ("segments", "rivers") and only is None:
+        readonly.append("length_km")
+    if readonly:
+        vl.setEditFormConfig(_readonly(vl, readonly))
 
 
 def attachment_widget() -> QgsEditorWidgetSetup:
@@ -567,7 +598,7 @@ def _relation_form(vl: QgsVectorLayer, lyr: schema.Layer, relations: list[QgsRel
     cfg.setLayout(QgsEditFormConfig.TabLayout)
     cfg.clearTabs()
     main = QgsAttributeEditorContainer(lyr.zh if lang == "zh" else lyr.en, None)
-    main.setIsGroupBox(False)
+    compat.set_container_tab(main)
     for f in lyr.fields:
         idx = vl.fields().indexFromName(f.name)
         if idx >= 0:
@@ -575,7 +606,7 @@ def _relation_form(vl: QgsVectorLayer, lyr: schema.Layer, relations: list[QgsRel
     cfg.addTab(main)
     for rel in relations:
         tab = QgsAttributeEditorContainer(rel.name(), None)
-        tab.setIsGroupBox(False)
+        compat.set_container_tab(tab)
         tab.addChildElement(QgsAttributeEditorRelation(rel, tab))
         cfg.addTab(tab)
     vl.setEditFormConfig(cfg)
@@ -596,7 +627,7 @@ def project_layer_order(version: int = schema.SCHEMA_VERSION) -> list[str]:
 def add_workspace_layer(project: QgsProject, gpkg_path: str, lyr: schema.Layer, lang: str,
                         groups: Optional[dict] = None) -> QgsVectorLayer:
     """Add one workspace table as a layer at the bottom of its layer tree group."""
-    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), "ogr")
+    vl = QgsVectorLayer(layer_source(gpkg_path, lyr.name), layer_title(lyr, lang), layer_provider(gpkg_path))
     if not vl.isValid():
         raise RuntimeError(f"layer {lyr.name} of {gpkg_path} is not valid")
     project.addMapLayer(vl, False)
@@ -694,10 +725,10 @@ def save_styles_to_gpkg(project: QgsProject) -> None:
         if _table_of(vl) == "segments":
             renderer = vl.renderer().clone()
             style_segments(vl, "zh" if vl.name() == schema.layer("segments").zh else "en", coverage=False)
-            vl.saveStyleToDatabase(vl.name(), "Hezhang default style", True, "")
+            compat.save_style_to_database(vl, vl.name(), "Hezhang default style", True)
             vl.setRenderer(renderer)
             continue
-        vl.saveStyleToDatabase(vl.name(), "Hezhang default style", True, "")
+        compat.save_style_to_database(vl, vl.name(), "Hezhang default style", True)
 
 
 def write_project(project: QgsProject, gpkg_path: str, final_path: Optional[str] = None) -> None:
@@ -715,34 +746,98 @@ def write_project(project: QgsProject, gpkg_path: str, final_path: Optional[str]
 
         writer_id = QgsPathResolver.setPathWriter(rename)
     try:
-        ok = project.write(project_uri(gpkg_path))
+        if storage_can_write(gpkg_path):
+            ok = project.write(project_uri(gpkg_path))
+            error = project.error() if not ok else ""
+        else:
+            ok, error = _write_project_row(project, gpkg_path)
     finally:
         if writer_id is not None:
             QgsPathResolver.removePathWriter(writer_id)
     if not ok:
-        raise RuntimeError(f"could not write the project into {gpkg_path}: {project.error()}")
+        raise RuntimeError(f"could not write the project into {gpkg_path}: {error}")
+
+
+def storage_can_write(gpkg_path: str) -> bool:
+    """False for a path QGIS's GeoPackage project storage cannot write to: it decodes the
+    file path it already decoded from the ``geopackage:`` URI a second time as a URI
+    (QgsGeoPackageProjectStorage::writeProject → _executeSql, every release so far), so
+    ``#``, ``?`` or a ``%XX`` sequence in the path cut or change it."""
+    return re.search(r"[#?]|%[0-9A-Fa-f]{2}", gpkg_path) is None
+
+
+def _write_project_row(project: QgsProject, gpkg_path: str) -> tuple:
+    """Write ``project`` as QGIS's project storage does (a row of ``qgis_projects``: the
+    zipped project, hex-encoded, and its metadata), without going through the storage's
+    URI handling. Layer paths are stored absolute (a relative path would be relative to the
+    temporary file written here); the workspace's own layers are found again on reading
+    wherever the file is (:class:`WorkspacePathFixer`). Returns (ok, error text)."""
+    import datetime as dt
+    import json
+    import shutil
+    import sqlite3
+    import tempfile
+
+    from qgis.core import Qgis, QgsApplication
+
+    folder = tempfile.mkdtemp(prefix="hezhang-project-")
+    name, storage = project.fileName(), project.filePathStorage()
+    try:
+        project.setFilePathStorage(Qgis.FilePathType.Absolute)
+        qgz = os.path.join(folder, f"{PROJECT_NAME}.qgz")
+        if not project.write(qgz):
+            return False, project.error()
+        with open(qgz, "rb") as fh:
+            content = fh.read().hex()
+        try:
+            login = QgsApplication.userLoginName()
+        except TypeError:  # 3.22: an instance method
+            login = QgsApplication.instance().userLoginName()
+        metadata = json.dumps({"last_modified_time": dt.datetime.now().replace(microsecond=0).isoformat(),
+                               "last_modified_user": login})
+        con = sqlite3.connect(uris.sqlite_uri(gpkg_path, mode="rw"), uri=True)
+        try:
+            with con:
+                con.execute("CREATE TABLE IF NOT EXISTS qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, "
+                            "content BLOB)")
+                con.execute("INSERT OR REPLACE INTO qgis_projects (name, metadata, content) VALUES (?, ?, ?)",
+                            (PROJECT_NAME, metadata, content))
+        finally:
+            con.close()
+        return True, ""
+    except sqlite3.Error as exc:
+        return False, str(exc)
+    finally:
+        project.setFilePathStorage(storage)
+        project.setFileName(name)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class WorkspacePathFixer:
     """Rewrites layer sources of a workspace project to the file being opened.
 
     Projects keep the path their layers had when written (a temporary name during
-    creation, or wherever the file was before it was copied or moved); every GeoPackage
-    source whose layer is one of the schema's is pointed at the workspace being read.
+    creation or migration, or wherever the file was before it was copied or moved); every
+    GeoPackage source whose layer is one of the schema's is pointed at the workspace being
+    read. QGIS 3.22 hands the preprocessor whole sources (``FILE|layername=NAME``); newer
+    releases hand it the file part only, so the file parts that the stored project uses
+    for schema layers are looked up in the stored project first (:func:`stored_layer_files`).
     """
 
     def __init__(self, gpkg_path: str):
         self.gpkg_path = gpkg_path
+        self.layer_path = runtime.alias_path(gpkg_path)
         self.names = {lyr.name for lyr in schema.LAYERS}
+        self.own_files = stored_layer_files(gpkg_path, self.names)
         self._id = None
 
     def __call__(self, path: str) -> str:
         if "|layername=" not in path:
-            return path
+            return self.layer_path if path in self.own_files else path
         file_part, _, rest = path.partition("|layername=")
         layer_name = rest.split("|", 1)[0]
         if layer_name in self.names and file_part.lower().endswith(".gpkg"):
-            return f"{self.gpkg_path}|layername={rest}"
+            return f"{self.layer_path}|layername={rest}"
         return path
 
     def __enter__(self):
@@ -783,6 +878,39 @@ class NoWalWrites:
         return False
 
 
+def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
+    """File parts of the stored project's layer sources that name one of ``layer_names``
+    (as written: "./ws.gpkg", or an absolute path); empty when there is no stored project."""
+    import io
+    import sqlite3
+    import xml.etree.ElementTree as ET  # nosec B405 - the workspace's own project, written by QGIS
+    import zipfile
+
+    try:
+        con = sqlite3.connect(uris.sqlite_uri(gpkg_path, mode="ro"), uri=True)
+        try:
+            row = con.execute("SELECT content FROM qgis_projects WHERE name = ?", (PROJECT_NAME,)).fetchone()
+        finally:
+            con.close()
+        if row is None or not row[0]:
+            return set()
+        content = row[0]
+        data = bytes.fromhex(content) if isinstance(content, str) else bytes(content)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            name = next((n for n in zf.namelist() if n.lower().endswith(".qgs")), None)
+            if name is None:
+                return set()
+            root = ET.fromstring(zf.read(name))  # noqa: S314  # nosec B314
+    except (sqlite3.Error, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+    files = set()
+    for ds in root.iter("datasource"):
+        file_part, sep, rest = (ds.text or "").partition("|layername=")
+        if sep and rest.split("|", 1)[0] in layer_names:
+            files.add(file_part)
+    return files
+
+
 def read_project(project: QgsProject, gpkg_path: str,
                  reader: Optional[Callable[[str], Optional[bool]]] = None) -> bool:
     """Read the project stored in a workspace into ``project`` (with ``reader``, e.g. QGIS
@@ -791,7 +919,9 @@ def read_project(project: QgsProject, gpkg_path: str,
     QGIS reads a stored project through an SQLite connection that needs the WAL index
     (-shm) of a WAL-mode file; in a folder the user may not write it cannot be made. For a
     read-only workspace the stored .qgz is then read from a private copy, and the project
-    is named after the workspace again (saving it there fails, as it must).
+    is named after the workspace again (saving it there fails, as it must). Label fonts
+    missing on this machine (a workspace made where another Chinese font was installed)
+    become this machine's.
     """
     path = os.path.abspath(gpkg_path)
     uri = project_uri(path)
@@ -806,6 +936,7 @@ def read_project(project: QgsProject, gpkg_path: str,
         # A read-only WAL workspace goes straight to the copy: QGIS desktop would first show
         # its own "cannot open" error for the stored project.
         if not (read_only and gpkg.is_wal(path)) and read(uri):
+            fonts.fix_project_labels(project)
             _brought_up_to_date(project)
             return True
         if not read_only:
@@ -820,8 +951,9 @@ def read_project(project: QgsProject, gpkg_path: str,
             if not read(copy):
                 return False
     project.setFileName(uri)
-    _brought_up_to_date(project)
     project.setDirty(False)
+    fonts.fix_project_labels(project)
+    _brought_up_to_date(project)
     return True
 
 

@@ -30,7 +30,8 @@ def linearised(geom, tolerance: float):
 
     if geom is None or geom.isNull() or not QgsWkbTypes.isCurvedType(geom.wkbType()):
         return geom
-    return QgsGeometry(geom.constGet().segmentize(tolerance, QgsAbstractGeometry.MaximumDifference))
+    maximum_difference = QgsAbstractGeometry.SegmentationToleranceType.MaximumDifference
+    return QgsGeometry(geom.constGet().segmentize(tolerance, maximum_difference))
 
 
 def source_to_arrays(source, fields: Optional[Iterable[str]] = None, feedback=None, info: Optional[dict] = None):
@@ -159,8 +160,8 @@ def constraint_problems(layer, feature: QgsFeature) -> list[str]:
     out = []
     for i, field in enumerate(layer.fields()):
         ok, errors = QgsVectorLayerUtils.validateAttribute(
-            layer, feature, i, QgsFieldConstraints.ConstraintStrengthHard,
-            QgsFieldConstraints.ConstraintOriginNotSet)
+            layer, feature, i, QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard,
+            QgsFieldConstraints.ConstraintOrigin.ConstraintOriginNotSet)
         if not ok:
             out.append(f"{field.displayName()}: {'; '.join(errors)}")
     return out

@@ -9,11 +9,10 @@ import re
 from typing import Iterable
 
 import numpy as np
-from osgeo import gdal, ogr
+from osgeo import gdal
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.core.tracks import RawTrack, TrackFileError, read_csv_track, read_kml_track
-
-ogr.UseExceptions()
 
 TRACK_EXTENSIONS = (".gpx", ".kml", ".kmz", ".csv", ".txt")
 
@@ -46,6 +45,7 @@ def sha256(data: bytes) -> str:
 _OFFSET_TIME = re.compile(rb"<time>[^<]*T[^<]*[+-]\d\d:?\d\d\s*</time>")
 
 
+@gdal_exceptions
 def _gpx_points(path: str, data: bytes = b"") -> RawTrack:
     name = os.path.basename(path)
     try:

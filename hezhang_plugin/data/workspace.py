@@ -70,6 +70,13 @@ def create_workspace(path: str, district_code: str, district_name: str, crs: Opt
 
 
 def check_workspace(path: str) -> WorkspaceInfo:
+    """Metadata of the workspace at ``path`` (a GeoPackage, or ``service=NAME``)."""
+    from hezhang_plugin.data.postgres.connection import is_postgres
+
+    if is_postgres(path):
+        from hezhang_plugin.data.postgres.workspace import read_workspace_info
+
+        return read_workspace_info(path)
     return gpkg.read_workspace_info(os.path.abspath(path))
 
 
@@ -113,7 +120,18 @@ def _configure_added_fields(tmp_path: str, changes: list[str], final_path: str) 
 
 
 def open_workspace(path: str, project: QgsProject, migrate: bool = True) -> WorkspaceInfo:
-    """Check, migrate if older, and read the workspace's project into ``project``."""
+    """Check, migrate if older, and read the workspace's project into ``project``.
+
+    A PostgreSQL workspace (``service=NAME``) is read as it is: it is upgraded by its
+    administrator, not by whoever opens it first."""
+    from hezhang_plugin.data.postgres.connection import is_postgres
+
+    if is_postgres(path):
+        info = check_workspace(path)
+        if not project.read(wsproject.project_uri(info.path)):
+            raise WorkspaceError(f"{info.path} has no readable Hezhang project "
+                                 f"({project.error() or 'project missing'})")
+        return info
     path = os.path.abspath(path)
     info = gpkg.read_workspace_info(path)
     if info.schema_version < schema.SCHEMA_VERSION:

@@ -107,14 +107,14 @@ class ChiefsPage(DockPage):
         self.tree.setObjectName("chiefsTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.tree.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         # Drag a chief onto a segment or a unit node to assign it there.
         self.tree.setDragEnabled(True)
         self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
-        self.tree.setDragDropMode(QAbstractItemView.DragDrop)
-        self.tree.setDefaultDropAction(Qt.CopyAction)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection)
 
@@ -144,7 +144,7 @@ class ChiefsPage(DockPage):
         self.summary_label = self.coverage.summary_label
         self.problems = self.coverage.problems
 
-        split = QSplitter(Qt.Vertical)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(self.coverage)
         split.setStretchFactor(0, 3)
@@ -158,7 +158,7 @@ class ChiefsPage(DockPage):
 
     # ------------------------------------------------------------ workspace and data
     def as_of(self) -> str:
-        return self.date_edit.date().toString(Qt.ISODate)
+        return self.date_edit.date().toString(Qt.DateFormat.ISODate)
 
     @property
     def layers(self) -> dict:
@@ -225,7 +225,7 @@ class ChiefsPage(DockPage):
         self._unit_items = {}
         ph = QStandardItem(self.tr("loading…"))
         ph.setData(PLACEHOLDER, KIND_ROLE)
-        ph.setFlags(Qt.ItemIsEnabled)
+        ph.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.model.appendRow([ph, QStandardItem()])
 
     def _on_loaded(self, hierarchy: Optional[amod.Hierarchy]) -> None:
@@ -308,16 +308,17 @@ class ChiefsPage(DockPage):
         if h.children.get(code) or h.segments_of.get(code) or h.chiefs_of.get(code):
             ph = QStandardItem(self.tr("loading…"))
             ph.setData(PLACEHOLDER, KIND_ROLE)
-            ph.setFlags(Qt.ItemIsEnabled)
+            ph.setFlags(Qt.ItemFlag.ItemIsEnabled)
             item.appendRow([ph, QStandardItem()])
         self._unit_items[code] = item
         return [item, info]
 
     def _chief_row(self, c: dict) -> list[QStandardItem]:
         lang = _lang()
-        text = "{} · {}{}".format(
+        text = "{} · {}{}{}".format(
             c.get("name") or "",
             schema.LEVELS.label(c.get("level"), lang),
+            "" if lang == "zh" else " ",  # 村级河长, but "Village Chief"
             schema.ROLES.label(c.get("role"), lang),
         )
         item = QStandardItem(text)
@@ -544,7 +545,7 @@ class ChiefsPage(DockPage):
         """True (with the reason shown) when the workspace may not be changed."""
         refusal = guards.write_refusal(self.path)
         if refusal:
-            self._message(refusal, Qgis.Warning)
+            self._message(refusal, Qgis.MessageLevel.Warning)
         return bool(refusal)
 
     def _editable(self, name: str) -> QgsVectorLayer:
@@ -606,13 +607,13 @@ class ChiefsPage(DockPage):
         try:
             n = self.assign_segments(segs, chief_id, self.as_of())
         except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-            self._message(_error_text(exc), Qgis.Warning)
+            self._message(_error_text(exc), Qgis.MessageLevel.Warning)
             return None
         self._message(
             self.tr("{0} assigned to {1} segments ({2} new appointments)").format(
                 chief.get("name"), len(segs), n
             ),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
         )
         return n
 
@@ -661,9 +662,10 @@ class ChiefsPage(DockPage):
             dirty = self.session.unsaved_layers(("chiefs", "assignments"))
             failed = self.session.save(dirty) if dirty else []
         if failed:
-            self._message(self.tr("Saving {0} failed: {1}").format(names, "; ".join(failed)), Qgis.Critical)
+            self._message(self.tr("Saving {0} failed: {1}").format(names, "; ".join(failed)),
+                          Qgis.MessageLevel.Critical)
             return
-        self._message(self.tr("Chiefs and appointments saved"), Qgis.Success)
+        self._message(self.tr("Chiefs and appointments saved"), Qgis.MessageLevel.Success)
 
     # ------------------------------------------------------------ dialogs
     def _selected_chief(self) -> Optional[str]:
@@ -696,7 +698,7 @@ class ChiefsPage(DockPage):
     def edit_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
-            self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
+            self._message(self.tr("Select a chief in the tree first"), Qgis.MessageLevel.Info)
             return
         if self._refused():
             return
@@ -708,12 +710,12 @@ class ChiefsPage(DockPage):
         try:
             self.save_chief(values, chief_id)
         except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-            self._message(_error_text(exc), Qgis.Warning)
+            self._message(_error_text(exc), Qgis.MessageLevel.Warning)
 
     def deactivate_chief_dialog(self) -> None:
         cid = self._selected_chief()
         if cid is None:
-            self._message(self.tr("Select a chief in the tree first"), Qgis.Info)
+            self._message(self.tr("Select a chief in the tree first"), Qgis.MessageLevel.Info)
             return
         if self._refused():
             return
@@ -725,12 +727,12 @@ class ChiefsPage(DockPage):
             try:
                 self.deactivate_chief(cid, self.as_of())
             except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-                self._message(_error_text(exc), Qgis.Warning)
+                self._message(_error_text(exc), Qgis.MessageLevel.Warning)
 
     def assign_dialog(self) -> None:
         segs = self.selected_seg_codes()
         if not segs:
-            self._message(self.tr("Select segments in the tree or on the map first"), Qgis.Info)
+            self._message(self.tr("Select segments in the tree or on the map first"), Qgis.MessageLevel.Info)
             return
         if self._refused():
             return
@@ -748,29 +750,29 @@ class ChiefsPage(DockPage):
                 n = self.assign_segments(
                     segs,
                     dialog.chief_combo.currentData(),
-                    dialog.date_edit.date().toString(Qt.ISODate),
+                    dialog.date_edit.date().toString(Qt.DateFormat.ISODate),
                     dialog.duty_edit.text().strip() or None,
                 )
             except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-                self._message(_error_text(exc), Qgis.Warning)
+                self._message(_error_text(exc), Qgis.MessageLevel.Warning)
                 return
-            self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
+            self._message(self.tr("{0} appointments added").format(n), Qgis.MessageLevel.Success)
 
     def assign_village_dialog(self) -> None:
         code = self._selected_unit()
         if code is None or (self.hierarchy.units.get(code) or {}).get("level") != "village":
-            self._message(self.tr("Select a village in the tree first"), Qgis.Info)
+            self._message(self.tr("Select a village in the tree first"), Qgis.MessageLevel.Info)
             return
         if self._refused():
             return
         try:
             n = self.assign_village(code)
         except (amod.AssignmentError, RuntimeError, WorkspaceError) as exc:
-            self._message(_error_text(exc), Qgis.Warning)
+            self._message(_error_text(exc), Qgis.MessageLevel.Warning)
             return
-        self._message(self.tr("{0} appointments added").format(n), Qgis.Success)
+        self._message(self.tr("{0} appointments added").format(n), Qgis.MessageLevel.Success)
 
-    def _message(self, text: str, level=Qgis.Info) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.show_message(text, level, 6)
 
     # ------------------------------------------------------------ coverage problems

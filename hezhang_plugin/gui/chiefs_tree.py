@@ -12,9 +12,9 @@ from qgis.PyQt.QtGui import QStandardItemModel
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.gui.snapshots import segments_with_bank_geometry
 
-KIND_ROLE = Qt.UserRole + 1
-KEY_ROLE = Qt.UserRole + 2
-LOADED_ROLE = Qt.UserRole + 3
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+LOADED_ROLE = Qt.ItemDataRole.UserRole + 3
 PLACEHOLDER = "placeholder"
 #: Mime type of a chief dragged in the tree: JSON list of chief ids.
 CHIEF_MIME = "application/x-hezhang-chief-ids"
@@ -45,10 +45,10 @@ class ChiefsTreeModel(QStandardItemModel):
         self._page = page
 
     def supportedDragActions(self):
-        return Qt.CopyAction
+        return Qt.DropAction.CopyAction
 
     def supportedDropActions(self):
-        return Qt.CopyAction
+        return Qt.DropAction.CopyAction
 
     def mimeTypes(self):
         return [CHIEF_MIME]
@@ -85,12 +85,12 @@ class ChiefsTreeModel(QStandardItemModel):
     def canDropMimeData(self, data, action, row, column, parent) -> bool:
         target = self._target(row, parent)
         ids = self.chief_ids(data)
-        if target is None or not ids or action != Qt.CopyAction:
+        if target is None or not ids or action != Qt.DropAction.CopyAction:
             return False
         return bool(self._page.drop_targets(ids[0], *target))
 
     def dropMimeData(self, data, action, row, column, parent) -> bool:
-        if action == Qt.IgnoreAction:
+        if action == Qt.DropAction.IgnoreAction:
             return True
         if not self.canDropMimeData(data, action, row, column, parent):
             return False

@@ -88,14 +88,14 @@ class CoveragePanel(QWidget):
             if f.geometry is not None and not f.geometry.is_empty:
                 import shapely
 
-                item.setData(0, Qt.UserRole, bytes(shapely.to_wkb(f.geometry)))
-            item.setData(1, Qt.UserRole, f.seg_code)
+                item.setData(0, Qt.ItemDataRole.UserRole, bytes(shapely.to_wkb(f.geometry)))
+            item.setData(1, Qt.ItemDataRole.UserRole, f.seg_code)
             if f.severity == "error":
                 item.setForeground(1, QBrush(QColor("#b00020")))
             self.problems.addTopLevelItem(item)
 
     def _clicked(self, item, _column=0) -> None:
-        self.finding_clicked.emit(item.data(1, Qt.UserRole), item.data(0, Qt.UserRole))
+        self.finding_clicked.emit(item.data(1, Qt.ItemDataRole.UserRole), item.data(0, Qt.ItemDataRole.UserRole))
 
     @staticmethod
     def zoom_to(canvas, wkb, layer=None) -> None:

@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -36,9 +37,10 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from hezhang_plugin import log
-from hezhang_plugin.core import schema
+from hezhang_plugin.core import schema, uris
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import workspace as ws
+from hezhang_plugin.data.postgres.connection import is_postgres
 from hezhang_plugin.gui.session import WorkspaceSession
 from hezhang_plugin.i18n import user_text
 
@@ -53,16 +55,33 @@ _COUNT_ROWS = (
 
 
 def workspace_path_of(project: QgsProject) -> Optional[str]:
-    """The GeoPackage a project was read from, when it is stored in one."""
+    """The workspace a project was read from: the GeoPackage it is stored in, or
+    ``service=NAME`` for a project stored in a PostgreSQL workspace."""
     name = project.fileName() or ""
-    if name.startswith("geopackage:"):
-        return name[len("geopackage:"):].split("?", 1)[0]
-    return None
+    if name.startswith("postgresql:"):
+        from hezhang_plugin.data.postgres import qgis_sources
+
+        return qgis_sources.workspace_of_project(name)
+    return uris.project_path(name) or None
+
+
+def _check(workspace: str) -> wsgpkg.WorkspaceInfo:
+    """The workspace's metadata (a GeoPackage path or service=NAME); WorkspaceError if none."""
+    if is_postgres(workspace):
+        from hezhang_plugin.data.postgres.workspace import read_workspace_info
+
+        return read_workspace_info(workspace)
+    return ws.check_workspace(workspace)
+
+
+def _label(info: wsgpkg.WorkspaceInfo) -> str:
+    return info.path if is_postgres(info.path) else os.path.basename(info.path)
 
 
 class WorkspacePage(QWidget):
     new_requested = pyqtSignal()
     open_requested = pyqtSignal()
+    open_postgres_requested = pyqtSignal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -72,10 +91,14 @@ class WorkspacePage(QWidget):
         self.new_button.setObjectName("newWorkspaceButton")
         self.open_button = QPushButton(self.tr("Open workspace…"))
         self.open_button.setObjectName("openWorkspaceButton")
+        self.open_pg_button = QPushButton(self.tr("Open from PostgreSQL…"))
+        self.open_pg_button.setObjectName("openPostgresButton")
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
+        self.open_pg_button.clicked.connect(self.open_postgres_requested)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.open_pg_button)
         layout.addLayout(buttons)
         self.district_label = QLabel(self.tr("No workspace open."))
         self.district_label.setObjectName("districtLabel")
@@ -127,7 +150,7 @@ class WorkspacePage(QWidget):
             return
         self.district_label.setText(f"{info.district_name}  ({info.district_code[:6]})")
         self.path_label.setText(self.tr("{0} · schema version {1} · {2}").format(
-            os.path.basename(info.path), info.schema_version, info.crs))
+            _label(info), info.schema_version, info.crs))
         for name, label in self.count_labels.items():
             label.setText(str(counts.get(name, 0)))
 
@@ -141,6 +164,7 @@ PAGES = (
     ("hezhang_plugin.gui.problems_page", "ProblemsPage", "Problems"),
     ("hezhang_plugin.gui.overlays_page", "OverlaysPage", "Imagery"),
     ("hezhang_plugin.gui.export_page", "ExportPage", "Export"),
+    ("hezhang_plugin.gui.admin_page", "AdminPage", "Users"),
 )
 
 
@@ -162,11 +186,12 @@ class HezhangDock(QgsDockWidget):
         self.workspace_page.setObjectName("workspacePage")
         self.workspace_page.new_requested.connect(self.new_workspace)
         self.workspace_page.open_requested.connect(self.open_workspace_dialog)
+        self.workspace_page.open_postgres_requested.connect(self.open_postgres_dialog)
         self.tabs.addTab(self.workspace_page, self.tr("Workspace"))
         self.pages: dict[str, QWidget] = {}
         titles = {"Chiefs": self.tr("Chiefs"), "Segments": self.tr("Segments"), "Patrols": self.tr("Patrols"),
                   "Problems": self.tr("Problems"),
-                  "Imagery": self.tr("Imagery"), "Export": self.tr("Export")}
+                  "Imagery": self.tr("Imagery"), "Export": self.tr("Export"), "Users": self.tr("Users")}
         for module, cls, title in PAGES:
             page = getattr(importlib.import_module(module), cls)(iface, self)
             page.setObjectName(f"{cls[0].lower()}{cls[1:]}")
@@ -175,6 +200,10 @@ class HezhangDock(QgsDockWidget):
         if "PatrolsPage" in self.pages and hasattr(self.pages.get("ChiefsPage"), "set_patrol_badges"):
             self.pages["PatrolsPage"].badges_changed.connect(self.pages["ChiefsPage"].set_patrol_badges)
         self.setWidget(self.tabs)
+        from hezhang_plugin.gui.conflict_watch import ConflictWatcher
+
+        # Shared (PostgreSQL) layers: after a save refused for a conflict, offer to reapply.
+        self.conflicts = ConflictWatcher(self)
         self._project = QgsProject.instance()
         self._project.readProject.connect(self._project_was_read)
         self._project.cleared.connect(self._on_project_cleared)
@@ -223,10 +252,11 @@ class HezhangDock(QgsDockWidget):
             self.session.changed.disconnect(self._session_changed)
         except TypeError:
             pass
+        self.conflicts.clear()
         self.session.dispose()
 
     # -- workspace
-    def message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
+    def message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.tr("River Chiefs"), text, level, duration)
@@ -243,7 +273,17 @@ class HezhangDock(QgsDockWidget):
                 page.set_workspace(self.session.path if self.session.is_open else None)
 
     def _show_counts(self) -> None:
-        counts = wsgpkg.table_counts(self.info.path) if self.info else {}
+        counts = {}
+        if self.info is not None:
+            if is_postgres(self.info.path):
+                from hezhang_plugin.data.postgres.workspace import table_counts
+
+                try:
+                    counts = table_counts(self.info.path)
+                except ws.WorkspaceError as exc:
+                    log.get_logger().info("%s", exc)
+            else:
+                counts = wsgpkg.table_counts(self.info.path)
         self.workspace_page.show_workspace(self.info, counts)
 
     def _session_changed(self) -> None:
@@ -260,9 +300,9 @@ class HezhangDock(QgsDockWidget):
 
         path = workspace_path_of(self._project)
         self.info = None
-        if path and os.path.exists(path):
+        if path and (is_postgres(path) or os.path.exists(path)):
             try:
-                self.info = ws.check_workspace(path)
+                self.info = _check(path)
             except ws.WorkspaceError:
                 self.info = None
         if self.info is not None:
@@ -277,11 +317,13 @@ class HezhangDock(QgsDockWidget):
             self.info = None
             self.session.open(None)
         self.refresh()
+        self.conflicts.watch(self.session.project_layers().values() if self.info else [])
         if self.info:
             self.workspace_changed.emit(self.info.path)
 
     def _on_project_cleared(self) -> None:
         self.info = None
+        self.conflicts.clear()
         self.session.open(None)
         self.refresh()
 
@@ -347,6 +389,20 @@ class HezhangDock(QgsDockWidget):
         if path:
             self.open_workspace(path, confirmed=True)
 
+    def open_postgres_dialog(self) -> None:
+        """Open a PostgreSQL workspace by its service (from the service file, or typed)."""
+        from hezhang_plugin.data.postgres.connection import services
+
+        if not self.confirm_leave(self.tr("Open workspace")):
+            return
+        names = services()
+        name, ok = QInputDialog.getItem(
+            self, self.tr("Open PostgreSQL workspace"),
+            self.tr("Service (pg_service.conf; the password comes from pgpass or a QGIS authentication "
+                    "configuration):"), names, 0, True)
+        if ok and name.strip():
+            self.open_workspace(f"service={name.strip()}", confirmed=True)
+
     def open_workspace(self, path: str, ask: bool = True, confirmed: bool = False) -> bool:
         """Check, migrate (after asking) and load the workspace's project, then show the
         district. Unsaved edits of the open workspace are asked about first (unless the
@@ -355,12 +411,14 @@ class HezhangDock(QgsDockWidget):
         from hezhang_plugin.data import project as wsproject
 
         try:
-            info = ws.check_workspace(path)
+            info = _check(path)
         except ws.WorkspaceError as exc:
             self._refuse(user_text(exc))
             return False
         if not confirmed and not self.confirm_leave(self.tr("Open workspace")):
             return False
+        if is_postgres(path):
+            return self._open_postgres(info)
         if info.schema_version < schema.SCHEMA_VERSION:
             if wsgpkg.is_read_only(path):
                 self._refuse(self.tr("{0} has schema version {1} and must be migrated to version {2} before "
@@ -372,7 +430,7 @@ class HezhangDock(QgsDockWidget):
             text = self.tr("{0} has schema version {1}. Migrate it to version {2}?\n\n{3}").format(
                 os.path.basename(path), info.schema_version, schema.SCHEMA_VERSION,
                 "\n".join(f"• {s.description}" for s in steps))
-            if ask and QMessageBox.question(self, self.tr("Migrate workspace"), text) != QMessageBox.Yes:
+            if ask and QMessageBox.question(self, self.tr("Migrate workspace"), text) != QMessageBox.StandardButton.Yes:
                 return False
             try:
                 migrations.migrate(path, ws._update_project_fields)
@@ -396,11 +454,29 @@ class HezhangDock(QgsDockWidget):
             return False
         self._on_project_read()
         self.zoom_to_district()
-        self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.Success)
+        self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.MessageLevel.Success)
+        return True
+
+    def _open_postgres(self, info: wsgpkg.WorkspaceInfo) -> bool:
+        """Read the project stored in the PostgreSQL workspace (no migration: a shared
+        workspace is upgraded by its administrator, not by whoever opens it first)."""
+        from hezhang_plugin.data import project as wsproject
+
+        uri = wsproject.project_uri(info.path)
+        add_project = getattr(self.iface, "addProject", None)
+        ok = add_project(uri) if add_project is not None else QgsProject.instance().read(uri)
+        if ok is None or (ok is False and workspace_path_of(QgsProject.instance()) != info.path):
+            ok = QgsProject.instance().read(uri)
+        if not ok:
+            self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(info.path))
+            return False
+        self._on_project_read()
+        self.zoom_to_district()
+        self.message(self.tr("Opened workspace {0}").format(info.path), Qgis.Success)
         return True
 
     def _refuse(self, text: str) -> None:
-        self.message(text, Qgis.Critical, 10)
+        self.message(text, Qgis.MessageLevel.Critical, 10)
         QMessageBox.warning(self, self.tr("Open workspace"), text)
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from qgis.core import QgsExpression, QgsFeature, QgsFeatureRequest, QgsGeometry, QgsVectorLayer, QgsVectorLayerUtils
-from qgis.PyQt.QtCore import QDate, QDateTime, QObject, Qt, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QObject, Qt
 
+from hezhang_plugin import compat
 from hezhang_plugin.core.changes import BUSINESS_KEYS, INSERT, ChangeSet, RowChange
 from hezhang_plugin.core.messages import HezhangError, Message
 
@@ -240,10 +241,10 @@ def _qvalue(field, value):
     """A Python value as the layer field wants it (ISO text → QDate for date fields)."""
     if value is None:
         return None
-    if field.type() == QVariant.Date and isinstance(value, str):
-        return QDate.fromString(value[:10], Qt.ISODate)
-    if field.type() == QVariant.DateTime and isinstance(value, str):
-        return QDateTime.fromString(value[:19], Qt.ISODate)
+    if compat.field_is(field, "date") and isinstance(value, str):
+        return QDate.fromString(value[:10], Qt.DateFormat.ISODate)
+    if compat.field_is(field, "datetime") and isinstance(value, str):
+        return QDateTime.fromString(value[:19], Qt.DateFormat.ISODate)
     return value
 
 

@@ -2,16 +2,17 @@
 
 The export runs as a QgsTask. The task drives a separate QGIS process (``python -m
 hezhang_plugin.layout.worker export``), so the project open in QGIS is never touched from
-a worker thread and cancel stops the export at once; when no Python with QGIS is found,
-the task runs the export in its thread on a private copy of the workspace project.
+a worker thread and cancel stops the export at once. The worker runs on QGIS's own Python
+interpreter (``runtime.qgis_python``), whatever ``python3`` comes first on PATH; when there
+is none or it cannot start, the task exports in its thread on a private copy of the
+workspace project and says so.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import traceback  # nosec B404 - runs the plugin's own export worker, no shell
+import subprocess  # nosec B404 - runs the plugin's own export worker, no shell
+import traceback
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsTask
@@ -41,31 +42,40 @@ class ExportTask(QgsTask):
 
     def __init__(self, workspace: str, products: list, fmt: str, folder: str, dpi: int, page_size: str,
                  one_file_per_page: bool, imagery: bool = False):
-        super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.CanCancel)
+        super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.Flag.CanCancel)
         self.args = (workspace, products, fmt, folder, dpi, page_size, one_file_per_page)
         self.imagery = imagery
         self.files: list = []
         self.error = ""
+        #: Said to the user when the export ran inside QGIS instead of a worker process.
+        self.notice = ""
         self.warnings: list = []
         self.proc: Optional[subprocess.Popen] = None
 
     def kill(self) -> None:
         """Stop the export child process and its own workers at once (plugin unload)."""
-        proc = self.proc
-        if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
+        from hezhang_plugin import runtime
+
+        if self.proc is not None:
+            runtime.stop(self.proc, wait=False)
 
     def run(self) -> bool:
         from hezhang_plugin.layout import export
 
-        workspace, products, fmt, folder, dpi, page_size, per_page = self.args
-        python = export.worker_python()
         try:
+            python = export.worker_python()
             if python:
-                return self._run_child(python)
+                started = self._run_child(python)
+                if started is not None:
+                    return started
+                reason = QgsApplication.translate(
+                    "ExportTask", "The export worker could not start on {0}").format(python)
+            else:
+                reason = QgsApplication.translate(
+                    "ExportTask", "No Python interpreter of QGIS was found for the export worker")
+            self.notice = QgsApplication.translate(
+                "ExportTask", "{0}: the maps are exported inside QGIS instead, which may slow QGIS down "
+                "until the export ends.").format(reason)
             return self._run_here()
         except Exception as exc:  # shown in finished(), on the main thread; the traceback to the log
             from hezhang_plugin.i18n import user_text
@@ -74,7 +84,9 @@ class ExportTask(QgsTask):
             self.error = user_text(exc)
             return False
 
-    def _run_child(self, python: str) -> bool:
+    def _run_child(self, python: str) -> Optional[bool]:
+        """Export in a worker process; None when the worker could not start at all."""
+        from hezhang_plugin import runtime
         from hezhang_plugin.layout import export
 
         workspace, products, fmt, folder, dpi, page_size, per_page = self.args
@@ -85,24 +97,35 @@ class ExportTask(QgsTask):
             cmd.append("--one-file-per-page")
         if self.imagery:
             cmd.append("--imagery")
-        proc = self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
-                                env=export.worker_env(), start_new_session=True)
-        for line in proc.stdout:
-            if self.isCanceled():
-                # The export's own workers share its session: stop them all.
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait()
-                return False
-            kind, _, rest = line.rstrip("\n").partition(" ")
-            if kind == "PROGRESS":
-                self.setProgress(float(rest))
-            elif kind == "FILE":
-                self.files.append(rest)
-            elif kind == "WARNING":
-                self.warnings.append(rest)
-        err = proc.stderr.read()
-        if proc.wait() != 0:
-            self.error = err.strip() or "export failed"
+        try:
+            proc = self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module), no shell
+                                    encoding="utf-8", env=export.worker_env(), **runtime.popen_kwargs())
+        except OSError as exc:
+            get_logger().warning("export worker %s could not start: %s", python, exc)
+            return None
+        with proc:  # closes the pipes, whatever happens
+            reported = False
+            for line in proc.stdout:
+                if self.isCanceled():
+                    # The export's own workers share its process group: stop them all.
+                    runtime.stop(proc)
+                    return False
+                kind, _, rest = line.rstrip("\n").partition(" ")
+                reported = True
+                if kind == "PROGRESS":
+                    self.setProgress(float(rest))
+                elif kind == "FILE":
+                    self.files.append(rest)
+                elif kind == "WARNING":
+                    self.warnings.append(rest)
+            err = proc.stderr.read()
+            code = proc.wait()
+        if code != 0:
+            if not reported and "Traceback" in err:
+                # The worker died before exporting anything (its Python lacks what it needs).
+                get_logger().warning("export worker on %s failed to start:\n%s", python, err.strip()[-2000:])
+                return None
+            self.error = (err.strip().splitlines() or ["export failed"])[-1]
             return False
         return True
 
@@ -186,7 +209,7 @@ class ExportPage(DockPage):
         form.addRow("", self.imagery_check)
         self.folder_widget = QgsFileWidget()
         self.folder_widget.setObjectName("folderWidget")
-        self.folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.folder_widget.fileChanged.connect(self._update_buttons)
         form.addRow(self.tr("Output folder"), self.folder_widget)
         layout.addLayout(form)
@@ -268,21 +291,26 @@ class ExportPage(DockPage):
         self.task = None
         self._update_buttons()
         bar = self.iface.messageBar() if self.iface is not None else None
+        if task.notice:
+            get_logger().warning(task.notice)
+            if bar is not None:
+                bar.pushMessage(self.tr("Export"), task.notice, Qgis.MessageLevel.Info, 10)
         for warning in task.warnings:
             get_logger().warning(warning)
             if bar is not None:
-                bar.pushMessage(self.tr("Export"), warning, Qgis.Warning, 10)
+                bar.pushMessage(self.tr("Export"), warning, Qgis.MessageLevel.Warning, 10)
         if ok:
             self.progress.setValue(100)
             msg = self.tr("{0} file(s) written to {1}").format(len(task.files), task.args[3])
             self.status_label.setText(msg)
             get_logger().info(msg)
             if bar is not None:
-                bar.pushMessage(self.tr("Export"), msg, Qgis.Success, 8)
+                bar.pushMessage(self.tr("Export"), msg, Qgis.MessageLevel.Success, 8)
         else:
             msg = task.error or self.tr("Export canceled")
             self.status_label.setText(msg)
             get_logger().warning(msg)
             if bar is not None:
-                bar.pushMessage(self.tr("Export"), msg, Qgis.Critical if task.error else Qgis.Info, 10)
+                level = Qgis.MessageLevel.Critical if task.error else Qgis.MessageLevel.Info
+                bar.pushMessage(self.tr("Export"), msg, level, 10)
         self.export_finished.emit(list(task.files))

@@ -54,7 +54,7 @@ class ProbeTask(QgsTask):
 
     def __init__(self, src: sources.Source, authcfg: Optional[str], done: Callable):
         super().__init__(QCoreApplication.translate("ProbeTask", "Checking {0}").format(src.name),
-                         QgsTask.CanCancel)
+                         QgsTask.Flag.CanCancel)
         # The URL is resolved here, on the main thread: the auth manager is read once.
         self.url = sources.probe_target(src, authcfg) if not _invalid(src) else ""
         self.src, self.done = src, done
@@ -129,7 +129,7 @@ class OverlaysPage(DockPage):
         form = QFormLayout(box)
         self.key_edit = QLineEdit()
         self.key_edit.setObjectName("tiandituKey")
-        self.key_edit.setEchoMode(QLineEdit.Password)
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText(self.tr("key (tk), saved in the QGIS authentication database"))
         self.key_button = QPushButton(self.tr("Save key"))
         self.key_button.setObjectName("saveKeyButton")
@@ -320,12 +320,13 @@ class OverlaysPage(DockPage):
     def project(self) -> QgsProject:
         return QgsProject.instance()
 
-    def notify(self, text: str, level=Qgis.Info, duration: int = 8) -> None:
+    def notify(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 8) -> None:
         if self.torn_down:
             return
         self.last_message = text
         self.message.emit(text, int(level))
-        log.get_logger().log(40 if level == Qgis.Critical else 30 if level == Qgis.Warning else 20, text)
+        log.get_logger().log(40 if level == Qgis.MessageLevel.Critical else
+                             30 if level == Qgis.MessageLevel.Warning else 20, text)
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.tr("Overlays"), text, level, duration)
@@ -334,7 +335,7 @@ class OverlaysPage(DockPage):
         try:
             return placement.check_date(self.date_edit.text())
         except ValueError as exc:
-            self.notify(str(exc), Qgis.Warning)
+            self.notify(str(exc), Qgis.MessageLevel.Warning)
             raise
 
     def _place(self, layer, title: Optional[str] = None) -> None:
@@ -364,17 +365,17 @@ class OverlaysPage(DockPage):
         try:
             cid = sources.store_tianditu_key(self.key_edit.text())
         except sources.OverlayError as exc:
-            self.notify(str(exc), Qgis.Warning)
+            self.notify(str(exc), Qgis.MessageLevel.Warning)
             return
         self.key_edit.clear()
         self._refresh_key_status()
         self.notify(self.tr("Tianditu key saved in the QGIS authentication database ({0}).").format(cid),
-                    Qgis.Success)
+                    Qgis.MessageLevel.Success)
 
     def add_tianditu(self) -> None:
         authcfg = sources.tianditu_authcfg()
         if not authcfg:
-            self.notify(self.tr("Enter and save your Tianditu key (tk) first."), Qgis.Warning)
+            self.notify(self.tr("Enter and save your Tianditu key (tk) first."), Qgis.MessageLevel.Warning)
             return
         src = sources.tianditu_source(self.td_layer.currentData(), self.td_matrix.currentData())
         self._probe_then_add(src, authcfg)
@@ -409,7 +410,7 @@ class OverlaysPage(DockPage):
     def add_selected_preset(self) -> None:
         row = self.preset_list.currentRow()
         if not 0 <= row < len(self.presets):
-            self.notify(self.tr("Select a preset first."), Qgis.Warning)
+            self.notify(self.tr("Select a preset first."), Qgis.MessageLevel.Warning)
             return
         self._probe_then_add(self.presets[row], None)
 
@@ -432,7 +433,7 @@ class OverlaysPage(DockPage):
         try:
             sources.save_presets(self.presets + [src])
         except sources.OverlayError as exc:
-            self.notify(str(exc), Qgis.Warning)
+            self.notify(str(exc), Qgis.MessageLevel.Warning)
             return
         self.reload_presets()
 
@@ -444,14 +445,14 @@ class OverlaysPage(DockPage):
             self._date()
         except ValueError:
             return
-        self.notify(self.tr("Checking that {0} answers…").format(src.name), Qgis.Info, 3)
+        self.notify(self.tr("Checking that {0} answers…").format(src.name), Qgis.MessageLevel.Info, 3)
         self._start(ProbeTask(src, authcfg, lambda s, err, a=authcfg: self._probed(s, a, err)))
 
     def _probed(self, src: sources.Source, authcfg: Optional[str], error: Optional[str]) -> None:
         if self.torn_down:
             return
         if error:
-            self.notify(error, Qgis.Critical)
+            self.notify(error, Qgis.MessageLevel.Critical)
             return
         try:
             if authcfg:
@@ -459,12 +460,12 @@ class OverlaysPage(DockPage):
             layer = sources.make_layer(src, authcfg or "")
             self._place(layer)
         except (sources.OverlayError, ValueError) as exc:
-            self.notify(str(exc), Qgis.Critical)
+            self.notify(str(exc), Qgis.MessageLevel.Critical)
             return
         if src.warning:
-            self.notify(src.warning, Qgis.Warning, 0)
+            self.notify(src.warning, Qgis.MessageLevel.Warning, 0)
         else:
-            self.notify(self.tr("{0} added to the imagery group.").format(layer.name()), Qgis.Success, 4)
+            self.notify(self.tr("{0} added to the imagery group.").format(layer.name()), Qgis.MessageLevel.Success, 4)
 
     # ------------------------------------------------------------ local rasters
 
@@ -487,12 +488,12 @@ class OverlaysPage(DockPage):
             try:
                 self._place(rasters.open_raster(path, None, preset, self.bands()))
             except (sources.OverlayError, ValueError) as exc:
-                self.notify(str(exc), Qgis.Critical)
+                self.notify(str(exc), Qgis.MessageLevel.Critical)
             return None
         try:
             rasters.band_count(path)
         except sources.OverlayError as exc:
-            self.notify(str(exc), Qgis.Critical)
+            self.notify(str(exc), Qgis.MessageLevel.Critical)
             return None
         folder = os.path.dirname(path) if os.access(os.path.dirname(path) or ".", os.W_OK) \
             else tempfile.gettempdir()
@@ -501,7 +502,7 @@ class OverlaysPage(DockPage):
         title = os.path.splitext(os.path.basename(path))[0] + " NDWI"
         task.taskCompleted.connect(lambda: self._ndwi_done(task, title))
         task.taskTerminated.connect(lambda: self.notify(task.error or self.tr("NDWI cancelled."),
-                                                        Qgis.Critical))
+                                                        Qgis.MessageLevel.Critical))
         self._start(task)
         return task
 
@@ -511,7 +512,7 @@ class OverlaysPage(DockPage):
         try:
             self._place(rasters.open_raster(task.out_path, title, "ndwi"))
         except (sources.OverlayError, ValueError) as exc:
-            self.notify(str(exc), Qgis.Critical)
+            self.notify(str(exc), Qgis.MessageLevel.Critical)
 
     # ------------------------------------------------------------ opacity and compare
 
@@ -529,10 +530,10 @@ class OverlaysPage(DockPage):
     def swap_dates(self) -> None:
         a, b = self.compare_a.currentLayer(), self.compare_b.currentLayer()
         if a is None or b is None or a is b:
-            self.notify(self.tr("Choose two different imagery layers for dates A and B."), Qgis.Warning)
+            self.notify(self.tr("Choose two different imagery layers for dates A and B."), Qgis.MessageLevel.Warning)
             return
         shown = placement.swap_visible(self.project(), a, b)
-        self.notify(self.tr("Showing {0}.").format(shown.name()), Qgis.Info, 2)
+        self.notify(self.tr("Showing {0}.").format(shown.name()), Qgis.MessageLevel.Info, 2)
 
     # ------------------------------------------------------------ water change
 
@@ -540,11 +541,11 @@ class OverlaysPage(DockPage):
         a, b = self.compare_a.currentLayer(), self.compare_b.currentLayer()
         seg = self.wc_segments.currentLayer()
         if a is None or b is None or a is b or seg is None:
-            self.notify(self.tr("Choose the two dates (A before B) and the segments layer."), Qgis.Warning)
+            self.notify(self.tr("Choose the two dates (A before B) and the segments layer."), Qgis.MessageLevel.Warning)
             return None
         alg = QgsApplication.processingRegistry().algorithmById("hezhang:waterchange")
         if alg is None:
-            self.notify(self.tr("The hezhang Processing provider is not loaded."), Qgis.Critical)
+            self.notify(self.tr("The hezhang Processing provider is not loaded."), Qgis.MessageLevel.Critical)
             return None
         params = {
             "BEFORE": a.source(), "BEFORE_DATE": placement.acquisition_date(a) or "",
@@ -567,16 +568,16 @@ class OverlaysPage(DockPage):
             return
         if not ok:
             lines = self._wc_feedback.textLog().strip().splitlines() or [""]
-            self.notify(self.tr("Water change detection failed: {0}").format(lines[-1]), Qgis.Critical)
+            self.notify(self.tr("Water change detection failed: {0}").format(lines[-1]), Qgis.MessageLevel.Critical)
             return
         layer = self._wc_context.takeResultLayer(results["OUTPUT"])
         if layer is None:
-            self.notify(self.tr("Water change detection gave no layer."), Qgis.Critical)
+            self.notify(self.tr("Water change detection gave no layer."), Qgis.MessageLevel.Critical)
             return
         if self.project().addMapLayer(layer, False) is None:
-            self.notify(self.tr("The water change layer could not be added."), Qgis.Critical)
+            self.notify(self.tr("The water change layer could not be added."), Qgis.MessageLevel.Critical)
             return
         self.project().layerTreeRoot().insertLayer(0, layer)
         self.notify(self.tr("{0} water change polygon(s) found.").format(layer.featureCount()),
-                    Qgis.Success)
+                    Qgis.MessageLevel.Success)
         self.layer_added.emit(layer.id())

@@ -123,7 +123,7 @@ class DockPage(QWidget):
         if not self.torn_down:
             self.on_changed()
 
-    def show_message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
+    def show_message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
         """A short message in the QGIS message bar (and the plugin log)."""
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:

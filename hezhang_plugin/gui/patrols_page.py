@@ -40,8 +40,8 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin import compat, log
 from hezhang_plugin.gui.page import DockPage
 
-KIND_ROLE = Qt.UserRole + 1
-KEY_ROLE = Qt.UserRole + 2
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_COLOURS = {"ok": "#1b7a1b", "short": "#b36b00", "none": "#b00020"}
 COORDINATES = ("auto", "wgs84", "gcj02", "bd09")
 
@@ -141,7 +141,7 @@ class PatrolsPage(DockPage):
         self.detail_label = QLabel()
         self.detail_label.setObjectName("patrolDetail")
         self.detail_label.setWordWrap(True)
-        split = QSplitter(Qt.Vertical)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(self.detail_label)
         split.setStretchFactor(0, 4)
@@ -210,7 +210,7 @@ class PatrolsPage(DockPage):
         self.cancel_button.setEnabled(running)
         self.check_button.setEnabled(bool(self.uri) and self.check_task is None)
 
-    def _message(self, text: str, level=Qgis.Info, duration: int = 8) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 8) -> None:
         self.show_message(text, level, duration)
 
     # ------------------------------------------------------------ import
@@ -289,7 +289,9 @@ class PatrolsPage(DockPage):
         self.progress.setValue(100)
         self.report_text.setPlainText(report.to_text(lang))
         ok = report.written or (report.ok and not report.rejected)
-        self._message(report.summary(lang), Qgis.Success if report.written else (Qgis.Info if ok else Qgis.Warning))
+        level = Qgis.MessageLevel.Success if report.written else (
+            Qgis.MessageLevel.Info if ok else Qgis.MessageLevel.Warning)
+        self._message(report.summary(lang), level)
         if report.written:
             self.session.batch_written(("patrols", "patrol_segments"))
         self.import_finished.emit(report)
@@ -425,7 +427,7 @@ class PatrolsPage(DockPage):
         try:
             d = patrol_detail(self.uri, patrol_id, profile)
         except Exception as exc:  # a patrol removed meanwhile, an unreadable file
-            self._message(self.tr("Cannot show patrol {0}: {1}").format(patrol_id, exc), Qgis.Warning)
+            self._message(self.tr("Cannot show patrol {0}: {1}").format(patrol_id, exc), Qgis.MessageLevel.Warning)
             return
         self.detail = d
         p = d.patrol

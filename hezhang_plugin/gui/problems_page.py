@@ -46,6 +46,7 @@ from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import schema
 from hezhang_plugin.core.changes import ChangeSet
 from hezhang_plugin.core.messages import Message
+from hezhang_plugin.data.project import layer_source
 from hezhang_plugin.gui.edit_buffer import EditBufferApplier, EditError
 
 LAYERS = ("problems", "problem_events", "problem_transitions")
@@ -94,12 +95,12 @@ def _rows(source, fields, geometry: bool = False) -> list[dict]:
 def workspace_layers(path: str, project: Optional[QgsProject] = None) -> dict:
     """The project's layers reading ``path``, by table name."""
     project = project or QgsProject.instance()
-    want = os.path.normcase(os.path.abspath(path))
+    want = os.path.normcase(os.path.realpath(path))
     out = {}
     for lyr in project.mapLayers().values():
         if isinstance(lyr, QgsVectorLayer) and "|layername=" in lyr.source():
             file_part, _, rest = lyr.source().partition("|layername=")
-            if os.path.normcase(os.path.abspath(file_part)) == want:
+            if os.path.normcase(os.path.realpath(file_part)) == want:
                 out.setdefault(rest.split("|", 1)[0], lyr)
     return out
 
@@ -108,7 +109,7 @@ class ProblemsTask(QgsTask):
     """Reads the problems, their history, the workflow, units and chiefs off the UI thread."""
 
     def __init__(self, path: str, sources: dict, on_done):
-        super().__init__(QCoreApplication.translate("ProblemsPage", "Reading problems"), QgsTask.CanCancel)
+        super().__init__(QCoreApplication.translate("ProblemsPage", "Reading problems"), QgsTask.Flag.CanCancel)
         self.path, self.sources, self.on_done = path, sources, on_done
         self.rows: dict = {}
         self.error: Optional[BaseException] = None
@@ -265,7 +266,7 @@ class ProblemsPage(QWidget):
         if self.path:
             for name in LAYERS:
                 if name not in self.layers:
-                    lyr = QgsVectorLayer(f"{self.path}|layername={name}", name, "ogr")
+                    lyr = QgsVectorLayer(layer_source(self.path, name), name, "ogr")
                     if lyr.isValid():
                         self.layers[name] = lyr
         self._connect()
@@ -499,7 +500,7 @@ class ProblemsPage(QWidget):
         try:
             self.move(codes[0], status, self.note_edit.text(), expected_status=shown.get("status"))
         except (pmod.TransitionError, EditError) as exc:
-            self._message(exc.text(_lang()), Qgis.Warning)
+            self._message(exc.text(_lang()), Qgis.MessageLevel.Warning)
             return
         self.note_edit.clear()
 
@@ -564,9 +565,9 @@ class ProblemsPage(QWidget):
         try:
             n = self.complete_problems()
         except EditError as exc:
-            self._message(exc.text(_lang()), Qgis.Critical)
+            self._message(exc.text(_lang()), Qgis.MessageLevel.Critical)
             return
-        self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.Info)
+        self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.MessageLevel.Info)
 
     def add_water_change_clues(self, layer: QgsVectorLayer) -> int:
         """Problems from a ``hezhang:waterchange`` result layer, added to the edit buffer
@@ -618,17 +619,17 @@ class ProblemsPage(QWidget):
         layer = self.iface.activeLayer() if self.iface is not None else None
         if not isinstance(layer, QgsVectorLayer):
             self._message(self.tr("Select the layer written by hezhang:waterchange in the Layers panel first."),
-                          Qgis.Warning)
+                          Qgis.MessageLevel.Warning)
             return
         try:
             n = self.add_water_change_clues(layer)
         except EditError as exc:
-            self._message(exc.text(_lang()), Qgis.Warning)
+            self._message(exc.text(_lang()), Qgis.MessageLevel.Warning)
             return
         except ValueError as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return
-        self._message(self.tr("{0} water-change clue(s) added as problems").format(n), Qgis.Info)
+        self._message(self.tr("{0} water-change clue(s) added as problems").format(n), Qgis.MessageLevel.Info)
 
     def save_edits(self) -> bool:
         # History first: a status never lands without the row that explains it.
@@ -637,9 +638,9 @@ class ProblemsPage(QWidget):
             if lyr is not None and lyr.isEditable() and lyr.isModified():
                 if not lyr.commitChanges():
                     self._message(self.tr("Saving {0} failed: {1}").format(lyr.name(), "; ".join(lyr.commitErrors())),
-                                  Qgis.Critical)
+                                  Qgis.MessageLevel.Critical)
                     return False
-        self._message(self.tr("Problems saved"), Qgis.Success)
+        self._message(self.tr("Problems saved"), Qgis.MessageLevel.Success)
         return True
 
     def zoom_to_selected(self) -> None:
@@ -653,7 +654,7 @@ class ProblemsPage(QWidget):
             canvas.zoomToSelected(layer)
             canvas.refresh()
 
-    def _message(self, text: str, level=Qgis.Info) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.status_label.setText(text)
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:

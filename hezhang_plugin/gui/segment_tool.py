@@ -85,7 +85,7 @@ class DrawSegmentTool(QgsMapTool):
         self.preview = QgsRubberBand(canvas, QgsWkbTypes.LineGeometry)
         self.preview.setColor(QColor(230, 40, 40, 220))
         self.preview.setWidth(3)
-        self.setCursor(Qt.CrossCursor)
+        self.setCursor(Qt.CursorShape.CrossCursor)
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
@@ -119,7 +119,7 @@ class DrawSegmentTool(QgsMapTool):
 
     # -- events
     def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key_Escape:
+        if event.key() == Qt.Key.Key_Escape:
             self.reset()
             event.accept()
 
@@ -145,10 +145,10 @@ class DrawSegmentTool(QgsMapTool):
     def canvasReleaseEvent(self, event) -> None:
         if self._layers_gone():
             return
-        if event.button() == Qt.RightButton:
+        if event.button() == Qt.MouseButton.RightButton:
             self.reset()
             return
-        if event.button() != Qt.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
             return
         point = self._layer_point(event)
         if self.state == PICK_RIVER:

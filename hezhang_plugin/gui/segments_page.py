@@ -63,7 +63,7 @@ class _Cell:
         self.index = index
 
     def text(self) -> str:
-        value = self.index.data(Qt.DisplayRole)
+        value = self.index.data(Qt.ItemDataRole.DisplayRole)
         return "" if value is None else str(value)
 
     def data(self, role: int):
@@ -96,13 +96,13 @@ class ChoiceModel(QAbstractListModel):
     def rowCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.choices)
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         label, value = self.choices[index.row()]
-        if role in (Qt.DisplayRole, Qt.EditRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return label
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return value
         return None
 
@@ -139,18 +139,18 @@ class SegmentTableModel(QAbstractTableModel):
     def columnCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(LIST_COLUMNS)
 
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         r = self.visible[index.row()]
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return r["fid"]
-        if role != Qt.DisplayRole:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         col = LIST_COLUMNS[index.column()]
         if col == "bank":
@@ -187,13 +187,14 @@ class StatsTableModel(QAbstractTableModel):
     def columnCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and section < len(self.headers):
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and \
+                section < len(self.headers):
             return self.headers[section]
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or role != Qt.DisplayRole:
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         v = self.values[index.row()][index.column()]
         return "" if v is None else str(v)
@@ -268,12 +269,12 @@ class SegmentsPage(DockPage):
         self.list = TableView()
         self.list.setObjectName("segmentList")
         self.list.setModel(self.model)
-        self.list.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.list.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Fixed row heights: the view never measures 100,000 rows.
-        self.list.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.list.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.list.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.list, 2)
         buttons = QHBoxLayout()
         self.zoom_button = QPushButton(self.tr("Zoom to segment"))
@@ -342,7 +343,7 @@ class SegmentsPage(DockPage):
         self.stats_table = TableView()
         self.stats_table.setObjectName("statsTable")
         self.stats_table.setModel(self.stats_model)
-        self.stats_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.stats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         sl.addWidget(self.stats_table)
         layout.addWidget(stats_box, 1)
         # wiring
@@ -462,7 +463,7 @@ class SegmentsPage(DockPage):
                     selection.select(self.model.index(row, 0), self.model.index(row, last))
         self._syncing = True
         try:
-            self.list.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect)
+            self.list.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         finally:
             self._syncing = False
 
@@ -486,18 +487,18 @@ class SegmentsPage(DockPage):
 
         refusal = guards.write_refusal(self.session.path if self.session is not None else None)
         if refusal:
-            self._message(refusal, Qgis.Warning, 10)
+            self._message(refusal, Qgis.MessageLevel.Warning, 10)
             self.draw_button.setChecked(False)
             return
         rivers, units = self._project_layer("rivers"), self._project_layer("admin_units")
         if rivers is None or self.layer is None:
-            self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.Warning)
+            self._message(self.tr("Open a workspace with rivers and segments first."), Qgis.MessageLevel.Warning)
             self.draw_button.setChecked(False)
             return
         self.tool = DrawSegmentTool(canvas, rivers, self.layer, units, unit_level=self.level_combo.currentData())
         self.tool.set_bank(self.bank_combo.currentData())
-        self.tool.status.connect(lambda text: self._message(text, Qgis.Info, 3))
-        self.tool.refused.connect(lambda text: self._message(text, Qgis.Warning, 10))
+        self.tool.status.connect(lambda text: self._message(text, Qgis.MessageLevel.Info, 3))
+        self.tool.refused.connect(lambda text: self._message(text, Qgis.MessageLevel.Warning, 10))
         self.tool.deactivated.connect(lambda: self.draw_button.setChecked(False))
         canvas.setMapTool(self.tool)
 
@@ -509,11 +510,11 @@ class SegmentsPage(DockPage):
     def run_segmentation(self):
         """Segment the workspace's rivers in a background task (a batch write)."""
         if self.session is None or not self.session.is_open:
-            self._message(self.tr("Open a workspace first."), Qgis.Warning)
+            self._message(self.tr("Open a workspace first."), Qgis.MessageLevel.Warning)
             return None
         refusal = guards.write_refusal(self.session.path)
         if refusal:
-            self._message(refusal, Qgis.Warning, 10)
+            self._message(refusal, Qgis.MessageLevel.Warning, 10)
             return None
         if self.session.path and not guards.wait_until_free(self, self.session.path):
             return None
@@ -561,7 +562,7 @@ class SegmentsPage(DockPage):
         self._segmentation_ended()
         text = tr("Segmentation cancelled; the workspace was not changed.")
         self.result_label.setText(text)
-        self._message(text, Qgis.Warning, 10)
+        self._message(text, Qgis.MessageLevel.Warning, 10)
 
     def _segmentation_done(self, report: dict) -> None:
         self._segmentation_ended()
@@ -575,7 +576,7 @@ class SegmentsPage(DockPage):
         self.result_label.setText("\n".join([text] + notes))
         for line in report["repaired"] + report["invalid"] + notes:
             log.get_logger().warning(line)
-        self._message(text, Qgis.Success)
+        self._message(text, Qgis.MessageLevel.Success)
         self.session.batch_written(("segments",))
         self.refresh()
 
@@ -600,9 +601,9 @@ class SegmentsPage(DockPage):
         try:
             files = self.export_stats(path)
         except OSError as exc:
-            self._message(self.tr("Export failed: {0}").format(exc), Qgis.Critical, 10)
+            self._message(self.tr("Export failed: {0}").format(exc), Qgis.MessageLevel.Critical, 10)
             return
-        self._message(self.tr("Lengths exported to {0}").format(", ".join(files)), Qgis.Success)
+        self._message(self.tr("Lengths exported to {0}").format(", ".join(files)), Qgis.MessageLevel.Success)
 
-    def _message(self, text: str, level=Qgis.Info, duration: int = 6) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
         self.show_message(text, level, duration)

@@ -33,7 +33,7 @@ def plain(value):
     if hasattr(value, "isNull") and value.isNull():
         return None
     if isinstance(value, QDate):
-        return value.toString(Qt.ISODate)
+        return value.toString(Qt.DateFormat.ISODate)
     if hasattr(value, "toPyDate"):
         return value.toPyDate().isoformat()
     return value

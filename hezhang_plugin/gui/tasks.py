@@ -52,7 +52,7 @@ class TaskContext:
 class FunctionTask(QgsTask):
     """A QgsTask running ``work(context)``; result, error and traceback kept for finished()."""
 
-    def __init__(self, description: str, work: Callable[[TaskContext], Any], flags=QgsTask.CanCancel):
+    def __init__(self, description: str, work: Callable[[TaskContext], Any], flags=QgsTask.Flag.CanCancel):
         super().__init__(description, flags)
         self.work = work
         self.result: Any = None
@@ -115,9 +115,9 @@ def drain(timeout_s: float = 30.0) -> bool:
     end = time.monotonic() + timeout_s
     for task in list(_ORPHANS.values()):
         left_ms = max(0, int((end - time.monotonic()) * 1000))
-        if task.status() in (QgsTask.Running, QgsTask.OnHold, QgsTask.Queued):
+        if task.status() in (QgsTask.TaskStatus.Running, QgsTask.TaskStatus.OnHold, QgsTask.TaskStatus.Queued):
             task.waitForFinished(left_ms)
-    return all(t.status() not in (QgsTask.Running, QgsTask.Queued) for t in _ORPHANS.values())
+    return all(t.status() not in (QgsTask.TaskStatus.Running, QgsTask.TaskStatus.Queued) for t in _ORPHANS.values())
 
 
 def keep_until_done(task: QgsTask) -> None:
@@ -193,7 +193,7 @@ class TaskRunner(QObject):
         if task.error is not None:
             log.get_logger().error("%s failed:\n%s", task.description(), task.trace or repr(task.error))
             if self.notify is not None:
-                self.notify(f"{task.description()}: {error_text(task.error, self.lang())}", Qgis.Critical)
+                self.notify(f"{task.description()}: {error_text(task.error, self.lang())}", Qgis.MessageLevel.Critical)
             if failed is not None:
                 self._call(failed, task.error, task.description())
         elif cancelled is not None:
@@ -205,7 +205,7 @@ class TaskRunner(QObject):
         except Exception as exc:  # a failing callback must not break the task manager's loop
             log.get_logger().error("%s: applying the result failed:\n%s", what, traceback.format_exc())
             if self.notify is not None:
-                self.notify(f"{what}: {error_text(exc, self.lang())}", Qgis.Critical)
+                self.notify(f"{what}: {error_text(exc, self.lang())}", Qgis.MessageLevel.Critical)
 
     def cancel(self, key: str) -> None:
         task = self._keys.pop(key, None)
@@ -230,5 +230,5 @@ class TaskRunner(QObject):
 
         end = time.monotonic() + timeout_s
         while (self._tasks or _ORPHANS) and time.monotonic() < end:
-            QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         return not self._tasks

@@ -1,4 +1,4 @@
-"""Translation: the plugin follows the QGIS locale (zh_CN, zh-Hans, zh → Simplified Chinese)."""
+"""Translation: the plugin speaks the language QGIS runs in (zh_CN, zh-Hans, zh → Simplified Chinese)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,24 @@ I18N_DIR = os.path.dirname(__file__)
 
 
 def qgis_locale() -> str:
-    settings = QgsSettings()
-    if settings.value("locale/overrideFlag", False, type=bool):
-        return settings.value("locale/userLocale", "", type=str) or "en"
+    """The language QGIS itself runs in, as QGIS decides it (src/app/main.cpp): the
+    translation QGIS installed (``qgis --lang zh-Hans``, else the override in Options, else
+    the system locale: ``QgsApplication.translation()``); where QGIS set none (tests, a
+    script's own QgsApplication) the override setting, then the locale QGIS last stored
+    (it writes ``locale/userLocale`` on every start without the override flag), then Qt's
+    default locale."""
     from qgis.PyQt.QtCore import QLocale
 
-    return QLocale.system().name()
+    from hezhang_plugin import compat
+
+    translation = compat.qgis_translation()
+    if translation:
+        return translation
+    settings = QgsSettings()
+    user_locale = settings.value("locale/userLocale", "", type=str) or ""
+    if settings.value("locale/overrideFlag", False, type=bool):
+        return user_locale or "en"
+    return user_locale or QLocale().name()
 
 
 def translation_for(locale: str) -> Optional[str]:

@@ -23,7 +23,6 @@ from qgis.core import (
     QgsLayoutTable,
     QgsLayoutTableColumn,
     QgsLayoutTableStyle,
-    QgsLegendStyle,
     QgsLineSymbol,
     QgsPalLayerSettings,
     QgsPrintLayout,
@@ -37,6 +36,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
+from hezhang_plugin import compat
 from hezhang_plugin.core import lengths, schema, validity
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import MapContent, coverage_table_rows
@@ -88,7 +88,7 @@ def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] =
                                                    "capstyle": "flat"})
         sym.insertSymbolLayer(0, under_symbol.symbolLayer(0).clone())
     for i in range(sym.symbolLayerCount()):
-        sym.symbolLayer(i).setDataDefinedProperty(QgsSymbolLayer.PropertyOffset,
+        sym.symbolLayer(i).setDataDefinedProperty(QgsSymbolLayer.Property.PropertyOffset,
                                                   QgsProperty.fromExpression(BANK_OFFSET_EXPR))
     return sym
 
@@ -151,7 +151,7 @@ def _add_centroid_label_style(units, name: str) -> None:
                 rule.setActive(False)
                 continue
             settings = QgsPalLayerSettings(rule.settings())
-            settings.placement = QgsPalLayerSettings.OverPoint
+            settings.placement = compat.label_placement("OverPoint")
             rule.setSettings(settings)
     c.add_named_style(units, name, units.renderer().clone(), labeling)
 
@@ -200,14 +200,10 @@ def _extent_in(layer, crs, project):
 
 
 def _style_legend(legend, size: float) -> None:
-    for style, s, bold in ((QgsLegendStyle.Title, size * 1.35, True), (QgsLegendStyle.Group, size * 1.1, True),
-                           (QgsLegendStyle.Subgroup, size * 1.05, True),
-                           (QgsLegendStyle.SymbolLabel, size, False)):
-        st = legend.rstyle(style)
-        if hasattr(st, "setTextFormat"):  # 3.30+
-            st.setTextFormat(c.text_format(s, "#202020", bold))
-        else:
-            st.setFont(c.font(s, bold))
+    title, group, subgroup, symbol_label = compat.legend_styles()
+    for style, s, bold in ((title, size * 1.35, True), (group, size * 1.1, True), (subgroup, size * 1.05, True),
+                           (symbol_label, size, False)):
+        compat.set_legend_text_format(legend, style, c.text_format(s, "#202020", bold))
 
 
 def _add_legend(layout, map_item, project, layers, x, y, w, h, size) -> QgsLayoutItemLegend:
@@ -233,27 +229,22 @@ def _add_legend(layout, map_item, project, layers, x, y, w, h, size) -> QgsLayou
 
 
 def _style_table(table, size: float, header_fill: str) -> None:
-    if hasattr(table, "setContentTextFormat"):
-        table.setContentTextFormat(c.text_format(size, "#202020"))
-        table.setHeaderTextFormat(c.text_format(size, "#ffffff", True))
-    else:
-        table.setContentFont(c.font(size))
-        table.setHeaderFont(c.font(size, True))
-        table.setHeaderFontColor(QColor("#ffffff"))
+    table.setContentTextFormat(c.text_format(size, "#202020"))  # text formats: QGIS 3.16+
+    table.setHeaderTextFormat(c.text_format(size, "#ffffff", True))
     table.setShowGrid(True)
     table.setGridColor(QColor("#8a8a8a"))
     table.setGridStrokeWidth(0.2)
     table.setCellMargin(size * 0.18)
-    table.setHeaderHAlignment(QgsLayoutTable.FollowColumn)
-    table.setWrapBehavior(QgsLayoutTable.WrapText)
+    table.setHeaderHAlignment(QgsLayoutTable.HeaderHAlignment.FollowColumn)
+    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
     style = QgsLayoutTableStyle()
     style.enabled = True
     style.cellBackgroundColor = QColor(header_fill)
-    table.setCellStyle(QgsLayoutTable.HeaderRow, style)
+    table.setCellStyle(QgsLayoutTable.CellStyleGroup.HeaderRow, style)
     even = QgsLayoutTableStyle()
     even.enabled = True
     even.cellBackgroundColor = QColor("#eef3fa")
-    table.setCellStyle(QgsLayoutTable.EvenRows, even)
+    table.setCellStyle(QgsLayoutTable.CellStyleGroup.EvenRows, even)
 
 
 def _frame(layout, table, x, y, w, h) -> QgsLayoutFrame:
@@ -271,7 +262,7 @@ def _wrap_cjk(expr: str, width_mm: float, size_pt: float) -> str:
     return f"regexp_replace({expr}, '(.{{{per_line}}})(?=.)', '\\\\1\\n')"
 
 
-def _column(heading: str, expr: str, width: float, align=Qt.AlignLeft) -> QgsLayoutTableColumn:
+def _column(heading: str, expr: str, width: float, align=Qt.AlignmentFlag.AlignLeft) -> QgsLayoutTableColumn:
     col = QgsLayoutTableColumn(heading)
     col.setAttribute(expr)
     col.setWidth(width)
@@ -296,9 +287,9 @@ def build_coverage(project: QgsProject, content: MapContent, page: str = c.DEFAU
     M = 10 * s
     right_w = 128 * s
     c.add_label(layout, "title", f"{content.district_name}河长制一张图", M, M - 2 * s, W - 2 * M, 14 * s,
-                24 * s, "#0b2d5c", True, Qt.AlignHCenter)
+                24 * s, "#0b2d5c", True, Qt.AlignmentFlag.AlignHCenter)
     c.add_label(layout, "subtitle", "", M, M + 12 * s, W - 2 * M, 7 * s, 10.5 * s, "#404040",
-                align=Qt.AlignHCenter)
+                align=Qt.AlignmentFlag.AlignHCenter)
     top = M + 22 * s
     map_w = W - 2 * M - right_w - 6 * s
     map_h = H - top - M
@@ -317,11 +308,11 @@ def build_coverage(project: QgsProject, content: MapContent, page: str = c.DEFAU
     table.setIncludeTableHeader(True)
     table.setHeaders([QgsLayoutTableColumn(h) for h in COVERAGE_HEADINGS])
     table.setColumnWidths([w * s for w in COVERAGE_WIDTHS])
-    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     frame = _frame(layout, table, rx, top + 99 * s, right_w, map_h - 99 * s - 20 * s)
     frame.setId("chief_table")
     c.add_label(layout, "footer", "", rx, top + map_h - 18 * s, right_w, 18 * s, 6.5 * s, "#404040",
-                valign=Qt.AlignBottom)
+                valign=Qt.AlignmentFlag.AlignBottom)
     fill_coverage(layout, content)
     return layout
 
@@ -383,7 +374,7 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     M = 10 * s
     right_w = 150 * s
     c.add_label(layout, "title", f"{content.district_name} [% \"name\" %] 河长制责任分布图", M, M - 2 * s,
-                W - 2 * M, 14 * s, 22 * s, "#0b2d5c", True, Qt.AlignHCenter)
+                W - 2 * M, 14 * s, 22 * s, "#0b2d5c", True, Qt.AlignmentFlag.AlignHCenter)
     # Single-bank km (core.lengths) of the town's current segments, as every other view counts.
     counted = lengths.counted_km_expression(segs.id(), segs.crs().authid() or segs.crs().toWkt(), CURRENT_EXPR)
     in_town = "left(\"unit_code\", 9) = left(attribute(@atlas_feature, 'code'), 9) AND " + CURRENT_EXPR
@@ -392,13 +383,13 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
                f"filter:={in_town}), 0), 2)")
     c.add_label(layout, "subtitle",
                 f"[% \"code\" %]　·　河段 [% {count_expr} %] 段，长度 [% {km_expr} %] 公里　·　截至 [% {AS_OF_TEXT} %]",
-                M, M + 12 * s, W - 2 * M, 7 * s, 10.5 * s, "#404040", align=Qt.AlignHCenter)
+                M, M + 12 * s, W - 2 * M, 7 * s, 10.5 * s, "#404040", align=Qt.AlignmentFlag.AlignHCenter)
     top = M + 22 * s
     map_w = W - 2 * M - right_w - 6 * s
     map_h = H - top - M
     m = _add_map(layout, project, M, top, map_w, map_h, c.THEME_COVERAGE, crs, _extent_in(units, crs, project))
     m.setAtlasDriven(True)
-    m.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+    m.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     m.setAtlasMargin(0.12)
     # The page's town stands out: its villages alone are drawn (clipped to the town); rivers,
     # segments and boards run on beyond it for orientation (segments on the town's edge lie
@@ -440,7 +431,7 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
         _column("职务", "\"position\"", 18 * s),
         _column("联系电话", "\"phone\"", 19 * s),
         _column("负责河段", seg_names, 30 * s),
-        _column("长度(km)", seg_km, 10 * s, Qt.AlignRight),
+        _column("长度(km)", seg_km, 10 * s, Qt.AlignmentFlag.AlignRight),
     ]
     table.setColumns(cols)
     sort = _column("", f"{_rank('level', schema.LEVELS)} * 100 + {_rank('role', schema.ROLES)}", 0)
@@ -448,9 +439,9 @@ def build_town_atlas(project: QgsProject, content: MapContent, page: str = c.DEF
     table.setSortColumns([sort2, sort]) if hasattr(table, "setSortColumns") else None
     _style_table(table, 6.5 * s, "#0b4ea2")
     table.setMaximumNumberOfFeatures(60)
-    table.setEmptyTableBehavior(QgsLayoutTable.ShowMessage)
+    table.setEmptyTableBehavior(QgsLayoutTable.EmptyTableMode.ShowMessage)
     table.setEmptyTableMessage("本乡镇尚未录入河长")
-    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     _frame(layout, table, rx, top + 92 * s, right_w, map_h - 92 * s).setId("chief_table")
     return layout
 
@@ -488,9 +479,10 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
                   f"expression:=\"board_code\", {on_board}, concatenator:='、'), \"seg_code\")")
     # Header band.
     c.add_rect(layout, "header_band", 0, 0, W, 40 * s, c.BOARD_BLUE)
-    c.add_label(layout, "title", "河 长 公 示 牌", 0, 3 * s, W, 34 * s, 50 * s, "#ffffff", True, Qt.AlignHCenter)
+    c.add_label(layout, "title", "河 长 公 示 牌", 0, 3 * s, W, 34 * s, 50 * s, "#ffffff", True,
+                Qt.AlignmentFlag.AlignHCenter)
     c.add_label(layout, "segment_title", f"[% {river} %]　[% \"name\" %]", 12 * s, 44 * s, W - 24 * s, 16 * s,
-                28 * s, c.BOARD_BLUE, True, Qt.AlignHCenter)
+                28 * s, c.BOARD_BLUE, True, Qt.AlignmentFlag.AlignHCenter)
     c.add_rect(layout, "rule", 12 * s, 62 * s, W - 24 * s, 0.8 * s, c.BOARD_BLUE)
     lx, lw = 14 * s, 238 * s
     info = ("河流名称：[% {river} %]　　河段编码：[% \"seg_code\" %]\n"
@@ -498,7 +490,8 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
             "终　　点：[% coalesce(\"end_name\", '—') %]\n"
             "河段长度：[% format_number(\"length_km\", 2) %] 公里　　岸　　别：[% {bank} %]\n"
             "责任区域：[% {unit} %]").format(river=river, bank=_case("bank", schema.BANKS), unit=unit)
-    c.add_label(layout, "segment_info", info, lx, 67 * s, lw, 48 * s, 15 * s, "#202020", valign=Qt.AlignTop)
+    c.add_label(layout, "segment_info", info, lx, 67 * s, lw, 48 * s, 15 * s, "#202020",
+                valign=Qt.AlignmentFlag.AlignTop)
     c.add_label(layout, "chiefs_title", "河长及职责", lx, 117 * s, lw, 10 * s, 17 * s, c.BOARD_BLUE, True)
     # A level of chiefs missing (rule R1) is said on the board, not left as a silent gap.
     from hezhang_plugin.data.project import level_missing_expr
@@ -508,10 +501,10 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
             ("district", "区级"), ("town", "镇级"), ("village", "村级"))) + ")")
     table_w = (15 + 22 + 20 + 44 + 34 + 70) * s  # the chief table's columns, below
     c.add_label(layout, "chiefs_missing", f"[% {missing} %]", lx, 117 * s, table_w, 10 * s, 13 * s,
-                c.UNCOVERED_COLOUR, True, Qt.AlignRight)
+                c.UNCOVERED_COLOUR, True, Qt.AlignmentFlag.AlignRight)
     table = QgsLayoutItemAttributeTable(layout)
     layout.addMultiFrame(table)
-    table.setSource(QgsLayoutItemAttributeTable.RelationChildren)
+    table.setSource(QgsLayoutItemAttributeTable.ContentSource.RelationChildren)
     table.setRelationId("segment_assignments")
     table.setFilterFeatures(True)
     table.setFeatureFilter(CURRENT_EXPR)
@@ -529,35 +522,35 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
                                       0)])
     _style_table(table, 12.5 * s, c.BOARD_BLUE)
     table.setMaximumNumberOfFeatures(10)
-    table.setEmptyTableBehavior(QgsLayoutTable.ShowMessage)
+    table.setEmptyTableBehavior(QgsLayoutTable.EmptyTableMode.ShowMessage)
     table.setEmptyTableMessage("本河段河长待落实，请拨打监督举报电话反映")
-    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     _frame(layout, table, lx, 129 * s, lw, 108 * s).setId("chief_table")
     c.add_label(layout, "target_title", "治理目标", lx, 238 * s, lw, 10 * s, 17 * s, c.BOARD_BLUE, True)
     c.add_label(layout, "target", f"[% coalesce(\"target\", '{DEFAULT_TARGET}') %]", lx, 249 * s, lw, 22 * s,
-                15 * s, "#202020", valign=Qt.AlignTop)
+                15 * s, "#202020", valign=Qt.AlignmentFlag.AlignTop)
     # Right column: inset map, prohibited acts, hotline.
     rx, rw = 262 * s, W - 262 * s - 14 * s
     crs = c.gk_crs_for(content.centre_lon or 114.0)
     m = _add_map(layout, project, rx, 67 * s, rw, 118 * s, c.THEME_BOARDS, crs, _extent_in(units, crs, project))
     m.setAtlasDriven(True)
-    m.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+    m.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     m.setAtlasMargin(0.35)
     c.add_north_arrow(layout, m, rx + rw - 11 * s, 70 * s, 8 * s, 12 * s)
     c.add_scale_bar(layout, m, rx + 3 * s, 67 * s + 118 * s - 11 * s, 7 * s, 45 * s)
     c.add_label(layout, "map_caption", "河段示意图（橙色为本河段）", rx, 186 * s, rw, 7 * s, 9 * s, "#505050",
-                align=Qt.AlignHCenter)
+                align=Qt.AlignmentFlag.AlignHCenter)
     c.add_label(layout, "prohibited_title", "禁止行为", rx, 195 * s, rw, 9 * s, 16 * s, "#b22222", True)
     c.add_label(layout, "prohibited", PROHIBITED_ACTS, rx, 205 * s, rw, 46 * s, 11 * s, "#202020",
-                valign=Qt.AlignTop)
+                valign=Qt.AlignmentFlag.AlignTop)
     c.add_rect(layout, "hotline_box", rx, 252 * s, rw, 18 * s, "#fff4f4", "#b22222", 0.6 * s)
     c.add_label(layout, "hotline", f"监督举报电话：[% {hotline} %]", rx, 252 * s, rw, 18 * s, 20 * s, "#b22222",
-                True, Qt.AlignHCenter)
+                True, Qt.AlignmentFlag.AlignHCenter)
     c.add_rect(layout, "footer_band", 0, H - 24 * s, W, 24 * s, "#e8eef8")
     c.add_label(layout, "footer",
                 f"{content.district_name}河长制办公室　　公示牌编号：[% {board_code} %]　　"
                 f"内容日期：[% {content_date} %]",
-                14 * s, H - 22 * s, W - 28 * s, 20 * s, 12 * s, "#0b2d5c", align=Qt.AlignHCenter)
+                14 * s, H - 22 * s, W - 28 * s, 20 * s, 12 * s, "#0b2d5c", align=Qt.AlignmentFlag.AlignHCenter)
     return layout
 
 

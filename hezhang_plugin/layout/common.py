@@ -25,12 +25,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
-from hezhang_plugin import compat
+from hezhang_plugin import compat, fonts
 from hezhang_plugin.log import get_logger
-
-#: The CJK font of every layout: WenQuanYi Zen Hei writes correct code points into the
-#: PDF text layer (Noto Sans CJK's CFF subsets do not), so PDFs stay searchable.
-CJK_FONT = "WenQuanYi Zen Hei"
 
 #: Page sizes in mm, landscape (width, height).
 PAGE_SIZES = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "A0": (1189.0, 841.0)}
@@ -66,19 +62,19 @@ def tr(text: str) -> str:
 
 
 def cjk_font_available() -> bool:
-    from qgis.PyQt.QtGui import QFontDatabase
-
-    return CJK_FONT in QFontDatabase().families()
+    """True when one of the Chinese fonts of ``fonts.CJK_FONTS`` is installed."""
+    return fonts.cjk_font() is not None
 
 
 def check_cjk_font(feedback=None) -> bool:
-    """True when the layout font is installed; else a clear warning (once per process)."""
+    """True when a Chinese font is installed; else a clear warning (once per process)."""
     global _FONT_WARNED
     if cjk_font_available():
         return True
     msg = QCoreApplication.translate(
-        "Hezhang", "The font \"{0}\" is not installed: Chinese text in the maps would print as "
-        "empty boxes. Install it (Debian: apt install fonts-wqy-zenhei) and export again.").format(CJK_FONT)
+        "Hezhang", "No Chinese font is installed ({0}): Chinese text in the maps would print as "
+        "empty boxes. Install one (Debian: apt install fonts-wqy-zenhei) and export again.").format(
+        ", ".join(fonts.FAMILIES[:9]))
     if feedback is not None:
         feedback.reportError(msg, False)
     if not _FONT_WARNED:
@@ -88,7 +84,7 @@ def check_cjk_font(feedback=None) -> bool:
 
 
 def font(size: float, bold: bool = False) -> QFont:
-    f = QFont(CJK_FONT)
+    f = QFont(fonts.cjk_family())
     f.setPointSizeF(size)
     f.setBold(bold)
     return f
@@ -117,16 +113,12 @@ def place(item, x: float, y: float, w: float, h: float) -> None:
 
 
 def add_label(layout, item_id: str, text: str, x: float, y: float, w: float, h: float, size: float,
-              colour: str = "#202020", bold: bool = False, align=Qt.AlignLeft,
-              valign=Qt.AlignVCenter) -> QgsLayoutItemLabel:
+              colour: str = "#202020", bold: bool = False, align=Qt.AlignmentFlag.AlignLeft,
+              valign=Qt.AlignmentFlag.AlignVCenter) -> QgsLayoutItemLabel:
     label = QgsLayoutItemLabel(layout)
     label.setId(item_id)
     label.setText(text)
-    if hasattr(label, "setTextFormat"):  # 3.24+
-        label.setTextFormat(text_format(size, colour, bold))
-    else:
-        label.setFont(font(size, bold))
-        label.setFontColor(QColor(colour))
+    compat.set_item_text_format(label, text_format(size, colour, bold))
     label.setHAlign(align)
     label.setVAlign(valign)
     label.setMargin(0.5)
@@ -140,7 +132,7 @@ def add_rect(layout, item_id: str, x: float, y: float, w: float, h: float, fill:
     from qgis.core import QgsFillSymbol
 
     shape = QgsLayoutItemShape(layout)
-    shape.setShapeType(QgsLayoutItemShape.Rectangle)
+    shape.setShapeType(QgsLayoutItemShape.Shape.Rectangle)
     shape.setId(item_id)
     props = {"color": fill, "outline_style": "no" if not outline else "solid"}
     if outline:
@@ -167,8 +159,8 @@ def add_north_arrow(layout, map_item, x: float, y: float, w: float, h: float) ->
     pic.setId("north_arrow")
     pic.setPicturePath(north_arrow_svg())
     pic.setLinkedMap(map_item)
-    pic.setNorthMode(QgsLayoutItemPicture.GridNorth)
-    pic.setResizeMode(QgsLayoutItemPicture.Zoom)
+    pic.setNorthMode(QgsLayoutItemPicture.NorthMode.GridNorth)
+    pic.setResizeMode(QgsLayoutItemPicture.ResizeMode.Zoom)
     pic.setSvgFillColor(QColor("#202020"))
     layout.addLayoutItem(pic)
     place(pic, x, y, w, h)
@@ -185,10 +177,7 @@ def add_scale_bar(layout, map_item, x: float, y: float, size: float, width_mm: f
     bar.setNumberOfSegmentsLeft(0)
     bar.setNumberOfSegments(4)
     bar.setHeight(size * 0.35)
-    if hasattr(bar, "setTextFormat"):
-        bar.setTextFormat(text_format(size, "#202020"))
-    else:
-        bar.setFont(font(size))
+    compat.set_item_text_format(bar, text_format(size, "#202020"))
     bar.setSegmentSizeMode(compat.scalebar_fit_width())
     bar.setMinimumBarWidth(width_mm * 0.6)
     bar.setMaximumBarWidth(width_mm)
@@ -210,11 +199,15 @@ def map_frame(item, width: float = 0.3) -> None:
 
 def workspace_layers(project: QgsProject) -> dict[str, QgsVectorLayer]:
     """Workspace layers of a project by table name (admin_units, segments, ...)."""
+    from hezhang_plugin.data.postgres.qgis_sources import table_of
+
     out = {}
     for lyr in project.mapLayers().values():
         src = lyr.source()
         if "|layername=" in src:
             out[src.split("|layername=")[1].split("|")[0]] = lyr
+        elif lyr.providerType() == "postgres" and table_of(src):
+            out[table_of(src)] = lyr  # a PostgreSQL workspace's table
     return out
 
 

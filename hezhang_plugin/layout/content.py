@@ -13,7 +13,6 @@ from typing import Optional
 
 from hezhang_plugin.core import assignments as amod
 from hezhang_plugin.core import codes, lengths, schema, validity
-from hezhang_plugin.data import io
 
 LEVEL_ORDER = {"district": 0, "town": 1, "village": 2}
 ROLE_ORDER = {c.value: i for i, c in enumerate(schema.ROLES.choices)}
@@ -50,11 +49,14 @@ class MapContent:
 
 def read_content(path: str, on: Optional[dt.date] = None) -> MapContent:
     on = on or dt.date.today()
-    meta = io.read_rows(path, "hz_meta")[0]
-    units = io.read_rows(path, "admin_units", with_geometry=True)
-    segments = validity.current_rows(io.read_rows(path, "segments", with_geometry=True), on)
-    chiefs = {c["chief_id"]: c for c in io.read_rows(path, "chiefs")}
-    assignments = validity.current_rows(io.read_rows(path, "assignments"), on)
+    from hezhang_plugin.data.backend import as_backend
+
+    ws = as_backend(path)  # a GeoPackage or a PostgreSQL workspace
+    meta = ws.read_rows("hz_meta")[0]
+    units = ws.read_rows("admin_units", with_geometry=True)
+    segments = validity.current_rows(ws.read_rows("segments", with_geometry=True), on)
+    chiefs = {c["chief_id"]: c for c in ws.read_rows("chiefs")}
+    assignments = validity.current_rows(ws.read_rows("assignments"), on)
     seg_km = dict(zip((s["seg_code"] for s in segments),
                       (float(v) for v in lengths.counted_km(segments, meta.get("crs") or schema.DEFAULT_CRS))))
     unit_by_code = {u["code"]: u for u in units}

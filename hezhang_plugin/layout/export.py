@@ -7,8 +7,8 @@ both ends, small ones in the middle); this process renders chunks from the front
 worker processes (``python -m hezhang_plugin.layout.worker``, started first so their
 start-up overlaps this process's work) take chunks from the back; each chunk is claimed by
 creating a file, so nobody waits for anybody. The parts are joined in page order with
-``pdfunite`` (poppler) or pypdf. Without either, or without a Python that can import QGIS,
-export runs in this process only.
+pypdf (or poppler's ``pdfunite``). Without either, or without QGIS's own Python interpreter
+(``runtime.qgis_python``), export runs in this process only.
 
 Per page, QGIS re-applies a map theme's layer styles by parsing their XML (for every map
 item, every page); when the project is ours, the themes' styles are applied once for the
@@ -24,7 +24,6 @@ import math
 import os
 import shutil
 import subprocess  # nosec B404 - runs the plugin's own export worker, no shell
-import sys
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -46,10 +45,12 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtXml import QDomDocument
 
+from hezhang_plugin import fonts, runtime
+from hezhang_plugin.core import uris
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
-from hezhang_plugin.layout import builders
+from hezhang_plugin.layout import builders, pdftext
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout.content import read_content
 from hezhang_plugin.log import get_logger
@@ -125,7 +126,7 @@ def _check(result, what: str, exporter=None) -> None:
         result, message = result[0], result[1]
     else:
         message = exporter.errorFile() if exporter is not None else ""
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise ExportError(tr("Export of {0} failed (code {1}) {2}").format(what, int(result), message or ""))
 
 
@@ -154,8 +155,11 @@ def ensure_layouts(project: QgsProject, workspace_path: str, products: Sequence[
             else:
                 layout = builders.BUILDERS[product](project, content, page)
             manager.addLayout(layout)
-        elif product == "coverage":
-            builders.fill_coverage(layout, content)
+        else:
+            # A layout saved where another Chinese font was installed prints with this one.
+            fonts.fix_layout(layout)
+            if product == "coverage":
+                builders.fill_coverage(layout, content)
         out[product] = layout
     return out, content, True
 
@@ -179,6 +183,7 @@ def load_template(project: QgsProject, path: str):
     root = doc.documentElement()
     if root.isNull() or not layout.readLayoutXml(root, doc, QgsReadWriteContext()):
         raise ExportError(tr("{0} is not a layout template").format(path))
+    fonts.fix_layout(layout)
     return layout
 
 
@@ -257,7 +262,8 @@ def _map_style_plan(layout):
         if not isinstance(item, QgsLayoutItemMap):
             continue
         props = item.dataDefinedProperties()
-        if props.isActive(QgsLayoutObject.MapStylePreset) or props.isActive(QgsLayoutObject.MapLayers):
+        if props.isActive(QgsLayoutObject.DataDefinedProperty.MapStylePreset) or \
+                props.isActive(QgsLayoutObject.DataDefinedProperty.MapLayers):
             return None
         if item.followVisibilityPreset():
             name = item.followVisibilityPresetName()
@@ -397,65 +403,46 @@ def render_chunks(layout, plan: dict, order: Sequence[int], progress: Optional[C
     return done
 
 
-_PYTHON_CACHE: dict = {}
-
-
 def worker_python() -> Optional[str]:
-    """A Python interpreter that can import QGIS, for worker processes (None: none found).
-
-    When this process is itself a Python interpreter with QGIS loaded (qgis_process
-    scripts, tests, the demo) it is the answer; inside QGIS desktop ``sys.executable`` is
-    QGIS, so ``python3`` on the PATH is tried once.
-    """
-    if os.path.basename(sys.executable).lower().startswith("python"):
-        return sys.executable
-    if "python" in _PYTHON_CACHE:
-        return _PYTHON_CACHE["python"]
-    found = shutil.which("python3")
-    ok = None
-    if found:
-        try:
-            res = subprocess.run([found, "-c", "import qgis.core"], capture_output=True, timeout=60,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
-                                 env=worker_env())
-            ok = found if res.returncode == 0 else None
-        except (OSError, subprocess.TimeoutExpired):
-            ok = None
-    _PYTHON_CACHE["python"] = ok
-    return ok
+    """QGIS's own Python interpreter for worker processes, None when there is none
+    (``runtime.qgis_python``: never a foreign ``python3`` that comes first on PATH)."""
+    return runtime.qgis_python()
 
 
 def worker_env() -> dict:
-    env = dict(os.environ)
-    rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env["PYTHONPATH"] = os.pathsep.join([_PLUGIN_PARENT] + rest)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env.setdefault("PROJ_DATA", "/usr/share/proj")
-    return env
+    """Environment of a worker process (``runtime.child_env``)."""
+    return runtime.child_env(worker_python())
 
 
 def merge_pdfs(parts: list[str], out: str) -> None:
-    tool = shutil.which("pdfunite")
-    if tool:
-        res = subprocess.run([tool, *parts, out], capture_output=True, text=True)  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
-        if res.returncode != 0:
-            raise ExportError(tr("pdfunite failed: {0}").format(res.stderr.strip()))
+    """Join PDF ``parts`` in order into ``out``: with pypdf (pure Python, on every
+    platform), else with poppler's ``pdfunite`` where it is installed."""
+    try:
+        from pypdf import PdfWriter
+    except ImportError:
+        PdfWriter = None  # noqa: N806
+    if PdfWriter is not None:
+        writer = PdfWriter()
+        for p in parts:
+            writer.append(p)
+        with open(out, "wb") as fh:
+            writer.write(fh)
         return
-    from pypdf import PdfWriter  # optional; checked by can_merge()
-
-    writer = PdfWriter()
-    for p in parts:
-        writer.append(p)
-    with open(out, "wb") as fh:
-        writer.write(fh)
+    tool = shutil.which("pdfunite")
+    if tool is None:
+        raise ExportError(tr("Joining PDF parts needs the Python package pypdf"))
+    res = subprocess.run([tool, *parts, out], capture_output=True, text=True,  # nosec B603 - fixed argument list, no shell
+                         **runtime.popen_kwargs(new_group=False))
+    if res.returncode != 0:
+        raise ExportError(tr("pdfunite failed: {0}").format(res.stderr.strip()))
 
 
 def can_merge() -> bool:
-    if shutil.which("pdfunite"):
-        return True
+    """True when PDF parts can be joined (pypdf, or pdfunite); else exports stay in one process."""
     try:
         import pypdf  # noqa: F401
     except ImportError:
-        return False
+        return shutil.which("pdfunite") is not None
     return True
 
 
@@ -515,8 +502,8 @@ def export_atlas_parallel(workspace_path: str, layout, template: str, path: str,
                 cmd.append("--themes-stored")
             elif imagery:
                 cmd.append("--imagery")
-            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module or a PDF tool), no shell
-                                          env=worker_env()))
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module), no shell
+                                          env=worker_env(), **runtime.popen_kwargs(new_group=False)))
         threads = [threading.Thread(target=fn, args=(i, p), daemon=True) for i, p in enumerate(procs)
                    for fn in (pump, drain)]
         for t in threads:
@@ -661,9 +648,19 @@ def auto_workers(pages: int) -> int:
 
 def workspace_of(project: QgsProject) -> Optional[str]:
     name = project.fileName() or ""
-    if name.startswith("geopackage:"):
-        return os.path.abspath(name[len("geopackage:"):].split("?", 1)[0])
-    return None
+    if name.startswith("postgresql:"):
+        from hezhang_plugin.data.postgres.qgis_sources import workspace_of_project
+
+        return workspace_of_project(name)
+    path = uris.project_path(name)
+    return os.path.abspath(path) if path else None
+
+
+def _normalise(workspace: str) -> str:
+    """An absolute GeoPackage path, or ``service=NAME`` as it is."""
+    from hezhang_plugin.data.postgres.connection import is_postgres, normalise
+
+    return normalise(workspace) if is_postgres(workspace) else os.path.abspath(workspace)
 
 
 def open_project(workspace_path: str, isolated: bool = False):
@@ -715,7 +712,9 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
         raise ExportError(tr("Unknown product {0}: use coverage, atlas or boards").format(unknown[0]))
     if page_size not in c.PAGE_SIZES:
         raise ExportError(tr("Unknown page size {0}: use A4, A3 or A0").format(page_size))
-    workspace_path = os.path.abspath(workspace_path)
+    workspace_path = _normalise(workspace_path)
+    if not out_folder and not os.path.isabs(workspace_path):
+        raise ExportError(tr("Give an output folder"))
     out_folder = os.path.abspath(out_folder or os.path.join(os.path.dirname(workspace_path), "maps"))
     try:
         os.makedirs(out_folder, exist_ok=True)
@@ -739,8 +738,16 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
             if feedback is not None and hasattr(feedback, "pushWarning"):
                 feedback.pushWarning(warning)
         if stored:
-            with wsproject.NoWalWrites():
-                wsproject.write_project(project, workspace_path)
+            try:
+                with wsproject.NoWalWrites():
+                    wsproject.write_project(project, workspace_path)
+            except RuntimeError as exc:
+                if os.path.isabs(workspace_path):
+                    raise
+                # A shared workspace whose project this login may not change (editors): the
+                # layouts are used for this export and saved as templates only.
+                get_logger().info("layouts not stored in %s: %s", workspace_path, exc)
+                stored = False
         templates = {p: save_template(lay, os.path.join(out_folder, "templates")) for p, lay in layouts.items()}
         files: list[str] = []
         log = get_logger()
@@ -754,6 +761,9 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
                                     info.district_code, dpi, one_file_per_page, parallel, sub, stats,
                                     template=templates[product], own_styles=owned, themes_stored=stored,
                                     imagery=imagery)
+            for f in written:
+                if f.lower().endswith(".pdf"):
+                    pdftext.repair_text_layer(f)  # radicals Qt wrote for ideographs (Noto Sans CJK…)
             files.extend(written)
             log.info("exported %s: %d file(s), %s page(s)", product, len(written), stats.pages.get(product))
         stats.files = files

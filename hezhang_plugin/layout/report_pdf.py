@@ -7,9 +7,9 @@ same document model (core.workreport), so their words and numbers are the same; 
 the print version, the .docx the one a planner edits.
 
 The page follows the .docx (A4, GB/T 9704 margins 37/35/28/26 mm, a centred “— N —” page
-number). Text is set in the layouts' CJK font (layout.common.CJK_FONT), a TrueType font
-whose glyphs carry their code points, so the PDF embeds it and pdftotext reads the
-Chinese back.
+number). Text is set in the layouts' Chinese font (``fonts.cjk_family()``: the first
+installed of a Windows/macOS/Linux list), embedded in the PDF; its text layer is repaired
+like the maps' (``layout.pdftext``), so pdftotext reads the Chinese back.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import html
 from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
+from hezhang_plugin import fonts
 from hezhang_plugin.core import workreport as wr
 from hezhang_plugin.layout import common as c
+from hezhang_plugin.layout import pdftext
 
 MARGINS_MM = (28.0, 37.0, 26.0, 35.0)  # left, top, right, bottom
 FOOTER_MM = 12.0
@@ -79,7 +81,7 @@ def to_html(doc: wr.Document, text_width_mm: float) -> str:
         elif isinstance(b, wr.PageBreak):
             parts.append('<p style="page-break-after: always;">&nbsp;</p>')
     css = (
-        f"body {{ font-family: '{c.CJK_FONT}'; font-size: 14pt; }}"
+        f"body {{ font-family: '{fonts.cjk_family()}'; font-size: 14pt; }}"
         "h1 { font-size: 20pt; font-weight: bold; text-align: center; margin-bottom: 6pt; }"
         "h2 { font-size: 15pt; font-weight: bold; margin-top: 10pt; margin-bottom: 4pt; }"
         "h3 { font-size: 14pt; font-weight: bold; margin-top: 6pt; }"
@@ -135,7 +137,7 @@ def write_pdf(doc: wr.Document, path: str) -> int:
     body = height - _px(FOOTER_MM)
     text = QTextDocument()
     text.documentLayout().setPaintDevice(writer)
-    text.setDefaultFont(QFont(c.CJK_FONT, 14))
+    text.setDefaultFont(QFont(fonts.cjk_family(), 14))
     text.setPageSize(QSizeF(width, body))
     text.setDocumentMargin(0)
     text.setHtml(to_html(doc, 210.0 - left - right))
@@ -146,7 +148,7 @@ def write_pdf(doc: wr.Document, path: str) -> int:
     if not painter.begin(writer):
         raise OSError(f"cannot write {path}")
     try:
-        footer_font = QFont(c.CJK_FONT)
+        footer_font = QFont(fonts.cjk_family())
         footer_font.setPointSizeF(11)
         for page in range(pages):
             if page:
@@ -161,4 +163,5 @@ def write_pdf(doc: wr.Document, path: str) -> int:
                              f"— {page + 1} —")
     finally:
         painter.end()
+    pdftext.repair_text_layer(path)  # radicals Qt wrote for ideographs (Noto Sans CJK…)
     return pages

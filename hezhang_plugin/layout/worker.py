@@ -24,12 +24,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 
 
 def _parse_key(text: str):
     return text
+
+
+def _peak_rss_kb() -> int:
+    """Peak memory of this process in kB (0 where the resource module is missing: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run(args) -> int:
@@ -39,6 +47,9 @@ def run(args) -> int:
     app = QgsApplication([], False)
     app.initQgis()
     try:
+        from hezhang_plugin import startup
+
+        startup.configure_proj()
         from hezhang_plugin.data import workspace as ws
         from hezhang_plugin.layout import builders, export
         from hezhang_plugin.layout.content import read_content
@@ -72,7 +83,7 @@ def run(args) -> int:
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
         return 1
     finally:
-        sys.stdout.write(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\n")
+        sys.stdout.write(f"RSS {_peak_rss_kb()}\n")
         sys.stdout.flush()
         app.exitQgis()
 
@@ -104,7 +115,10 @@ def run_export(args) -> int:
     app = QgsApplication([], False)
     app.initQgis()
     try:
+        from hezhang_plugin import startup
         from hezhang_plugin.layout.export import export_products
+
+        startup.configure_proj()
 
         files = export_products(args.workspace, args.products.split(","), args.format, args.out,
                                 _LineFeedback(), dpi=args.dpi, page_size=args.page_size,

@@ -31,9 +31,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.overlays.sources import OverlayError
-
-gdal.UseExceptions()
 
 PRESETS = ("true_colour", "false_colour", "ndwi", "default")
 RASTER_FILTER = "Rasters (*.tif *.tiff *.vrt *.img *.jp2);;All files (*)"
@@ -65,6 +64,7 @@ class Bands:
         }[preset]
 
 
+@gdal_exceptions
 def band_count(path: str) -> int:
     try:
         ds = gdal.Open(path)
@@ -104,7 +104,7 @@ def open_raster(path: str, name: Optional[str] = None, preset: str = "default",
         r, g, b = needed
         renderer = QgsMultiBandColorRenderer(layer.dataProvider(), r, g, b)
         layer.setRenderer(renderer)
-        layer.setContrastEnhancement(QgsContrastEnhancement.StretchToMinimumMaximum,
+        layer.setContrastEnhancement(QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum,
                                      QgsRasterMinMaxOrigin.CumulativeCut)
     elif preset == "ndwi":
         if layer.bandCount() != 1:
@@ -150,6 +150,7 @@ def ndwi_array(green: np.ndarray, nir: np.ndarray, nodata=None) -> np.ndarray:
     return out
 
 
+@gdal_exceptions
 def compute_ndwi(path: str, out_path: str, bands: Optional[Bands] = None, feedback=None,
                  block_rows: int = 512) -> str:
     """Write the NDWI of ``path`` to a Float32 GeoTIFF (NaN nodata); returns ``out_path``."""
@@ -192,7 +193,7 @@ class NdwiTask(QgsTask):
 
     def __init__(self, path: str, out_path: str, bands: Bands):
         super().__init__(QCoreApplication.translate(
-            "Hezhang", "NDWI of {0}").format(os.path.basename(path)), QgsTask.CanCancel)
+            "Hezhang", "NDWI of {0}").format(os.path.basename(path)), QgsTask.Flag.CanCancel)
         self.path, self.out_path, self.bands = path, out_path, bands
         self.error: Optional[str] = None
 

@@ -33,7 +33,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, QUrl, QUrlQuery
 
-from hezhang_plugin import log
+from hezhang_plugin import compat, log
 
 SETTINGS_GROUP = "hezhang_plugin/overlays"
 PRESETS_KEY = SETTINGS_GROUP + "/presets"
@@ -193,7 +193,7 @@ def make_layer(src: Source, authcfg: str = "") -> QgsRasterLayer:
     layer.setCustomProperty("hezhang/overlay", src.kind)
     if src.gcj02 or is_gcj02_url(src.url):
         layer.setCustomProperty("hezhang/gcj02", True)
-        layer.setAbstract(gcj02_warning())
+        compat.set_layer_abstract(layer, gcj02_warning())
     return layer
 
 

@@ -19,6 +19,8 @@ class HezhangAlgorithm(QgsProcessingAlgorithm):
     GROUP = "Workspace"
     GROUP_ID = "workspace"
     HELP = ""
+    #: The feature of startup.FEATURES whose packages the algorithm needs.
+    FEATURE = "segments"
 
     def tr(self, text: str) -> str:
         # pylupdate5 files self.tr() strings under the class name, so look them up there.
@@ -50,8 +52,12 @@ class HezhangAlgorithm(QgsProcessingAlgorithm):
         # qgis_process) so that a layer without a CRS or with a wrong one is refused up front.
         from qgis.core import QgsProcessingException
 
+        from hezhang_plugin import startup
         from hezhang_plugin.processing.inputs import check_inputs
 
+        missing = startup.missing_for(self.FEATURE)
+        if missing:  # the start-up check's message, only for what this algorithm needs
+            return False, startup.missing_message([r for r in startup.REQUIREMENTS if r.package in missing])
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message

@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -15,14 +14,15 @@ from qgis.core import (
     QgsProcessingParameterDateTime,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 LAYER_PARAMS = (
     ("SEGMENTS", "segments"),
@@ -44,7 +44,7 @@ def output_fields() -> QgsFields:
         ("chief_id", 32),
         ("unit_code", 12),
     ):
-        fields.append(QgsField(name, QVariant.String, "string", length))
+        fields.append(compat.make_field(name, "text", "string", length))
     return fields
 
 
@@ -68,9 +68,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFile(
-                "WORKSPACE", self.tr("Workspace GeoPackage"), extension="gpkg", optional=True
-            )
+            WorkspaceParameter("WORKSPACE", self.tr("Workspace (GeoPackage or service=NAME)"), optional=True)
         )
         titles = {
             "SEGMENTS": self.tr("Segments"),
@@ -133,6 +131,12 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                 continue
             names = [f.name for f in schema.layer(layer).fields if src.fields().lookupField(f.name) >= 0]
             fids, attrs, geoms = source_to_arrays(src, names, feedback)
+            if crs is not None and src.wkbType() != QgsWkbTypes.NoGeometry and src.sourceCrs() != crs:
+                # The rules compare geometries (and express tolerances) in the segments' CRS.
+                from hezhang_plugin.core.segmentation import transform_geoms
+
+                geoms = transform_geoms(geoms, src.sourceCrs().authid() or src.sourceCrs().toWkt(),
+                                        crs.authid() or crs.toWkt())
             # names and codes end up in the findings: refuse text read with the wrong encoding
             lyr = self.parameterAsVectorLayer(parameters, key, context)
             label = layer_label(key, lyr.name() if lyr is not None else "")
@@ -240,7 +244,7 @@ class CheckCoverageAlgorithm(HezhangAlgorithm):
                     qg = shapely_to_qgs(linemerge(lines))
                     qg.convertToMultiType()
                     feat.setGeometry(qg)
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
             if n % 1000 == 0:
                 feedback.setProgress(70 + 30 * n / max(1, len(findings)))
         feedback.pushInfo(summary.text(lang))

@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -18,8 +17,9 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 #: Severity of each status, as hezhang:checkcoverage's problem features have one.
@@ -29,13 +29,13 @@ SEVERITY = {"ok": "ok", "short": "warning", "none": "error"}
 def output_fields() -> QgsFields:
     fields = QgsFields()
     for name, kind, length in (
-        ("chief_id", QVariant.String, 32), ("chief_name", QVariant.String, 30), ("level", QVariant.String, 10),
-        ("seg_code", QVariant.String, 12), ("seg_name", QVariant.String, 80), ("unit_code", QVariant.String, 12),
-        ("period", QVariant.String, 20), ("period_start", QVariant.String, 10), ("period_end", QVariant.String, 10),
-        ("required", QVariant.Int, 0), ("valid", QVariant.Int, 0), ("status", QVariant.String, 8),
-        ("severity", QVariant.String, 10), ("message", QVariant.String, 254), ("reasons", QVariant.String, 254),
+        ("chief_id", "text", 32), ("chief_name", "text", 30), ("level", "text", 10),
+        ("seg_code", "text", 12), ("seg_name", "text", 80), ("unit_code", "text", 12),
+        ("period", "text", 20), ("period_start", "text", 10), ("period_end", "text", 10),
+        ("required", "integer", 0), ("valid", "integer", 0), ("status", "text", 8),
+        ("severity", "text", 10), ("message", "text", 254), ("reasons", "text", 254),
     ):
-        fields.append(QgsField(name, kind, "string" if kind == QVariant.String else "integer", length))
+        fields.append(compat.make_field(name, kind, "string" if kind == "text" else "integer", length))
     return fields
 
 
@@ -123,7 +123,7 @@ class CheckPatrolsAlgorithm(HezhangAlgorithm):
                 g = shapely_to_qgs(geom)
                 g.convertToMultiType()
                 feat.setGeometry(g)
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+            sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert)
             if n % 500 == 0:
                 feedback.setProgress(60 + 40 * n / max(1, len(result.rows)))
         summary = result.summary.text(lang)

@@ -15,6 +15,7 @@ from hezhang_plugin.processing.base import HezhangAlgorithm
 
 
 class CreateWorkspaceAlgorithm(HezhangAlgorithm):
+    FEATURE = "workspace"
     ALG_ID = "createworkspace"
     DISPLAY = QT_TRANSLATE_NOOP("CreateWorkspaceAlgorithm", "Create workspace")
     HELP = QT_TRANSLATE_NOOP(

@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
 )
@@ -18,6 +17,7 @@ from hezhang_plugin.layout.common import FORMATS as FORMAT_KEYS
 from hezhang_plugin.layout.common import PAGE_CHOICES as PAGE_KEYS
 from hezhang_plugin.layout.common import PRODUCTS as PRODUCT_KEYS
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 
 class ExportMapsAlgorithm(HezhangAlgorithm):
@@ -39,8 +39,7 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         return super().flags() | self.FlagNoThreading
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(
-            "WORKSPACE", self.tr("Workspace"), extension="gpkg"))
+        self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("Workspace")))
         self.addParameter(QgsProcessingParameterEnum(
             "PRODUCTS", self.tr("Products"),
             options=[self.tr("Coverage map"), self.tr("Town atlas"), self.tr("Notice boards")],

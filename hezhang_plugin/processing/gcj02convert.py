@@ -12,6 +12,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin.core.projthreads import proj_safe
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 DIRECTIONS = ("to_gcj02", "from_gcj02")
@@ -41,9 +42,7 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         import numpy as np
-        from pyproj import Transformer
 
-        from hezhang_plugin.core import crs as crsmod
         from hezhang_plugin.core import gcj02
         from hezhang_plugin.data.qgsio import move_xy
         from hezhang_plugin.processing.inputs import check_text, layer_label, text_columns
@@ -68,18 +67,11 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
         if crs.isGeographic():
             def fn(xy):
                 return np.column_stack(gcj02.convert(xy[:, 0], xy[:, 1], direction))
-        else:
-            text = crs.authid() or crs.toWkt()
-            layer_crs, lonlat = crsmod.crs_object(text), crsmod.crs_object(crsmod.CGCS2000)
-            to_ll = Transformer.from_crs(layer_crs, lonlat, always_xy=True)
-            from_ll = Transformer.from_crs(lonlat, layer_crs, always_xy=True)
 
-            def fn(xy):
-                lon, lat = to_ll.transform(xy[:, 0], xy[:, 1])
-                lon, lat = gcj02.convert(lon, lat, direction)
-                return np.column_stack(from_ll.transform(lon, lat))
-        # only X and Y move: Z, M and curves are kept as they are
-        converted = move_xy([f.geometry() for f in feats], fn)
+            # only X and Y move: Z, M and curves are kept as they are
+            converted = move_xy([f.geometry() for f in feats], fn)
+        else:
+            converted = _convert_projected([f.geometry() for f in feats], crs.authid() or crs.toWkt(), direction)
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, source.fields(),
                                           source.wkbType(), crs)
         if sink is None:
@@ -90,7 +82,7 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
                 break
             if not g.isNull():
                 f.setGeometry(g)
-            if not sink.addFeature(f, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(f, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(self.tr("Could not write feature {0}: {1}").format(
                     f.id(), sink.lastError()))
             if n:
@@ -98,3 +90,26 @@ class Gcj02ConvertAlgorithm(HezhangAlgorithm):
         if not crs.isGeographic() and crs != QgsCoordinateReferenceSystem("EPSG:4490"):
             feedback.pushInfo(self.tr("Converted through CGCS2000 longitudes and latitudes."))
         return {"OUTPUT": dest}
+
+
+@proj_safe
+def _convert_projected(geoms: list, crs_text: str, direction: str) -> list:
+    """``geoms`` (QgsGeometry in ``crs_text``) moved between GCJ-02 and CGCS2000 through
+    CGCS2000 longitudes and latitudes; only X and Y move (Z, M and curves are kept)."""
+    import numpy as np
+    from pyproj import Transformer
+
+    from hezhang_plugin.core import crs as crsmod
+    from hezhang_plugin.core import gcj02
+    from hezhang_plugin.data.qgsio import move_xy
+
+    layer_crs, lonlat = crsmod.crs_object(crs_text), crsmod.crs_object(crsmod.CGCS2000)
+    to_ll = Transformer.from_crs(layer_crs, lonlat, always_xy=True)
+    from_ll = Transformer.from_crs(lonlat, layer_crs, always_xy=True)
+
+    def fn(xy):
+        lon, lat = to_ll.transform(xy[:, 0], xy[:, 1])
+        lon, lat = gcj02.convert(lon, lat, direction)
+        return np.column_stack(from_ll.transform(lon, lat))
+
+    return move_xy(geoms, fn)

@@ -14,6 +14,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 MODES = ("append", "replace")
 
@@ -39,7 +40,7 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFile("WORKSPACE", self.tr("Workspace GeoPackage"), extension="gpkg")
+            WorkspaceParameter("WORKSPACE", self.tr("Workspace (GeoPackage or service=NAME)"))
         )
         self.addParameter(
             QgsProcessingParameterFile(
@@ -73,8 +74,10 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.core.roster import RosterError
-        from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable, read_workspace_info
+        from hezhang_plugin.data.gpkg import WorkspaceError, check_not_busy, check_writable
         from hezhang_plugin.data.io import WriteError
+        from hezhang_plugin.data.postgres.connection import is_postgres
+        from hezhang_plugin.data.workspace import check_workspace
         from hezhang_plugin.i18n import ui_language
         from hezhang_plugin.services.roster import import_roster
 
@@ -84,10 +87,12 @@ class ImportRosterAlgorithm(HezhangAlgorithm):
         valid_only = self.parameterAsBool(parameters, "VALID_ROWS_ONLY", context)
         report_path = self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         try:
-            read_workspace_info(workspace)
-            # Refused before the roster is read: a read-only workspace, another program's lock.
-            check_writable(workspace)
-            check_not_busy(workspace)
+            check_workspace(workspace)
+            # Refused before the roster is read: a read-only workspace, another program's lock
+            # (a GeoPackage's; a PostgreSQL workspace refuses a login without rights itself).
+            if not is_postgres(workspace):
+                check_writable(workspace)
+                check_not_busy(workspace)
             report = import_roster(workspace, source, mode=mode, valid_rows_only=valid_only)
         except (RosterError, WorkspaceError, WriteError) as exc:
             raise QgsProcessingException(user_text(exc)) from exc

@@ -185,11 +185,11 @@ def check_text(label, fids: Sequence, columns: dict) -> None:
 
 def text_columns(fields, names: Optional[Sequence[str]] = None) -> list:
     """Names of the text fields among ``fields`` (all of them, or those in ``names``)."""
-    from qgis.PyQt.QtCore import QVariant
+    from hezhang_plugin import compat
 
     out = []
     for f in fields:
-        if f.type() == QVariant.String and (names is None or f.name() in names):
+        if compat.field_is(f, "text") and (names is None or f.name() in names):
             out.append(f.name())
     return out
 

@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDateTime,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
@@ -18,6 +17,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 
 class PlaceBoardsAlgorithm(HezhangAlgorithm):
@@ -35,7 +35,7 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
         "Lists stale boards: boards older than their chiefs' current appointments.")
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile("WORKSPACE", self.tr("Workspace"), extension="gpkg"))
+        self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("Workspace")))
         self.addParameter(QgsProcessingParameterNumber(
             "KM_PER_BOARD", self.tr("One more board per (km)"), QgsProcessingParameterNumber.Double, 8.0,
             True, 0.5))
@@ -52,13 +52,15 @@ class PlaceBoardsAlgorithm(HezhangAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.data import io
         from hezhang_plugin.data.gpkg import check_not_busy, check_writable
+        from hezhang_plugin.data.postgres.connection import is_postgres
         from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
 
         path = self.parameterAsFile(parameters, "WORKSPACE", context)
         try:
             check_workspace(path)
-            check_writable(path)
-            check_not_busy(path)
+            if not is_postgres(path):  # (a PostgreSQL workspace refuses a login without rights itself)
+                check_writable(path)
+                check_not_busy(path)
         except WorkspaceError as exc:
             raise QgsProcessingException(user_text(exc)) from exc
         try:

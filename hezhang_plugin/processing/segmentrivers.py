@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -16,23 +15,20 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QDate
 
+from hezhang_plugin import compat
 from hezhang_plugin.core import schema
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
 
 LEVELS = ("village", "town")
-_QTYPES = {"text": QVariant.String, "real": QVariant.Double, "integer": QVariant.Int,
-           "date": QVariant.Date, "datetime": QVariant.DateTime, "boolean": QVariant.Bool}
 
 
 def segment_fields() -> QgsFields:
     fields = QgsFields()
     for f in schema.layer("segments").fields:
-        fld = QgsField(f.name, _QTYPES[f.type])
-        if f.type == "text" and f.length:
-            fld.setLength(f.length)
+        fld = compat.make_field(f.name, f.type, length=f.length if f.type in ("text", "uuid") else 0)
         fields.append(fld)
     return fields
 
@@ -239,7 +235,7 @@ def _write_segments(sink, fields, table, extra_rows, feedback) -> bool:
     wkbs = table.wkb() if n else []
     # one feature and one geometry, refilled per segment: the sink copies what it is given
     add = sink.addFeature
-    flag = QgsFeatureSink.FastInsert
+    flag = QgsFeatureSink.Flag.FastInsert
     feat = QgsFeature()
     geom = QgsGeometry()
     for k, (attrs, wkb) in enumerate(zip(zip(*columns), wkbs), start=1):

@@ -5,22 +5,22 @@ from __future__ import annotations
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from hezhang_plugin import compat
 from hezhang_plugin.i18n import user_text
 from hezhang_plugin.processing.base import HezhangAlgorithm
+from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
 
 class WaterChangeAlgorithm(HezhangAlgorithm):
@@ -60,22 +60,21 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
         self.addParameter(QgsProcessingParameterNumber("MIN_AREA", self.tr("Smallest change kept (m²)"),
                                                        QgsProcessingParameterNumber.Double, 0.0,
                                                        minValue=0.0, optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            "WORKSPACE", self.tr("Workspace (for the chiefs concerned)"),
-            QgsProcessingParameterFile.File, "gpkg", optional=True))
+        self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("Workspace (for the chiefs concerned)"),
+                                             optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", self.tr("Water changes"),
                                                             QgsProcessing.TypeVectorPolygon))
 
     @staticmethod
     def output_fields() -> QgsFields:
         fields = QgsFields()
-        fields.append(QgsField("change", QVariant.String, len=16))
-        fields.append(QgsField("change_zh", QVariant.String, len=16))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        fields.append(QgsField("date_before", QVariant.String, len=10))
-        fields.append(QgsField("date_after", QVariant.String, len=10))
-        fields.append(QgsField("seg_code", QVariant.String, len=12))
-        fields.append(QgsField("chiefs", QVariant.String, len=254))
+        fields.append(compat.make_field("change", "text", length=16))
+        fields.append(compat.make_field("change_zh", "text", length=16))
+        fields.append(compat.make_field("area_m2", "real"))
+        fields.append(compat.make_field("date_before", "text", length=10))
+        fields.append(compat.make_field("date_after", "text", length=10))
+        fields.append(compat.make_field("seg_code", "text", length=12))
+        fields.append(compat.make_field("chiefs", "text", length=254))
         return fields
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -133,7 +132,7 @@ class WaterChangeAlgorithm(HezhangAlgorithm):
             feat.setAttributes([ch.change, wc.CHANGE_LABELS[ch.change][1], round(ch.area_m2, 2),
                                 d_before, d_after, ch.seg_code, chiefs.get(ch.seg_code, "")])
             feat.setGeometry(shapely_to_qgs(ch.geom))
-            if not sink.addFeature(feat, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(feat, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(self.tr("Could not write a change polygon: {0}").format(
                     sink.lastError()))
             if ch.change == wc.LOST:

@@ -24,6 +24,7 @@ from hezhang_plugin.core import patrol_match as pm
 from hezhang_plugin.core import patrol_rules as pr
 from hezhang_plugin.core import tracks as tk
 from hezhang_plugin.core.messages import HezhangError, Message, Text
+from hezhang_plugin.core.projthreads import proj_safe
 from hezhang_plugin.core.validity import is_current
 
 COORDINATE_CHOICES = ("auto", "wgs84", "gcj02", "bd09")
@@ -190,6 +191,7 @@ class ImportReport:
 # ------------------------------------------------------------------ workspace context
 
 
+@proj_safe
 def _lonlat(geoms, crs: str):
     import shapely
 
@@ -207,6 +209,7 @@ def _lonlat(geoms, crs: str):
     return shapely.transform(geoms, fn)
 
 
+@proj_safe
 def _from_lonlat(lon, lat, crs: str):
     if crs.upper() in ("EPSG:4490", "EPSG:4326"):
         return np.asarray(lon, float), np.asarray(lat, float)

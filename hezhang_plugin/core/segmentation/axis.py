@@ -14,6 +14,7 @@ import numpy as np
 
 from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import geodesy
+from hezhang_plugin.core.projthreads import proj_safe
 
 #: Gap between parts on the global measure axis (metres).
 _AXIS_GAP = 1000.0
@@ -106,6 +107,7 @@ def edge_lengths_m(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return s
 
 
+@proj_safe
 def _geodesic_measure(axis: _Axis, rivers_crs: str) -> np.ndarray:
     """Cumulative ellipsoidal length (m) at each axis vertex, restarting at every part."""
     c = axis.coords_o

@@ -10,6 +10,7 @@ import numpy as np
 
 from hezhang_plugin.core import crs as crsmod
 from hezhang_plugin.core import geodesy
+from hezhang_plugin.core.projthreads import proj_safe
 
 
 def metric_crs_for(lon: float, lat: float) -> str:
@@ -28,6 +29,7 @@ def _transformer(src: str, dst: str):
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
+@proj_safe
 def transform_geoms(geoms, src: str, dst: str):
     """Shapely geometries from ``src`` to ``dst`` (vectorised; x = lon for geographic CRS)."""
     import shapely
@@ -44,6 +46,7 @@ def transform_geoms(geoms, src: str, dst: str):
     return shapely.transform(geoms, fn)
 
 
+@proj_safe
 def choose_metric_crs(geoms, crs: str) -> str:
     """The data's own CRS when it is a GK zone, else the GK zone of the data's centre."""
     import shapely

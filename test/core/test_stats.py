@@ -1,0 +1,107 @@
+"""The statistics tables (core.stats): rivers, units, towns and chiefs with single-bank km, each
+row written out by hand from test/core/test_hierarchy.py's rows; CSV and XLSX read back."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from hezhang_plugin.core import stats
+from test.core import rows as R
+from test.core.test_hierarchy import DAY, appointments, chiefs, segments
+
+RIVERS = [{"river_code": "R1", "name": "一河"}, {"river_code": "R2", "name": "二河"},
+          {"river_code": "R3", "name": "三河"}, {"river_code": "R4", "name": "四河"}]
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return stats.length_statistics(segments(), R.units(), RIVERS, chiefs(), appointments(), R.CRS, DAY)
+
+
+def test_rivers_table(tables):
+    assert tables["rivers"].rows == [
+        {"river_code": "R1", "river_name": "一河", "segments": 2, "units": 2, "both_km": 0.0, "left_km": 0.92,
+         "right_km": 0.92, "length_km": 0.92},
+        {"river_code": "R2", "river_name": "二河", "segments": 1, "units": 1, "both_km": 2.0, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 2.0},
+        {"river_code": "R3", "river_name": "三河", "segments": 1, "units": 1, "both_km": 1.5, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 1.5},
+        {"river_code": "R4", "river_name": "四河", "segments": 1, "units": 1, "both_km": 0.4, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 0.4},
+    ]
+
+
+def test_units_table(tables):
+    assert tables["units"].rows == [
+        {"unit_code": R.T, "unit_name": "甲镇", "level": "镇级", "rivers": 1, "segments": 1, "length_km": 0.4},
+        {"unit_code": R.V1, "unit_name": "南村", "level": "村级", "rivers": 2, "segments": 2, "length_km": 2.46},
+        {"unit_code": R.V2, "unit_name": "北村", "level": "村级", "rivers": 1, "segments": 1, "length_km": 0.46},
+        {"unit_code": R.W1, "unit_name": "东村", "level": "村级", "rivers": 1, "segments": 1, "length_km": 1.5},
+    ]
+
+
+def test_towns_table_accumulates_its_units(tables):
+    """甲镇 = its own S5 (0.4) + 南村 (2.46) + 北村 (0.46): 3 units, rivers R1 R2 R4, 4 segments, 3.32 km."""
+    assert tables["towns"].rows == [
+        {"town_code": R.T, "town_name": "甲镇", "units": 3, "rivers": 3, "segments": 4, "length_km": 3.32},
+        {"town_code": R.T2, "town_name": "乙镇", "units": 1, "rivers": 1, "segments": 1, "length_km": 1.5},
+    ]
+
+
+def test_chiefs_table_counts_holding_appointments_once(tables):
+    """CW (inactive, appointment left open) holds nothing; CX holds S1 on its last day; CV2 starts
+    the day after; the volunteer's km are its segment's."""
+    assert tables["chiefs"].rows == [
+        {"chief_id": "CD", "chief_name": "CD", "level": "区级", "role": "河长", "segments": 5, "length_km": 4.82},
+        {"chief_id": "CT", "chief_name": "CT", "level": "镇级", "role": "河长", "segments": 3, "length_km": 2.92},
+        {"chief_id": "CT2", "chief_name": "CT2", "level": "镇级", "role": "河长", "segments": 1, "length_km": 1.5},
+        {"chief_id": "CV1", "chief_name": "CV1", "level": "村级", "role": "河长", "segments": 2, "length_km": 2.46},
+        {"chief_id": "CX", "chief_name": "CX", "level": "村级", "role": "河长", "segments": 1, "length_km": 0.46},
+        {"chief_id": "VOL", "chief_name": "VOL", "level": "村级", "role": "民间河长", "segments": 1,
+         "length_km": 2.0},
+    ]
+
+
+def test_the_next_day_and_a_duplicate_appointment():
+    apps = appointments() + [R.appointment(99, R.code(3), "CD", "district", valid_from="2021-01-01")]
+    t = stats.length_statistics(segments(), R.units(), RIVERS, chiefs(), apps, R.CRS, "2024-06-02")
+    km = {r["chief_id"]: (r["segments"], r["length_km"]) for r in t["chiefs"].rows}
+    assert km["CD"] == (5, 4.82)  # S3 twice is still one segment
+    assert "CX" not in km and km["CV2"] == (1, 0.46)
+
+
+def test_headers_and_values_in_both_languages(tables):
+    towns = tables["towns"]
+    assert towns.headers("zh") == ["镇街代码", "镇街名称", "有河段的区划数", "河流数", "河段数", "长度(单侧计算,公里)"]
+    assert towns.headers("en")[0] == "Town code" and towns.headers("en")[-1] == "Length, single-bank counting (km)"
+    assert towns.values()[0] == [R.T, "甲镇", 3, 3, 4, 3.32]
+
+
+def test_csv_export_reads_back(tables, tmp_path):
+    files = stats.export_csv(tables, str(tmp_path / "len.csv"), lang="zh")
+    assert [f.rsplit("_", 1)[1] for f in files] == ["rivers.csv", "units.csv", "towns.csv", "chiefs.csv"]
+    with open(files[2], encoding="utf-8-sig", newline="") as fh:
+        back = list(csv.reader(fh))
+    assert back == [["镇街代码", "镇街名称", "有河段的区划数", "河流数", "河段数", "长度(单侧计算,公里)"],
+                    [R.T, "甲镇", "3", "3", "4", "3.32"], [R.T2, "乙镇", "1", "1", "1", "1.5"]]
+    with open(files[2], "rb") as fh:
+        assert fh.read(3) == b"\xef\xbb\xbf"  # BOM: Excel reads the Chinese
+    one = stats.export_csv({"towns": tables["towns"]}, str(tmp_path / "towns.csv"), lang="en")
+    assert one == [str(tmp_path / "towns.csv")]
+    with open(one[0], encoding="utf-8-sig") as fh:
+        assert fh.readline().startswith("Town code,Town,")
+
+
+def test_xlsx_export_reads_back(tables, tmp_path):
+    import openpyxl
+
+    path = stats.export_xlsx(tables, str(tmp_path / "len.xlsx"), lang="zh")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["河流", "区划", "镇街", "河长"]
+    ws = wb["镇街"]
+    assert [c.value for c in ws[2]] == [R.T, "甲镇", 3, 3, 4, 3.32]
+    assert ws["A1"].font.bold and ws.column_dimensions["A"].width >= 10
+    en = openpyxl.load_workbook(stats.export_xlsx(tables, str(tmp_path / "en.xlsx"), lang="en"))
+    assert en.sheetnames == ["Rivers", "Units", "Towns", "Chiefs"]

@@ -1,0 +1,117 @@
+"""pyproj in QGIS's task threads (pyproj 3.7+ crashed QGIS there: see core.projthreads)."""
+
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+
+ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "hezhang_plugin")
+PYPROJ_OBJECTS = {"CRS", "Transformer", "Proj"}
+
+
+def _functions(tree, covered=False):
+    """(function, whether it or a function enclosing it is decorated with proj_safe)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = covered or _decorated(node)
+            yield node, inner
+            yield from _functions(node, inner)
+        else:
+            yield from _functions(node, covered)
+
+
+def _creates_pyproj_objects(fn) -> bool:
+    for node in ast.walk(fn):
+        if isinstance(node, ast.ImportFrom) and node.module == "pyproj" and \
+                any(a.name in PYPROJ_OBJECTS for a in node.names):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in PYPROJ_OBJECTS and \
+                isinstance(node.value, ast.Name) and node.value.id == "pyproj":
+            return True
+    return False
+
+
+def _decorated(fn) -> bool:
+    return any((isinstance(d, ast.Name) and d.id == "proj_safe") or
+               (isinstance(d, ast.Attribute) and d.attr == "proj_safe") for d in fn.decorator_list)
+
+
+def _called_names(fn) -> set:
+    out = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call):
+            f = node.func
+            out.add(f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else "")
+    return out
+
+
+def test_every_pyproj_user_is_thread_safe():
+    """A function making pyproj CRS/Transformer objects is decorated with proj_safe, or is
+    called only from functions that are (or that make such objects themselves)."""
+    functions = []
+    for base, _dirs, files in os.walk(ROOT):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(base, name)
+                with open(path, encoding="utf-8") as fh:
+                    tree = ast.parse(fh.read())
+                functions += [(os.path.relpath(path, ROOT), fn, covered) for fn, covered in _functions(tree)]
+    creators = {fn.name for _p, fn, covered in functions if _creates_pyproj_objects(fn) and not covered}
+    assert {"_transformer", "transformer_to_lonlat"} <= creators  # the check sees them
+    unsafe = [f"{path}:{fn.lineno} {fn.name}" for path, fn, covered in functions
+              if not covered and fn.name not in creators and _called_names(fn) & creators]
+    # QGIS calls these in its task threads: they hand pyproj work to @proj_safe helpers
+    unsafe += [f"{path}:{fn.lineno} {fn.name}" for path, fn, covered in functions
+               if fn.name in ("processAlgorithm", "run") and not covered and _creates_pyproj_objects(fn)]
+    assert not unsafe, "call pyproj object makers only from @proj_safe functions: " + ", ".join(unsafe)
+
+
+def test_transform_in_consecutive_tasks(qgis_app):
+    """Two QgsTasks in a row transform coordinates on the task pool's threads; each runs
+    pyproj in a thread of its own and both give the transverse-Mercator coordinates
+    (EPSG:4547, CGCS2000 3-degree Gauss-Kruger CM 114E: the central meridian maps to x = 500 km)."""
+    import shapely
+    from qgis.core import QgsApplication, QgsTask
+
+    from hezhang_plugin.core.segmentation import transform_geoms
+
+    results = []
+
+    def work(_task):
+        geoms = transform_geoms([shapely.Point(114.0, 0.0)], "EPSG:4490", "EPSG:4547")
+        return (geoms[0].x, geoms[0].y)
+
+    tasks = []
+    for _ in range(4):
+        task = QgsTask.fromFunction("transform", work, on_finished=lambda exc, value=None: results.append((exc, value)))
+        tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        while len(results) < len(tasks):
+            QgsApplication.processEvents()
+    for exc, value in results:
+        assert exc is None
+        assert value == pytest.approx((500_000.0, 0.0), abs=1e-3)
+
+
+def test_gdal_exceptions_stay_inside_the_plugins_calls(workspace_path):
+    """Importing the plugin and reading a workspace leaves GDAL's exception mode of the
+    process as it was (no gdal/ogr/osr.UseExceptions() for all of QGIS)."""
+    import importlib
+    import pkgutil
+
+    from osgeo import gdal, ogr, osr
+
+    import hezhang_plugin
+
+    before = (gdal.GetUseExceptions(), ogr.GetUseExceptions(), osr.GetUseExceptions())
+    for mod in pkgutil.walk_packages(hezhang_plugin.__path__, "hezhang_plugin."):
+        if not mod.name.endswith((".demo", ".worker")):
+            importlib.import_module(mod.name)
+    from hezhang_plugin.data import io
+
+    assert io.read_rows(workspace_path, "chiefs") == []
+    with pytest.raises((RuntimeError, OSError)):
+        io.read_rows(workspace_path + ".missing", "chiefs")
+    assert (gdal.GetUseExceptions(), ogr.GetUseExceptions(), osr.GetUseExceptions()) == before

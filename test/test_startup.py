@@ -1,0 +1,66 @@
+"""The start-up check: missing packages said once, only the features needing them off."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def without_shapely_2(monkeypatch):
+    """The check as it finds Debian 12's own shapely 1.8."""
+    from hezhang_plugin import startup
+
+    deps = dict(startup.check_dependencies())
+    deps["shapely"] = ("1.8.5", False)
+    monkeypatch.setitem(startup._state, "deps", deps)
+    monkeypatch.delitem(startup._state, "started", raising=False)
+    yield
+
+
+def test_versions_are_compared_as_numbers():
+    from hezhang_plugin import startup
+
+    assert startup._version("2.0.7") == (2, 0) and startup._version("1.8.5") == (1, 8)
+    assert startup._version("2.1.0rc1") == (2, 1) and startup._version("10.2") > (2, 0)
+
+
+def test_the_check_runs_once(qgis_app):
+    from hezhang_plugin import startup
+
+    assert startup.check_dependencies() is startup.check_dependencies()
+
+
+def test_missing_shapely_one_message_and_only_its_features_off(qgis_app, qgis_processing, without_shapely_2):
+    import hezhang_plugin
+    from hezhang_plugin import startup
+    from test.ifaces import RecordingIface
+
+    message = startup.missing_message()
+    assert "shapely 2.0+ (found 1.8.5)" in message and 'shapely>=2.0' in message and "pip install" in message
+    iface = RecordingIface()
+    plugin = hezhang_plugin.classFactory(iface)
+    try:
+        plugin.initGui()
+        warnings = [m for m in iface.messages if m[1] == message]
+        assert len(warnings) == 1
+        tabs = plugin.dock.tabs
+        enabled = {tabs.tabText(i): tabs.isTabEnabled(i) for i in range(tabs.count())}
+        assert enabled == {"Workspace": True, "Chiefs": False, "Segments": False, "Patrols": False,
+                           "Problems": False, "Imagery": False, "Export": False}
+    finally:
+        plugin.unload()
+        iface.window.deleteLater()
+
+
+def test_algorithms_refuse_with_the_message(qgis_app, processing_ready, without_shapely_2):
+    from qgis.core import QgsApplication, QgsProcessingContext
+
+    from hezhang_plugin import startup
+
+    registry = QgsApplication.processingRegistry()
+    context = QgsProcessingContext()
+    ok, text = registry.algorithmById("hezhang:segmentrivers").checkParameterValues({}, context)
+    assert not ok and text == startup.missing_message([r for r in startup.REQUIREMENTS if r.package == "shapely"])
+    ok, text = registry.algorithmById("hezhang:createworkspace").checkParameterValues(
+        {"DISTRICT_CODE": "411171", "DISTRICT_NAME": "区", "OUTPUT": "/tmp/x.gpkg"}, context)
+    assert "shapely" not in (text or "")
