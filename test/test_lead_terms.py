@@ -260,7 +260,9 @@ def test_style_follows_edits_undo_and_the_as_of_date(truth, project):
         # Deactivated without ending its appointments: CV2's open appointments on S1 and S5
         # hold for nobody (core.assignments.holds), so both lack their village chief.
         chiefs.startEditing()
+        chiefs.beginEditCommand("deactivate")  # one undoable step, as the attribute table makes it
         chiefs.changeAttributeValue(cv2.id(), chiefs.fields().indexOf("active"), False)
+        chiefs.endEditCommand()
         expected = {T.code(1), T.code(5)}
         assert spin(lambda: flagged(project, "2024-07-01") == expected)
         findings, _ = check_snapshots(snapshots(session, CHECKED_LAYERS), T.DISTRICT, "2024-07-01")
