@@ -296,6 +296,8 @@ class HezhangDock(QgsDockWidget):
         QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
+        from hezhang_plugin.data import project as wsproject
+
         path = workspace_path_of(self._project)
         self.info = None
         if path and (is_postgres(path) or os.path.exists(path)):
@@ -303,6 +305,12 @@ class HezhangDock(QgsDockWidget):
                 self.info = _check(path)
             except ws.WorkspaceError:
                 self.info = None
+        if self.info is not None:
+            # Opened with QGIS's own Open Project too: an older workspace project's segments
+            # style read other layers and could freeze QGIS (data.project.ensure_lead_terms).
+            dirty = self._project.isDirty()
+            if wsproject.ensure_lead_terms(self._project) and not dirty:
+                self._project.setDirty(False)
         try:
             self.session.open(self.info.path if self.info else None)
         except ws.WorkspaceError:
