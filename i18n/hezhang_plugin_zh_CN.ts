@@ -9,12 +9,12 @@
         <translation>工作空间正被占用</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="524"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="530"/>
         <source>Segmenting rivers</source>
         <translation>正在划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="556"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="562"/>
         <source>Segmentation cancelled; the workspace was not changed.</source>
         <translation>河段划分已取消，工作空间未作更改。</translation>
     </message>
@@ -576,47 +576,47 @@
         <translation>请点击一条河流。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="145"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="157"/>
         <source>Click the start of the segment on the river.</source>
         <translation>请在河流上点击河段起点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="149"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="161"/>
         <source>Click the end of the segment on the river.</source>
         <translation>请在河流上点击河段终点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="153"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="165"/>
         <source>Start and end are the same place; click another end.</source>
         <translation>起点和终点位置相同，请点击另一个终点。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="177"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="192"/>
         <source>No river here; click on a river line.</source>
         <translation>此处没有河流，请点击河流线。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="223"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="238"/>
         <source>The district code is unknown (project variable hz_district_code).</source>
         <translation>区县代码未知（工程变量 hz_district_code）。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="265"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="280"/>
         <source>The segments layer cannot be edited.</source>
         <translation>河段图层不可编辑。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="267"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="282"/>
         <source>Draw segment {0}</source>
         <translation>绘制河段 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="271"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="286"/>
         <source>The segment could not be added.</source>
         <translation>无法添加该河段。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="275"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="290"/>
         <source>Segment {0} ({1:.3f} km) added.</source>
         <translation>已添加河段 {0}（{1:.3f} km）。</translation>
     </message>
@@ -636,17 +636,17 @@
         <translation>区</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="241"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="256"/>
         <source>The river {0} has no river code, so the segment was not added. Give the river its code in the rivers layer first.</source>
         <translation>河流{0}没有河流编码，未添加河段。请先在河流图层中填写该河流的编码。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="247"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="262"/>
         <source>The segment lies outside every {0} unit, so no unit would be responsible for it; it was not added. Draw the unit&apos;s boundary there first, or draw the segment inside a unit.</source>
         <translation>该河段不在任何{0}级行政区划内，没有责任单位，未予添加。请先在该处绘制区划边界，或在区划范围内绘制河段。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segment_tool.py" line="262"/>
+        <location filename="../hezhang_plugin/gui/segment_tool.py" line="277"/>
         <source>The segment was not added: {0}</source>
         <translation>未添加河段：{0}</translation>
     </message>
@@ -2565,42 +2565,42 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="418"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="424"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="488"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="494"/>
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="506"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="512"/>
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="562"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="568"/>
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="590"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="596"/>
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="590"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="596"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="597"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="603"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="599"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="605"/>
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
@@ -2610,7 +2610,7 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="408"/>
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="414"/>
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>
