@@ -34,7 +34,7 @@
         <translation>{0}不是布局模板</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="630" />
+        <location filename="../hezhang_plugin/layout/export.py" line="631" />
         <source>{0}: no pages to export</source>
         <translation>{0}：没有可导出的页面</translation>
     </message>
@@ -54,42 +54,42 @@
         <translation>{0}导出：子进程结束后仍缺少页面</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="713" />
+        <location filename="../hezhang_plugin/layout/export.py" line="715" />
         <source>Unknown format {0}: use PDF, PNG or SVG</source>
         <translation>未知格式{0}：请使用PDF、PNG或SVG</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="716" />
+        <location filename="../hezhang_plugin/layout/export.py" line="718" />
         <source>Unknown product {0}: use coverage, atlas or boards</source>
         <translation>未知产品{0}：请使用coverage（一张图）、atlas（乡镇图集）或boards（公示牌）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="718" />
+        <location filename="../hezhang_plugin/layout/export.py" line="720" />
         <source>Unknown page size {0}: use A4, A3 or A0</source>
         <translation>未知纸张大小{0}：请使用A4、A3或A0</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="726" />
+        <location filename="../hezhang_plugin/layout/export.py" line="728" />
         <source>The output folder {0} cannot be created: {1}</source>
         <translation>无法创建输出文件夹{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="728" />
+        <location filename="../hezhang_plugin/layout/export.py" line="730" />
         <source>The output folder {0} cannot be written; choose another folder</source>
         <translation>输出文件夹{0}不可写入，请选择其他文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="739" />
+        <location filename="../hezhang_plugin/layout/export.py" line="741" />
         <source>The workspace is read-only: the layouts were not stored in it; the templates are in {0}</source>
         <translation>工作空间为只读：布局未保存到工作空间中；模板位于{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="762" />
+        <location filename="../hezhang_plugin/layout/export.py" line="764" />
         <source>Exporting {0}…</source>
         <translation>正在导出{0}…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="721" />
+        <location filename="../hezhang_plugin/layout/export.py" line="723" />
         <source>Give an output folder</source>
         <translation>请指定输出文件夹</translation>
     </message>
@@ -1497,22 +1497,22 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="372" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="380" />
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="379" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="387" />
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="379" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="387" />
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="422" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="430" />
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1521,27 +1521,27 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="425" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="433" />
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="430" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="438" />
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="463" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="471" />
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="467" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="475" />
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="472" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="480" />
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
@@ -1571,7 +1571,7 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="416" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="424" />
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
     </message>
@@ -1586,12 +1586,12 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="391" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="399" />
         <source>Open PostgreSQL workspace</source>
         <translation>打开 PostgreSQL 工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="391" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="399" />
         <source>Service (pg_service.conf; the password comes from pgpass or a QGIS authentication configuration):</source>
         <translation>服务（pg_service.conf；密码来自 pgpass 或 QGIS 认证配置）：</translation>
     </message>
