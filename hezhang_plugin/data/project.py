@@ -957,9 +957,37 @@ def read_project(project: QgsProject, gpkg_path: str,
     return True
 
 
+#: Form defaults of earlier workspace projects, replaced by the schema's: (table, field) →
+#: the old expression (a river's length_km divided $length, already in km, by 1000; the
+#: first unit drawn, the district, got no code).
+OLD_DEFAULTS = {
+    ("rivers", "length_km"): "round($length / 1000.0, 3)",
+    ("admin_units", "code"): schema.UNIT_CODE_DEFAULT.replace(
+        "WHEN @p IS NULL THEN left(@hz_district_code, 6) || '000000' ", "WHEN @p IS NULL THEN NULL ", 1),
+}
+
+
+def _fix_old_defaults(project: QgsProject) -> bool:
+    """Replace the form defaults in :data:`OLD_DEFAULTS` by the schema's; True when any was."""
+    changed = False
+    for lyr in project.mapLayers().values():
+        table = _table_of(lyr) if isinstance(lyr, QgsVectorLayer) else None
+        for (name, field), old in OLD_DEFAULTS.items():
+            idx = lyr.fields().indexOf(field) if table == name else -1
+            if idx >= 0 and lyr.defaultValueDefinition(idx).expression() == old:
+                new = next(f for f in schema.layer(name).fields if f.name == field).default
+                on_update = lyr.defaultValueDefinition(idx).applyOnUpdate()
+                lyr.setDefaultValueDefinition(idx, QgsDefaultValue(new, on_update))
+                changed = True
+    return changed
+
+
 def _brought_up_to_date(project: QgsProject) -> None:
     """A project just read: styles that read other layers replaced (:func:`ensure_lead_terms`)
-    in memory; the stored project changes only when the user saves it."""
+    and wrong form defaults corrected, in memory; the stored project changes only when the
+    user saves it."""
     dirty = project.isDirty()
-    if ensure_lead_terms(project) and not dirty:
+    changed = ensure_lead_terms(project)
+    changed = _fix_old_defaults(project) or changed
+    if changed and not dirty:
         project.setDirty(False)

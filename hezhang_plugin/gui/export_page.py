@@ -168,6 +168,8 @@ class ExportPage(DockPage):
     def __init__(self, iface, parent=None):
         super().__init__(iface, parent)
         self.task: Optional[ExportTask] = None
+        #: The output folder this page proposed for the open workspace (its "maps" folder).
+        self._auto_folder: Optional[str] = None
         layout = QVBoxLayout(self)
         box = QGroupBox(self.tr("Products"))
         vbox = QVBoxLayout(box)
@@ -241,8 +243,12 @@ class ExportPage(DockPage):
         return self.uri
 
     def on_workspace(self, session) -> None:
-        if self.workspace and self.path and not self.folder_widget.filePath():
-            self.folder_widget.setFilePath(os.path.join(os.path.dirname(self.path), "maps"))
+        # The maps go beside the workspace ("maps"), unless the user chose a folder: another
+        # workspace's default folder is replaced by this one's.
+        current = self.folder_widget.filePath()
+        if self.workspace and self.path and (not current or current == self._auto_folder):
+            self._auto_folder = os.path.join(os.path.dirname(self.path), "maps")
+            self.folder_widget.setFilePath(self._auto_folder)
         self._update_buttons()
 
     def on_teardown(self) -> None:

@@ -115,8 +115,9 @@ class SegmentTableModel(QAbstractTableModel):
         self.rows: list = []
         self.visible: list = []
         self.unit_names: dict = {}
-        self._banks = {c.value: c.zh for c in schema.BANKS.choices}
-        self._headers = [schema.layer("segments").field(c).zh for c in LIST_COLUMNS]
+        zh = ui_lang() == "zh"
+        self._banks = {c.value: (c.zh if zh else c.en) for c in schema.BANKS.choices}
+        self._headers = [getattr(schema.layer("segments").field(c), "zh" if zh else "en") for c in LIST_COLUMNS]
 
     def set_rows(self, rows: list, unit_names: dict) -> None:
         self.beginResetModel()
@@ -285,7 +286,7 @@ class SegmentsPage(DockPage):
         self.draw_button.setCheckable(True)
         self.bank_combo = QComboBox()
         for choice in schema.BANKS.choices:
-            self.bank_combo.addItem(choice.zh, choice.value)
+            self.bank_combo.addItem(choice.zh if ui_lang() == "zh" else choice.en, choice.value)
         buttons.addWidget(self.zoom_button)
         buttons.addWidget(self.draw_button)
         buttons.addWidget(self.bank_combo)
@@ -567,7 +568,7 @@ class SegmentsPage(DockPage):
 
     # -- statistics
     def _fill_stats(self) -> None:
-        self.stats_model.set_table(self.tables.get(self.stats_combo.currentData()), "zh")
+        self.stats_model.set_table(self.tables.get(self.stats_combo.currentData()), ui_lang())
 
     def export_stats(self, path: str) -> list:
         from hezhang_plugin.core import stats
