@@ -3,9 +3,10 @@
 ``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --plan PLAN.json
 [--from-back] [--themes-stored]`` starts its own QGIS, reads the workspace's project and the
 layout template, then renders the chunks of pages listed in the plan (written by
-``export.export_atlas_parallel``) that it claims first, from the back of the list with
-``--from-back``, each into its own part PDF in the plan's folder. ``--themes-stored``: the
-stored project already holds the map themes (not rebuilt here).
+``parallel.export_atlas_parallel``, which describes the protocol) that it claims first,
+from the back of the list with ``--from-back``, each into its own part PDF in the plan's
+folder. ``--themes-stored``: the stored project already holds the map themes (not rebuilt
+here).
 
 ``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --first K1 --last K2
 --out PART.pdf [--dpi 300]`` keeps the atlas pages whose sort value lies in [K1, K2] and
@@ -51,7 +52,7 @@ def run(args) -> int:
 
         startup.configure_proj()
         from hezhang_plugin.data import workspace as ws
-        from hezhang_plugin.layout import builders, export
+        from hezhang_plugin.layout import builders, pages, parallel, render, templates
         from hezhang_plugin.layout.content import read_content
 
         # Layout expressions find layers through the project instance (QGIS 3.22).
@@ -59,24 +60,24 @@ def run(args) -> int:
         ws.open_workspace(args.workspace, project, migrate=False)
         if not args.themes_stored:
             builders.prepare_themes(project, read_content(args.workspace), args.imagery)
-        layout = export.load_template(project, args.template)
+        layout = templates.load_template(project, args.template)
 
         def progress(k: int) -> None:
             sys.stdout.write(f"PAGE {k}\n")
             sys.stdout.flush()
 
         # This process's own project: the map themes' styles are applied once, not per page.
-        with export.resolved_map_themes(layout):
+        with render.resolved_map_themes(layout):
             if args.plan:
                 with open(args.plan, encoding="utf-8") as fh:
                     plan = json.load(fh)
                 order = range(len(plan["chunks"]))
-                export.render_chunks(layout, plan, order[::-1] if args.from_back else order, progress)
+                parallel.render_chunks(layout, plan, order[::-1] if args.from_back else order, progress)
             else:
                 if args.first is None or args.last is None or not args.out:
                     raise ValueError("--first, --last and --out are needed without --plan")
-                export.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
-                export.export_atlas_pdf(layout, args.out, args.dpi, progress)
+                pages.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
+                render.export_atlas_pdf(layout, args.out, args.dpi, progress)
         project.clear()
         return 0
     except Exception as exc:  # reported to the parent, which names the worker
