@@ -22,14 +22,15 @@ from typing import Optional, Sequence
 
 from qgis.core import Qgis, QgsProject
 
-from hezhang_plugin.core import uris
+from hezhang_plugin.core import dates, uris, validity
 from hezhang_plugin.data import gpkg as wsgpkg
 from hezhang_plugin.data import project as wsproject
 from hezhang_plugin.data import workspace as ws
 from hezhang_plugin.layout import common as c
 from hezhang_plugin.layout import pdftext
+from hezhang_plugin.layout.content import read_content
 from hezhang_plugin.layout.errors import Canceled, ExportError, tr
-from hezhang_plugin.layout.options import ExportStats
+from hezhang_plugin.layout.options import ExportOptions, ExportStats
 from hezhang_plugin.layout.pages import (
     MAX_CHUNK,
     MIN_CHUNK,
@@ -57,6 +58,7 @@ from hezhang_plugin.layout.render import (
     export_atlas_pdf,
     export_layout_file,
     image_settings,
+    layout_variables,
     pdf_settings,
     resolved_map_themes,
     svg_settings,
@@ -69,12 +71,12 @@ FORMATS = c.FORMATS
 
 __all__ = [
     "PRODUCTS", "FORMATS", "PARALLEL_MIN_PAGES", "MIN_CHUNK", "MAX_CHUNK", "ExportError", "Canceled", "ExportStats",
-    "export_products", "export_layout", "open_project", "workspace_of", "ensure_layouts", "save_template",
-    "load_template", "atlas_keys", "restrict_atlas", "atlas_filter", "set_atlas_filter", "plan_chunks",
-    "key_chunks", "auto_workers", "part_path", "claim_chunk", "render_chunks", "worker_python", "worker_env",
-    "export_atlas_parallel", "merge_pdfs", "can_merge", "pdf_settings", "image_settings", "svg_settings",
-    "check_result", "export_atlas_pdf", "export_layout_file", "export_atlas_files", "resolved_map_themes",
-    "today",
+    "ExportOptions", "run_export", "export_products", "export_layout", "open_project", "workspace_of",
+    "ensure_layouts", "save_template", "load_template", "atlas_keys", "restrict_atlas", "atlas_filter",
+    "set_atlas_filter", "plan_chunks", "key_chunks", "auto_workers", "part_path", "claim_chunk", "render_chunks",
+    "worker_python", "worker_env", "export_atlas_parallel", "merge_pdfs", "can_merge", "pdf_settings",
+    "image_settings", "svg_settings", "check_result", "export_atlas_pdf", "export_layout_file", "export_atlas_files",
+    "resolved_map_themes", "layout_variables", "today",
 ]
 
 
@@ -85,31 +87,33 @@ def _file_stem(product: str, district_code: str) -> str:
         f"_{district_code[:6]}"
 
 
-def export_layout(workspace_path: str, product: str, layout, fmt: str, out_folder: str, district_code: str,
-                  dpi: int = 300, one_file_per_page: bool = False, parallel: Optional[int] = None,
-                  feedback=None, stats: Optional[ExportStats] = None,
-                  template: Optional[str] = None, own_styles: bool = False,
-                  themes_stored: bool = False, imagery: bool = False) -> list[str]:
-    """Files written for one product's layout.
+def export_layout(options: ExportOptions, product: str, layout, district_code: str, feedback=None,
+                  stats: Optional[ExportStats] = None, template: Optional[str] = None, own_styles: bool = False,
+                  themes_stored: bool = False, variables: Optional[dict] = None) -> list[str]:
+    """Files written for one product's layout, as ``options`` (checked) ask.
 
-    ``own_styles``: the project is this export's own (not the one open in QGIS desktop),
-    so map themes may be applied to its layers once for the whole export.
+    ``template``: the layout's .qpt, from which worker processes load it; ``own_styles``:
+    the project is this export's own (not the one open in QGIS desktop), so map themes may
+    be applied to its layers once for the whole export; ``themes_stored``: the workspace's
+    stored project holds the map themes; ``variables``: layout variables of this export
+    (already set on ``layout``), handed to the workers.
     """
     stem = _file_stem(product, district_code)
+    fmt, dpi, out_folder = options.fmt, options.dpi, options.folder
     if product == "coverage":
         path = export_layout_file(layout, os.path.join(out_folder, f"{stem}.{fmt}"), fmt, dpi)
         if stats is not None:
             stats.pages[product] = 1
         return [path]
     atlas = layout.atlas()
-    if fmt == "pdf" and not one_file_per_page:
+    if fmt == "pdf" and not options.one_file_per_page:
         path = os.path.join(out_folder, f"{stem}.pdf")
-        workers = parallel if parallel is not None else auto_workers(atlas.updateFeatures())
+        workers = options.workers if options.workers is not None else auto_workers(atlas.updateFeatures())
         python = worker_python() if workers > 1 else None
         if workers > 1 and template and python and can_merge():
-            n = export_atlas_parallel(workspace_path, layout, template, path, dpi, workers, python, feedback,
+            n = export_atlas_parallel(options.workspace, layout, template, path, dpi, workers, python, feedback,
                                       stats, themes_stored=themes_stored, own_styles=own_styles,
-                                      imagery=imagery)
+                                      imagery=options.imagery, variables=variables)
         else:
             with resolved_map_themes(layout, own_styles):
                 n = export_atlas_pdf(layout, path, dpi,
@@ -133,13 +137,6 @@ def workspace_of(project: QgsProject) -> Optional[str]:
         return workspace_of_project(name)
     path = uris.project_path(name)
     return os.path.abspath(path) if path else None
-
-
-def _normalise(workspace: str) -> str:
-    """An absolute GeoPackage path, or ``service=NAME`` as it is."""
-    from hezhang_plugin.data.postgres.connection import is_postgres, normalise
-
-    return normalise(workspace) if is_postgres(workspace) else os.path.abspath(workspace)
 
 
 def open_project(workspace_path: str, isolated: bool = False):
@@ -173,41 +170,39 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
                     page_size: str = c.DEFAULT_PAGE, one_file_per_page: bool = False,
                     parallel: Optional[int] = None, rebuild: bool = False, imagery: bool = False,
                     save_project: bool = True, stats: Optional[ExportStats] = None,
-                    isolated: bool = False) -> list[str]:
-    """Export ``products`` of a workspace into ``out_folder``; returns the files written.
+                    isolated: bool = False, as_of: Optional[str] = None) -> list[str]:
+    """:func:`run_export` with the options given one by one (``parallel`` is
+    :attr:`ExportOptions.workers`); returns the files written."""
+    options = ExportOptions(workspace_path, tuple(products), fmt, out_folder, dpi, page_size, one_file_per_page,
+                            imagery, as_of, parallel, rebuild, save_project, isolated)
+    return run_export(options, feedback, stats)
+
+
+def run_export(options: ExportOptions, feedback=None, stats: Optional[ExportStats] = None) -> list[str]:
+    """Export what ``options`` ask (checked here); returns the files written.
 
     PDF: one multi-page file per product (or one file per town / segment with
     ``one_file_per_page``); PNG and SVG: one file per page, named by code. The layouts are
     stored in the workspace's project (unless ``save_project`` is False, or the workspace
     is the project open in QGIS, which the user saves) and written as .qpt templates into
-    ``out_folder/templates``; parallel workers render from those templates. ``isolated``
-    reads the workspace into a private project (for a background thread).
+    ``folder/templates``; parallel workers render from those templates. ``as_of`` is set as
+    the layout variable ``hezhang_as_of`` of every layout for the export only. Raises
+    :class:`ExportError` (bad options, a product that cannot be made), :class:`Canceled`,
+    and ``WorkspaceError`` for a workspace that cannot be read.
     """
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ExportError(tr("Unknown format {0}: use PDF, PNG or SVG").format(fmt))
-    unknown = [p for p in products if p not in PRODUCTS]
-    if unknown:
-        raise ExportError(tr("Unknown product {0}: use coverage, atlas or boards").format(unknown[0]))
-    if page_size not in c.PAGE_SIZES:
-        raise ExportError(tr("Unknown page size {0}: use A4, A3 or A0").format(page_size))
-    workspace_path = _normalise(workspace_path)
-    if not out_folder and not os.path.isabs(workspace_path):
-        raise ExportError(tr("Give an output folder"))
-    out_folder = os.path.abspath(out_folder or os.path.join(os.path.dirname(workspace_path), "maps"))
-    try:
-        os.makedirs(out_folder, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(tr("The output folder {0} cannot be created: {1}").format(out_folder, exc.strerror)) from exc
-    if not os.access(out_folder, os.W_OK):
-        raise ExportError(tr("The output folder {0} cannot be written; choose another folder").format(out_folder))
+    options = options.checked()
+    out_folder = options.prepare_folder()
+    workspace_path = options.workspace
     c.check_cjk_font(feedback)
     stats = stats if stats is not None else ExportStats()
     info = ws.check_workspace(workspace_path)
-    project, owned = open_project(workspace_path, isolated)
+    project, owned = open_project(workspace_path, options.isolated)
     try:
-        layouts, content, changed = ensure_layouts(project, workspace_path, products, page_size, rebuild, imagery)
-        stored = bool(save_project and changed and owned)
+        on = dates.to_date(options.as_of) if options.as_of else None
+        content = read_content(workspace_path, on)
+        layouts, content, changed = ensure_layouts(project, workspace_path, options.products, options.page_size,
+                                                   options.rebuild, options.imagery, content)
+        stored = bool(options.save_project and changed and owned)
         if stored and wsgpkg.is_read_only(workspace_path):
             # Export never needs to write the workspace: workers rebuild the map themes.
             stored = False
@@ -228,23 +223,24 @@ def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt
                 get_logger().info("layouts not stored in %s: %s", workspace_path, exc)
                 stored = False
         templates = {p: save_template(lay, os.path.join(out_folder, "templates")) for p, lay in layouts.items()}
+        variables = {validity.AS_OF_VARIABLE: options.as_of} if options.as_of else {}
         files: list[str] = []
         log = get_logger()
-        for i, product in enumerate(products):
-            if feedback is not None:
-                if feedback.isCanceled():
-                    raise Canceled()
-                feedback.pushInfo(tr("Exporting {0}…").format(layouts[product].name()))
-            sub = _SubFeedback(feedback, i, len(products)) if feedback is not None else None
-            written = export_layout(workspace_path, product, layouts[product], fmt, out_folder,
-                                    info.district_code, dpi, one_file_per_page, parallel, sub, stats,
-                                    template=templates[product], own_styles=owned, themes_stored=stored,
-                                    imagery=imagery)
-            for f in written:
-                if f.lower().endswith(".pdf"):
-                    pdftext.repair_text_layer(f)  # radicals Qt wrote for ideographs (Noto Sans CJK…)
-            files.extend(written)
-            log.info("exported %s: %d file(s), %s page(s)", product, len(written), stats.pages.get(product))
+        with layout_variables(layouts.values(), variables):
+            for i, product in enumerate(options.products):
+                if feedback is not None:
+                    if feedback.isCanceled():
+                        raise Canceled()
+                    feedback.pushInfo(tr("Exporting {0}…").format(layouts[product].name()))
+                sub = _SubFeedback(feedback, i, len(options.products)) if feedback is not None else None
+                written = export_layout(options, product, layouts[product], info.district_code, sub, stats,
+                                        template=templates[product], own_styles=owned, themes_stored=stored,
+                                        variables=variables)
+                for f in written:
+                    if f.lower().endswith(".pdf"):
+                        pdftext.repair_text_layer(f)  # radicals Qt wrote for ideographs (Noto Sans CJK…)
+                files.extend(written)
+                log.info("exported %s: %d file(s), %s page(s)", product, len(written), stats.pages.get(product))
         stats.files = files
         return files
     finally:

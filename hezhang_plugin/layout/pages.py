@@ -14,7 +14,7 @@ import math
 import os
 from typing import Optional
 
-from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils, QgsFeatureRequest
+from qgis.core import QgsExpression, QgsExpressionContextUtils, QgsFeatureRequest
 
 #: Below this many pages a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 24
@@ -25,10 +25,12 @@ MAX_CHUNK = 100
 
 
 def atlas_keys(layout) -> list:
-    """Sort values of the atlas pages in page order (the atlas's own filter and sort)."""
+    """Sort values of the atlas pages in page order (the atlas's own filter and sort,
+    evaluated as the atlas does: with the layout's variables, e.g. ``hezhang_as_of``)."""
     atlas = layout.atlas()
     layer = atlas.coverageLayer()
-    ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    ctx = layout.createExpressionContext()
+    ctx.appendScope(QgsExpressionContextUtils.layerScope(layer))
     flt = QgsExpression(atlas.filterExpression()) if atlas.filterFeatures() and atlas.filterExpression() else None
     key = QgsExpression(atlas.sortExpression() or "$id")
     keys = []

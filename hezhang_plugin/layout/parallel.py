@@ -8,7 +8,8 @@ page order (:mod:`pdfjoin`). The workers run on QGIS's own Python interpreter
 (``runtime.qgis_python``).
 
 The protocol: the plan is a JSON file ``{"chunks": [[first key, last key, pages], ...],
-"dir": folder, "dpi": dpi}`` in the export's temporary folder; chunk ``k`` is claimed by
+"dir": folder, "dpi": dpi, "variables": {layout variable: value}}`` in the export's
+temporary folder; chunk ``k`` is claimed by
 creating ``claimKKKK`` there (atomically) and written to ``partKKKK.pdf`` (renamed from a
 ``.tmp`` when complete); a file ``cancel`` there makes every process stop claiming. A worker
 reports ``PAGE n`` (pages done) and, at the end, ``RSS kb`` (its peak memory) on stdout,
@@ -86,13 +87,16 @@ def worker_env() -> dict:
 
 def export_atlas_parallel(workspace_path: str, layout, template: str, path: str, dpi: int, workers: int, python: str,
                           feedback=None, stats: Optional[ExportStats] = None, themes_stored: bool = False,
-                          own_styles: bool = False, imagery: bool = False) -> int:
+                          own_styles: bool = False, imagery: bool = False,
+                          variables: Optional[dict] = None) -> int:
     """The atlas rendered by ``workers`` processes in all (this one and ``workers - 1``
     worker processes), chunk by chunk, and the parts joined in page order.
 
     ``themes_stored``: the workspace's stored project already holds the layouts' map
     themes (the workers need not rebuild them); ``own_styles``: this process may apply
-    the map themes' styles to the project's layers for the export (its own project).
+    the map themes' styles to the project's layers for the export (its own project);
+    ``variables``: layout variables of this export (set on ``layout``; the workers set them
+    on theirs).
     """
     keys = atlas_keys(layout)
     if not keys:
@@ -101,7 +105,7 @@ def export_atlas_parallel(workspace_path: str, layout, template: str, path: str,
     workers = max(1, min(workers, n))
     chunks = key_chunks(keys, workers)
     tmpdir = tempfile.mkdtemp(prefix="hezhang-export-", dir=os.path.dirname(os.path.abspath(path)))
-    plan = {"chunks": chunks, "dir": tmpdir, "dpi": dpi}
+    plan = {"chunks": chunks, "dir": tmpdir, "dpi": dpi, "variables": dict(variables or {})}
     plan_file = os.path.join(tmpdir, "plan.json")
     with open(plan_file, "w", encoding="utf-8") as fh:
         json.dump(plan, fh, ensure_ascii=False)

@@ -193,3 +193,33 @@ def resolved_map_themes(layout, enabled: bool = True):
             item.setFollowVisibilityPreset(follow)
         for layer in applied:
             layer.styleManager().restoreOverrideStyle()
+
+
+# ---------------------------------------------------------------- variables of one export
+
+@contextmanager
+def layout_variables(layouts, values: dict):
+    """Set the layout variables ``values`` (name → text) on each of ``layouts`` for the
+    export (e.g. ``hezhang_as_of``, which the layouts' filters and texts read), and put the
+    layouts' own variables back afterwards. Layout variables reach every expression of the
+    layout: items, tables, the atlas filter and the layers' styles drawn in its maps."""
+    from qgis.core import QgsExpressionContextUtils
+
+    values = {k: v for k, v in (values or {}).items() if v not in (None, "")}
+    saved = []
+    try:
+        for layout in layouts:
+            if not values:
+                break
+            names, vals = layout.customProperty("variableNames"), layout.customProperty("variableValues")
+            saved.append((layout, names, vals))
+            for name, value in values.items():
+                QgsExpressionContextUtils.setLayoutVariable(layout, name, value)
+        yield
+    finally:
+        for layout, names, vals in saved:
+            for key, value in (("variableNames", names), ("variableValues", vals)):
+                if value is None:
+                    layout.removeCustomProperty(key)
+                else:
+                    layout.setCustomProperty(key, value)
