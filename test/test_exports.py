@@ -93,10 +93,10 @@ def _one_page_pdf(path, text: str) -> str:
 def test_pdf_merge_keeps_the_parts_in_order(qgis_app, tmp_path, monkeypatch, tool):
     """The parts of a parallel export joined by poppler's pdfunite, or by pypdf where pdfunite is
     not installed: every page once, in the order of the parts."""
-    from hezhang_plugin.layout import export
+    from hezhang_plugin.layout import export, pdfjoin
 
     if tool == "pypdf":
-        monkeypatch.setattr(export.shutil, "which", lambda name: None)
+        monkeypatch.setattr(pdfjoin.shutil, "which", lambda name: None)
     parts = [_one_page_pdf(tmp_path / f"part{k}.pdf", f"PART-{k}") for k in range(4)]
     assert export.can_merge()
     out = tmp_path / "joined.pdf"
