@@ -16,7 +16,7 @@ APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-v
 	python3-numpy python3-shapely python3-pyproj python3-openpyxl python3-pypdf python3-pandas \
 	python3-fiona python3-geopandas python3-pytest \
 	fonts-wqy-zenhei fonts-noto-cjk fontconfig xvfb xauth xdotool imagemagick poppler-utils \
-	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3 python3-docx \
+	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3 python3-docx e2fsprogs \
 	postgresql postgresql-postgis python3-psycopg2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

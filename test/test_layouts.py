@@ -247,7 +247,11 @@ def test_png_export_renders(qgis_app, tmp_path_factory):
     cov = px["coverage_411171.png"]
     assert abs(cov.shape[1] - 420 / 25.4 * 40) <= 1 and abs(cov.shape[0] - 297 / 25.4 * 40) <= 1
     assert _pixels_of(cov, common.UNCOVERED_COLOUR) > 20  # 411171000005 has no chiefs
-    assert _pixels_of(cov, "#0b2d5c") > 100  # the title
+    # the title, in its band (8-21 mm from the top): its strokes anti-aliased onto white
+    # come out thinner on QGIS 3.40 than on 3.22, so shades near the colour count; the grey
+    # subtitle (#404040, from 22 mm) and black are outside the band or the tolerance
+    title_band = cov[: int(21 / 25.4 * 40)]
+    assert _pixels_of(title_band, "#0b2d5c", 60) > 80
     for code in fx.SEGMENTS:
         board = px[f"board_{code}.png"]
         assert abs(board.shape[1] - 450 / 25.4 * 40) <= 1 and abs(board.shape[0] - 300 / 25.4 * 40) <= 1
