@@ -104,7 +104,7 @@ def test_patrol_map_pdf_one_page_per_town_with_segments(patrol_ws, tmp_path, pro
         assert "\u2ed3" not in page
     first = pages[0].replace(" ", "")
     # The table: valid/required and status of each segment of 周庄镇 (未巡河 first).
-    for code, (status, valid, required) in EXPECTED.items():
+    for code, (_status, valid, required) in EXPECTED.items():
         assert code in first
         assert f"{valid}/{required}" in first
     assert "达标" in first and "次数不足" in first and "未巡河" in first
@@ -293,3 +293,81 @@ def test_unknown_profile_is_refused_in_chinese_before_anything_is_written(patrol
                 settings.remove(key)
             else:
                 settings.setValue(key, value)
+
+
+def test_worker_process_renders_the_patrol_pages_from_the_plan(patrol_ws, tmp_path):
+    """A worker process (as a parallel export starts it) gets the period, profile and
+    compliance through the plan's variables: its pages say what this process's say."""
+    import json
+
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout import parallel, patrolmap
+    from hezhang_plugin.layout.export import export_products
+
+    python = parallel.worker_python()
+    assert python, "no QGIS Python for the export worker"
+    QgsProject.instance().clear()
+    out = tmp_path / "maps"
+    here = export_products(patrol_ws, ("patrols",), "pdf", str(out), dpi=60, parallel=1, page_size="A4",
+                           patrol_start=JUNE[0], patrol_end=JUNE[1])[0]
+    template = out / "templates" / "河长巡河情况图 A4.qpt"
+    assert template.exists()
+    plan_dir = tmp_path / "plan"
+    plan_dir.mkdir()
+    plan = {"chunks": [[F.TOWN, F.TOWN, 1], [TOWN2, TOWN2, 1]], "dir": str(plan_dir), "dpi": 60,
+            "variables": patrolmap.patrol_variables(patrol_ws, *JUNE)}
+    (plan_dir / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([python, "-m", "hezhang_plugin.layout.worker", "--workspace", patrol_ws, "--template",
+                           str(template), "--plan", str(plan_dir / "plan.json"), "--from-back"],
+                          capture_output=True, text=True, env=parallel.worker_env(), timeout=300)
+    assert done.returncode == 0, done.stderr
+    worker_pages = [_pdf_pages_text(parallel.part_path(str(plan_dir), k))[0] for k in range(2)]
+    assert worker_pages == _pdf_pages_text(here)
+    assert "次数不足" in worker_pages[0] and "2024-06-30" in worker_pages[1]
+
+
+def test_demo_district_patrol_map(demo_run, tmp_path):
+    """The demo district's May 2024 (`make demo`'s season): one page per town holding a segment
+    current on 31 May (counted here from the workspace's rows), in code order, each titled
+    with its town; the segments listed on a town's page are the town's, with the status the
+    compliance gives them."""
+    import re
+
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.core.validity import is_current
+    from hezhang_plugin.data.io import read_rows
+    from hezhang_plugin.layout.export import export_products
+    from hezhang_plugin.services import patrols as sp
+
+    _out, result = demo_run
+    ws = str(tmp_path / "demo.gpkg")
+    import shutil
+
+    shutil.copyfile(result["workspace"], ws)
+    period = ("2024-05-01", "2024-05-31")
+    units = read_rows(ws, "admin_units", with_geometry=False)
+    segments = [s for s in read_rows(ws, "segments", with_geometry=False) if is_current(s, period[1])]
+    towns = sorted((u["code"], u["name"]) for u in units if u["level"] == "town"
+                   and any(s["unit_code"][:9] == u["code"][:9] for s in segments))
+    assert len(towns) >= 2
+    QgsProject.instance().clear()
+    pdf = export_products(ws, ("patrols",), "pdf", str(tmp_path / "maps"), dpi=60, parallel=1,
+                          patrol_start=period[0], patrol_end=period[1], patrol_profile="henan_2018")[0]
+    pages = _pdf_pages_text(pdf)
+    assert len(pages) == len(towns)
+    labels = {"ok": "达标", "short": "次数不足", "none": "未巡河"}
+    statuses = sp.segment_statuses(sp.check_patrols(ws, *period, "henan_2018"))
+    assert {s.status for s in statuses.values()} >= {"ok", "short"}  # the season has both in May
+    for page, (code, name) in zip(pages, towns):
+        assert "\u2ed3" not in page
+        flat = page.replace(" ", "").replace("\n", "")
+        assert f"沙澧示范区{name}河长巡河情况图" in flat and "2024-05-01至2024-05-31" in flat
+        own = sorted(s["seg_code"] for s in segments if s["unit_code"][:9] == code[:9])
+        rows = re.findall(r"(411171\d{6})\n+.*?\n+(\d+/\d+|—)\n+(达标|次数不足|未巡河|无巡河任务)", page)
+        assert sorted(r[0] for r in rows) == own
+        for seg, counts, status in rows:
+            want = statuses.get(seg)
+            assert status == (labels[want.status] if want else "无巡河任务"), seg
+            assert counts == (f"{want.valid}/{want.required}" if want else "—"), seg

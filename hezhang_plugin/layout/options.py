@@ -107,8 +107,9 @@ class ExportOptions:
         if not self.folder and not os.path.isabs(workspace):
             raise ExportError(tr("Give an output folder"))
         folder = os.path.abspath(self.folder or os.path.join(os.path.dirname(workspace), "maps"))
+        profile = (self.patrol_profile or "").strip() or None
         return self.replace(workspace=workspace, products=products, fmt=fmt, folder=folder, as_of=as_of,
-                            patrol_start=start, patrol_end=end, patrol_profile=(self.patrol_profile or "").strip() or None)
+                            patrol_start=start, patrol_end=end, patrol_profile=profile)
 
     def _patrol_period(self, as_of: Optional[str]) -> tuple[str, str]:
         """(first, last) day of the patrol map's period, ISO; :class:`ExportError` naming

@@ -131,23 +131,26 @@ def segments_by_compliance_renderer() -> QgsRuleBasedRenderer:
     root = QgsRuleBasedRenderer.Rule(None)
     colours = c.PATROL_STATUS_COLOURS
     root.appendChild(QgsRuleBasedRenderer.Rule(
-        _segment_line(colours["free"], 1.0), 0, 0, f"NOT {has_status_expr()} AND {CURRENT_AT_END}", FREE_LABEL))
+        _segment_line(colours["free"], 1.2), 0, 0, f"NOT {has_status_expr()} AND {CURRENT_AT_END}", FREE_LABEL))
     for status in ("ok", "short", "none"):
-        root.appendChild(QgsRuleBasedRenderer.Rule(_segment_line(colours[status], 1.6), 0, 0,
+        root.appendChild(QgsRuleBasedRenderer.Rule(_segment_line(colours[status], 2.2), 0, 0,
                                                    has_status_expr(status), status_label(status)))
     return QgsRuleBasedRenderer(root)
 
 
 def tracks_renderer() -> QgsRuleBasedRenderer:
-    """Tracks of the period: counted ones solid, the others dashed."""
+    """Tracks of the period, thin and slightly transparent so that the status colour of the
+    segment under a week's overlapping tracks still shows: counted ones solid, the others
+    dashed."""
     counted = f"strpos(coalesce(@{COUNTED_VARIABLE}, ''), ',' || \"patrol_id\" || ',') > 0"
     in_period = (f"to_date(\"patrol_date\") >= to_date(@{START_VARIABLE}) AND "
                  f"to_date(\"patrol_date\") <= to_date(@{END_VARIABLE})")
     root = QgsRuleBasedRenderer.Rule(None)
     for key, expr, style in (("counted", counted, "solid"),
                              ("not_counted", f"NOT ({counted}) AND {in_period}", "dash")):
-        sym = QgsLineSymbol.createSimple({"line_color": c.PATROL_TRACK_COLOURS[key], "line_width": "0.3",
+        sym = QgsLineSymbol.createSimple({"line_color": c.PATROL_TRACK_COLOURS[key], "line_width": "0.2",
                                           "capstyle": "round", "joinstyle": "round", "line_style": style})
+        sym.setOpacity(0.8)
         root.appendChild(QgsRuleBasedRenderer.Rule(sym, 0, 0, expr, TRACK_LABELS[key]))
     return QgsRuleBasedRenderer(root)
 
@@ -174,14 +177,14 @@ def build_patrol_map(project: QgsProject, content: MapContent, page: str = c.DEF
     """The patrol map atlas: landscape, A3 by default (A4 and A0 scale)."""
     from hezhang_plugin.layout import builders as b
 
-    W, H = c.PAGE_SIZES[page]
-    s = W / 420.0
+    page_w, page_h = c.PAGE_SIZES[page]
+    s = page_w / 420.0
     name = c.LAYOUT_PATROLS if page == c.DEFAULT_PAGE else f"{c.LAYOUT_PATROLS} {page}"
     lyr = c.workspace_layers(project)
     if "patrols" not in lyr:
         raise ExportError(tr("Patrol map: the workspace has no patrols layer; open it in QGIS once to update it"))
     units, segs, tracks = lyr["admin_units"], lyr["segments"], lyr["patrols"]
-    layout = b._new_layout(project, name, W, H)
+    layout = b._new_layout(project, name, page_w, page_h)
     in_town = "left(\"unit_code\", 9) = left(attribute(@parent, 'code'), 9)"
     atlas = layout.atlas()
     atlas.setCoverageLayer(units)
@@ -195,18 +198,19 @@ def build_patrol_map(project: QgsProject, content: MapContent, page: str = c.DEF
     atlas.setPageNameExpression("\"name\"")
     atlas.setFilenameExpression("'patrols_' || \"code\"")
     crs = c.gk_crs_for(content.centre_lon or 114.0)
-    M = 10 * s
+    margin = 10 * s
     right_w = 150 * s
-    c.add_label(layout, "title", f"{content.district_name} [% \"name\" %] 河长巡河情况图", M, M - 2 * s,
-                W - 2 * M, 14 * s, 22 * s, "#0b2d5c", True, Qt.AlignmentFlag.AlignHCenter)
+    c.add_label(layout, "title", f"{content.district_name} [% \"name\" %] 河长巡河情况图", margin, margin - 2 * s,
+                page_w - 2 * margin, 14 * s, 22 * s, "#0b2d5c", True, Qt.AlignmentFlag.AlignHCenter)
     c.add_label(layout, "subtitle",
                 f"[% \"code\" %]　·　巡河时段 [% @{START_VARIABLE} %] 至 [% @{END_VARIABLE} %]"
                 f"　·　考核规则：[% @{PROFILE_VARIABLE} %]",
-                M, M + 12 * s, W - 2 * M, 7 * s, 10.5 * s, "#404040", align=Qt.AlignmentFlag.AlignHCenter)
-    top = M + 22 * s
-    map_w = W - 2 * M - right_w - 6 * s
-    map_h = H - top - M
-    m = b._add_map(layout, project, M, top, map_w, map_h, c.THEME_PATROLS, crs, b._extent_in(units, crs, project))
+                margin, margin + 12 * s, page_w - 2 * margin, 7 * s, 10.5 * s, "#404040",
+                align=Qt.AlignmentFlag.AlignHCenter)
+    top = margin + 22 * s
+    map_w = page_w - 2 * margin - right_w - 6 * s
+    map_h = page_h - top - margin
+    m = b._add_map(layout, project, margin, top, map_w, map_h, c.THEME_PATROLS, crs, b._extent_in(units, crs, project))
     m.setAtlasDriven(True)
     m.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
     m.setAtlasMargin(0.12)
@@ -214,9 +218,9 @@ def build_patrol_map(project: QgsProject, content: MapContent, page: str = c.DEF
     clip.setEnabled(True)
     clip.setRestrictToLayers(True)
     clip.setLayersToClip([units])
-    c.add_north_arrow(layout, m, M + map_w - 17 * s, top + 4 * s, 12 * s, 17 * s)
-    c.add_scale_bar(layout, m, M + 4 * s, top + map_h - 13 * s, 8 * s, 55 * s)
-    rx = W - M - right_w
+    c.add_north_arrow(layout, m, margin + map_w - 17 * s, top + 4 * s, 12 * s, 17 * s)
+    c.add_scale_bar(layout, m, margin + 4 * s, top + map_h - 13 * s, 8 * s, 55 * s)
+    rx = page_w - margin - right_w
     legend = b._add_legend(layout, m, project, [tracks, segs, lyr["rivers"], units], rx, top, right_w, 72 * s, 8 * s)
     legend.setColumnCount(2)  # tracks and segments, then rivers and units: all of it in the box
     legend.setSplitLayer(False)
@@ -256,8 +260,8 @@ def build_patrol_map(project: QgsProject, content: MapContent, page: str = c.DEF
     table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     b._frame(layout, table, rx, top + 92 * s, right_w, map_h - 92 * s - 20 * s).setId("segment_table")
     c.add_label(layout, "footer",
-                "河段颜色：所选时段内各级河长在该河段的巡河达标情况（均达标／部分达标为次数不足／无有效巡河）；"
-                "轨迹：时段内的巡河记录。\n"
+                "河段颜色：时段内该河段各级河长应巡次数均达标为“达标”，部分达标为“次数不足”，"
+                "无一次有效巡河为“未巡河”；轨迹为时段内的巡河记录。\n"
                 f"坐标系：CGCS2000 / 3° 高斯-克吕格投影（{crs.authid()}）　"
                 "制图日期：[% format_date(now(), 'yyyy-MM-dd') %]\n"
                 f"制图单位：{content.district_name}河长制办公室",
