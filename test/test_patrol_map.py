@@ -327,35 +327,26 @@ def test_worker_process_renders_the_patrol_pages_from_the_plan(patrol_ws, tmp_pa
     assert "次数不足" in worker_pages[0] and "2024-06-30" in worker_pages[1]
 
 
-def test_demo_district_patrol_map(demo_run, tmp_path):
-    """The demo district's May 2024 (`make demo`'s season): one page per town holding a segment
-    current on 31 May (counted here from the workspace's rows), in code order, each titled
-    with its town; the segments listed on a town's page are the town's, with the status the
-    compliance gives them."""
+def test_demo_district_patrol_map(demo_run):
+    """`make demo` exports the patrol map of May 2024 (its assessed month) under the default
+    Henan rules: one page per town holding a segment current on 31 May (counted here from the
+    workspace's rows), in code order, each titled with its town; the segments listed on a
+    town's page are the town's, with the status and counts the compliance gives them."""
     import re
-
-    from qgis.core import QgsProject
 
     from hezhang_plugin.core.validity import is_current
     from hezhang_plugin.data.io import read_rows
-    from hezhang_plugin.layout.export import export_products
     from hezhang_plugin.services import patrols as sp
 
-    _out, result = demo_run
-    ws = str(tmp_path / "demo.gpkg")
-    import shutil
-
-    shutil.copyfile(result["workspace"], ws)
+    out, result = demo_run
+    ws = result["workspace"]
     period = ("2024-05-01", "2024-05-31")
     units = read_rows(ws, "admin_units", with_geometry=False)
     segments = [s for s in read_rows(ws, "segments", with_geometry=False) if is_current(s, period[1])]
     towns = sorted((u["code"], u["name"]) for u in units if u["level"] == "town"
                    and any(s["unit_code"][:9] == u["code"][:9] for s in segments))
     assert len(towns) >= 2
-    QgsProject.instance().clear()
-    pdf = export_products(ws, ("patrols",), "pdf", str(tmp_path / "maps"), dpi=60, parallel=1,
-                          patrol_start=period[0], patrol_end=period[1], patrol_profile="henan_2018")[0]
-    pages = _pdf_pages_text(pdf)
+    pages = _pdf_pages_text(out / "patrol_map_411171.pdf")
     assert len(pages) == len(towns)
     labels = {"ok": "达标", "short": "次数不足", "none": "未巡河"}
     statuses = sp.segment_statuses(sp.check_patrols(ws, *period, "henan_2018"))
@@ -364,6 +355,7 @@ def test_demo_district_patrol_map(demo_run, tmp_path):
         assert "\u2ed3" not in page
         flat = page.replace(" ", "").replace("\n", "")
         assert f"沙澧示范区{name}河长巡河情况图" in flat and "2024-05-01至2024-05-31" in flat
+        assert "河南省（2018）" in flat
         own = sorted(s["seg_code"] for s in segments if s["unit_code"][:9] == code[:9])
         rows = re.findall(r"(411171\d{6})\n+.*?\n+(\d+/\d+|—)\n+(达标|次数不足|未巡河|无巡河任务)", page)
         assert sorted(r[0] for r in rows) == own
