@@ -64,22 +64,22 @@
         <translation>未知纸张大小{0}：请使用A4、A3或A0</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/options.py" line="144"/>
+        <location filename="../hezhang_plugin/layout/options.py" line="145"/>
         <source>The output folder {0} cannot be created: {1}</source>
         <translation>无法创建输出文件夹{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/options.py" line="147"/>
+        <location filename="../hezhang_plugin/layout/options.py" line="148"/>
         <source>The output folder {0} cannot be written; choose another folder</source>
         <translation>输出文件夹{0}不可写入，请选择其他文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="222"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="226"/>
         <source>The workspace is read-only: the layouts were not stored in it; the templates are in {0}</source>
         <translation>工作空间为只读：布局未保存到工作空间中；模板位于{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="246"/>
+        <location filename="../hezhang_plugin/layout/export.py" line="250"/>
         <source>Exporting {0}…</source>
         <translation>正在导出{0}…</translation>
     </message>
@@ -134,22 +134,22 @@
         <translation>请选择工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/options.py" line="124"/>
+        <location filename="../hezhang_plugin/layout/options.py" line="125"/>
         <source>Give both the first and the last day of the patrol period</source>
         <translation>请同时填写巡河时段的起始日期和截止日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/options.py" line="127"/>
+        <location filename="../hezhang_plugin/layout/options.py" line="128"/>
         <source>{0} is not a date: give the first day of the patrol period as YYYY-MM-DD</source>
         <translation>{0} 不是日期：请按 YYYY-MM-DD 填写巡河时段的起始日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/options.py" line="130"/>
+        <location filename="../hezhang_plugin/layout/options.py" line="131"/>
         <source>{0} is not a date: give the last day of the patrol period as YYYY-MM-DD</source>
         <translation>{0} 不是日期：请按 YYYY-MM-DD 填写巡河时段的截止日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/options.py" line="133"/>
+        <location filename="../hezhang_plugin/layout/options.py" line="134"/>
         <source>The patrol period ends on {1}, before it starts on {0}: give a last day on or after the first</source>
         <translation>巡河时段的截止日期 {1} 早于起始日期 {0}：截止日期不得早于起始日期</translation>
     </message>
@@ -159,9 +159,14 @@
         <translation>河长巡河情况图：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/patrolmap.py" line="182"/>
+        <location filename="../hezhang_plugin/layout/patrolmap.py" line="193"/>
         <source>Patrol map: the workspace has no patrols layer; open it in QGIS once to update it</source>
         <translation>河长巡河情况图：工作空间中没有巡河轨迹图层；请先在 QGIS 中打开一次该工作空间以完成升级</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/layout/export.py" line="213"/>
+        <source>The workspace holds no patrol record yet: on the patrol map every segment that owes patrols shows as not patrolled. Import the chiefs&apos; tracks first (Patrols tab or hezhang:importpatrols).</source>
+        <translation>工作空间中尚无巡河记录：河长巡河情况图上凡有巡河任务的河段都将显示为未巡河。请先导入河长的巡河轨迹（巡河选项卡或 hezhang:importpatrols）。</translation>
     </message>
 </context>
 <context>

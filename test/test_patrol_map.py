@@ -363,3 +363,38 @@ def test_demo_district_patrol_map(demo_run):
             want = statuses.get(seg)
             assert status == (labels[want.status] if want else "无巡河任务"), seg
             assert counts == (f"{want.valid}/{want.required}" if want else "—"), seg
+
+
+def test_a_workspace_without_patrols_is_said_so(workspace_path, tmp_path):
+    """No patrol imported yet: the map still prints (every segment owing patrols 未巡河) and
+    the export warns why."""
+    from qgis.core import QgsProject
+
+    from hezhang_plugin.layout.export import run_export
+    from hezhang_plugin.layout.options import ExportOptions
+    from hezhang_plugin.services import patrols as sp
+
+    ws = F.fill(workspace_path)
+    assert {s.status for s in sp.segment_statuses(sp.check_patrols(ws, *JUNE)).values()} == {"none"}
+
+    class Feedback:
+        warnings: list = []
+
+        def isCanceled(self):
+            return False
+
+        def setProgress(self, value):
+            pass
+
+        def pushInfo(self, text):
+            pass
+
+        def reportError(self, text, fatal=False):
+            self.warnings.append(text)
+
+    QgsProject.instance().clear()
+    fb = Feedback()
+    files = run_export(ExportOptions(ws, ("patrols",), "pdf", str(tmp_path / "maps"), 60, "A4", workers=1,
+                                     patrol_start=JUNE[0], patrol_end=JUNE[1]), fb)
+    assert [w for w in fb.warnings if "no patrol record" in w]
+    assert "未巡河3段" in _pdf_pages_text(files[0])[0].replace(" ", "").replace("\n", "")

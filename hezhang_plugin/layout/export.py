@@ -203,12 +203,16 @@ def run_export(options: ExportOptions, feedback=None, stats: Optional[ExportStat
     variables = {validity.AS_OF_VARIABLE: options.as_of} if options.as_of else {}
     if "patrols" in options.products:
         # Before any layout is built or stored: an unknown profile stops the export here.
-        from hezhang_plugin.layout.patrolmap import patrol_variables
+        from hezhang_plugin.layout.patrolmap import has_patrols, patrol_variables
 
         if feedback is not None:
             feedback.pushInfo(tr("Checking patrols from {0} to {1}…").format(options.patrol_start, options.patrol_end))
         variables.update(patrol_variables(workspace_path, options.patrol_start, options.patrol_end,
                                           options.patrol_profile))
+        if feedback is not None and not has_patrols(workspace_path):
+            feedback.reportError(tr("The workspace holds no patrol record yet: on the patrol map every segment "
+                                    "that owes patrols shows as not patrolled. Import the chiefs' tracks first "
+                                    "(Patrols tab or hezhang:importpatrols)."), False)
     project, owned = open_project(workspace_path, options.isolated)
     try:
         on = dates.to_date(options.as_of) if options.as_of else None

@@ -118,6 +118,14 @@ def patrol_variables(workspace, start: str, end: str, profile: Optional[str] = N
             COUNTED_VARIABLE: "," + ",".join(counted) + "," if counted else ","}
 
 
+def has_patrols(workspace) -> bool:
+    """True when the workspace holds at least one patrol record (else every segment owing
+    patrols shows as 未巡河, which the export says)."""
+    from hezhang_plugin.data.backend import as_backend
+
+    return bool(as_backend(workspace).read_attributes("patrols"))
+
+
 # ---------------------------------------------------------------- styles and theme
 
 def _segment_line(colour: str, width: float) -> QgsLineSymbol:
