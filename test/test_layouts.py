@@ -108,6 +108,10 @@ def test_coverage_and_atlas_text(exported):
     atlas1, atlas2 = _pdf_text(files[1], 1), _pdf_text(files[1], 2)
     assert "柳营镇" in atlas1 and "张伟" in atlas1 and "13700000001" in atlas1 and "沙河周庄村段" in atlas1
     assert "河湾乡" in atlas2 and "刘芳" in atlas2 and "张伟" not in atlas2
+    # the legends list the maps' own classes, not the workspace styles' (QGIS 3.40 kept those)
+    assert "未落实河长的河段" in atlas1
+    for page in (cov, atlas1, atlas2):
+        assert "非当期河段" not in page and "两岸" not in page
 
 
 def test_layouts_stored_with_legend_scalebar_north_arrow_table(exported):

@@ -111,6 +111,10 @@ def test_patrol_map_pdf_one_page_per_town_with_segments(patrol_ws, tmp_path, pro
     assert "河段3段：达标1段，次数不足1段，未巡河1段，无巡河任务0段" in pages[0].replace(" ", "").replace("\n", "")
     second = pages[1].replace(" ", "").replace("\n", "")
     assert S4 in second and "无巡河任务" in second and "河段1段" in second
+    # the legend lists the map's classes, not the workspace styles' (QGIS 3.40 kept those)
+    assert "计入达标的巡河轨迹" in first and "未计入达标的巡河轨迹" in first
+    for workspace_class in ("无效巡河", "未核验", "非当期河段"):
+        assert workspace_class not in first, workspace_class
 
 
 def _rendered_page(ws, tmp_path, town_code, dpi=150):
