@@ -43,8 +43,9 @@ $(STAMP): pyproject.toml
 	@$(PY) .ci/os_constraints.py > $(VENV)/os-constraints.txt
 	@qv=$$($(SYS_PYTHON) -c "from qgis.core import Qgis; print(Qgis.QGIS_VERSION_INT)"); \
 	if [ "$$qv" -lt 33400 ]; then group=qgis-lt-334; else group=qgis-ge-334; fi; \
-	echo "QGIS $$qv: installing dev group and $$group (kept: $$(tr '\n' ' ' < $(VENV)/os-constraints.txt))"; \
-	$(PY) -m pip install -q --group dev --group $$group -c $(VENV)/os-constraints.txt
+	extra=$$($(PY) .ci/os_constraints.py --groups); \
+	echo "QGIS $$qv: installing dev group and $$group $$extra (kept: $$(tr '\n' ' ' < $(VENV)/os-constraints.txt))"; \
+	$(PY) -m pip install -q --group dev --group $$group $$extra -c $(VENV)/os-constraints.txt
 	@$(PY) .ci/check_venv.py
 	@touch $@
 

@@ -91,3 +91,17 @@ def test_shapely_on_another_geos_than_qgis_counts_as_missing(qgis_app, monkeypat
         assert '"shapely>=2.0.6,<2.1"' in message
     monkeypatch.setattr(startup.sys, "platform", "win32")  # separate symbol spaces: no clash
     assert startup.check_dependencies(force=True)["shapely"][1]
+
+
+def test_a_shapely_2_without_its_version_number_is_accepted(qgis_app, monkeypatch):
+    """Debian unstable's python3-shapely 2.2 says its version is "0+unknown": it has shapely
+    2's API (shapely.from_wkb) and is accepted; a shapely 1.8 saying so is not."""
+    import shapely
+
+    from hezhang_plugin import startup
+
+    monkeypatch.setattr(startup, "_state", {})
+    monkeypatch.setattr(shapely, "__version__", "0+unknown")
+    assert startup.check_dependencies(force=True)["shapely"] == ("0+unknown", True)
+    monkeypatch.delattr(shapely, "from_wkb")
+    assert startup.check_dependencies(force=True)["shapely"] == ("0+unknown", False)
