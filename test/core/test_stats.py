@@ -15,8 +15,10 @@ RIVERS = [{"river_code": "R1", "name": "一河"}, {"river_code": "R2", "name": "
           {"river_code": "R3", "name": "三河"}, {"river_code": "R4", "name": "四河"}]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tables():
+    # per test, not per module: mutmut runs for a mutant only the tests that called the mutated
+    # function, and a module fixture calls it from the first test alone
     return stats.length_statistics(segments(), R.units(), RIVERS, chiefs(), appointments(), R.CRS, DAY)
 
 
@@ -70,6 +72,44 @@ def test_the_next_day_and_a_duplicate_appointment():
     km = {r["chief_id"]: (r["segments"], r["length_km"]) for r in t["chiefs"].rows}
     assert km["CD"] == (5, 4.82)  # S3 twice is still one segment
     assert "CX" not in km and km["CV2"] == (1, 0.46)
+
+
+def test_bank_columns_sum_per_river_rounded_to_metres_on_the_date_given():
+    """Two both-bank segments of one river (0.1234 + 0.2002 = 0.3236 km), two left-bank ones
+    (0.5556 + 0.1111 = 0.6667 km) and a lone right bank (0.3333 km), each rounded to metres;
+    a river missing from the rivers layer has an empty name; a segment ending in 2025 counts
+    on the date given (2024-06-01), not today."""
+    segs = [R.segment(11, "R5", "both", R.V1, R.line((0, 100), (123.4, 100)), 0.1234),
+            R.segment(12, "R5", "both", R.V1, R.line((0, 200), (200.2, 200)), 0.2002),
+            R.segment(13, "R6", "left", R.V2, R.line((0, 1200), (555.6, 1200)), 0.5556),
+            R.segment(14, "R6", "left", R.V2, R.line((600, 1200), (711.1, 1200)), 0.1111),
+            R.segment(15, "R7", "right", R.V2, R.line((0, 1800), (333.3, 1800)), 0.3333),
+            R.segment(16, "R8", "both", R.W1, R.line((3500, 500), (3750, 500)), 0.25, valid_to="2025-01-01")]
+    rivers = [{"river_code": "R5", "name": "五河"}, {"river_code": "R6", "name": "六河"},
+              {"river_code": "R8", "name": "八河"}]
+    t = stats.length_statistics(segs, R.units(), rivers, [], [], R.CRS, "2024-06-01")
+    assert t["rivers"].rows == [
+        {"river_code": "R5", "river_name": "五河", "segments": 2, "units": 1, "both_km": 0.324, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 0.324},
+        {"river_code": "R6", "river_name": "六河", "segments": 2, "units": 1, "both_km": 0.0, "left_km": 0.667,
+         "right_km": 0.0, "length_km": 0.667},
+        {"river_code": "R7", "river_name": "", "segments": 1, "units": 1, "both_km": 0.0, "left_km": 0.0,
+         "right_km": 0.333, "length_km": 0.333},
+        {"river_code": "R8", "river_name": "八河", "segments": 1, "units": 1, "both_km": 0.25, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 0.25},
+    ]
+    assert t["units"].rows == [
+        {"unit_code": R.V1, "unit_name": "南村", "level": "村级", "rivers": 1, "segments": 2, "length_km": 0.324},
+        {"unit_code": R.V2, "unit_name": "北村", "level": "村级", "rivers": 2, "segments": 3, "length_km": 1.0},
+        {"unit_code": R.W1, "unit_name": "东村", "level": "村级", "rivers": 1, "segments": 1, "length_km": 0.25},
+    ]
+    assert t["towns"].rows == [
+        {"town_code": R.T, "town_name": "甲镇", "units": 2, "rivers": 3, "segments": 5, "length_km": 1.324},
+        {"town_code": R.T2, "town_name": "乙镇", "units": 1, "rivers": 1, "segments": 1, "length_km": 0.25},
+    ]
+    assert t["chiefs"].rows == []
+    later = stats.length_statistics(segs, R.units(), rivers, [], [], R.CRS, "2025-01-02")
+    assert [r["river_code"] for r in later["rivers"].rows] == ["R5", "R6", "R7"]
 
 
 def test_headers_and_values_in_both_languages(tables):
