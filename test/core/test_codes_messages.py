@@ -169,4 +169,6 @@ def test_segment_codes():
         codes.next_seg_codes("411171", ["411171999999"], 1)
     assert str(exc.value) == "segment codes of county 411171 are exhausted"
     assert codes.next_seg_codes("411171", ["411171999998"], 1) == ["411171999999"]
+    # one code unless asked for more; a code with a letter after the county is not a sequence
+    assert codes.next_seg_codes("411171", ["411171X00009", "411171000002"]) == ["411171000003"]
     assert codes.next_seg_codes("411171", [], 0) == []

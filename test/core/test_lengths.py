@@ -136,3 +136,12 @@ def test_totals_and_groupings_use_the_layers_crs_and_the_date():
     assert lengths.km_per_level([left, right], apps, CRS, "2024-06-30") == pytest.approx({"village": 0.5})
     assert lengths.km_per_level([left, right], apps, CRS, "2024-07-01") == pytest.approx(
         {"village": 0.5, "town": 0.5})
+
+
+def test_a_point_like_bank_geometry_and_a_missing_length():
+    """A left bank whose geometry has no length (one point twice) shares nothing with the right
+    bank: it keeps its 1 km; a segment without length_km counts 0 km."""
+    point_like = dict(seg("1", "R", "left", 0, 1000), geom=MultiLineString([LineString([(X0, Y0), (X0, Y0)])]))
+    km = lengths.counted_km([point_like, seg("2", "R", "right", 0, 1000)], CRS)
+    assert list(km) == [1.0, 1.0]
+    assert list(lengths.counted_km([dict(seg("3", "S", "both", 0, 500), length_km=None)], CRS)) == [0.0]

@@ -4,6 +4,7 @@ row written out by hand from test/core/test_hierarchy.py's rows; CSV and XLSX re
 from __future__ import annotations
 
 import csv
+import os
 
 import pytest
 
@@ -145,3 +146,17 @@ def test_xlsx_export_reads_back(tables, tmp_path):
     assert ws["A1"].font.bold and ws.column_dimensions["A"].width >= 10
     en = openpyxl.load_workbook(stats.export_xlsx(tables, str(tmp_path / "en.xlsx"), lang="en"))
     assert en.sheetnames == ["Rivers", "Units", "Towns", "Chiefs"]
+    # the header row in the language asked for; every column at least 10 wide, twice its header
+    assert [c.value for c in ws[1]] == tables["towns"].headers("zh") == tables["towns"].headers()
+    widths = [ws.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert widths == [10, 10, 14, 10, 10, 22]  # 有河段的区划数: 7 characters; 长度(单侧计算,公里): 11
+    # a table the module has no sheet title for is named after itself
+    extra = stats.Table("extra", stats.TOWN_COLUMNS, tables["towns"].rows)
+    one = openpyxl.load_workbook(stats.export_xlsx({"extra": extra}, str(tmp_path / "x.xlsx"), lang="en"))
+    assert one.sheetnames == ["extra"] and one["extra"]["A1"].value == "Town code"
+
+
+def test_csv_export_to_a_name_without_extension(tables, tmp_path):
+    files = stats.export_csv(tables, str(tmp_path / "len"), lang="en")
+    assert [os.path.basename(f) for f in files] == ["len_rivers.csv", "len_units.csv", "len_towns.csv",
+                                                    "len_chiefs.csv"]

@@ -22,7 +22,7 @@ def test_open_bounds_and_date_objects():
     assert validity.is_current({"valid_from": "2024-03-01", "valid_to": ""}, "2099-01-01")
     assert validity.is_current({"valid_from": dt.date(2024, 3, 1)}, dt.date(2024, 3, 1))
     assert not validity.is_current({"valid_from": "2024/3/2"}, "2024-03-01")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'yesterday' is not a date"):
         validity.is_current(ROW, "yesterday")
 
 
@@ -87,3 +87,10 @@ def test_sqlite_condition_in_sqlite_itself():
     sql = (f"SELECT t.id FROM a AS t WHERE {validity.sqlite_condition(':d', 't')} "  # noqa: S608  # nosec B608
            "ORDER BY t.id")
     assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1, 3, 4, 6]
+
+
+def test_current_rows_default_to_today():
+    """No date: today's rows (one open since 2000, one ended in 2001, one starting in 2999)."""
+    rows = [{"valid_from": "2000-01-01", "valid_to": None}, {"valid_from": None, "valid_to": "2001-01-01"},
+            {"valid_from": "2999-01-01"}, {"valid_from": "2000-01-01", "valid_to": None}]
+    assert validity.current_rows(rows) == [rows[0], rows[3]]
