@@ -141,3 +141,20 @@ def test_match_existing_equal_distance_goes_to_the_larger_share():
     zigzag = dict(base, geom=_along((0, -5), (250, 5), (500, -5), (750, 5), (1000, -5)))
     straight = dict(base, geom=_along((0, 5), (1000, 5)))
     assert seg.match_existing([n0], [zigzag, straight], GK, 10.0) == {0: (1, "changed")}
+
+
+def test_changed_segments_keep_code_and_target_and_rows_end_sorted_by_code():
+    """Stored codes out of the cut's order (甲村's segment holds 000003, 丙村's 000001) and a
+    water-quality target on 甲村's: after 甲村/乙村's boundary moves 100 m, 甲村's and 乙村's
+    segments are changed (codes, fid and target kept), 丙村's is unchanged, and the rows to
+    write come sorted by code: 000002 (乙村) before 000003 (甲村)."""
+    first = stored(run(villages(1000, 2000)))
+    swap = {"411171000001": "411171000003", "411171000003": "411171000001"}
+    for r in first:
+        r["seg_code"] = swap.get(r["seg_code"], r["seg_code"])
+        r["target"] = "III类" if r["unit_code"].endswith("001") else None
+    again = run(villages(1100, 2000), first, today="2024-03-01")
+    assert again.report["unchanged"] == ["411171000001"]
+    assert sorted(again.report["changed"]) == ["411171000002", "411171000003"]
+    assert [(r["seg_code"], r["unit_code"][-3:], r.get("target")) for r in again.changes] == [
+        ("411171000002", "002", None), ("411171000003", "001", "III类")]
