@@ -113,6 +113,45 @@ def test_bank_columns_sum_per_river_rounded_to_metres_on_the_date_given():
     assert [r["river_code"] for r in later["rivers"].rows] == ["R5", "R6", "R7"]
 
 
+def test_rows_for_what_the_other_layers_lack():
+    """A segment without river code in a unit missing from the units layer, chiefs without
+    name, level or role, appointments that do not hold (a future one, an open one of a
+    deactivated chief, one of a chief missing from the chiefs layer), and a bank pair 5 cm apart
+    in EPSG:4547 (one 1 km stretch): empty texts, not errors; rows sorted by code as text."""
+    lost = "411171100009"  # not in R.units(): counts under 甲镇 by its code (9 digits + 000)
+    segs = [R.segment(21, None, "both", lost, R.line((0, 100), (123.4, 100)), 0.1234),
+            R.segment(22, "R5", "both", R.V1, R.line((0, 200), (200.2, 200)), 0.2002),
+            R.segment(23, "R6", "left", R.V1, R.line((0, 300), (1000, 300)), 1.0),
+            R.segment(24, "R6", "right", R.V1, R.line((0, 300.05), (1000, 300.05)), 1.0)]
+    people = [{"chief_id": "C1"}, {"chief_id": "C2", "active": False}]
+    apps = [R.appointment(1, R.code(22), "C1", "village"),
+            R.appointment(2, R.code(21), "C1", "village", valid_from="2024-07-01"),
+            R.appointment(3, R.code(21), "C2", "village", valid_to="2024-06-01"),
+            R.appointment(4, R.code(22), "C2", "village"),
+            R.appointment(5, R.code(23), "GHOST", "village")]
+    t = stats.length_statistics(segs, R.units(), [], people, apps, R.CRS, "2024-06-01")
+    assert [(name, table.name) for name, table in t.items()] == [
+        ("rivers", "rivers"), ("units", "units"), ("towns", "towns"), ("chiefs", "chiefs")]
+    assert t["rivers"].rows == [
+        {"river_code": None, "river_name": "", "segments": 1, "units": 1, "both_km": 0.123, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 0.123},
+        {"river_code": "R5", "river_name": "", "segments": 1, "units": 1, "both_km": 0.2, "left_km": 0.0,
+         "right_km": 0.0, "length_km": 0.2},
+        {"river_code": "R6", "river_name": "", "segments": 2, "units": 1, "both_km": 0.0, "left_km": 1.0,
+         "right_km": 1.0, "length_km": 1.0},
+    ]
+    assert t["units"].rows == [
+        {"unit_code": R.V1, "unit_name": "南村", "level": "村级", "rivers": 2, "segments": 3, "length_km": 1.2},
+        {"unit_code": lost, "unit_name": "", "level": "", "rivers": 1, "segments": 1, "length_km": 0.123},
+    ]
+    assert t["towns"].rows == [
+        {"town_code": R.T, "town_name": "甲镇", "units": 2, "rivers": 3, "segments": 4, "length_km": 1.324}]
+    assert t["chiefs"].rows == [
+        {"chief_id": "C1", "chief_name": "", "level": "", "role": "", "segments": 1, "length_km": 0.2},
+        {"chief_id": "C2", "chief_name": "", "level": "", "role": "", "segments": 1, "length_km": 0.123},
+    ]
+
+
 def test_headers_and_values_in_both_languages(tables):
     towns = tables["towns"]
     assert towns.headers("zh") == ["镇街代码", "镇街名称", "有河段的区划数", "河流数", "河段数", "长度(单侧计算,公里)"]
