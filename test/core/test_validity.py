@@ -87,6 +87,11 @@ def test_sqlite_condition_in_sqlite_itself():
     sql = (f"SELECT t.id FROM a AS t WHERE {validity.sqlite_condition(':d', 't')} "  # noqa: S608  # nosec B608
            "ORDER BY t.id")
     assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1, 3, 4, 6]
+    # in a join of two tables with these columns the alias says whose dates count
+    con.execute("CREATE TABLE b (id INTEGER, valid_from TEXT, valid_to TEXT)")
+    con.execute("INSERT INTO b VALUES (1, '2030-01-01', NULL)")
+    sql = (f"SELECT t.id FROM a AS t JOIN b ON b.id = t.id WHERE {validity.sqlite_condition(':d', 't')}")  # noqa: S608  # nosec B608
+    assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1]
 
 
 def test_current_rows_default_to_today():
