@@ -278,7 +278,11 @@ def write_roster_csv(rows: list[dict], path: str, encoding: str = "gbk") -> None
 
 # ------------------------------------------------------------------ a season of patrols
 
-SEASON = ("2024-04-01", "2024-06-30")  # Q2 2024: 13 ISO weeks, 3 months, 1 quarter
+#: From the chiefs' appointment to the end of June 2024: 17 ISO weeks (W10–W26, those whose
+#: Thursday is in the range), 4 months and 1 quarter (Q2; Q1's middle day is before the
+#: appointment), so that the work report for the first half of 2024 finds every chief
+#: patrolling since taking office.
+SEASON = (APPOINTED, "2024-06-30")
 PATROL_SEED = 20240401
 
 
@@ -292,6 +296,8 @@ class PatrolPlan:
     missing: list = None  # (chief_id, seg_code, period label) without any patrol
     partial: list = None  # (chief_id, seg_code, period label): one patrol covering 30 % of the segment
     brief: list = None  # (chief_id, seg_code, period label): a 12-minute patrol (full coverage)
+    #: every (chief_id, seg_code, level, period kind, period start, period end, period label) owed
+    slots: list = None
     gcj02_chief: str = ""  # the chief whose app writes GCJ-02 coordinates
     kml_chief: str = ""
 
@@ -366,7 +372,7 @@ def _gcj_csv(path, chief_id, lon, lat, t):
 
 
 def generate_patrols(path: str, folder: str) -> PatrolPlan:
-    """A season (Q2 2024) of patrol tracks for the demo workspace's chiefs, under the Henan
+    """A season (March to June 2024) of patrol tracks for the demo workspace's chiefs, under the Henan
     2018 rule: village chiefs weekly, town chiefs monthly, district chiefs quarterly, each
     on every segment they answer for. A few are deliberately missing, a few walk only 30 %
     of the segment, a few are hurried 12-minute walks, and one village chief's app writes
@@ -382,6 +388,9 @@ def generate_patrols(path: str, folder: str) -> PatrolPlan:
     from hezhang_plugin.data.io import read_attributes
 
     os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):  # tracks of an earlier run would mix with this plan's
+        if name.lower().endswith((".gpx", ".kml", ".csv")):
+            os.remove(os.path.join(folder, name))
     rng = np.random.default_rng(PATROL_SEED)
     segments = {s["seg_code"]: s for s in wio.read_rows(path, "segments") if not s.get("valid_to")}
     geoms = [segments[c]["geom"] for c in sorted(segments)]
@@ -391,7 +400,7 @@ def generate_patrols(path: str, folder: str) -> PatrolPlan:
     rules = pr.profiles(pr.SEED_ROWS)[pr.DEFAULT_PROFILE]["rules"]
     duties = sorted({(a["chief_id"], a["seg_code"], a["level"]) for a in read_attributes(path, "assignments")
                      if a["role"] in LEAD_ROLES and a["seg_code"] in segments and is_current(a, SEASON[0])})
-    plan = PatrolPlan(folder, missing=[], partial=[], brief=[])
+    plan = PatrolPlan(folder, missing=[], partial=[], brief=[], slots=[])
     village = sorted({c for c, _s, lv in duties if lv == "village"})
     plan.gcj02_chief, plan.kml_chief = village[1], village[2]
     slots = []
@@ -399,6 +408,7 @@ def generate_patrols(path: str, folder: str) -> PatrolPlan:
         for period in pr.periods(rules[level].period, *SEASON):
             slots.append((chief, seg, level, period))
     plan.owed = len(slots)
+    plan.slots = [(c, sg, lv, p.kind, p.start, p.end, p.label) for c, sg, lv, p in slots]
     village_slots = [i for i, s in enumerate(slots) if s[2] == "village" and s[0] != plan.gcj02_chief]
     pick = rng.choice(village_slots, size=10, replace=False).tolist()
     missing = set(pick[:4])
@@ -536,7 +546,7 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
     out.update(_patrols(path, out_folder))
     maps = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [0, 1, 2], "FORMAT": 0,
                                                  "OUTPUT_FOLDER": os.path.abspath(out_folder)})
-    files = sorted(f for f in os.listdir(out_folder) if f.endswith(".pdf"))
+    files = sorted(os.path.basename(f) for f in maps["FILES"])
     out["maps"] = maps
     _say("7/9 maps exported: " + ", ".join(files))
     return out

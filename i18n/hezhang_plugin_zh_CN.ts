@@ -9,12 +9,12 @@
         <translation>工作空间正被占用</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="532" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="516" />
         <source>Segmenting rivers</source>
         <translation>正在划分河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="564" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="548" />
         <source>Segmentation cancelled; the workspace was not changed.</source>
         <translation>河段划分已取消，工作空间未作更改。</translation>
     </message>
@@ -34,7 +34,7 @@
         <translation>{0}不是布局模板</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="630" />
+        <location filename="../hezhang_plugin/layout/export.py" line="631" />
         <source>{0}: no pages to export</source>
         <translation>{0}：没有可导出的页面</translation>
     </message>
@@ -54,42 +54,42 @@
         <translation>{0}导出：子进程结束后仍缺少页面</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="713" />
+        <location filename="../hezhang_plugin/layout/export.py" line="715" />
         <source>Unknown format {0}: use PDF, PNG or SVG</source>
         <translation>未知格式{0}：请使用PDF、PNG或SVG</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="716" />
+        <location filename="../hezhang_plugin/layout/export.py" line="718" />
         <source>Unknown product {0}: use coverage, atlas or boards</source>
         <translation>未知产品{0}：请使用coverage（一张图）、atlas（乡镇图集）或boards（公示牌）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="718" />
+        <location filename="../hezhang_plugin/layout/export.py" line="720" />
         <source>Unknown page size {0}: use A4, A3 or A0</source>
         <translation>未知纸张大小{0}：请使用A4、A3或A0</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="726" />
+        <location filename="../hezhang_plugin/layout/export.py" line="728" />
         <source>The output folder {0} cannot be created: {1}</source>
         <translation>无法创建输出文件夹{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="728" />
+        <location filename="../hezhang_plugin/layout/export.py" line="730" />
         <source>The output folder {0} cannot be written; choose another folder</source>
         <translation>输出文件夹{0}不可写入，请选择其他文件夹</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="739" />
+        <location filename="../hezhang_plugin/layout/export.py" line="741" />
         <source>The workspace is read-only: the layouts were not stored in it; the templates are in {0}</source>
         <translation>工作空间为只读：布局未保存到工作空间中；模板位于{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="762" />
+        <location filename="../hezhang_plugin/layout/export.py" line="764" />
         <source>Exporting {0}…</source>
         <translation>正在导出{0}…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/layout/export.py" line="721" />
+        <location filename="../hezhang_plugin/layout/export.py" line="723" />
         <source>Give an output folder</source>
         <translation>请指定输出文件夹</translation>
     </message>
@@ -313,49 +313,49 @@
         <translation>河长制考核评分</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="23" />
-        <source>Computes an assessment sheet (考核评分表, kept as data in assessment_sheets and assessment_items) for a PERIOD: a month (2024-04) or a year (2024, the mean of the monthly results stored for it plus the year's marks entered by hand). Computed items: patrol compliance and mileage, problems not fixed in time (−5 each, doubled when carried into the next month, at most the item's points), notice boards not updated within 15 days of a chief change, segments lacking a level of chiefs; marks entered by hand keep their evidence. The results replace the sheet's computed results of that period in assessment_results (each point lost linked to the row behind it); OUTPUT is a printable PDF: the ranking, then one page per town or chief with grade and rank. SHEET is a sheet code (TOWN-M, CHIEF-M) or empty for every sheet.</source>
-        <translation>按考核评分表（考核评分表与评分项以数据形式保存在 assessment_sheets 和 assessment_items 中）计算一个考核期（PERIOD）的得分：月度（如 2024-04）或年度（如 2024，取该年已保存的月度得分平均值，加上年度人工评分）。系统计算的评分项：巡河达标率和巡河里程；问题未按期整改（每件扣5分，跨月结转的加倍，扣完该项分值为止）；河长调整后15日内未更新的公示牌；缺少某一级河长的河段。人工评分须注明依据。计算结果替换 assessment_results 中该评分表该考核期的系统计算结果（每一处失分都链接到对应的数据记录）；OUTPUT 为可打印的 PDF：先是排名，然后每个镇街或河长一页，注明等次和排名。SHEET 为评分表编号（TOWN-M、CHIEF-M），留空则计算全部评分表。</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="37" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="38" />
         <source>Workspace</source>
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="38" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="39" />
         <source>Sheet code (empty: every sheet)</source>
         <translation>评分表编号（留空：全部评分表）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="40" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="41" />
         <source>Period (YYYY-MM or YYYY)</source>
         <translation>考核期（YYYY-MM 或 YYYY）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="41" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="42" />
         <source>Printable sheets (PDF)</source>
         <translation>考核评分表（PDF）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="41" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="42" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="43" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="44" />
         <source>Towns or chiefs assessed</source>
         <translation>考核的镇街或河长数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="44" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="45" />
         <source>Totals</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/assess.py" line="75" />
+        <location filename="../hezhang_plugin/processing/assess.py" line="77" />
         <source>Assessing {0} for {1}</source>
         <translation>正在按{0}考核{1}</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/processing/assess.py" line="23" />
+        <source>Computes an assessment sheet (考核评分表, kept as data in assessment_sheets and assessment_items) for a PERIOD: a month (2024-04) or a year (2024, the mean of the monthly results stored for it plus the year's marks entered by hand). Computed items: patrol compliance and mileage, problems not fixed in time (−5 each, doubled when carried into the next month, at most the item's points), notice boards not updated within 15 days of a chief change, segments lacking a level of chiefs; marks entered by hand keep their evidence. The results are stored in assessment_results (each point lost linked to the row behind it); the sheet's computed results stored before for that period are kept, marked superseded (superseded_at), never deleted. OUTPUT is a printable PDF: the ranking, then one page per town or chief with grade and rank. SHEET is a sheet code (TOWN-M, CHIEF-M) or empty for every sheet.</source>
+        <translation>按考核评分表（考核评分表与评分项以数据形式保存在 assessment_sheets 和 assessment_items 中）计算一个考核期（PERIOD）的得分：月度（如 2024-04）或年度（如 2024，取该年已保存的月度得分平均值，加上年度人工评分）。系统计算的评分项：巡河达标率和巡河里程；问题未按期整改（每件扣5分，跨月结转的加倍，扣完该项分值为止）；河长调整后15日内未更新的公示牌；缺少某一级河长的河段。人工评分须注明依据。计算结果保存在 assessment_results 中（每一处失分都链接到对应的数据记录）；该评分表该考核期此前保存的计算结果予以保留，标记为已被替代（superseded_at），不删除。OUTPUT 为可打印的 PDF：先是排名，然后每个镇街或河长一页，注明等次和排名。SHEET 为评分表编号（TOWN-M、CHIEF-M），留空则计算全部评分表。</translation>
     </message>
 </context>
 <context>
@@ -1492,27 +1492,27 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/page.py" line="136" />
+        <location filename="../hezhang_plugin/gui/page.py" line="170" />
         <source>River Chiefs</source>
         <translation>河长制</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="372" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="380" />
         <source>New workspace</source>
         <translation>新建工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="379" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="387" />
         <source>Open river-chief workspace</source>
         <translation>打开河长制工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="379" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="387" />
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="422" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="430" />
         <source>{0} has schema version {1}. Migrate it to version {2}?
 
 {3}</source>
@@ -1521,27 +1521,27 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 {3}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="425" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="433" />
         <source>Migrate workspace</source>
         <translation>升级工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="430" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="438" />
         <source>Migration failed, the workspace was not changed: {0}</source>
         <translation>升级失败，工作空间未作任何修改：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="463" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="471" />
         <source>{0}: the project stored in the workspace could not be read.</source>
         <translation>{0}：无法读取工作空间中保存的工程。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="467" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="475" />
         <source>Opened workspace {0}</source>
         <translation>已打开工作空间 {0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="472" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="480" />
         <source>Open workspace</source>
         <translation>打开工作空间</translation>
     </message>
@@ -1571,7 +1571,7 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="416" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="424" />
         <source>{0} has schema version {1} and must be migrated to version {2} before use, but it is read-only. Copy it to a folder you may write to and open the copy.</source>
         <translation>{0}的数据结构版本为{1}，需升级到版本{2}后才能使用，但该文件为只读。请将其复制到可写入的文件夹后打开副本。</translation>
     </message>
@@ -1586,12 +1586,12 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="391" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="399" />
         <source>Open PostgreSQL workspace</source>
         <translation>打开 PostgreSQL 工作空间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/dock.py" line="391" />
+        <location filename="../hezhang_plugin/gui/dock.py" line="399" />
         <source>Service (pg_service.conf; the password comes from pgpass or a QGIS authentication configuration):</source>
         <translation>服务（pg_service.conf；密码来自 pgpass 或 QGIS 认证配置）：</translation>
     </message>
@@ -2567,184 +2567,184 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>ProblemsPage</name>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="112" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="210" />
         <source>Reading problems</source>
         <translation>正在读取河湖问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="163" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="88" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="166" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="91" />
         <source>Overdue only</source>
         <translation>仅逾期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="168" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="93" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="177" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="102" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="177" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="102" />
         <source>Status</source>
         <translation>办理状态</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="177" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="102" />
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="177" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="102" />
         <source>Days overdue</source>
         <translation>逾期天数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="177" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="102" />
         <source>Responsible chief</source>
         <translation>责任河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="184" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="109" />
         <source>Time</source>
         <translation>办理时间</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="211" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="136" />
         <source>Actor</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="184" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="109" />
         <source>Change</source>
         <translation>状态变化</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="210" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="135" />
         <source>Note</source>
         <translation>办理意见</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="190" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="115" />
         <source>Move along the workflow</source>
         <translation>办理流转</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="204" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="129" />
         <source>Move</source>
         <translation>流转</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="209" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="134" />
         <source>Next step</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="212" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="137" />
         <source>Acting for</source>
         <translation>办理层级</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="215" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="140" />
         <source>Fill in from location</source>
         <translation>按位置补全</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="217" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="142" />
         <source>Segment, river, responsible unit and chief from the problem's location; severity from its quantity; deadline from its severity (fields already filled are kept)</source>
         <translation>按问题位置补全所在河段、河流、责任区划和责任河长，按数量建议严重程度，按严重程度确定整改期限（已填写的字段保持不变）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="220" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="145" />
         <source>Water-change clues</source>
         <translation>遥感变化线索</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="222" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="147" />
         <source>Add a problem for each polygon of the active hezhang:waterchange result layer (water lost: suspected occupation; water gained: suspected sand mining)</source>
         <translation>将当前选中的 hezhang:waterchange 结果图层中的每个变化图斑登记为问题（水面减少：疑似乱占；水面增加：疑似乱采）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="225" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="150" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="227" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="152" />
         <source>Save edits</source>
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="325" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="207" />
         <source>This workspace has no problem layers.</source>
         <translation>该工作空间没有河湖问题图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="341" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="219" />
         <source>The problems could not be read: {0}</source>
         <translation>无法读取河湖问题：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="359" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="238" />
         <source>All towns</source>
         <translation>全部镇（街道）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="403" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="282" />
         <source>No town</source>
         <translation>未定镇街</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="404" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="283" />
         <source>{0} ({1} problems, {2} overdue)</source>
         <translation>{0}（问题{1}个，逾期{2}个）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="421" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="300" />
         <source>{0} problem(s), {1} overdue on {2}</source>
         <translation>问题{0}个，{2}逾期{1}个</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="570" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="448" />
         <source>{0} problem(s) filled in</source>
         <translation>已补全{0}个问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="581" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="459" />
         <source>{0} is not a water-change result (it has no change and area_m2 fields)</source>
         <translation>{0}不是水面变化结果图层（没有 change 和 area_m2 字段）</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="621" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="498" />
         <source>Select the layer written by hezhang:waterchange in the Layers panel first.</source>
         <translation>请先在图层面板中选中 hezhang:waterchange 输出的图层。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="632" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="509" />
         <source>{0} water-change clue(s) added as problems</source>
         <translation>已将{0}条遥感变化线索登记为问题</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="640" />
-        <source>Saving {0} failed: {1}</source>
-        <translation>保存{0}失败：{1}</translation>
-    </message>
-    <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="643" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="521" />
         <source>Problems saved</source>
         <translation>河湖问题已保存</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/problems_page.py" line="661" />
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="179" />
         <source>Problems</source>
         <translation>河湖问题</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/gui/problems_page.py" line="519" />
+        <source>Saving failed: {0}</source>
+        <translation>保存失败：{0}</translation>
     </message>
 </context>
 <context>
@@ -3039,42 +3039,42 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="426" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="410" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="496" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="480" />
         <source>Open a workspace with rivers and segments first.</source>
         <translation>请先打开包含河流和河段的工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="514" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="498" />
         <source>Open a workspace first.</source>
         <translation>请先打开工作空间。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="570" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="554" />
         <source>{0} segments ({1} single-bank): {2} added, {3} changed, {4} unchanged, {5} retired; {6} geometries repaired, {7} features not used.</source>
         <translation>{0} 个河段（其中单侧河段 {1} 个）：新增 {2} 个，变更 {3} 个，未变 {4} 个，撤销 {5} 个；修复几何 {6} 个，未使用要素 {7} 个。</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="598" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="582" />
         <source>Export lengths</source>
         <translation>导出长度统计</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="598" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="582" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="605" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="589" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="607" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="591" />
         <source>Lengths exported to {0}</source>
         <translation>长度统计已导出至 {0}</translation>
     </message>
@@ -3084,7 +3084,7 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>河段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/segments_page.py" line="416" />
+        <location filename="../hezhang_plugin/gui/segments_page.py" line="400" />
         <source>Loading segments</source>
         <translation>正在加载河段</translation>
     </message>
@@ -3235,7 +3235,7 @@ RIVERS 须包含字段 river_code 和 name；UNITS 须包含 code 和 name（如
         <translation>PDF 页数</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/processing/workreport.py" line="69" />
+        <location filename="../hezhang_plugin/processing/workreport.py" line="70" />
         <source>Report written: {0}</source>
         <translation>报告已生成：{0}</translation>
     </message>

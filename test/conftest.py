@@ -91,6 +91,28 @@ def empty_workspace_template(tmp_path_factory, qgis_app):
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def make_workspace(tmp_path_factory, qgis_app):
+    """``make_workspace(path, code, name, crs=None, version=None)``: a new workspace at ``path``,
+    copied from one made once per session for those arguments (what ``create_workspace``
+    would write; a workspace's project follows the file it is opened from)."""
+    from hezhang_plugin.data.workspace import create_workspace
+
+    made: dict = {}
+
+    def make(path, code="411171", name="测试区", crs=None, version=None) -> str:
+        key = (code, name, crs, version)
+        if key not in made:
+            template = tmp_path_factory.mktemp("templates") / "ws.gpkg"
+            kwargs = {"version": version} if version is not None else {}
+            create_workspace(str(template), code, name, crs, **kwargs)
+            made[key] = str(template)
+        shutil.copyfile(made[key], path)
+        return str(path)
+
+    return make
+
+
 @pytest.fixture
 def workspace_path(tmp_path, empty_workspace_template):
     """A new empty workspace GeoPackage for the demo district code: a copy of the session's

@@ -181,6 +181,48 @@ def test_results_stored_reproducible_and_traceable(district):
     assert sum(1 for r in second if r["source"] == "manual") == 5
 
 
+def test_a_rerun_supersedes_the_previous_results_without_deleting_them(district):
+    """Results are recomputed through the backend's change set: the first run's computed
+    rows stay, each marked with the time of the run that superseded it; hand marks are
+    never superseded; readers see the current run only."""
+    from hezhang_plugin.core import assessment as am
+    from hezhang_plugin.data import io
+    from hezhang_plugin.services import assessment as sa
+
+    marks = [{k: v for k, v in m.items() if k not in ("line", "source")} for m in fx.MANUAL]
+    sa.enter_marks(district, marks, "考核员")
+    facts = am.PatrolFacts(fx.COMPLIANCE, fx.MILEAGE)
+    sa.assess(district, "TOWN-M", "2024-04", patrols=facts, when="2024-05-02T10:00:00")
+    first = {r["fid"]: r for r in io.read_attributes(district, "assessment_results")}
+    computed = [fid for fid, r in first.items() if r["source"] == "computed"]
+    # The second run, on other patrol facts: town A's patrols now all short.
+    short = am.PatrolFacts([dict(r, valid=0) for r in fx.COMPLIANCE], [])
+    sa.assess(district, "TOWN-M", "2024-04", patrols=short, when="2024-05-03T11:00:00")
+    rows = io.read_attributes(district, "assessment_results")
+    by_fid = {r["fid"]: r for r in rows}
+    # Nothing deleted: every row of the first run is still there, points unchanged.
+    assert set(first) <= set(by_fid)
+    assert all(by_fid[f]["points"] == first[f]["points"] for f in first)
+    assert {str(by_fid[f]["superseded_at"])[:19].replace(" ", "T") for f in computed} == {"2024-05-03T11:00:00"}
+    assert all(not by_fid[f]["superseded_at"] for f in first if first[f]["source"] == "manual")
+    new = [r for r in rows if r["fid"] not in first]
+    assert len(new) > 0 and all(r["source"] == "computed" and not r["superseded_at"] for r in new)
+    # Readers see the current run (and the hand marks) only.
+    current = sa.stored_results(district, "TOWN-M", "2024-04")
+    assert sorted(r["fid"] for r in current) == sorted([r["fid"] for r in new]
+                                                       + [f for f in first if first[f]["source"] == "manual"])
+    before = {r["subject_code"]: r["points"] for r in first.values() if r["item_code"] == "TOTAL"}
+    after = {r["subject_code"]: r["points"] for r in current if r["item_code"] == "TOTAL"}
+    assert before == {fx.TOWN_A: 82.0, fx.TOWN_B: 58.0}
+    # No valid patrol: T1 (30 × share) and T2 (10, km per chief) score 0: A 82 − 30 − 10, B 58 − 17.5 − 0.
+    assert after == {fx.TOWN_A: 42.0, fx.TOWN_B: 40.5}
+    assert all(r["points"] == 0.0 for r in current if r["item_code"] in ("T1", "T2") and r["line"] == 0)
+    # The yearly result reads the current monthly totals only.
+    _, _, year = sa.assess(district, "TOWN-M", "2024")
+    assert {r.subject.code: r.total for r in year} == pytest.approx(after)
+
+
+
 def test_yearly_result_is_the_mean_of_stored_months(district):
     from hezhang_plugin.core import assessment as am
     from hezhang_plugin.services import assessment as sa
@@ -225,3 +267,97 @@ def test_assess_algorithm_stores_and_prints(district, processing_ready, tmp_path
     with pytest.raises(QgsProcessingException, match="NOPE"):
         processing.run("hezhang:assess", {"WORKSPACE": district, "SHEET": "NOPE", "PERIOD": "2024-04",
                                           "OUTPUT": out})
+
+
+# ---------------------------------------------------------------- patrols from the workspace
+
+def test_patrol_items_read_the_workspace_patrols(workspace_path, tmp_path):
+    """Tracks imported into a workspace reach the sheet through services.patrol_facts: the
+    compliance rows of the patrol check (Henan 2018) and the km of the patrols that count.
+
+    June 2024 in the patrol fixture district (one town, villages 周庄村/李庄村): village chief
+    CV1 owes S1 and S3 each ISO week whose Thursday is in June (W23–W26: 8 tasks), CV2 owes S2
+    (4), town chief CT1 owes S1, S2, S3 for the month (3); the district chief's quarter
+    belongs to May. Walked: CV1 all of S1 on 3 and 10 June, CV2 all of S2 on 4 June and 30 %
+    of it on 11 June (too little of the segment), CT1 all of S1 on 5 June: 4 of 15 tasks met."""
+    import datetime as dt
+
+    from pyproj import Geod
+
+    from hezhang_plugin.services import assessment as sa
+    from hezhang_plugin.services.patrol_facts import patrol_facts
+    from hezhang_plugin.services.patrols import import_patrols
+    from test import patrol_fixtures as F
+
+    ws = F.fill(workspace_path)
+    assert patrol_facts(ws, "2024-06-01", "2024-06-30") is None  # no patrol at all: "no patrol data"
+    folder = tmp_path / "tracks"
+    folder.mkdir()
+    walks = {"CV1_0603.gpx": (F.S1, 1000.0, 3), "CV1_0610.gpx": (F.S1, 1000.0, 10),
+             "CV2_0604.gpx": (F.S2, 1000.0, 4), "CV2_0611.gpx": (F.S2, 300.0, 11),
+             "CT1_0605.gpx": (F.S1, 1000.0, 5)}
+    km = {}
+    for name, (seg, metres, day) in walks.items():
+        lon, lat, t = F.walk(seg, 0.0, metres, offset_m=10.0, t0=dt.datetime(2024, 6, day, 9, 0, tzinfo=F.BJ))
+        F.write_gpx(folder / name, lon, lat, t)
+        km[name] = Geod(a=6378137.0, rf=298.257222101).line_length(lon, lat) / 1000.0
+    report = import_patrols(ws, [str(folder)], lang="en")
+    assert report.ok and report.patrols_added == 5
+
+    facts = patrol_facts(ws, "2024-06-01", "2024-06-30")
+    met = {(r["chief_id"], r["seg_code"], r["key"].split("/")[-1]) for r in facts.compliance if r["valid"] >= 1}
+    assert len(facts.compliance) == 15
+    assert met == {("CV1", F.S1, "2024-W23"), ("CV1", F.S1, "2024-W24"), ("CV2", F.S2, "2024-W23"),
+                   ("CT1", F.S1, "2024-06")}
+    assert sorted(round(r["km"], 3) for r in facts.mileage) == sorted(
+        round(v, 3) for n, v in km.items() if n != "CV2_0611.gpx")
+
+    _sheet, _period, results = sa.assess(ws, "TOWN-M", "2024-06")
+    (town,) = results
+    # T1: 30 × 4 / 15 = 8; T2: (4 counted patrols ≈ 4 km) / 3 chiefs < 4 km per chief → 0.
+    assert town.items["T1"][0] == pytest.approx(8.0) and town.items["T2"][0] == 0.0
+    lines = town.items["T1"][1]
+    assert len(lines) == 11 and all(ln.points == pytest.approx(-2.0) for ln in lines)
+    partial = next(ln for ln in lines if ln.evidence_key == f"CV2/{F.S2}/2024-W24")
+    assert "李书记" in partial.detail_zh and "2024年第24周" in partial.detail_zh
+    assert "应巡1次，有效0次" in partial.detail_zh and "覆盖" in partial.detail_zh and "< 50%" in partial.detail_zh
+    _sheet, _period, chiefs = sa.assess(ws, "CHIEF-M", "2024-06")
+    c1 = {r.subject.code: r.items["C1"][0] for r in chiefs}
+    # C1 (40): CV1 2 of 8, CV2 1 of 4, CT1 1 of 3.
+    assert c1 == pytest.approx({"CV1": 10.0, "CV2": 10.0, "CT1": 40.0 / 3}, abs=1e-4)
+
+
+def test_a_rerun_supersedes_on_postgresql_too(pg_workspace):
+    """The same path on a PostgreSQL workspace, where editors never DELETE: the earlier run's
+    computed rows are ended (superseded_at) by the change set, the new ones inserted, and
+    readers see the current run."""
+    from hezhang_plugin.core import assessment as am
+    from hezhang_plugin.core.changes import ChangeSet
+    from hezhang_plugin.data.backend import open_workspace
+    from hezhang_plugin.services import assessment as sa
+
+    _server, uri, _db = pg_workspace
+    ws = open_workspace(uri)
+    cs = ChangeSet("fixture")
+    for layer, rows in (("admin_units", fx.UNITS), ("segments", fx.SEGMENTS), ("chiefs", fx.CHIEFS),
+                        ("assignments", fx.ASSIGNMENTS), ("notice_boards", fx.BOARDS), ("problems", fx.PROBLEMS),
+                        ("problem_events", fx.EVENTS)):
+        for row in rows:
+            cs.insert(layer, row)
+    ws.apply(cs)
+    sa.enter_marks(ws, [{k: v for k, v in m.items() if k not in ("line", "source")} for m in fx.MANUAL], "考核员")
+    sa.assess(ws, "TOWN-M", "2024-04", patrols=am.PatrolFacts(fx.COMPLIANCE, fx.MILEAGE), when="2024-05-02T10:00:00")
+    first = {r["fid"]: r for r in ws.read_attributes("assessment_results")}
+    sa.assess(ws, "TOWN-M", "2024-04", patrols=am.PatrolFacts([dict(r, valid=0) for r in fx.COMPLIANCE], []),
+              when="2024-05-03T11:00:00")
+    rows = {r["fid"]: r for r in ws.read_attributes("assessment_results")}
+    assert set(first) < set(rows)
+    computed = [f for f, r in first.items() if r["source"] == "computed"]
+    assert computed and all(str(rows[f]["superseded_at"])[:16].replace(" ", "T") == "2024-05-03T11:00"
+                            for f in computed)
+    current = sa.stored_results(ws, "TOWN-M", "2024-04")
+    totals = {r["subject_code"]: r["points"] for r in current if r["item_code"] == "TOTAL"}
+    assert {r["subject_code"]: r["points"] for r in first.values() if r["item_code"] == "TOTAL"} == {
+        fx.TOWN_A: 82.0, fx.TOWN_B: 58.0}
+    assert totals == {fx.TOWN_A: 42.0, fx.TOWN_B: 40.5}
+    assert sum(1 for r in current if r["source"] == "manual") == 5

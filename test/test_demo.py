@@ -96,3 +96,96 @@ def test_a_season_of_patrols_has_the_planned_compliance(demo):
     for key in plan.brief:
         assert strict[key].status == "none"
         assert "min_minutes" in [x.code for _pid, rs in strict[key].invalid for x in rs]
+
+
+def _belongs_to_month(start: str, end: str, year: int, month: int) -> bool:
+    """A rule period counts in the month of its middle day (a week: its Thursday)."""
+    import datetime as dt
+
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    mid = a + (b - a) / 2
+    return (mid.year, mid.month) == (year, month)
+
+
+def test_the_assessed_month_scores_the_planned_patrols(demo):
+    """The month of assessment grades patrols from the generated season: per town, T1 (30
+    points) = 30 × tasks met / tasks owed by its town and village chiefs in the month, from
+    the generator's plan (a task is missed when its patrol was left out or walked only 30 %
+    of the segment); T2 (10 points) ranks the km per chief of the towns at or above 4 km;
+    per chief, C1 (40 points) likewise. Totals are the sum of the items and grade by the
+    sheet's lines (90/80/70)."""
+    from collections import defaultdict
+
+    from hezhang_plugin import demo as demo_mod
+    from hezhang_plugin.data import io
+    from hezhang_plugin.services import assessment as sa
+
+    _, result = demo
+    path, plan = result["workspace"], result["patrol_plan"]
+    year, month = map(int, demo_mod.ASSESSED_MONTH.split("-"))
+    chiefs = {c["chief_id"]: c for c in io.read_rows(path, "chiefs", with_geometry=False)}
+    towns = {u["code"] for u in io.read_rows(path, "admin_units", with_geometry=False) if u["level"] == "town"}
+
+    def town_of(chief_id):
+        code = chiefs[chief_id]["unit_code"][:9] + "000"
+        return code if code in towns else None
+
+    missed = set(plan.missing) | set(plan.partial)
+    owed, met = defaultdict(int), defaultdict(int)
+    owed_chief, met_chief = defaultdict(int), defaultdict(int)
+    slot_of = {}
+    for chief, seg, level, _kind, start, end, label in plan.slots:
+        if not _belongs_to_month(start, end, year, month):
+            continue
+        ok = (chief, seg, label) not in missed
+        if level in ("town", "village"):
+            owed_chief[chief] += 1
+            met_chief[chief] += ok
+        town = town_of(chief)
+        if town:
+            owed[town] += 1
+            met[town] += ok
+        slot_of[(chief, seg)] = slot_of.get((chief, seg), []) + [(start, end, ok)]
+    assert set(owed) == towns and sum(owed.values()) > 0
+    stored = sa.stored_results(path, "TOWN-M", demo_mod.ASSESSED_MONTH)
+    items = {(r["subject_code"], r["item_code"]): r for r in stored if r["line"] == 0}
+    for town in towns:
+        assert items[(town, "T1")]["points"] == pytest.approx(30.0 * met[town] / owed[town], abs=1e-4), town
+    # A town's missed tasks are exactly its T1 lines, each naming the task's chief, segment, period.
+    lines = sorted(r["evidence_key"] for r in stored if r["item_code"] == "T1" and r["line"] > 0)
+    assert lines == sorted(f"{c}/{s}/{lb}" for c, s, lb in missed if town_of(c) and any(
+        (c2, s2, lb2) == (c, s, lb) and _belongs_to_month(a, b, year, month)
+        for c2, s2, _lv, _k, a, b, lb2 in plan.slots))
+    # T2: km of the patrols that met a task of the month (each task's one patrol), per chief.
+    patrols = io.read_rows(path, "patrols", with_geometry=False)
+    walked = {(r["patrol_id"], r["seg_code"]) for r in io.read_rows(path, "patrol_segments", with_geometry=False)}
+    km = defaultdict(float)
+    for p in patrols:
+        for (chief, seg), periods in slot_of.items():
+            if p["chief_id"] != chief or (p["patrol_id"], seg) not in walked:
+                continue
+            if any(a <= str(p["patrol_date"])[:10] <= b and ok for a, b, ok in periods) and town_of(chief):
+                km[town_of(chief)] += p["distance_km"]
+    assignments = io.read_rows(path, "assignments", with_geometry=False)
+    lead = defaultdict(set)
+    for a in assignments:
+        if a["role"] == "chief" and a["level"] in ("town", "village") and a["seg_code"] and town_of(a["chief_id"]):
+            lead[town_of(a["chief_id"])].add(a["chief_id"])
+    per_chief = {t: km[t] / len(lead[t]) for t in towns}
+    ranked = sorted((t for t in towns if per_chief[t] >= 4.0), key=lambda t: -per_chief[t])
+    for t in towns:
+        want = 10.0 * (len(ranked) - ranked.index(t)) / len(ranked) if t in ranked else 0.0
+        assert items[(t, "T2")]["points"] == pytest.approx(want, abs=1e-4), (t, per_chief)
+    grades = {"excellent": 90, "pass": 80, "basic": 70}
+    for t in towns:
+        total = items[(t, "TOTAL")]
+        parts = sum(r["points"] for (s, i), r in items.items() if s == t and i != "TOTAL")
+        assert total["points"] == pytest.approx(parts, abs=0.01)
+        want = next((g for g, line in grades.items() if total["points"] >= line), "fail")
+        assert total["grade"] == want
+    # Patrols counted, the towns are no longer all 不合格.
+    assert any(items[(t, "TOTAL")]["grade"] != "fail" for t in towns)
+    chief_rows = sa.stored_results(path, "CHIEF-M", demo_mod.ASSESSED_MONTH)
+    c1 = {r["subject_code"]: r["points"] for r in chief_rows if r["item_code"] == "C1" and r["line"] == 0}
+    assert c1 == pytest.approx({c: 40.0 * met_chief[c] / owed_chief[c] for c in c1}, abs=1e-4)
+    assert set(c1) == set(owed_chief)

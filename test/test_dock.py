@@ -67,12 +67,11 @@ def test_open_refuses_a_foreign_file_with_a_message(dock, tmp_path):
     assert dock.workspace_page.count_labels["rivers"].text() == "–"
 
 
-def test_open_migrates_an_older_workspace_after_asking(dock, tmp_path, monkeypatch):
+def test_open_migrates_an_older_workspace_after_asking(dock, tmp_path, monkeypatch, make_workspace):
     from hezhang_plugin.core import schema
-    from hezhang_plugin.data.workspace import check_workspace, create_workspace
+    from hezhang_plugin.data.workspace import check_workspace
 
-    path = str(tmp_path / "v1.gpkg")
-    create_workspace(path, "411171", "测试区", None, version=1)
+    path = make_workspace(tmp_path / "v1.gpkg", version=1)
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
     assert not dock.open_workspace(path)

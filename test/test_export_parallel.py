@@ -56,7 +56,7 @@ def boards_ws(qgis_app, tmp_path_factory):
     QgsProject.instance().clear()
     path = fx.filled_copy(tmp_path_factory, "par_ws")
     out = tmp_path_factory.mktemp("single")
-    single = export_products(path, ("boards",), "pdf", str(out), parallel=1)[0]
+    single = export_products(path, ("boards",), "pdf", str(out), parallel=1, dpi=96)[0]
     return path, out, single
 
 
@@ -96,7 +96,7 @@ def test_worker_renders_claimed_chunks_like_one_process(boards_ws, tmp_path):
     n = len(fx.SEGMENTS)
     keys = sorted(fx.SEGMENTS)
     chunks = [[keys[0], keys[1], 2], [keys[2], keys[-1], n - 2]]
-    plan = {"chunks": chunks, "dir": str(tmp_path), "dpi": 300}
+    plan = {"chunks": chunks, "dir": str(tmp_path), "dpi": 96}
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
     template = out / "templates" / f"{common.LAYOUT_BOARDS}.qpt"

@@ -1,6 +1,7 @@
-"""Exports read back as a user checks them: page sizes in the PDF (ISO 216, landscape), the
-page order of a parallel export that spans several chunks, the notice boards placed per
-KM_PER_BOARD (boards counted against lengths measured with pyproj.Geod)."""
+"""Exports read back as a user checks them: page sizes in the PDF (ISO 216, landscape), the PDF
+merge of a parallel export's parts, the notice boards placed per KM_PER_BOARD (boards counted
+against lengths measured with pyproj.Geod). The page order of a parallel export over several
+chunks: test_layouts.py."""
 
 from __future__ import annotations
 
@@ -43,46 +44,6 @@ def test_a4_and_a0_maps_are_landscape(processing_ready, tmp_path_factory, index,
     width, height = _page_size_pts(res["FILES"][0])
     assert width == pytest.approx(mm[0] * MM_TO_PT, abs=0.5)
     assert height == pytest.approx(mm[1] * MM_TO_PT, abs=0.5)
-
-
-#: Twenty segments: with two processes the 20 board pages are cut into three chunks
-#: (pages 1–8, 9–12 and 13–20: export.plan_chunks, MIN_CHUNK 8).
-EXTRA = 15
-
-
-def _many_segments(path) -> list[str]:
-    """Add EXTRA short both-bank segments (codes 411171000006 …) to the filled workspace."""
-    from shapely.geometry import MultiLineString
-
-    from hezhang_plugin.data.io import write_rows
-
-    rows = []
-    for i in range(EXTRA):
-        x = 114.01 + i * 0.005
-        rows.append({"seg_code": f"411171{6 + i:06d}", "river_code": "R001", "name": f"沙河试验{i + 1}段",
-                     "bank": "both", "unit_code": "411171101002", "start_name": "甲", "end_name": "乙",
-                     "length_km": 0.4, "valid_from": "2024-01-01",
-                     "geom": MultiLineString([[(x, 33.52), (x + 0.004, 33.52)]])})
-    write_rows(path, "segments", rows)
-    return sorted(list(fx.SEGMENTS) + [r["seg_code"] for r in rows])
-
-
-def test_parallel_export_keeps_page_order_across_chunks(qgis_app, tmp_path_factory):
-    from qgis.core import QgsProject
-
-    from hezhang_plugin.layout.export import ExportStats, export_products, key_chunks
-
-    ws = fx.filled_copy(tmp_path_factory, "chunks")
-    codes = _many_segments(ws)
-    assert len(key_chunks(codes, 2)) == 3  # the export below really merges three parts
-    QgsProject.instance().clear()
-    stats = ExportStats()
-    out = tmp_path_factory.mktemp("chunks_out")
-    pdf = export_products(ws, ("boards",), "pdf", str(out), dpi=72, parallel=2, stats=stats)[0]
-    assert stats.workers == 2
-    pages = _pdf_pages_text(pdf)
-    on_page = [sorted(set(re.findall(r"411171\d{6}", text))) for text in pages]
-    assert on_page == [[c] for c in codes]  # page k shows the k-th segment code and no other
 
 
 def _geod_km(coords) -> float:
@@ -132,10 +93,10 @@ def _one_page_pdf(path, text: str) -> str:
 def test_pdf_merge_keeps_the_parts_in_order(qgis_app, tmp_path, monkeypatch, tool):
     """The parts of a parallel export joined by poppler's pdfunite, or by pypdf where pdfunite is
     not installed: every page once, in the order of the parts."""
-    from hezhang_plugin.layout import export
+    from hezhang_plugin.layout import export, pdfjoin
 
     if tool == "pypdf":
-        monkeypatch.setattr(export.shutil, "which", lambda name: None)
+        monkeypatch.setattr(pdfjoin.shutil, "which", lambda name: None)
     parts = [_one_page_pdf(tmp_path / f"part{k}.pdf", f"PART-{k}") for k in range(4)]
     assert export.can_merge()
     out = tmp_path / "joined.pdf"

@@ -11,6 +11,10 @@ import pytest
 
 from test import layout_fixture as fx
 
+#: Resolution of the exports whose text and page counts are read back: the PDF's text and
+#: vector parts do not depend on it, the rendered map images are just smaller.
+TEXT_DPI = 96
+
 
 def _pdf_pages(path) -> int:
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -39,7 +43,7 @@ def exported(qgis_app, tmp_path_factory):
     ws = _fill(tmp_path_factory, "maps")
     out = tmp_path_factory.mktemp("out")
     stats = ExportStats()
-    files = export_products(ws, fmt="pdf", out_folder=str(out), parallel=1, stats=stats)
+    files = export_products(ws, fmt="pdf", out_folder=str(out), parallel=1, stats=stats, dpi=TEXT_DPI)
     return ws, out, files, stats
 
 
@@ -156,22 +160,52 @@ def test_templates_written_and_loadable(exported):
     assert layout.atlas().enabled() and layout.itemById("map") is not None
 
 
-def test_parallel_boards_identical_to_single_process(qgis_app, tmp_path_factory):
+#: Twenty segments: with two processes the 20 board pages are cut into three chunks
+#: (pages 1–8, 9–12 and 13–20: export.plan_chunks, MIN_CHUNK 8).
+EXTRA = 15
+
+
+def _many_segments(path) -> list:
+    """Add EXTRA short both-bank segments (codes 411171000006 …) to the filled workspace."""
+    from shapely.geometry import MultiLineString
+
+    from hezhang_plugin.data.io import write_rows
+
+    rows = []
+    for i in range(EXTRA):
+        x = 114.01 + i * 0.005
+        rows.append({"seg_code": f"411171{6 + i:06d}", "river_code": "R001", "name": f"沙河试验{i + 1}段",
+                     "bank": "both", "unit_code": "411171101002", "start_name": "甲", "end_name": "乙",
+                     "length_km": 0.4, "valid_from": "2024-01-01",
+                     "geom": MultiLineString([[(x, 33.52), (x + 0.004, 33.52)]])})
+    write_rows(path, "segments", rows)
+    return sorted(list(fx.SEGMENTS) + [r["seg_code"] for r in rows])
+
+
+def test_parallel_boards_in_page_order_and_like_one_process(exported, tmp_path_factory):
+    """Two processes, three chunks merged: page k is the k-th segment's board, and the first
+    five pages read as the single-process export of the same five segments does."""
+    import re
+
     from qgis.core import QgsProject
 
-    from hezhang_plugin.layout.export import ExportStats, export_products
+    from hezhang_plugin.layout.export import ExportStats, export_products, key_chunks
 
+    ws = _fill(tmp_path_factory, "chunks")
+    codes = _many_segments(ws)
+    assert len(key_chunks(codes, 2)) == 3  # the export below really merges three parts
     QgsProject.instance().clear()
-    ws = _fill(tmp_path_factory, "par")
-    single = tmp_path_factory.mktemp("single")
-    par = tmp_path_factory.mktemp("par_out")
-    f1 = export_products(ws, ("boards",), "pdf", str(single), parallel=1)[0]
     stats = ExportStats()
-    f2 = export_products(ws, ("boards",), "pdf", str(par), parallel=2, stats=stats)[0]
+    out = tmp_path_factory.mktemp("chunks_out")
+    pdf = export_products(ws, ("boards",), "pdf", str(out), dpi=TEXT_DPI, parallel=2, stats=stats)[0]
     assert stats.workers == 2 and all(r > 0 for r in stats.worker_rss_kb)
-    assert _pdf_pages(f1) == _pdf_pages(f2) == len(fx.SEGMENTS)
+    pages = _pdf_text(pdf).split("\f")[:-1]
+    on_page = [sorted(set(re.findall(r"411171\d{6}", text))) for text in pages]
+    assert on_page == [[c] for c in codes]  # page k shows the k-th segment code and no other
+    single = exported[2][2]
+    assert _pdf_pages(single) == len(fx.SEGMENTS)
     for page in range(1, len(fx.SEGMENTS) + 1):
-        assert _pdf_text(f1, page) == _pdf_text(f2, page)
+        assert pages[page - 1] == _pdf_text(single, page).split("\f")[0], page
 
 
 def _rgb(path):
@@ -234,9 +268,9 @@ def test_svg_and_one_pdf_per_town(qgis_app, tmp_path_factory):
     QgsProject.instance().clear()
     ws = _fill(tmp_path_factory, "svg")
     out = tmp_path_factory.mktemp("svg_out")
-    files = export_products(ws, ("atlas",), "pdf", str(out), one_file_per_page=True)
+    files = export_products(ws, ("atlas",), "pdf", str(out), one_file_per_page=True, dpi=TEXT_DPI)
     assert sorted(os.path.basename(f) for f in files) == ["town_411171100000.pdf", "town_411171101000.pdf"]
-    svg = export_products(ws, ("coverage",), "svg", str(out))
+    svg = export_products(ws, ("coverage",), "svg", str(out), dpi=TEXT_DPI)
     assert svg[0].endswith(".svg") and "测试区河长制一张图" in open(svg[0], encoding="utf-8").read()
 
 

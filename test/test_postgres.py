@@ -44,9 +44,15 @@ def test_project_stored_in_database_names_only_the_service(pg_workspace):
     from hezhang_plugin.data import project as wsproject
 
     server, uri, dbname = pg_workspace
-    prj = QgsProject()
+    # as QGIS opens it (Project › Open From › PostgreSQL): into the project instance, where
+    # QGIS 3.22's virtual layers find the layers they name by id
+    prj = QgsProject.instance()
     assert prj.read(wsproject.project_uri(uri)), prj.error()
-    layers = {lyr.name(): lyr for lyr in prj.mapLayers().values()}
+    derived = [lyr for lyr in prj.mapLayers().values() if lyr.customProperty(wsproject.LEAD_TERMS_PROPERTY)]
+    # the segments' lead terms: a virtual layer over the workspace's own layers (by id)
+    assert len(derived) == 1 and derived[0].providerType() == "virtual" and derived[0].isValid()
+    assert "password" not in derived[0].source()
+    layers = {lyr.name(): lyr for lyr in prj.mapLayers().values() if lyr not in derived}
     assert set(layers) == {lyr.zh for lyr in schema.data_layers()}
     for vl in layers.values():
         assert vl.isValid(), vl.name()

@@ -120,19 +120,26 @@ def test_refused_move_changes_nothing_and_says_why(page):
     assert "已被他人修改" in err.value.text("zh")
 
 
-def test_a_problem_drawn_on_the_map_is_filled_in(page):
+def _draw_problem(layer, code: str, day: int, quantity: float) -> None:
+    """A dumping problem reported in April 2024 drawn on the map beside S1, as a user adds a
+    feature to the problems layer (editing started, the form's values, a point)."""
     from qgis.core import QgsFeature, QgsGeometry, QgsPointXY
     from qgis.PyQt.QtCore import QDate
 
-    problems = page.layers["problems"]
-    assert problems.startEditing()
-    feat = QgsFeature(problems.fields())
-    for k, v in {"problem_code": "411171-20240420-001", "title": "河边倾倒垃圾", "category": "dumping",
-                 "quantity": 120.0, "quantity_unit": "m3", "source": "public", "status": "reported"}.items():
-        feat.setAttribute(problems.fields().indexOf(k), v)
-    feat.setAttribute(problems.fields().indexOf("reported_on"), QDate(2024, 4, 20))
+    assert layer.isEditable() or layer.startEditing()
+    feat = QgsFeature(layer.fields())
+    for k, v in {"problem_code": code, "title": "河边倾倒垃圾", "category": "dumping", "quantity": quantity,
+                 "quantity_unit": "m3", "source": "public", "status": "reported"}.items():
+        feat.setAttribute(layer.fields().indexOf(k), v)
+    feat.setAttribute(layer.fields().indexOf("reported_on"), QDate(2024, 4, day))
     feat.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(113.93, 33.6004)))
-    assert problems.addFeature(feat)
+    assert layer.addFeature(feat)
+
+
+def test_a_problem_drawn_on_the_map_is_filled_in(page):
+    from qgis.PyQt.QtCore import QDate
+
+    _draw_problem(page.layers["problems"], "411171-20240420-001", 20, 120.0)
     wait_tasks(page)
     got = page._feature("411171-20240420-001")
     assert (got["seg_code"], got["unit_code"], got["chief_id"], got["severity"]) == (fx.S1, fx.VIL_A, "VA", "serious")
@@ -175,3 +182,26 @@ def test_water_change_polygons_become_problems(page):
     assert pm.clues_from_water_change([{"change": "water_gained", "area_m2": 50.0, "geom": None}]) == []
     with pytest.raises(ValueError):
         page.add_water_change_clues(page.layers["problem_rules"])
+
+
+def test_the_page_follows_a_replaced_problems_layer(page):
+    """The page binds to the session's layers: when the project's problems layer is replaced
+    (removed and added again), a problem drawn on the new layer is still filled in, and the
+    list follows the new layer's edits."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    project = QgsProject.instance()
+    old = page.layers["problems"]
+    source = old.source()
+    project.removeMapLayer(old.id())
+    new = QgsVectorLayer(source, "问题", "ogr")
+    assert new.isValid()
+    project.addMapLayer(new)
+    wait_tasks(page)
+    assert page.layers["problems"] is new
+    _draw_problem(new, "411171-20240421-001", 21, 20.0)
+    wait_tasks(page)
+    got = page._feature("411171-20240421-001")
+    assert (got["seg_code"], got["chief_id"], got["severity"]) == (fx.S1, "VA", "general")
+    shown = [code for _t, items in _shown(page) for code, _days in items]
+    assert "411171-20240421-001" in shown

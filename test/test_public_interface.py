@@ -23,7 +23,8 @@ ALGORITHMS = {
     "hezhang:createworkspace": ([("DISTRICT_CODE", False), ("DISTRICT_NAME", False), ("CRS", True), ("OUTPUT", False)],
                                 ["OUTPUT"]),
     "hezhang:exportmaps": ([("WORKSPACE", False), ("PRODUCTS", False), ("FORMAT", False), ("OUTPUT_FOLDER", False),
-                            ("DPI", True), ("PAGE_SIZE", True), ("ONE_FILE_PER_PAGE", True), ("IMAGERY", True)],
+                            ("DPI", True), ("PAGE_SIZE", True), ("ONE_FILE_PER_PAGE", True), ("IMAGERY", True),
+                            ("DATE", True)],
                            ["OUTPUT_FOLDER", "FILES"]),
     "hezhang:gcj02convert": ([("INPUT", False), ("DIRECTION", False), ("OUTPUT", False)], ["OUTPUT"]),
     "hezhang:importroster": ([("WORKSPACE", False), ("INPUT", False), ("MODE", False), ("VALID_ROWS_ONLY", True),
@@ -101,7 +102,7 @@ LAYERS = {
                                 "carry_factor", "threshold", "evidence_hint"] + AUDIT),
     "assessment_results": (None, ["sheet_code", "period", "subject_code", "subject_name", "item_code", "line",
                                   "points", "value", "detail", "evidence_layer", "evidence_key", "source", "grade",
-                                  "rank", "entered_by", "computed_at"] + AUDIT),
+                                  "rank", "entered_by", "computed_at", "superseded_at"] + AUDIT),
 }
 
 #: Fields the database keeps unique, and those it refuses empty (the keys of DESIGN.md §3).

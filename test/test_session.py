@@ -176,15 +176,13 @@ def _unsaved_chief(dock):
 
 
 @pytest.mark.parametrize("answer", ["cancel", "discard", "save"])
-def test_open_workspace_with_unsaved_edits_asks(dock, workspace_path, tmp_path, monkeypatch, answer):
+def test_open_workspace_with_unsaved_edits_asks(dock, workspace_path, tmp_path, monkeypatch, answer, make_workspace):
     """Issue 10, desktop case a: Open workspace… with a new, unsaved chief."""
     from hezhang_plugin.data.io import read_rows
-    from hezhang_plugin.data.workspace import create_workspace
     from hezhang_plugin.gui.session import WorkspaceSession
 
     F.fill(workspace_path)
-    other = str(tmp_path / "other.gpkg")
-    create_workspace(other, "411172", "另一区", None)
+    other = make_workspace(tmp_path / "other.gpkg", "411172", "另一区")
     assert dock.open_workspace(workspace_path)
     chiefs = _unsaved_chief(dock)
     name = chiefs.name()
@@ -201,12 +199,10 @@ def test_open_workspace_with_unsaved_edits_asks(dock, workspace_path, tmp_path, 
         assert saved == (["CNEW"] if answer == "save" else [])
 
 
-def test_no_question_without_unsaved_edits(dock, workspace_path, tmp_path, monkeypatch):
-    from hezhang_plugin.data.workspace import create_workspace
+def test_no_question_without_unsaved_edits(dock, workspace_path, tmp_path, monkeypatch, make_workspace):
     from hezhang_plugin.gui.session import WorkspaceSession
 
-    other = str(tmp_path / "other.gpkg")
-    create_workspace(other, "411172", "另一区", None)
+    other = make_workspace(tmp_path / "other.gpkg", "411172", "另一区")
     assert dock.open_workspace(workspace_path)
     monkeypatch.setattr(WorkspaceSession, "ask_unsaved", staticmethod(lambda *a: pytest.fail("asked")))
     assert dock.open_workspace(other)

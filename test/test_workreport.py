@@ -3,6 +3,7 @@ PDF (pdftotext), equal the statistics, the coverage map and the tables they come
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -130,7 +131,6 @@ def test_chiefs_per_level_boards_patrols(report):
     assert f"1个河段缺少村级河长（{gap_name}）" in paragraphs
     boards = len(io.read_rows(path, "notice_boards", with_geometry=False))
     assert f"全区设立河长公示牌{boards}块" in paragraphs
-    assert "尚无巡河记录" in paragraphs  # patrol data arrives with the patrols stream
 
     pdf = _pdf_text(files.pdf)
     cells = _cells(pdf)
@@ -138,6 +138,59 @@ def test_chiefs_per_level_boards_patrols(report):
         assert _has_row(cells, [zh, str(lead[lv]), str(with_segments[lv])])
     assert f"全区设立河长公示牌{boards}块" in _flat(pdf)
     assert f"1个河段缺少村级河长（{gap_name}）" in _flat(pdf)
+
+
+def test_patrols_equal_the_generated_season(report):
+    """The patrols section from the season's plan (demo.generate_patrols): every task owed
+    from the chiefs' appointment to the end of June (a task: one chief, one segment, one rule
+    period under Henan 2018), met unless its patrol was left out or walked only 30 % of the
+    segment; patrols counted = tracks written less those 30 % walks."""
+    from collections import Counter
+
+    from hezhang_plugin.data import io
+
+    out, result, files, demo_mod = report
+    plan, path = result["patrol_plan"], result["workspace"]
+    missed = set(plan.missing) | set(plan.partial)
+    assert all(demo_mod.REPORT_START <= start and end <= demo_mod.REPORT_END
+               for *_x, start, end, _label in plan.slots)
+    owed = Counter(level for _c, _s, level, *_x in plan.slots)
+    met = Counter(level for c, s, level, _k, _a, _b, label in plan.slots if (c, s, label) not in missed)
+    patrols = io.read_rows(path, "patrols", with_geometry=False)
+    window = {(c, s, label): (a, b) for c, s, _lv, _k, a, b, label in plan.slots}
+
+    def partial(p):
+        # The generator names each track file after its chief (but for the GCJ-02 app's
+        # CSV), date and segment.
+        stem = os.path.splitext(p["source_file"])[0].split("_")
+        return any(p["chief_id"] == c and stem[-1] == s
+                   and window[(c, s, lb)][0] <= stem[-2] <= window[(c, s, lb)][1] for c, s, lb in plan.partial)
+
+    counted = [p for p in patrols if not partial(p)]
+    assert len(patrols) == plan.files and len(counted) == plan.files - len(plan.partial)
+    km = sum(p["distance_km"] for p in counted)
+    ok, none = plan.expected["ok"], plan.expected["none"]
+    sentence = (f"报告期内各级河长巡河记录{plan.files}次，其中计入巡河任务的有效巡河{len(counted)}次，有效巡河里程"
+                f"{km:.2f}公里")
+    tasks = (f"全区应完成巡河任务{plan.owed}项（每名河长在每个责任河段、每个巡河周期为一项），达标{ok}项，"
+             f"次数不足0项，未巡河{none}项，达标率{100.0 * ok / plan.owed:.1f}%")
+    paragraphs, tables = _docx(files.docx)
+    assert sentence in paragraphs and tasks in paragraphs
+    assert "区级每季度至少1次、镇级每月至少1次、村级每周至少1次" in paragraphs
+    table = next(t for t in tables if t[0][:2] == ["级别", "巡河任务（项）"])
+    rows = {row[0]: row[1:6] for row in table[1:]}
+    for level, zh in (("district", "区级河长"), ("town", "镇级河长"), ("village", "村级河长")):
+        assert rows[zh] == [str(owed[level]), str(met[level]), "0", str(owed[level] - met[level]),
+                            f"{100.0 * met[level] / owed[level]:.1f}%"]
+    assert rows["合计"][:4] == [str(plan.owed), str(ok), "0", str(none)]
+    listed = next(t for t in tables if t[0][0] == "河长" and t[0][1] == "河段")
+    names = {c["chief_id"]: c["name"] for c in io.read_rows(path, "chiefs", with_geometry=False)}
+    assert sorted(row[0] for row in listed[1:]) == sorted(names[c] for c, _s, _l in missed)
+    # The 30 % walks say why they did not count; the tasks left out say there was no patrol.
+    assert sum("覆盖" in row[4] and "< 50%" in row[4] for row in listed[1:]) == len(plan.partial)
+    assert sum(row[4] == "无巡河记录" for row in listed[1:]) == len(plan.missing)
+    pdf = _flat(_pdf_text(files.pdf))
+    assert _flat(sentence) in pdf and _flat(tasks) in pdf
 
 
 def test_problems_equal_their_rule(report):
@@ -227,3 +280,117 @@ def test_workreport_algorithm(report, tmp_path):
     with pytest.raises(QgsProcessingException, match="晚于|after"):
         processing.run("hezhang:workreport", {"WORKSPACE": result["workspace"], "START": "2024-06-01",
                                               "END": "2024-05-31", "OUTPUT": out})
+
+
+def _page_texts(path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, pages + 1)]
+
+
+def _filled(path) -> list[float]:
+    """Per page, how far down the body (A4, 37 mm top margin, 35 mm + 12 mm footer at the
+    foot) its text reaches: 0 at the top of the body, 1 at its foot (page numbers left out)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    top, foot = 37 / 25.4 * 72, 842 - (35 + 12) / 25.4 * 72
+    out = []
+    for page in html.split("<page ")[1:]:
+        words = re.findall(r'yMax="([\d.]+)">([^<]*)<', page)
+        ys = [float(y) for y, w in words if not re.fullmatch(r"—|\d+", w.strip())]
+        out.append((max(ys) - top) / (foot - top) if ys else 0.0)
+    return out
+
+
+def test_the_pdf_pages_break_cleanly(report):
+    """No heading, caption or signature ends a page; no page but the last of the text is
+    left short; every line is printed once (nothing of one page drawn, clipped, into
+    another); the coverage map has a landscape page of its own at the end (附图1)."""
+    out, _result, files, _demo = report
+    pages = _page_texts(files.pdf)
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", str(len(pages)), files.pdf], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert all(float(w) < float(h) for w, h in sizes[:-1]) and float(sizes[-1][0]) > float(sizes[-1][1])
+    assert "附图1" in pages[-1] and "附图1" not in "".join(pages[:-1]).replace("见附图1", "")
+    text_pages = pages[:-1]
+    stranded = re.compile(r"^\s*(表\d+|续表\d+|[一二三四五六七八九十]、|沙澧示范区河长制办公室)")
+    for n, page in enumerate(text_pages[:-1], start=1):
+        lines = [ln for ln in page.splitlines() if ln.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", ln)]
+        assert not stranded.match(lines[-1]), (n, lines[-1])
+    fill = _filled(files.pdf)
+    assert all(f >= 0.7 for f in fill[:len(text_pages) - 1]), fill
+    whole = _pdf_text(files.pdf)
+    for heading in ("一、河湖基本情况", "二、河长组织体系", "三、河长公示牌", "四、巡河履职", "五、问题发现与整改",
+                    "六、考核情况", "七、存在问题及下一步工作"):
+        assert whole.count(heading) == 1, heading
+    # The office and its date close the text together, under its last paragraph.
+    assert "沙澧示范区河长制办公室" in text_pages[-1] and "2024年6月30日" in text_pages[-1]
+
+
+def test_long_tables_split_between_rows_under_a_continued_caption(tmp_path, qgis_app):
+    """A table longer than a page is cut between rows, never through one, and goes on under
+    “续表1” with its header; a heading is never the last line of a page."""
+    from hezhang_plugin.core import workreport as wr
+    from hezhang_plugin.layout.report_pdf import write_pdf
+
+    doc = wr.Document("分页测试")
+    doc.add(wr.Heading("分页测试", 0))
+    doc.add(wr.Paragraph("河长制工作稳步推进。" * 30))
+    rows = [[f"R{n:03d}", "河道保洁巡查" * (3 + n % 5) + f"E{n:03d}"] for n in range(70)]
+    doc.add(wr.Table("表1　长表", ["编号", "说明"], rows, [15, 85]))
+    doc.add(wr.Heading("一、其后", 1))
+    doc.add(wr.Paragraph("结束。"))
+    path = tmp_path / "split.pdf"
+    count = write_pdf(doc, str(path))
+    pages = _page_texts(path)
+    assert count == len(pages) >= 3
+    for n in range(70):
+        first = [i for i, t in enumerate(pages) if f"R{n:03d}" in t]
+        last = [i for i, t in enumerate(pages) if f"E{n:03d}" in t]
+        assert len(first) == 1 and first == last, (n, first, last)
+    with_rows = [i for i, t in enumerate(pages) if "R0" in t]
+    assert "表1 长表" in _flat(pages[with_rows[0]]) or "表1长表" in _flat(pages[with_rows[0]])
+    for i in with_rows[1:]:
+        lines = [ln.strip() for ln in pages[i].splitlines() if ln.strip()]
+        assert lines[0] == "续表1" and lines[1].split()[:2] == ["编号", "说明"], lines[:2]
+    for page in pages[:-1]:
+        lines = [ln for ln in page.splitlines() if ln.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", ln)]
+        assert "一、其后" not in lines[-1]
+
+
+def test_the_docx_is_built_of_word_structures(report):
+    """Title and Heading styles (Word's navigation pane lists the sections), Caption-styled
+    captions kept with their tables, tables with fixed column widths, a repeated header row
+    and rows that do not break across pages; the map in a landscape section of its own."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    _out, _result, files, _demo = report
+    d = docx.Document(files.docx)
+    styles = [(p.style.name, p.text) for p in d.paragraphs if p.text.strip()]
+    assert styles[0] == ("Title", "沙澧示范区2024年上半年\n河长制工作情况报告")
+    headings = [t for s, t in styles if s == "Heading 1"]
+    assert headings == ["一、河湖基本情况", "二、河长组织体系", "三、河长公示牌", "四、巡河履职", "五、问题发现与整改",
+                        "六、考核情况", "七、存在问题及下一步工作"]
+    captions = [t for s, t in styles if s == "Caption"]
+    assert len(d.tables) == len(captions) - 1 and captions[-1].startswith("附图1")
+    assert [c.split("\u3000")[0] for c in captions[:-1]] == [f"表{n}" for n in range(1, len(d.tables) + 1)]
+    body = list(d.element.body.iterchildren())
+    model = files.document.tables()
+    assert len(model) == len(d.tables)
+    for table, want in zip(d.tables, model):
+        before = body[body.index(table._tbl) - 1]
+        assert before.tag == qn("w:p") and "".join(before.itertext()).startswith("表")
+        assert d.styles["Caption"].paragraph_format.keep_with_next
+        rows = table.rows
+        assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+        # The model's relative column widths, in the grid Word and LibreOffice lay out by.
+        grid = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert [g / sum(grid) for g in grid] == pytest.approx([w / sum(want.widths) for w in want.widths], abs=0.01)
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    assert [s.orientation for s in d.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    assert len(d.inline_shapes) == 1

@@ -96,11 +96,16 @@ def test_project_stored_inside_geopackage(workspace_path):
     prj = QgsProject()
     info = ws.open_workspace(workspace_path, prj)
     assert info.district_name == "测试区"
-    layers = {lyr.source().split("layername=")[1]: lyr for lyr in prj.mapLayers().values()}
+    from hezhang_plugin.data.project import lead_terms_layer
+
+    layers = {lyr.source().split("layername=")[1]: lyr for lyr in prj.mapLayers().values()
+              if "layername=" in lyr.source()}
     assert set(layers) == {"admin_units", "rivers", "segments", "chiefs", "assignments", "notice_boards",
                            "patrols", "patrol_segments", "patrol_rules", "problems", "problem_events", "problem_transitions", "problem_rules",
                            "assessment_sheets", "assessment_items", "assessment_results"}  # hz_meta stays hidden
     assert all(lyr.isValid() for lyr in layers.values())
+    # Beside the tables only the derived lead terms of the segments (data.project.add_lead_terms)
+    assert [lyr for lyr in prj.mapLayers().values() if "layername=" not in lyr.source()] == [lead_terms_layer(prj)]
     assert prj.crs().authid() == "EPSG:4490"
     assert prj.ellipsoid() == "EPSG:1024"
     root = prj.layerTreeRoot()
@@ -177,7 +182,9 @@ def test_project_layers_follow_a_moved_file(workspace_path, tmp_path):
     os.remove(workspace_path)
     prj = QgsProject()
     ws.open_workspace(str(moved), prj)
-    assert all(lyr.isValid() and str(moved) in lyr.source() for lyr in prj.mapLayers().values())
+    tables = [lyr for lyr in prj.mapLayers().values() if lyr.providerType() == "ogr"]
+    assert len(tables) == len(prj.mapLayers()) - 1  # and the derived lead terms (ids, no path)
+    assert all(lyr.isValid() and str(moved) in lyr.source() for lyr in tables)
     prj.clear()
 
 
@@ -247,14 +254,13 @@ def test_bad_files_are_refused_and_untouched(tmp_path, workspace_path, kind):
     assert not prj.mapLayers()
 
 
-def test_migration_from_version_1(tmp_path, qgis_app):
+def test_migration_from_version_1(tmp_path, qgis_app, make_workspace):
     from qgis.core import QgsProject
 
     from hezhang_plugin.data import migrations
     from hezhang_plugin.data import workspace as ws
 
-    path = str(tmp_path / "old.gpkg")
-    ws.create_workspace(path, "411171", "测试区", None, version=1)
+    path = make_workspace(tmp_path / "old.gpkg", version=1)
     assert ws.check_workspace(path).schema_version == 1
     assert "target" not in _ogr_fields(path, "segments")[0]
     assert [m.to_version for m in migrations.pending(1)] == list(range(2, schema.SCHEMA_VERSION + 1))
@@ -269,12 +275,11 @@ def test_migration_from_version_1(tmp_path, qgis_app):
     prj.clear()
 
 
-def test_failed_migration_leaves_file_unchanged(tmp_path, qgis_app, monkeypatch):
+def test_failed_migration_leaves_file_unchanged(tmp_path, qgis_app, monkeypatch, make_workspace):
     from hezhang_plugin.data import migrations
-    from hezhang_plugin.data import workspace as ws
 
     path = tmp_path / "old.gpkg"
-    ws.create_workspace(str(path), "411171", "测试区", None, version=1)
+    make_workspace(path, version=1)
     before = path.read_bytes()
 
     def boom(ds):

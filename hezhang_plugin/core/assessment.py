@@ -305,7 +305,11 @@ def _deductions(item: dict, occurrences: list) -> tuple[float, list[Line]]:
     return round(_f(item.get("points"), 0.0) - taken, 4), lines
 
 
-def _compliance(item: dict, rows: list) -> tuple[float, list[Line]]:
+def _compliance(item: dict, rows: list, names: Optional[Callable[[dict], tuple]] = None) -> tuple[float, list[Line]]:
+    """Score of a patrol_compliance item: points × mean over the subject's rows of
+    min(valid / required, 1); a line per row short of its requirement, saying whose task it
+    was (``names(row)`` → (en, zh) of chief and segment), the period, and why the patrols
+    that did not count were refused."""
     points = _f(item.get("points"))
     rows = [r for r in rows if _f(r.get("required")) > 0]
     if not rows:
@@ -318,8 +322,14 @@ def _compliance(item: dict, rows: list) -> tuple[float, list[Line]]:
         share = min(valid / req, 1.0)
         share_sum += share
         if share < 1.0:
-            lines.append(Line(-round(points * (1.0 - share) / n, 4), valid,
-                              *_pair("short", r=int(req), v=int(valid)),
+            who_en, who_zh = names(r) if names else (r.get("seg_code") or "", r.get("seg_code") or "")
+            when = r.get("period") or ""
+            when = Text(f", {r.get('period_en') or when}", f"，{when}") if when else Text("", "")
+            en, zh = _pair("short", r=int(req), v=int(valid), who=Text(who_en, who_zh), period=when)
+            if r.get("reasons"):
+                more = _pair("not_counted", reasons=Text(r.get("reasons_en") or r["reasons"], r["reasons"]))
+                en, zh = en + more[0], zh + more[1]
+            lines.append(Line(-round(points * (1.0 - share) / n, 4), valid, en, zh,
                               "patrol_compliance", str(r.get("key") or f"{r.get('chief_id')}/{r.get('seg_code')}")))
     return round(points * share_sum / n, 4), lines
 
@@ -416,6 +426,15 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
         for r in data.patrols.mileage:
             for k in owned(owner.of_chief(r.get("chief_id"))):
                 km_rows[k].append(r)
+    seg_names = {sg.get("seg_code"): sg.get("name") or sg.get("seg_code") for sg in data.segments}
+
+    def task_names(row: dict) -> tuple[str, str]:
+        seg = seg_names.get(row.get("seg_code"), row.get("seg_code") or "")
+        if sheet.get("scope") == "chief":
+            return seg, seg
+        name = (owner.chiefs.get(row.get("chief_id")) or {}).get("name") or row.get("chief_id") or ""
+        return f"{name}, {seg}", f"{name}·{seg}"
+
     chiefs_of: dict = defaultdict(set)
     if sheet.get("scope") == "town":
         for a in data.assignments:
@@ -462,7 +481,7 @@ def compute_month(sheet: dict, items: Sequence[dict], period: Period, data: Asse
                     pts = _f(item.get("points"))
                     per[s.code][code] = (0.0, [Line(-pts, None, *_pair("no_patrols"), "patrols", None)])
                 else:
-                    per[s.code][code] = _compliance(item, compliance.get(s.code, []))
+                    per[s.code][code] = _compliance(item, compliance.get(s.code, []), task_names)
             elif metric == "problems_in_time":
                 per[s.code][code] = _deductions(item, late.get(s.code, []))
             elif metric == "boards_updated":
@@ -574,6 +593,14 @@ def result_rows(sheet: dict, period: Period, results: Iterable[SubjectResult], w
     return rows
 
 
+def _pts(value: float) -> str:
+    """Points as printed: at most two decimals (29.03, 6.67, 10); stored values keep four."""
+    if value != value:  # NaN
+        return "—"
+    v = round(float(value), 2) + 0.0  # + 0.0: no "-0"
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
 def sheet_document(sheet: dict, items: Sequence[dict], period: Period, results: Sequence[SubjectResult]):
     """The printable sheets (core.workreport document): a ranking page, then one page per
     subject with every item's points, the reasons behind each point lost and the evidence,
@@ -604,10 +631,11 @@ def sheet_document(sheet: dict, items: Sequence[dict], period: Period, results: 
             full = item.get("points")
             kind = schema.ASSESSMENT_KINDS.label(item.get("kind") or "score", "zh")
             reasons = "；".join(
-                f"{ln.detail_zh or ln.detail}（{ln.points:+g}分"
-                + (f"，依据：{ln.evidence_layer}/{ln.evidence_key}" if ln.evidence_key else "") + "）"
+                f"{ln.detail_zh or ln.detail}（{'+' if ln.points >= 0 else ''}{_pts(ln.points)}分"
+                + (f"，依据：{'/'.join(x for x in (ln.evidence_layer, ln.evidence_key) if x)}"
+                   if ln.evidence_key else "") + "）"
                 for ln in lines) or "—"
-            rows.append([str(n), f"{name}（{kind}）", "—" if full in (None, "") else f"{_f(full):g}", f"{pts:g}",
+            rows.append([str(n), f"{name}（{kind}）", "—" if full in (None, "") else f"{_f(full):g}", _pts(pts),
                          reasons])
         rows.append(["", "合计", f"{_f(sheet.get('full_marks'), 100):g}", f"{r.total:.2f}",
                      f"等次：{schema.GRADES.label(r.grade, 'zh')}；排名：第{r.rank}名（共{len(results)}个）"])

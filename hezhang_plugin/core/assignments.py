@@ -85,10 +85,79 @@ def holds(appointment: dict, chiefs: dict) -> bool:
     return chief_active(chief) or bool(appointment.get("valid_to"))
 
 
-def holds_expression(chiefs_layer_id: str) -> str:
-    """:func:`holds` as QGIS expression text over an appointment feature."""
-    return (f"with_variable('hz_chief', get_feature('{chiefs_layer_id}', 'chief_id', \"chief_id\"), "
-            "@hz_chief IS NOT NULL AND (\"valid_to\" IS NOT NULL OR coalesce(attribute(@hz_chief, 'active'), true)))")
+#: One letter per chief level in the lead terms (:func:`lead_terms_sql`).
+LEVEL_LETTERS = {"district": "d", "town": "t", "village": "v"}
+#: Open bounds of a term: no ``valid_from`` holds since always, no ``valid_to`` still holds.
+OPEN_START, OPEN_END = "0000-01-01", "9999-12-31"
+
+
+def lead_terms_sql() -> str:
+    """SQLite text (a QGIS virtual layer over the tables ``assignments`` and ``chiefs``)
+    giving one row per ``seg_code`` with ``lead_terms``: every lead-role appointment
+    (:data:`LEAD_ROLES`) that answers for the segment by :func:`holds` — its chief exists
+    and is active, or the appointment has an end date — written ``Lyyyy-mm-dd/yyyy-mm-dd``
+    (L the level's letter in :data:`LEVEL_LETTERS`, then ``valid_from``/``valid_to`` with
+    open bounds :data:`OPEN_START`/:data:`OPEN_END`), joined by ``;``.
+
+    The terms carry no date: :func:`chiefs_missing_expression` applies the as-of date to
+    them, so one derived row per segment serves every date (rule R1 on D, with
+    :mod:`~hezhang_plugin.core.validity`'s inclusive bounds). Dates are ISO text (as the
+    GeoPackage stores them and QGIS hands them to SQLite); ``active`` is 0/1 or empty
+    (empty = active, as :func:`chief_active`).
+    """
+    letter = "CASE level " + " ".join(f"WHEN '{lv}' THEN '{ch}'" for lv, ch in LEVEL_LETTERS.items()) + " END"
+    roles = ", ".join(f"'{r}'" for r in LEAD_ROLES)
+    levels = ", ".join(f"'{lv}'" for lv in LEVEL_LETTERS)
+    # Built from this module's constants only (no user text).
+    return (
+        f"SELECT seg_code, group_concat({letter} || coalesce(nullif(valid_from, ''), '{OPEN_START}') || '/' || "  # noqa: S608  # nosec B608
+        f"coalesce(nullif(valid_to, ''), '{OPEN_END}'), ';') AS lead_terms "
+        f"FROM assignments WHERE role IN ({roles}) AND level IN ({levels}) AND ("
+        f"chief_id IN (SELECT chief_id FROM chiefs WHERE active IS NULL OR active <> 0) OR "
+        f"(nullif(valid_to, '') IS NOT NULL AND chief_id IN (SELECT chief_id FROM chiefs))) "
+        f"GROUP BY seg_code")
+
+
+def level_held_expression(level: str, terms: str, day: str) -> str:
+    """QGIS expression text: true when the lead terms ``terms`` (an expression giving the
+    text of :func:`lead_terms_sql`, e.g. a joined field) hold a term of ``level`` on ``day``
+    (an expression giving ``YYYY-MM-DD`` text): valid_from ≤ day ≤ valid_to."""
+    letter = LEVEL_LETTERS[level]
+    return (f"(array_length(array_filter(string_to_array(coalesce({terms}, ''), ';'), "
+            f"left(@element, 1) = '{letter}' AND substr(@element, 2, 10) <= {day} AND "
+            f"right(@element, 10) >= {day})) > 0)")
+
+
+def level_required_expression(level: str, unit_code: str = '"unit_code"') -> str:
+    """QGIS expression text: true when rule R1 asks for ``level`` on a segment whose unit
+    code is ``unit_code`` (:func:`required_levels` of the level the 12-digit code implies,
+    :func:`hezhang_plugin.core.codes.unit_level`; no valid code: district only)."""
+    if level == "district":
+        return "TRUE"
+    tail = 6 if level == "town" else 3
+    code = f"coalesce({unit_code}, '')"
+    return (f"(regexp_match({code}, '^[0-9]{{12}}$') > 0 AND right({code}, {tail}) <> '{'0' * tail}')")
+
+
+def level_missing_expression(level: str, terms: str, date_expr: str, unit_code: str = '"unit_code"') -> str:
+    """QGIS expression text: true when the segment lacks the ``level`` of chiefs R1 asks for
+    on ``date_expr`` (an expression giving a date), judged from its lead terms ``terms``."""
+    day = f"format_date({date_expr}, 'yyyy-MM-dd')"
+    return (f"({level_required_expression(level, unit_code)} AND NOT "
+            f"{level_held_expression(level, terms, day)})")
+
+
+def chiefs_missing_expression(terms: str, date_expr: str, unit_code: str = '"unit_code"') -> str:
+    """Rule R1 as QGIS expression text over a segment feature: true when the segment is
+    current on ``date_expr`` (an expression giving a date; :mod:`validity`) and a level of
+    chiefs it needs is not held that day (:func:`missing_levels` with :func:`holds`),
+    judged from its lead terms ``terms`` alone — no other layer is read, so styles using it
+    can be evaluated in any thread (rendering, labelling, the snapping index)."""
+    day = "@hz_r1_day"
+    parts = [f"({level_required_expression(lv, unit_code)} AND NOT {level_held_expression(lv, terms, day)})"
+             for lv in LEVEL_LETTERS]
+    return (f"({validity.expression(date_expr)} AND with_variable('hz_r1_day', "
+            f"format_date({date_expr}, 'yyyy-MM-dd'), {' OR '.join(parts)}))")
 
 
 def holds_sqlite(appointment: str = "a", chief: str = "c") -> str:

@@ -52,3 +52,24 @@ def gdal_exceptions(fn: Callable[..., T]) -> Callable[..., T]:
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """GDAL messages of the calls inside the block are not printed (this thread only:
+    GDAL keeps a stack of error handlers per thread). For QGIS calls whose GDAL attempts are
+    expected to fail, such as writing georeferencing into a PNG (its driver cannot update)."""
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        yield
+    finally:
+        gdal.PopErrorHandler()
+
+
+def close_dataset(ds) -> None:
+    """Close a GDAL/OGR dataset now: ``Close()`` from GDAL 3.8 on (``Destroy()`` is deprecated
+    there), ``Destroy()`` before."""
+    close = getattr(ds, "Close", None)
+    (close if close is not None else ds.Destroy)()

@@ -355,13 +355,14 @@ def _containing(level: str) -> str:
 
 # Form defaults of a unit drawn with QGIS's digitising tools: the level and parent follow
 # from the unit the new polygon lies in, the code is the parent's next free code (a town
-# block counts from 100, a village from 001 under a street (街道) or 201 under a town).
+# block counts from 100, a village from 001 under a street (街道) or 201 under a town); a
+# polygon in no unit is the district, coded after the workspace's district (6 digits + 000000).
 UNIT_LEVEL_DEFAULT = (f"CASE WHEN {_containing('town')} IS NOT NULL THEN 'village' "
                       f"WHEN {_containing('district')} IS NOT NULL THEN 'town' ELSE 'district' END")
 UNIT_PARENT_DEFAULT = f"coalesce({_containing('town')}, {_containing('district')})"
 UNIT_CODE_DEFAULT = (
     f"with_variable('p', {UNIT_PARENT_DEFAULT}, "
-    "CASE WHEN @p IS NULL THEN NULL "
+    "CASE WHEN @p IS NULL THEN left(@hz_district_code, 6) || '000000' "
     "WHEN right(@p, 6) = '000000' THEN left(@p, 6) || lpad(to_string(coalesce(aggregate("
     "layer:=@layer, aggregate:='max', expression:=to_int(substr(\"code\", 7, 3)), "
     "filter:=\"parent_code\" = @p), 99) + 1), 3, '0') || '000' "
@@ -501,6 +502,9 @@ PROBLEM_LAYERS: tuple[Layer, ...] = (
             Field("rank", "integer", "Rank", "排名"),
             Field("entered_by", "text", "Entered by", "录入人", 30),
             Field("computed_at", "datetime", "Written at", "写入时间"),
+            # A computed row replaced by a later run of its sheet and period keeps its points
+            # and gets the time of that run here (services.assessment.assess): never deleted.
+            Field("superseded_at", "datetime", "Superseded at (recomputed)", "被重算替代时间", since=3),
         ),
         since=3,
     ),
@@ -526,8 +530,10 @@ LAYERS: tuple[Layer, ...] = (
             Field("name", "text", "Name", "河流名称", 50, True, check="name"),
             Field("grade", "text", "Grade", "河流等级", 10, values="river_grade"),
             Field("parent_river_code", "text", "Parent river", "上级河流", 30, ref=_RIVER_REF),
+            # $length is ellipsoidal in the project's distance unit, which a workspace
+            # project sets to kilometres (data.project.build_project).
             Field("length_km", "real", "Length (km)", "长度(公里)",
-                  default="round($length / 1000.0, 3)"),
+                  default="round($length, 3)"),
         ),
     ),
     Layer(

@@ -4,7 +4,8 @@ Pure Python: the numbers arrive as :class:`ReportFacts`, gathered by
 ``services.workreport`` from the same functions the maps, the statistics and the dock use
 (core.stats for rivers, km with single-bank counting, towns and chiefs; core.coverage for
 the three levels of chiefs and the notice boards; core.boards for stale boards;
-services.problems for problems; the stored assessment results). This module only words
+core.patrol_compliance for patrols, through the same check as the Patrols page and
+hezhang:checkpatrols; services.problems for problems; the stored assessment results). This module only words
 them, in Chinese, in the order a bureau's report follows, as blocks that the .docx and
 PDF writers (layout.report_docx, layout.report_pdf) render alike.
 """
@@ -49,9 +50,15 @@ class Table:
 
 @dataclass
 class Figure:
+    """An image with its caption. ``appendix``: printed after the text on a landscape page
+    of its own (附图), as large as the page allows — for a map drawn on a larger sheet
+    (the coverage map is an A3 landscape layout), which at text width would be too small to
+    read and would leave the rest of its page empty; else ``width_mm`` wide in the text."""
+
     path: str
     caption: str
     width_mm: float = 160.0
+    appendix: bool = False
 
 
 @dataclass
@@ -95,6 +102,30 @@ class RiverFact:
 
 
 @dataclass
+class PatrolReport:
+    """Patrols and their compliance in the report period (services.patrol_facts, from the
+    rows of core.patrol_compliance under one rule profile).
+
+    A *task* is one chief, one segment, one rule period (what the rule owes: e.g. a village
+    chief's week on a segment). ``by_level``: level → {"owed", "ok", "short", "none",
+    "counted", "km"}; ``not_met``: the tasks not met, {"chief", "segment", "period",
+    "valid", "required", "status", "reasons"} (reasons: why each patrol of the task that
+    did not count was refused)."""
+
+    profile: str  # the rule profile's name
+    #: the profile's rules: (level, period kind, minimum count, minimum minutes, minimum km)
+    rules: list
+    records: int  # patrol records dated in the period
+    counted: int  # distinct patrols that count for a task
+    km: float  # their ellipsoidal distance, km
+    owed: int  # tasks
+    by_status: dict  # ok | short | none → tasks
+    by_level: dict
+    not_met: list
+    chiefs_short: int  # chiefs with a task not met
+
+
+@dataclass
 class ReportFacts:
     district_name: str
     district_code: str
@@ -117,7 +148,7 @@ class ReportFacts:
     segments_with_board: int
     stale_boards: list  # (board_code, seg_name, changed_on, content_date, days past the limit)
     update_days: int
-    patrols: Optional[dict]  # None: no patrol data; else {"patrols", "km", "required", "valid", "chiefs_short"}
+    patrols: Optional[PatrolReport]  # None: the workspace holds no patrol record
     problems: object  # services.problems.ProblemSummary
     overdue: list  # {"problem_code", "title", "seg_name", "chief", "deadline", "days"}
     assessment: list  # {"sheet", "period", "subject", "total", "grade", "rank"}
@@ -185,6 +216,8 @@ def build(f: ReportFacts) -> Document:
     _next_steps(doc, f, next(n))
     doc.add(Paragraph(f"{f.district_name}河长制办公室", "signature"))
     doc.add(Paragraph(_d(f.end), "signature"))
+    if f.map_png:
+        doc.add(Figure(f.map_png, f"附图1　{f.district_name}河长制一张图", appendix=True))
     for k, table in enumerate(doc.tables(), start=1):
         table.caption = f"表{k}　{table.caption}"
     return doc
@@ -201,7 +234,7 @@ def _rivers(doc: Document, f: ReportFacts, num: str) -> None:
         f"全区纳入河长制管理的河流{len(f.rivers)}条，总长{km(total)}公里，其中" + "、".join(parts)
         + f"。全区共划分河段{f.segments}个，涉及{f.towns_touched}个镇（街道）、"
         f"{len(f.villages_touched)}个行政村（社区）。沿区界的河流按单侧计算长度，左、右岸分属不同村的河段"
-        "长度只计一次。"))
+        "长度只计一次。" + ("全区河长制一张图见附图1。" if f.map_png else "")))
     rows = []
     for r in f.rivers:
         rows.append([r.name, r.river_code, schema.RIVER_GRADES.label(r.grade, "zh") if r.grade else "",
@@ -211,11 +244,9 @@ def _rivers(doc: Document, f: ReportFacts, num: str) -> None:
                  km(sum(r.left_km + r.right_km for r in f.rivers)), km(total), str(len(f.villages_touched))])
     doc.add(Table("河流及河段长度统计", ["河流", "河流编码", "等级", "河段数", "两岸河段（公里）",
                                              "单侧河段（公里）", "计入长度（公里）", "涉及村（社区）数"],
-                  rows, [14, 12, 8, 8, 13, 13, 16, 12], ["l", "l", "l", "r", "r", "r", "r", "r"], True))
+                  rows, [11, 12, 8, 8, 13, 13, 20, 15], ["l", "l", "l", "r", "r", "r", "r", "r"], True))
     village_rows = [[r.name, "、".join(r.villages)] for r in f.rivers]
     doc.add(Table("河流流经的村（社区）", ["河流", "村（社区）"], village_rows, [15, 85], ["l", "l"]))
-    if f.map_png:
-        doc.add(Figure(f.map_png, f"图1　{f.district_name}河长制一张图"))
 
 
 def _chiefs(doc: Document, f: ReportFacts, num: str) -> None:
@@ -277,16 +308,58 @@ def _boards(doc: Document, f: ReportFacts, num: str) -> None:
                       [20, 30, 18, 18, 14], ["l", "l", "l", "l", "r"]))
 
 
+PERIOD_WORDS = {"week": "每周", "dekad": "每旬", "month": "每月", "quarter": "每季度", "year": "每年"}
+
+
+def rules_text(rules) -> str:
+    """区级每季度至少1次、镇级每月至少1次、村级每周至少1次（每次不少于30分钟、2公里）."""
+    parts = []
+    for level, period, count, minutes, dist in rules:
+        text = f"{schema.LEVELS.label(level, 'zh')}{PERIOD_WORDS.get(period, period)}至少{count}次"
+        least = [f"{minutes:g}分钟" if minutes else "", f"{dist:g}公里" if dist else ""]
+        if any(least):
+            text += "，每次不少于" + "、".join(x for x in least if x)
+        parts.append(text)
+    return "；".join(parts) if any("每次" in x for x in parts) else "、".join(parts)
+
+
+#: Tasks not met listed by name (the full list is hezhang:checkpatrols's output).
+NOT_MET_ROWS = 40
+
+
 def _patrols(doc: Document, f: ReportFacts, num: str) -> None:
     doc.add(Heading(f"{num}、巡河履职"))
     p = f.patrols
     if p is None:
         doc.add(Paragraph("本报告期内工作空间尚无巡河记录，巡河次数、里程及达标情况待巡河轨迹导入后统计。"))
         return
-    doc.add(Paragraph(
-        f"报告期内各级河长有效巡河{p['patrols']}次，巡河里程{km(p['km'])}公里；按巡河规则应巡{p['required']}次，"
-        f"实际有效{p['valid']}次，达标率{_pct(min(p['valid'], p['required']), p['required'])}"
-        + (f"；{p['chiefs_short']}名河长巡河次数不足。" if p.get("chiefs_short") else "，全部达标。")))
+    ok, short, none = (p.by_status.get(s, 0) for s in ("ok", "short", "none"))
+    text = (f"报告期内各级河长巡河记录{p.records}次，其中计入巡河任务的有效巡河{p.counted}次，有效巡河里程"
+            f"{km(p.km)}公里。按{p.profile}巡河规则（{rules_text(p.rules)}），"
+            f"全区应完成巡河任务{p.owed}项（每名河长在每个责任河段、每个巡河周期为一项），达标{ok}项，"
+            f"次数不足{short}项，未巡河{none}项，达标率{_pct(ok, p.owed)}")
+    text += f"；{p.chiefs_short}名河长有未达标的巡河任务。" if p.chiefs_short else "，全部达标。"
+    doc.add(Paragraph(text))
+    rows = []
+    for level in ("district", "town", "village"):
+        v = p.by_level.get(level)
+        if not v:
+            continue
+        rows.append([schema.LEVELS.label(level, "zh") + "河长", str(v["owed"]), str(v["ok"]), str(v["short"]),
+                     str(v["none"]), _pct(v["ok"], v["owed"]), str(v["counted"]), km(v["km"])])
+    rows.append(["合计", str(p.owed), str(ok), str(short), str(none), _pct(ok, p.owed), str(p.counted), km(p.km)])
+    doc.add(Table("巡河任务完成情况", ["级别", "巡河任务（项）", "达标", "次数不足", "未巡河", "达标率",
+                                         "有效巡河（次）", "里程（公里）"], rows, [13, 15, 9, 12, 10, 11, 15, 15],
+                  ["l", "r", "r", "r", "r", "r", "r", "r"], True))
+    if p.not_met:
+        listed = p.not_met[:NOT_MET_ROWS]
+        rows = [[x["chief"], x["segment"], x["period"], f"{x['valid']}/{x['required']}",
+                 x["reasons"] or ("无巡河记录" if x["status"] == "none" else "有效巡河次数不足")] for x in listed]
+        doc.add(Table("未达标巡河任务", ["河长", "河段", "巡河周期", "有效/应巡", "未计入的巡河及原因"], rows,
+                      [9, 24, 19, 13, 35], ["l", "l", "l", "r", "l"]))
+        if len(p.not_met) > len(listed):
+            more = len(p.not_met) - len(listed)
+            doc.add(Paragraph(f"另有{more}项未达标巡河任务未列出，详见巡河达标检查结果。", "note"))
 
 
 def _problems(doc: Document, f: ReportFacts, num: str) -> None:
@@ -315,7 +388,7 @@ def _problems(doc: Document, f: ReportFacts, num: str) -> None:
     if f.overdue:
         doc.add(Table("逾期未整改问题清单", ["问题编号", "问题", "河段", "责任河长", "整改期限", "逾期（天）"],
                       [[o["problem_code"], o["title"], o["seg_name"], o["chief"], o["deadline"], str(o["days"])]
-                       for o in f.overdue], [30, 20, 15, 9, 15, 11], ["l", "l", "l", "l", "l", "r"]))
+                       for o in f.overdue], [22, 26, 16, 9, 17, 10], ["l", "l", "l", "l", "l", "r"]))
 
 
 def _assessment(doc: Document, f: ReportFacts, num: str) -> None:
@@ -353,6 +426,9 @@ def _next_steps(doc: Document, f: ReportFacts, num: str) -> None:
                      "逾期问题按月通报并纳入考核。")
     if f.patrols is None:
         items.append("巡河轨迹尚未接入：下一步推广巡河App，巡河记录统一导入工作空间，按巡河规则自动考核。")
+    elif f.patrols.chiefs_short:
+        items.append(f"巡河履职仍有差距：{f.patrols.chiefs_short}名河长有未达标的巡河任务，下一步按月通报巡河达标情况，"
+                     "对巡河时长不足、覆盖河段不足的巡河逐一核实，并纳入考核。")
     if not items:
         items.append("继续巩固河长制工作成效，常态化开展巡河和问题整改，做好公示牌维护与考核评价。")
     for k, text in enumerate(items):

@@ -240,6 +240,7 @@ def create_layer(ds: ogr.DataSource, lyr: schema.Layer, srs: osr.SpatialReferenc
     return ol
 
 
+@gdal_exceptions
 def _protect_history(ds: ogr.DataSource, name: str) -> None:
     """Triggers refusing to delete or change the rows of a history table."""
     for op in ("DELETE", "UPDATE"):
@@ -250,6 +251,7 @@ def _protect_history(ds: ogr.DataSource, name: str) -> None:
             "END")
 
 
+@gdal_exceptions
 def seed_layer(ds: ogr.DataSource, name: str) -> int:
     """Write the default rows of a table just created (core.seeds); returns how many."""
     from hezhang_plugin.core.seeds import seed_rows

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import numpy as np
 from osgeo import ogr, osr
 
-from hezhang_plugin.core.gdalerrors import exceptions_on, gdal_exceptions
+from hezhang_plugin.core.gdalerrors import close_dataset, exceptions_on, gdal_exceptions
 from hezhang_plugin.core.messages import HezhangError
 
 
@@ -212,7 +212,7 @@ def _abandon(ds: ogr.DataSource) -> None:
     alive, so it is closed here rather than when the last reference goes."""
     with contextlib.suppress(RuntimeError):
         ds.RollbackTransaction()
-    ds.Destroy()  # the callers' references are not used after the failure
+    close_dataset(ds)  # the callers' references are not used after the failure
 
 
 @contextlib.contextmanager

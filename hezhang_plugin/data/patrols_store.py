@@ -93,8 +93,8 @@ def read_patrols(path: str, first_day: Optional[str] = None, last_day: Optional[
         con = _connect(path)
         try:
             # The filter is built above from constant column names and ``?`` parameters only.
-            sql = 'SELECT fid, geom FROM "patrols"' + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608
-            geoms = dict(con.execute(sql, tuple(params)))  # nosec B608
+            sql = 'SELECT fid, geom FROM "patrols"' + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608  # nosec B608
+            geoms = dict(con.execute(sql, tuple(params)))
         finally:
             con.close()
         for row in rows:

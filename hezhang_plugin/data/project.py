@@ -154,43 +154,203 @@ def style_rivers(vl: QgsVectorLayer) -> None:
     vl.setLabelsEnabled(True)
 
 
-def current_assignment_count_expr(assign_layer_id: str, level: Optional[str] = None,
-                                  chiefs_layer_id: Optional[str] = None) -> str:
-    """Expression counting the lead-role appointments of the segment being drawn that are
-    current on the project's as-of date (core.validity) — of one chief level when ``level``
-    is given, and, with ``chiefs_layer_id``, only those that answer (core.assignments.holds:
-    a deactivated chief through its appointments' last day)."""
+# ---------------------------------------------------------------- lead terms (rule R1 on the map)
+#
+# The segments style flags a segment lacking a level of chiefs (rule R1) on the as-of date.
+# That needs the segment's appointments, but an expression in a style must not read another
+# layer: QGIS evaluates styles in worker threads (map rendering, labelling, the snapping
+# index), and aggregate()/get_feature() there hand the lookup to the main thread and wait.
+# On QGIS 3.22 the first mouse move of a digitising tool made the main thread wait for the
+# segments' snapping index while the index's thread waited for the main thread: QGIS froze
+# for 30 s (QgsTask's wait timeout), then crashed. So the appointments reach the segments as
+# a join: a derived layer (a QGIS virtual layer over the assignments and chiefs layers, their
+# edit buffers included) gives each segment its lead terms, the join caches them in memory
+# in the main thread, and the style judges R1 from the segment's own attributes.
+
+#: Title of the derived lead-terms layer (kept out of the layer tree).
+LEAD_TERMS_TITLE = {"zh": "河段河长任期（派生）", "en": "Segment lead terms (derived)"}
+#: Custom property marking that layer.
+LEAD_TERMS_PROPERTY = "hezhang/derived"
+#: Prefix of the joined field, and the segments' field holding the terms.
+LEAD_TERMS_PREFIX = "hz_"
+SEGMENT_TERMS_FIELD = LEAD_TERMS_PREFIX + "lead_terms"
+#: Expression functions that read another layer: a style holding one cannot be drawn safely.
+LAYER_LOOKUPS = ("aggregate(", "get_feature(", "get_feature_by_id(", "relation_aggregate(")
+
+
+def chiefs_missing_expr() -> str:
+    """Rule R1 on the as-of date (project or layout variable ``hezhang_as_of``, else today)
+    as QGIS expression text over a segment feature: true when a level of chiefs it needs is
+    missing. Reads the joined lead terms only (see :func:`add_lead_terms`)."""
+    from hezhang_plugin.core import assignments, validity
+
+    return assignments.chiefs_missing_expression(f'"{SEGMENT_TERMS_FIELD}"', validity.AS_OF_EXPR)
+
+
+def level_missing_expr(level: str) -> str:
+    """Like :func:`chiefs_missing_expr` for one chief level (district, town, village)."""
+    from hezhang_plugin.core import assignments, validity
+
+    return assignments.level_missing_expression(level, f'"{SEGMENT_TERMS_FIELD}"', validity.AS_OF_EXPR)
+
+
+def looks_up_layers(text: Optional[str]) -> bool:
+    """True when expression (or style XML) text calls a function reading another layer."""
+    text = (text or "").replace(" ", "").lower()
+    return any(f in text for f in LAYER_LOOKUPS)
+
+
+def _table_of(layer: QgsVectorLayer) -> Optional[str]:
+    """The workspace table a layer reads (GeoPackage ``|layername=``, PostgreSQL ``table=``)."""
+    source = layer.source()
+    if "|layername=" in source:
+        return source.split("|layername=", 1)[1].split("|", 1)[0]
+    if layer.providerType() == "postgres":
+        from qgis.core import QgsDataSourceUri
+
+        return QgsDataSourceUri(source).table() or None
+    return None
+
+
+def drawn_style_parts(style_xml: str) -> str:
+    """The parts of a layer style's XML (QgsMapLayerStyle) QGIS evaluates while drawing, in
+    worker threads: renderer, labels and diagrams (forms and defaults run in the main
+    thread)."""
+    from qgis.PyQt.QtXml import QDomDocument
+
+    doc = QDomDocument()
+    if not doc.setContent(style_xml):
+        return style_xml
+    out = []
+    for tag in ("renderer-v2", "labeling", "SingleCategoryDiagramRenderer", "LinearlyInterpolatedDiagramRenderer",
+                "DiagramLayerSettings"):
+        nodes = doc.elementsByTagName(tag)
+        for i in range(nodes.count()):
+            part = QDomDocument()
+            part.appendChild(part.importNode(nodes.at(i), True))
+            out.append(part.toString())
+    return "\n".join(out)
+
+
+def lead_terms_layer(project: QgsProject) -> Optional[QgsVectorLayer]:
+    """The project's derived lead-terms layer, when it has one."""
+    for lyr in project.mapLayers().values():
+        if isinstance(lyr, QgsVectorLayer) and lyr.customProperty(LEAD_TERMS_PROPERTY) == "lead_terms":
+            return lyr
+    return None
+
+
+def add_lead_terms(project: QgsProject, assignments: QgsVectorLayer, chiefs: QgsVectorLayer,
+                   segments: QgsVectorLayer, lang: str = "zh") -> QgsVectorLayer:
+    """Add the derived lead-terms layer and join it to ``segments`` (field
+    :data:`SEGMENT_TERMS_FIELD`, cached in memory); returns the derived layer.
+
+    The virtual layer reads the project's assignments and chiefs layers by id
+    (:func:`hezhang_plugin.core.assignments.lead_terms_sql`). QGIS 3.22 resolves such
+    references in ``QgsProject.instance()`` only: in a private project (while a workspace is
+    built) it is stored as is and works once the project is read into QGIS's own. The
+    join's memory cache is filled in the main thread whenever a feature source of the
+    segments is made and the derived layer was modified (:func:`refresh_lead_terms`), so no
+    worker thread ever touches the other layers.
+    """
+    from qgis.core import QgsMapLayer, QgsVectorLayerJoinInfo, QgsVirtualLayerDefinition, QgsWkbTypes
+
+    from hezhang_plugin.core.assignments import lead_terms_sql
+
+    definition = QgsVirtualLayerDefinition()
+    definition.addSource("assignments", assignments.id())
+    definition.addSource("chiefs", chiefs.id())
+    definition.setQuery(lead_terms_sql())
+    definition.setGeometryWkbType(QgsWkbTypes.NoGeometry)
+    terms = QgsVectorLayer(definition.toString(), LEAD_TERMS_TITLE.get(lang, LEAD_TERMS_TITLE["en"]), "virtual")
+    terms.setCustomProperty(LEAD_TERMS_PROPERTY, "lead_terms")
+    terms.setFlags(QgsMapLayer.LayerFlags(QgsMapLayer.Private))
+    project.addMapLayer(terms, False)
+    join = QgsVectorLayerJoinInfo()
+    join.setJoinLayer(terms)
+    join.setJoinFieldName("seg_code")
+    join.setTargetFieldName("seg_code")
+    join.setJoinFieldNamesSubset(["lead_terms"])
+    join.setPrefix(LEAD_TERMS_PREFIX)
+    join.setUsingMemoryCache(True)
+    join.setEditable(False)
+    segments.addJoin(join)
+    return terms
+
+
+def refresh_lead_terms(project: QgsProject) -> None:
+    """The assignments or chiefs changed (an edit, undo, save, rollback or batch write): the
+    segments' joined lead terms are re-read before the map is drawn again. (The derived
+    layer itself is not told by QGIS; its ``layerModified`` marks the join cache stale, which
+    QGIS refills in the main thread when it next draws or reads the segments.)"""
+    terms = lead_terms_layer(project)
+    if terms is None:
+        return
+    terms.layerModified.emit()
+    for lyr in project.mapLayers().values():
+        if isinstance(lyr, QgsVectorLayer) and any(j.joinLayerId() == terms.id() for j in lyr.vectorJoins()):
+            lyr.triggerRepaint()
+
+
+def ensure_lead_terms(project: QgsProject, lang: Optional[str] = None) -> bool:
+    """Bring a workspace project made before the lead terms up to date: the derived layer
+    and its join added, and a segments style that reads other layers (the aggregate()-based
+    one, which could freeze QGIS 3.22) replaced, as are named segment styles doing so (the
+    export rebuilds its own). Returns True when the project was changed."""
+    layers = {}
+    for lyr in project.mapLayers().values():
+        name = _table_of(lyr) if isinstance(lyr, QgsVectorLayer) else None
+        if name:
+            layers.setdefault(name, lyr)
+    segments = layers.get("segments")
+    if segments is None or "assignments" not in layers or "chiefs" not in layers:
+        return False
+    if lang is None:
+        lang = "zh" if segments.name() == schema.layer("segments").zh else "en"
+    changed = False
+    terms = lead_terms_layer(project)
+    if terms is None or not any(j.joinLayerId() == terms.id() for j in segments.vectorJoins()):
+        if terms is None:
+            terms = add_lead_terms(project, layers["assignments"], layers["chiefs"], segments, lang)
+        else:
+            project.removeMapLayer(terms)
+            terms = add_lead_terms(project, layers["assignments"], layers["chiefs"], segments, lang)
+        changed = True
+    renderer = segments.renderer()
+    if renderer is not None and renderer.type() == "RuleRenderer" and any(
+            looks_up_layers(rule.filterExpression()) for rule in renderer.rootRule().descendants()):
+        style_segments(segments, lang)
+        changed = True
+    manager = segments.styleManager()
+    for name in list(manager.styles()):
+        if name != manager.currentStyle() and looks_up_layers(drawn_style_parts(manager.style(name).xmlData())):
+            manager.removeStyle(name)
+            changed = True
+    return changed
+
+
+def current_segment_expr() -> str:
+    """QGIS expression text: the segment is current on the as-of date (core.validity)."""
     from hezhang_plugin.core import validity
-    from hezhang_plugin.core.assignments import LEAD_ROLES, holds_expression
 
-    roles = ", ".join(f"'{r}'" for r in LEAD_ROLES)
-    level_filter = f"\"level\" = '{level}' AND " if level else ""
-    holding = f" AND {holds_expression(chiefs_layer_id)}" if chiefs_layer_id else ""
-    return (f"aggregate(layer:='{assign_layer_id}', aggregate:='count', expression:=\"fid\", "
-            f"filter:=\"seg_code\" = attribute(@parent, 'seg_code') AND {level_filter}\"role\" IN ({roles}) AND "
-            f"{validity.expression(validity.AS_OF_EXPR)}{holding})")
+    return validity.expression(validity.AS_OF_EXPR)
 
 
-def chiefs_missing_expr(assign_layer_id: str, chiefs_layer_id: Optional[str] = None) -> str:
-    """True for a segment lacking a level of chiefs that rule R1 asks for on the as-of date:
-    district and town always, village where the segment's unit is a village."""
-    def count(level: str) -> str:
-        return current_assignment_count_expr(assign_layer_id, level, chiefs_layer_id)
-
-    return (f"({count('district')} = 0 OR {count('town')} = 0 OR "
-            f"(right(\"unit_code\", 3) <> '000' AND {count('village')} = 0))")
-
-
-def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str = "zh",
-                   chiefs_layer_id: Optional[str] = None) -> None:
+def style_segments(vl: QgsVectorLayer, lang: str = "zh", coverage: bool = True) -> None:
+    """Segments by bank. With ``coverage`` the style shows the as-of date: segments missing
+    a level of chiefs that day (rule R1, :func:`chiefs_missing_expr`) in red dashes, and
+    segments not current that day (retired, or not yet valid) thin and grey."""
     root = QgsRuleBasedRenderer.Rule(None)
-    if assign_layer_id:
-        uncovered = QgsRuleBasedRenderer.Rule(
+    missing = chiefs_missing_expr()
+    current = current_segment_expr()
+    if coverage:
+        root.appendChild(QgsRuleBasedRenderer.Rule(
+            QgsLineSymbol.createSimple({"line_color": "#a0a0a0", "line_width": "0.4", "line_style": "dot"}),
+            0, 0, f"NOT {current}", "非当期河段" if lang == "zh" else "Not current on the as-of date"))
+        root.appendChild(QgsRuleBasedRenderer.Rule(
             QgsLineSymbol.createSimple({"line_color": "#e02020", "line_width": "1.0",
                                         "line_style": "dash"}),
-            0, 0, chiefs_missing_expr(assign_layer_id, chiefs_layer_id),
-            "河长未落实" if lang == "zh" else "Chiefs missing")
-        root.appendChild(uncovered)
+            0, 0, missing, "河长未落实" if lang == "zh" else "Chiefs missing"))
     colours = {"both": "#1f4e9c", "left": "#117a65", "right": "#7d3c98"}
     # Single-bank segments are drawn offset towards their own bank: QGIS offsets positive
     # values to the left of the line direction (lines run downstream).
@@ -199,14 +359,11 @@ def style_segments(vl: QgsVectorLayer, assign_layer_id: Optional[str], lang: str
         sym = QgsLineSymbol.createSimple({"line_color": colours[choice.value], "line_width": "0.8",
                                           "offset": offsets[choice.value], "capstyle": "flat"})
         # (Rule.setIsElse(False) would replace the filter by "ELSE" in QGIS 3.22: not called.)
-        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, f"\"bank\" = '{choice.value}'",
-                                         choice.zh if lang == "zh" else choice.en)
-        root.appendChild(rule)
-    if assign_layer_id:
-        # The bank rules apply only where the chiefs-missing rule did not.
-        for child in root.children()[1:]:
-            child.setFilterExpression(f"({child.filterExpression()}) AND NOT "
-                                      f"{chiefs_missing_expr(assign_layer_id, chiefs_layer_id)}")
+        filt = f"\"bank\" = '{choice.value}'"
+        if coverage:
+            # The bank rules draw the current segments the chiefs-missing rule did not.
+            filt = f"({filt}) AND {current} AND NOT {missing}"
+        root.appendChild(QgsRuleBasedRenderer.Rule(sym, 0, 0, filt, choice.zh if lang == "zh" else choice.en))
     vl.setRenderer(QgsRuleBasedRenderer(root))
     vl.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#0d3a73", line=True)))
     vl.setLabelsEnabled(True)
@@ -532,7 +689,8 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
 
     style_units(layers["admin_units"], lang)
     style_rivers(layers["rivers"])
-    style_segments(layers["segments"], layers["assignments"].id(), lang, layers["chiefs"].id())
+    add_lead_terms(project, layers["assignments"], layers["chiefs"], layers["segments"], lang)
+    style_segments(layers["segments"], lang)
     style_boards(layers["notice_boards"])
     for vl in layers.values():
         vl.setDisplayExpression('"name"' if vl.fields().indexFromName("name") >= 0 else '"fid"')
@@ -556,10 +714,21 @@ def build_project(gpkg_path: str, district_code: str, district_name: str, crs: s
 
 
 def save_styles_to_gpkg(project: QgsProject) -> None:
-    """Store each layer's style as the default in the GeoPackage's layer_styles table."""
+    """Store each layer's style as the default in the GeoPackage's layer_styles table.
+
+    A layer loaded on its own (from the browser, without the project) has no joins: the
+    segments' default style there is the bank style without the chiefs-missing rule, which
+    needs the project's lead terms."""
     for vl in project.mapLayers().values():
-        if isinstance(vl, QgsVectorLayer):
+        if not isinstance(vl, QgsVectorLayer) or vl.providerType() != "ogr":
+            continue
+        if _table_of(vl) == "segments":
+            renderer = vl.renderer().clone()
+            style_segments(vl, "zh" if vl.name() == schema.layer("segments").zh else "en", coverage=False)
             compat.save_style_to_database(vl, vl.name(), "Hezhang default style", True)
+            vl.setRenderer(renderer)
+            continue
+        compat.save_style_to_database(vl, vl.name(), "Hezhang default style", True)
 
 
 def write_project(project: QgsProject, gpkg_path: str, final_path: Optional[str] = None) -> None:
@@ -768,6 +937,7 @@ def read_project(project: QgsProject, gpkg_path: str,
         # its own "cannot open" error for the stored project.
         if not (read_only and gpkg.is_wal(path)) and read(uri):
             fonts.fix_project_labels(project)
+            _brought_up_to_date(project)
             return True
         if not read_only:
             return False
@@ -783,4 +953,41 @@ def read_project(project: QgsProject, gpkg_path: str,
     project.setFileName(uri)
     project.setDirty(False)
     fonts.fix_project_labels(project)
+    _brought_up_to_date(project)
     return True
+
+
+#: Form defaults of earlier workspace projects, replaced by the schema's: (table, field) →
+#: the old expression (a river's length_km divided $length, already in km, by 1000; the
+#: first unit drawn, the district, got no code).
+OLD_DEFAULTS = {
+    ("rivers", "length_km"): "round($length / 1000.0, 3)",
+    ("admin_units", "code"): schema.UNIT_CODE_DEFAULT.replace(
+        "WHEN @p IS NULL THEN left(@hz_district_code, 6) || '000000' ", "WHEN @p IS NULL THEN NULL ", 1),
+}
+
+
+def _fix_old_defaults(project: QgsProject) -> bool:
+    """Replace the form defaults in :data:`OLD_DEFAULTS` by the schema's; True when any was."""
+    changed = False
+    for lyr in project.mapLayers().values():
+        table = _table_of(lyr) if isinstance(lyr, QgsVectorLayer) else None
+        for (name, field), old in OLD_DEFAULTS.items():
+            idx = lyr.fields().indexOf(field) if table == name else -1
+            if idx >= 0 and lyr.defaultValueDefinition(idx).expression() == old:
+                new = next(f for f in schema.layer(name).fields if f.name == field).default
+                on_update = lyr.defaultValueDefinition(idx).applyOnUpdate()
+                lyr.setDefaultValueDefinition(idx, QgsDefaultValue(new, on_update))
+                changed = True
+    return changed
+
+
+def _brought_up_to_date(project: QgsProject) -> None:
+    """A project just read: styles that read other layers replaced (:func:`ensure_lead_terms`)
+    and wrong form defaults corrected, in memory; the stored project changes only when the
+    user saves it."""
+    dirty = project.isDirty()
+    changed = ensure_lead_terms(project)
+    changed = _fix_old_defaults(project) or changed
+    if changed and not dirty:
+        project.setDirty(False)

@@ -94,6 +94,7 @@ class ChiefDialog(QDialog):
         errors = self.errors()
         if errors:
             self.error_label.setText("\n".join(errors))
+            self.adjustSize()  # the wrapped reasons were cut off below the last line shown
             return
         super().accept()
 

@@ -62,6 +62,11 @@ def _lang() -> str:
     return ui_language()
 
 
+def _list_sep(lang: str) -> str:
+    """Separator of a list of names in running text: 、 in Chinese."""
+    return "、" if lang == "zh" else ", "
+
+
 def _error_text(exc: BaseException) -> str:
     """An error's message in the UI language (bilingual for core's messages)."""
     text = getattr(exc, "text", None)
@@ -95,7 +100,7 @@ class ChiefsPage(DockPage):
         self.date_edit.setObjectName("asOfDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.dateChanged.connect(lambda _d: self.reload())
+        self.date_edit.dateChanged.connect(self._date_changed)
         top.addWidget(self.date_edit)
         layout.addLayout(top)
 
@@ -183,6 +188,36 @@ class ChiefsPage(DockPage):
 
     def on_teardown(self) -> None:
         self._reload_timer.stop()
+        self._show_date_on_map(None)
+
+    def _date_changed(self, _date=None) -> None:
+        self._show_date_on_map(self.as_of())
+        self.reload()
+
+    def _show_date_on_map(self, day: Optional[str]) -> None:
+        """The map shows the tree's as-of date: the styles and the snapping index read
+        ``hezhang_as_of`` (core.validity), set in the map canvas's own variables so the
+        project and its printed maps keep theirs; today (or None) removes it."""
+        from hezhang_plugin.core import dates
+        from hezhang_plugin.core.validity import AS_OF_VARIABLE
+
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if canvas is None:
+            return
+        scope = canvas.expressionContextScope()
+        had = scope.hasVariable(AS_OF_VARIABLE)
+        if day and day != dates.today():
+            scope.setVariable(AS_OF_VARIABLE, day)
+        elif had:
+            scope.removeVariable(AS_OF_VARIABLE)
+        else:
+            return
+        from qgis.PyQt import sip
+
+        seg = self.layers.get("segments") if self.session is not None else None
+        if seg is not None and not sip.isdeleted(seg):
+            seg.triggerRepaint()  # its cached image was drawn for the other date
+        canvas.refresh()
 
     def _schedule_reload(self, *args) -> None:
         self._reload_timer.start()
@@ -283,7 +318,7 @@ class ChiefsPage(DockPage):
         if not missing:
             return self.tr("✔ complete")
         lang = _lang()
-        return self.tr("missing: {0}").format(", ".join(schema.LEVELS.label(lv, lang) for lv in missing))
+        return self.tr("missing: {0}").format(_list_sep(lang).join(schema.LEVELS.label(lv, lang) for lv in missing))
 
     def _unit_row(self, code: str) -> list[QStandardItem]:
         h = self.hierarchy
@@ -354,7 +389,7 @@ class ChiefsPage(DockPage):
         missing = h.missing.get(s["seg_code"], [])
         text = self.tr("{0:.2f} km · {1}").format(float(s.get("length_km") or 0.0), self._badge(missing, 1))
         if people:
-            text += " · " + ", ".join(people)
+            text += " · " + _list_sep(_lang()).join(people)
         info = QStandardItem(text)
         info.setData("segment", KIND_ROLE)
         info.setData(s["seg_code"], KEY_ROLE)
@@ -610,7 +645,7 @@ class ChiefsPage(DockPage):
             self._message(_error_text(exc), Qgis.MessageLevel.Warning)
             return None
         self._message(
-            self.tr("{0} assigned to {1} segments ({2} new appointments)").format(
+            self.tr("{0} assigned to {1} segment(s) ({2} new appointment(s))").format(
                 chief.get("name"), len(segs), n
             ),
             Qgis.MessageLevel.Success,

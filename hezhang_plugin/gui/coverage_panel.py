@@ -10,8 +10,9 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, Q
 
 from hezhang_plugin.gui.snapshots import snapshots
 
-#: Layers the coverage rules read.
-CHECKED_LAYERS = ("admin_units", "rivers", "segments", "chiefs", "assignments", "notice_boards")
+#: Layers the coverage rules read (the problems for P1 overdue and P2 no "after" photo).
+CHECKED_LAYERS = ("admin_units", "rivers", "segments", "chiefs", "assignments", "notice_boards",
+                  "problems", "problem_events")
 
 
 def _lang() -> str:
@@ -24,10 +25,11 @@ def check_snapshots(snaps: dict, district_code, date: str):
     """(findings, summary) of the coverage rules on layer snapshots (runs in a task)."""
     from hezhang_plugin.core.coverage import CoverageData, check
 
-    spatial = ("admin_units", "rivers", "segments")
+    spatial = ("admin_units", "rivers", "segments", "problems")
     rows = {n: snap.rows(with_geometry=n in spatial) for n, snap in snaps.items()}
     data = CoverageData(rows["admin_units"], rows["rivers"], rows["segments"], rows["chiefs"],
-                        rows["assignments"], rows["notice_boards"], district_code, snaps["segments"].crs)
+                        rows["assignments"], rows["notice_boards"], district_code, snaps["segments"].crs,
+                        problems=rows.get("problems", []), problem_events=rows.get("problem_events", []))
     return check(data, date)
 
 

@@ -152,7 +152,7 @@ class WorkspacePage(QWidget):
         self.path_label.setText(self.tr("{0} · schema version {1} · {2}").format(
             _label(info), info.schema_version, info.crs))
         for name, label in self.count_labels.items():
-            label.setText(str(counts.get(name, 0)))
+            label.setText(str(counts.get(name, "–")))
 
 
 #: Pages of the dock after the workspace page: (module, class, title). Each page class is a
@@ -283,7 +283,13 @@ class HezhangDock(QgsDockWidget):
                 except ws.WorkspaceError as exc:
                     log.get_logger().info("%s", exc)
             else:
-                counts = wsgpkg.table_counts(self.info.path)
+                import sqlite3
+
+                try:
+                    counts = wsgpkg.table_counts(self.info.path)
+                except (sqlite3.Error, OSError, ws.WorkspaceError) as exc:
+                    # e.g. "database is locked" while another program writes: shown as "–"
+                    log.get_logger().warning("counting the rows of %s: %s", self.info.path, exc)
         self.workspace_page.show_workspace(self.info, counts)
 
     def _session_changed(self) -> None:
@@ -296,6 +302,8 @@ class HezhangDock(QgsDockWidget):
         QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
+        from hezhang_plugin.data import project as wsproject
+
         path = workspace_path_of(self._project)
         self.info = None
         if path and (is_postgres(path) or os.path.exists(path)):
@@ -303,6 +311,12 @@ class HezhangDock(QgsDockWidget):
                 self.info = _check(path)
             except ws.WorkspaceError:
                 self.info = None
+        if self.info is not None:
+            # Opened with QGIS's own Open Project too: an older workspace project's segments
+            # style read other layers and could freeze QGIS (data.project.ensure_lead_terms).
+            dirty = self._project.isDirty()
+            if wsproject.ensure_lead_terms(self._project) and not dirty:
+                self._project.setDirty(False)
         try:
             self.session.open(self.info.path if self.info else None)
         except ws.WorkspaceError:

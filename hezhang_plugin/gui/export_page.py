@@ -1,5 +1,7 @@
 """The dock's Export tab: coverage map, town atlas and notice boards to PDF, PNG or SVG.
 
+The tab builds one :class:`layout.options.ExportOptions` from its widgets and checks it
+before starting (the same checks as ``hezhang:exportmaps`` and the worker's command line).
 The export runs as a QgsTask. The task drives a separate QGIS process (``python -m
 hezhang_plugin.layout.worker export``), so the project open in QGIS is never touched from
 a worker thread and cancel stops the export at once. The worker runs on QGIS's own Python
@@ -17,10 +19,11 @@ from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsTask
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import QDate, Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,17 +37,16 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin.gui.page import DockPage
 from hezhang_plugin.gui.tasks import keep_until_done
 from hezhang_plugin.layout.common import FORMATS, PAGE_CHOICES, PRODUCTS
+from hezhang_plugin.layout.options import DEFAULT_DPI, DPI_RANGE, ExportOptions
 from hezhang_plugin.log import get_logger
 
 
 class ExportTask(QgsTask):
     """Exports in a child process (or, without one, in this task's thread)."""
 
-    def __init__(self, workspace: str, products: list, fmt: str, folder: str, dpi: int, page_size: str,
-                 one_file_per_page: bool, imagery: bool = False):
+    def __init__(self, options: ExportOptions):
         super().__init__(QgsApplication.translate("ExportTask", "Export river-chief maps"), QgsTask.Flag.CanCancel)
-        self.args = (workspace, products, fmt, folder, dpi, page_size, one_file_per_page)
-        self.imagery = imagery
+        self.options = options
         self.files: list = []
         self.error = ""
         #: Said to the user when the export ran inside QGIS instead of a worker process.
@@ -89,14 +91,7 @@ class ExportTask(QgsTask):
         from hezhang_plugin import runtime
         from hezhang_plugin.layout import export
 
-        workspace, products, fmt, folder, dpi, page_size, per_page = self.args
-        cmd = [python, "-m", "hezhang_plugin.layout.worker", "export", "--workspace", workspace,
-               "--products", ",".join(products), "--format", fmt, "--out", folder, "--dpi", str(dpi),
-               "--page-size", page_size]
-        if per_page:
-            cmd.append("--one-file-per-page")
-        if self.imagery:
-            cmd.append("--imagery")
+        cmd = [python, "-m", "hezhang_plugin.layout.worker", "export", *self.options.to_args()]
         try:
             proc = self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,  # nosec B603 - fixed argument list (our worker module), no shell
                                     encoding="utf-8", env=export.worker_env(), **runtime.popen_kwargs())
@@ -130,9 +125,8 @@ class ExportTask(QgsTask):
         return True
 
     def _run_here(self) -> bool:
-        from hezhang_plugin.layout.export import Canceled, export_products
+        from hezhang_plugin.layout.export import Canceled, run_export
 
-        workspace, products, fmt, folder, dpi, page_size, per_page = self.args
         task = self
 
         class Feedback:
@@ -149,16 +143,14 @@ class ExportTask(QgsTask):
                 task.warnings.append(text)
 
         try:
-            self.files = export_products(workspace, products, fmt, folder, Feedback(), dpi=dpi,
-                                         page_size=page_size, one_file_per_page=per_page, parallel=1,
-                                         isolated=True, imagery=self.imagery)
+            self.files = run_export(self.options.replace(workers=1, isolated=True), Feedback())
         except Canceled:
             return False
         return True
 
 
 class ExportPage(DockPage):
-    """Products, format, resolution, page size and output folder; Export and Cancel."""
+    """Products, format, resolution, page size, as-of date and output folder; Export and Cancel."""
 
     export_finished = pyqtSignal(list)
 
@@ -168,6 +160,8 @@ class ExportPage(DockPage):
     def __init__(self, iface, parent=None):
         super().__init__(iface, parent)
         self.task: Optional[ExportTask] = None
+        #: The output folder this page proposed for the open workspace (its "maps" folder).
+        self._auto_folder: Optional[str] = None
         layout = QVBoxLayout(self)
         box = QGroupBox(self.tr("Products"))
         vbox = QVBoxLayout(box)
@@ -192,8 +186,8 @@ class ExportPage(DockPage):
         form.addRow(self.tr("Format"), self.format_combo)
         self.dpi_spin = QSpinBox()
         self.dpi_spin.setObjectName("dpiSpin")
-        self.dpi_spin.setRange(50, 1200)
-        self.dpi_spin.setValue(300)
+        self.dpi_spin.setRange(*DPI_RANGE)
+        self.dpi_spin.setValue(DEFAULT_DPI)
         self.dpi_spin.setSuffix(" dpi")
         form.addRow(self.tr("Resolution"), self.dpi_spin)
         self.page_combo = QComboBox()
@@ -201,6 +195,12 @@ class ExportPage(DockPage):
         for size in PAGE_CHOICES:
             self.page_combo.addItem(size, size)
         form.addRow(self.tr("Map page size"), self.page_combo)
+        self.as_of_edit = QDateEdit(QDate.currentDate())
+        self.as_of_edit.setObjectName("asOfEdit")
+        self.as_of_edit.setCalendarPopup(True)
+        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit.setToolTip(self.tr("The maps show the segments and chiefs current on this day"))
+        form.addRow(self.tr("As of"), self.as_of_edit)
         self.per_page_check = QCheckBox(self.tr("One PDF per town / segment"))
         self.per_page_check.setObjectName("perPageCheck")
         form.addRow("", self.per_page_check)
@@ -241,8 +241,12 @@ class ExportPage(DockPage):
         return self.uri
 
     def on_workspace(self, session) -> None:
-        if self.workspace and self.path and not self.folder_widget.filePath():
-            self.folder_widget.setFilePath(os.path.join(os.path.dirname(self.path), "maps"))
+        # The maps go beside the workspace ("maps"), unless the user chose a folder: another
+        # workspace's default folder is replaced by this one's.
+        current = self.folder_widget.filePath()
+        if self.workspace and self.path and (not current or current == self._auto_folder):
+            self._auto_folder = os.path.join(os.path.dirname(self.path), "maps")
+            self.folder_widget.setFilePath(self._auto_folder)
         self._update_buttons()
 
     def on_teardown(self) -> None:
@@ -263,14 +267,29 @@ class ExportPage(DockPage):
 
     # ------------------------------------------------------------ run
 
+    def options(self) -> ExportOptions:
+        """What the widgets ask for (not yet checked)."""
+        return ExportOptions(
+            workspace=self.workspace or "", products=tuple(self.selected_products()),
+            fmt=self.format_combo.currentData(), folder=self.folder_widget.filePath(), dpi=self.dpi_spin.value(),
+            page_size=self.page_combo.currentData(), one_file_per_page=self.per_page_check.isChecked(),
+            imagery=self.imagery_check.isChecked(),
+            as_of=self.as_of_edit.date().toString(Qt.DateFormat.ISODate))
+
     def start_export(self) -> Optional[ExportTask]:
+        """Check the options and start the export task (None when nothing was started: no
+        workspace, an export under way, or options refused, said in the status line)."""
         if not self.workspace or self.task is not None:
             return None
-        folder = self.folder_widget.filePath()
-        os.makedirs(folder, exist_ok=True)
-        task = ExportTask(self.workspace, self.selected_products(), self.format_combo.currentData(), folder,
-                          self.dpi_spin.value(), self.page_combo.currentData(), self.per_page_check.isChecked(),
-                          self.imagery_check.isChecked())
+        from hezhang_plugin.layout.errors import ExportError
+
+        try:
+            options = self.options().checked()
+            options.prepare_folder()
+        except ExportError as exc:
+            self.status_label.setText(str(exc))
+            return None
+        task = ExportTask(options)
         task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
         task.taskCompleted.connect(lambda: self._finished(task, True))
         task.taskTerminated.connect(lambda: self._finished(task, False))
@@ -301,7 +320,7 @@ class ExportPage(DockPage):
                 bar.pushMessage(self.tr("Export"), warning, Qgis.MessageLevel.Warning, 10)
         if ok:
             self.progress.setValue(100)
-            msg = self.tr("{0} file(s) written to {1}").format(len(task.files), task.args[3])
+            msg = self.tr("{0} file(s) written to {1}").format(len(task.files), task.options.folder)
             self.status_label.setText(msg)
             get_logger().info(msg)
             if bar is not None:

@@ -50,6 +50,8 @@ class DockPage(QWidget):
         self.session: Optional[WorkspaceSession] = None
         self._own_session: Optional[WorkspaceSession] = None
         self._listening: list = []
+        self._follows: list = []
+        self._followed: dict = {}
         self.torn_down = False
         self.tasks = TaskRunner(self, notify=self.show_message, lang=ui_lang)
 
@@ -74,6 +76,7 @@ class DockPage(QWidget):
         self.session = session
         if session is not None:
             self.listen(session, session.changed, self._changed)
+        self._bind_followed()
         self.on_workspace(session)
 
     def teardown(self) -> None:
@@ -107,9 +110,39 @@ class DockPage(QWidget):
         signal.connect(slot)
         self._listening.append((owner, signal, slot))
 
+    def follow_layer(self, name: str, signal: str, slot) -> None:
+        """Keep ``slot`` connected to the signal named ``signal`` of the session's layer
+        ``name`` (e.g. ``("segments", "selectionChanged")``): bound on every workspace,
+        re-bound when the session's layers change (the project's layer replaced or added),
+        released with the workspace and at teardown. Call it once, in ``__init__``."""
+        self._follows.append((name, signal, slot))
+
+    def _bind_followed(self) -> None:
+        layers = self.session.layers() if self.session is not None and self.session.is_open else {}
+        for name, signal, slot in self._follows:
+            layer = layers.get(name)
+            if self._followed.get((name, signal)) is layer:
+                continue
+            self._unbind((name, signal), slot)
+            if layer is not None:
+                getattr(layer, signal).connect(slot)
+                self._followed[(name, signal)] = layer
+
+    def _unbind(self, key: tuple, slot) -> None:
+        from qgis.PyQt import sip
+
+        layer = self._followed.pop(key, None)
+        if layer is not None and not sip.isdeleted(layer):
+            try:
+                getattr(layer, key[1]).disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+
     def _stop_listening(self) -> None:
         from qgis.PyQt import sip
 
+        for name, signal, slot in self._follows:
+            self._unbind((name, signal), slot)
         for owner, signal, slot in self._listening:
             if owner is not None and sip.isdeleted(owner):
                 continue
@@ -121,6 +154,7 @@ class DockPage(QWidget):
 
     def _changed(self) -> None:
         if not self.torn_down:
+            self._bind_followed()
             self.on_changed()
 
     def show_message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:

@@ -1,24 +1,21 @@
 """Dock page "Problems": problems by town and status, overdue first, moved along the
-workflow as one undoable edit (the status and its history row together)."""
+workflow as one undoable edit (the status and its history row together).
+
+A :class:`~hezhang_plugin.gui.page.DockPage`: it shows the dock's workspace session. Rows
+are read in a task (:class:`~hezhang_plugin.gui.tasks.TaskRunner`) from snapshots of the
+session's layers (:mod:`hezhang_plugin.gui.snapshots`: edit buffers included, so the list
+shows what the user sees, saved or not); every edit goes through the session's one
+interactive applier (linked undo across the problem and its history row); the page reloads
+on the session's ``changed`` signal like every other tab.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from typing import Optional
 
-from qgis.core import (
-    Qgis,
-    QgsApplication,
-    QgsExpression,
-    QgsFeature,
-    QgsFeatureRequest,
-    QgsProject,
-    QgsTask,
-    QgsVectorLayer,
-    QgsVectorLayerFeatureSource,
-)
-from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QSettings, Qt, QTimer
+from qgis.core import Qgis, QgsExpression, QgsFeature, QgsFeatureRequest, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QDate, QSettings, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,7 +34,6 @@ from qgis.PyQt.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from hezhang_plugin import log
@@ -46,110 +42,39 @@ from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import schema
 from hezhang_plugin.core.changes import ChangeSet
 from hezhang_plugin.core.messages import Message
-from hezhang_plugin.data.project import layer_source
-from hezhang_plugin.gui.edit_buffer import EditBufferApplier, EditError
+from hezhang_plugin.gui.edit_buffer import EditError
+from hezhang_plugin.gui.page import DockPage, ui_lang
+from hezhang_plugin.gui.snapshots import layer_rows, plain, snapshots
 
 LAYERS = ("problems", "problem_events", "problem_transitions")
+#: What the list reads (the problem layers, and units, chiefs, segments for names and towns).
+READS = LAYERS + ("admin_units", "chiefs", "segments")
 SETTINGS_ACTOR = "hezhang_plugin/problems/actor"
 SETTINGS_LEVEL = "hezhang_plugin/problems/actor_level"
 CODE_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ORDER = {c.value: i for i, c in enumerate(schema.PROBLEM_STATUSES.choices)}
+_LOAD = "load"
 
 
-def _lang() -> str:
-    from hezhang_plugin.i18n import ui_language
-
-    return ui_language()
-
-
-def _plain(value):
-    """An attribute as a plain value: dates as ISO text, date-times as local ISO text."""
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    if isinstance(value, QDateTime):
-        return value.toString("yyyy-MM-ddTHH:mm:ss")
-    if isinstance(value, QDate):
-        return value.toString("yyyy-MM-dd")
-    return value
-
-
-def _rows(source, fields, geometry: bool = False) -> list[dict]:
-    req = QgsFeatureRequest()
-    if not geometry:
-        req.setFlags(QgsFeatureRequest.NoGeometry)
-    names = fields.names()
-    out = []
-    for feat in source.getFeatures(req):
-        row = {"fid": feat.id()}
-        for name, value in zip(names, feat.attributes()):
-            row[name] = _plain(value)
-        if geometry:
-            import shapely
-
-            g = feat.geometry()
-            row["geom"] = shapely.from_wkb(bytes(g.asWkb())) if g is not None and not g.isEmpty() else None
-        out.append(row)
-    return out
-
-
-def workspace_layers(path: str, project: Optional[QgsProject] = None) -> dict:
-    """The project's layers reading ``path``, by table name."""
-    project = project or QgsProject.instance()
-    want = os.path.normcase(os.path.realpath(path))
+def load_problems(snaps: dict, ctx=None) -> dict:
+    """What the page shows, read from layer snapshots (runs in a task): table name → rows."""
     out = {}
-    for lyr in project.mapLayers().values():
-        if isinstance(lyr, QgsVectorLayer) and "|layername=" in lyr.source():
-            file_part, _, rest = lyr.source().partition("|layername=")
-            if os.path.normcase(os.path.realpath(file_part)) == want:
-                out.setdefault(rest.split("|", 1)[0], lyr)
+    for n, name in enumerate(READS):
+        if ctx is not None:
+            ctx.check()
+            ctx.setProgress(100.0 * n / len(READS))
+        out[name] = snaps[name].rows()
     return out
 
 
-class ProblemsTask(QgsTask):
-    """Reads the problems, their history, the workflow, units and chiefs off the UI thread."""
+class ProblemsPage(DockPage):
+    """Problems by town and status; the workflow; filling in from the location."""
 
-    def __init__(self, path: str, sources: dict, on_done):
-        super().__init__(QCoreApplication.translate("ProblemsPage", "Reading problems"), QgsTask.Flag.CanCancel)
-        self.path, self.sources, self.on_done = path, sources, on_done
+    def __init__(self, iface=None, parent=None):
+        super().__init__(iface, parent)
         self.rows: dict = {}
-        self.error: Optional[BaseException] = None
-
-    def run(self) -> bool:
-        from hezhang_plugin.data.backend import as_backend
-
-        try:
-            ws = as_backend(self.path)
-            for n, (name, (source, fields)) in enumerate(self.sources.items()):
-                if self.isCanceled():
-                    return False
-                self.rows[name] = _rows(source, fields)
-                self.setProgress(20.0 * (n + 1))
-            self.rows["admin_units"] = ws.read_attributes("admin_units")
-            self.rows["chiefs"] = ws.read_attributes("chiefs")
-            self.rows["segments"] = ws.read_attributes("segments")
-        except Exception as exc:  # shown in finished() on the main thread
-            self.error = exc
-            return False
-        return True
-
-    def finished(self, ok: bool) -> None:
-        self.sources = {}
-        callback, self.on_done = self.on_done, None
-        if callback is not None:
-            callback(self, ok)
-
-
-class ProblemsPage(QWidget):
-    def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
-        self.path: Optional[str] = None
-        self.layers: dict = {}
-        self.rows: dict = {}
-        self._task: Optional[ProblemsTask] = None
-        self._connected: list = []
         self._completing = False
-        self.applier = EditBufferApplier(lambda: self.layers, self)
+        self.follow_layer("problems", "featureAdded", self._on_feature_added)
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.date_edit = QDateEdit(QDate.currentDate())
@@ -162,7 +87,7 @@ class ProblemsPage(QWidget):
         self.status_filter.setObjectName("problemsStatusFilter")
         self.status_filter.addItem(self.tr("All statuses"), "")
         for c in schema.PROBLEM_STATUSES.choices:
-            self.status_filter.addItem(c.zh if _lang() == "zh" else c.en, c.value)
+            self.status_filter.addItem(c.zh if ui_lang() == "zh" else c.en, c.value)
         self.overdue_only = QCheckBox(self.tr("Overdue only"))
         self.overdue_only.setObjectName("problemsOverdueOnly")
         filters.addWidget(QLabel(self.tr("As of")))
@@ -198,7 +123,7 @@ class ProblemsPage(QWidget):
         self.level_combo = QComboBox()
         self.level_combo.setObjectName("problemsActorLevel")
         for c in schema.LEVELS.choices:
-            self.level_combo.addItem(c.zh if _lang() == "zh" else c.en, c.value)
+            self.level_combo.addItem(c.zh if ui_lang() == "zh" else c.en, c.value)
         level = QSettings().value(SETTINGS_LEVEL, "district", type=str)
         self.level_combo.setCurrentIndex(max(0, self.level_combo.findData(level)))
         self.move_button = QPushButton(self.tr("Move"))
@@ -237,10 +162,6 @@ class ProblemsPage(QWidget):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
 
-        self._reload_timer = QTimer(self)
-        self._reload_timer.setSingleShot(True)
-        self._reload_timer.setInterval(0)
-        self._reload_timer.timeout.connect(self.reload)
         self.date_edit.dateChanged.connect(self._fill)
         self.town_filter.currentIndexChanged.connect(self._fill)
         self.status_filter.currentIndexChanged.connect(self._fill)
@@ -254,93 +175,51 @@ class ProblemsPage(QWidget):
         self.save_button.clicked.connect(self.save_edits)
 
     # ------------------------------------------------------------ workspace
+    def message_title(self) -> str:
+        return self.tr("Problems")
+
     def as_of(self) -> str:
         return self.date_edit.date().toString("yyyy-MM-dd")
 
-    def set_workspace(self, workspace) -> None:
-        """Follow ``workspace``: the dock's session (its GeoPackage), a path, or None."""
-        self._disconnect()
-        path = getattr(workspace, "path", workspace) if workspace is not None else None
-        self.path = os.path.abspath(path) if path else None
-        self.layers = workspace_layers(self.path) if self.path else {}
-        if self.path:
-            for name in LAYERS:
-                if name not in self.layers:
-                    lyr = QgsVectorLayer(layer_source(self.path, name), name, "ogr")
-                    if lyr.isValid():
-                        self.layers[name] = lyr
-        self._connect()
+    @property
+    def layers(self) -> dict:
+        """name → the session's layer (the project's, or one reading the workspace)."""
+        return self.session.layers() if self.session is not None and self.session.is_open else {}
+
+    def on_workspace(self, session) -> None:
         self.rows = {}
         self.tree.clear()
         self.history.setRowCount(0)
-        self.reload()
+        self.refresh()
 
-    def _connect(self) -> None:
-        present = [self.layers[n] for n in LAYERS[:2] if n in self.layers]
-        self.applier.watch({n: self.layers[n] for n in LAYERS[:2] if n in self.layers})
-        for lyr in present:
-            for signal in (lyr.layerModified, lyr.afterRollBack, lyr.afterCommitChanges):
-                signal.connect(self._schedule_reload)
-                self._connected.append((lyr, signal, self._schedule_reload))
-            stack = lyr.undoStack()
-            if stack is not None:
-                stack.indexChanged.connect(self._schedule_reload)
-                self._connected.append((stack, stack.indexChanged, self._schedule_reload))
-        problems = self.layers.get("problems")
-        if problems is not None:
-            problems.featureAdded.connect(self._on_feature_added)
-            self._connected.append((problems, problems.featureAdded, self._on_feature_added))
-
-    def _disconnect(self) -> None:
-        from qgis.PyQt import sip
-
-        for owner, signal, slot in self._connected:
-            if sip.isdeleted(owner):
-                continue
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connected = []
-        self.applier.unwatch()
-
-    def teardown(self) -> None:
-        self._disconnect()
-        self._reload_timer.stop()
-        task, self._task = self._task, None
-        if task is not None:
-            task.on_done = None
-            task.cancel()
-
-    def _schedule_reload(self, *args) -> None:
-        self._reload_timer.start()
+    def on_changed(self) -> None:
+        self.refresh()
 
     @property
     def loading(self) -> bool:
-        return self._task is not None or self._reload_timer.isActive()
+        return self.tasks.busy(_LOAD) or (self.session is not None and self.session.change_pending)
 
-    def reload(self) -> None:
+    def refresh(self) -> None:
         """Read the rows in a background task; the list fills when it ends."""
-        if not self.path or any(n not in self.layers for n in LAYERS):
-            self.status_label.setText(self.tr("This workspace has no problem layers.") if self.path else "")
+        layers = self.layers
+        if not layers or any(n not in layers for n in LAYERS):
+            self.tasks.cancel(_LOAD)
+            self.status_label.setText(self.tr("This workspace has no problem layers.") if layers else "")
             return
-        if self._task is not None:
-            self._task.on_done = None
-            self._task.cancel()
-        sources = {n: (QgsVectorLayerFeatureSource(self.layers[n]), self.layers[n].fields()) for n in LAYERS}
-        self._task = ProblemsTask(self.path, sources, self._loaded)
-        QgsApplication.taskManager().addTask(self._task)
+        snaps = snapshots(self.session, READS)
+        self.tasks.run(self.tr("Reading problems"), lambda ctx: load_problems(snaps, ctx), self._loaded, key=_LOAD,
+                       failed=self._load_failed)
 
-    def _loaded(self, task: ProblemsTask, ok: bool) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        if not ok:
-            if task.error is not None:
-                log.get_logger().exception("reading problems", exc_info=task.error)
-                self.status_label.setText(self.tr("The problems could not be read: {0}").format(task.error))
-            return
-        self.rows = task.rows
+    #: the name the page had before it was a DockPage
+    reload = refresh
+
+    def _load_failed(self, exc: BaseException) -> None:
+        from hezhang_plugin.gui.tasks import error_text
+
+        self.status_label.setText(self.tr("The problems could not be read: {0}").format(error_text(exc, ui_lang())))
+
+    def _loaded(self, rows: dict) -> None:
+        self.rows = rows
         self._fill_towns()
         self._fill()
 
@@ -392,7 +271,7 @@ class ProblemsPage(QWidget):
         return out
 
     def _fill(self, *args) -> None:
-        lang = _lang()
+        lang = ui_lang()
         selected = set(self.selected_codes())
         chiefs = {c["chief_id"]: c.get("name") for c in self.rows.get("chiefs", [])}
         units = self._units()
@@ -436,7 +315,7 @@ class ProblemsPage(QWidget):
 
     def _on_selection(self) -> None:
         codes = self.selected_codes()
-        lang = _lang()
+        lang = ui_lang()
         self.history.setRowCount(0)
         self.next_combo.clear()
         if len(codes) != 1:
@@ -462,8 +341,9 @@ class ProblemsPage(QWidget):
         return next(layer.getFeatures(req), None)
 
     def _layer_rows(self, name: str) -> list[dict]:
+        """Rows of a live layer, edit buffer included (main thread: what an edit plans on)."""
         lyr = self.layers[name]
-        return _rows(lyr, lyr.fields())
+        return layer_rows(lyr, lyr.fields().names())
 
     def move(self, code: str, to_status: str, note: str = "", actor: Optional[str] = None,
              actor_level: Optional[str] = None, when: Optional[str] = None,
@@ -476,7 +356,7 @@ class ProblemsPage(QWidget):
         if feat is None:
             raise KeyError(code)
         fields = problems.fields()
-        row = {n: _plain(v) for n, v in zip(fields.names(), feat.attributes())}
+        row = {n: plain(v) for n, v in zip(fields.names(), feat.attributes())}
         if expected_status is not None:
             row["status"] = expected_status
         history = [e for e in self._layer_rows("problem_events") if e.get("problem_code") == code]
@@ -484,9 +364,8 @@ class ProblemsPage(QWidget):
                                  when=when or _dt.datetime.now().replace(microsecond=0).isoformat(), note=note,
                                  actor_level=actor_level if actor_level is not None else self.level_combo.currentData(),
                                  transitions=self._layer_rows("problem_transitions"), events=history)
-        pmod.check_unchanged(_plain(feat["status"]), t)
-        self.applier.apply(pmod.transition_changes(t), _lang())
-        self._schedule_reload()
+        pmod.check_unchanged(plain(feat["status"]), t)
+        self.session.apply(pmod.transition_changes(t), ui_lang())
         return t
 
     def _on_move(self) -> None:
@@ -500,7 +379,7 @@ class ProblemsPage(QWidget):
         try:
             self.move(codes[0], status, self.note_edit.text(), expected_status=shown.get("status"))
         except (pmod.TransitionError, EditError) as exc:
-            self._message(exc.text(_lang()), Qgis.MessageLevel.Warning)
+            self._message(exc.text(ui_lang()), Qgis.MessageLevel.Warning)
             return
         self.note_edit.clear()
 
@@ -515,7 +394,7 @@ class ProblemsPage(QWidget):
             fids = [f.id() for f in (self._feature(c) for c in self.selected_codes()) if f is not None]
         if not fids:
             return 0
-        data = sp.load(self.path)
+        data = sp.load(self.session.backend)
         units = {u["code"]: u for u in data.units if u.get("code")}
         active = {c["chief_id"] for c in data.chiefs if c.get("active", True)}
         rules = self._layer_rows("problem_rules") if "problem_rules" in self.layers else data.rules
@@ -527,7 +406,7 @@ class ProblemsPage(QWidget):
             feat = problems.getFeature(fid)
             if not feat.isValid():
                 continue
-            row = {n: _plain(v) for n, v in zip(fields.names(), feat.attributes())}
+            row = {n: plain(v) for n, v in zip(fields.names(), feat.attributes())}
             g = feat.geometry()
             if g is not None and not g.isEmpty():
                 import shapely
@@ -544,10 +423,9 @@ class ProblemsPage(QWidget):
             return 0
         self._completing = True
         try:
-            self.applier.apply(cs, _lang())
+            self.session.apply(cs, ui_lang())
         finally:
             self._completing = False
-        self._schedule_reload()
         return changed
 
     def _on_feature_added(self, fid) -> None:
@@ -565,7 +443,7 @@ class ProblemsPage(QWidget):
         try:
             n = self.complete_problems()
         except EditError as exc:
-            self._message(exc.text(_lang()), Qgis.MessageLevel.Critical)
+            self._message(exc.text(ui_lang()), Qgis.MessageLevel.Critical)
             return
         self._message(self.tr("{0} problem(s) filled in").format(n), Qgis.MessageLevel.Info)
 
@@ -587,7 +465,7 @@ class ProblemsPage(QWidget):
             if g.isEmpty():
                 continue
             g.transform(xform)
-            row = {n: _plain(v) for n, v in zip(names, feat.attributes())}
+            row = {n: plain(v) for n, v in zip(names, feat.attributes())}
             row["fid"] = feat.id()
             row["geom"] = shapely.from_wkb(bytes(g.asWkb()))
             rows.append(row)
@@ -604,16 +482,15 @@ class ProblemsPage(QWidget):
             cs.insert("problems", dict(c, problem_code=code, status="reported", reported_on=day))
         self._completing = True
         try:
-            inserted = self.applier.apply(cs, _lang())
+            inserted = self.session.apply(cs, ui_lang())
         finally:
             self._completing = False
         self.complete_problems(inserted.get("problems", []))
         return len(clues)
 
     def _district(self) -> str:
-        from hezhang_plugin.data.gpkg import read_workspace_info
-
-        return read_workspace_info(self.path).district_code if self.path else ""
+        info = self.session.info if self.session is not None else None
+        return info.district_code if info is not None else ""
 
     def _on_clues(self) -> None:
         layer = self.iface.activeLayer() if self.iface is not None else None
@@ -624,7 +501,7 @@ class ProblemsPage(QWidget):
         try:
             n = self.add_water_change_clues(layer)
         except EditError as exc:
-            self._message(exc.text(_lang()), Qgis.MessageLevel.Warning)
+            self._message(exc.text(ui_lang()), Qgis.MessageLevel.Warning)
             return
         except ValueError as exc:
             self._message(str(exc), Qgis.MessageLevel.Warning)
@@ -633,13 +510,14 @@ class ProblemsPage(QWidget):
 
     def save_edits(self) -> bool:
         # History first: a status never lands without the row that explains it.
-        for name in ("problem_events", "problems"):
-            lyr = self.layers.get(name)
-            if lyr is not None and lyr.isEditable() and lyr.isModified():
-                if not lyr.commitChanges():
-                    self._message(self.tr("Saving {0} failed: {1}").format(lyr.name(), "; ".join(lyr.commitErrors())),
-                                  Qgis.MessageLevel.Critical)
-                    return False
+        layers = self.layers
+        dirty = [layers[n] for n in ("problem_events", "problems")
+                 if n in layers and layers[n].isEditable() and layers[n].isModified()]
+        for lyr in dirty:
+            failed = self.session.save([lyr])
+            if failed:
+                self._message(self.tr("Saving failed: {0}").format("; ".join(failed)), Qgis.MessageLevel.Critical)
+                return False
         self._message(self.tr("Problems saved"), Qgis.MessageLevel.Success)
         return True
 
@@ -656,7 +534,4 @@ class ProblemsPage(QWidget):
 
     def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.status_label.setText(text)
-        bar = self.iface.messageBar() if self.iface is not None else None
-        if bar is not None:
-            bar.pushMessage(self.tr("Problems"), text, level, 8)
-        log.get_logger().info(text)
+        self.show_message(text, level, 8)

@@ -115,8 +115,9 @@ class SegmentTableModel(QAbstractTableModel):
         self.rows: list = []
         self.visible: list = []
         self.unit_names: dict = {}
-        self._banks = {c.value: c.zh for c in schema.BANKS.choices}
-        self._headers = [schema.layer("segments").field(c).zh for c in LIST_COLUMNS]
+        zh = ui_lang() == "zh"
+        self._banks = {c.value: (c.zh if zh else c.en) for c in schema.BANKS.choices}
+        self._headers = [getattr(schema.layer("segments").field(c), "zh" if zh else "en") for c in LIST_COLUMNS]
 
     def set_rows(self, rows: list, unit_names: dict) -> None:
         self.beginResetModel()
@@ -251,7 +252,7 @@ class SegmentsPage(DockPage):
         self._syncing = False
         self._rows: list = []
         self.tables = {}
-        self._bound: Optional[QgsVectorLayer] = None
+        self.follow_layer("segments", "selectionChanged", self._layer_selection_changed)
         layout = QVBoxLayout(self)
         # filters
         filters = QHBoxLayout()
@@ -285,7 +286,7 @@ class SegmentsPage(DockPage):
         self.draw_button.setCheckable(True)
         self.bank_combo = QComboBox()
         for choice in schema.BANKS.choices:
-            self.bank_combo.addItem(choice.zh, choice.value)
+            self.bank_combo.addItem(choice.zh if ui_lang() == "zh" else choice.en, choice.value)
         buttons.addWidget(self.zoom_button)
         buttons.addWidget(self.draw_button)
         buttons.addWidget(self.bank_combo)
@@ -370,7 +371,6 @@ class SegmentsPage(DockPage):
 
     def on_workspace(self, session) -> None:
         self._drop_tool()  # it drew on the previous workspace's layers
-        self._bind_layer(self.layer)
         self.refresh()
 
     def _drop_tool(self) -> None:
@@ -381,26 +381,11 @@ class SegmentsPage(DockPage):
             self.draw_button.setChecked(False)
 
     def on_changed(self) -> None:
-        if self.session is not None and self.layer is not self._bound:
-            self._bind_layer(self.layer)
         self.refresh()
 
     def on_teardown(self) -> None:
-        self._bind_layer(None)
         self._drop_tool()
         self.task = None
-
-    def _bind_layer(self, layer: Optional[QgsVectorLayer]) -> None:
-        from qgis.PyQt import sip
-
-        if self._bound is not None and not sip.isdeleted(self._bound):
-            try:
-                self._bound.selectionChanged.disconnect(self._layer_selection_changed)
-            except (TypeError, RuntimeError):
-                pass
-        self._bound = layer
-        if layer is not None:
-            layer.selectionChanged.connect(self._layer_selection_changed)
 
     @property
     def loading(self) -> bool:
@@ -583,7 +568,7 @@ class SegmentsPage(DockPage):
 
     # -- statistics
     def _fill_stats(self) -> None:
-        self.stats_model.set_table(self.tables.get(self.stats_combo.currentData()), "zh")
+        self.stats_model.set_table(self.tables.get(self.stats_combo.currentData()), ui_lang())
 
     def export_stats(self, path: str) -> list:
         from hezhang_plugin.core import stats

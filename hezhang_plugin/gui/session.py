@@ -98,6 +98,12 @@ class WorkspaceSession(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.changed)
+        # The segments' joined lead terms (data.project.refresh_lead_terms) follow the
+        # assignments and chiefs at once, edits included, before the map is drawn again.
+        self._terms_timer = QTimer(self)
+        self._terms_timer.setSingleShot(True)
+        self._terms_timer.setInterval(0)
+        self._terms_timer.timeout.connect(self._refresh_lead_terms)
         self._project_signals = []
         if follow_project:
             for signal in (self.project.layersAdded, self.project.layersRemoved):
@@ -140,6 +146,7 @@ class WorkspaceSession(QObject):
     def dispose(self) -> None:
         """Stop following the project (the owner is going away)."""
         self._timer.stop()
+        self._terms_timer.stop()
         self._unwatch()
         for signal in self._project_signals:
             try:
@@ -219,20 +226,32 @@ class WorkspaceSession(QObject):
             if stack is not None:
                 stack.indexChanged.connect(self.notify_changed)
                 self._watched.append((stack, stack.indexChanged))
+        for name in ("assignments", "chiefs"):
+            lyr = self.project_layers().get(name)
+            if lyr is None:
+                continue
+            for signal in (lyr.layerModified, lyr.afterCommitChanges, lyr.afterRollBack, lyr.dataChanged):
+                signal.connect(self._terms_timer.start)
+                self._watched.append((lyr, signal, self._terms_timer.start))
         self.applier.watch(layers)
 
     def _unwatch(self) -> None:
         from qgis.PyQt import sip
 
-        for owner, signal in self._watched:
+        for owner, signal, *slot in self._watched:
             if sip.isdeleted(owner):
                 continue
             try:
-                signal.disconnect(self.notify_changed)
+                signal.disconnect(slot[0] if slot else self.notify_changed)
             except (TypeError, RuntimeError):
                 pass
         self._watched = []
         self.applier.unwatch()
+
+    def _refresh_lead_terms(self) -> None:
+        from hezhang_plugin.data.project import refresh_lead_terms
+
+        refresh_lead_terms(self.project)
 
     @property
     def change_pending(self) -> bool:

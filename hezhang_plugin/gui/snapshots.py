@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from qgis.core import QgsFeatureRequest, QgsVectorLayer, QgsVectorLayerFeatureSource
-from qgis.PyQt.QtCore import QDate, Qt
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt
 
 from hezhang_plugin import log
 from hezhang_plugin.core import lengths, schema
@@ -27,11 +27,13 @@ def read_fields(name: str) -> tuple:
 
 
 def plain(value):
-    """A QVariant attribute as a plain Python value (dates as ISO text)."""
+    """A QVariant attribute as a plain Python value (dates and date-times as ISO text)."""
     if value is None:
         return None
     if hasattr(value, "isNull") and value.isNull():
         return None
+    if isinstance(value, QDateTime):  # local time, as core.problems reads event times
+        return value.toString("yyyy-MM-ddTHH:mm:ss")
     if isinstance(value, QDate):
         return value.toString(Qt.DateFormat.ISODate)
     if hasattr(value, "toPyDate"):

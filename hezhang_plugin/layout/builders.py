@@ -71,11 +71,12 @@ def _rank(field: str, vlist: schema.ValueList) -> str:
     return f"CASE {whens} ELSE 99 END"
 
 
-def _uncovered_expr(assign_id: str, chiefs_id: Optional[str] = None) -> str:
-    # The same test as the workspace style and rule R1: a level of chiefs is missing.
+def _uncovered_expr() -> str:
+    # The same test as the workspace style and rule R1: a level of chiefs is missing, read
+    # from the segment's joined lead terms (no other layer read while the map is drawn).
     from hezhang_plugin.data.project import chiefs_missing_expr
 
-    return chiefs_missing_expr(assign_id, chiefs_id)
+    return chiefs_missing_expr()
 
 
 def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] = None) -> QgsLineSymbol:
@@ -92,18 +93,19 @@ def _line(colour: str, width: float, dash: bool = False, casing: Optional[str] =
     return sym
 
 
-def segments_by_town_renderer(content: MapContent, assign_id: str,
-                              chiefs_id: Optional[str] = None) -> QgsRuleBasedRenderer:
-    """Segments coloured by responsible town, single-bank ones offset onto their bank,
-    uncovered ones (a level of current chiefs missing) in red dashes."""
+def segments_by_town_renderer(content: MapContent) -> QgsRuleBasedRenderer:
+    """Segments current on the as-of date coloured by responsible town, single-bank ones
+    offset onto their bank, uncovered ones (a level of current chiefs missing) in red
+    dashes; segments not current that day are not drawn."""
     root = QgsRuleBasedRenderer.Rule(None)
-    uncovered = _uncovered_expr(assign_id, chiefs_id)
+    uncovered = _uncovered_expr()
     groups = [(content.district_code[:6] + "000", content.district_name + "（区级）")] + [
         (code[:9], name) for code, name in content.towns]
     for i, (prefix, name) in enumerate(groups):
         colour = "#505050" if i == 0 else c.TOWN_LINE_COLOURS[(i - 1) % len(c.TOWN_LINE_COLOURS)]
-        rule = QgsRuleBasedRenderer.Rule(_line(colour, 1.1), 0, 0,
-                                         f"left(\"unit_code\", 9) = '{prefix}' AND NOT ({uncovered})", name)
+        town = f"left(\"unit_code\", 9) = '{prefix}'"
+        rule = QgsRuleBasedRenderer.Rule(_line(colour, 1.1), 0, 0, f"{town} AND {CURRENT_EXPR} AND NOT ({uncovered})",
+                                         name)
         root.appendChild(rule)
     root.appendChild(QgsRuleBasedRenderer.Rule(_line(c.UNCOVERED_COLOUR, 1.1, dash=True, casing="white"),
                                                0, 0, uncovered, "未落实河长的河段"))
@@ -123,8 +125,7 @@ def prepare_themes(project: QgsProject, content: MapContent, imagery: bool = Fal
     """Named segment styles and the map themes the layouts follow."""
     lyr = c.workspace_layers(project)
     seg = lyr["segments"]
-    c.add_named_style(seg, c.STYLE_BY_TOWN, segments_by_town_renderer(content, lyr["assignments"].id(),
-                                                                          lyr["chiefs"].id()))
+    c.add_named_style(seg, c.STYLE_BY_TOWN, segments_by_town_renderer(content))
     c.add_named_style(seg, c.STYLE_BOARD, board_segments_renderer())
     # Named styles keep the layer's labels; the maps label rivers and villages instead.
     for name in (c.STYLE_BY_TOWN, c.STYLE_BOARD):
@@ -493,14 +494,11 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
                 valign=Qt.AlignmentFlag.AlignTop)
     c.add_label(layout, "chiefs_title", "河长及职责", lx, 117 * s, lw, 10 * s, 17 * s, c.BOARD_BLUE, True)
     # A level of chiefs missing (rule R1) is said on the board, not left as a silent gap.
-    from hezhang_plugin.data.project import current_assignment_count_expr as count
+    from hezhang_plugin.data.project import level_missing_expr
 
-    aid, cid = lyr["assignments"].id(), chiefs.id()
     missing = ("trim(" + " || ".join(
-        f"CASE WHEN {cond} THEN '{label}河长待落实　' ELSE '' END" for cond, label in (
-            (f"{count(aid, 'district', cid)} = 0", "区级"),
-            (f"{count(aid, 'town', cid)} = 0", "镇级"),
-            (f"right(\"unit_code\", 3) <> '000' AND {count(aid, 'village', cid)} = 0", "村级"))) + ")")
+        f"CASE WHEN {level_missing_expr(level)} THEN '{label}河长待落实　' ELSE '' END" for level, label in (
+            ("district", "区级"), ("town", "镇级"), ("village", "村级"))) + ")")
     table_w = (15 + 22 + 20 + 44 + 34 + 70) * s  # the chief table's columns, below
     c.add_label(layout, "chiefs_missing", f"[% {missing} %]", lx, 117 * s, table_w, 10 * s, 13 * s,
                 c.UNCOVERED_COLOUR, True, Qt.AlignmentFlag.AlignRight)

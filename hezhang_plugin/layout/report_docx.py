@@ -2,8 +2,11 @@
 
 Laid out as Chinese official documents are (GB/T 9704): A4, margins 37/35/28/26 mm,
 title in 小标宋 22 pt, body in 仿宋 16 pt with a 28 pt line pitch and a two-character
-indent, first-level headings in 黑体 and second-level in 楷体; real Word headings (the
-navigation pane lists them) and real tables a planner can edit.
+indent, first-level headings in 黑体 and second-level in 楷体. Word's own structures: the
+Title style, Heading 1/2 (the navigation pane lists them), Caption-styled captions kept
+with their tables, real tables a planner can edit whose rows never break across pages and
+whose header row repeats; a map drawn on a larger sheet goes on a landscape page of its
+own at the end (附图).
 
 python-docx is optional: :func:`available` says whether it is installed, and
 :class:`DocxUnavailableError` carries the message to show when it is not.
@@ -75,6 +78,52 @@ def _page_number_footer(section) -> None:
         _fonts(r, BODY_FONT, 14)
 
 
+def _plain_style(style, font: str, size_pt: float) -> None:
+    """A built-in style (Title, Caption) in our fonts, black, upright, without the default
+    template's rule under the title."""
+    from docx.oxml.ns import qn
+
+    _fonts(style, font, size_pt, True if style.name == "Caption" else False)
+    style.font.color.rgb = None
+    style.font.italic = False
+    ppr = style.element.pPr
+    if ppr is not None:
+        for border in ppr.findall(qn("w:pBdr")):
+            ppr.remove(border)
+
+
+def _rows_stay_whole(table) -> None:
+    """Every row is kept on one page (w:cantSplit) and the header row is repeated on each
+    page the table runs onto (w:tblHeader), as Word's Table Properties › Row set them."""
+    from docx.oxml.ns import qn
+
+    for n, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+        if n == 0:
+            trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+
+
+def _column_widths(table, widths: list) -> None:
+    """Fixed column widths (EMU) as Word and LibreOffice read them: the table grid, each
+    cell, and the table's own width with a fixed layout (no autofit to the contents)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Emu
+
+    table.autofit = False
+    for i, w in enumerate(widths):
+        table.columns[i].width = Emu(w)
+        for row in table.rows:
+            row.cells[i].width = Emu(w)
+    tblpr = table._tbl.tblPr
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = tblpr.makeelement(qn("w:tblW"), {})
+        tblpr.append(tblw)
+    tblw.set(qn("w:type"), "dxa")
+    tblw.set(qn("w:w"), str(int(Emu(sum(widths)).twips)))
+
+
 def _cell_text(cell, text: str, align: str, bold: bool = False, size: float = 12) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -119,11 +168,18 @@ def write_docx(doc: wr.Document, path: str) -> str:
         st.paragraph_format.first_line_indent = Pt(32)
         st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         st.paragraph_format.line_spacing = Pt(28)
+    _plain_style(d.styles["Title"], TITLE_FONT, 22)
+    caption = d.styles["Caption"]
+    _plain_style(caption, HEADING_FONT, 14)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.space_after = Pt(0)
+    caption.paragraph_format.keep_with_next = True
     text_width = section.page_width - section.left_margin - section.right_margin
     for block in doc.blocks:
         if isinstance(block, wr.Heading):
             if block.level == 0:
-                p = d.add_paragraph()
+                p = d.add_paragraph(style="Title")
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 p.paragraph_format.line_spacing = Pt(36)
                 p.paragraph_format.space_after = Pt(12)
@@ -153,12 +209,10 @@ def write_docx(doc: wr.Document, path: str) -> str:
                 p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
                 _fonts(p.add_run(block.text), BODY_FONT, 16)
         elif isinstance(block, wr.Table):
-            cap = d.add_paragraph()
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cap.paragraph_format.space_before = Pt(6)
-            cap.paragraph_format.keep_with_next = True
+            cap = d.add_paragraph(style="Caption")
             _fonts(cap.add_run(block.caption), HEADING_FONT, 14)
             table = d.add_table(rows=1 + len(block.rows), cols=len(block.headers))
+            _rows_stay_whole(table)
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             widths = block.widths or [1] * len(block.headers)
@@ -169,20 +223,55 @@ def write_docx(doc: wr.Document, path: str) -> str:
                 bold = block.total_row and r == len(block.rows)
                 for i, value in enumerate(row):
                     _cell_text(table.rows[r].cells[i], str(value), align[i], bold)
-            for i, w in enumerate(widths):
-                for row in table.rows:
-                    row.cells[i].width = int(text_width * w / sum(widths))
+            _column_widths(table, [int(text_width * w / sum(widths)) for w in widths])
             d.add_paragraph().paragraph_format.line_spacing = Pt(10)
+        elif isinstance(block, wr.Figure) and block.appendix:
+            _appendix_figure(d, block)
         elif isinstance(block, wr.Figure):
             p = d.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.first_line_indent = None
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             p.add_run().add_picture(block.path, width=min(Mm(block.width_mm), text_width))
-            cap = d.add_paragraph()
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cap = d.add_paragraph(style="Caption")
+            cap.paragraph_format.keep_with_next = False
             _fonts(cap.add_run(block.caption), HEADING_FONT, 14)
         elif isinstance(block, wr.PageBreak):
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     d.save(path)
     return path
+
+
+def _appendix_figure(d, block: wr.Figure) -> None:
+    """A new landscape A4 section holding the image as large as it fits and its caption
+    (the page numbers run on: the footer is linked to the previous section's)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Mm
+
+    section = d.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin = section.bottom_margin = section.left_margin = section.right_margin = Mm(20)
+    width = section.page_width - section.left_margin - section.right_margin
+    # Room for the caption line and the footer below the picture.
+    height = section.page_height - section.top_margin - section.bottom_margin - Mm(22)
+    p = d.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = None
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    run = p.add_run()
+    try:
+        from qgis.PyQt.QtGui import QImage
+
+        image = QImage(block.path)
+        aspect = image.width() / image.height() if not image.isNull() and image.height() else 297 / 210
+    except ImportError:
+        aspect = 297 / 210
+    if width / aspect <= height:
+        run.add_picture(block.path, width=width)
+    else:
+        run.add_picture(block.path, height=height)
+    cap = d.add_paragraph(style="Caption")
+    cap.paragraph_format.keep_with_next = False
+    _fonts(cap.add_run(block.caption), HEADING_FONT, 14)

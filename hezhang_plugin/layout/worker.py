@@ -3,9 +3,10 @@
 ``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --plan PLAN.json
 [--from-back] [--themes-stored]`` starts its own QGIS, reads the workspace's project and the
 layout template, then renders the chunks of pages listed in the plan (written by
-``export.export_atlas_parallel``) that it claims first, from the back of the list with
-``--from-back``, each into its own part PDF in the plan's folder. ``--themes-stored``: the
-stored project already holds the map themes (not rebuilt here).
+``parallel.export_atlas_parallel``, which describes the protocol) that it claims first,
+from the back of the list with ``--from-back``, each into its own part PDF in the plan's
+folder. ``--themes-stored``: the stored project already holds the map themes (not rebuilt
+here).
 
 ``python -m hezhang_plugin.layout.worker --workspace WS --template LAYOUT.qpt --first K1 --last K2
 --out PART.pdf [--dpi 300]`` keeps the atlas pages whose sort value lies in [K1, K2] and
@@ -14,9 +15,11 @@ writes them to one PDF.
 Both report ``PAGE n`` lines on stdout as pages are done and ``RSS kb`` (peak memory) at the end.
 
 ``python -m hezhang_plugin.layout.worker export --workspace WS --out FOLDER [--products
-coverage,atlas,boards --format pdf --dpi 300 --page-size A3]`` runs a whole export (the dock's
-background task uses it, so QGIS desktop's own project is never touched from a thread);
-it reports ``PROGRESS p``, ``INFO text``, ``WARNING text`` and ``FILE path`` lines.
+coverage,atlas,boards --format pdf --dpi 300 --page-size A3 --as-of 2024-05-01 …]`` runs a
+whole export (the dock's background task uses it, so QGIS desktop's own project is never
+touched from a thread); its arguments are :class:`layout.options.ExportOptions`'
+(``to_args``/``from_args``). It reports ``PROGRESS p``, ``INFO text``, ``WARNING text`` and
+``FILE path`` lines.
 """
 
 from __future__ import annotations
@@ -51,32 +54,38 @@ def run(args) -> int:
 
         startup.configure_proj()
         from hezhang_plugin.data import workspace as ws
-        from hezhang_plugin.layout import builders, export
+        from hezhang_plugin.layout import builders, pages, parallel, render, templates
         from hezhang_plugin.layout.content import read_content
 
         # Layout expressions find layers through the project instance (QGIS 3.22).
         project = QgsProject.instance()
         ws.open_workspace(args.workspace, project, migrate=False)
+        plan = None
+        if args.plan:
+            with open(args.plan, encoding="utf-8") as fh:
+                plan = json.load(fh)
+        variables = (plan or {}).get("variables") or {}
         if not args.themes_stored:
-            builders.prepare_themes(project, read_content(args.workspace), args.imagery)
-        layout = export.load_template(project, args.template)
+            from hezhang_plugin.core import dates, validity
+
+            on = dates.to_date(variables.get(validity.AS_OF_VARIABLE)) if variables else None
+            builders.prepare_themes(project, read_content(args.workspace, on), args.imagery)
+        layout = templates.load_template(project, args.template)
 
         def progress(k: int) -> None:
             sys.stdout.write(f"PAGE {k}\n")
             sys.stdout.flush()
 
         # This process's own project: the map themes' styles are applied once, not per page.
-        with export.resolved_map_themes(layout):
-            if args.plan:
-                with open(args.plan, encoding="utf-8") as fh:
-                    plan = json.load(fh)
+        with render.layout_variables([layout], variables), render.resolved_map_themes(layout):
+            if plan is not None:
                 order = range(len(plan["chunks"]))
-                export.render_chunks(layout, plan, order[::-1] if args.from_back else order, progress)
+                parallel.render_chunks(layout, plan, order[::-1] if args.from_back else order, progress)
             else:
                 if args.first is None or args.last is None or not args.out:
                     raise ValueError("--first, --last and --out are needed without --plan")
-                export.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
-                export.export_atlas_pdf(layout, args.out, args.dpi, progress)
+                pages.restrict_atlas(layout, _parse_key(args.first), _parse_key(args.last))
+                render.export_atlas_pdf(layout, args.out, args.dpi, progress)
         project.clear()
         return 0
     except Exception as exc:  # reported to the parent, which names the worker
@@ -107,8 +116,9 @@ class _LineFeedback:
         sys.stdout.flush()
 
 
-def run_export(args) -> int:
-    """Whole export (all products) in this process: used by the dock's background task."""
+def run_export(options) -> int:
+    """Whole export (:class:`layout.options.ExportOptions`) in this process: used by the
+    dock's background task."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication
 
@@ -116,13 +126,11 @@ def run_export(args) -> int:
     app.initQgis()
     try:
         from hezhang_plugin import startup
-        from hezhang_plugin.layout.export import export_products
+        from hezhang_plugin.layout.export import run_export as export
 
         startup.configure_proj()
 
-        files = export_products(args.workspace, args.products.split(","), args.format, args.out,
-                                _LineFeedback(), dpi=args.dpi, page_size=args.page_size,
-                                one_file_per_page=args.one_file_per_page, imagery=args.imagery)
+        files = export(options, _LineFeedback())
         for f in files:
             sys.stdout.write(f"FILE {f}\n")
         sys.stdout.flush()
@@ -137,16 +145,9 @@ def run_export(args) -> int:
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "export":
-        ep = argparse.ArgumentParser(prog="python -m hezhang_plugin.layout.worker export")
-        ep.add_argument("--workspace", required=True)
-        ep.add_argument("--products", default="coverage,atlas,boards")
-        ep.add_argument("--format", default="pdf")
-        ep.add_argument("--out", required=True)
-        ep.add_argument("--dpi", type=int, default=300)
-        ep.add_argument("--page-size", default="A3")
-        ep.add_argument("--one-file-per-page", action="store_true")
-        ep.add_argument("--imagery", action="store_true")
-        return run_export(ep.parse_args(argv[1:]))
+        from hezhang_plugin.layout.options import ExportOptions
+
+        return run_export(ExportOptions.from_args(argv[1:]))
     ap = argparse.ArgumentParser(prog="python -m hezhang_plugin.layout.worker")
     ap.add_argument("--workspace", required=True)
     ap.add_argument("--template", required=True, help="the layout's .qpt template")

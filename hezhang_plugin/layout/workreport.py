@@ -50,9 +50,10 @@ def output_paths(output: str) -> tuple[str, str]:
 
 
 def write_workreport(workspace: str, start, end, output: str, feedback=None, with_map: bool = True,
-                     patrols=None, lang: str = "zh") -> ReportFiles:
+                     profile=None, lang: str = "zh") -> ReportFiles:
     """Write the report for [start, end] as OUTPUT's .docx and .pdf.
 
+    Patrols are checked under the rule ``profile`` (default: the workspace's default).
     Raises :class:`services.workreport.ReportError` on bad dates. Without python-docx the
     PDF is still written and the warning says what to install.
     """
@@ -64,7 +65,7 @@ def write_workreport(workspace: str, start, end, output: str, feedback=None, wit
         map_png = coverage_map_png(workspace, tmp, feedback) if with_map else None
         if feedback is not None:
             feedback.setProgress(50)
-        facts = sw.gather(workspace, start, end, map_png, patrols)
+        facts = sw.gather(workspace, start, end, map_png, profile)
         doc = wr.build(facts)
         warnings = []
         written_docx = None

@@ -28,8 +28,9 @@ class AssessAlgorithm(HezhangAlgorithm):
         "patrol compliance and mileage, problems not fixed in time (−5 each, doubled when carried "
         "into the next month, at most the item's points), notice boards not updated within 15 days "
         "of a chief change, segments lacking a level of chiefs; marks entered by hand keep their "
-        "evidence. The results replace the sheet's computed results of that period in "
-        "assessment_results (each point lost linked to the row behind it); OUTPUT is a printable "
+        "evidence. The results are stored in assessment_results (each point lost linked to the "
+        "row behind it); the sheet's computed results stored before for that period are kept, "
+        "marked superseded (superseded_at), never deleted. OUTPUT is a printable "
         "PDF: the ranking, then one page per town or chief with grade and rank. SHEET is a sheet "
         "code (TOWN-M, CHIEF-M) or empty for every sheet.")
 
@@ -47,6 +48,7 @@ class AssessAlgorithm(HezhangAlgorithm):
         from hezhang_plugin.core import assessment as am
         from hezhang_plugin.core import schema
         from hezhang_plugin.core import workreport as wr
+        from hezhang_plugin.core.patrol_rules import RuleError
         from hezhang_plugin.data.backend import as_backend
         from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
         from hezhang_plugin.i18n import ui_language
@@ -86,7 +88,7 @@ class AssessAlgorithm(HezhangAlgorithm):
                                  f"{schema.GRADES.label(r.grade, lang)}")
                 count += len(results)
                 feedback.setProgress(100.0 * (n + 1) / max(1, len(codes)))
-        except am.AssessmentError as exc:
+        except (am.AssessmentError, RuleError) as exc:
             raise QgsProcessingException(exc.text(lang)) from exc
         for line in lines:
             feedback.pushInfo(line)

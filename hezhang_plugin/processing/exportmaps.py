@@ -6,6 +6,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
@@ -16,6 +17,7 @@ from hezhang_plugin.i18n import user_text
 from hezhang_plugin.layout.common import FORMATS as FORMAT_KEYS
 from hezhang_plugin.layout.common import PAGE_CHOICES as PAGE_KEYS
 from hezhang_plugin.layout.common import PRODUCTS as PRODUCT_KEYS
+from hezhang_plugin.layout.options import DEFAULT_DPI, DPI_RANGE
 from hezhang_plugin.processing.base import HezhangAlgorithm
 from hezhang_plugin.processing.workspace_param import WorkspaceParameter
 
@@ -32,7 +34,8 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         "proportions) of a workspace. PDF gives one multi-page file per product, or one file "
         "per town / segment named by code; PNG and SVG give one file per page. The layouts are "
         "stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, "
-        "so they can be restyled in the layout designer and exported again.")
+        "so they can be restyled in the layout designer and exported again. DATE: the day the maps "
+        "show (current segments and appointments on that day; empty: today).")
 
     def flags(self):
         # Layout expressions resolve layers through the project instance (QGIS 3.22).
@@ -49,7 +52,7 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination(
             "OUTPUT_FOLDER", self.tr("Output folder")))
         self.addParameter(QgsProcessingParameterNumber(
-            "DPI", self.tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer, 300, True, 50, 1200))
+            "DPI", self.tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer, DEFAULT_DPI, True, *DPI_RANGE))
         self.addParameter(QgsProcessingParameterEnum(
             "PAGE_SIZE", self.tr("Page size of the coverage map and town atlas"), options=list(PAGE_KEYS),
             defaultValue=0, optional=True))
@@ -58,28 +61,39 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         self.addParameter(QgsProcessingParameterBoolean(
             "IMAGERY", self.tr("Imagery background on the coverage map and town atlas (遥感影像 group)"),
             False, True))
+        self.addParameter(QgsProcessingParameterDateTime(
+            "DATE", self.tr("As-of date of the maps (empty: today)"), QgsProcessingParameterDateTime.Date,
+            optional=True))
         self.addOutput(QgsProcessingOutputMultipleLayers("FILES", self.tr("Files written")))
 
     def processAlgorithm(self, parameters, context, feedback):
         from hezhang_plugin.data.workspace import WorkspaceError
-        from hezhang_plugin.layout.export import Canceled, ExportError, export_products
+        from hezhang_plugin.layout.export import Canceled, ExportError, run_export
+        from hezhang_plugin.layout.options import ExportOptions
 
-        path = self.parameterAsFile(parameters, "WORKSPACE", context)
-        products = [PRODUCT_KEYS[i] for i in self.parameterAsEnums(parameters, "PRODUCTS", context)]
-        if not products:
-            raise QgsProcessingException(self.tr("Choose at least one product"))
-        fmt = FORMAT_KEYS[self.parameterAsEnum(parameters, "FORMAT", context)]
-        folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
-        dpi = self.parameterAsInt(parameters, "DPI", context) or 300
-        page = PAGE_KEYS[self.parameterAsEnum(parameters, "PAGE_SIZE", context)]
-        per_page = self.parameterAsBool(parameters, "ONE_FILE_PER_PAGE", context)
-        imagery = self.parameterAsBool(parameters, "IMAGERY", context)
+        options = ExportOptions(
+            workspace=self.parameterAsFile(parameters, "WORKSPACE", context),
+            products=tuple(PRODUCT_KEYS[i] for i in self.parameterAsEnums(parameters, "PRODUCTS", context)),
+            fmt=FORMAT_KEYS[self.parameterAsEnum(parameters, "FORMAT", context)],
+            folder=self.parameterAsString(parameters, "OUTPUT_FOLDER", context),
+            dpi=self.parameterAsInt(parameters, "DPI", context) or DEFAULT_DPI,
+            page_size=PAGE_KEYS[self.parameterAsEnum(parameters, "PAGE_SIZE", context)],
+            one_file_per_page=self.parameterAsBool(parameters, "ONE_FILE_PER_PAGE", context),
+            imagery=self.parameterAsBool(parameters, "IMAGERY", context),
+            as_of=self._date(parameters, "DATE", context))
         try:
-            files = export_products(path, products, fmt, folder, feedback, dpi=dpi, page_size=page,
-                                    one_file_per_page=per_page, imagery=imagery)
+            files = run_export(options, feedback)
         except Canceled as exc:
             raise QgsProcessingException(self.tr("Export canceled")) from exc
         except (ExportError, WorkspaceError) as exc:
             raise QgsProcessingException(user_text(exc)) from exc
-        feedback.pushInfo(self.tr("{0} file(s) written to {1}").format(len(files), folder))
-        return {"OUTPUT_FOLDER": folder, "FILES": files}
+        feedback.pushInfo(self.tr("{0} file(s) written to {1}").format(len(files), options.folder))
+        return {"OUTPUT_FOLDER": options.folder, "FILES": files}
+
+    def _date(self, parameters, name, context):
+        """ISO text of an optional date parameter (None when empty)."""
+        if parameters.get(name) in (None, ""):
+            return None
+        qdate = (self.parameterAsDate(parameters, name, context) if hasattr(self, "parameterAsDate")
+                 else self.parameterAsDateTime(parameters, name, context).date())
+        return qdate.toString("yyyy-MM-dd") if qdate.isValid() else None

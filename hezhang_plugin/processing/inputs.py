@@ -35,6 +35,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
+
 #: a projected layer is refused when its extent lies this many degrees outside the CRS's area
 #: of use (a neighbouring Gauss–Krüger zone is still accepted; degrees in metres are not)
 AREA_OF_USE_MARGIN_DEG = 5.0
@@ -138,6 +140,7 @@ def check_inputs(alg, parameters: dict, context) -> None:
                 check_workspace_crs(name, path)
 
 
+@gdal_exceptions
 def check_workspace_crs(label: str, path: str) -> None:
     """CRS sanity of the spatial layers of a workspace GeoPackage (missing layers are left to the
     algorithm's own workspace check)."""
@@ -153,18 +156,32 @@ def check_workspace_crs(label: str, path: str) -> None:
     try:
         for table in _WORKSPACE_LAYERS:
             lyr = ds.GetLayerByName(table)
-            if lyr is None or lyr.GetFeatureCount() == 0:
-                continue
-            # no extent (None) when no row has a geometry: nothing to check
-            extent = lyr.GetExtent(force=1, can_return_null=True)
-            if extent is None:
+            extent = ogr_extent(lyr) if lyr is not None else None
+            if extent is None:  # no row has a geometry: nothing to check
                 continue
             srs = lyr.GetSpatialRef()
             crs = QgsCoordinateReferenceSystem.fromWkt(srs.ExportToWkt()) if srs is not None else None
-            x0, x1, y0, y1 = extent
-            check_crs(layer_label(label, table), crs, QgsRectangle(x0, y0, x1, y1))
+            check_crs(layer_label(label, table), crs, extent)
     finally:
         ds = None
+
+
+def ogr_extent(lyr) -> Optional[QgsRectangle]:
+    """The extent of an OGR layer, or None when it has no geometry to measure (no rows, or
+    rows without geometries: a workspace whose units were entered as a table).
+
+    Asked without ``can_return_null``, GDAL's Python binding returns the four doubles it was
+    handed uninitialised when the driver finds no extent: whatever the stack held, usually
+    tiny denormals, sometimes 1e300 (the "coordinates reach x 9.7e303" refusal that came and
+    went with the tests run before)."""
+    try:
+        bounds = lyr.GetExtent(force=1, can_return_null=True)
+    except RuntimeError:  # GDAL's exception mode reports the missing extent as an error
+        return None
+    if bounds is None:
+        return None
+    x0, x1, y0, y1 = bounds
+    return QgsRectangle(x0, y0, x1, y1)
 
 
 def check_text(label, fids: Sequence, columns: dict) -> None:

@@ -46,6 +46,7 @@ class WorkReportAlgorithm(HezhangAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("PAGES", self.tr("PDF pages")))
 
     def processAlgorithm(self, parameters, context, feedback):
+        from hezhang_plugin.core.patrol_rules import RuleError
         from hezhang_plugin.data.workspace import WorkspaceError, check_workspace
         from hezhang_plugin.i18n import ui_language
         from hezhang_plugin.layout.workreport import write_workreport
@@ -62,7 +63,7 @@ class WorkReportAlgorithm(HezhangAlgorithm):
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         try:
             files = write_workreport(path, start, end, output, feedback, lang=lang)
-        except ReportError as exc:
+        except (ReportError, RuleError) as exc:
             raise QgsProcessingException(exc.text(lang)) from exc
         for warning in files.warnings:
             feedback.reportError(warning, False)

@@ -1,6 +1,19 @@
-"""Assessment (考核) of a workspace: compute a sheet for a period, store the results
-(replacing the computed rows of that sheet and period, keeping marks entered by hand),
-enter marks by hand with evidence."""
+"""Assessment (考核) of a workspace: compute a sheet for a period and store the results,
+enter marks by hand with evidence.
+
+Recomputing a sheet and period *supersedes* the computed rows stored for it; nothing is
+deleted. The new run's rows are inserted and each computed row of the previous run gets
+``superseded_at`` = the new run's ``computed_at`` (a change set's ``end`` operation), in
+one :meth:`Backend.apply` transaction, so it works alike on a GeoPackage and on PostgreSQL,
+where editors never DELETE. Why not update the rows in place, keyed by (sheet, period,
+subject, item, line)? A rerun may have fewer lines (a problem settled in the meantime, a
+board updated), and the lines left over would have to be deleted or blanked; and results
+enter officials' performance reviews, so what a sheet said before it was recomputed is
+evidence worth keeping (the superseded rows of a run share its ``computed_at`` and
+``superseded_at``). Marks entered by hand are never superseded by a computation.
+
+Readers take the current rows only (:func:`current`): ``superseded_at`` empty.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +21,17 @@ from typing import Iterable, Optional
 
 from hezhang_plugin.core import assessment as amod
 from hezhang_plugin.core import coverage
-from hezhang_plugin.data import io
+from hezhang_plugin.core.changes import ChangeSet, by_fid
+from hezhang_plugin.core.messages import Message
 from hezhang_plugin.data.backend import as_backend
 from hezhang_plugin.services import coverage as scoverage
 from hezhang_plugin.services.patrol_facts import patrol_facts
 from hezhang_plugin.services.problems import now
+
+
+def current(rows: Iterable[dict]) -> list[dict]:
+    """The rows of ``assessment_results`` no later run has superseded."""
+    return [r for r in rows if not r.get("superseded_at")]
 
 
 def sheet_and_items(workspace, sheet_code: str) -> tuple[dict, list]:
@@ -26,11 +45,12 @@ def sheet_and_items(workspace, sheet_code: str) -> tuple[dict, list]:
 
 
 def load(workspace, period: amod.Period, patrols: Optional[amod.PatrolFacts] = None,
-         use_workspace_patrols: bool = True) -> amod.AssessmentData:
-    """What a sheet reads. ``patrols`` overrides the workspace's patrol facts."""
+         use_workspace_patrols: bool = True, profile: Optional[str] = None) -> amod.AssessmentData:
+    """What a sheet reads. ``patrols`` overrides the workspace's patrol facts (which are
+    checked under the rule ``profile``, default: the workspace's default profile)."""
     ws = as_backend(workspace)
     cov = scoverage.load(ws)
-    results = ws.read_attributes("assessment_results")
+    results = current(ws.read_attributes("assessment_results"))
 
     def missing_levels(day: str) -> dict:
         # Rule R1 exactly as the coverage check computes it.
@@ -41,7 +61,7 @@ def load(workspace, period: amod.Period, patrols: Optional[amod.PatrolFacts] = N
         return out
 
     if patrols is None and use_workspace_patrols:
-        patrols = patrol_facts(ws, period.start, period.end)
+        patrols = patrol_facts(ws, period.start, period.end, profile)
     return amod.AssessmentData(
         units=[{k: v for k, v in u.items() if k != "geom"} for u in cov.units],
         segments=[{k: v for k, v in s.items() if k != "geom"} for s in cov.segments],
@@ -54,34 +74,39 @@ def load(workspace, period: amod.Period, patrols: Optional[amod.PatrolFacts] = N
 
 
 def assess(workspace, sheet_code: str, period_text: str, patrols: Optional[amod.PatrolFacts] = None,
-           lang: str = "zh", when: Optional[str] = None) -> tuple[dict, amod.Period, list]:
+           lang: str = "zh", when: Optional[str] = None,
+           profile: Optional[str] = None) -> tuple[dict, amod.Period, list]:
     """Compute ``sheet_code`` for a period and store the results in one transaction.
 
-    Returns (sheet, period, subject results). Running it again on the same data gives the
-    same rows (only ``computed_at`` differs): the sheet's computed rows of that period are
-    replaced (they are derived, not history), the marks entered by hand are kept.
-    """
+    Returns (sheet, period, subject results). The computed rows stored for the sheet and
+    period are superseded (see the module docstring), the marks entered by hand are kept, so
+    running it again on the same data leaves the same current rows (only ``computed_at``
+    differs). Patrols are checked under ``profile`` unless ``patrols`` are given. Raises
+    :class:`core.assessment.AssessmentError` (bad period, sheet, items or evidence),
+    :class:`core.patrol_rules.RuleError` (unknown profile), ``ReadOnlyError`` or
+    ``WriteError`` from the backend (nothing written then)."""
     ws = as_backend(workspace)
     period = amod.parse_period(period_text)
     sheet, items = sheet_and_items(ws, sheet_code)
-    data = load(ws, period, patrols)
+    data = load(ws, period, patrols, profile=profile)
     results = amod.compute(sheet, items, period, data)
-    rows = amod.result_rows(sheet, period, results, when or now(), lang)
-    old = [r["fid"] for r in ws.read_attributes("assessment_results")
+    when = when or now()
+    rows = amod.result_rows(sheet, period, results, when, lang)
+    old = [r for r in current(ws.read_attributes("assessment_results"))
            if r.get("sheet_code") == sheet_code and r.get("period") == period.key and r.get("source") == "computed"]
-    # Change sets never delete (history is kept); results are recomputed data, replaced in
-    # one GeoPackage transaction here (the PostgreSQL backend will need the same).
-    with io.transaction(ws.path) as ds:
-        io.write_to(ds, "assessment_results", rows, delete_fids=old)
+    label = sheet.get("name") or sheet_code
+    cs = ChangeSet(Message.literal(f"Assess {sheet_code} for {period.key}", f"{label}（{period.label('zh')}）考核"))
+    for r in old:
+        cs.end("assessment_results", by_fid(r["fid"]), superseded_at=when)
+    for row in rows:
+        cs.insert("assessment_results", row)
+    ws.apply(cs)
     return sheet, period, results
 
 
 def enter_marks(workspace, rows: Iterable[dict], entered_by: str) -> int:
     """Marks entered by hand (``sheet_code, period, subject_code, item_code, points,
     detail, evidence_key``); each needs its evidence. Returns the number written."""
-    from hezhang_plugin.core.changes import ChangeSet
-    from hezhang_plugin.core.messages import Message
-
     ws = as_backend(workspace)
     rows = list(rows)
     stored = ws.read_attributes("assessment_results")
@@ -106,6 +131,7 @@ def enter_marks(workspace, rows: Iterable[dict], entered_by: str) -> int:
 
 
 def stored_results(workspace, sheet_code: str, period_text: str) -> list[dict]:
+    """The current rows (computed and entered by hand) of a sheet for a period."""
     period = amod.parse_period(period_text)
-    return [r for r in as_backend(workspace).read_attributes("assessment_results")
+    return [r for r in current(as_backend(workspace).read_attributes("assessment_results"))
             if r.get("sheet_code") == sheet_code and r.get("period") == period.key]

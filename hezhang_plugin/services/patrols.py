@@ -699,21 +699,35 @@ def group_rows(result: CheckResult, rows: Optional[Iterable] = None) -> dict:
     return out
 
 
-def facts(workspace, start: str, end: str, profile: Optional[str] = None):
+def facts(workspace, start: str, end: str, profile: Optional[str] = None, result: Optional[CheckResult] = None):
     """Patrol compliance and mileage for assessment and the work report
-    (:class:`core.assessment.PatrolFacts`): one compliance row per chief, segment and rule
-    period of [start, end] under ``profile`` (default: the workspace's default profile) —
-    ``{"chief_id", "seg_code", "required", "valid", "key"}`` — and one mileage row per
-    patrol that counted — ``{"chief_id", "km", "key"}``."""
+    (:class:`core.assessment.PatrolFacts`) of [start, end] under ``profile`` (default: the
+    workspace's default profile), from :func:`check_patrols` (or its ``result`` when the
+    caller has it).
+
+    ``compliance``: one row per chief, segment and rule period belonging to [start, end] —
+    ``{"chief_id", "seg_code", "required", "valid", "status", "key", "period", "period_en",
+    "reasons", "reasons_en"}`` (``key`` = chief/segment/period label; ``period`` the period
+    as people write it, 2024年第19周; ``reasons`` why each patrol of the row that did not
+    count was refused, in Chinese, empty when none was).
+
+    ``mileage``: one row per patrol counted by those rows — ``{"chief_id", "km", "key"}``
+    (``key`` the patrol id, ``km`` its ellipsoidal distance) — each patrol once, whatever
+    its date: a patrol counts in the range its rule period belongs to (a week straddling two
+    months belongs to the month of its Thursday), so consecutive ranges count every counted
+    patrol's kilometres exactly once."""
     from hezhang_plugin.core.assessment import PatrolFacts
     from hezhang_plugin.data.backend import as_backend
 
     backend = as_backend(workspace)
-    result = check_patrols(backend, start, end, profile)
+    if result is None:
+        result = check_patrols(backend, start, end, profile)
     compliance = [{"chief_id": r.chief_id, "seg_code": r.seg_code, "required": r.required, "valid": r.valid,
-                   "key": f"{r.chief_id}/{r.seg_code}/{r.period.label}"} for r in result.rows]
+                   "status": r.status, "key": f"{r.chief_id}/{r.seg_code}/{r.period.label}",
+                   "period": pr.period_label(r.period, "zh"), "period_en": pr.period_label(r.period, "en"),
+                   "reasons": r.reasons_text("zh"), "reasons_en": r.reasons_text("en")} for r in result.rows]
     counted = {pid for r in result.rows for pid in r.valid_ids}
     km = {p["patrol_id"]: (p["chief_id"], float(p.get("distance_km") or 0.0))
-          for p in _patrol_rows(backend, start, end) if p["patrol_id"] in counted}
+          for p in backend.read_attributes("patrols") if p.get("patrol_id") in counted}
     mileage = [{"chief_id": chief, "km": dist, "key": pid} for pid, (chief, dist) in sorted(km.items())]
     return PatrolFacts(compliance=compliance, mileage=mileage)

@@ -12,29 +12,20 @@ from hezhang_plugin.core import boards as bmod
 from hezhang_plugin.core import coverage, dates, schema, validity
 from hezhang_plugin.core import problems as pmod
 from hezhang_plugin.core import workreport as wr
-from hezhang_plugin.core.assessment import TOTAL, PatrolFacts, parse_period
+from hezhang_plugin.core.assessment import TOTAL, parse_period
 from hezhang_plugin.core.messages import HezhangError
 from hezhang_plugin.data.backend import as_backend
 from hezhang_plugin.services import coverage as scoverage
 from hezhang_plugin.services import problems as sp
 from hezhang_plugin.services import stats as sstats
-from hezhang_plugin.services.patrol_facts import patrol_facts
-
-
-def _patrol_summary(facts: Optional[PatrolFacts]) -> Optional[dict]:
-    if facts is None:
-        return None
-    short = {r.get("chief_id") for r in facts.compliance if float(r.get("valid") or 0) < float(r.get("required") or 0)}
-    return {"patrols": len(facts.mileage), "km": sum(float(r.get("km") or 0) for r in facts.mileage),
-            "required": int(sum(float(r.get("required") or 0) for r in facts.compliance)),
-            "valid": int(sum(min(float(r.get("valid") or 0), float(r.get("required") or 0)) for r in facts.compliance)),
-            "chiefs_short": len(short)}
+from hezhang_plugin.services.assessment import current
+from hezhang_plugin.services.patrol_facts import patrol_report
 
 
 def _assessment_rows(ws, start: str, end: str) -> list[dict]:
     sheets = {s["sheet_code"]: s for s in ws.read_attributes("assessment_sheets")}
     out = []
-    for r in ws.read_attributes("assessment_results"):
+    for r in current(ws.read_attributes("assessment_results")):
         if r.get("item_code") != TOTAL or r.get("source") != "computed":
             continue
         try:
@@ -53,8 +44,9 @@ def _assessment_rows(ws, start: str, end: str) -> list[dict]:
 
 
 def gather(workspace, start: str, end: str, map_png: Optional[str] = None,
-           patrols: Optional[PatrolFacts] = None) -> wr.ReportFacts:
-    """The report's facts for [start, end] (ISO dates), as of the end date."""
+           profile: Optional[str] = None) -> wr.ReportFacts:
+    """The report's facts for [start, end] (ISO dates), as of the end date; patrols under
+    the rule ``profile`` (default: the workspace's default profile)."""
     ws = as_backend(workspace)
     cov = scoverage.load(ws)
     tables = sstats.workspace_statistics(ws, end)
@@ -128,8 +120,6 @@ def gather(workspace, start: str, end: str, map_png: Optional[str] = None,
                             "deadline": str(p.get("deadline"))[:10], "days": days})
     problem_towns = [((units.get(code) or {}).get("name") or "—", v)
                      for code, v in sorted(psum.by_town.items(), key=lambda kv: str(kv[0]))]
-    if patrols is None:
-        patrols = patrol_facts(ws, start, end)
     return wr.ReportFacts(
         district_name=ws.info().district_name, district_code=cov.district_code or "", start=start, end=end,
         rivers=rivers,
@@ -138,7 +128,7 @@ def gather(workspace, start: str, end: str, map_png: Optional[str] = None,
         leaders=dict(leaders), partners=dict(partners), segments_complete=summary.segments_complete,
         missing=[(code, seg_name.get(code, code), levels) for code, levels in sorted(missing.items())],
         boards=len(cov.boards), segments_with_board=summary.segments - len(no_board), stale_boards=stale,
-        update_days=bmod.UPDATE_DAYS, patrols=_patrol_summary(patrols), problems=psum, overdue=overdue,
+        update_days=bmod.UPDATE_DAYS, patrols=patrol_report(ws, start, end, profile), problems=psum, overdue=overdue,
         assessment=_assessment_rows(ws, start, end), findings_by_rule=summary.findings_by_rule,
         map_png=map_png, problem_towns=problem_towns)
 

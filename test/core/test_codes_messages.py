@@ -74,3 +74,88 @@ def test_messages_survive_copy():
     m = codes.check_phone("139")
     c = copy.deepcopy(m)
     assert c == m and c.zh == m.zh and c.key == m.key
+
+
+def test_district_code_refusals_quote_what_was_typed():
+    for typed, shown in ((None, "''"), ("41 11", "'41 11'"), ("4111", "'4111'")):
+        with pytest.raises(codes.CodeError) as exc:
+            codes.district_code(typed)
+        assert str(exc.value) == (f"district code {shown} is neither the 6-digit GB/T 2260 code nor the 12-digit "
+                                  "statistical code of a district")
+    with pytest.raises(codes.CodeError) as exc:
+        codes.district_code("４１１１７１１０１０００")
+    assert str(exc.value) == "district code 411171101000 is not a county-level code (it must end in 000000)"
+    assert codes.normalise_unit_code(None) == "" and codes.normalise_unit_code(411171) == "411171000000"
+
+
+def test_messages_survive_a_copy():
+    import copy
+
+    keyed = Message("chief.unknown", chief="C1")
+    literal = Message.literal("plain", "纯文本")
+    for m in (keyed, literal):
+        c = copy.deepcopy(m)
+        assert (c.text("en"), c.text("zh")) == (m.text("en"), m.text("zh"))
+    assert copy.copy(keyed).key == "chief.unknown" and copy.copy(literal).text("zh") == "纯文本"
+
+
+@pytest.mark.parametrize("typed,ok", [
+    ("13800000001", True), ("19912345678", True), ("12800000001", False), ("1380000000", False),
+    ("+86 138 0000 0001", True), ("0086-13800000001", False), ("008613800000001", True), ("１３８０００００００１", True),
+    ("0371-66668888", True), ("0371 6666888", True), ("010-12345678-123", True), ("0371666688889", False),
+    ("037-1234567", True), ("371-66668888", False), ("12345", True), ("12369", True), ("12314", True),
+    ("12110", True), ("110", True), ("12309", True), ("120", False), ("", True), (None, True),
+])
+def test_phones(typed, ok):
+    assert (codes.check_phone(typed) is None) is ok
+
+
+def test_phone_messages_and_normalisation():
+    assert codes.normalise_phone(" +86 138 0000 0001 ") == "13800000001"
+    assert codes.normalise_phone("0086１３８") == "138"
+    assert codes.normalise_phone(None) == ""
+    assert str(codes.check_phone("120")) == "phone '120': a mobile number has 11 digits, this has 3"
+    assert str(codes.check_phone("371-66668888")) == ("phone '371-66668888' is neither a mainland mobile number "
+                                                      "(11 digits, 13x-19x) nor a landline with area code "
+                                                      "(0xx-xxxxxxxx)")
+
+
+@pytest.mark.parametrize("code,level,prefix,kind", [
+    ("411171000000", "district", "411171", None), ("411171001000", "town", "411171001", "street"),
+    ("411171099000", "town", "411171099", "street"), ("411171100000", "town", "411171100", "town"),
+    ("411171199001", "village", "411171199001", "town"), ("411171200000", "town", "411171200", "township"),
+    ("411171399000", "town", "411171399", "township"), ("411171400000", "town", "411171400", "other"),
+    ("411171000001", "village", "411171000001", "other"), ("41117100000", None, "41117100000", None),
+    ("41117100000x", None, "41117100000x", None),
+])
+def test_levels_prefixes_and_township_kinds(code, level, prefix, kind):
+    assert codes.unit_level(code) == level
+    assert codes.parent_prefix(code) == prefix
+    assert codes.township_kind(code) == kind
+
+
+def test_child_codes():
+    assert codes.check_child_code("411171000000", "district", None) is None
+    assert codes.check_child_code("411171101000", "town", "411171000000") is None
+    assert codes.check_child_code("411171101001", "village", "411171101000") is None
+    assert str(codes.check_child_code("4111", "town", "411171000000")) == (
+        "unit code '4111' is not a 12-digit statistical division code")
+    assert str(codes.check_child_code("411171101000", "town", None)) == "town unit 411171101000 has no parent code"
+    assert str(codes.check_child_code("411171101001", "village", "411171000000")) == (
+        "parent 411171000000 of village unit 411171101001 is not a town unit")
+    assert str(codes.check_child_code("411172101000", "town", "411171000000")) == (
+        "unit code 411172101000 does not start with its parent's prefix 411171")
+    assert codes.check_child_code("411171101000", "village", "411171101000").key == "unit_code.wrong_level"
+
+
+def test_segment_codes():
+    assert codes.check_seg_code("411171000001") is None
+    assert codes.check_seg_code("411171000001", "411171000000") is None
+    assert str(codes.check_seg_code("411172000001", "411171")) == (
+        "segment code 411172000001 does not start with the county code 411171")
+    assert codes.check_seg_code(None).key == "seg_code.not_12_digits"
+    with pytest.raises(codes.CodeError) as exc:
+        codes.next_seg_codes("411171", ["411171999999"], 1)
+    assert str(exc.value) == "segment codes of county 411171 are exhausted"
+    assert codes.next_seg_codes("411171", ["411171999998"], 1) == ["411171999999"]
+    assert codes.next_seg_codes("411171", [], 0) == []

@@ -63,3 +63,29 @@ def test_same_crs_and_authid():
     assert not crs.same_crs("EPSG:4490", "EPSG:4326")
     assert crs.authid(pyproj.CRS.from_epsg(4547).to_wkt()) == "EPSG:4547"
     assert crs.is_cgcs2000_lonlat("EPSG:4490") and not crs.is_cgcs2000_lonlat("EPSG:4547")
+
+
+def test_coordinate_refusals_in_full():
+    with pytest.raises(crs.CrsError) as exc:
+        crs.check_coordinates("EPSG:4326", (-500000, -3760000, 2000, 30))
+    assert str(exc.value) == ("layer is in EPSG:4326, a geographic CRS, but its coordinates reach x -500000, "
+                              "y -3760000: outside ±180/±90 they cannot be degrees; set the layer's real CRS")
+    with pytest.raises(crs.CrsError) as exc:
+        crs.check_coordinates("EPSG:4490", (100, 30, 181, 40), "UNITS")
+    assert str(exc.value).startswith("UNITS is in EPSG:4490, a geographic CRS, but its coordinates reach x 181, y 40:")
+    with pytest.raises(crs.CrsError) as exc:
+        crs.check_coordinates("EPSG:4490", (100, 30, 120, 90.5), "UNITS")
+    assert "reach x 120, y 90:" in str(exc.value)  # 90.5 printed to the unit
+    crs.check_coordinates("EPSG:4490", (-180, -90, 180, 90), "UNITS")  # the very edges are degrees
+    crs.check_coordinates("EPSG:4490", (float("nan"), 0, 1, 1))
+    crs.check_coordinates("EPSG:4490", None)
+    crs.check_coordinates("EPSG:4490", (0, 0, 1))
+    with pytest.raises(crs.CrsError) as exc:
+        crs.check_coordinates("nonsense", (0, 0, 1, 1), "RIVERS")
+    assert str(exc.value) == "RIVERS: 'nonsense' is not a coordinate reference system"
+    with pytest.raises(crs.CrsError) as exc:
+        crs.check_coordinates(None, (0, 0, 1, 1))
+    assert str(exc.value) == "layer has no CRS; set it first"
+    with pytest.raises(crs.CrsError) as exc:
+        crs.check_coordinates("  ", (0, 0, 1, 1))
+    assert str(exc.value) == "layer has no CRS; set it first"

@@ -64,3 +64,20 @@ def test_day_arithmetic():
         dates.day_before("not a date")
     assert dates.today() == dt.date.today().isoformat()
     assert dates.to_date("2024/7/1") == dt.date(2024, 7, 1)
+
+
+def test_excel_serial_days_around_the_phantom_leap_day():
+
+
+    # Excel counts 1900-02-29, which never was: serial 59 is 1900-02-28, 61 is 1900-03-01
+    assert [dates.excel_serial_date(s) for s in (1, 59, 60, 61, 45352, 2958465, 2958466, 0, "x", None)] == [
+        "1900-01-01", "1900-02-28", None, "1900-03-01", "2024-03-01", "9999-12-31", None, None, None, None]
+    assert dates.excel_serial_date(45352.75) == "2024-03-01"
+
+
+def test_day_after_names_what_is_not_a_date():
+
+
+    assert dates.day_after("2024-02-28") == "2024-02-29" and dates.day_after("2024-12-31") == "2025-01-01"
+    with pytest.raises(ValueError, match="^'someday' is not a date$"):
+        dates.day_after("someday")

@@ -108,3 +108,46 @@ def test_geometries_vertex_by_vertex():
     (x1, y1), (x2, y2) = out.coords
     assert _metres(x1, y1, glon, glat) < 0.05
     assert _metres(x2, y2, *_published_forward(*NORTH[0])) < 0.01
+
+
+# BD-09 (Baidu): the published example of coordtransform (github.com/wandergis/coordtransform,
+# test/app.js): gcj02tobd09(116.404, 39.915) = (116.41036949371029, 39.92133699351021);
+# bd09togcj02(116.404, 39.915) = (116.39762729119315, 39.90865673957631) — that library's
+# inverse is a one-step approximation, ours iterates, so the inverse is compared to 1 m.
+def test_bd09_against_the_published_example():
+    blon, blat = gcj02.gcj02_to_bd09([116.404], [39.915])
+    assert (blon[0], blat[0]) == pytest.approx((116.41036949371029, 39.92133699351021), abs=1e-12)
+    glon, glat = gcj02.bd09_to_gcj02([116.404], [39.915])
+    assert _metres(glon[0], glat[0], 116.39762729119315, 39.90865673957631) < 0.1
+    back = gcj02.gcj02_to_bd09(glon, glat)
+    assert _metres(back[0][0], back[1][0], 116.404, 39.915) < 1e-6  # the iteration inverts exactly
+
+
+def test_bd09_chain_and_points_outside_china():
+    wlat, wlon, glat, glon = GCJ_REFERENCES[2]
+    blon, blat = gcj02.wgs84_to_bd09([wlon], [wlat])
+    want = gcj02.gcj02_to_bd09([glon], [glat])
+    assert _metres(blon[0], blat[0], want[0][0], want[1][0]) < 0.05
+    wl, wa = gcj02.bd09_to_wgs84(blon, blat)
+    assert _metres(wl[0], wa[0], wlon, wlat) < 0.001
+    assert gcj02.gcj02_to_bd09([2.35], [48.85]) == ([2.35], [48.85])
+    assert gcj02.bd09_to_gcj02([2.35], [48.85]) == ([2.35], [48.85])
+    # one step is the published approximate inverse; iterating makes it exact (its round trip)
+    few = gcj02.bd09_to_gcj02([116.404], [39.915], max_iter=1)
+    assert _metres(few[0][0], few[1][0], 116.39762729119315, 39.90865673957631) < 0.001
+    trip = gcj02.gcj02_to_bd09(*few)
+    assert _metres(trip[0][0], trip[1][0], 116.404, 39.915) > 0.01
+
+
+def test_the_inverse_stops_at_its_tolerance_and_iteration_count():
+    lon, lat = gcj02.wgs84_to_gcj02([113.9], [34.0])
+    rough = gcj02.gcj02_to_wgs84(lon, lat, max_iter=1)
+    fine = gcj02.gcj02_to_wgs84(lon, lat)
+    assert _metres(fine[0][0], fine[1][0], 113.9, 34.0) < 0.001
+    assert _metres(rough[0][0], rough[1][0], 113.9, 34.0) > 0.01
+    loose = gcj02.gcj02_to_wgs84(lon, lat, tolerance_deg=1.0)
+    assert _metres(loose[0][0], loose[1][0], 113.9, 34.0) == pytest.approx(
+        _metres(rough[0][0], rough[1][0], 113.9, 34.0))
+    nan = gcj02.gcj02_to_wgs84([np.nan, lon[0]], [np.nan, lat[0]])
+    assert np.isnan(nan[0][0]) and _metres(nan[0][1], nan[1][1], 113.9, 34.0) < 0.001
+    assert list(gcj02.convert([113.9], [34.0], "from_gcj02")[0]) == list(gcj02.gcj02_to_wgs84([113.9], [34.0])[0])

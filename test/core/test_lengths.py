@@ -84,3 +84,32 @@ def test_geographic_crs_tolerance():
     far = dict(a, seg_code="3", bank="right", geom=LineString([(113.50, 34.001), (113.51, 34.001)]))
     assert list(lengths.counted_km([a, near], "EPSG:4490")) == pytest.approx([0.5, 0.5])
     assert list(lengths.counted_km([a, far], "EPSG:4490")) == pytest.approx([1.0, 1.0])
+
+
+def test_precomputed_counted_km_are_used_as_given():
+    """``counted`` hands in km already computed over the same rows (the tree and the tables
+    compute them once): the groupings add those, not their own."""
+    segs = [seg("1", "R", "left", 0, 1000, "V1"), seg("2", "S", "both", 0, 2000, "V2")]
+    given = [7.0, 11.0]
+    units = {"V1": {"level": "village", "parent_code": "T1"}, "V2": {"level": "village", "parent_code": "T1"}}
+    assert lengths.km_per_river(segs, CRS, given) == {"R": 7.0, "S": 11.0}
+    assert lengths.km_per_unit(segs, CRS, given) == {"V1": 7.0, "V2": 11.0}
+    assert lengths.km_per_town(segs, units, CRS, given) == {"T1": 18.0}
+    apps = [{"seg_code": "1", "chief_id": "A", "level": "village", "role": "chief", "valid_from": "2020-01-01"},
+            {"seg_code": "2", "chief_id": "A", "level": "village", "role": "volunteer", "valid_from": "2020-01-01"}]
+    assert lengths.km_per_chief(segs, apps, CRS, counted=given) == {"A": 18.0}
+    assert lengths.km_per_chief(segs, apps, CRS, counted=given, roles=("chief",)) == {"A": 7.0}
+    assert lengths.km_per_level(segs, apps, CRS, counted=given, roles=["volunteer"]) == {"village": 11.0}
+
+
+def test_held_km_use_the_layers_crs_for_the_bank_match():
+    """Banks 5 cm apart in a metric CRS are one stretch (within BANK_MATCH_M = 0.1 m); taken
+    as degrees they would not be."""
+    left = seg("1", "R", "left", 0, 1000)
+    right = dict(seg("2", "R", "right", 0, 1000), geom=MultiLineString([LineString([(X0, Y0 + 0.05),
+                                                                                      (X0 + 1000, Y0 + 0.05)])]))
+    apps = [{"seg_code": c, "chief_id": "A", "level": "village", "role": "chief", "valid_from": "2020-01-01"}
+            for c in ("1", "2")]
+    assert lengths.km_per_chief([left, right], apps, CRS) == pytest.approx({"A": 1.0})
+    assert lengths.km_per_level([left, right], apps, CRS, "2024-01-01") == pytest.approx({"village": 1.0})
+    assert lengths.km_per_chief([left, right], apps, "EPSG:4490") == pytest.approx({"A": 2.0})

@@ -295,3 +295,60 @@ def test_linestring_m_wkb_round_trip_and_other_types():
     assert (list(zx), list(zy)) == ([1.0], [3.0]) and np.isnan(zmv).all()
     with pytest.raises(ValueError, match="type 1 is not a LineString"):
         T.linestring_m_from_wkb(struct.pack("<BI", 1, 1) + np.array([1, 2], "<f8").tobytes())
+
+
+def test_cleaning_limits_are_inclusive_where_the_rules_say_so():
+    """Coordinates at ±180°/±90° are valid; only (0, 0) together is 'no fix'; an accuracy of
+    exactly 50 m is kept; a pause of exactly 30 min does not split; a piece of exactly 3
+    points and 60 s is a patrol."""
+    t0 = APR1_UTC
+    # along the equator and the date line: lat 0 or lon 0 alone is a real place
+    raw = _raw([0.0, 0.0001, 0.0002, 0.0003], [0.0001, 0.0, 0.0, 0.0], t0 + 30 * np.arange(4))
+    parts, c = T.clean(raw)
+    assert c.bad_coordinates == 0 and len(parts) == 1 and c.kept == 4
+    edge = _raw([180.0, -180.0, 180.0], [90.0, -90.0, 0.0], t0 + 30 * np.arange(3))
+    assert T.clean(edge)[1].bad_coordinates == 0
+    assert T.clean(_raw([180.1, 10.0, 10.0], [0.0, 90.1, 0.0], t0 + 30 * np.arange(3)))[1].bad_coordinates == 2
+    lon, lat, t = _walk(6, step_m=10.0, dt_s=30.0)
+    acc = [50.0, 50.0, 50.0, 50.1, 5.0, 5.0]
+    assert T.clean(_raw(lon, lat, t, acc))[1].poor_accuracy == 1
+    pause = t.copy()
+    pause[3:] += 30 * 60 - 30.0  # exactly 30 min between points 2 and 3
+    assert T.clean(_raw(lon, lat, pause))[1].gaps == 0
+    pause[3:] += 1.0
+    assert T.clean(_raw(lon, lat, pause))[1].gaps == 1
+    three = _walk(3, step_m=10.0, dt_s=30.0)  # 3 points over 60 s
+    parts, c = T.clean(_raw(*three))
+    assert len(parts) == 1 and c.fragments == 0
+    assert parts[0].step_m is not None and len(parts[0].step_m) == 2
+    assert parts[0].km == pytest.approx(0.02, rel=1e-6)
+
+
+def test_speed_limit_is_exclusive_and_spikes_accumulate():
+    # exactly 120 km/h (33.33 m/s) between points is possible; a hair more is a jump
+    lon, lat, t = _walk(5, step_m=1000.0, dt_s=30.0)
+    assert T.clean(_raw(lon, lat, t))[1].jumps == 0
+    lon2, lat2, _ = _walk(5, step_m=1000.5, dt_s=30.0)
+    assert T.clean(_raw(lon2, lat2, t))[1].jumps == 4
+    # two separate spikes, removed in one round each counted
+    lon, lat, t = _walk(40)
+    for k in (10, 25):
+        x, y, _ = GEOD.fwd(lon[k], lat[k], 0.0, 2000.0)
+        lon[k], lat[k] = x, y
+    parts, c = T.clean(_raw(lon, lat, t))
+    assert c.spikes == 2 and c.kept == 38 and len(parts) == 1
+    # a two-point excursion is no single-point spike: two jumps split it off as a fragment
+    lon, lat, t = _walk(40)
+    for k in (10, 11):
+        x, y, _ = GEOD.fwd(lon[k], lat[k], 0.0, 2000.0 + k)
+        lon[k], lat[k] = x, y
+    parts, c = T.clean(_raw(lon, lat, t))
+    assert (c.spikes, c.jumps, c.fragments, c.kept) == (0, 2, 2, 38)
+    assert [len(p.t) for p in parts] == [10, 28] and [p.number for p in parts] == [1, 2]
+
+
+def test_unsorted_points_are_ordered_by_time():
+    lon, lat, t = _walk(10)
+    order = [3, 1, 0, 2, 9, 8, 4, 5, 6, 7]
+    parts, c = T.clean(_raw(lon[order], lat[order], t[order]))
+    assert len(parts) == 1 and list(parts[0].t) == list(t) and list(parts[0].lon) == list(lon)

@@ -54,3 +54,11 @@ def test_expression_text():
     assert validity.expression(validity.date_literal("2024/7/1")) == (
         '(("valid_from" IS NULL OR "valid_from" <= to_date(\'2024-07-01\')) AND '
         '("valid_to" IS NULL OR "valid_to" >= to_date(\'2024-07-01\')))')
+
+
+def test_date_literal_names_what_is_not_a_date():
+    from hezhang_plugin.core import validity
+
+    assert validity.date_literal("2024/7/1") == "to_date('2024-07-01')"
+    with pytest.raises(ValueError, match="^'July' is not a date$"):
+        validity.date_literal("July")

@@ -322,6 +322,40 @@ def test_workspace_with_metres_in_a_geographic_layer_is_refused(processing_ready
     assert "WORKSPACE (layer “rivers”)" in msg and "±180/±90" in msg
 
 
+def test_workspace_units_without_geometries_have_no_extent(processing_ready, workspace_path):
+    """Units entered as a table (rows without geometries) have no extent to check. GDAL's
+    binding, asked without can_return_null, handed back uninitialised doubles for them — now
+    and then 1e300, which the check refused as "not degrees" depending on the tests run before."""
+    from osgeo import ogr
+    from shapely.geometry import box
+
+    from hezhang_plugin.data import io
+    from hezhang_plugin.processing.inputs import check_workspace_crs, ogr_extent
+
+    io.write_rows(workspace_path, "admin_units", [
+        {"code": "411171000000", "name": "测试区", "level": "district", "parent_code": None},
+        {"code": "411171101000", "name": "柳营镇", "level": "town", "parent_code": "411171000000"}])
+    ds = ogr.Open(workspace_path, 0)
+    try:
+        units = ds.GetLayerByName("admin_units")
+        assert units.GetFeatureCount() == 2
+        assert ogr_extent(units) is None
+    finally:
+        ds = None
+    check_workspace_crs("WORKSPACE", workspace_path)
+    # Rows with geometries: their real extent.
+    io.write_rows(workspace_path, "admin_units", [{"code": "411171201000", "name": "河湾乡", "level": "town",
+                                                   "parent_code": "411171000000",
+                                                   "geom": box(113.9, 33.5, 114.1, 33.6)}])
+    ds = ogr.Open(workspace_path, 0)
+    try:
+        e = ogr_extent(ds.GetLayerByName("admin_units"))
+        assert (e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()) == pytest.approx((113.9, 33.5, 114.1, 33.6))
+    finally:
+        ds = None
+    check_workspace_crs("WORKSPACE", workspace_path)
+
+
 # ------------------------------------------------------------------ 5. encodings
 
 
@@ -410,7 +444,9 @@ def test_gcj02convert_moves_only_x_and_y(processing_ready, tmp_path):
     line = next(res["OUTPUT"].getFeatures()).geometry().constGet()
     assert [(line.zAt(i), line.mAt(i)) for i in range(line.numPoints())] == [(10.0, 1.0), (20.0, 2.0)]
     lon, lat = gcj02.gcj02_to_wgs84([114.0, 114.1], [33.5, 33.6])
-    assert [(line.xAt(i), line.yAt(i)) for i in range(2)] == pytest.approx(list(zip(lon, lat)), abs=1e-9)
+    # flat lists: pytest 9.2 refuses pytest.approx on nested sequences
+    assert [c for i in range(2) for c in (line.xAt(i), line.yAt(i))] == \
+        pytest.approx([c for xy in zip(lon, lat) for c in xy], abs=1e-9)
 
 
 def _metres(lon1, lat1, lon2, lat2):
