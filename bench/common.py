@@ -18,6 +18,15 @@ def load1() -> float:
     return os.getloadavg()[0]
 
 
+def around(fn: Callable[[], dict]) -> dict:
+    """``fn()``'s figures with the load average before and after it (``load_before``,
+    ``load_after``): for a measurement not alternated with its peer."""
+    before = load1()
+    res = dict(fn())
+    res["load_before"], res["load_after"] = before, load1()
+    return res
+
+
 def alternate(cases: dict[str, Callable[[], dict]], repeats: int) -> dict[str, dict]:
     """Run every case ``repeats`` times, alternating between them (round k runs them all, in
     an order rotated by k). Each case returns a dict of figures; the result per case holds
