@@ -5,7 +5,7 @@
 - NDWI of a 4-band scene: hezhang.overlays.rasters.compute_ndwi (GDAL + numpy, blocks)
   versus QGIS's own raster calculator (QgsRasterCalculator) on the same file.
 
-Each case runs in a fresh subprocess so its peak RSS (ru_maxrss) is its own.
+Each case runs in a fresh subprocess so its peak RSS (VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -206,5 +205,8 @@ if __name__ == "__main__":
         sys.exit(f"unknown case {name}")
     value = int(arg) if arg.isdigit() else arg
     seconds = fn(value)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    sys.path.insert(0, HERE)
+    from common import peak_rss_mb
+
+    rss_mb = peak_rss_mb()
     sys.stdout.write(json.dumps({"t": seconds, "rss": rss_mb}) + "\n")

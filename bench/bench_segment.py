@@ -124,9 +124,9 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
-    import resource
+    from common import peak_rss_mb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return peak_rss_mb()
 
 
 def _workspace_from(path: str) -> str:

@@ -13,6 +13,22 @@ import statistics
 from typing import Callable
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB: VmHWM, which starts afresh at exec (ru_maxrss does not:
+    Linux carries the RSS the parent had when it forked over into the child's figure, so a
+    bench process grown large would raise every child's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def load1() -> float:
     """The 1-minute load average (uptime's first figure)."""
     return os.getloadavg()[0]
