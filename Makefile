@@ -16,7 +16,7 @@ APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-v
 	python3-numpy python3-shapely python3-pyproj python3-openpyxl python3-pypdf python3-pandas \
 	python3-fiona python3-geopandas python3-pytest \
 	fonts-wqy-zenhei fonts-noto-cjk fontconfig xvfb xauth xdotool imagemagick poppler-utils \
-	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3 python3-docx \
+	pyqt5-dev-tools qttools5-dev-tools zip unzip sqlite3 python3-docx e2fsprogs \
 	postgresql postgresql-postgis python3-psycopg2
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -43,8 +43,9 @@ $(STAMP): pyproject.toml
 	@$(PY) .ci/os_constraints.py > $(VENV)/os-constraints.txt
 	@qv=$$($(SYS_PYTHON) -c "from qgis.core import Qgis; print(Qgis.QGIS_VERSION_INT)"); \
 	if [ "$$qv" -lt 33400 ]; then group=qgis-lt-334; else group=qgis-ge-334; fi; \
-	echo "QGIS $$qv: installing dev group and $$group (kept: $$(tr '\n' ' ' < $(VENV)/os-constraints.txt))"; \
-	$(PY) -m pip install -q --group dev --group $$group -c $(VENV)/os-constraints.txt
+	extra=$$($(PY) .ci/os_constraints.py --groups); \
+	echo "QGIS $$qv: installing dev group and $$group $$extra (kept: $$(tr '\n' ' ' < $(VENV)/os-constraints.txt))"; \
+	$(PY) -m pip install -q --group dev --group $$group $$extra -c $(VENV)/os-constraints.txt
 	@$(PY) .ci/check_venv.py
 	@touch $@
 

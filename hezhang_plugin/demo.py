@@ -544,8 +544,14 @@ def _import_and_check(path: str, roster_csv: str, out_folder: str) -> dict:
     for f in findings:
         _say(f"    {f.rule} {f.severity} {f.seg_code or ''} {f.message('zh')}")
     out.update(_patrols(path, out_folder))
-    maps = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [0, 1, 2], "FORMAT": 0,
-                                                 "OUTPUT_FOLDER": os.path.abspath(out_folder)})
+    # The patrol map of the assessed month, beside the coverage map, atlas and boards.
+    import calendar
+
+    year, month = (int(v) for v in ASSESSED_MONTH.split("-"))
+    month_end = f"{ASSESSED_MONTH}-{calendar.monthrange(year, month)[1]:02d}"
+    maps = processing.run("hezhang:exportmaps", {"WORKSPACE": path, "PRODUCTS": [0, 1, 2, 3], "FORMAT": 0,
+                                                 "OUTPUT_FOLDER": os.path.abspath(out_folder),
+                                                 "PATROL_START": f"{ASSESSED_MONTH}-01", "PATROL_END": month_end})
     files = sorted(os.path.basename(f) for f in maps["FILES"])
     out["maps"] = maps
     _say("7/9 maps exported: " + ", ".join(files))

@@ -23,7 +23,7 @@ def _pdf_pages(path) -> list[str]:
 @pytest.mark.parametrize("changes,message", [
     ({"fmt": "bmp"}, "Unknown format bmp: use PDF, PNG or SVG"),
     ({"products": ()}, "Choose at least one product"),
-    ({"products": ("coverage", "posters")}, "Unknown product posters: use coverage, atlas or boards"),
+    ({"products": ("coverage", "posters")}, "Unknown product posters: use coverage, atlas, boards or patrols"),
     ({"page_size": "B5"}, "Unknown page size B5: use A4, A3 or A0"),
     ({"dpi": 2400}, "Resolution 2400 dpi: use 30 to 1200 dpi"),
     ({"dpi": 10}, "Resolution 10 dpi: use 30 to 1200 dpi"),
@@ -68,8 +68,8 @@ def test_output_folder_that_cannot_be_made_is_named(qgis_app, tmp_path):
 def test_worker_command_line_round_trip(qgis_app):
     from hezhang_plugin.layout.options import ExportOptions
 
-    full = ExportOptions("/data/ws.gpkg", ("atlas", "boards"), "svg", "/data/out", 150, "A0", True, True,
-                         "2024-05-01", 3, True, False)
+    full = ExportOptions("/data/ws.gpkg", ("atlas", "boards", "patrols"), "svg", "/data/out", 150, "A0", True, True,
+                         "2024-05-01", 3, True, False, False, "2024-04-01", "2024-04-30", "akqi_2022")
     assert ExportOptions.from_args(full.to_args()) == full
     plain = ExportOptions("service=hz_city", folder="/data/out")
     assert ExportOptions.from_args(plain.to_args()) == plain
@@ -88,7 +88,8 @@ def test_tab_algorithm_and_worker_build_the_same_options(processing_ready, tmp_p
 
     ws = str(tmp_path / "ws.gpkg")
     out = str(tmp_path / "out")
-    want = ExportOptions(ws, ("coverage", "boards"), "png", out, 150, "A4", True, True, "2024-05-01").checked()
+    want = ExportOptions(ws, ("coverage", "boards", "patrols"), "png", out, 150, "A4", True, True, "2024-05-01",
+                         patrol_start="2024-04-01", patrol_end="2024-04-15", patrol_profile="akqi_2022").checked()
 
     page = ExportPage(None)
     monkeypatch.setattr(type(page), "workspace", property(lambda self: ws))
@@ -99,18 +100,47 @@ def test_tab_algorithm_and_worker_build_the_same_options(processing_ready, tmp_p
     page.per_page_check.setChecked(True)
     page.imagery_check.setChecked(True)
     page.as_of_edit.setDate(QDate(2024, 5, 1))
+    page.product_checks["patrols"].setChecked(True)
+    page.patrol_start_edit.setDate(QDate(2024, 4, 1))
+    page.patrol_end_edit.setDate(QDate(2024, 4, 15))
+    page.patrol_profile_combo.addItem("阿合奇县（2022）", "akqi_2022")
     page.folder_widget.setFilePath(out)
     from_tab = page.options().checked()
     page.deleteLater()
 
     seen = []
     monkeypatch.setattr(export, "run_export", lambda options, feedback=None, stats=None: seen.append(options) or [])
-    processing.run("hezhang:exportmaps", {"WORKSPACE": ws, "PRODUCTS": [0, 2], "FORMAT": 1, "OUTPUT_FOLDER": out,
+    processing.run("hezhang:exportmaps", {"WORKSPACE": ws, "PRODUCTS": [0, 2, 3], "FORMAT": 1, "OUTPUT_FOLDER": out,
                                           "DPI": 150, "PAGE_SIZE": 1, "ONE_FILE_PER_PAGE": True, "IMAGERY": True,
-                                          "DATE": "2024-05-01"})
+                                          "DATE": "2024-05-01", "PATROL_START": "2024-04-01",
+                                          "PATROL_END": "2024-04-15", "PATROL_PROFILE": "akqi_2022"})
     from_algorithm = seen[0].checked()
     from_worker = ExportOptions.from_args(from_tab.to_args()).checked()
     assert from_tab == from_algorithm == from_worker == want
+
+
+@pytest.mark.gui
+def test_tab_refuses_a_patrol_period_ending_before_it_starts(qgis_app, tmp_path, monkeypatch):
+    """The Export tab starts nothing and says which days are wrong; the patrol period and
+    rules are enabled only while the patrol map is chosen."""
+    from qgis.PyQt.QtCore import QDate
+
+    from hezhang_plugin.gui.export_page import ExportPage
+
+    ws = str(tmp_path / "ws.gpkg")
+    page = ExportPage(None)
+    monkeypatch.setattr(type(page), "workspace", property(lambda self: ws))
+    assert not page.product_checks["patrols"].isChecked() and not page.patrol_start_edit.isEnabled()
+    page.product_checks["patrols"].setChecked(True)
+    assert page.patrol_start_edit.isEnabled() and page.patrol_profile_combo.isEnabled()
+    page.patrol_start_edit.setDate(QDate(2024, 6, 30))
+    page.patrol_end_edit.setDate(QDate(2024, 6, 1))
+    page.folder_widget.setFilePath(str(tmp_path / "out"))
+    assert page.start_export() is None and page.task is None
+    assert page.status_label.text() == ("The patrol period ends on 2024-06-01, before it starts on 2024-06-30: "
+                                        "give a last day on or after the first")
+    assert not (tmp_path / "out").exists()
+    page.deleteLater()
 
 
 @pytest.fixture(scope="module")

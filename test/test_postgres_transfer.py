@@ -128,8 +128,13 @@ def _styles(path):
 def _without_sources(styles):
     import re
 
-    return {k: re.sub(r'(name="LayerSource" type="QString" value=")[^"|]*\|layername=', r"\1|layername=", v)
-            for k, v in styles.items()}
+    # the file part of sources the style names: value maps' LayerSource, and (QGIS 3.40 and
+    # later) each relation's dataSource
+    out = {}
+    for k, v in styles.items():
+        v = re.sub(r'(name="LayerSource" type="QString" value=")[^"|]*\|layername=', r"\1|layername=", v)
+        out[k] = re.sub(r'(<relation [^>]*dataSource=")[^"|]*\|layername=', r"\1|layername=", v)
+    return out
 
 
 def test_round_trip_gpkg_postgres_gpkg_identical(demo_gpkg, pg_database, tmp_path):

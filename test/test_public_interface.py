@@ -24,7 +24,7 @@ ALGORITHMS = {
                                 ["OUTPUT"]),
     "hezhang:exportmaps": ([("WORKSPACE", False), ("PRODUCTS", False), ("FORMAT", False), ("OUTPUT_FOLDER", False),
                             ("DPI", True), ("PAGE_SIZE", True), ("ONE_FILE_PER_PAGE", True), ("IMAGERY", True),
-                            ("DATE", True)],
+                            ("DATE", True), ("PATROL_START", True), ("PATROL_END", True), ("PATROL_PROFILE", True)],
                            ["OUTPUT_FOLDER", "FILES"]),
     "hezhang:gcj02convert": ([("INPUT", False), ("DIRECTION", False), ("OUTPUT", False)], ["OUTPUT"]),
     "hezhang:importroster": ([("WORKSPACE", False), ("INPUT", False), ("MODE", False), ("VALID_ROWS_ONLY", True),
@@ -54,7 +54,7 @@ ALGORITHMS = {
 
 #: Enum options whose indexes models store (index → meaning, in order).
 ENUM_OPTIONS = {
-    ("hezhang:exportmaps", "PRODUCTS"): 3,  # coverage, atlas, boards
+    ("hezhang:exportmaps", "PRODUCTS"): 4,  # coverage, atlas, boards, patrol map (appended)
     ("hezhang:exportmaps", "FORMAT"): 3,  # PDF, PNG, SVG
     ("hezhang:exportmaps", "PAGE_SIZE"): 3,  # A3, A4, A0
     ("hezhang:importroster", "MODE"): 2,  # append, replace

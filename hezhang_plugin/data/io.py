@@ -228,11 +228,14 @@ def transaction(path: str) -> Iterator[ogr.DataSource]:
     from hezhang_plugin.data.gpkg import WorkspaceBusyError, WorkspaceError, check_writable, is_busy_error
 
     check_writable(path)
+    # GDAL's exceptions on for the transaction's own calls (they are scoped, and a generator
+    # cannot hold the scope across its yield): a failed COMMIT must raise, not return a code
     ds = ogr.Open(path, 1)
     if ds is None:
         raise OSError(f"cannot open {path}")
     try:
-        ds.StartTransaction()
+        with exceptions_on():
+            ds.StartTransaction()
     except RuntimeError as exc:
         _abandon(ds)
         if is_busy_error(exc):
@@ -246,7 +249,8 @@ def transaction(path: str) -> Iterator[ogr.DataSource]:
             raise WorkspaceBusyError(path) from exc
         raise
     try:
-        ds.CommitTransaction()
+        with exceptions_on():
+            ds.CommitTransaction()
     except RuntimeError as exc:
         _abandon(ds)
         if is_busy_error(exc):

@@ -887,21 +887,17 @@ def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
     import zipfile
 
     try:
-        con = sqlite3.connect(uris.sqlite_uri(gpkg_path, mode="ro"), uri=True)
-        try:
-            row = con.execute("SELECT content FROM qgis_projects WHERE name = ?", (PROJECT_NAME,)).fetchone()
-        finally:
-            con.close()
-        if row is None or not row[0]:
+        # read as every read of the workspace is (gpkg.connect_readonly): a WAL file in a
+        # folder the user may not write cannot be opened mode=ro (no -shm can be made)
+        data = gpkg.read_project_archive(gpkg_path, PROJECT_NAME)
+        if not data:
             return set()
-        content = row[0]
-        data = bytes.fromhex(content) if isinstance(content, str) else bytes(content)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             name = next((n for n in zf.namelist() if n.lower().endswith(".qgs")), None)
             if name is None:
                 return set()
             root = ET.fromstring(zf.read(name))  # noqa: S314  # nosec B314
-    except (sqlite3.Error, ValueError, zipfile.BadZipFile, ET.ParseError):
+    except (sqlite3.Error, OSError, ValueError, zipfile.BadZipFile, ET.ParseError):
         return set()
     files = set()
     for ds in root.iter("datasource"):

@@ -1,4 +1,4 @@
-"""The dock's Export tab: coverage map, town atlas and notice boards to PDF, PNG or SVG.
+"""The dock's Export tab: coverage map, town atlas, notice boards and patrol map to PDF, PNG or SVG.
 
 The tab builds one :class:`layout.options.ExportOptions` from its widgets and checks it
 before starting (the same checks as ``hezhang:exportmaps`` and the worker's command line).
@@ -36,7 +36,7 @@ from qgis.PyQt.QtWidgets import (
 
 from hezhang_plugin.gui.page import DockPage
 from hezhang_plugin.gui.tasks import keep_until_done
-from hezhang_plugin.layout.common import FORMATS, PAGE_CHOICES, PRODUCTS
+from hezhang_plugin.layout.common import DEFAULT_PRODUCTS, FORMATS, PAGE_CHOICES, PRODUCTS
 from hezhang_plugin.layout.options import DEFAULT_DPI, DPI_RANGE, ExportOptions
 from hezhang_plugin.log import get_logger
 
@@ -150,7 +150,8 @@ class ExportTask(QgsTask):
 
 
 class ExportPage(DockPage):
-    """Products, format, resolution, page size, as-of date and output folder; Export and Cancel."""
+    """Products, format, resolution, page size, as-of date, the patrol map's period and rule
+    profile, output folder; Export and Cancel."""
 
     export_finished = pyqtSignal(list)
 
@@ -168,16 +169,35 @@ class ExportPage(DockPage):
         self.product_checks = {}
         labels = {"coverage": self.tr("Coverage map (河长制一张图)"),
                   "atlas": self.tr("Town atlas (one page per town)"),
-                  "boards": self.tr("Notice boards (one page per segment)")}
+                  "boards": self.tr("Notice boards (one page per segment)"),
+                  "patrols": self.tr("Patrol map (one page per town: tracks over segments by compliance)")}
         for key in PRODUCTS:
             check = QCheckBox(labels[key])
             check.setObjectName(f"product_{key}")
-            check.setChecked(True)
-            check.toggled.connect(self._update_buttons)
+            check.setChecked(key in DEFAULT_PRODUCTS)
             self.product_checks[key] = check
             vbox.addWidget(check)
         layout.addWidget(box)
         form = QFormLayout()
+        # The patrol map's period (default: last month) and rule profile.
+        today = QDate.currentDate()
+        last_month = QDate(today.year(), today.month(), 1).addMonths(-1)
+        self.patrol_start_edit = QDateEdit(last_month)
+        self.patrol_start_edit.setObjectName("patrolMapStart")
+        self.patrol_end_edit = QDateEdit(last_month.addDays(last_month.daysInMonth() - 1))
+        self.patrol_end_edit.setObjectName("patrolMapEnd")
+        period = QHBoxLayout()
+        for edit in (self.patrol_start_edit, self.patrol_end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        period.addWidget(self.patrol_start_edit)
+        period.addWidget(QLabel("–"))
+        period.addWidget(self.patrol_end_edit)
+        self.patrol_profile_combo = QComboBox()
+        self.patrol_profile_combo.setObjectName("patrolMapProfile")
+        self.patrol_profile_combo.setToolTip(self.tr("The patrol rules the patrol map's compliance is judged by"))
+        for check in self.product_checks.values():
+            check.toggled.connect(self._update_buttons)
         self.format_combo = QComboBox()
         self.format_combo.setObjectName("formatCombo")
         for fmt in FORMATS:
@@ -201,6 +221,8 @@ class ExportPage(DockPage):
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
         self.as_of_edit.setToolTip(self.tr("The maps show the segments and chiefs current on this day"))
         form.addRow(self.tr("As of"), self.as_of_edit)
+        form.addRow(self.tr("Patrol period"), period)
+        form.addRow(self.tr("Patrol rules"), self.patrol_profile_combo)
         self.per_page_check = QCheckBox(self.tr("One PDF per town / segment"))
         self.per_page_check.setObjectName("perPageCheck")
         form.addRow("", self.per_page_check)
@@ -247,7 +269,32 @@ class ExportPage(DockPage):
         if self.workspace and self.path and (not current or current == self._auto_folder):
             self._auto_folder = os.path.join(os.path.dirname(self.path), "maps")
             self.folder_widget.setFilePath(self._auto_folder)
+        self._fill_profiles()
         self._update_buttons()
+
+    def on_changed(self) -> None:
+        self._fill_profiles()  # rule profiles may have been edited
+
+    def _fill_profiles(self) -> None:
+        """The workspace's patrol rule profiles, the default first; the choice is kept."""
+        from hezhang_plugin.core import patrol_rules as pr
+        from hezhang_plugin.data.backend import open_workspace
+        from hezhang_plugin.i18n import ui_language
+
+        chosen = self.patrol_profile_combo.currentData()
+        self.patrol_profile_combo.clear()
+        if not self.workspace:
+            return
+        try:
+            profiles = pr.profiles(open_workspace(self.workspace).read_attributes("patrol_rules"))
+        except Exception as exc:  # an unreadable workspace or no rules: the dock says so elsewhere
+            get_logger().info("export page: no patrol rule profiles: %s", exc)
+            return
+        zh = ui_language() == "zh"
+        for key, p in sorted(profiles.items(), key=lambda kv: (not kv[1]["is_default"], kv[0])):
+            self.patrol_profile_combo.addItem((p["name"] if zh else p["name_en"]) or key, key)
+        if chosen is not None and self.patrol_profile_combo.findData(chosen) >= 0:
+            self.patrol_profile_combo.setCurrentIndex(self.patrol_profile_combo.findData(chosen))
 
     def on_teardown(self) -> None:
         task, self.task = self.task, None
@@ -262,6 +309,9 @@ class ExportPage(DockPage):
     def _update_buttons(self, *_args) -> None:
         running = self.task is not None
         ready = bool(self.workspace and self.selected_products() and self.folder_widget.filePath())
+        patrols = self.product_checks["patrols"].isChecked()
+        for widget in (self.patrol_start_edit, self.patrol_end_edit, self.patrol_profile_combo):
+            widget.setEnabled(patrols)
         self.export_button.setEnabled(ready and not running)
         self.cancel_button.setEnabled(running)
 
@@ -274,7 +324,10 @@ class ExportPage(DockPage):
             fmt=self.format_combo.currentData(), folder=self.folder_widget.filePath(), dpi=self.dpi_spin.value(),
             page_size=self.page_combo.currentData(), one_file_per_page=self.per_page_check.isChecked(),
             imagery=self.imagery_check.isChecked(),
-            as_of=self.as_of_edit.date().toString(Qt.DateFormat.ISODate))
+            as_of=self.as_of_edit.date().toString(Qt.DateFormat.ISODate),
+            patrol_start=self.patrol_start_edit.date().toString(Qt.DateFormat.ISODate),
+            patrol_end=self.patrol_end_edit.date().toString(Qt.DateFormat.ISODate),
+            patrol_profile=self.patrol_profile_combo.currentData())
 
     def start_export(self) -> Optional[ExportTask]:
         """Check the options and start the export task (None when nothing was started: no

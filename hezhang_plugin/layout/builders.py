@@ -1,4 +1,4 @@
-"""The three print layouts, built from QGIS layout items in a workspace project.
+"""The print layouts (the patrol map's in :mod:`patrolmap`), built from QGIS layout items in a workspace project.
 
 Every per-page text of the town atlas and of the notice boards is a QGIS expression
 evaluated on the atlas feature (labels, attribute tables from relations), so a layout a
@@ -136,6 +136,9 @@ def prepare_themes(project: QgsProject, content: MapContent, imagery: bool = Fal
     rasters = c.imagery_layers(project) if imagery else []
     c.set_theme(project, c.THEME_COVERAGE, shown + rasters, {seg.id(): c.STYLE_BY_TOWN})
     c.set_theme(project, c.THEME_BOARDS, shown, {seg.id(): c.STYLE_BOARD, units.id(): c.STYLE_BOARD})
+    from hezhang_plugin.layout import patrolmap
+
+    patrolmap.prepare_theme(project, lyr)
 
 
 def _add_centroid_label_style(units, name: str) -> None:
@@ -554,11 +557,20 @@ def build_boards(project: QgsProject, content: MapContent) -> QgsPrintLayout:
     return layout
 
 
-BUILDERS = {"coverage": build_coverage, "atlas": build_town_atlas, "boards": build_boards}
+def build_patrol_map(project: QgsProject, content: MapContent, page: str = c.DEFAULT_PAGE) -> QgsPrintLayout:
+    """The patrol map (:mod:`layout.patrolmap`): one page per town."""
+    from hezhang_plugin.layout import patrolmap
+
+    return patrolmap.build_patrol_map(project, content, page)
+
+
+BUILDERS = {"coverage": build_coverage, "atlas": build_town_atlas, "boards": build_boards,
+            "patrols": build_patrol_map}
 
 
 def layout_name(product: str, page: str = c.DEFAULT_PAGE) -> str:
-    base = {"coverage": c.LAYOUT_COVERAGE, "atlas": c.LAYOUT_ATLAS, "boards": c.LAYOUT_BOARDS}[product]
+    base = {"coverage": c.LAYOUT_COVERAGE, "atlas": c.LAYOUT_ATLAS, "boards": c.LAYOUT_BOARDS,
+            "patrols": c.LAYOUT_PATROLS}[product]
     return base if product == "boards" or page == c.DEFAULT_PAGE else f"{base} {page}"
 
 
@@ -566,5 +578,5 @@ def quoted(value) -> str:
     return QgsExpression.quotedValue(value)
 
 
-__all__ = ["BUILDERS", "build_coverage", "build_town_atlas", "build_boards", "fill_coverage",
+__all__ = ["BUILDERS", "build_coverage", "build_town_atlas", "build_boards", "build_patrol_map", "fill_coverage",
            "prepare_themes", "layout_name", "QgsLayoutItemPage"]

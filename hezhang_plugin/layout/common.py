@@ -33,7 +33,9 @@ PAGE_SIZES = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "A0": (1189.0, 841.0)}
 DEFAULT_PAGE = "A3"
 #: The products, formats and page sizes offered, in the order the algorithm and the Export
 #: tab list them (the algorithm's enum indexes follow this order).
-PRODUCTS = ("coverage", "atlas", "boards")
+PRODUCTS = ("coverage", "atlas", "boards", "patrols")
+#: The products exported when none are named (the patrol map needs a period: asked for).
+DEFAULT_PRODUCTS = ("coverage", "atlas", "boards")
 FORMATS = ("pdf", "png", "svg")
 PAGE_CHOICES = (DEFAULT_PAGE, "A4", "A0")
 #: A notice board is 1.5 m x 1.0 m; its page keeps those proportions at this scale.
@@ -43,16 +45,24 @@ BOARD_SCALE = 0.3
 LAYOUT_COVERAGE = "河长制一张图"
 LAYOUT_ATLAS = "河长制分镇图集"
 LAYOUT_BOARDS = "河长公示牌"
+LAYOUT_PATROLS = "河长巡河情况图"
 THEME_COVERAGE = "hezhang_coverage"
 THEME_BOARDS = "hezhang_boards"
+THEME_PATROLS = "hezhang_patrols"
 STYLE_BY_TOWN = "hezhang_by_town"
 STYLE_BOARD = "hezhang_board"
+STYLE_PATROL = "hezhang_patrol"
 
 #: Segment colours by town on the maps; red is kept for uncovered segments.
 TOWN_LINE_COLOURS = ["#1f5fa8", "#2e8b57", "#8e44ad", "#d4810b", "#0f8b8d", "#8c564b", "#c2185b",
                      "#4b6cb7", "#6b8e23"]
 UNCOVERED_COLOUR = "#e02020"
 BOARD_BLUE = "#0b4ea2"
+#: Segment colours of the patrol map by compliance status (core.patrol_compliance.STATUSES),
+#: and "free" for a segment that owed no patrol in the period.
+PATROL_STATUS_COLOURS = {"ok": "#1a9641", "short": "#f39c12", "none": "#d7191c", "free": "#a6a6a6"}
+#: Patrol tracks on the patrol map: counted by the compliance, or not.
+PATROL_TRACK_COLOURS = {"counted": "#0b2d8c", "not_counted": "#6a3d9a"}
 
 _FONT_WARNED = False
 

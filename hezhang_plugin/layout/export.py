@@ -1,4 +1,4 @@
-"""Export the coverage map, the town atlas and the notice boards (PDF, PNG, SVG).
+"""Export the coverage map, the town atlas, the notice boards and the patrol map (PDF, PNG, SVG).
 
 This module runs an export from start to end; its parts live beside it:
 
@@ -83,7 +83,8 @@ __all__ = [
 # ---------------------------------------------------------------- products
 
 def _file_stem(product: str, district_code: str) -> str:
-    return {"coverage": "coverage", "atlas": "town_atlas", "boards": "notice_boards"}[product] + \
+    return {"coverage": "coverage", "atlas": "town_atlas", "boards": "notice_boards",
+            "patrols": "patrol_map"}[product] + \
         f"_{district_code[:6]}"
 
 
@@ -165,16 +166,18 @@ def open_project(workspace_path: str, isolated: bool = False):
     return prj, True
 
 
-def export_products(workspace_path: str, products: Sequence[str] = PRODUCTS, fmt: str = "pdf",
+def export_products(workspace_path: str, products: Sequence[str] = c.DEFAULT_PRODUCTS, fmt: str = "pdf",
                     out_folder: Optional[str] = None, feedback=None, dpi: int = 300,
                     page_size: str = c.DEFAULT_PAGE, one_file_per_page: bool = False,
                     parallel: Optional[int] = None, rebuild: bool = False, imagery: bool = False,
                     save_project: bool = True, stats: Optional[ExportStats] = None,
-                    isolated: bool = False, as_of: Optional[str] = None) -> list[str]:
+                    isolated: bool = False, as_of: Optional[str] = None, patrol_start: Optional[str] = None,
+                    patrol_end: Optional[str] = None, patrol_profile: Optional[str] = None) -> list[str]:
     """:func:`run_export` with the options given one by one (``parallel`` is
     :attr:`ExportOptions.workers`); returns the files written."""
     options = ExportOptions(workspace_path, tuple(products), fmt, out_folder, dpi, page_size, one_file_per_page,
-                            imagery, as_of, parallel, rebuild, save_project, isolated)
+                            imagery, as_of, parallel, rebuild, save_project, isolated, patrol_start, patrol_end,
+                            patrol_profile)
     return run_export(options, feedback, stats)
 
 
@@ -186,7 +189,8 @@ def run_export(options: ExportOptions, feedback=None, stats: Optional[ExportStat
     stored in the workspace's project (unless ``save_project`` is False, or the workspace
     is the project open in QGIS, which the user saves) and written as .qpt templates into
     ``folder/templates``; parallel workers render from those templates. ``as_of`` is set as
-    the layout variable ``hezhang_as_of`` of every layout for the export only. Raises
+    the layout variable ``hezhang_as_of`` of every layout for the export only, and the patrol
+    map's period, profile and compliance (:func:`patrolmap.patrol_variables`) likewise. Raises
     :class:`ExportError` (bad options, a product that cannot be made), :class:`Canceled`,
     and ``WorkspaceError`` for a workspace that cannot be read.
     """
@@ -196,6 +200,19 @@ def run_export(options: ExportOptions, feedback=None, stats: Optional[ExportStat
     c.check_cjk_font(feedback)
     stats = stats if stats is not None else ExportStats()
     info = ws.check_workspace(workspace_path)
+    variables = {validity.AS_OF_VARIABLE: options.as_of} if options.as_of else {}
+    if "patrols" in options.products:
+        # Before any layout is built or stored: an unknown profile stops the export here.
+        from hezhang_plugin.layout.patrolmap import has_patrols, patrol_variables
+
+        if feedback is not None:
+            feedback.pushInfo(tr("Checking patrols from {0} to {1}…").format(options.patrol_start, options.patrol_end))
+        variables.update(patrol_variables(workspace_path, options.patrol_start, options.patrol_end,
+                                          options.patrol_profile))
+        if feedback is not None and not has_patrols(workspace_path):
+            feedback.reportError(tr("The workspace holds no patrol record yet: on the patrol map every segment "
+                                    "that owes patrols shows as not patrolled. Import the chiefs' tracks first "
+                                    "(Patrols tab or hezhang:importpatrols)."), False)
     project, owned = open_project(workspace_path, options.isolated)
     try:
         on = dates.to_date(options.as_of) if options.as_of else None
@@ -223,7 +240,6 @@ def run_export(options: ExportOptions, feedback=None, stats: Optional[ExportStat
                 get_logger().info("layouts not stored in %s: %s", workspace_path, exc)
                 stored = False
         templates = {p: save_template(lay, os.path.join(out_folder, "templates")) for p, lay in layouts.items()}
-        variables = {validity.AS_OF_VARIABLE: options.as_of} if options.as_of else {}
         files: list[str] = []
         log = get_logger()
         with layout_variables(layouts.values(), variables):

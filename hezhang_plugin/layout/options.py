@@ -30,8 +30,8 @@ class ExportOptions:
     """An export of a workspace's maps.
 
     - ``workspace``: a GeoPackage path or a PostgreSQL workspace ``service=NAME``;
-    - ``products``: keys of :data:`layout.common.PRODUCTS` ("coverage", "atlas", "boards"),
-      exported in this order;
+    - ``products``: keys of :data:`layout.common.PRODUCTS` ("coverage", "atlas", "boards",
+      "patrols"), exported in this order; default :data:`layout.common.DEFAULT_PRODUCTS`;
     - ``fmt``: "pdf", "png" or "svg";
     - ``folder``: output folder (default: ``maps`` beside a GeoPackage workspace; required
       for a PostgreSQL one);
@@ -42,6 +42,11 @@ class ExportOptions:
     - ``imagery``: the 遥感影像 group's rasters under the coverage map and the town atlas;
     - ``as_of``: the date the maps show (who is responsible, which segments are current),
       ISO ``YYYY-MM-DD``; ``None``: today;
+    - ``patrol_start``, ``patrol_end``: the period of the patrol map (ISO dates, inclusive);
+      both empty: the calendar month before the as-of date (before today without one);
+    - ``patrol_profile``: the patrol rule profile of the patrol map (a key or name of the
+      workspace's patrol_rules, checked when the export reads the workspace); empty: the
+      workspace's default profile;
     - ``workers``: processes rendering a large atlas (this one included); ``None``: by the
       number of pages and cores; 1: this process only;
     - ``rebuild``: build the layouts anew even where the project holds them;
@@ -50,7 +55,7 @@ class ExportOptions:
     """
 
     workspace: str
-    products: tuple = c.PRODUCTS
+    products: tuple = c.DEFAULT_PRODUCTS
     fmt: str = "pdf"
     folder: Optional[str] = None
     dpi: int = DEFAULT_DPI
@@ -62,6 +67,9 @@ class ExportOptions:
     rebuild: bool = False
     save_project: bool = True
     isolated: bool = False
+    patrol_start: Optional[str] = None
+    patrol_end: Optional[str] = None
+    patrol_profile: Optional[str] = None
 
     def replace(self, **changes) -> ExportOptions:
         return dataclasses.replace(self, **changes)
@@ -80,7 +88,7 @@ class ExportOptions:
             raise ExportError(tr("Choose at least one product"))
         unknown = [p for p in products if p not in c.PRODUCTS]
         if unknown:
-            raise ExportError(tr("Unknown product {0}: use coverage, atlas or boards").format(unknown[0]))
+            raise ExportError(tr("Unknown product {0}: use coverage, atlas, boards or patrols").format(unknown[0]))
         if self.page_size not in c.PAGE_SIZES:
             raise ExportError(tr("Unknown page size {0}: use A4, A3 or A0").format(self.page_size))
         if not isinstance(self.dpi, int) or not DPI_RANGE[0] <= self.dpi <= DPI_RANGE[1]:
@@ -90,6 +98,7 @@ class ExportOptions:
             as_of = dates.parse_date(self.as_of)
             if as_of is None:
                 raise ExportError(tr("{0} is not a date: give the as-of date as YYYY-MM-DD").format(self.as_of))
+        start, end = self._patrol_period(as_of) if "patrols" in products else (None, None)
         if self.workers is not None and (not isinstance(self.workers, int) or self.workers < 1):
             raise ExportError(tr("Processes {0}: use 1 or more").format(self.workers))
         if not self.workspace:
@@ -98,7 +107,33 @@ class ExportOptions:
         if not self.folder and not os.path.isabs(workspace):
             raise ExportError(tr("Give an output folder"))
         folder = os.path.abspath(self.folder or os.path.join(os.path.dirname(workspace), "maps"))
-        return self.replace(workspace=workspace, products=products, fmt=fmt, folder=folder, as_of=as_of)
+        profile = (self.patrol_profile or "").strip() or None
+        return self.replace(workspace=workspace, products=products, fmt=fmt, folder=folder, as_of=as_of,
+                            patrol_start=start, patrol_end=end, patrol_profile=profile)
+
+    def _patrol_period(self, as_of: Optional[str]) -> tuple[str, str]:
+        """(first, last) day of the patrol map's period, ISO; :class:`ExportError` naming
+        the day that is wrong."""
+        import datetime as dt
+
+        given = [v not in (None, "") for v in (self.patrol_start, self.patrol_end)]
+        if not any(given):
+            first_of_month = (dates.to_date(as_of) if as_of else dt.date.today()).replace(day=1)
+            last = first_of_month - dt.timedelta(days=1)
+            return last.replace(day=1).isoformat(), last.isoformat()
+        if not all(given):
+            raise ExportError(tr("Give both the first and the last day of the patrol period"))
+        start, end = dates.parse_date(self.patrol_start), dates.parse_date(self.patrol_end)
+        if start is None:
+            raise ExportError(tr("{0} is not a date: give the first day of the patrol period as "
+                                 "YYYY-MM-DD").format(self.patrol_start))
+        if end is None:
+            raise ExportError(tr("{0} is not a date: give the last day of the patrol period as "
+                                 "YYYY-MM-DD").format(self.patrol_end))
+        if end < start:
+            raise ExportError(tr("The patrol period ends on {1}, before it starts on {0}: give a last day on or "
+                                 "after the first").format(start, end))
+        return start, end
 
     def prepare_folder(self) -> str:
         """The output folder, created when missing; :class:`ExportError` when it cannot be
@@ -128,6 +163,12 @@ class ExportOptions:
             args.append("--imagery")
         if self.as_of:
             args += ["--as-of", self.as_of]
+        if self.patrol_start:
+            args += ["--patrol-start", self.patrol_start]
+        if self.patrol_end:
+            args += ["--patrol-end", self.patrol_end]
+        if self.patrol_profile:
+            args += ["--patrol-profile", self.patrol_profile]
         if self.workers is not None:
             args += ["--workers", str(self.workers)]
         if self.rebuild:
@@ -140,7 +181,8 @@ class ExportOptions:
     def argument_parser(cls, prog: str = "python -m hezhang_plugin.layout.worker export") -> argparse.ArgumentParser:
         ap = argparse.ArgumentParser(prog=prog)
         ap.add_argument("--workspace", required=True, help="a GeoPackage path or service=NAME")
-        ap.add_argument("--products", default=",".join(c.PRODUCTS), help="comma-separated: " + ", ".join(c.PRODUCTS))
+        ap.add_argument("--products", default=",".join(c.DEFAULT_PRODUCTS),
+                        help="comma-separated: " + ", ".join(c.PRODUCTS))
         ap.add_argument("--format", default="pdf", help="pdf, png or svg")
         ap.add_argument("--out", help="output folder (default: maps beside the workspace)")
         ap.add_argument("--dpi", type=int, default=DEFAULT_DPI)
@@ -148,6 +190,9 @@ class ExportOptions:
         ap.add_argument("--one-file-per-page", action="store_true")
         ap.add_argument("--imagery", action="store_true")
         ap.add_argument("--as-of", help="the date the maps show, YYYY-MM-DD (default: today)")
+        ap.add_argument("--patrol-start", help="first day of the patrol map's period, YYYY-MM-DD")
+        ap.add_argument("--patrol-end", help="last day of the patrol map's period, YYYY-MM-DD")
+        ap.add_argument("--patrol-profile", help="patrol rule profile of the patrol map (default: the workspace's)")
         ap.add_argument("--workers", type=int, help="processes for a large atlas (default: by pages and cores)")
         ap.add_argument("--rebuild", action="store_true", help="build the layouts anew")
         ap.add_argument("--no-save-project", action="store_true", help="do not store the layouts in the workspace")
@@ -160,6 +205,7 @@ class ExportOptions:
         return cls(workspace=a.workspace, products=tuple(p for p in a.products.split(",") if p), fmt=a.format,
                    folder=a.out, dpi=a.dpi, page_size=a.page_size, one_file_per_page=a.one_file_per_page,
                    imagery=a.imagery, as_of=a.as_of, workers=a.workers, rebuild=a.rebuild,
+                   patrol_start=a.patrol_start, patrol_end=a.patrol_end, patrol_profile=a.patrol_profile,
                    save_project=not a.no_save_project)
 
 

@@ -14,7 +14,7 @@ import os
 from contextlib import contextmanager
 from typing import Callable, Optional
 
-from qgis.core import QgsLayoutExporter, QgsLayoutItemMap, QgsLayoutObject
+from qgis.core import QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutObject
 
 from hezhang_plugin.core import gdalerrors
 from hezhang_plugin.layout.errors import ExportError, tr
@@ -187,6 +187,7 @@ def resolved_map_themes(layout, enabled: bool = True):
                 item.setFollowVisibilityPreset(False)
                 item.setLayers(layers)
             item.setKeepLayerStyles(False)
+        _refresh_legends(layout)
         yield True
     finally:
         for item, follow, name, layers, keep in saved:
@@ -196,6 +197,20 @@ def resolved_map_themes(layout, enabled: bool = True):
             item.setFollowVisibilityPreset(follow)
         for layer in applied:
             layer.styleManager().restoreOverrideStyle()
+        _refresh_legends(layout)
+
+
+def _refresh_legends(layout) -> None:
+    """Legend entries built again from the layers' styles as they are now. A legend keeps
+    the entries it built from a layer's style; QGIS 3.40 and later do not rebuild them when
+    the style is overridden (3.22 did, when its map's theme changed), so a legend would list
+    the workspace style's classes instead of the map's."""
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItemLegend):
+            model = item.model()
+            for node in model.rootGroup().findLayers():
+                model.refreshLayerLegend(node)
+            item.adjustBoxSize()
 
 
 # ---------------------------------------------------------------- variables of one export

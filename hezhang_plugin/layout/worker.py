@@ -15,7 +15,8 @@ writes them to one PDF.
 Both report ``PAGE n`` lines on stdout as pages are done and ``RSS kb`` (peak memory) at the end.
 
 ``python -m hezhang_plugin.layout.worker export --workspace WS --out FOLDER [--products
-coverage,atlas,boards --format pdf --dpi 300 --page-size A3 --as-of 2024-05-01 …]`` runs a
+coverage,atlas,boards,patrols --format pdf --dpi 300 --page-size A3 --as-of 2024-05-01
+--patrol-start 2024-05-01 --patrol-end 2024-05-31 --patrol-profile henan_2018 …]`` runs a
 whole export (the dock's background task uses it, so QGIS desktop's own project is never
 touched from a thread); its arguments are :class:`layout.options.ExportOptions`'
 (``to_args``/``from_args``). It reports ``PROGRESS p``, ``INFO text``, ``WARNING text`` and
@@ -134,10 +135,12 @@ def run_export(options) -> int:
     app = QgsApplication([], False)
     app.initQgis()
     try:
-        from hezhang_plugin import startup
+        from hezhang_plugin import i18n, startup
         from hezhang_plugin.layout.export import run_export as export
 
         startup.configure_proj()
+        # Messages (a refused option, an unknown rule profile) in the language QGIS runs in.
+        translator = i18n.install_translator()  # noqa: F841 - kept installed until the export ends
 
         files = export(options, _LineFeedback())
         for f in files:

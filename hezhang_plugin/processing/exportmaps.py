@@ -1,4 +1,4 @@
-"""hezhang:exportmaps — coverage map, town atlas and notice boards to PDF, PNG or SVG."""
+"""hezhang:exportmaps — coverage map, town atlas, notice boards and patrol map to PDF, PNG or SVG."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
@@ -35,7 +36,11 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         "per town / segment named by code; PNG and SVG give one file per page. The layouts are "
         "stored in the workspace's project and as .qpt templates in OUTPUT_FOLDER/templates, "
         "so they can be restyled in the layout designer and exported again. DATE: the day the maps "
-        "show (current segments and appointments on that day; empty: today).")
+        "show (current segments and appointments on that day; empty: today). The patrol map "
+        "(one page per town with segments) draws the patrol tracks of PATROL_START to PATROL_END "
+        "over the segments coloured by patrol compliance under PATROL_PROFILE (as "
+        "hezhang:checkpatrols finds it: met, too few, no valid patrol, no patrol owed); without a "
+        "period, the month before the as-of date; without a profile, the workspace's default.")
 
     def flags(self):
         # Layout expressions resolve layers through the project instance (QGIS 3.22).
@@ -45,7 +50,8 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         self.addParameter(WorkspaceParameter("WORKSPACE", self.tr("Workspace")))
         self.addParameter(QgsProcessingParameterEnum(
             "PRODUCTS", self.tr("Products"),
-            options=[self.tr("Coverage map"), self.tr("Town atlas"), self.tr("Notice boards")],
+            options=[self.tr("Coverage map"), self.tr("Town atlas"), self.tr("Notice boards"),
+                     self.tr("Patrol map")],
             allowMultiple=True, defaultValue=[0, 1, 2]))
         self.addParameter(QgsProcessingParameterEnum(
             "FORMAT", self.tr("Format"), options=["PDF", "PNG", "SVG"], defaultValue=0))
@@ -64,6 +70,14 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
         self.addParameter(QgsProcessingParameterDateTime(
             "DATE", self.tr("As-of date of the maps (empty: today)"), QgsProcessingParameterDateTime.Date,
             optional=True))
+        self.addParameter(QgsProcessingParameterDateTime(
+            "PATROL_START", self.tr("Patrol map: first day of the period (empty: the month before the as-of date)"),
+            QgsProcessingParameterDateTime.Date, optional=True))
+        self.addParameter(QgsProcessingParameterDateTime(
+            "PATROL_END", self.tr("Patrol map: last day of the period"), QgsProcessingParameterDateTime.Date,
+            optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "PATROL_PROFILE", self.tr("Patrol map: rule profile (empty: the default)"), optional=True))
         self.addOutput(QgsProcessingOutputMultipleLayers("FILES", self.tr("Files written")))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -80,7 +94,10 @@ class ExportMapsAlgorithm(HezhangAlgorithm):
             page_size=PAGE_KEYS[self.parameterAsEnum(parameters, "PAGE_SIZE", context)],
             one_file_per_page=self.parameterAsBool(parameters, "ONE_FILE_PER_PAGE", context),
             imagery=self.parameterAsBool(parameters, "IMAGERY", context),
-            as_of=self._date(parameters, "DATE", context))
+            as_of=self._date(parameters, "DATE", context),
+            patrol_start=self._date(parameters, "PATROL_START", context),
+            patrol_end=self._date(parameters, "PATROL_END", context),
+            patrol_profile=self.parameterAsString(parameters, "PATROL_PROFILE", context) or None)
         try:
             files = run_export(options, feedback)
         except Canceled as exc:

@@ -685,6 +685,38 @@ def chiefs_badges(result: CheckResult) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class SegmentStatus:
+    """A segment's patrol compliance over a check, for a map: ``status`` 'ok' when every
+    row on the segment (every chief and period owed) is met, 'none' when no row has a valid
+    patrol, else 'short' (owed in part); ``required``: the patrols its rows require;
+    ``valid``: those that count towards them (each row's valid patrols up to its required
+    count)."""
+
+    status: str
+    valid: int
+    required: int
+
+
+def segment_statuses(result: CheckResult) -> dict[str, SegmentStatus]:
+    """Seg code → :class:`SegmentStatus` from the check's rows; segments that owed nothing
+    in the range have no entry."""
+    rows: dict[str, list] = defaultdict(list)
+    for r in result.rows:
+        rows[r.seg_code].append(r)
+    out = {}
+    for code, group in rows.items():
+        valid = sum(min(r.valid, r.required) for r in group)
+        if all(r.status == "ok" for r in group):
+            status = "ok"
+        elif not any(r.valid for r in group):
+            status = "none"
+        else:
+            status = "short"
+        out[code] = SegmentStatus(status, valid, sum(r.required for r in group))
+    return out
+
+
 def group_rows(result: CheckResult, rows: Optional[Iterable] = None) -> dict:
     """Rows grouped town code → village (or the town itself) code → chief id → [rows], by
     the unit of each row's segment."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
 from hezhang_plugin.core import schema
+from hezhang_plugin.core.gdalerrors import gdal_exceptions
 from hezhang_plugin.data import gpkg
 from hezhang_plugin.data.gpkg import WorkspaceError
 from hezhang_plugin.data.postgres import connection, ddl, project_store
@@ -331,6 +332,7 @@ def _ogr_value(f: schema.Field, value: Any) -> Any:
     return value
 
 
+@gdal_exceptions  # a failed insert or COMMIT raises rather than returning a code
 def _copy_layer_to_gpkg(con, ds, lyr: schema.Layer, check: Callable[[], None]) -> int:
     from osgeo import ogr
 
