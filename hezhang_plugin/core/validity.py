@@ -19,6 +19,7 @@ importing QGIS. Dates are compared as ISO text (see :mod:`hezhang_plugin.core.da
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Mapping, Optional
 
 from hezhang_plugin.core import dates
@@ -42,10 +43,24 @@ def _iso(value) -> Optional[str]:
     return dates.parse_date(value)
 
 
+@lru_cache(maxsize=256)
+def _checked_text(value: str) -> Optional[str]:
+    return dates.parse_date(value)
+
+
+def _day(date) -> Optional[str]:
+    """The date asked about, checked in full (2024-02-30 is not a date); the rows' own bounds
+    take :func:`_iso`'s fast path (they were checked when written)."""
+    if date is None or date == "":
+        return None
+    return _checked_text(date) if isinstance(date, str) else dates.parse_date(date)
+
+
 def is_current(row: Mapping, date) -> bool:
     """True when ``row`` (with ``valid_from``/``valid_to``, ISO text, dates or empty) holds on
-    ``date`` (ISO text or a date): ``valid_from ≤ date ≤ valid_to``, empty bounds open."""
-    day = _iso(date)
+    ``date`` (ISO text or a date): ``valid_from ≤ date ≤ valid_to``, empty bounds open.
+    Raises ValueError when ``date`` is not a date."""
+    day = _day(date)
     if day is None:
         raise ValueError(f"{date!r} is not a date")
     start = _iso(row.get(VALID_FROM))
@@ -56,7 +71,9 @@ def is_current(row: Mapping, date) -> bool:
 def current_rows(rows: Iterable[Mapping], date=None) -> list:
     """The rows current on ``date`` (default: today); :func:`is_current` is evaluated once per
     distinct pair of bounds (a table has few)."""
-    day = _iso(date) if date is not None else dates.today()
+    day = _day(date) if date is not None else dates.today()
+    if day is None:
+        raise ValueError(f"{date!r} is not a date")
     memo: dict = {}
     out = []
     for r in rows:
@@ -86,8 +103,11 @@ def end_date(row_start, successor_start) -> str:
 def open_on(row: Mapping, date) -> bool:
     """True when ``row`` has not ended before ``date`` (empty ``valid_to`` or ``valid_to ≥ date``);
     the rows a change starting on ``date`` must end or leave alone."""
+    day = _day(date)
+    if day is None:
+        raise ValueError(f"{date!r} is not a date")
     end = _iso(row.get(VALID_TO))
-    return end is None or end >= _iso(date)
+    return end is None or end >= day
 
 
 def expression(date_expr: str = TODAY_EXPR, valid_from: str = VALID_FROM, valid_to: str = VALID_TO) -> str:
@@ -114,7 +134,7 @@ def sqlite_condition(day_param: str = ":day", table: str = "") -> str:
 
 def date_literal(date) -> str:
     """QGIS expression text for a fixed date: ``to_date('2024-07-01')``."""
-    day = _iso(date)
+    day = _day(date)
     if day is None:
         raise ValueError(f"{date!r} is not a date")
     return f"to_date('{day}')"

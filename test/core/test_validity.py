@@ -99,3 +99,19 @@ def test_current_rows_default_to_today():
     rows = [{"valid_from": "2000-01-01", "valid_to": None}, {"valid_from": None, "valid_to": "2001-01-01"},
             {"valid_from": "2999-01-01"}, {"valid_from": "2000-01-01", "valid_to": None}]
     assert validity.current_rows(rows) == [rows[0], rows[3]]
+
+
+@pytest.mark.parametrize("day", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31"])
+def test_an_impossible_date_asked_about_is_refused(day):
+    """The date asked about is checked in full (the fast path for ISO-shaped text once let
+    2024-02-30 through, which dates.parse_date refuses)."""
+    row = {"valid_from": "2024-01-01", "valid_to": None}
+    with pytest.raises(ValueError, match="not a date"):
+        validity.is_current(row, day)
+    with pytest.raises(ValueError, match="not a date"):
+        validity.current_rows([row], day)
+    with pytest.raises(ValueError, match="not a date"):
+        validity.open_on(row, day)
+    with pytest.raises(ValueError, match="not a date"):
+        validity.date_literal(day)
+    assert validity.is_current(row, "2024-02-29")  # a leap day is a date
