@@ -221,7 +221,9 @@ class HezhangDock(QgsDockWidget):
         # Shared (PostgreSQL) layers: after a save refused for a conflict, offer to reapply.
         self.conflicts = ConflictWatcher(self)
         self._project = QgsProject.instance()
-        #: A project QGIS read itself had no map view of its own: show the district.
+        #: QGIS read a project itself (readProject, not the dock's own open) ...
+        self._read_by_qgis = False
+        #: ... that keeps no map view of its own: show the district.
         self._zoom_after_read = False
         self._project.readProject.connect(self._project_was_read)
         self._project.cleared.connect(self._on_project_cleared)
@@ -317,6 +319,7 @@ class HezhangDock(QgsDockWidget):
     def _project_was_read(self, *args) -> None:
         # readProject is emitted while QgsProject.read() is still resolving the project; the
         # pages' loading tasks must not read the layers' files before it has returned.
+        self._read_by_qgis = True
         self._zoom_after_read = not args or not stored_view(args[0])
         QTimer.singleShot(0, self._on_project_read)
 
@@ -347,10 +350,10 @@ class HezhangDock(QgsDockWidget):
             # Read by QGIS itself (Recent Projects, Open Project): a workspace project keeps no
             # map view, so the map would stay wherever it was (1:1 after start-up).
             canvas = self.iface.mapCanvas() if self.iface is not None else None
-            if self._zoom_after_read or (canvas is not None and canvas.extent().isEmpty()):
+            if self._read_by_qgis and (self._zoom_after_read or (canvas is not None and canvas.extent().isEmpty())):
                 self.zoom_to_district()
             self.workspace_changed.emit(self.info.path)
-        self._zoom_after_read = False
+        self._read_by_qgis = self._zoom_after_read = False
 
     def _on_project_cleared(self) -> None:
         self.info = None
@@ -483,7 +486,7 @@ class HezhangDock(QgsDockWidget):
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(
                 os.path.basename(path)))
             return False
-        self._zoom_after_read = False  # zoomed here, once
+        self._read_by_qgis = self._zoom_after_read = False  # zoomed here, once
         self._on_project_read()
         self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.MessageLevel.Success)
@@ -502,7 +505,7 @@ class HezhangDock(QgsDockWidget):
         if not ok:
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(info.path))
             return False
-        self._zoom_after_read = False  # zoomed here, once
+        self._read_by_qgis = self._zoom_after_read = False  # zoomed here, once
         self._on_project_read()
         self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(info.path), Qgis.Success)
