@@ -14,6 +14,7 @@ QGIS). The shapely wheels are therefore limited to the series whose GEOS matches
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import metadata
 
@@ -40,7 +41,24 @@ def os_geos_version():
     return int(major), int(minor)
 
 
+def os_shapely_fits() -> bool:
+    """True when the OS's own shapely is a shapely 2 on the OS's GEOS: pip need not add one.
+    Debian unstable's python3-shapely 2.2 calls itself "0+unknown", which pip takes for a
+    missing shapely and replaces by a wheel carrying another GEOS than QGIS's."""
+    try:
+        import shapely
+    except ImportError:
+        return False
+    if os.path.realpath(shapely.__file__).startswith(os.path.realpath(sys.prefix) + os.sep):
+        return False  # .venv's own, installed by an earlier run
+    return hasattr(shapely, "from_wkb") and tuple(shapely.geos_version[:2]) == os_geos_version()
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--groups"]:
+        # the pip dependency groups besides dev: shapely unless the OS's fits
+        sys.stdout.write("" if os_shapely_fits() else "--group shapely\n")
+        return 0
     for name in BUILT_AGAINST:
         try:
             version = metadata.version(name)

@@ -5,7 +5,7 @@
 - NDWI of a 4-band scene: hezhang.overlays.rasters.compute_ndwi (GDAL + numpy, blocks)
   versus QGIS's own raster calculator (QgsRasterCalculator) on the same file.
 
-Each case runs in a fresh subprocess so its peak RSS (ru_maxrss) is its own.
+Each case runs in a fresh subprocess so its peak RSS (VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -143,26 +142,60 @@ def _run(case, arg):
 
 
 def main(quick: bool) -> str:
+    sys.path.insert(0, HERE)
+    from common import alternate, load_text
+
+    repeats = 1 if quick else 3
     lines = ["## Overlays: GCJ-02 conversion and NDWI", "",
+             "Hezhang and its peer run alternately on the same input, each run in a fresh process "
+             f"({repeats} run{'s' if repeats > 1 else ''} each, medians); load = 1-minute load average "
+             "before → after the runs (2 cores, shared).", "",
              "### GCJ-02 forward + exact inverse (round trip)", "",
              "| points | Hezhang numpy (s) | per-point Python (s) | speed ratio | Hezhang peak RSS (MB) | "
-             "per-point peak RSS (MB) |", "|---:|---:|---:|---:|---:|---:|"]
+             "per-point peak RSS (MB) | load Hezhang | load peer |", "|---:|---:|---:|---:|---:|---:|---|---|"]
     for n in ([10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]):
-        hz, peer = _run("case_gcj_hezhang", n), _run("case_gcj_peer", n)
+        r = alternate({"hz": lambda n=n: _run("case_gcj_hezhang", n), "peer": lambda n=n: _run("case_gcj_peer", n)},
+                      repeats)
+        hz, peer = r["hz"], r["peer"]
         lines.append(f"| {n:,} | {hz['t']:.3f} | {peer['t']:.3f} | {peer['t'] / hz['t']:.1f} | "
-                     f"{hz['rss']:.0f} | {peer['rss']:.0f} |")
+                     f"{hz['rss']:.0f} | {peer['rss']:.0f} | {load_text(hz)} | {load_text(peer)} |")
     lines += ["", "### NDWI of a 4-band UInt16 scene", "",
               "| pixels | Hezhang GDAL+numpy (s) | QGIS raster calculator (s) | speed ratio | "
-              "Hezhang peak RSS (MB) | QGIS peak RSS (MB) |", "|---:|---:|---:|---:|---:|---:|"]
+              "Hezhang peak RSS (MB) | QGIS peak RSS (MB) | same values | load Hezhang | load QGIS |",
+              "|---:|---:|---:|---:|---:|---:|---|---|---|"]
+    met = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in ([1000] if quick else [1000, 4000]):
             path = os.path.join(tmp, f"scene{size}.tif")
             _scene(path, size)
-            hz, peer = _run("case_ndwi_hezhang", path), _run("case_ndwi_qgis", path)
-            lines.append(f"| {size}×{size} | {hz['t']:.3f} | {peer['t']:.3f} | {peer['t'] / hz['t']:.1f} | "
-                         f"{hz['rss']:.0f} | {peer['rss']:.0f} |")
-    lines += ["", "Peak RSS is the whole subprocess (QGIS start-up included for the NDWI rows)."]
+            r = alternate({"hz": lambda p=path: _run("case_ndwi_hezhang", p),
+                           "qgis": lambda p=path: _run("case_ndwi_qgis", p)}, repeats)
+            hz, peer = r["hz"], r["qgis"]
+            same = _same_ndwi(path + ".hz.tif", path + ".qgis.tif")
+            met.append(peer["t"] >= hz["t"])
+            lines.append(f"| {size}×{size} | {hz['t']:.3f} | {peer['t']:.3f} | {peer['t'] / hz['t']:.2f} | "
+                         f"{hz['rss']:.0f} | {peer['rss']:.0f} | {same} | {load_text(hz)} | {load_text(peer)} |")
+    lines += ["", "Peak RSS is the whole subprocess (QGIS start-up included for the NDWI rows). Same values: "
+              "the two outputs compared pixel by pixel (float32, nodata where a band sum is 0).", "",
+              "Target (issue 15): NDWI at least as fast as QGIS's raster calculator on the same scene: "
+              f"{'met' if all(met) else 'NOT met'}."]
     return "\n".join(lines)
+
+
+def _same_ndwi(a: str, b: str) -> str:
+    """How the two NDWI rasters compare: 'identical', or the largest difference."""
+    import numpy as np
+    from osgeo import gdal
+
+    da, db = gdal.Open(a), gdal.Open(b)
+    va, vb = da.GetRasterBand(1).ReadAsArray(), db.GetRasterBand(1).ReadAsArray()
+    na, nb = da.GetRasterBand(1).GetNoDataValue(), db.GetRasterBand(1).GetNoDataValue()
+    ma = np.isnan(va) if na is None or np.isnan(na) else va == na
+    mb = np.isnan(vb) if nb is None or np.isnan(nb) else vb == nb
+    if not np.array_equal(ma, mb):
+        return f"nodata differs at {int((ma != mb).sum())} pixels"
+    diff = np.abs(va[~ma].astype("float64") - vb[~mb].astype("float64"))
+    return "identical" if not diff.size or diff.max() == 0 else f"max |Δ| {diff.max():.2e}"
 
 
 if __name__ == "__main__":
@@ -172,5 +205,8 @@ if __name__ == "__main__":
         sys.exit(f"unknown case {name}")
     value = int(arg) if arg.isdigit() else arg
     seconds = fn(value)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    sys.path.insert(0, HERE)
+    from common import peak_rss_mb
+
+    rss_mb = peak_rss_mb()
     sys.stdout.write(json.dumps({"t": seconds, "rss": rss_mb}) + "\n")

@@ -286,6 +286,14 @@ STEP_LIMIT_S = 1800
 
 
 def measure(step: str, path: str, tracks: str, folder: str) -> dict:
+    """``step`` run in its own process, with the load average before and after it."""
+    sys.path.insert(0, HERE)
+    from common import around
+
+    return around(lambda: _measure(step, path, tracks, folder))
+
+
+def _measure(step: str, path: str, tracks: str, folder: str) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=ROOT)
     out_json = os.path.join(folder, f"{step}.json")
     try:
@@ -320,6 +328,9 @@ def main(quick: bool) -> str:
     def mem(step):
         return r[step]["peak_mb"] - base
 
+    def load(step):
+        return f"{r[step]['load_before']:.1f} → {r[step]['load_after']:.1f}"
+
     def secs(step):
         return f"> {STEP_LIMIT_S} (stopped)" if r[step].get("timed_out") else f"{r[step]['seconds']:.1f}"
 
@@ -343,18 +354,20 @@ def main(quick: bool) -> str:
         f"{size_mb:,.0f} MB; generated in {gen_s:.0f} s. Each step runs in its own process; peak memory is the "
         f"process's maximum RSS minus the QGIS start-up baseline ({base:.0f} MB). Matching distance 60 m.",
         "",
-        "| step | time (s) | peak memory above baseline (MB) | result |",
-        "|---|---:|---:|---|",
+        "| step | time (s) | peak memory above baseline (MB) | result | load before → after |",
+        "|---|---:|---:|---|---|",
         f"| Hezhang import (parse, clean, detect coordinates, match, judge, write; one transaction) | "
         f"{secs('hezhang_import')} | {mem('hezhang_import'):.0f} | {imp.get('patrols', 0):,} patrols, "
-        f"{imp.get('pairs', 0):,} patrol-segment rows, {imp.get('valid', 0):,} valid; {per_s:,.0f} points/s |",
+        f"{imp.get('pairs', 0):,} patrol-segment rows, {imp.get('valid', 0):,} valid; {per_s:,.0f} points/s | "
+        f"{load('hezhang_import')} |",
         f"| Hezhang matching alone (stored tracks read back, stations every 10 m, per chief and day) | "
         f"{secs('hezhang_match')} | {mem('hezhang_match'):.0f} | {r['hezhang_match'].get('pairs', 0):,} "
-        "patrol-segment pairs |",
+        f"patrol-segment pairs | {load('hezhang_match')} |",
         "| peer: QGIS Processing reprojectlayer + buffer (segments) + intersection (tracks) + fieldcalculator + "
         f"statisticsbycategories | {secs('qgis_match')} | "
         + ("–" if r["qgis_match"].get("timed_out") else f"{mem('qgis_match'):.0f}")
-        + f" | {r['qgis_match'].get('pairs', 0):,} pairs on the chief's own segments |",
+        + f" | {r['qgis_match'].get('pairs', 0):,} pairs on the chief's own segments | "
+        f"{load('qgis_match')} |",
         "",
         "| ratio (QGIS ÷ Hezhang matching) | time | memory |",
         "|---|---:|---:|",

@@ -38,10 +38,17 @@ def scale(quick: bool) -> dict:
     return {"towns": 8, "villages": 10, "rivers": 2} if quick else {"towns": 200, "villages": 100, "rivers": 5}
 
 
+#: the load average (1 min) before → after each timed step, by the step's function and first argument
+LOADS: dict = {}
+
+
 def _timed(fn, *args, **kwargs):
+    before = os.getloadavg()[0]
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
-    return time.perf_counter() - t0, out
+    seconds = time.perf_counter() - t0
+    LOADS[(fn.__name__, args[0] if args else None)] = f"{before:.1f} → {os.getloadavg()[0]:.1f}"
+    return seconds, out
 
 
 # ------------------------------------------------------------------ reads on both backends
@@ -209,9 +216,13 @@ def main(quick: bool = False) -> str:
         t_tree_p, tree_p = _timed(_tree, uri)
         print(f"  coverage {t_cov_g:.1f}/{t_cov_p:.1f} s, tree {t_tree_g:.1f}/{t_tree_p:.1f} s", flush=True)
         updates = 1000 if quick else 10000
+        before = os.getloadavg()[0]
         c = contention(server, "city", uri, updates)
+        c["load"] = f"{before:.1f} → {os.getloadavg()[0]:.1f}"
         print(f"  contention {c}", flush=True)
+        before = os.getloadavg()[0]
         control = contention(server, "city", uri, updates, claim=False)
+        control["load"] = f"{before:.1f} → {os.getloadavg()[0]:.1f}"
         print(f"  control without the version claim {control}", flush=True)
     finally:
         if old is None:
@@ -228,17 +239,22 @@ def main(quick: bool = False) -> str:
         "change log included). PostgreSQL runs on this machine (Unix socket, default settings but "
         "`shared_buffers=512MB`, `fsync=off` as in the tests). Findings must agree between the backends.",
         "",
-        "| step | GeoPackage | PostgreSQL | agree |",
-        "|---|---|---|---|",
+        "| step | GeoPackage | PostgreSQL | ratio PostgreSQL / GeoPackage | agree | load GeoPackage | "
+        "load PostgreSQL |",
+        "|---|---|---|---:|---|---|---|",
         f"| coverage check (read + every rule, {DATE}) | {t_cov_g:.2f} s | {t_cov_p:.2f} s | "
-        f"{'yes' if cov_g == cov_p else 'NO'} ({cov_g[0]:,} findings, {cov_g[1]:,} current segments) |",
+        f"{t_cov_p / t_cov_g:.2f} | "
+        f"{'yes' if cov_g == cov_p else 'NO'} ({cov_g[0]:,} findings, {cov_g[1]:,} current segments) | "
+        f"{LOADS[('_coverage', gpkg_path)]} | {LOADS[('_coverage', uri)]} |",
         f"| chiefs tree (read 4 tables + hierarchy) | {t_tree_g:.2f} s | {t_tree_p:.2f} s | "
-        f"{'yes' if tree_g == tree_p else 'NO'} ({tree_g} towns) |",
+        f"{t_tree_p / t_tree_g:.2f} | "
+        f"{'yes' if tree_g == tree_p else 'NO'} ({tree_g} towns) | {LOADS[('_tree', gpkg_path)]} | "
+        f"{LOADS[('_tree', uri)]} |",
         "",
-        "| move (hezhang:migrateworkspace, verified row by row) | time |",
-        "|---|---|",
-        f"| GeoPackage → PostgreSQL | {t_to_pg:.1f} s |",
-        f"| PostgreSQL → GeoPackage | {t_to_gpkg:.1f} s |",
+        "| move (hezhang:migrateworkspace, verified row by row) | time | load before → after |",
+        "|---|---|---|",
+        f"| GeoPackage → PostgreSQL | {t_to_pg:.1f} s | {LOADS[('migrate_workspace', gpkg_path)]} |",
+        f"| PostgreSQL → GeoPackage | {t_to_gpkg:.1f} s | {LOADS[('migrate_workspace', uri)]} |",
         "",
         "### Contention: no lost update",
         "",
@@ -247,14 +263,15 @@ def main(quick: bool = False) -> str:
         "segments at once.",
         "",
         "| run | attempts | accepted | refused as conflicts (reported to the client) | other errors | "
-        "silently dropped | increments in the data | lost updates | updates in the change log | time |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "silently dropped | increments in the data | lost updates | updates in the change log | time | "
+        "load before → after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         f"| Hezhang (version check) | {c['attempts']:,} | {c['accepted']:,} | {c['rejected']:,} | "
         f"{c['other']} | {c['silent']} | "
-        f"{c['applied']:,} | **{c['lost']}** | {c['logged']:,} | {c['seconds']:.1f} s |",
+        f"{c['applied']:,} | **{c['lost']}** | {c['logged']:,} | {c['seconds']:.1f} s | {c['load']} |",
         f"| control: no version claim | {control['attempts']:,} | {control['accepted']:,} | {control['rejected']:,} | "
         f"{control['other']} | {control['silent']} | {control['applied']:,} | {control['lost']:,} | "
-        f"{control['logged']:,} | {control['seconds']:.1f} s |",
+        f"{control['logged']:,} | {control['seconds']:.1f} s | {control['load']} |",
         "",
         "The control row is what a database without Hezhang's version check does with the same clients "
         "(last save wins): every update is accepted and the lost ones vanish without a message.",

@@ -124,9 +124,9 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
-    import resource
+    from common import peak_rss_mb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return peak_rss_mb()
 
 
 def _workspace_from(path: str) -> str:
@@ -155,16 +155,20 @@ def run_tool(tool: str, path: str) -> dict:
 
         app = QgsApplication([], False)
         app.initQgis()
+        from hezhang_plugin import startup
         from hezhang_plugin.data.io import read_attributes
         from hezhang_plugin.services.segmentation import segment_workspace
+
+        startup.start()  # what the plugin does when QGIS loads it
 
         ws = path  # made by the parent process (_workspace_from)
         base = _rss_mb()
         t0 = time.perf_counter()
         report = segment_workspace(ws, "village", boundary_tolerance=10.0, min_length=0.0)
         dt = time.perf_counter() - t0
+        peak = _peak_mb() - base
         km = sum(float(r["length_km"] or 0) for r in read_attributes(ws, "segments"))
-        return {"time": dt, "pieces": report.get("segments", 0), "km": km, "peak_mb": _peak_mb() - base}
+        return {"time": dt, "pieces": report.get("segments", 0), "km": km, "peak_mb": peak}
 
     if tool == "geopandas":
         import geopandas as gpd
@@ -175,8 +179,9 @@ def run_tool(tool: str, path: str) -> dict:
         t0 = time.perf_counter()
         out = gpd.overlay(rivers, villages, how="intersection", keep_geom_type=True)
         dt = time.perf_counter() - t0
+        peak = _peak_mb() - base
         km = float(geometry_lengths_km(out.geometry.values).sum())
-        return {"time": dt, "pieces": len(out), "km": km, "peak_mb": _peak_mb() - base}
+        return {"time": dt, "pieces": len(out), "km": km, "peak_mb": peak}
     from qgis.core import QgsApplication, QgsFeatureRequest, QgsVectorLayer
 
     app = QgsApplication([], False)
@@ -188,8 +193,10 @@ def run_tool(tool: str, path: str) -> dict:
     from processing.core.Processing import Processing
 
     Processing.initialize()
+    from hezhang_plugin import startup
     from hezhang_plugin.processing.provider import HezhangProvider
 
+    startup.start()  # what the plugin does when QGIS loads it (dependency check, PROJ data)
     provider = HezhangProvider()  # keep a reference: the registry does not own Python objects
     QgsApplication.processingRegistry().addProvider(provider)
     rivers = QgsVectorLayer(f"{path}|layername=rivers", "rivers", "ogr")
@@ -206,12 +213,13 @@ def run_tool(tool: str, path: str) -> dict:
             "RIVERS": rivers, "UNITS": villages, "UNIT_LEVEL": 0, "BOUNDARY_TOLERANCE": 10.0,
             "MIN_LENGTH": 0.0, "DISTRICT_CODE": "411171", "OUTPUT": "memory:"})
     dt = time.perf_counter() - t0
+    peak = _peak_mb() - base  # before the output is read back below
     out = res["OUTPUT"]
     import shapely
 
     geoms = shapely.from_wkb(np.array([bytes(f.geometry().asWkb()) for f in out.getFeatures()], dtype=object))
     km = geometry_lengths_km(geoms)
-    info = {"time": dt, "pieces": out.featureCount(), "km": float(km.sum()), "peak_mb": _peak_mb() - base}
+    info = {"time": dt, "pieces": out.featureCount(), "km": float(km.sum()), "peak_mb": peak}
     if tool == "hezhang":
         from hezhang_plugin.core.stats import counted_lengths
 

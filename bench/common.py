@@ -13,9 +13,34 @@ import statistics
 from typing import Callable
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB: VmHWM, which starts afresh at exec (ru_maxrss does not:
+    Linux carries the RSS the parent had when it forked over into the child's figure, so a
+    bench process grown large would raise every child's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def load1() -> float:
     """The 1-minute load average (uptime's first figure)."""
     return os.getloadavg()[0]
+
+
+def around(fn: Callable[[], dict]) -> dict:
+    """``fn()``'s figures with the load average before and after it (``load_before``,
+    ``load_after``): for a measurement not alternated with its peer."""
+    before = load1()
+    res = dict(fn())
+    res["load_before"], res["load_after"] = before, load1()
+    return res
 
 
 def alternate(cases: dict[str, Callable[[], dict]], repeats: int) -> dict[str, dict]:

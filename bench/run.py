@@ -22,7 +22,9 @@ sys.path[:0] = [ROOT, HERE]
 
 #: bench modules, run in this order
 BENCHES: list[str] = ["bench_overlays", "bench_coverage", "bench_segment", "bench_export", "bench_patrols",
-                      "bench_postgres"]
+                      "bench_postgres", "bench_profiles"]
+#: left out of ``--quick`` (make bench-quick stays under 2 minutes): the profiles explain the full run
+NOT_QUICK = {"bench_profiles"}
 
 
 def machine() -> str:
@@ -44,7 +46,7 @@ def main() -> int:
     app.initQgis()
     sections = []
     for name in BENCHES:
-        if args.only and name not in args.only:
+        if (args.only and name not in args.only) or (args.quick and not args.only and name in NOT_QUICK):
             continue
         mod = importlib.import_module(name)
         print(f"running {name}", flush=True)

@@ -6,6 +6,8 @@
   missing once; :func:`missing_message` says it in one message with the command that
   installs it into QGIS's own Python; :func:`missing_for` lets each feature (a dock tab,
   an algorithm) disable only itself.
+- shapely's GEOS against QGIS's on Linux (:func:`geos_clash`): a wheel built on another GEOS
+  minor release crashes QGIS, so it counts as missing, with the fitting version named.
 - PROJ data for pyproj, resolved once (``core.geodesy.configure_proj_data``), from QGIS's
   own PROJ search paths when pyproj finds none of its own.
 """
@@ -29,11 +31,15 @@ class Requirement:
     minimum: tuple  # (major, minor)
     needed_for: str  # English, translated where shown
     optional: bool = False
+    #: a name the minimum version brought, for builds that do not know their version
+    #: (Debian unstable's python3-shapely 2.2 says "0+unknown")
+    marker: str = ""
 
 
 REQUIREMENTS = (
     Requirement("numpy", "numpy", (1, 21), "everything"),
-    Requirement("shapely", "shapely", (2, 0), "segmentation, coverage checks, maps and imagery analysis"),
+    Requirement("shapely", "shapely", (2, 0), "segmentation, coverage checks, maps and imagery analysis",
+                marker="from_wkb"),
     Requirement("pyproj", "pyproj", (3, 0), "lengths, map projections and segmentation"),
     Requirement("openpyxl", "openpyxl", (3, 0), "rosters and statistics as Excel (.xlsx) files", optional=True),
 )
@@ -72,11 +78,44 @@ def check_dependencies(force: bool = False) -> dict:
         try:
             module = importlib.import_module(req.package)
             version = getattr(module, "__version__", "") or "0"
-            out[req.package] = (version, _version(version) >= req.minimum)
+            ok = _version(version) >= req.minimum
+            if not ok and version.startswith("0+") and req.marker and hasattr(module, req.marker):
+                ok = True  # a build without its version number that has the API needed
+            out[req.package] = (version, ok)
         except Exception:  # a broken install fails in many ways; it counts as missing  # noqa: BLE001
             out[req.package] = (None, False)
+    _state["geos"] = None
+    if out["shapely"][1] and sys.platform.startswith("linux"):
+        clash = geos_clash()
+        if clash:
+            _state["geos"] = clash
+            out["shapely"] = (out["shapely"][0], False)
     _state["deps"] = out
     return out
+
+
+#: shapely wheels whose bundled GEOS is that minor release (PyPI's shapely 2.0.6-2.0.7 carry
+#: GEOS 3.11.4); for other releases the OS's own shapely package fits.
+SHAPELY_FOR_GEOS = {(3, 11): "shapely>=2.0.6,<2.1"}
+
+
+def geos_clash() -> Optional[tuple]:
+    """((major, minor) of shapely's GEOS, of QGIS's GEOS) when they differ, else None.
+
+    On Linux a shapely wheel carries its own GEOS library, while QGIS desktop has the OS's
+    loaded already: with two minor releases in one process some of the wheel's GEOS calls
+    reach QGIS's library and QGIS crashes (Debian 12: GEOS 3.11 with shapely 2.1's 3.13
+    segfaults in prepared-polygon tests, i.e. in every segmentation). Windows and macOS
+    keep each library's symbols apart."""
+    try:
+        import shapely
+        from qgis.core import Qgis
+
+        ours = tuple(shapely.geos_version[:2])
+        qgis = (Qgis.geosVersionMajor(), Qgis.geosVersionMinor())
+    except (ImportError, AttributeError, TypeError):
+        return None
+    return (ours, qgis) if ours != qgis else None
 
 
 def missing() -> list:
@@ -113,15 +152,24 @@ def missing_message(reqs: Optional[Sequence[Requirement]] = None) -> str:
         return ""
     deps = check_dependencies()
     lines = []
+    specs = []
     for req in reqs:
         found = deps[req.package][0]
         need = f"{req.pip_name} {req.minimum[0]}.{req.minimum[1]}+"
         what = QgsApplication.translate("HezhangStartup", req.needed_for)
+        clash = _state.get("geos") if req.package == "shapely" else None
+        if found and clash:
+            (a, b), (c, d) = clash
+            lines.append(QgsApplication.translate(
+                "HezhangStartup", "shapely {0} is built on GEOS {1}, QGIS runs GEOS {2}; together they crash "
+                "QGIS: {3}").format(found, f"{a}.{b}", f"{c}.{d}", what))
+            specs.append(SHAPELY_FOR_GEOS.get((c, d), "shapely"))
+            continue
+        specs.append(f"{req.pip_name}>={req.minimum[0]}.{req.minimum[1]}")
         if found:
             lines.append(QgsApplication.translate("HezhangStartup", "{0} (found {1}): {2}").format(need, found, what))
         else:
             lines.append(QgsApplication.translate("HezhangStartup", "{0} (not installed): {1}").format(need, what))
-    specs = [f"{r.pip_name}>={r.minimum[0]}.{r.minimum[1]}" for r in reqs]
     return QgsApplication.translate(
         "HezhangStartup", "Hezhang needs Python packages that this QGIS lacks; the features using them are "
         "disabled until they are installed: {0}. Install them into QGIS's Python with: {1}").format(

@@ -426,22 +426,22 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="107"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="124"/>
         <source>Assign chief to {0} segments</source>
         <translation>为 {0} 个河段任命河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="125"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="142"/>
         <source>Chief</source>
         <translation>河长</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="126"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="143"/>
         <source>Start date</source>
         <translation>任职日期</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="127"/>
+        <location filename="../hezhang_plugin/gui/chiefs_dialogs.py" line="144"/>
         <source>Duty</source>
         <translation>职责</translation>
     </message>
@@ -1737,39 +1737,44 @@ Reload them and apply your changes again? Their other changes are kept; the fiel
 <context>
     <name>HezhangStartup</name>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="121"/>
+        <location filename="../hezhang_plugin/startup.py" line="163"/>
         <source>{0} (found {1}): {2}</source>
         <translation>{0}（现有 {1}）：用于{2}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="123"/>
+        <location filename="../hezhang_plugin/startup.py" line="165"/>
         <source>{0} (not installed): {1}</source>
         <translation>{0}（未安装）：用于{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="125"/>
+        <location filename="../hezhang_plugin/startup.py" line="166"/>
         <source>Hezhang needs Python packages that this QGIS lacks; the features using them are disabled until they are installed: {0}. Install them into QGIS&apos;s Python with: {1}</source>
         <translation>河长制插件需要本 QGIS 缺少的 Python 包，在安装之前相关功能已停用：{0}。请用以下命令安装到 QGIS 的 Python 中：{1}</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <location filename="../hezhang_plugin/startup.py" line="209"/>
         <source>everything</source>
         <translation>全部功能</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <location filename="../hezhang_plugin/startup.py" line="209"/>
         <source>segmentation, coverage checks, maps and imagery analysis</source>
         <translation>河流分段、覆盖检查、地图输出和影像分析</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <location filename="../hezhang_plugin/startup.py" line="209"/>
         <source>lengths, map projections and segmentation</source>
         <translation>长度计算、地图投影和河流分段</translation>
     </message>
     <message>
-        <location filename="../hezhang_plugin/startup.py" line="168"/>
+        <location filename="../hezhang_plugin/startup.py" line="209"/>
         <source>rosters and statistics as Excel (.xlsx) files</source>
         <translation>以 Excel（.xlsx）文件导入导出名录和统计</translation>
+    </message>
+    <message>
+        <location filename="../hezhang_plugin/startup.py" line="156"/>
+        <source>shapely {0} is built on GEOS {1}, QGIS runs GEOS {2}; together they crash QGIS: {3}</source>
+        <translation>shapely {0} 基于 GEOS {1}，而 QGIS 使用 GEOS {2}，两者同时加载会使 QGIS 崩溃：{3}</translation>
     </message>
 </context>
 <context>

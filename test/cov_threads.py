@@ -7,6 +7,10 @@ added to the task manager has its class's ``run`` wrapped once: the wrapper hand
 coverage's installation hook (``sys.settrace(threading.gettrace())``), which puts the real
 tracer in place at the next Python call — ``run`` itself and everything it calls.
 
+Tasks of QGIS's own C++ classes (QgsProcessingAlgRunnerTask running a Processing algorithm
+from a page) are left alone, so their Python work in the thread is not counted; the same
+algorithms run through ``processing.run`` in the tests are.
+
 Python 3.12+ with coverage's ``sysmon`` core sees every thread without this; then the
 wrapper finds a tracer already set, or none to give, and does nothing.
 """
@@ -14,6 +18,7 @@ wrapper finds a tracer already set, or none to give, and does nothing.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 import threading
 
@@ -34,7 +39,9 @@ def trace_this_thread() -> None:
 
 def _wrap_run(cls) -> None:
     run = cls.__dict__.get("run")
-    if run is None or getattr(run, _WRAPPED, False):
+    # Python-defined tasks only: replacing the run of a class QGIS defines in C++
+    # (QgsProcessingAlgRunnerTask) by a Python function aborted the process when the task ran
+    if not inspect.isfunction(run) or getattr(run, _WRAPPED, False):
         return
 
     @functools.wraps(run)

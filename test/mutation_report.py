@@ -12,6 +12,7 @@ Exit status 1 when the kill rate is under the target (90 %).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import glob
 import json
 import os
@@ -56,8 +57,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--diff", action="store_true", help="print each survivor's diff (mutmut show)")
     ap.add_argument("--module", help="only this module's survivors")
+    ap.add_argument("--only", action="append", metavar="PATTERN",
+                    help="only the mutants whose names match (fnmatch; as given to `mutmut run`)")
     args = ap.parse_args(argv)
     res = results()
+    if args.only:
+        res = {n: o for n, o in res.items() if any(fnmatch.fnmatch(n, p) for p in args.only)}
+    unchecked = sum(1 for o in res.values() if o == "not checked")
+    res = {n: o for n, o in res.items() if o != "not checked"}
     if not res:
         print("no mutation results: run `make mutate` first")
         return 1
@@ -78,6 +85,8 @@ def main(argv=None) -> int:
     print()
     print(f"mutants {total}: killed {counts['killed']}, timeout {counts['timeout']}, survived {counts['survived']}, "
           f"no tests {counts['no tests']}, other {total - killed - counts['survived'] - counts['no tests']}")
+    if unchecked:
+        print(f"not run (outside the selection): {unchecked}")
     print(f"equivalent (docs/testing.md): {len(equiv)}")
     print(f"kill rate over non-equivalent mutants: {killed}/{considered} = {rate:.1%} (target {TARGET:.0%})")
     survivors = sorted(n for n, o in res.items() if o not in ("killed", "timeout") and n not in equiv

@@ -3,8 +3,8 @@ tests guarding each behaviour turn red (and are green without the bug).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python test/planted_bugs.py [NAME ...]
 
-Each bug is one textual edit of one source file; the copy is made under the system's
-temporary folder, the checkout is never touched. Prints a Markdown table (the one in
+Each bug is one textual edit of a source file (a few need a second edit); the copy is made
+under the system's temporary folder, the checkout is never touched. Prints a Markdown table (the one in
 docs/testing.md). Exit status 1 when a planted bug leaves its tests green.
 """
 
@@ -29,12 +29,17 @@ class Bug:
     old: str
     new: str
     tests: tuple
+    #: further edits planted with the first one: (path, old, new) each
+    more: tuple = ()
+
+    def edits(self):
+        return ((self.path, self.old, self.new),) + tuple(self.more)
 
 
 BUGS = [
     Bug("tree-banks", "the Chiefs tree sums a boundary river's left and right banks",
         "hezhang_plugin/core/assignments.py",
-        'length = self.seg_km[s["seg_code"]]', 'length = float(s.get("length_km") or 0.0)',
+        "km[single] = lengths.counted_km(rows, self.crs)", "pass",
         ("test/core/test_hierarchy.py::test_a_boundary_river_counts_once_in_the_tree",
          "test/test_one_truth.py::test_chiefs_tree")),
     Bug("towns-km", "the towns statistics table never accumulates its km",
@@ -93,14 +98,18 @@ BUGS = [
         ("test/test_exports.py::test_a4_and_a0_maps_are_landscape",)),
     Bug("map-last-day", "the printed map calls a deactivated chief's last day uncovered",
         "hezhang_plugin/core/assignments.py",
-        '@hz_chief IS NOT NULL AND (\\"valid_to\\" IS NOT NULL OR coalesce(', '@hz_chief IS NOT NULL AND (coalesce(',
+        "f\"(nullif(valid_to, '') IS NOT NULL AND chief_id IN (SELECT chief_id FROM chiefs))) \"",
+        "f\"(0 AND chief_id IN (SELECT chief_id FROM chiefs))) \"",
         ("test/test_one_truth.py::test_town_atlas_and_notice_boards",
          "test/test_one_truth.py::test_coverage_map_subtitle_and_roster_table")),
     # Weak assertions made strict: each of these passed the old assertion.
-    Bug("noto-font", "every layout in Noto Sans CJK (text layer not read back checked before)",
-        "hezhang_plugin/layout/common.py",
-        'CJK_FONT = "WenQuanYi Zen Hei"', 'CJK_FONT = "Noto Sans CJK SC"',
-        ("test/test_layouts.py::test_cjk_fonts_embedded_and_chinese_reads_back",)),
+    Bug("noto-font", "every layout in Noto Sans CJK, its text layer left unrepaired (the font test "
+        "looked at WenQuanYi rows only)",
+        "hezhang_plugin/fonts.py",
+        "FAMILIES = tuple(name for name, _where in CJK_FONTS)", 'FAMILIES = ("Noto Sans CJK SC",)',
+        ("test/test_layouts.py::test_cjk_fonts_embedded_and_chinese_reads_back",),
+        more=(("hezhang_plugin/layout/export.py",
+               "pdftext.repair_text_layer(f)  # radicals", "pass  # radicals"),)),
     Bug("export-crash", "the Export tab's exporter crashes (the cancel test passed on a crash)",
         "hezhang_plugin/layout/options.py",
         '"--format", self.fmt,', '"--format", "bmp",',
@@ -163,6 +172,16 @@ def _pytest(copy: str, tests) -> tuple[int, list[str]]:
     return res.returncode, failed
 
 
+def _code(text: str) -> str:
+    one = " ".join(text.split()) or "(nothing)"
+    return "`" + one.replace("|", "\\|") + "`"
+
+
+def change(bug: Bug) -> str:
+    """The planted edits as Markdown: `old` → `new`, one per line."""
+    return "<br>".join(f"{_code(old)} → {_code(new)}" for _p, old, new in bug.edits())
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help="bugs to plant (default: all)")
@@ -179,28 +198,37 @@ def main(argv=None) -> int:
             print("the guarding tests fail without any planted bug:", ", ".join(failed) or status)
             return 1
         for bug in bugs:
-            target = os.path.join(copy, bug.path)
-            with open(target, encoding="utf-8") as fh:
-                original = fh.read()
-            if original.count(bug.old) != 1:
-                rows.append((bug, "the code to break was not found once", []))
+            originals: dict = {}
+            try:
+                for path, old, new in bug.edits():
+                    target = os.path.join(copy, path)
+                    if target not in originals:
+                        with open(target, encoding="utf-8") as fh:
+                            originals[target] = fh.read()
+                    with open(target, encoding="utf-8") as fh:
+                        text = fh.read()
+                    if text.count(old) != 1:
+                        raise LookupError(path)
+                    with open(target, "w", encoding="utf-8") as fh:
+                        fh.write(text.replace(old, new))
+                status, failed = _pytest(copy, bug.tests)
+            except LookupError as exc:
+                rows.append((bug, f"the code to break was not found once in {exc}", []))
                 escaped.append(bug.name)
                 continue
-            with open(target, "w", encoding="utf-8") as fh:
-                fh.write(original.replace(bug.old, bug.new))
-            try:
-                status, failed = _pytest(copy, bug.tests)
             finally:
-                with open(target, "w", encoding="utf-8") as fh:
-                    fh.write(original)
+                for target, original in originals.items():
+                    with open(target, "w", encoding="utf-8") as fh:
+                        fh.write(original)
             if status == 0 or not failed:
                 escaped.append(bug.name)
             rows.append((bug, "caught" if failed else "NOT caught", failed))
-    print("| behaviour broken on purpose | planted in | tests that turned red | result |")
-    print("|---|---|---|---|")
+    print("| behaviour broken on purpose | planted in | planted change | tests that turned red | result |")
+    print("|---|---|---|---|---|")
     for bug, verdict, failed in rows:
         tests = "<br>".join(f"`{t.split('/')[-1]}`" for t in failed) or "none"
-        print(f"| {bug.behaviour} | `{bug.path.replace('hezhang_plugin/', '')}` | {tests} | {verdict} |")
+        where = "<br>".join(dict.fromkeys(f"`{p.replace('hezhang_plugin/', '')}`" for p, _o, _n in bug.edits()))
+        print(f"| {bug.behaviour} | {where} | {change(bug)} | {tests} | {verdict} |")
     return 1 if escaped else 0
 
 

@@ -6,6 +6,7 @@ chunks: test_layouts.py."""
 from __future__ import annotations
 
 import math
+import os
 import re
 import subprocess
 
@@ -91,17 +92,46 @@ def _one_page_pdf(path, text: str) -> str:
 
 @pytest.mark.parametrize("tool", ["pdfunite", "pypdf"])
 def test_pdf_merge_keeps_the_parts_in_order(qgis_app, tmp_path, monkeypatch, tool):
-    """The parts of a parallel export joined by poppler's pdfunite, or by pypdf where pdfunite is
+    """The parts of a parallel export joined by pypdf, or by poppler's pdfunite where pypdf is
     not installed: every page once, in the order of the parts."""
+    import sys
+
     from hezhang_plugin.layout import export, pdfjoin
 
     if tool == "pypdf":
         monkeypatch.setattr(pdfjoin.shutil, "which", lambda name: None)
+    else:
+        monkeypatch.setitem(sys.modules, "pypdf", None)  # import pypdf raises ImportError
+        calls = []
+        run = pdfjoin.subprocess.run
+        monkeypatch.setattr(pdfjoin.subprocess, "run", lambda args, **kw: calls.append(args) or run(args, **kw))
     parts = [_one_page_pdf(tmp_path / f"part{k}.pdf", f"PART-{k}") for k in range(4)]
     assert export.can_merge()
     out = tmp_path / "joined.pdf"
     export.merge_pdfs(parts, str(out))
     assert [t.strip() for t in _pdf_pages_text(out)] == ["PART-0", "PART-1", "PART-2", "PART-3"]
+    if tool == "pdfunite":
+        assert [os.path.basename(a) for a in calls[0]] == ["pdfunite", *(f"part{k}.pdf" for k in range(4)),
+                                                           "joined.pdf"]
+
+
+def test_pdf_merge_without_pypdf_names_what_is_missing_or_failed(qgis_app, tmp_path, monkeypatch):
+    """Without pypdf: pdfunite's own message for a damaged part; without pdfunite either, no
+    parallel export (can_merge is false) and the message names the package to install."""
+    import sys
+
+    from hezhang_plugin.layout import export, pdfjoin
+
+    monkeypatch.setitem(sys.modules, "pypdf", None)
+    good = _one_page_pdf(tmp_path / "a.pdf", "A")
+    broken = tmp_path / "b.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    with pytest.raises(export.ExportError, match="^pdfunite failed: .+"):
+        export.merge_pdfs([good, str(broken)], str(tmp_path / "out.pdf"))
+    monkeypatch.setattr(pdfjoin.shutil, "which", lambda name: None)
+    assert not pdfjoin.can_merge()
+    with pytest.raises(export.ExportError, match="needs the Python package pypdf"):
+        export.merge_pdfs([good, good], str(tmp_path / "out.pdf"))
 
 
 def test_pdf_merge_failure_is_named(qgis_app, tmp_path):

@@ -64,3 +64,44 @@ def test_algorithms_refuse_with_the_message(qgis_app, processing_ready, without_
     ok, text = registry.algorithmById("hezhang:createworkspace").checkParameterValues(
         {"DISTRICT_CODE": "411171", "DISTRICT_NAME": "区", "OUTPUT": "/tmp/x.gpkg"}, context)
     assert "shapely" not in (text or "")
+
+
+def test_shapely_on_another_geos_than_qgis_counts_as_missing(qgis_app, monkeypatch):
+    """A shapely wheel bundling another GEOS minor release than the one QGIS runs crashes QGIS
+    desktop on Linux (Debian 12: GEOS 3.11, shapely 2.1's 3.13): the check disables the
+    features needing shapely and names both releases and the wheel series that fits."""
+    import shapely
+    from qgis.core import Qgis
+
+    from hezhang_plugin import startup
+
+    monkeypatch.setattr(startup, "_state", {})
+    assert startup.check_dependencies()["shapely"][1]  # the set-up's shapely fits its QGIS
+    assert startup.geos_clash() is None
+    qgis = (Qgis.geosVersionMajor(), Qgis.geosVersionMinor())
+    monkeypatch.setattr(shapely, "geos_version", (qgis[0], qgis[1] + 2, 0))
+    monkeypatch.setattr(startup.sys, "platform", "linux")
+    deps = startup.check_dependencies(force=True)
+    assert deps["shapely"] == (shapely.__version__, False)
+    assert [r.package for r in startup.missing()] == ["shapely"]
+    assert startup.missing_for("segments") == ["shapely"] and startup.missing_for("workspace") == []
+    message = startup.missing_message()
+    assert f"is built on GEOS {qgis[0]}.{qgis[1] + 2}, QGIS runs GEOS {qgis[0]}.{qgis[1]}" in message
+    if qgis == (3, 11):
+        assert '"shapely>=2.0.6,<2.1"' in message
+    monkeypatch.setattr(startup.sys, "platform", "win32")  # separate symbol spaces: no clash
+    assert startup.check_dependencies(force=True)["shapely"][1]
+
+
+def test_a_shapely_2_without_its_version_number_is_accepted(qgis_app, monkeypatch):
+    """Debian unstable's python3-shapely 2.2 says its version is "0+unknown": it has shapely
+    2's API (shapely.from_wkb) and is accepted; a shapely 1.8 saying so is not."""
+    import shapely
+
+    from hezhang_plugin import startup
+
+    monkeypatch.setattr(startup, "_state", {})
+    monkeypatch.setattr(shapely, "__version__", "0+unknown")
+    assert startup.check_dependencies(force=True)["shapely"] == ("0+unknown", True)
+    monkeypatch.delattr(shapely, "from_wkb")
+    assert startup.check_dependencies(force=True)["shapely"] == ("0+unknown", False)

@@ -273,3 +273,29 @@ def test_check_coverage_runs_in_a_task_and_lists_findings(chiefs):
                                          "(50.0%); 2 segments, 1 with complete chiefs; findings R1: 1")
     G.click_row(page.problems, page.problems.model().index(0, 0))
     assert page._selected_keys() == [("segment", S2, F.V2)]
+
+
+def test_new_chiefs_level_follows_the_unit_until_one_is_picked(chiefs):
+    """Add chief with no unit selected showed the district with 村级 (refused at once): a new
+    chief's level is the level of the unit shown, until the user picks a level."""
+    from hezhang_plugin.gui.chiefs_dialogs import ChiefDialog
+
+    units = chiefs.hierarchy.units
+    dialog = ChiefDialog(units, {"role": "chief"})
+    first = dialog.unit_combo.currentData()
+    assert dialog.level_combo.currentData() == units[first]["level"] == "district"
+    dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(F.TOWN))
+    assert dialog.level_combo.currentData() == "town"
+    dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(F.V2))
+    assert dialog.level_combo.currentData() == "village"
+    picked = dialog.level_combo.findData("town")
+    dialog.level_combo.setCurrentIndex(picked)
+    dialog.level_combo.activated.emit(picked)  # what a user's pick in the list emits
+    dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(F.TOWN))
+    dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData(F.V2))
+    assert dialog.level_combo.currentData() == "town"
+    edit = ChiefDialog(units, dict(chiefs.hierarchy.chiefs["CV1"]))
+    edit.unit_combo.setCurrentIndex(edit.unit_combo.findData(F.TOWN))
+    assert edit.level_combo.currentData() == "village"  # an existing chief's level is never changed
+    dialog.deleteLater()
+    edit.deleteLater()

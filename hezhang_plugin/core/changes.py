@@ -17,7 +17,8 @@ A change is one row of one layer:
 the layer's business key (``{"seg_code": "411171000012"}``; :data:`BUSINESS_KEYS`), which
 stays valid across backends. ``expected_version`` is the ``row_version`` the planner read,
 for optimistic locking (PostgreSQL backend): an applier that supports it refuses the change
-when the stored row has moved on. Geometries are shapely geometries in the layer's CRS.
+when the stored row has moved on. Geometries are shapely geometries in the layer's CRS (or
+their ISO WKB, as bulk writers such as the segmentation give them).
 Changes apply in order.
 """
 

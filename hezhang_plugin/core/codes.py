@@ -147,13 +147,22 @@ def check_seg_code(code: str, district_code: Optional[str] = None) -> Optional[M
     return None
 
 
-def next_seg_codes(district_code: str, existing: Iterable[str], count: int = 1) -> list[str]:
-    """The next ``count`` free segment codes after the highest sequence in use."""
+def highest_seg_code(district_code: str, existing: Iterable[str]) -> Optional[str]:
+    """The segment code of ``district_code``'s county with the highest sequence among
+    ``existing`` (None when there is none): what :func:`next_seg_codes` counts on from."""
     county = district_code[:6]
     top = 0
     for code in existing:
         if code and len(code) == 12 and code.startswith(county) and code[6:].isdigit():
             top = max(top, int(code[6:]))
+    return f"{county}{top:06d}" if top else None
+
+
+def next_seg_codes(district_code: str, existing: Iterable[str], count: int = 1) -> list[str]:
+    """The next ``count`` free segment codes after the highest sequence in use."""
+    county = district_code[:6]
+    top = highest_seg_code(district_code, existing)
+    top = int(top[6:]) if top else 0
     if top + count > 999999:
         raise CodeError("seg_code.exhausted", county=county)
     return [f"{county}{top + i:06d}" for i in range(1, count + 1)]

@@ -39,6 +39,9 @@ The interface (:class:`Backend`) — what a second implementation must provide:
                         :class:`~hezhang_plugin.data.io.WriteError` (naming the row) or
                         :class:`ConflictError` (a change's ``expected_version`` is not the
                         stored ``row_version``). Returns an :class:`ApplyResult`.
+``apply_all(changesets)`` several change sets (an iterable, made while the earlier ones are
+                        written: a long run streamed) in ONE transaction, as ``apply``
+                        (a default in the base class gathers them first)
 ``project_uri()``       what ``QgsProject.read`` takes to open the workspace's project
 ``layer_source(layer)`` (data source, provider key) of a workspace layer in a QGIS project
 ``owns_source(source)`` True when a QGIS layer data source belongs to this workspace
@@ -49,10 +52,11 @@ Backends are cheap to open (no connection is held between calls for a GeoPackage
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from hezhang_plugin.core.changes import BUSINESS_KEYS, INSERT, ChangeSet, RowChange
 from hezhang_plugin.data import io
@@ -128,6 +132,16 @@ class Backend:
     def apply(self, changeset: ChangeSet) -> ApplyResult:
         raise NotImplementedError
 
+    def apply_all(self, changesets: Iterable[ChangeSet]) -> ApplyResult:
+        """Change sets made one after another (a long run's parts, produced while the earlier
+        ones are written) in ONE transaction, as :meth:`apply` writes one; nothing is written
+        when iterating them raises. Backends that can write while the parts are made override
+        this; here they are gathered first."""
+        merged: Optional[ChangeSet] = None
+        for cs in changesets:
+            merged = cs if merged is None else merged.extend(cs)
+        return self.apply(merged) if merged else ApplyResult()
+
     # -- the QGIS project
     def project_uri(self) -> str:
         raise NotImplementedError
@@ -180,26 +194,39 @@ class GeoPackageBackend(Backend):
         return io.layer_crs(self.path, layer)
 
     def apply(self, changeset: ChangeSet) -> ApplyResult:
+        return self.apply_all([changeset])
+
+    def apply_all(self, changesets: Iterable[ChangeSet]) -> ApplyResult:
+        """See :meth:`Backend.apply_all`: each change set is written as it comes, in one
+        GeoPackage transaction, opened with the first change (a stream without changes leaves
+        the file untouched)."""
         if self.read_only:
             raise ReadOnlyError(self.path)
         result = ApplyResult()
-        if not changeset:
+        changesets = iter(changesets)
+        first = next((cs for cs in changesets if cs), None)
+        if first is None:
             return result
         with io.transaction(self.path) as ds:
             fids = _FidLookup(ds)
-            for group in _runs(changeset.changes):
-                layer = group[0].layer
-                rows = []
-                for change in group:
-                    row = change.row()
-                    if change.operation != INSERT:
-                        row["fid"] = fids.resolve(layer, change)
-                        if change.expected_version is not None:
-                            _check_version(ds, layer, row["fid"], change.expected_version)
-                    rows.append(row)
-                    result.counts[(layer, change.operation)] += 1
-                io.write_to(ds, layer, rows, update_by_fid=True, new_fids=result.inserted_fids[layer])
+            for changeset in itertools.chain([first], changesets):
+                self._write(ds, fids, changeset, result)
         return result
+
+    @staticmethod
+    def _write(ds, fids: _FidLookup, changeset: ChangeSet, result: ApplyResult) -> None:
+        for group in _runs(changeset.changes):
+            layer = group[0].layer
+            rows = []
+            for change in group:
+                row = change.row()
+                if change.operation != INSERT:
+                    row["fid"] = fids.resolve(layer, change)
+                    if change.expected_version is not None:
+                        _check_version(ds, layer, row["fid"], change.expected_version)
+                rows.append(row)
+                result.counts[(layer, change.operation)] += 1
+            io.write_to(ds, layer, rows, update_by_fid=True, new_fids=result.inserted_fids[layer])
 
     def project_uri(self) -> str:
         from hezhang_plugin.data.project import project_uri

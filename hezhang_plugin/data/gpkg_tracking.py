@@ -85,6 +85,68 @@ def _end_condition(lyr: schema.Layer) -> str:
     return " OR ".join(conds) or "0"
 
 
+def _insert_actions(lyr: schema.Layer, rows: str) -> list[str]:
+    """What a new row gets (uid, version 1, creation time) and its change-log entry, for the
+    rows of ``lyr`` matching the condition ``rows`` on ``fid``: the insert trigger's body
+    (``fid = NEW.fid``) and :func:`bulk_insert_sql`'s statements are both made here."""
+    t = _q(lyr.name)
+    key = schema.row_key_field(lyr)
+    key_n = f"n.{_q(key)}" if key else "NULL"
+    log_cols = ("changed_at, changed_by, layer, row_uid, row_fid, row_key, action, "
+                "old_values, new_values")
+    # in an UPDATE the right-hand sides read the row as it was inserted (NEW in the trigger)
+    return [
+        f"""UPDATE {t} SET uid = coalesce(uid, {UUID4}), row_version = 1,
+    created_at = coalesce(created_at, {NOW}),
+    updated_at = coalesce(updated_at, created_at, {NOW}),
+    updated_by = coalesce(updated_by, created_by)
+  WHERE {rows}""",  # noqa: S608  # nosec B608 - schema identifiers only
+        f"""INSERT INTO change_log ({log_cols})
+  SELECT {NOW}, n.created_by, '{lyr.name}', n.uid, n.fid, {key_n}, 'insert', NULL,
+         {_row_json(lyr, 'n')}
+  FROM {t} n WHERE n.{rows} ORDER BY n.fid""",  # noqa: S608  # nosec B608 - schema identifiers only
+    ]
+
+
+def insert_trigger(lyr: schema.Layer) -> str:
+    """The name of ``lyr``'s insert trigger (suspended by bulk inserts, :func:`bulk_insert_sql`)."""
+    return f"hz_{lyr.name}_insert"
+
+
+def new_row_values(rows: list) -> list:
+    """For each row dict about to be inserted, the tracking values the insert trigger would
+    give it: ``uid`` (its own or a random version-4 UUID), ``row_version`` 1, ``created_at``
+    (its own or now, as SQLite's ``strftime('%Y-%m-%dT%H:%M:%fZ', 'now')``), ``updated_at``
+    (its own, or its creation time) and ``updated_by`` (its own, or its creator)."""
+    import datetime as dt
+    import os
+
+    import numpy as np
+
+    n = len(rows)
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    raw = np.frombuffer(os.urandom(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    hx = raw.tobytes().hex()
+    out = []
+    for k, row in enumerate(rows):
+        h = hx[32 * k:32 * k + 32]
+        created = row.get("created_at") or now
+        out.append({"uid": row.get("uid") or f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}",
+                    "row_version": 1, "created_at": created, "updated_at": row.get("updated_at") or created,
+                    "updated_by": row.get("updated_by") or row.get("created_by")})
+    return out
+
+
+def bulk_insert_sql(lyr: schema.Layer, first_fid: int, last_fid: int) -> list[str]:
+    """The change-log entries of the rows with fids ``first_fid``..``last_fid``, in one pass,
+    as the insert trigger writes them row by row. A bulk insert drops the trigger, inserts its
+    rows with :func:`new_row_values`, runs these and creates the trigger again, all in its
+    transaction."""
+    return _insert_actions(lyr, f"fid BETWEEN {int(first_fid)} AND {int(last_fid)}")[1:]
+
+
 def trigger_sql(lyr: schema.Layer) -> list[str]:
     """CREATE TRIGGER statements keeping ``lyr``'s tracking fields and change log."""
     t = _q(lyr.name)
@@ -95,18 +157,11 @@ def trigger_sql(lyr: schema.Layer) -> list[str]:
                 "old_values, new_values")
     name = lyr.name
     message = CONFLICT_MESSAGE.format(layer=name).replace("'", "''")
+    insert = ";\n  ".join(_insert_actions(lyr, "fid = NEW.fid"))
     return [
-        f"""CREATE TRIGGER "hz_{name}_insert" AFTER INSERT ON {t}
+        f"""CREATE TRIGGER "{insert_trigger(lyr)}" AFTER INSERT ON {t}
 BEGIN
-  UPDATE {t} SET uid = coalesce(NEW.uid, {UUID4}), row_version = 1,
-    created_at = coalesce(NEW.created_at, {NOW}),
-    updated_at = coalesce(NEW.updated_at, NEW.created_at, {NOW}),
-    updated_by = coalesce(NEW.updated_by, NEW.created_by)
-  WHERE fid = NEW.fid;
-  INSERT INTO change_log ({log_cols})
-  SELECT {NOW}, n.created_by, '{name}', n.uid, n.fid, {key_new.replace('NEW.', 'n.')}, 'insert', NULL,
-         {_row_json(lyr, 'n')}
-  FROM {t} n WHERE n.fid = NEW.fid;
+  {insert};
 END""",  # noqa: S608  # nosec B608 - schema identifiers only
         f"""CREATE TRIGGER "hz_{name}_version_check" BEFORE UPDATE OF row_version ON {t}
 WHEN NEW.row_version < 0 AND -NEW.row_version IS NOT OLD.row_version

@@ -71,11 +71,14 @@ def read_rows(path: str, layer: str, where: Optional[str] = None,
               with_geometry: bool = True) -> list[dict]:
     """All rows of a table as dicts (``fid`` included; ``geom`` as a shapely geometry
     or None when the layer is spatial and ``with_geometry``). ``where`` is an OGR
-    attribute filter written by the caller from constants, never from user text."""
+    attribute filter written by the caller from constants, never from user text.
+
+    Read as columns through GDAL's Arrow interface where GDAL has it (3.6 and later: a
+    province's 228,000 segments in 1 s instead of 8 s feature by feature), with the values
+    reading feature by feature gives (:func:`_value`).
+    """
     import shapely
 
-    rows = []
-    wkbs = []
     with open_gpkg(path) as ds:
         lyr = ds.GetLayerByName(layer)
         if lyr is None:
@@ -84,21 +87,84 @@ def read_rows(path: str, layer: str, where: Optional[str] = None,
             lyr.SetAttributeFilter(where)
         defn = lyr.GetLayerDefn()
         fdefs = [defn.GetFieldDefn(i) for i in range(defn.GetFieldCount())]
-        names = [d.GetName() for d in fdefs]
         spatial = with_geometry and lyr.GetGeomType() != ogr.wkbNone
-        for feat in lyr:
-            row = {"fid": feat.GetFID()}
-            for i, name in enumerate(names):
-                row[name] = _value(feat, i, fdefs[i])
-            if spatial:
-                g = feat.GetGeometryRef()
-                wkbs.append(bytes(g.ExportToIsoWkb()) if g is not None and not g.IsEmpty() else None)
-            rows.append(row)
+        columns = _arrow_columns(lyr, fdefs, spatial) if _ARROW_READ else None
+        if columns is None:
+            columns = _feature_columns(lyr, fdefs, spatial)
+    names = ["fid"] + [d.GetName() for d in fdefs]
+    rows = [dict(zip(names, values)) for values in zip(*(columns[n] for n in names))]
     if spatial:
-        geoms = shapely.from_wkb(np.array(wkbs, dtype=object))
+        geoms = shapely.from_wkb(np.array(columns["geom"], dtype=object))
+        empty = np.flatnonzero(~shapely.is_missing(geoms) & shapely.is_empty(geoms)) if len(geoms) else []
+        geoms[empty] = None
         for row, g in zip(rows, geoms):
             row["geom"] = g
     return rows
+
+
+#: GDAL's Arrow reading into numpy arrays (``ogr.Layer.GetArrowStreamAsNumPy``, GDAL 3.6)
+_ARROW_READ = hasattr(ogr.Layer, "GetArrowStreamAsNumPy")
+_ARROW_TYPES = (ogr.OFTInteger, ogr.OFTInteger64, ogr.OFTReal, ogr.OFTString, ogr.OFTDate, ogr.OFTDateTime)
+
+
+def _feature_columns(lyr, fdefs, spatial: bool) -> dict:
+    """The layer read feature by feature: field name → values (``fid`` first, ``geom`` WKB)."""
+    names = [d.GetName() for d in fdefs]
+    cols: dict = {n: [] for n in ["fid"] + names + (["geom"] if spatial else [])}
+    for feat in lyr:
+        cols["fid"].append(feat.GetFID())
+        for i, name in enumerate(names):
+            cols[name].append(_value(feat, i, fdefs[i]))
+        if spatial:
+            g = feat.GetGeometryRef()
+            cols["geom"].append(bytes(g.ExportToIsoWkb()) if g is not None and not g.IsEmpty() else None)
+    return cols
+
+
+def _arrow_columns(lyr, fdefs, spatial: bool) -> Optional[dict]:
+    """The layer read through GDAL's Arrow interface, with the values :func:`_value` gives:
+    field name → values (``fid`` first, ``geom`` WKB); None when a field has a type this
+    does not read (the caller reads feature by feature)."""
+    # booleans come out of GDAL 3.6's numpy conversion wrong (bit-packed Arrow values)
+    if any(d.GetType() not in _ARROW_TYPES or d.GetSubType() == ogr.OFSTBoolean for d in fdefs) \
+            or not lyr.GetFIDColumn():
+        return None
+    fid_name, geom_name = lyr.GetFIDColumn(), lyr.GetGeometryColumn() or "wkb_geometry"
+    names = [d.GetName() for d in fdefs]
+    ignored = [] if spatial else ["OGR_GEOMETRY"]
+    lyr.SetIgnoredFields(ignored)
+    cols: dict = {n: [] for n in ["fid"] + names + (["geom"] if spatial else [])}
+    try:
+        for batch in lyr.GetArrowStreamAsNumPy(options=["GEOMETRY_ENCODING=WKB"]):
+            cols["fid"] += batch[fid_name].tolist()
+            for d in fdefs:
+                cols[d.GetName()] += _arrow_values(batch[d.GetName()], d)
+            if spatial:
+                cols["geom"] += [None if g is None else bytes(g) for g in batch[geom_name].tolist()]
+    finally:
+        lyr.SetIgnoredFields([])
+    return cols
+
+
+def _arrow_values(arr, defn) -> list:
+    """Python values of one Arrow column (a numpy array, masked where null) as _value gives them."""
+    t = defn.GetType()
+    mask = np.ma.getmaskarray(arr) if np.ma.isMaskedArray(arr) else None
+    data = np.ma.getdata(arr)
+    if t == ogr.OFTString:
+        values = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in data.tolist()]
+    elif t == ogr.OFTDate:
+        values = np.datetime_as_string(data.astype("datetime64[D]"), unit="D").tolist()
+    elif t == ogr.OFTDateTime:
+        values = np.datetime_as_string(data.astype("datetime64[s]"), unit="s").tolist()
+    elif t == ogr.OFTReal:
+        values = [float(v) for v in data.tolist()]
+    else:
+        values = [int(v) for v in data.tolist()]
+    if mask is not None and mask.any():
+        for i in np.flatnonzero(mask).tolist():
+            values[i] = None
+    return values
 
 
 def _set_fields(feat: ogr.Feature, row: dict, names) -> None:
@@ -193,6 +259,10 @@ def transaction(path: str) -> Iterator[ogr.DataSource]:
     ds = None
 
 
+#: inserts into one tracked layer from this many rows on take the bulk path (:func:`_bulk_tracking`)
+BULK_INSERT_ROWS = 500
+
+
 @gdal_exceptions
 def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_fid: bool = False,
              delete_fids: Iterable[int] = (), new_fids: Optional[list] = None) -> int:
@@ -200,12 +270,12 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
 
     With ``update_by_fid`` a row carrying a ``fid`` updates that feature (only the fields it
     names, and its geometry when it has one); other rows are inserted (their new fids are
-    appended to ``new_fids`` when given). ``geom`` may be a shapely geometry.
-    :class:`WriteError` names the row that failed.
+    appended to ``new_fids`` when given). ``geom`` may be a shapely geometry or ISO WKB.
+    :class:`WriteError` names the row that failed. Runs of :data:`BULK_INSERT_ROWS` or more
+    inserts into a layer with edit tracking get their tracking fields and change-log entries
+    in one pass (:func:`_bulk_tracking`): the same values the per-row trigger gives.
     """
     import shapely
-
-    from hezhang_plugin.core.messages import Text
 
     lyr = ds.GetLayerByName(layer)
     if lyr is None:
@@ -215,40 +285,110 @@ def write_to(ds: ogr.DataSource, layer: str, rows: Iterable[dict], *, update_by_
     gtype = lyr.GetGeomType()
     for fid in delete_fids:
         lyr.DeleteFeature(int(fid))
-    count = 0
     rows = list(rows)
     # shapely geometries to WKB in one call
     shapes = [k for k, r in enumerate(rows) if r.get("geom") is not None
               and not isinstance(r["geom"], (bytes, bytearray))]
     wkbs = dict(zip(shapes, shapely.to_wkb(np.array([rows[k]["geom"] for k in shapes], dtype=object)))) \
         if shapes and gtype != ogr.wkbNone else {}
-    for n, row in enumerate(rows, start=1):
-        update = update_by_fid and row.get("fid") is not None
+    is_update = [update_by_fid and r.get("fid") is not None for r in rows]
+    start = 0
+    while start < len(rows):  # runs of inserts and of updates
+        end = start
+        while end < len(rows) and is_update[end] == is_update[start]:
+            end += 1
+        inserted: list = []
+        with _bulk_tracking(ds, layer, rows[start:end] if not is_update[start] else []) as tracking:
+            for n in range(start + 1, end + 1):
+                row = rows[n - 1] if tracking is None else {**rows[n - 1], **tracking[n - 1 - start]}
+                fid = _write_row(lyr, layer, defn, names, gtype, n, row, is_update[n - 1], wkbs.get(n - 1))
+                if not is_update[n - 1]:
+                    inserted.append(fid)
+            if tracking is not None:
+                _log_inserts(ds, layer, inserted)
+        if new_fids is not None:
+            new_fids += inserted
+        start = end
+    return len(rows)
+
+
+def _write_row(lyr, layer: str, defn, names: dict, gtype, n: int, row: dict, update: bool, wkb) -> int:
+    """Write row ``n`` (counting from 1, for the message) of a :func:`write_to` call; returns
+    the row's fid (an insert's new one)."""
+    from hezhang_plugin.core.messages import Text
+
+    if update:
+        feat = lyr.GetFeature(int(row["fid"]))
+        if feat is None:
+            raise _row_failed(layer, n, row, Text(f"no feature with fid {row['fid']}",
+                                                  f"没有fid为{row['fid']}的要素"))
+    else:
+        feat = ogr.Feature(defn)
+    _set_fields(feat, row, names)
+    geom = row.get("geom")
+    if geom is not None and gtype != ogr.wkbNone:
+        g = ogr.CreateGeometryFromWkb(bytes(geom) if isinstance(geom, (bytes, bytearray)) else wkb)
+        if gtype in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon) and g.GetGeometryType() != gtype:
+            g = ogr.ForceTo(g, gtype)
+        feat.SetGeometryDirectly(g)
+    try:
         if update:
-            feat = lyr.GetFeature(int(row["fid"]))
-            if feat is None:
-                raise _row_failed(layer, n, row, Text(f"no feature with fid {row['fid']}",
-                                                      f"没有fid为{row['fid']}的要素"))
+            lyr.SetFeature(feat)
         else:
-            feat = ogr.Feature(defn)
-        _set_fields(feat, row, names)
-        geom = row.get("geom")
-        if geom is not None and gtype != ogr.wkbNone:
-            g = ogr.CreateGeometryFromWkb(bytes(geom) if isinstance(geom, (bytes, bytearray)) else wkbs[n - 1])
-            if gtype in (ogr.wkbMultiLineString, ogr.wkbMultiPolygon):
-                g = ogr.ForceTo(g, gtype)
-            feat.SetGeometry(g)
-        try:
-            if update:
-                lyr.SetFeature(feat)
-            else:
-                lyr.CreateFeature(feat)
-                if new_fids is not None:
-                    new_fids.append(feat.GetFID())
-        except RuntimeError as exc:
-            raise _row_failed(layer, n, row, str(exc)) from exc
-        count += 1
-    return count
+            lyr.CreateFeature(feat)
+    except RuntimeError as exc:
+        raise _row_failed(layer, n, row, str(exc)) from exc
+    return feat.GetFID()
+
+
+@contextlib.contextmanager
+def _bulk_tracking(ds: ogr.DataSource, layer: str, inserts: list):
+    """Around a run of inserts (``inserts``, the rows) into ``layer``: when they are
+    :data:`BULK_INSERT_ROWS` or more and the layer has the tracking insert trigger
+    (data.gpkg_tracking), the trigger is dropped and the block gets, for each row, the
+    tracking values the trigger would have given it (uid, version, times: written with the
+    row, no second write of each); :func:`_log_inserts` then writes their change-log entries
+    in one pass, and the trigger is created again as it was (its own SQL text) — all inside
+    the caller's transaction. Otherwise the block gets None."""
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.data import gpkg_tracking
+
+    trigger = None
+    lyr = schema.LAYER_BY_NAME.get(layer) if len(inserts) >= BULK_INSERT_ROWS else None
+    if lyr is not None:
+        name = gpkg_tracking.insert_trigger(lyr)
+        sql = f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '{name}'"  # noqa: S608  # nosec B608 - a schema identifier
+        res = ds.ExecuteSQL(sql)
+        if res is not None:
+            feat = res.GetNextFeature()
+            trigger = feat.GetField(0) if feat is not None else None
+            ds.ReleaseResultSet(res)
+    if not trigger:
+        yield None
+        return
+    _execute(ds, f'DROP TRIGGER "{name}"')
+    yield gpkg_tracking.new_row_values(inserts)
+    _execute(ds, trigger)
+
+
+def _log_inserts(ds: ogr.DataSource, layer: str, fids: list) -> None:
+    """The change-log entries of the rows just inserted with fids ``fids`` (in bulk)."""
+    from hezhang_plugin.core import schema
+    from hezhang_plugin.data import gpkg_tracking
+
+    fids = np.sort(np.asarray(fids, dtype=np.int64))
+    if not len(fids):
+        return
+    breaks = np.flatnonzero(np.diff(fids) != 1)
+    for a, b in zip(np.r_[0, breaks + 1], np.r_[breaks, len(fids) - 1]):
+        for sql in gpkg_tracking.bulk_insert_sql(schema.layer(layer), int(fids[a]), int(fids[b])):
+            _execute(ds, sql)
+
+
+def _execute(ds: ogr.DataSource, sql: str) -> None:
+    res = ds.ExecuteSQL(sql)
+    if res is not None:
+        ds.ReleaseResultSet(res)
 
 
 @gdal_exceptions

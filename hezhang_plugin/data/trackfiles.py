@@ -57,9 +57,11 @@ def _gpx_points(path: str, data: bytes = b"") -> RawTrack:
     lyr = ds.GetLayerByName("track_points")
     if lyr is None or lyr.GetFeatureCount() == 0:
         routes = ds.GetLayerByName("route_points")
-        if routes is not None and routes.GetFeatureCount():
-            raise TrackFileError("patrol.file.gpx_route", name=name)
-        raise TrackFileError("patrol.file.gpx_no_points", name=name)
+        route = routes is not None and routes.GetFeatureCount() > 0
+        # closed before raising: a traceback kept until the interpreter ends would otherwise
+        # free the dataset after GDAL's shutdown (a crash at exit), and keep the file open
+        lyr = routes = ds = None
+        raise TrackFileError("patrol.file.gpx_route" if route else "patrol.file.gpx_no_points", name=name)
     lon, lat, t, part = [], [], [], []
     if hasattr(lyr, "GetArrowStreamAsNumPy") and not _OFFSET_TIME.search(data):
         stream = lyr.GetArrowStreamAsNumPy(options=["INCLUDE_FID=NO", "USE_MASKED_ARRAYS=NO"])

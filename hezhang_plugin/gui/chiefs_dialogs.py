@@ -73,6 +73,23 @@ class ChiefDialog(QDialog):
         if chief.get("unit_code"):
             self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(chief["unit_code"])))
         self.phone_edit.setText(chief.get("phone") or "")
+        # A new chief's level follows the unit chosen until the user picks a level: with no
+        # unit selected the dialog showed the district with 村级, refused at once.
+        self._level_chosen = bool(chief.get("chief_id") or chief.get("level"))
+        self.level_combo.activated.connect(self._level_picked)
+        self.unit_combo.currentIndexChanged.connect(self._unit_changed)
+        self._unit_changed()
+
+    def _level_picked(self, _index=None) -> None:
+        self._level_chosen = True
+
+    def _unit_changed(self, _index=None) -> None:
+        if self._level_chosen:
+            return
+        level = (self.units.get(self.unit_combo.currentData()) or {}).get("level")
+        index = self.level_combo.findData(level)
+        if index >= 0:
+            self.level_combo.setCurrentIndex(index)
 
     def values(self) -> dict:
         from hezhang_plugin.core.codes import normalise_phone

@@ -85,9 +85,15 @@ class LayerSnapshot:
             return
         self.fields = layer.fields()
         self.crs = layer.crs().authid() or layer.crs().toWkt() or schema.DEFAULT_CRS
-        self.source = QgsVectorLayerFeatureSource(layer)
         self.from_backend = (backend is not None and not (layer.isEditable() and layer.isModified())
                              and not layer.subsetString())
+        # Read from the backend, the layer's own feature source is only a fallback, and the
+        # provider's (the saved rows: there are no pending edits) serves: a whole layer's source
+        # copies its joins too, and the segments' join to the derived lead-terms layer runs that
+        # layer's query over every appointment the first time (7 s at province scale, in the
+        # main thread). The provider's fields are the layer's first ones, same indices.
+        self.source = layer.dataProvider().featureSource() if self.from_backend else \
+            QgsVectorLayerFeatureSource(layer)
 
     def rows(self, with_geometry: bool = False) -> list[dict]:
         """The layer's rows (``geom`` as shapely in :attr:`crs` when ``with_geometry``)."""

@@ -36,7 +36,16 @@ def _parse_key(text: str):
 
 
 def _peak_rss_kb() -> int:
-    """Peak memory of this process in kB (0 where the resource module is missing: Windows)."""
+    """Peak memory of this process in kB (0 where the resource module is missing: Windows).
+    Linux's VmHWM where there is one: ru_maxrss also counts the RSS the parent (the QGIS
+    that started the worker) had when it forked, which is not the worker's own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:

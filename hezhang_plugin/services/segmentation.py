@@ -11,7 +11,7 @@ from hezhang_plugin.core.segmentation import (
     DEFAULT_MIN_LENGTH,
     DEFAULT_UNIT_LEVEL,
     SegmentationError,
-    segment_rivers,
+    prepare_run,
     transform_geoms,
 )
 from hezhang_plugin.data.backend import as_backend
@@ -38,7 +38,10 @@ def segment_workspace(workspace, unit_level: str = DEFAULT_UNIT_LEVEL,
 
     Reads admin_units and rivers, reconciles the cut with the stored segments (stable codes;
     unchanged segments are not written, so unchanged inputs leave the workspace as it was)
-    and writes inserts, updates and retirements in one transaction. Returns the report.
+    and writes inserts, updates and retirements in one transaction. The segments are cut
+    chunk by chunk (core.segmentation.prepare_run) and each chunk is written while the next
+    is cut, inside that one transaction: nothing is written when the run fails or is
+    cancelled. Returns the report.
     """
     if unit_level not in ("village", "town"):
         raise SegmentationError(f"unit level {unit_level!r} is not village or town")
@@ -56,14 +59,44 @@ def segment_workspace(workspace, unit_level: str = DEFAULT_UNIT_LEVEL,
             r["geom"] = g
     if not units:
         raise SegmentationError(f"the workspace has no {unit_level} units in admin_units")
-    result = segment_rivers(rivers, units, rivers_crs=crs_r, units_crs=crs_u,
-                            boundary_tolerance=boundary_tolerance, min_length=min_length,
-                            district_code=info.district_code, existing=existing, today=today,
-                            feedback=feedback)
-    rows = result.changes  # unchanged segments are left as they are
+    run = prepare_run(rivers, units, rivers_crs=crs_r, units_crs=crs_u, boundary_tolerance=boundary_tolerance,
+                      min_length=min_length, district_code=info.district_code, existing=existing, today=today,
+                      feedback=feedback)
+    del rivers, units, existing  # the run keeps what it needs
+    message = Message("change.segment_rivers", level=unit_level)
+
+    def changes():
+        for table in run.tables():
+            yield _table_changes(table, message, crs_r, crs_s)
+        if run.retired:
+            yield run_changes([], run.retired, unit_level)
+
+    # unchanged inputs: no change at all, the workspace is not touched
+    ws.apply_all(changes())
+    return run.report
+
+
+def _table_changes(table, message, crs_r: str, crs_s: str) -> ChangeSet:
+    """The change set of one chunk of a run: segments that keep their code updated in place
+    (by fid), new ones inserted; geometries as ISO WKB in the segments layer's CRS."""
+    cs = ChangeSet(message)
+    if not len(table):
+        return cs
+    wkbs = table.wkb()
     if crs_s != crs_r:
-        for r, g in zip(rows, transform_geoms([r["geom"] for r in rows], crs_r, crs_s)):
-            r["geom"] = g
-    if rows or result.retired:  # unchanged inputs: nothing to write, the workspace is not touched
-        ws.apply(run_changes(rows, result.retired, unit_level))
-    return result.report
+        import numpy as np
+        import shapely
+
+        wkbs = list(shapely.to_wkb(transform_geoms(shapely.from_wkb(np.array(wkbs, dtype=object)), crs_r, crs_s)))
+    cols = table.columns
+    names = [k for k in cols if k != "fid"]
+    fids = cols["fid"]
+    for i, values in enumerate(zip(*(cols[k] for k in names))):
+        row = dict(zip(names, values))
+        if row.get("target") is None:
+            row.pop("target", None)
+        if fids[i] is None:
+            cs.insert("segments", row, wkbs[i])
+        else:
+            cs.update("segments", fids[i], row, wkbs[i])
+    return cs

@@ -115,6 +115,13 @@ def test_phone_messages_and_normalisation():
     assert codes.normalise_phone("0086１３８") == "138"
     assert codes.normalise_phone(None) == ""
     assert str(codes.check_phone("120")) == "phone '120': a mobile number has 11 digits, this has 3"
+    # digits counted without the dashes typed; 11 digits from 1 that are no mobile number, a
+    # 12-digit one, and a short number from 0 each get the message that fits
+    assert codes.check_phone("138-0000-000").key == "phone.mobile_digits"
+    assert str(codes.check_phone("138-0000-000")).endswith("this has 10")
+    assert codes.check_phone("12800000001").key == "phone.invalid"
+    assert str(codes.check_phone("138000000012")).endswith("this has 12")
+    assert codes.check_phone("0371-666").key == "phone.invalid"
     assert str(codes.check_phone("371-66668888")) == ("phone '371-66668888' is neither a mainland mobile number "
                                                       "(11 digits, 13x-19x) nor a landline with area code "
                                                       "(0xx-xxxxxxxx)")
@@ -151,6 +158,10 @@ def test_child_codes():
 def test_segment_codes():
     assert codes.check_seg_code("411171000001") is None
     assert codes.check_seg_code("411171000001", "411171000000") is None
+    # the district given as its 12-digit unit code: only its first 6 digits (the county) count
+    assert codes.check_seg_code("411171123456", "411171000000") is None
+    assert str(codes.check_seg_code("411172000001", "411171000000")) == (
+        "segment code 411172000001 does not start with the county code 411171")
     assert str(codes.check_seg_code("411172000001", "411171")) == (
         "segment code 411172000001 does not start with the county code 411171")
     assert codes.check_seg_code(None).key == "seg_code.not_12_digits"
@@ -158,4 +169,6 @@ def test_segment_codes():
         codes.next_seg_codes("411171", ["411171999999"], 1)
     assert str(exc.value) == "segment codes of county 411171 are exhausted"
     assert codes.next_seg_codes("411171", ["411171999998"], 1) == ["411171999999"]
+    # one code unless asked for more; a code with a letter after the county is not a sequence
+    assert codes.next_seg_codes("411171", ["411171X00009", "411171000002"]) == ["411171000003"]
     assert codes.next_seg_codes("411171", [], 0) == []

@@ -113,3 +113,35 @@ def test_held_km_use_the_layers_crs_for_the_bank_match():
     assert lengths.km_per_chief([left, right], apps, CRS) == pytest.approx({"A": 1.0})
     assert lengths.km_per_level([left, right], apps, CRS, "2024-01-01") == pytest.approx({"village": 1.0})
     assert lengths.km_per_chief([left, right], apps, "EPSG:4490") == pytest.approx({"A": 2.0})
+
+
+def test_totals_and_groupings_use_the_layers_crs_and_the_date():
+    """Banks 5 cm apart in EPSG:4547 are one 1 km stretch; an empty list is 0 km; a code with
+    no counted km adds nothing; km per level count only appointments current on the date."""
+    import numpy as np
+
+    from hezhang_plugin.core import stats
+
+    left = seg("1", "R", "left", 0, 1000)
+    right = dict(seg("2", "R", "right", 0, 1000), geom=MultiLineString([LineString([(X0, Y0 + 0.05),
+                                                                                      (X0 + 1000, Y0 + 0.05)])]))
+    assert lengths.total_km([left, right], CRS) == pytest.approx(1.0)
+    assert lengths.km_per_river([left, right], CRS) == pytest.approx({"R": 1.0})
+    assert list(stats.counted_lengths([left, right], CRS)) == pytest.approx([0.5, 0.5])
+    assert lengths.total_km([], CRS) == 0.0
+    assert isinstance(lengths.counted_km([], CRS), np.ndarray) and len(lengths.counted_km([], CRS)) == 0
+    assert lengths.segments_km(["1", "9"], {"1": 0.5}) == 0.5  # "9": no counted km
+    apps = [{"seg_code": "1", "chief_id": "A", "level": "village", "role": "chief", "valid_from": "2024-01-01"},
+            {"seg_code": "2", "chief_id": "T", "level": "town", "role": "chief", "valid_from": "2024-07-01"}]
+    assert lengths.km_per_level([left, right], apps, CRS, "2024-06-30") == pytest.approx({"village": 0.5})
+    assert lengths.km_per_level([left, right], apps, CRS, "2024-07-01") == pytest.approx(
+        {"village": 0.5, "town": 0.5})
+
+
+def test_a_point_like_bank_geometry_and_a_missing_length():
+    """A left bank whose geometry has no length (one point twice) shares nothing with the right
+    bank: it keeps its 1 km; a segment without length_km counts 0 km."""
+    point_like = dict(seg("1", "R", "left", 0, 1000), geom=MultiLineString([LineString([(X0, Y0), (X0, Y0)])]))
+    km = lengths.counted_km([point_like, seg("2", "R", "right", 0, 1000)], CRS)
+    assert list(km) == [1.0, 1.0]
+    assert list(lengths.counted_km([dict(seg("3", "S", "both", 0, 500), length_km=None)], CRS)) == [0.0]

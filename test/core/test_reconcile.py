@@ -99,3 +99,62 @@ def test_match_existing_same_changed_and_far():
     assert seg.match_existing(new, [other_bank], GK, 10.0) == {}
     assert seg.match_existing(new, [far, moved], GK, 10.0) == {0: (1, "changed")}
     assert seg.match_existing([], [same], GK, 10.0) == {}
+
+
+def _along(*points):
+    """A line through ``points`` in metres from (X0, Y0)."""
+    return LineString([(X0 + x, Y0 + y) for x, y in points])
+
+
+def test_match_existing_pairs_each_segment_once_best_first():
+    """Pairs laid out by hand (new segments along y = 0 and y = 3 m, 1 km long; tolerance 10 m):
+    closest pair first (Hausdorff), each new and each stored segment used once, pairs that are
+    neither close nor sharing half their extent skipped without ending the search."""
+    base = {"river_code": "R1", "unit_code": "U", "bank": "both"}
+    n0, n1 = dict(base, geom=_along((0, 0), (1000, 0))), dict(base, geom=_along((0, 3), (1000, 3)))
+    e0, e7 = dict(base, geom=_along((0, 0), (1000, 0))), dict(base, geom=_along((0, 7), (1000, 7)))
+    # n0–e0 0 m (same), n1–e0 3 m (e0 taken), n1–e7 4 m (changed), n0–e7 7 m (n0 taken)
+    assert seg.match_existing([n0, n1], [e0, e7], GK, 10.0) == {0: (0, "same"), 1: (1, "changed")}
+    # one new segment, a same and a changed stored one: the same one, not overwritten
+    assert seg.match_existing([n0], [e0, dict(e7)], GK, 10.0) == {0: (0, "same")}
+    # a stored row without geometry is left out
+    assert seg.match_existing([n0], [dict(base, geom=None), e0], GK, 10.0) == {0: (1, "same")}
+    # 300 m of the same line: 700 m off, shares 310 of 1000 m (tolerance past its end): no pair;
+    # extended to 1800 m: 800 m off but shares 1000 of 1800 m (over half): changed
+    short = dict(base, geom=_along((0, 0), (300, 0)))
+    longer = dict(base, geom=_along((0, 0), (1800, 0)))
+    assert seg.match_existing([n0], [short], GK, 10.0) == {}
+    assert seg.match_existing([n0], [short, longer], GK, 10.0) == {0: (1, "changed")}
+    # shares exactly half (1000 of 2000 m): changed
+    assert seg.match_existing([n0], [dict(base, geom=_along((0, 0), (2000, 0)))], GK, 10.0) == {0: (0, "changed")}
+    # 1.5 m off along its length, tolerance 0.5 m: the tolerance used is at least 1 m, not 2 m
+    off = dict(base, geom=_along((0, 1.5), (1000, 1.5)))
+    assert seg.match_existing([n0], [off], GK, 0.5) == {}
+    assert seg.match_existing([n0], [off], GK, 2.0) == {0: (0, "changed")}
+
+
+def test_match_existing_equal_distance_goes_to_the_larger_share():
+    """Two stored segments 5 m off n0 at their farthest: a straight one (shares 1000 of 1000 m)
+    and a zigzag (shares 1000 of its 1000.8 m); the straight one wins though listed second."""
+    base = {"river_code": "R1", "unit_code": "U", "bank": "both"}
+    n0 = dict(base, geom=_along((0, 0), (1000, 0)))
+    zigzag = dict(base, geom=_along((0, -5), (250, 5), (500, -5), (750, 5), (1000, -5)))
+    straight = dict(base, geom=_along((0, 5), (1000, 5)))
+    assert seg.match_existing([n0], [zigzag, straight], GK, 10.0) == {0: (1, "changed")}
+
+
+def test_changed_segments_keep_code_and_target_and_rows_end_sorted_by_code():
+    """Stored codes out of the cut's order (甲村's segment holds 000003, 丙村's 000001) and a
+    water-quality target on 甲村's: after 甲村/乙村's boundary moves 100 m, 甲村's and 乙村's
+    segments are changed (codes, fid and target kept), 丙村's is unchanged, and the rows to
+    write come sorted by code: 000002 (乙村) before 000003 (甲村)."""
+    first = stored(run(villages(1000, 2000)))
+    swap = {"411171000001": "411171000003", "411171000003": "411171000001"}
+    for r in first:
+        r["seg_code"] = swap.get(r["seg_code"], r["seg_code"])
+        r["target"] = "III类" if r["unit_code"].endswith("001") else None
+    again = run(villages(1100, 2000), first, today="2024-03-01")
+    assert again.report["unchanged"] == ["411171000001"]
+    assert sorted(again.report["changed"]) == ["411171000002", "411171000003"]
+    assert [(r["seg_code"], r["unit_code"][-3:], r.get("target")) for r in again.changes] == [
+        ("411171000002", "002", None), ("411171000003", "001", "III类")]

@@ -18,7 +18,8 @@ The package, along its seams:
 * :mod:`.names` — segment and end names;
 * :mod:`.table` — the segment table (columns, WKB);
 * :mod:`.reconcile` — matching stored segments, stable codes, unchanged, retirement;
-* :mod:`.run` — a whole run (:func:`segment_rivers`);
+* :mod:`.run` — a whole run (:func:`segment_rivers`), or one cut chunk by chunk
+  (:func:`prepare_run`);
 * :mod:`.drawing` — helpers of the draw-segment map tool.
 
 Segmenting a workspace (reading and storing) is ``hezhang_plugin.services.segmentation``.
@@ -60,16 +61,22 @@ from hezhang_plugin.core.segmentation.names import (
     NAME_SOURCE,
 )
 from hezhang_plugin.core.segmentation.reconcile import SAME_EXTENT_M, match_existing, reconcile
-from hezhang_plugin.core.segmentation.run import SegmentationResult, segment_rivers
+from hezhang_plugin.core.segmentation.run import (
+    CHUNK_VERTICES,
+    SegmentationResult,
+    SegmentationRun,
+    prepare_run,
+    segment_rivers,
+)
 from hezhang_plugin.core.segmentation.table import SegmentTable, multilinestring_wkb
 
 __all__ = [
-    "BANK_SUFFIX", "DEFAULT_BOUNDARY_TOLERANCE", "DEFAULT_MIN_LENGTH", "DEFAULT_UNIT_LEVEL",
+    "BANK_SUFFIX", "CHUNK_VERTICES", "DEFAULT_BOUNDARY_TOLERANCE", "DEFAULT_MIN_LENGTH", "DEFAULT_UNIT_LEVEL",
     "NAME_BOUNDARY", "NAME_DISTRICT_EDGE", "NAME_MOUTH", "NAME_SEGMENT", "NAME_SEGMENT_NUMBERED",
     "NAME_SOURCE", "SAME_EXTENT_M", "SegmentTable", "SegmentationCancelled", "SegmentationError",
-    "SegmentationResult", "choose_metric_crs", "clean_geometries", "drawn_segment_attributes",
+    "SegmentationResult", "SegmentationRun", "choose_metric_crs", "clean_geometries", "drawn_segment_attributes",
     "edge_lengths_m", "label_axis", "match_existing", "metric_crs_for", "multilinestring_wkb",
-    "nearest_index", "orient_rivers", "reconcile", "segment_rivers",
+    "nearest_index", "orient_rivers", "prepare_run", "reconcile", "segment_rivers",
     "substring_between", "substring_coords", "substrings_on_axis", "transform_geoms",
     "unit_with_most_length",
 ]

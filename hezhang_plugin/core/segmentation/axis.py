@@ -29,6 +29,30 @@ class _Axis:
     gcum: np.ndarray  # axis position of each vertex
     part_of_vertex: np.ndarray
     coords_m: np.ndarray = None  # the same vertices in the metric CRS
+    #: cumulative ellipsoidal length (m) at each vertex (``_geodesic_measure``), when computed
+    gd: np.ndarray = None
+
+
+def _split_axis(axis: _Axis, bounds) -> list:
+    """The axis cut into the axes of runs of whole rivers: ``bounds`` are river indices
+    (0 = b0 < b1 < ... = rivers), one axis per [b_k, b_k+1). Each keeps the positions of the
+    whole axis (same offsets, same vertex measures), so whatever is computed on it is what the
+    whole axis gives, bit for bit; its part and river indices count from its own first part
+    and river. The arrays are copies: each chunk's memory goes with it."""
+    bounds = np.asarray(bounds, dtype=np.int64)
+    part_at = np.searchsorted(axis.river_of_part, bounds)
+    vertex_at = np.searchsorted(axis.part_of_vertex, part_at)
+    out = []
+    for k in range(len(bounds) - 1):
+        p0, p1, v0, v1 = part_at[k], part_at[k + 1], vertex_at[k], vertex_at[k + 1]
+
+        def take(a, lo, hi):
+            return None if a is None else a[lo:hi].copy()
+
+        out.append(_Axis(axis.river_of_part[p0:p1] - bounds[k], take(axis.offset, p0, p1),
+                         take(axis.length, p0, p1), take(axis.coords_o, v0, v1), take(axis.gcum, v0, v1),
+                         axis.part_of_vertex[v0:v1] - p0, take(axis.coords_m, v0, v1), take(axis.gd, v0, v1)))
+    return out
 
 
 def _build_axis(river_geoms_o, river_geoms_m=None, *, to_metric=None) -> _Axis:
@@ -60,6 +84,11 @@ def _build_axis(river_geoms_o, river_geoms_m=None, *, to_metric=None) -> _Axis:
     first = np.searchsorted(pidx, np.arange(n_parts), side="left")
     base = csum[first] if len(csum) else np.zeros(0)
     gcum = csum - base[pidx] + offset[pidx]
+    if n_parts:
+        # each part ends exactly at its last vertex's measure (offset + length summed apart could
+        # round past it, and a sub-line ending there then took a vertex towards the next part)
+        last = np.append(first[1:], len(gcum)) - 1
+        length = gcum[last] - offset
     return _Axis(owner, offset, length, co, gcum, pidx, cm)
 
 
@@ -137,9 +166,11 @@ def _interp_on_axis(values: np.ndarray, gcum: np.ndarray, pos: np.ndarray, side:
     a, b = gcum[j - 1], gcum[j]
     den = b - a
     t = np.clip(np.where(den > 0, (pos - a) / np.where(den > 0, den, 1.0), 0.0), 0.0, 1.0)
+    # at a vertex (t = 1 at an edge's end) its own value, not one interpolated within an ulp of it
+    at = t >= 1.0
     if values.ndim == 2:
-        return values[j - 1] + (values[j] - values[j - 1]) * t[:, None], j
-    return values[j - 1] + (values[j] - values[j - 1]) * t, j
+        return np.where(at[:, None], values[j], values[j - 1] + (values[j] - values[j - 1]) * t[:, None]), j
+    return np.where(at, values[j], values[j - 1] + (values[j] - values[j - 1]) * t), j
 
 
 def substring_coords(coords: np.ndarray, gcum: np.ndarray, starts: np.ndarray, ends: np.ndarray):

@@ -4,7 +4,7 @@ text): 沙河周庄村段, 沙河周庄村2段 when a unit holds several segment
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -21,11 +21,16 @@ END_SPECIAL = -2  # the river's source or mouth
 END_OUTSIDE = -3  # outside the district
 
 
-def end_names(codes: np.ndarray, unit_names: Sequence[str], special: str) -> list:
+def beyond_names(unit_names: Sequence[str]) -> list:
+    """Each unit's 「…界」 (NAME_BOUNDARY), the end name of a segment reaching it."""
+    return [NAME_BOUNDARY.format(unit=nm) for nm in unit_names]
+
+
+def end_names(codes: np.ndarray, unit_names: Sequence[str], special: str, beyond: Optional[list] = None) -> list:
     """The start (``special`` = NAME_SOURCE) or end (NAME_MOUTH) name of each segment: the
     neighbouring unit's 「…界」 for a unit index, ``special`` for END_SPECIAL, 区界 for
-    END_OUTSIDE."""
-    beyond = [NAME_BOUNDARY.format(unit=nm) for nm in unit_names]
+    END_OUTSIDE. ``beyond`` is :func:`beyond_names` of ``unit_names`` when already made."""
+    beyond = beyond if beyond is not None else beyond_names(unit_names)
     return [beyond[c] if c >= 0 else (special if c == END_SPECIAL else NAME_DISTRICT_EDGE)
             for c in np.asarray(codes).tolist()]
 

@@ -4,6 +4,7 @@ segments left alone and retirement of the segments that are gone."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Iterable, Optional
 
 import numpy as np
 
@@ -16,19 +17,20 @@ from hezhang_plugin.core.segmentation.geometry import choose_metric_crs, transfo
 SAME_EXTENT_M = 0.001
 
 
-def match_existing(new_rows, existing_rows, crs: str, tolerance: float):
+def match_existing(new_rows, existing_rows, crs: str, tolerance: float, metric: Optional[str] = None):
     """Pair new segments with current existing ones of the same river, unit and bank.
 
     Returns {new index: (existing index, 'same' | 'changed')}. Same: every point of each lies
     within :data:`SAME_EXTENT_M` of the other (Hausdorff); changed: within ``tolerance`` of
-    the other, or still sharing most of their extent.
+    the other, or still sharing most of their extent. Distances are measured in ``metric``
+    (default: the Gauss-Kruger zone of the new segments, :func:`choose_metric_crs`).
     """
     import shapely
 
     out: dict[int, tuple[int, str]] = {}
     if not new_rows or not existing_rows:
         return out
-    metric = choose_metric_crs([r["geom"] for r in new_rows], crs)
+    metric = metric or choose_metric_crs([r["geom"] for r in new_rows], crs)
     ng = transform_geoms([r["geom"] for r in new_rows], crs, metric)
     eg = transform_geoms([r.get("geom") for r in existing_rows], crs, metric)
     groups_e = defaultdict(list)
@@ -70,7 +72,7 @@ _NAMED = ("name", "start_name", "end_name")
 
 
 def reconcile(table, existing, processed, district: str, crs: str, tolerance: float, today: str,
-              report: dict) -> tuple:
+              report: dict, *, codes_in_use: Optional[Iterable[str]] = None, metric: Optional[str] = None) -> tuple:
     """Reconcile a new cut (``table``, a SegmentTable without codes) with the ``existing``
     segment rows, in place.
 
@@ -78,10 +80,14 @@ def reconcile(table, existing, processed, district: str, crs: str, tolerance: fl
     :func:`match_existing`): a segment found again with the same extent and names is
     unchanged — its row is dropped from ``table`` and returned as it was; a matched one whose
     extent or names changed keeps its code, fid, valid_from and target with the new extent;
-    the others get the next free codes of ``district``. Current existing segments left
+    the others get the next free codes of ``district`` after the highest of ``codes_in_use``
+    (default: the codes of ``existing``). Current existing segments left
     unmatched are retired: ``valid_to`` is the day before ``today``, the first day of their
     successors (:func:`hezhang_plugin.core.validity.end_date`). ``table`` ends sorted by code;
-    ``report``'s added/changed/unchanged/retired lists receive the codes. Returns (unchanged
+    ``report``'s added/changed/unchanged/retired lists receive the codes. ``metric`` is the CRS
+    extents are compared in (:func:`match_existing`). A run cut in chunks of whole rivers
+    reconciles each chunk with the existing segments of its rivers, the codes in use growing
+    from chunk to chunk: the same codes as one call over the whole table. Returns (unchanged
     rows, retired rows).
     """
     cols = table.columns
@@ -92,7 +98,7 @@ def reconcile(table, existing, processed, district: str, crs: str, tolerance: fl
         geoms = table.geoms()
         probe = [{"river_code": rc, "unit_code": uc, "bank": bk, "geom": g}
                  for rc, uc, bk, g in zip(cols["river_code"], cols["unit_code"], cols["bank"], geoms)]
-        matches = match_existing(probe, current, crs, tolerance)
+        matches = match_existing(probe, current, crs, tolerance, metric)
     matched_j = set()
     same = []
     unchanged, retired = [], []
@@ -111,11 +117,11 @@ def reconcile(table, existing, processed, district: str, crs: str, tolerance: fl
             cols["target"][i] = old.get("target")
         report["changed"].append(old.get("seg_code"))
     fresh = [i for i in range(len(table)) if i not in matches]
-    new_codes = hzcodes.next_seg_codes(district, [r.get("seg_code") for r in existing], len(fresh)) \
-        if fresh else []
+    in_use = codes_in_use if codes_in_use is not None else [r.get("seg_code") for r in existing]
+    new_codes = hzcodes.next_seg_codes(district, in_use, len(fresh)) if fresh else []
     for i, code in zip(fresh, new_codes):
         cols["seg_code"][i] = code
-    report["added"] = list(new_codes)
+    report["added"] += new_codes
     for j, old in enumerate(current):
         if j not in matched_j:
             gone = dict(old)

@@ -3,6 +3,7 @@ reconciliation), its rows and its geometries as shapely objects or ISO WKB."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -50,6 +51,16 @@ class SegmentTable:
 
     def __len__(self) -> int:
         return len(self.geom_of_row)
+
+    @classmethod
+    def concat(cls, tables: list) -> SegmentTable:
+        """The rows of ``tables`` (same columns), one after the other."""
+        first = [0]
+        for t in tables[:-1]:
+            first.append(first[-1] + len(t.counts))
+        columns = {k: [v for t in tables for v in t.columns[k]] for k in tables[0].columns}
+        return cls(columns, np.concatenate([t.geom_of_row + f for t, f in zip(tables, first)]),
+                   np.concatenate([t.coords for t in tables]), np.concatenate([t.counts for t in tables]))
 
     def reorder(self, order) -> None:
         order = np.asarray(order, dtype=np.int64)
@@ -115,7 +126,29 @@ def _end_units(p, left, right, direction: int):
     return np.where(c1 < 0, names.END_OUTSIDE, pick), inside
 
 
-def _segment_table(runs, axis: _Axis, river_rows, unit_rows, rivers_crs: str, today: str) -> SegmentTable:
+@dataclass
+class _Labels:
+    """What segments take from their rivers and units: codes and names (river lists indexed
+    like the axis' rivers, unit lists like the units), and each unit's 「…界」 end name."""
+    river_codes: list
+    river_names: list
+    unit_codes: list
+    unit_names: list
+    beyond: list
+
+    @classmethod
+    def of(cls, river_rows, unit_rows) -> _Labels:
+        unit_names = [u.get("name") or "" for u in unit_rows]
+        return cls([r.get("river_code") for r in river_rows], [r.get("name") or "" for r in river_rows],
+                   [u.get("code") for u in unit_rows], unit_names, names.beyond_names(unit_names))
+
+    def rivers(self, lo: int, hi: int) -> _Labels:
+        """The labels of rivers ``lo:hi`` (a chunk), with every unit's."""
+        return _Labels(self.river_codes[lo:hi], self.river_names[lo:hi], self.unit_codes, self.unit_names,
+                       self.beyond)
+
+
+def _segment_table(runs, axis: _Axis, labels: _Labels, rivers_crs: str, today: str) -> SegmentTable:
     """Segment columns (without codes) from labelled runs."""
     s, e, p, left, right = runs
     # rows: one per both-bank run, one per inside side of a single-bank run
@@ -131,7 +164,7 @@ def _segment_table(runs, axis: _Axis, river_rows, unit_rows, rivers_crs: str, to
     used = np.unique(run)  # runs that give rows, in axis order
     geom_index = np.searchsorted(used, run)
     coords, counts = substring_coords(axis.coords_o, axis.gcum, s[used], e[used])
-    gd = _geodesic_measure(axis, rivers_crs)
+    gd = axis.gd if axis.gd is not None else _geodesic_measure(axis, rivers_crs)
     g_start, _ = _interp_on_axis(gd, axis.gcum, s[used], "right")
     g_end, _ = _interp_on_axis(gd, axis.gcum, e[used], "left")
     length_km = np.round((g_end - g_start) / 1000.0, 6)[geom_index]
@@ -142,14 +175,11 @@ def _segment_table(runs, axis: _Axis, river_rows, unit_rows, rivers_crs: str, to
     end_u, inside = _end_units(p, left, right, +1)
     at_mouth = ~inside & (np.abs(e - (axis.offset[p] + axis.length[p])) < 1e-6)
     end_u = np.where(inside, end_u, np.where(at_mouth, names.END_SPECIAL, names.END_OUTSIDE))
-    unit_names = [u.get("name") or "" for u in unit_rows]
-    start_names = names.end_names(start_u[run], unit_names, names.NAME_SOURCE)
-    end_names = names.end_names(end_u[run], unit_names, names.NAME_MOUTH)
+    start_names = names.end_names(start_u[run], labels.unit_names, names.NAME_SOURCE, labels.beyond)
+    end_names = names.end_names(end_u[run], labels.unit_names, names.NAME_MOUTH, labels.beyond)
     river = axis.river_of_part[p[run]]
-    river_names = [r.get("name") or "" for r in river_rows]
-    river_codes = [r.get("river_code") for r in river_rows]
-    unit_codes = [u.get("code") for u in unit_rows]
-    segment_names = names.segment_names(river, unit, bank, river_names, unit_names, list(_BANKS))
+    river_codes, unit_codes = labels.river_codes, labels.unit_codes
+    segment_names = names.segment_names(river, unit, bank, labels.river_names, labels.unit_names, list(_BANKS))
     m = len(run)
     columns = {
         "seg_code": [None] * m,

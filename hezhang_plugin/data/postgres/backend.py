@@ -146,7 +146,9 @@ class PostgresBackend(Backend):
             cols.append(sql.Identifier("geom"))
             vals.append(sql.SQL("ST_Multi(ST_GeomFromWKB(%s, %s))") if lyr.geometry.startswith("Multi")
                         else sql.SQL("ST_GeomFromWKB(%s, %s)"))
-            params += [shapely.to_wkb(change.geometry), self._srid_of(cur, change.layer)]
+            wkb = change.geometry if isinstance(change.geometry, (bytes, bytearray)) else \
+                shapely.to_wkb(change.geometry)
+            params += [bytes(wkb), self._srid_of(cur, change.layer)]
         t = ddl.qualified(change.layer)
         if change.operation == INSERT:
             cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING fid").format(
