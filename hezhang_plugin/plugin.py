@@ -27,6 +27,7 @@ class HezhangPlugin:
         self.log_handler = None
         self.provider = None
         self.key_injector = False
+        self.workspace_paths = False
         self.dock = None
         self.toolbar = None
         self.actions: list[QAction] = []
@@ -60,6 +61,12 @@ class HezhangPlugin:
         # Tianditu layers carry only an auth config id; the key is added to their requests.
         sources.install_key_injector()
         self.key_injector = True
+        from hezhang_plugin.data import project as wsproject
+
+        # A workspace QGIS opens itself (Recent Projects, Open Project) after it was copied or
+        # renamed: its layers are found in the file it is opened from.
+        wsproject.install_opened_workspace_paths()
+        self.workspace_paths = True
 
         from hezhang_plugin.gui.dock import HezhangDock
 
@@ -126,6 +133,11 @@ class HezhangPlugin:
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
+        if self.workspace_paths:
+            from hezhang_plugin.data import project as wsproject
+
+            wsproject.remove_opened_workspace_paths()
+            self.workspace_paths = False
         if self.key_injector:
             from hezhang_plugin.overlays import sources
 

@@ -391,3 +391,47 @@ def _ogr_layers(path):
     names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
     ds = None
     return names
+
+
+def test_qgis_read_repoints_only_the_workspace_own_layers(workspace_path, tmp_path):
+    """The plugin's path preprocessor for projects QGIS reads itself (data.project.
+    OpenedWorkspacePaths): in a copied workspace only the layers of the workspace's own file
+    follow the copy; a layer the user added from another workspace file, and a project
+    stored under another name, keep their sources."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from hezhang_plugin.core import uris
+    from hezhang_plugin.data import project as wsproject
+
+    neighbour = workspace_path  # another district's workspace: same table names, its own file
+    own = tmp_path / "own" / "district.gpkg"
+    own.parent.mkdir()
+    shutil.copy(neighbour, own)
+    prj = QgsProject.instance()
+    assert wsproject.read_project(prj, str(own))
+    extra = QgsVectorLayer(f"{neighbour}|layername=rivers", "邻区河流", "ogr")
+    assert extra.isValid()
+    prj.addMapLayer(extra)
+    wsproject.write_project(prj, str(own))
+    other = tmp_path / "own" / "other.gpkg"
+    shutil.copy(own, other)
+    assert prj.write(uris.project_uri(str(other), "other"))  # a project not named hezhang
+    prj.clear()
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    copy, other_copy = copies / "副本.gpkg", copies / "other 副本.gpkg"
+    shutil.copy(own, copy)
+    shutil.copy(other, other_copy)
+    wsproject.install_opened_workspace_paths()
+    try:
+        assert prj.read(uris.project_uri(str(copy), "hezhang"))
+        sources = {lyr.name(): lyr.source() for lyr in prj.mapLayers().values() if lyr.providerType() == "ogr"}
+        assert sources.pop("邻区河流") == f"{neighbour}|layername=rivers"
+        assert len(sources) >= 10 and {s.split("|")[0] for s in sources.values()} == {str(copy)}
+        assert prj.read(uris.project_uri(str(other_copy), "other"))
+        files = {lyr.source().split("|")[0] for lyr in prj.mapLayers().values() if lyr.providerType() == "ogr"}
+        # stored as "./district.gpkg", resolved by QGIS alone in the copies' folder
+        assert files == {str(copies / "district.gpkg"), neighbour}
+    finally:
+        wsproject.remove_opened_workspace_paths()
+        prj.clear()

@@ -41,6 +41,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
+from qgis.PyQt.QtCore import QCoreApplication, QThread
 from qgis.PyQt.QtGui import QColor, QFont
 
 from hezhang_plugin import compat, fonts, runtime
@@ -840,13 +841,127 @@ class WorkspacePathFixer:
             return f"{self.layer_path}|layername={rest}"
         return path
 
+    #: How many fixers are installed: while one is, :class:`OpenedWorkspacePaths` leaves
+    #: every path to it (the dock's own open), so no source is rewritten twice.
+    active = 0
+
     def __enter__(self):
         self._id = QgsPathResolver.setPathPreprocessor(self)
+        WorkspacePathFixer.active += 1
         return self
 
     def __exit__(self, *exc):
         QgsPathResolver.removePathPreprocessor(self._id)
+        WorkspacePathFixer.active -= 1
         return False
+
+
+class OpenedWorkspacePaths:
+    """While the plugin is loaded: a workspace project that QGIS itself reads (its Recent
+    Projects, Open Project, ``qgis --project "geopackage:PATH?projectName=hezhang"``) finds
+    its layers in the file it is read from, even when that file was copied or renamed.
+
+    A QGIS path preprocessor acts only while ``project`` (QGIS's project) is being read:
+    from its ``cleared`` signal, which QgsProject.read() emits before it reads any layer
+    (the project's file name, the ``geopackage:`` URI, is set again right after), to its
+    ``readProject`` signal. During that time it rewrites a source only when the project
+    read is a ``geopackage:`` URI naming project :data:`PROJECT_NAME` stored in an existing
+    file, and the source's file part is the one the stored project uses for most schema
+    layers (:func:`own_layer_file`) and does not name the file being read (a name that
+    does not exist, or another file). Whole sources (QGIS 3.22: ``FILE|layername=NAME``)
+    must also name a schema layer; newer releases hand over the file part alone. Other
+    projects, other files and non-schema layers keep their sources; while a
+    :class:`WorkspacePathFixer` is installed (the dock's own open) every path is left to it.
+    """
+
+    def __init__(self, project: Optional[QgsProject] = None):
+        self.project = project if project is not None else QgsProject.instance()
+        self.names = {lyr.name for lyr in schema.LAYERS}
+        self.reading = False
+        self._uri: Optional[str] = None
+        self._target: Optional[str] = None
+        self._own: Optional[str] = None
+        self._id: Optional[str] = None
+
+    def install(self) -> None:
+        self.project.cleared.connect(self._read_starts)
+        self.project.readProject.connect(self._read_ends)
+        self._id = QgsPathResolver.setPathPreprocessor(self)
+
+    def remove(self) -> None:
+        if self._id is not None:
+            QgsPathResolver.removePathPreprocessor(self._id)
+            self._id = None
+        for signal, slot in ((self.project.cleared, self._read_starts), (self.project.readProject, self._read_ends)):
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):  # not connected, or the project already gone
+                pass
+        self._read_ends()
+
+    def _read_starts(self) -> None:
+        self.reading = True
+        self._uri = None
+
+    def _read_ends(self, *args) -> None:
+        self.reading = False
+        self._uri = self._target = self._own = None
+
+    def _workspace(self) -> Optional[str]:
+        """The GeoPackage the project being read is stored in, when it is a workspace's."""
+        uri = self.project.fileName()
+        if uri != self._uri:
+            self._uri, self._target, self._own = uri, None, None
+            path = uris.project_path(uri)
+            if path and uris.project_name(uri) == PROJECT_NAME and os.path.isfile(path):
+                own = own_layer_file(path, self.names)
+                if own is not None:
+                    self._target, self._own = os.path.abspath(path), own
+        return self._target
+
+    def __call__(self, path: str) -> str:
+        if not self.reading or WorkspacePathFixer.active:
+            return path
+        app = QCoreApplication.instance()
+        if app is None or QThread.currentThread() != app.thread():
+            return path  # QgsProject.read() runs on the main thread; a task's read is another project's
+        target = self._workspace()
+        if target is None:
+            return path
+        file_part, sep, rest = path.partition("|layername=")
+        if sep and rest.split("|", 1)[0] not in self.names:
+            return path
+        if file_part != self._own or _names_file(file_part, target):
+            return path
+        return f"{runtime.alias_path(target)}{sep}{rest}"
+
+
+def _names_file(file_part: str, gpkg_path: str) -> bool:
+    """True when ``file_part`` (absolute, or relative to the GeoPackage's folder as QGIS
+    resolves it) is the file ``gpkg_path``."""
+    candidate = file_part if os.path.isabs(file_part) else os.path.join(os.path.dirname(gpkg_path), file_part)
+    try:
+        return os.path.samefile(candidate, gpkg_path)
+    except OSError:
+        return False
+
+
+_opened_paths: Optional[OpenedWorkspacePaths] = None
+
+
+def install_opened_workspace_paths() -> None:
+    """Install the :class:`OpenedWorkspacePaths` preprocessor for QGIS's project (once)."""
+    global _opened_paths
+    if _opened_paths is None:
+        _opened_paths = OpenedWorkspacePaths()
+        _opened_paths.install()
+
+
+def remove_opened_workspace_paths() -> None:
+    global _opened_paths
+    if _opened_paths is not None:
+        _opened_paths.remove()
+        _opened_paths = None
 
 
 class NoWalWrites:
@@ -881,6 +996,12 @@ class NoWalWrites:
 def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
     """File parts of the stored project's layer sources that name one of ``layer_names``
     (as written: "./ws.gpkg", or an absolute path); empty when there is no stored project."""
+    return set(stored_layer_counts(gpkg_path, layer_names))
+
+
+def stored_layer_counts(gpkg_path: str, layer_names: set) -> dict:
+    """{file part as written: how many distinct ``layer_names`` the stored project's layer
+    sources read from it}; empty when there is no stored project."""
     import io
     import sqlite3
     import xml.etree.ElementTree as ET  # nosec B405 - the workspace's own project, written by QGIS
@@ -891,20 +1012,32 @@ def stored_layer_files(gpkg_path: str, layer_names: set) -> set:
         # folder the user may not write cannot be opened mode=ro (no -shm can be made)
         data = gpkg.read_project_archive(gpkg_path, PROJECT_NAME)
         if not data:
-            return set()
+            return {}
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             name = next((n for n in zf.namelist() if n.lower().endswith(".qgs")), None)
             if name is None:
-                return set()
+                return {}
             root = ET.fromstring(zf.read(name))  # noqa: S314  # nosec B314
     except (sqlite3.Error, OSError, ValueError, zipfile.BadZipFile, ET.ParseError):
-        return set()
-    files = set()
+        return {}
+    tables: dict = {}
     for ds in root.iter("datasource"):
         file_part, sep, rest = (ds.text or "").partition("|layername=")
-        if sep and rest.split("|", 1)[0] in layer_names:
-            files.add(file_part)
-    return files
+        table = rest.split("|", 1)[0]
+        if sep and table in layer_names:
+            tables.setdefault(file_part, set()).add(table)
+    return {f: len(t) for f, t in tables.items()}
+
+
+def own_layer_file(gpkg_path: str, layer_names: set) -> Optional[str]:
+    """The file part (as written) that the stored project's sources use for the most
+    distinct ``layer_names``: the workspace's own file when it was written (a layer the user
+    added from another workspace shares its table names but not its file); None when there
+    is no stored project or none of its sources names one of ``layer_names``."""
+    counts = stored_layer_counts(gpkg_path, layer_names)
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda f: counts[f])
 
 
 def read_project(project: QgsProject, gpkg_path: str,

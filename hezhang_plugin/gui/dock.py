@@ -65,6 +65,22 @@ def workspace_path_of(project: QgsProject) -> Optional[str]:
     return uris.project_path(name) or None
 
 
+def stored_view(doc) -> bool:
+    """True when a project document (QDomDocument, as QgsProject.readProject hands it) keeps
+    a map view: a ``mapcanvas`` element whose ``extent`` has a positive width and height."""
+    canvases = doc.elementsByTagName("mapcanvas")
+    for i in range(canvases.count()):
+        extent = canvases.at(i).toElement().firstChildElement("extent")
+        try:
+            xmin, ymin, xmax, ymax = (float(extent.firstChildElement(k).text())
+                                      for k in ("xmin", "ymin", "xmax", "ymax"))
+        except ValueError:  # no extent, or not numbers
+            continue
+        if xmax > xmin and ymax > ymin:
+            return True
+    return False
+
+
 def _check(workspace: str) -> wsgpkg.WorkspaceInfo:
     """The workspace's metadata (a GeoPackage path or service=NAME); WorkspaceError if none."""
     if is_postgres(workspace):
@@ -205,6 +221,10 @@ class HezhangDock(QgsDockWidget):
         # Shared (PostgreSQL) layers: after a save refused for a conflict, offer to reapply.
         self.conflicts = ConflictWatcher(self)
         self._project = QgsProject.instance()
+        #: QGIS read a project itself (readProject, not the dock's own open) ...
+        self._read_by_qgis = False
+        #: ... that keeps no map view of its own: show the district.
+        self._zoom_after_read = False
         self._project.readProject.connect(self._project_was_read)
         self._project.cleared.connect(self._on_project_cleared)
         # Clearing or replacing the project removes the layers the page tasks are reading.
@@ -299,6 +319,8 @@ class HezhangDock(QgsDockWidget):
     def _project_was_read(self, *args) -> None:
         # readProject is emitted while QgsProject.read() is still resolving the project; the
         # pages' loading tasks must not read the layers' files before it has returned.
+        self._read_by_qgis = True
+        self._zoom_after_read = not args or not stored_view(args[0])
         QTimer.singleShot(0, self._on_project_read)
 
     def _on_project_read(self, *args) -> None:
@@ -325,7 +347,13 @@ class HezhangDock(QgsDockWidget):
         self.refresh()
         self.conflicts.watch(self.session.project_layers().values() if self.info else [])
         if self.info:
+            # Read by QGIS itself (Recent Projects, Open Project): a workspace project keeps no
+            # map view, so the map would stay wherever it was (1:1 after start-up).
+            canvas = self.iface.mapCanvas() if self.iface is not None else None
+            if self._read_by_qgis and (self._zoom_after_read or (canvas is not None and canvas.extent().isEmpty())):
+                self.zoom_to_district()
             self.workspace_changed.emit(self.info.path)
+        self._read_by_qgis = self._zoom_after_read = False
 
     def _on_project_cleared(self) -> None:
         self.info = None
@@ -458,6 +486,7 @@ class HezhangDock(QgsDockWidget):
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(
                 os.path.basename(path)))
             return False
+        self._read_by_qgis = self._zoom_after_read = False  # zoomed here, once
         self._on_project_read()
         self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(os.path.basename(path)), Qgis.MessageLevel.Success)
@@ -476,6 +505,7 @@ class HezhangDock(QgsDockWidget):
         if not ok:
             self._refuse(self.tr("{0}: the project stored in the workspace could not be read.").format(info.path))
             return False
+        self._read_by_qgis = self._zoom_after_read = False  # zoomed here, once
         self._on_project_read()
         self.zoom_to_district()
         self.message(self.tr("Opened workspace {0}").format(info.path), Qgis.Success)
