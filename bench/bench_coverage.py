@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -421,16 +420,9 @@ STEPS = {
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak RSS. VmHWM starts afresh at exec, unlike ru_maxrss, which Linux
-    carries over from the parent (the bench process that generated the data)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    from common import peak_rss_mb  # bench/ is the script's folder
+
+    return peak_rss_mb()
 
 
 def _child(step: str, path: str) -> None:

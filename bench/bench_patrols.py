@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -257,14 +256,9 @@ STEPS = {
 
 
 def _peak_rss_mb() -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    from common import peak_rss_mb  # bench/ is the script's folder
+
+    return peak_rss_mb()
 
 
 def _child(step: str, path: str, tracks: str, out_json: str) -> None:
