@@ -292,3 +292,29 @@ def test_export_child_process_is_killed_on_teardown(qgis_app, tmp_path, monkeypa
     page.teardown()
     assert spin(lambda: started[0].poll() is not None, 10), "the export child survived the teardown"
     page.deleteLater()
+
+
+def test_page_messages_are_logged_at_their_level(qgis_app, caplog):
+    """A refusal shown as a warning in the message bar is a warning in the plugin log too
+    (the log said INFO for a drawing refused in the bar as WARNING)."""
+    import logging
+
+    from qgis.core import Qgis
+
+    from hezhang_plugin import log
+    from hezhang_plugin.gui.page import DockPage
+    from test.ifaces import RecordingIface
+
+    iface = RecordingIface()
+    page = DockPage(iface)
+    logger = log.get_logger()
+    caplog.set_level(logging.INFO, logger=logger.name)
+    page.show_message("refused", Qgis.MessageLevel.Warning)
+    page.show_message("failed", Qgis.MessageLevel.Critical)
+    page.show_message("done", Qgis.MessageLevel.Success)
+    page.show_message("note")
+    levels = [(r.getMessage(), r.levelno) for r in caplog.records if r.name == logger.name]
+    assert levels == [("refused", logging.WARNING), ("failed", logging.ERROR), ("done", logging.INFO),
+                      ("note", logging.INFO)]
+    page.deleteLater()
+    iface.window.deleteLater()

@@ -14,6 +14,8 @@ its own (tests, a page used outside the dock).
 
 from __future__ import annotations
 
+import logging
+
 from typing import Optional
 
 from qgis.core import Qgis
@@ -158,11 +160,12 @@ class DockPage(QWidget):
             self.on_changed()
 
     def show_message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 6) -> None:
-        """A short message in the QGIS message bar (and the plugin log)."""
+        """A short message in the QGIS message bar (and the plugin log, at the same level)."""
         bar = self.iface.messageBar() if self.iface is not None else None
         if bar is not None:
             bar.pushMessage(self.message_title(), text, level, duration)
-        log.get_logger().info(text)
+        logged = {Qgis.MessageLevel.Warning: logging.WARNING, Qgis.MessageLevel.Critical: logging.ERROR}
+        log.get_logger().log(logged.get(level, logging.INFO), "%s", text)
 
     # ------------------------------------------------------------ hooks
     def message_title(self) -> str:
