@@ -15,7 +15,6 @@ its own (tests, a page used outside the dock).
 from __future__ import annotations
 
 import logging
-
 from typing import Optional
 
 from qgis.core import Qgis
