@@ -219,8 +219,9 @@ def test_failed_migration_leaves_gpkg_target_untouched(pg_database, tmp_path, qg
     server, uri, dbname = pg_database  # an empty database: no workspace in it
     target = tmp_path / "existing.gpkg"
     target.write_bytes(b"keep me")
-    with pytest.raises(WorkspaceError, match="holds no Hezhang workspace"):
+    with pytest.raises(WorkspaceError, match="holds no Hezhang workspace") as err:
         transfer.migrate_workspace(uri, str(target))
+    assert err.value.text("zh") == f"服务{dbname}：该数据库中没有河长制工作空间（缺少hz_sys.hz_meta表）"
     assert target.read_bytes() == b"keep me"
     assert sorted(os.listdir(tmp_path)) == ["existing.gpkg"]
 
@@ -346,3 +347,20 @@ def test_every_algorithm_same_result_on_both_backends(demo_gpkg, pg_database, tm
         assert len(pdf) == 1, res["FILES"]
         texts[k] = subprocess.run(["pdftotext", pdf[0], "-"], capture_output=True, text=True, check=True).stdout
     assert texts["gpkg"] == texts["pg"] and "河长制" in texts["gpkg"]
+
+
+def test_postgres_refusals_read_in_chinese(tmp_path, monkeypatch):
+    """What the PostgreSQL layer refuses reaches a Chinese UI in Chinese (a service that
+    pg_service.conf does not know; a file given where a service is expected)."""
+    from hezhang_plugin.data.gpkg import WorkspaceError
+    from hezhang_plugin.data.postgres import connection
+
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "pg_service.conf"))
+    (tmp_path / "pg_service.conf").write_text("[other]\nhost=127.0.0.1\n", encoding="utf-8")
+    with pytest.raises(WorkspaceError) as err:
+        connection.connect("service=hz_nowhere")
+    assert str(err.value).startswith("cannot connect to PostgreSQL service 'hz_nowhere': ")
+    assert err.value.text("zh").startswith("无法连接PostgreSQL服务'hz_nowhere'：")
+    with pytest.raises(WorkspaceError) as err:
+        connection.service_name("district.gpkg")
+    assert err.value.text("zh") == "'district.gpkg'不是PostgreSQL工作空间：请写作 service=服务名（pg_service.conf中的服务）"

@@ -490,6 +490,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}：工作空间正被其他程序使用（该程序锁定了文件），未作任何更改。"
         "请在该程序中关闭文件（或结束其编辑）后重试，或取消。",
     ),
+    # ---- PostgreSQL workspaces (data.postgres)
+    "postgres.not_a_service": (
+        "{uri} is not a PostgreSQL workspace: write service=NAME (a service of pg_service.conf)",
+        "{uri}不是PostgreSQL工作空间：请写作 service=服务名（pg_service.conf中的服务）",
+    ),
+    "postgres.cannot_connect": (
+        "cannot connect to PostgreSQL service {service}: {reason}",
+        "无法连接PostgreSQL服务{service}：{reason}",
+    ),
+    "postgres.no_workspace": (
+        "service {service}: the database holds no Hezhang workspace (no hz_sys.hz_meta table)",
+        "服务{service}：该数据库中没有河长制工作空间（缺少hz_sys.hz_meta表）",
+    ),
+    "postgres.no_postgis": (
+        "service {service}: PostGIS is not installed on the server",
+        "服务{service}：服务器未安装PostGIS",
+    ),
+    "postgres.newer": (
+        "service {service} was written by a newer Hezhang (schema version {version}; this plugin reads up "
+        "to version {supported}). Update the plugin to open it.",
+        "服务{service}由更新版本的河长制插件写入（数据结构版本{version}；本插件最多支持版本{supported}），"
+        "请更新插件后再打开。",
+    ),
+    "postgres.older": (
+        "service {service} has schema version {version}; this plugin needs version {supported}",
+        "服务{service}的数据结构版本为{version}；本插件需要版本{supported}",
+    ),
     # ---- water change (core.waterchange)
     "waterchange.band_missing": (
         "{raster}: band {band} does not exist ({count} band(s))",

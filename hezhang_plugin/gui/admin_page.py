@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 from hezhang_plugin import log
 from hezhang_plugin.core import schema, scope
 from hezhang_plugin.gui.page import DockPage
+from hezhang_plugin.i18n import user_text
 
 
 class AdminPage(DockPage):
@@ -168,7 +169,7 @@ class AdminPage(DockPage):
         try:
             rows = users.list_users(self.workspace)
         except WorkspaceError as exc:
-            self._say(self.tr("The users could not be read: {0}").format(exc), error=True)
+            self._say(self.tr("The users could not be read: {0}").format(user_text(exc)), error=True)
             self._enable(False)
             return
         labels = dict(zip((r.key for r in scope.ROLES), self._role_labels()))
@@ -204,7 +205,7 @@ class AdminPage(DockPage):
             user = users.add_user(self.workspace, self.login_edit.text(), self.role_combo.currentData(),
                                   self.unit_edit.text() or None, self.name_edit.text() or None)
         except WorkspaceError as exc:
-            self._say(self.tr("The user was not saved: {0}").format(exc), error=True)
+            self._say(self.tr("The user was not saved: {0}").format(user_text(exc)), error=True)
             return
         self._say(self.tr("{0} saved: {1}, area {2}").format(user.login, self.role_combo.currentText(),
                                                               user.unit_prefix or "-"))
@@ -218,7 +219,7 @@ class AdminPage(DockPage):
         try:
             users.remove_user(self.workspace, login)
         except WorkspaceError as exc:
-            self._say(self.tr("The rights were not removed: {0}").format(exc), error=True)
+            self._say(self.tr("The rights were not removed: {0}").format(user_text(exc)), error=True)
             return
         self._say(self.tr("{0} can no longer edit or read the workspace (the login stays for the history).")
                   .format(login))

@@ -37,8 +37,7 @@ def service_name(uri: str) -> str:
     """``service=hz_city`` → ``hz_city``; WorkspaceError for anything else."""
     m = _SERVICE.match(uri or "")
     if not m:
-        raise WorkspaceError(f"{uri!r} is not a PostgreSQL workspace: write service=NAME "
-                             "(a service of pg_service.conf)")
+        raise WorkspaceError("postgres.not_a_service", uri=repr(uri))
     return m.group(1)
 
 
@@ -108,7 +107,7 @@ def connect(uri: str, autocommit: bool = False):
     try:
         con = psycopg2.connect(service=name, application_name="hezhang", connect_timeout=15)
     except psycopg2.Error as exc:
-        raise WorkspaceError(f"cannot connect to PostgreSQL service {name!r}: {message(exc)}") from exc
+        raise WorkspaceError("postgres.cannot_connect", service=repr(name), reason=message(exc)) from exc
     con.autocommit = autocommit
     with con.cursor() as cur:
         cur.execute("SET TIME ZONE 'UTC'")

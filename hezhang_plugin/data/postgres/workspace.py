@@ -38,7 +38,7 @@ def check_target(con, service: str) -> None:
         if not cur.fetchone()[0]:
             cur.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
             if not cur.fetchone()[0]:
-                raise WorkspaceError(f"service {service}: PostGIS is not installed on the server")
+                raise WorkspaceError("postgres.no_postgis", service=service)
 
 
 def create_in(con, district_code: str, district_name: str, crs: str, *, version: int = schema.SCHEMA_VERSION,
@@ -102,8 +102,7 @@ def read_workspace_info(uri: str, con=None) -> WorkspaceInfo:
     con = con or connection.connect(uri, autocommit=True)
     try:
         if not has_workspace(con):
-            raise WorkspaceError(f"service {service}: the database holds no Hezhang workspace "
-                                 "(no hz_sys.hz_meta table)")
+            raise WorkspaceError("postgres.no_workspace", service=service)
         with con.cursor() as cur:
             cur.execute("SELECT schema_version, district_code, district_name, crs FROM hz_sys.hz_meta "
                         "ORDER BY fid LIMIT 1")
@@ -117,12 +116,9 @@ def read_workspace_info(uri: str, con=None) -> WorkspaceInfo:
         raise WorkspaceError(f"service {service}: hz_meta has no schema version row")
     version = int(row[0])
     if version > schema.SCHEMA_VERSION:
-        raise WorkspaceError(
-            f"service {service} was written by a newer Hezhang (schema version {version}; "
-            f"this plugin reads up to version {schema.SCHEMA_VERSION}). Update the plugin to open it.")
+        raise WorkspaceError("postgres.newer", service=service, version=version, supported=schema.SCHEMA_VERSION)
     if version < schema.SCHEMA_VERSION:
-        raise WorkspaceError(f"service {service} has schema version {version}; this plugin needs "
-                             f"version {schema.SCHEMA_VERSION}")
+        raise WorkspaceError("postgres.older", service=service, version=version, supported=schema.SCHEMA_VERSION)
     return WorkspaceInfo(uri, version, row[1] or "", row[2] or "", row[3] or schema.DEFAULT_CRS)
 
 
