@@ -5,7 +5,7 @@ A track is a sequence of points with longitude/latitude in degrees and a time in
 since 1970-01-01 UTC (float). Times written without a zone are Beijing time (UTC+8; China
 has had no daylight saving since 1991) for CSV and KML, which phone apps write in local
 time; GPX times are UTC by the GPX 1.1 standard (GPX is read through OGR in
-``hezhang_plugin.data.trackfiles``).
+the plugin's data layer, module ``trackfiles``; core does not import it).
 
 Cleaning follows what the field apps do (see PATROLS.md): drop points with poor accuracy
 (> 50 m), repeated times and impossible single-point jumps (> 120 km/h there and back),
