@@ -21,6 +21,9 @@ APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-v
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
+# make test: one pytest process per core (pytest-xdist; each runs its own QGIS). `make test
+# TEST_PROCESSES=0` runs in one process.
+TEST_PROCESSES ?= auto
 
 .PHONY: deps test lint scan transup transcompile package validate deploy run demo bench bench-quick mutate coverage clean help
 
@@ -50,7 +53,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 test: deps transcompile
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 lint: deps
 	$(PY) -m ruff check $(PLUGIN) test bench

@@ -69,8 +69,30 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+#: Session fixtures that cost many seconds to build; tests using them (or marked ``uses_demo``,
+#: for a ``request.getfixturevalue("demo_run")``) run first (below).
+_COSTLY_SESSION_FIXTURES = ("demo_run",)
+
+
+def _costly_first(items) -> None:
+    """Tests using a costly session fixture first, the rest in collection order.
+
+    ``make test`` runs on two processes (pytest-xdist ``--dist worksteal``): each starts
+    with a contiguous half of this order and takes work from the end of the other's queue
+    when idle. With the costly fixture's users at the head of the first half, one process
+    builds it (the demo district: about 15 s) and the other never needs it. The same order
+    is used without xdist, so a serial run sees the order the parallel run does.
+    """
+    def costly(item) -> bool:
+        return item.get_closest_marker("uses_demo") is not None \
+            or any(name in getattr(item, "fixturenames", ()) for name in _COSTLY_SESSION_FIXTURES)
+
+    items[:] = [i for i in items if costly(i)] + [i for i in items if not costly(i)]
+
+
 def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.is_blocked("qgis"):
+        _costly_first(items)
         return
     keep, drop = [], []
     for item in items:

@@ -9,6 +9,7 @@ import os
 import socket
 import sqlite3
 import threading
+import uuid
 import zipfile
 
 import numpy as np
@@ -31,13 +32,21 @@ def tile_png(qgis_app):
 
 @pytest.fixture
 def tile_server(tile_png):
-    """A real HTTP tile server on 127.0.0.1 serving one colour; records every request."""
+    """A real HTTP tile server on 127.0.0.1 serving one colour; records every request (its
+    path without the server's prefix).
+
+    Each server's URLs start with a prefix of its own: QGIS caches tiles by URL (its tile
+    cache and network cache live as long as the process), and a later server given the same
+    port by the OS must not be answered from an earlier one's tiles.
+    """
     seen = []
+    prefix = f"/s{uuid.uuid4().hex}"
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server API
-            seen.append({"path": self.path, "auth": self.headers.get("Authorization")})
-            if self.path.startswith("/tiles/"):
+            path = self.path[len(prefix):] if self.path.startswith(prefix + "/") else self.path
+            seen.append({"path": path, "auth": self.headers.get("Authorization")})
+            if path.startswith("/tiles/"):
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
                 self.send_header("Content-Length", str(len(tile_png)))
@@ -52,7 +61,7 @@ def tile_server(tile_png):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    base = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     yield base, seen
     server.shutdown()
     server.server_close()

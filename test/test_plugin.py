@@ -139,7 +139,7 @@ def _stored_file_parts(gpkg_path):
     return set(re.findall(r"<datasource>([^<|]*)\|layername=", qgs))
 
 
-@pytest.mark.parametrize("which", ["demo", "same-folder"])
+@pytest.mark.parametrize("which", [pytest.param("demo", marks=pytest.mark.uses_demo), "same-folder"])
 def test_workspace_read_by_qgis_itself_follows_its_copy(iface, which, request, tmp_path):
     """Issue 10: a copied or renamed workspace opened from QGIS's Recent Projects (not the
     dock) finds every layer in the copy while the plugin is loaded, and opens on the district.
