@@ -92,7 +92,10 @@ def test_project_stored_inside_geopackage(workspace_path):
     from hezhang_plugin.data import workspace as ws
 
     con = sqlite3.connect(workspace_path)
-    assert con.execute("SELECT name FROM qgis_projects").fetchall() == [("hezhang",)]
+    try:
+        assert con.execute("SELECT name FROM qgis_projects").fetchall() == [("hezhang",)]
+    finally:
+        con.close()
     prj = QgsProject()
     info = ws.open_workspace(workspace_path, prj)
     assert info.district_name == "测试区"

@@ -149,11 +149,14 @@ def connect_readonly(path: str) -> Iterator[sqlite3.Connection]:
         uri = uris.sqlite_uri(path, mode="ro") if has_wal else uris.sqlite_uri(path, immutable="1")
     else:
         uri = uris.sqlite_uri(path, mode="rw" if is_wal(path) else "ro")
+    con = None
     try:
         con = sqlite3.connect(uri, uri=True)
         con.execute("PRAGMA query_only = 1")
         con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.OperationalError:
+        if con is not None:
+            con.close()
         if not read_only or uri.endswith("immutable=1"):
             raise
         con = sqlite3.connect(uris.sqlite_uri(path, immutable="1"), uri=True)
