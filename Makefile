@@ -21,9 +21,11 @@ APT_PACKAGES := qgis python3-qgis qgis-providers gdal-bin python3-gdal python3-v
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
-# make test: one pytest process per core (pytest-xdist; each runs its own QGIS). `make test
+# make test: pytest processes (pytest-xdist; each runs its own QGIS), one more than the cores:
+# tests spend part of their time waiting (SQLite busy timeouts, worker processes, servers), and
+# the extra process keeps the cores busy meanwhile (docs/testing.md). `make test
 # TEST_PROCESSES=0` runs in one process.
-TEST_PROCESSES ?= auto
+TEST_PROCESSES ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 
 .PHONY: deps test lint scan transup transcompile package validate deploy run demo bench bench-quick mutate coverage clean help
 

@@ -5,6 +5,7 @@ stream of change sets (Backend.apply_all) is one transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -26,14 +27,14 @@ def _segments(n, first=1):
 
 
 def _log(path, fids):
-    with sqlite3.connect(path) as con:
+    with contextlib.closing(sqlite3.connect(path)) as con:
         return {r[0]: r[1:] for r in con.execute(
             "SELECT row_fid, changed_by, layer, row_uid, row_key, action, old_values, new_values "
             f"FROM change_log WHERE layer = 'segments' AND row_fid IN ({', '.join(map(str, fids))})")}
 
 
 def _tracking(path, fids):
-    with sqlite3.connect(path) as con:
+    with contextlib.closing(sqlite3.connect(path)) as con:
         return {r[0]: r[1:] for r in con.execute(
             "SELECT fid, uid, row_version, created_at, created_by, updated_at, updated_by FROM segments "
             f"WHERE fid IN ({', '.join(map(str, fids))})")}
@@ -49,7 +50,7 @@ def test_bulk_inserts_get_what_the_trigger_gives_row_by_row(workspace_path, monk
     with io.transaction(workspace_path) as ds:
         io.write_to(ds, "segments", rows, new_fids=bulk)
     assert len(bulk) == len(rows) and bulk == sorted(bulk)
-    with sqlite3.connect(workspace_path) as con:
+    with contextlib.closing(sqlite3.connect(workspace_path)) as con:
         by_trigger = [r[0] for r in con.execute("SELECT fid FROM segments WHERE seg_code >= '411171005000'")]
         # the trigger is back, with its own text
         assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'hz_segments_insert'").fetchone() == (1,)
@@ -86,7 +87,7 @@ def test_a_failed_bulk_insert_leaves_nothing_and_the_trigger_in_place(workspace_
     rows[-1]["seg_code"] = rows[0]["seg_code"]  # seg_code is unique: the last insert fails
     with pytest.raises(io.WriteError, match=rows[0]["seg_code"]):
         io.write_rows(workspace_path, "segments", rows)
-    with sqlite3.connect(workspace_path) as con:
+    with contextlib.closing(sqlite3.connect(workspace_path)) as con:
         assert con.execute("SELECT count(*) FROM segments").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM change_log WHERE layer = 'segments'").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'hz_segments_insert'").fetchone() == (1,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pathlib
 import subprocess
 
 import pytest
@@ -279,7 +280,7 @@ def test_svg_and_one_pdf_per_town(qgis_app, tmp_path_factory):
     files = export_products(ws, ("atlas",), "pdf", str(out), one_file_per_page=True, dpi=TEXT_DPI)
     assert sorted(os.path.basename(f) for f in files) == ["town_411171100000.pdf", "town_411171101000.pdf"]
     svg = export_products(ws, ("coverage",), "svg", str(out), dpi=TEXT_DPI)
-    assert svg[0].endswith(".svg") and "测试区河长制一张图" in open(svg[0], encoding="utf-8").read()
+    assert svg[0].endswith(".svg") and "测试区河长制一张图" in pathlib.Path(svg[0]).read_text(encoding="utf-8")
 
 
 def test_missing_font_warns(qgis_app, monkeypatch):

@@ -12,6 +12,7 @@ map flags exactly the segments the coverage check reports, edits included.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -75,7 +76,7 @@ def probe(workspace: str) -> int:
 
 
 def segment_count(path: str) -> int:
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db:
         return db.execute("SELECT count(*) FROM segments").fetchone()[0]
 
 

@@ -7,6 +7,7 @@ along 1 km segments, not from the code under test."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sqlite3
@@ -24,6 +25,11 @@ D = 60.0  # matching distance of the imports below (the default)
 @pytest.fixture
 def ws(workspace_path):
     return F.fill(workspace_path)
+
+
+def _counts(ws, tables) -> dict:
+    with contextlib.closing(sqlite3.connect(ws)) as con:
+        return {n: con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in tables}  # noqa: S608  # nosec B608
 
 
 def _import(ws, files, **kw):
@@ -221,8 +227,7 @@ def test_reimporting_the_same_file_adds_nothing(ws, tmp_path):
     path = F.write_gpx(tmp_path / "CV1.gpx", lon, lat, t)
     first = _import(ws, [path])
     assert first.patrols_added == 1
-    before = {n: sqlite3.connect(ws).execute(f"SELECT count(*) FROM {n}").fetchone()[0]
-              for n in ("patrols", "patrol_segments")}
+    before = _counts(ws, ("patrols", "patrol_segments"))
     copy = tmp_path / "copy"
     copy.mkdir()
     with open(path, "rb") as fh:
@@ -231,8 +236,7 @@ def test_reimporting_the_same_file_adds_nothing(ws, tmp_path):
     assert second.patrols_added == 0 and not second.written
     assert [f.status for f in second.files] == ["duplicate", "duplicate"]
     assert "already imported" in second.files[0].status_text("en")
-    after = {n: sqlite3.connect(ws).execute(f"SELECT count(*) FROM {n}").fetchone()[0]
-             for n in ("patrols", "patrol_segments")}
+    after = _counts(ws, ("patrols", "patrol_segments"))
     assert after == before == {"patrols": 1, "patrol_segments": 2}
 
 

@@ -132,7 +132,9 @@ def test_cancel_leaves_the_workspace_unchanged(dock, tmp_path, monkeypatch):
     wait_tasks()
     assert "nothing was imported" in page.report_text.toPlainText()
     assert page.import_task is None
+    import contextlib
     import sqlite3
 
-    assert sqlite3.connect(dock.info.path).execute("SELECT count(*) FROM patrols").fetchone()[0] == 0
+    with contextlib.closing(sqlite3.connect(dock.info.path)) as con:
+        assert con.execute("SELECT count(*) FROM patrols").fetchone()[0] == 0
     assert page.last_report is None and task.result is None

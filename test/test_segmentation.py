@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon, box
@@ -309,7 +311,7 @@ def test_length_statistics_single_bank_and_export(tmp_path):
     assert tables["chiefs"].rows[0]["length_km"] == pytest.approx(units["411171101001"]["length_km"])
     files = stats.export_csv(tables, str(tmp_path / "len.csv"))
     assert len(files) == 4
-    text = open(files[0], encoding="utf-8-sig").read()
+    text = pathlib.Path(files[0]).read_text(encoding="utf-8-sig")
     assert text.startswith("河流编码,河流名称") and "沙河" in text
     stats.export_xlsx(tables, str(tmp_path / "len.xlsx"))
     wb = load_workbook(tmp_path / "len.xlsx")

@@ -68,30 +68,31 @@ def test_sqlite_condition_in_sqlite_itself():
     """The SQLite form of the rule, evaluated by SQLite (Python's sqlite3) over rows as a
     GeoPackage stores them: ISO text, empty text for an empty date, a date-time for its day.
     Expected: current on 2024-06-30 are the rows whose written bounds hold that day."""
+    import contextlib
     import sqlite3
 
-    con = sqlite3.connect(":memory:")
-    con.execute("CREATE TABLE a (id INTEGER, valid_from TEXT, valid_to TEXT)")
-    rows = [(1, "2024-03-01", "2024-06-30"),   # last day: current
-            (2, "2024-07-01", None),           # starts the next day: not current
-            (3, None, None),                   # open both ways: current
-            (4, "", ""),                       # empty text is empty: current
-            (5, "2024-06-30T08:00:00", ""),    # a date-time counts as its day: current
-            (6, "2020-01-01", "2024-06-29"),   # ended the day before: not current
-            (7, "2024-06-30", "2024-06-30")]   # one day: current
-    con.executemany("INSERT INTO a VALUES (?, ?, ?)", rows)
-    sql = f"SELECT id FROM a WHERE {validity.sqlite_condition()} ORDER BY id"  # noqa: S608  # nosec B608
-    assert [r[0] for r in con.execute(sql, {"day": "2024-06-30"})] == [1, 3, 4, 5, 7]
-    assert [r[0] for r in con.execute(sql, {"day": "2024-07-01"})] == [2, 3, 4, 5]
-    # qualified by an alias of a join
-    sql = (f"SELECT t.id FROM a AS t WHERE {validity.sqlite_condition(':d', 't')} "  # noqa: S608  # nosec B608
-           "ORDER BY t.id")
-    assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1, 3, 4, 6]
-    # in a join of two tables with these columns the alias says whose dates count
-    con.execute("CREATE TABLE b (id INTEGER, valid_from TEXT, valid_to TEXT)")
-    con.execute("INSERT INTO b VALUES (1, '2030-01-01', NULL)")
-    sql = (f"SELECT t.id FROM a AS t JOIN b ON b.id = t.id WHERE {validity.sqlite_condition(':d', 't')}")  # noqa: S608  # nosec B608
-    assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1]
+    with contextlib.closing(sqlite3.connect(":memory:")) as con:
+        con.execute("CREATE TABLE a (id INTEGER, valid_from TEXT, valid_to TEXT)")
+        rows = [(1, "2024-03-01", "2024-06-30"),   # last day: current
+                (2, "2024-07-01", None),           # starts the next day: not current
+                (3, None, None),                   # open both ways: current
+                (4, "", ""),                       # empty text is empty: current
+                (5, "2024-06-30T08:00:00", ""),    # a date-time counts as its day: current
+                (6, "2020-01-01", "2024-06-29"),   # ended the day before: not current
+                (7, "2024-06-30", "2024-06-30")]   # one day: current
+        con.executemany("INSERT INTO a VALUES (?, ?, ?)", rows)
+        sql = f"SELECT id FROM a WHERE {validity.sqlite_condition()} ORDER BY id"  # noqa: S608  # nosec B608
+        assert [r[0] for r in con.execute(sql, {"day": "2024-06-30"})] == [1, 3, 4, 5, 7]
+        assert [r[0] for r in con.execute(sql, {"day": "2024-07-01"})] == [2, 3, 4, 5]
+        # qualified by an alias of a join
+        sql = (f"SELECT t.id FROM a AS t WHERE {validity.sqlite_condition(':d', 't')} "  # noqa: S608  # nosec B608
+               "ORDER BY t.id")
+        assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1, 3, 4, 6]
+        # in a join of two tables with these columns the alias says whose dates count
+        con.execute("CREATE TABLE b (id INTEGER, valid_from TEXT, valid_to TEXT)")
+        con.execute("INSERT INTO b VALUES (1, '2030-01-01', NULL)")
+        sql = (f"SELECT t.id FROM a AS t JOIN b ON b.id = t.id WHERE {validity.sqlite_condition(':d', 't')}")  # noqa: S608  # nosec B608
+        assert [r[0] for r in con.execute(sql, {"d": "2024-06-29"})] == [1]
 
 
 def test_current_rows_default_to_today():
