@@ -68,6 +68,76 @@ def test_every_pyproj_user_is_thread_safe():
     assert not unsafe, "call pyproj object makers only from @proj_safe functions: " + ", ".join(unsafe)
 
 
+def _pyproj_attribute_calls(fn, attrs) -> bool:
+    """``fn`` calls a method of ``self.<attr>`` for one of ``attrs``."""
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Attribute) and owner.attr in attrs and \
+                    isinstance(owner.value, ast.Name) and owner.value.id == "self":
+                return True
+    return False
+
+
+def test_classes_keeping_pyproj_objects_make_and_use_them_safely():
+    """A class whose methods make pyproj CRS/Transformer objects (patrol matching's
+    LocalFrame, made and used in the patrol import's QgsTask: a crash on Debian 13 before)
+    is made thread-safe in its methods, since its callers only name the class: the methods
+    that make them, and every method calling a method of an attribute they set, are
+    decorated with proj_safe."""
+    classes = []
+    for base, _dirs, files in os.walk(ROOT):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(base, name)
+                with open(path, encoding="utf-8") as fh:
+                    tree = ast.parse(fh.read())
+                classes += [(os.path.relpath(path, ROOT), node) for node in ast.walk(tree)
+                            if isinstance(node, ast.ClassDef)]
+    checked, unsafe = [], []
+    for path, cls in classes:
+        methods = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        makers = [m for m in methods if _creates_pyproj_objects(m)]
+        if not makers:
+            continue
+        checked.append(cls.name)
+        attrs = {t.attr for m in makers for node in ast.walk(m) if isinstance(node, ast.Assign)
+                 for t in node.targets if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                 and t.value.id == "self"}
+        for m in methods:
+            if (m in makers or _pyproj_attribute_calls(m, attrs)) and not _decorated(m):
+                unsafe.append(f"{path}:{m.lineno} {cls.name}.{m.name}")
+    assert "LocalFrame" in checked  # the check sees it
+    assert not unsafe, "decorate with proj_safe: " + ", ".join(unsafe)
+
+
+def test_local_frame_made_and_used_in_consecutive_tasks(qgis_app):
+    """Patrol matching's frame made and used in QgsTasks one after another (as each patrol
+    import does): the frame's centre maps to (0, 0) and back, in every task."""
+    from qgis.core import QgsApplication, QgsTask
+
+    from hezhang_plugin.core.patrol_match import LocalFrame
+
+    results = []
+
+    def work(_task):
+        frame = LocalFrame(114.0, 34.0)
+        x, y = frame.xy([114.0], [34.0])
+        lon, lat = frame.lonlat(x, y)
+        return float(x[0]), float(y[0]), float(lon[0]), float(lat[0])
+
+    tasks = []
+    for _ in range(6):
+        task = QgsTask.fromFunction("frame", work, on_finished=lambda exc, value=None: results.append((exc, value)))
+        tasks.append(task)
+        QgsApplication.taskManager().addTask(task)
+        while len(results) < len(tasks):
+            QgsApplication.processEvents()
+    for exc, value in results:
+        assert exc is None
+        assert value == pytest.approx((0.0, 0.0, 114.0, 34.0), abs=1e-6)
+
+
 def test_transform_in_consecutive_tasks(qgis_app):
     """Two QgsTasks in a row transform coordinates on the task pool's threads; each runs
     pyproj in a thread of its own and both give the transverse-Mercator coordinates

@@ -37,6 +37,7 @@ import numpy as np
 from hezhang_plugin.core import gcj02
 from hezhang_plugin.core.geodesy import ensure_proj_data, geometry_lengths_km
 from hezhang_plugin.core.messages import Message, Text
+from hezhang_plugin.core.projthreads import proj_safe
 
 STATION_SPACING_M = 10.0
 DEFAULT_BUFFER_M = 60.0
@@ -55,8 +56,13 @@ CRS_LABELS = {"wgs84": "WGS84", "gcj02": "GCJ-02", "bd09": "BD-09"}
 
 
 class LocalFrame:
-    """A transverse Mercator frame (metres) on GRS80 centred on ``(lon0, lat0)``."""
+    """A transverse Mercator frame (metres) on GRS80 centred on ``(lon0, lat0)``.
 
+    Its pyproj objects are made and used only inside :func:`proj_safe` methods: a patrol
+    import builds and uses the frame in a QgsTask thread (core.projthreads).
+    """
+
+    @proj_safe
     def __init__(self, lon0: float, lat0: float):
         ensure_proj_data()
         from pyproj import CRS, Transformer
@@ -68,10 +74,12 @@ class LocalFrame:
         self._fwd = Transformer.from_crs("EPSG:4490", tm, always_xy=True)
         self._inv = Transformer.from_crs(tm, "EPSG:4490", always_xy=True)
 
+    @proj_safe
     def xy(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
         x, y = self._fwd.transform(np.asarray(lon, float), np.asarray(lat, float))
         return np.asarray(x), np.asarray(y)
 
+    @proj_safe
     def lonlat(self, x, y) -> tuple[np.ndarray, np.ndarray]:
         lon, lat = self._inv.transform(np.asarray(x, float), np.asarray(y, float))
         return np.asarray(lon), np.asarray(lat)
