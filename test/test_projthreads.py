@@ -47,17 +47,20 @@ def _called_names(fn) -> set:
     return out
 
 
-def test_every_pyproj_user_is_thread_safe():
-    """A function making pyproj CRS/Transformer objects is decorated with proj_safe, or is
-    called only from functions that are (or that make such objects themselves)."""
-    functions = []
+def _modules():
+    """(path relative to the package, parsed module) of every module of the plugin."""
     for base, _dirs, files in os.walk(ROOT):
-        for name in files:
+        for name in sorted(files):
             if name.endswith(".py"):
                 path = os.path.join(base, name)
                 with open(path, encoding="utf-8") as fh:
-                    tree = ast.parse(fh.read())
-                functions += [(os.path.relpath(path, ROOT), fn, covered) for fn, covered in _functions(tree)]
+                    yield os.path.relpath(path, ROOT), ast.parse(fh.read())
+
+
+def test_every_pyproj_user_is_thread_safe():
+    """A function making pyproj CRS/Transformer objects is decorated with proj_safe, or is
+    called only from functions that are (or that make such objects themselves)."""
+    functions = [(path, fn, covered) for path, tree in _modules() for fn, covered in _functions(tree)]
     creators = {fn.name for _p, fn, covered in functions if _creates_pyproj_objects(fn) and not covered}
     assert {"_transformer", "transformer_to_lonlat"} <= creators  # the check sees them
     unsafe = [f"{path}:{fn.lineno} {fn.name}" for path, fn, covered in functions
@@ -85,15 +88,7 @@ def test_classes_keeping_pyproj_objects_make_and_use_them_safely():
     is made thread-safe in its methods, since its callers only name the class: the methods
     that make them, and every method calling a method of an attribute they set, are
     decorated with proj_safe."""
-    classes = []
-    for base, _dirs, files in os.walk(ROOT):
-        for name in files:
-            if name.endswith(".py"):
-                path = os.path.join(base, name)
-                with open(path, encoding="utf-8") as fh:
-                    tree = ast.parse(fh.read())
-                classes += [(os.path.relpath(path, ROOT), node) for node in ast.walk(tree)
-                            if isinstance(node, ast.ClassDef)]
+    classes = [(path, node) for path, tree in _modules() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
     checked, unsafe = [], []
     for path, cls in classes:
         methods = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -111,14 +106,25 @@ def test_classes_keeping_pyproj_objects_make_and_use_them_safely():
     assert not unsafe, "decorate with proj_safe: " + ", ".join(unsafe)
 
 
+def _in_consecutive_tasks(work, n: int) -> list:
+    """``work`` run in ``n`` QgsTasks one after another (each on the task pool's threads):
+    [(exception, value)] in order."""
+    from qgis.core import QgsApplication, QgsTask
+
+    results: list = []
+    for _ in range(n):
+        task = QgsTask.fromFunction("pyproj", work, on_finished=lambda exc, value=None: results.append((exc, value)))
+        QgsApplication.taskManager().addTask(task)
+        wanted = len(results) + 1
+        while len(results) < wanted:
+            QgsApplication.processEvents()
+    return results
+
+
 def test_local_frame_made_and_used_in_consecutive_tasks(qgis_app):
     """Patrol matching's frame made and used in QgsTasks one after another (as each patrol
     import does): the frame's centre maps to (0, 0) and back, in every task."""
-    from qgis.core import QgsApplication, QgsTask
-
     from hezhang_plugin.core.patrol_match import LocalFrame
-
-    results = []
 
     def work(_task):
         frame = LocalFrame(114.0, 34.0)
@@ -126,14 +132,7 @@ def test_local_frame_made_and_used_in_consecutive_tasks(qgis_app):
         lon, lat = frame.lonlat(x, y)
         return float(x[0]), float(y[0]), float(lon[0]), float(lat[0])
 
-    tasks = []
-    for _ in range(6):
-        task = QgsTask.fromFunction("frame", work, on_finished=lambda exc, value=None: results.append((exc, value)))
-        tasks.append(task)
-        QgsApplication.taskManager().addTask(task)
-        while len(results) < len(tasks):
-            QgsApplication.processEvents()
-    for exc, value in results:
+    for exc, value in _in_consecutive_tasks(work, 6):
         assert exc is None
         assert value == pytest.approx((0.0, 0.0, 114.0, 34.0), abs=1e-6)
 
@@ -143,24 +142,14 @@ def test_transform_in_consecutive_tasks(qgis_app):
     pyproj in a thread of its own and both give the transverse-Mercator coordinates
     (EPSG:4547, CGCS2000 3-degree Gauss-Kruger CM 114E: the central meridian maps to x = 500 km)."""
     import shapely
-    from qgis.core import QgsApplication, QgsTask
 
     from hezhang_plugin.core.segmentation import transform_geoms
-
-    results = []
 
     def work(_task):
         geoms = transform_geoms([shapely.Point(114.0, 0.0)], "EPSG:4490", "EPSG:4547")
         return (geoms[0].x, geoms[0].y)
 
-    tasks = []
-    for _ in range(4):
-        task = QgsTask.fromFunction("transform", work, on_finished=lambda exc, value=None: results.append((exc, value)))
-        tasks.append(task)
-        QgsApplication.taskManager().addTask(task)
-        while len(results) < len(tasks):
-            QgsApplication.processEvents()
-    for exc, value in results:
+    for exc, value in _in_consecutive_tasks(work, 4):
         assert exc is None
         assert value == pytest.approx((500_000.0, 0.0), abs=1e-3)
 
