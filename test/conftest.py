@@ -23,6 +23,23 @@ def pytest_configure(config):
         cov_threads.install()
 
 
+def pytest_unconfigure(config):
+    # pytest-qgis gives every process a QGIS profile in a new temporary folder (its
+    # pytest_configure) but removes it only in the teardown of its session fixture `qgis_app`,
+    # which never runs in a process without tests: pytest-xdist's controller, and a worker
+    # left without tests (`make test` of a single test id). Each such process left a 1 MB
+    # profile folder in the temp dir per run. The folder is the one pytest-qgis names in
+    # QGIS_CUSTOM_CONFIG_PATH for this process; only a folder of its naming is removed.
+    import tempfile
+
+    path = os.environ.get("QGIS_CUSTOM_CONFIG_PATH", "")
+    if config.pluginmanager.is_blocked("qgis") or not path:
+        return
+    if os.path.dirname(os.path.abspath(path)) == os.path.abspath(tempfile.gettempdir()) \
+            and os.path.basename(path).startswith("pytest-qgis"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def pytest_addoption(parser, pluginmanager):
     # test/core runs without QGIS (-p no:qgis): keep pytest-qgis's ini key known then.
     if pluginmanager.is_blocked("qgis"):
@@ -77,10 +94,11 @@ _COSTLY_SESSION_FIXTURES = ("demo_run",)
 def _costly_first(items) -> None:
     """Tests using a costly session fixture first, the rest in collection order.
 
-    ``make test`` runs on two processes (pytest-xdist ``--dist worksteal``): each starts
-    with a contiguous half of this order and takes work from the end of the other's queue
-    when idle. With the costly fixture's users at the head of the first half, one process
-    builds it (the demo district: about 15 s) and the other never needs it. The same order
+    ``make test`` runs on one process more than the cores (pytest-xdist ``--dist
+    worksteal``): each starts with a contiguous part of this order and takes work from the
+    end of another's queue when idle. With the costly fixture's users at the head of the
+    first part, one process builds it (the demo district: about 15 s) and the others never
+    need it. The same order
     is used without xdist, so a serial run sees the order the parallel run does.
     """
     def costly(item) -> bool:
