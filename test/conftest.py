@@ -24,20 +24,27 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    # pytest-qgis gives every process a QGIS profile in a new temporary folder (its
-    # pytest_configure) but removes it only in the teardown of its session fixture `qgis_app`,
-    # which never runs in a process without tests: pytest-xdist's controller, and a worker
-    # left without tests (`make test` of a single test id). Each such process left a 1 MB
-    # profile folder in the temp dir per run. The folder is the one pytest-qgis names in
-    # QGIS_CUSTOM_CONFIG_PATH for this process; only a folder of its naming is removed.
+    # pytest-qgis starts QGIS with a profile in a new temporary folder in every process (its
+    # pytest_configure) but exits QGIS and removes the folder only in the teardown of its
+    # session fixture `qgis_app`, which never runs in a process without tests: pytest-xdist's
+    # controller, and a worker left without tests (`make test` of a single test id). Each
+    # such process left its 1 MB profile folder and QGIS's temporary files in the temp dir.
+    # Such a process (its folder still there) does here what that teardown would: exit QGIS
+    # and remove the folder pytest-qgis named for it (only a pytest-qgis* folder in the temp
+    # dir). A process whose teardown ran has no folder left, and QGIS is not exited twice.
     import tempfile
 
     path = os.environ.get("QGIS_CUSTOM_CONFIG_PATH", "")
-    if config.pluginmanager.is_blocked("qgis") or not path:
+    if config.pluginmanager.is_blocked("qgis") or not path or not os.path.isdir(path) \
+            or os.path.dirname(os.path.abspath(path)) != os.path.abspath(tempfile.gettempdir()) \
+            or not os.path.basename(path).startswith("pytest-qgis"):
         return
-    if os.path.dirname(os.path.abspath(path)) == os.path.abspath(tempfile.gettempdir()) \
-            and os.path.basename(path).startswith("pytest-qgis"):
-        shutil.rmtree(path, ignore_errors=True)
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    if app is not None:
+        app.exitQgis()
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def pytest_addoption(parser, pluginmanager):
