@@ -23,6 +23,30 @@ def pytest_configure(config):
         cov_threads.install()
 
 
+def pytest_unconfigure(config):
+    # pytest-qgis starts QGIS with a profile in a new temporary folder in every process (its
+    # pytest_configure) but exits QGIS and removes the folder only in the teardown of its
+    # session fixture `qgis_app`, which never runs in a process without tests: pytest-xdist's
+    # controller, and a worker left without tests (`make test` of a single test id). Each
+    # such process left its 1 MB profile folder and QGIS's temporary files in the temp dir.
+    # Such a process (its folder still there) does here what that teardown would: exit QGIS
+    # and remove the folder pytest-qgis named for it (only a pytest-qgis* folder in the temp
+    # dir). A process whose teardown ran has no folder left, and QGIS is not exited twice.
+    import tempfile
+
+    path = os.environ.get("QGIS_CUSTOM_CONFIG_PATH", "")
+    if config.pluginmanager.is_blocked("qgis") or not path or not os.path.isdir(path) \
+            or os.path.dirname(os.path.abspath(path)) != os.path.abspath(tempfile.gettempdir()) \
+            or not os.path.basename(path).startswith("pytest-qgis"):
+        return
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    if app is not None:
+        app.exitQgis()
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def pytest_addoption(parser, pluginmanager):
     # test/core runs without QGIS (-p no:qgis): keep pytest-qgis's ini key known then.
     if pluginmanager.is_blocked("qgis"):
@@ -77,10 +101,11 @@ _COSTLY_SESSION_FIXTURES = ("demo_run",)
 def _costly_first(items) -> None:
     """Tests using a costly session fixture first, the rest in collection order.
 
-    ``make test`` runs on two processes (pytest-xdist ``--dist worksteal``): each starts
-    with a contiguous half of this order and takes work from the end of the other's queue
-    when idle. With the costly fixture's users at the head of the first half, one process
-    builds it (the demo district: about 15 s) and the other never needs it. The same order
+    ``make test`` runs on one process more than the cores (pytest-xdist ``--dist
+    worksteal``): each starts with a contiguous part of this order and takes work from the
+    end of another's queue when idle. With the costly fixture's users at the head of the
+    first part, one process builds it (the demo district: about 15 s) and the others never
+    need it. The same order
     is used without xdist, so a serial run sees the order the parallel run does.
     """
     def costly(item) -> bool:
