@@ -105,8 +105,8 @@ def _costly_first(items) -> None:
     worksteal``): each starts with a contiguous part of this order and takes work from the
     end of another's queue when idle. With the costly fixture's users at the head of the
     first part, one process builds it (the demo district: about 15 s) and the others never
-    need it. The same order
-    is used without xdist, so a serial run sees the order the parallel run does.
+    need it. The same order is used without xdist, so a serial run sees the order the
+    parallel run does.
     """
     def costly(item) -> bool:
         return item.get_closest_marker("uses_demo") is not None \
